@@ -1,0 +1,130 @@
+import { z } from 'zod';
+import type {
+  AuditEventView,
+  EnrollResult,
+  FaceDecision,
+  PersonSummary,
+  StationStatus,
+} from './domain';
+import type { Result } from './errors';
+
+/** Limits enforced at the boundary, before any decoding work is done. */
+export const LIMITS = {
+  maxEnrollFiles: 10,
+  /** Base64 characters per enrolment image (about 15 MB decoded). */
+  maxImageBase64: 20_000_000,
+  maxNameLength: 120,
+  /** Largest frame region the renderer may send (RGBA bytes = w*h*4). */
+  maxRegionPixels: 1920 * 1080,
+  maxFacesPerFrame: 32,
+} as const;
+
+const finite = z.number().finite();
+const point = z.tuple([finite, finite]);
+
+const faceHint = z
+  .object({
+    box: z.object({ x1: finite, y1: finite, x2: finite, y2: finite, score: finite.min(0).max(1) }),
+    /** MediaPipe BlazeFace keypoints in frame pixels: eyes, nose tip, mouth, ear tragions. */
+    keypoints: z.array(point).max(6),
+  })
+  .strict()
+  .refine((f) => f.box.x2 > f.box.x1 && f.box.y2 > f.box.y1, 'box must have positive size');
+
+/**
+ * A region of the camera frame as raw RGBA (base64), plus where it sits in the frame.
+ * Face hints are in frame coordinates; main maps them into the region.
+ */
+const frameRegion = z
+  .object({
+    x: z.number().int().min(0),
+    y: z.number().int().min(0),
+    width: z.number().int().min(1).max(4096),
+    height: z.number().int().min(1).max(4096),
+    rgbaBase64: z.string().max(Math.ceil((LIMITS.maxRegionPixels * 4 * 4) / 3) + 4),
+  })
+  .strict()
+  .refine((r) => r.width * r.height <= LIMITS.maxRegionPixels, 'region too large');
+
+/**
+ * The one IPC contract: channel -> zod request schema. Main parses every payload as
+ * `unknown` against these; preload and the browser client are typed from the same map.
+ */
+export const contract = {
+  'station:status': z.object({}).strict(),
+  'people:list': z.object({}).strict(),
+  'enroll:create': z
+    .object({
+      name: z.string().trim().min(1).max(LIMITS.maxNameLength),
+      /** Must be literally true: consent is explicit, never defaulted. */
+      consent: z.literal(true),
+      images: z
+        .array(
+          z
+            .object({
+              fileName: z.string().min(1).max(255),
+              base64: z.string().min(1).max(LIMITS.maxImageBase64),
+            })
+            .strict(),
+        )
+        .min(1)
+        .max(LIMITS.maxEnrollFiles),
+    })
+    .strict(),
+  'access:frame': z
+    .object({
+      frameId: z.number().int().min(0),
+      frameWidth: z.number().int().min(1).max(8192),
+      frameHeight: z.number().int().min(1).max(8192),
+      faces: z.array(faceHint).max(LIMITS.maxFacesPerFrame),
+      region: frameRegion.nullable(),
+    })
+    .strict(),
+  'audit:recent': z.object({ limit: z.number().int().min(1).max(500) }).strict(),
+  /** The renderer's MediaPipe detector model, handed out only after main verified its hash. */
+  'models:detector': z.object({ variant: z.enum(['short_range', 'full_range']) }).strict(),
+} as const;
+
+export type Channel = keyof typeof contract;
+export type RequestOf<C extends Channel> = z.input<(typeof contract)[C]>;
+export type ParsedRequestOf<C extends Channel> = z.output<(typeof contract)[C]>;
+
+export interface FrameResult {
+  frameId: number;
+  faces: FaceDecision[];
+  /** The frame-level decision shown on the terminal (one place decides). */
+  decision: FaceDecision['decision'];
+  person: FaceDecision['person'];
+}
+
+/** What each channel answers on success. */
+export interface ResponseMap {
+  'station:status': StationStatus;
+  'people:list': { people: PersonSummary[] };
+  'enroll:create': EnrollResult;
+  'access:frame': FrameResult;
+  'audit:recent': { events: AuditEventView[] };
+  'models:detector': { fileName: string; sha256: string; base64: string };
+}
+export type ResponseOf<C extends Channel> = ResponseMap[C];
+
+/** Named methods the preload (and the browser-mode client) expose; each wraps one channel. */
+export const API_METHODS = {
+  status: 'station:status',
+  listPeople: 'people:list',
+  enroll: 'enroll:create',
+  submitFrame: 'access:frame',
+  recentAudit: 'audit:recent',
+  detectorModel: 'models:detector',
+} as const satisfies Record<string, Channel>;
+
+export type ApiMethod = keyof typeof API_METHODS;
+
+export type StationApi = {
+  [M in ApiMethod]: (
+    request: RequestOf<(typeof API_METHODS)[M]>,
+  ) => Promise<Result<ResponseOf<(typeof API_METHODS)[M]>>>;
+};
+
+/** Name under which the preload exposes the API on `window`. */
+export const BRIDGE_KEY = 'station';

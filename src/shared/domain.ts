@@ -1,0 +1,85 @@
+/** Domain shapes shared by main, preload, renderer and CLI. Pure types, no runtime deps. */
+
+export interface PersonRef {
+  id: string;
+  name: string;
+}
+
+export interface PersonSummary extends PersonRef {
+  templates: number;
+  enrolledAt: string;
+}
+
+/** Why a face was or was not let through. Closed set; later issues extend it deliberately. */
+export const DECISIONS = [
+  'granted',
+  'unknown_face',
+  'multiple_faces',
+  'face_too_small',
+  'no_face',
+] as const;
+export type DecisionReason = (typeof DECISIONS)[number];
+
+/** Per-file outcome of an enrolment import. */
+export const ENROLL_FILE_STATUSES = [
+  'enrolled',
+  'no_face',
+  'multiple_faces',
+  'too_small',
+  'unreadable',
+  'too_large',
+  'duplicate_image',
+] as const;
+export type EnrollFileStatus = (typeof ENROLL_FILE_STATUSES)[number];
+
+export interface EnrollFileResult {
+  file: string;
+  status: EnrollFileStatus;
+  message?: string;
+}
+
+export interface EnrollResult {
+  /** null when no file yielded a usable face: then nothing was written. */
+  person: PersonRef | null;
+  files: EnrollFileResult[];
+}
+
+export type BoxTuple = [number, number, number, number];
+
+export interface FaceDecision {
+  box: BoxTuple;
+  person: PersonRef | null;
+  /** Best candidate's cosine similarity, given even when below threshold (NaN never; -1 for empty gallery). */
+  similarity: number;
+  decision: DecisionReason;
+}
+
+export interface Thresholds {
+  /** 1:N identification threshold (cosine). */
+  identify: number;
+  /** Best candidate must beat the runner-up person by at least this much. */
+  margin: number;
+  /** 1:1 verification threshold (cosine). */
+  verify: number;
+  /** Minimum inter-eye distance in source pixels for a usable face. */
+  minInterEyePx: number;
+}
+
+export interface AuditEventView {
+  id: number;
+  at: string;
+  kind: 'decision' | 'enrolment' | 'erasure' | 'settings' | 'door';
+  decision: DecisionReason | null;
+  /** HMAC of the person id (hex), never a name. */
+  subject: string | null;
+  similarity: number | null;
+}
+
+export interface StationStatus {
+  version: string;
+  mode: 'electron' | 'browser' | 'cli';
+  modelId: string;
+  people: number;
+  templates: number;
+  thresholds: Thresholds;
+}

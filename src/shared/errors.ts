@@ -1,0 +1,48 @@
+/**
+ * Stable error codes shared by every host (Electron IPC, loopback host, CLI).
+ * A code never changes meaning once released: renderers and scripts switch on it.
+ */
+export const ERROR_CODES = [
+  'BAD_REQUEST',
+  'UNREADABLE_IMAGE',
+  'IMAGE_TOO_LARGE',
+  'NO_FACE',
+  'MULTIPLE_FACES',
+  'FACE_TOO_SMALL',
+  'MODEL_MISSING',
+  'MODEL_TAMPERED',
+  'INDEX_STALE',
+  'DB_CORRUPT',
+  'DB_TOO_NEW',
+  'CONSENT_REQUIRED',
+  'PERSON_NOT_FOUND',
+  'NATIVE_MISSING',
+  'UNAUTHORIZED',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ErrorPayload {
+  code: ErrorCode;
+  message: string;
+}
+
+/** The one error type the core throws on purpose; anything else is a bug (INTERNAL). */
+export class StationError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StationError';
+    this.code = code;
+  }
+}
+
+export function toErrorPayload(err: unknown): ErrorPayload {
+  if (err instanceof StationError) return { code: err.code, message: err.message };
+  const message = err instanceof Error ? err.message : String(err);
+  return { code: 'INTERNAL', message: `Internal error: ${message}` };
+}
+
+/** Result envelope used across process boundaries. */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorPayload };
