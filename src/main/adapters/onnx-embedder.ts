@@ -1,0 +1,68 @@
+/**
+ * fr_feature.onnx: 512-d face embedding from a 1x3x112x112 ArcFace-aligned crop,
+ * (v - 127) / 128 per channel.
+ */
+import { Tensor } from 'onnxruntime-node';
+import type { InferenceSession } from 'onnxruntime-node';
+import { l2Normalize } from '../core/vision/embedding-math';
+import type { EmbeddingModel } from '../core/vision/vision-models';
+import type { RgbImage } from '../core/vision/vision.types';
+import { loadModelSession, sessionFromBuffer } from './onnx-session';
+
+const SIZE = 112;
+
+/** Which image channel goes into input plane 0. See CHANNEL_ORDER below for the measurement. */
+export type ChannelOrder = 'rgb' | 'bgr';
+
+/**
+ * Measured with the full pipeline on celeba_wild_subset/pairs.csv (colour, 1,200 pairs):
+ * see docs/BENCHMARKS.md. The better order is the default.
+ */
+export const CHANNEL_ORDER: ChannelOrder = 'rgb';
+
+export class OnnxEmbedder implements EmbeddingModel {
+  readonly dim = 512;
+  private readonly input = new Float32Array(3 * SIZE * SIZE);
+  private readonly tensor = new Tensor('float32', this.input, [1, 3, SIZE, SIZE]);
+
+  private constructor(
+    private readonly session: InferenceSession,
+    readonly modelId: string,
+    private readonly order: ChannelOrder,
+  ) {}
+
+  static async create(modelsDir: string, order: ChannelOrder = CHANNEL_ORDER): Promise<OnnxEmbedder> {
+    const { session, modelId } = await loadModelSession(modelsDir, 'fr_feature');
+    return new OnnxEmbedder(session, modelId, order);
+  }
+
+  static async fromBytes(bytes: Uint8Array, order: ChannelOrder = CHANNEL_ORDER): Promise<OnnxEmbedder> {
+    const { session, modelId } = await sessionFromBuffer('fr_feature', bytes);
+    return new OnnxEmbedder(session, modelId, order);
+  }
+
+  async embed(aligned112: RgbImage): Promise<Float32Array> {
+    if (aligned112.width !== SIZE || aligned112.height !== SIZE) {
+      throw new RangeError(`embedder input must be ${SIZE}x${SIZE}, got ${aligned112.width}x${aligned112.height}`);
+    }
+    this.fillInput(aligned112);
+    const out = await this.session.run({ input: this.tensor });
+    const data = out.output?.data;
+    if (!(data instanceof Float32Array) || data.length !== this.dim) throw new Error('fr_feature: unexpected output');
+    return l2Normalize(data);
+  }
+
+  private fillInput(img: RgbImage): void {
+    const plane = SIZE * SIZE;
+    const src = img.data;
+    const dst = this.input;
+    // Planes in network order: for 'bgr' the blue channel goes first.
+    const first = this.order === 'rgb' ? 0 : 2;
+    const last = 2 - first;
+    for (let i = 0, j = 0; i < plane; i++, j += 3) {
+      dst[i] = (src[j + first]! - 127) / 128;
+      dst[plane + i] = (src[j + 1]! - 127) / 128;
+      dst[2 * plane + i] = (src[j + last]! - 127) / 128;
+    }
+  }
+}

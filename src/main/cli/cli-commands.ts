@@ -1,0 +1,85 @@
+import type { EnrollFileResult, FaceDecision } from '../../shared/domain';
+import { StationError, toErrorPayload, type ErrorPayload } from '../../shared/errors';
+import { describeDecision } from '../core/access/access-decision';
+import type { Station } from '../core/station.service';
+import { EXIT, fmtSim, type Output } from './cli-output';
+import { readInputFile } from './read-input-file';
+
+/** `station enroll --name NAME --consent FILE...` */
+export async function enrollCommand(station: Station, out: Output, name: string, files: string[]): Promise<number> {
+  const images: { fileName: string; bytes: Buffer }[] = [];
+  const unreadable: EnrollFileResult[] = [];
+  for (const file of files) {
+    try {
+      images.push(await readInputFile(file));
+    } catch (err) {
+      const p = toErrorPayload(err);
+      unreadable.push({ file, status: p.code === 'IMAGE_TOO_LARGE' ? 'too_large' : 'unreadable', message: p.message });
+    }
+  }
+  const result =
+    images.length > 0
+      ? await station.enroll({ name, consent: true, images, recordedBy: 'cli' })
+      : { person: null, files: [] };
+  const order = new Map(files.map((f, i) => [f, i]));
+  const all = [...result.files, ...unreadable].sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0));
+  const value = { person: result.person, files: all };
+  out.result(value, () =>
+    [
+      result.person ? `Enrolled ${result.person.name} (${result.person.id})` : 'Nothing enrolled: no usable face in the given files.',
+      ...all.map((f) => `  ${f.status.padEnd(15)} ${f.file}${f.message && f.status !== 'enrolled' ? `  (${f.message})` : ''}`),
+    ].join('\n'),
+  );
+  return result.person ? EXIT.ok : EXIT.failed;
+}
+
+interface IdentifyFileResult {
+  file: string;
+  faces: FaceDecision[];
+  error?: ErrorPayload;
+}
+
+/** `station identify FILE...`: 1:N for every face of every file. */
+export async function identifyCommand(station: Station, out: Output, files: string[]): Promise<number> {
+  const results: IdentifyFileResult[] = [];
+  for (const file of files) {
+    try {
+      const { bytes, fileName } = await readInputFile(file);
+      results.push({ file, faces: await station.identify(bytes, fileName) });
+    } catch (err) {
+      if (err instanceof StationError && (err.code === 'UNREADABLE_IMAGE' || err.code === 'IMAGE_TOO_LARGE')) {
+        results.push({ file, faces: [], error: toErrorPayload(err) });
+      } else throw err;
+    }
+  }
+  out.result({ results }, () => results.map(humanIdentify).join('\n'));
+  return results.some((r) => r.error) ? EXIT.failed : EXIT.ok;
+}
+
+function humanIdentify(r: IdentifyFileResult): string {
+  if (r.error) return `${r.file}: ERROR ${r.error.message}`;
+  if (r.faces.length === 0) return `${r.file}: no face`;
+  const lines = r.faces.map((f, i) => {
+    const who = f.person ? `${f.person.name}` : 'nobody';
+    return `  face ${i + 1} [${f.box.join(',')}]: ${describeDecision(f.decision)} (best: ${who}, similarity ${fmtSim(f.similarity)})`;
+  });
+  return [`${r.file}: ${r.faces.length} face(s)`, ...lines].join('\n');
+}
+
+/** `station verify A B`: 1:1 on the largest face of each image. */
+export async function verifyCommand(station: Station, out: Output, a: string, b: string): Promise<number> {
+  const result = await station.verify(await readInputFile(a), await readInputFile(b));
+  out.result(result, () =>
+    `${result.same ? 'SAME person' : 'DIFFERENT people'}: similarity ${fmtSim(result.similarity)} (threshold ${fmtSim(result.threshold)})`,
+  );
+  return EXIT.ok;
+}
+
+/** `station people list` */
+export function peopleListCommand(station: Station, out: Output): number {
+  const people = station.listPeople().map((p) => ({ id: p.id, name: p.name, templates: p.templates }));
+  out.result({ people }, () =>
+    people.length === 0 ? 'No one is enrolled.' : people.map((p) => `${p.id}  ${p.name}  (${p.templates} templates)`).join('\n'),
+  );
+  return EXIT.ok;
+}

@@ -1,0 +1,29 @@
+import { StationError, toErrorPayload } from '../../shared/errors';
+
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+export interface Output {
+  json: boolean;
+  /** Prints the command's result: one JSON document with --json, else the human text. */
+  result(value: unknown, human: () => string): void;
+  error(err: unknown): number;
+}
+
+export function createOutput(json: boolean, out = process.stdout, err = process.stderr): Output {
+  return {
+    json,
+    result(value, human) {
+      out.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
+    },
+    error(e) {
+      const payload = toErrorPayload(e);
+      err.write(`station: ${payload.message}${payload.code === 'INTERNAL' ? '' : ` [${payload.code}]`}\n`);
+      if (json) out.write(`${JSON.stringify({ error: payload }, null, 2)}\n`);
+      return e instanceof StationError && e.code === 'BAD_REQUEST' ? EXIT.usage : EXIT.failed;
+    },
+  };
+}
+
+export function fmtSim(x: number): string {
+  return x.toFixed(4);
+}

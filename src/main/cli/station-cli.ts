@@ -1,0 +1,96 @@
+import { parseArgs } from 'node:util';
+import { StationError } from '../../shared/errors';
+import { Station } from '../core/station.service';
+import { defaultDataDir } from '../core/util/data-dir';
+import { enrollCommand, identifyCommand, peopleListCommand, verifyCommand } from './cli-commands';
+import { createOutput, EXIT } from './cli-output';
+
+const USAGE = `Usage: station [--data-dir DIR] [--models-dir DIR] [--json] <command>
+
+Commands:
+  enroll --name NAME --consent FILE...   enrol a person from 1-10 photos (consent is required)
+  identify FILE...                       1:N identification of every face in each image
+  verify FILE_A FILE_B                   1:1 verification of the largest face in each image
+  people list                            list enrolled people
+
+Data folder: --data-dir, else $STATION_DATA_DIR, else ${defaultDataDir()}`;
+
+/** Entry point of the `station` CLI; returns the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        'data-dir': { type: 'string' },
+        'models-dir': { type: 'string' },
+        json: { type: 'boolean', default: false },
+        name: { type: 'string' },
+        consent: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (err) {
+    process.stderr.write(`station: ${err instanceof Error ? err.message : String(err)}\n\n${USAGE}\n`);
+    return EXIT.usage;
+  }
+  const { values, positionals } = parsed;
+  const out = createOutput(values.json);
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(`${USAGE}\n`);
+    return values.help ? EXIT.ok : EXIT.usage;
+  }
+  const usageError = checkUsage(command, rest, values);
+  if (usageError) {
+    process.stderr.write(`station: ${usageError}\n\n${USAGE}\n`);
+    return EXIT.usage;
+  }
+  let station: Station | undefined;
+  try {
+    station = await Station.open({
+      dataDir: values['data-dir'] ?? defaultDataDir(),
+      ...(values['models-dir'] ? { modelsDir: values['models-dir'] } : {}),
+      mode: 'cli',
+    });
+    return await run(station, out, command, rest, values.name ?? '');
+  } catch (err) {
+    return out.error(err);
+  } finally {
+    station?.close();
+  }
+}
+
+function checkUsage(command: string, rest: string[], v: { name?: string | undefined; consent: boolean }): string | null {
+  switch (command) {
+    case 'enroll':
+      if (!v.name?.trim()) return 'enroll needs --name NAME';
+      if (!v.consent) return 'enroll needs --consent: the person must have agreed to enrolment';
+      if (rest.length < 1 || rest.length > 10) return 'enroll needs 1 to 10 image files';
+      return null;
+    case 'identify':
+      return rest.length < 1 ? 'identify needs at least one image file' : null;
+    case 'verify':
+      return rest.length !== 2 ? 'verify needs exactly two image files' : null;
+    case 'people':
+      return rest[0] === 'list' && rest.length === 1 ? null : 'unknown people subcommand (try: people list)';
+    default:
+      return `unknown command: ${command}`;
+  }
+}
+
+async function run(station: Station, out: ReturnType<typeof createOutput>, command: string, rest: string[], name: string): Promise<number> {
+  switch (command) {
+    case 'enroll':
+      return enrollCommand(station, out, name, rest);
+    case 'identify':
+      return identifyCommand(station, out, rest);
+    case 'verify':
+      return verifyCommand(station, out, rest[0] ?? '', rest[1] ?? '');
+    case 'people':
+      return peopleListCommand(station, out);
+    default:
+      throw new StationError('BAD_REQUEST', `unknown command: ${command}`);
+  }
+}

@@ -1,0 +1,59 @@
+import type { DecisionReason, PersonRef, Thresholds } from '../../../shared/domain';
+
+/** What the pipeline and gallery found for one face. */
+export interface FaceEvidence {
+  interEyePx: number;
+  /** Best match per person, best first (from Gallery.search); empty for an empty gallery. */
+  matches: { person: PersonRef; similarity: number }[];
+}
+
+export interface FaceVerdict {
+  decision: DecisionReason;
+  person: PersonRef | null;
+  similarity: number;
+}
+
+/**
+ * The one place that decides about a single face. Deny by default: a name is returned only
+ * when the best person clears the 1:N threshold AND beats the runner-up person by the margin
+ * (two people both "close" is not an identification).
+ */
+export function decideFace(e: FaceEvidence, t: Thresholds): FaceVerdict {
+  const best = e.matches[0];
+  const similarity = best?.similarity ?? -1;
+  if (e.interEyePx < t.minInterEyePx) return { decision: 'face_too_small', person: null, similarity };
+  if (!best || best.similarity < t.identify) return { decision: 'unknown_face', person: null, similarity };
+  const runnerUp = e.matches[1]?.similarity ?? -1;
+  if (best.similarity - runnerUp < t.margin) return { decision: 'unknown_face', person: null, similarity };
+  return { decision: 'granted', person: best.person, similarity };
+}
+
+/**
+ * Frame-level decision shown at the door: no face, one face decided as above, or several
+ * faces -> "one person at a time" (tailgating guard), whoever they are.
+ */
+export function decideFrame(verdicts: FaceVerdict[]): FaceVerdict {
+  const [only, ...rest] = verdicts;
+  if (!only) return { decision: 'no_face', person: null, similarity: -1 };
+  if (rest.length > 0) {
+    const similarity = Math.max(...verdicts.map((v) => v.similarity));
+    return { decision: 'multiple_faces', person: null, similarity };
+  }
+  return only;
+}
+
+/** Human wording for each reason; exhaustive so a new reason cannot ship without words. */
+export function describeDecision(d: DecisionReason): string {
+  switch (d) {
+    case 'granted':
+      return 'Access granted';
+    case 'unknown_face':
+      return 'Unknown person';
+    case 'multiple_faces':
+      return 'One person at a time';
+    case 'face_too_small':
+      return 'Please come closer';
+    case 'no_face':
+      return 'No face';
+  }
+}

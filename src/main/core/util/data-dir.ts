@@ -1,0 +1,34 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export const APP_DIR_NAME = 'face-access-station';
+
+/**
+ * The station's default data folder, matching Electron's app.getPath('userData') for this
+ * app name, so the CLI, browser mode and the Electron app share one gallery by default.
+ */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.STATION_DATA_DIR) return env.STATION_DATA_DIR;
+  switch (process.platform) {
+    case 'win32':
+      return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), APP_DIR_NAME);
+    case 'darwin':
+      return join(homedir(), 'Library', 'Application Support', APP_DIR_NAME);
+    default:
+      return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), APP_DIR_NAME);
+  }
+}
+
+export interface DataPaths {
+  database: string;
+  galleryIndex: string;
+  pepperKey: string;
+}
+
+export function dataPaths(dataDir: string): DataPaths {
+  return {
+    database: join(dataDir, 'station.sqlite'),
+    galleryIndex: join(dataDir, 'gallery.faiss'),
+    pepperKey: join(dataDir, 'keys', 'audit-pepper.key'),
+  };
+}

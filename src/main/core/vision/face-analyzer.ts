@@ -1,0 +1,15 @@
+import type { FaceAnalysis, FaceBox, Point, RgbImage } from './vision.types';
+
+/** What the station needs from the face pipeline (FacePipeline implements it). */
+export interface FaceAnalyzer {
+  /** Identifies the embedding model; templates of another model are never mixed in. */
+  readonly modelId: string;
+  readonly embeddingDim: number;
+  /** Detects every face in a whole image, then landmarks, aligns and embeds each. */
+  analyzeImage(img: RgbImage): Promise<FaceAnalysis[]>;
+  /** For a face already located (by MediaPipe in the renderer): landmarks, align, embed. */
+  analyzeRegion(img: RgbImage, hint: { box: FaceBox; keypoints?: Point[] }): Promise<FaceAnalysis | null>;
+}
+
+/** Decodes untrusted image bytes; throws StationError UNREADABLE_IMAGE / IMAGE_TOO_LARGE. */
+export type ImageDecoder = (bytes: Buffer, name: string) => Promise<RgbImage>;

@@ -1,0 +1,44 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { StationError } from '../../shared/errors';
+import { electronSqliteBinding } from '../adapters/native-paths';
+import { migrate } from './migrations';
+
+export type Db = Database.Database;
+
+/**
+ * Opens (creating if needed) the station database and brings its schema up to date.
+ * WAL + synchronous=FULL: a decision or enrolment that returned is on disk even if the
+ * process is killed the next instant; the door log must not lose events.
+ */
+export function openDatabase(file: string): Db {
+  mkdirSync(dirname(file), { recursive: true });
+  let db: Db;
+  try {
+    const nativeBinding = electronSqliteBinding();
+    db = new Database(file, nativeBinding ? { nativeBinding } : {});
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    // Zero freed pages so erased templates do not linger in the file (privacy).
+    db.pragma('secure_delete = ON');
+  } catch (err) {
+    throw new StationError('DB_CORRUPT', `Cannot open database ${file}: ${describe(err)}`, { cause: err });
+  }
+  try {
+    const check = db.pragma('quick_check', { simple: true });
+    if (check !== 'ok') throw new Error(String(check));
+    migrate(db);
+  } catch (err) {
+    db.close();
+    if (err instanceof StationError) throw err;
+    throw new StationError('DB_CORRUPT', `Database ${file} is damaged: ${describe(err)}`, { cause: err });
+  }
+  return db;
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,124 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { faissFlatFactory } from '../../src/main/adapters/faiss-vector-index';
+import { Gallery } from '../../src/main/core/gallery/gallery.service';
+import { l2Normalize } from '../../src/main/core/vision/embedding-math';
+import { openDatabase, type Db } from '../../src/main/db/connection';
+import { PeopleRepository } from '../../src/main/db/people.repository';
+import { TemplatesRepository } from '../../src/main/db/templates.repository';
+import { makeTempDir } from '../support/temp-dir';
+
+const DIM = 64;
+const consent = { textVersion: 'v1', purpose: 'test', grantedAt: 't', recordedBy: 'test' };
+
+/** Deterministic pseudo-random unit vectors (no Math.random: reproducible failures). */
+function vec(seed: number): Float32Array {
+  const v = new Float32Array(DIM);
+  let s = seed * 9301 + 49297;
+  for (let i = 0; i < DIM; i++) {
+    s = (s * 233280 + 12345) % 2147483647;
+    v[i] = (s / 2147483647) * 2 - 1;
+  }
+  return l2Normalize(v);
+}
+
+let tmp: ReturnType<typeof makeTempDir>;
+let db: Db;
+let templates: TemplatesRepository;
+let indexFile: string;
+
+function seedPeople(n: number, perPerson: number): void {
+  const people = new PeopleRepository(db);
+  for (let p = 0; p < n; p++) {
+    people.create(`p${p}`, `Person ${p}`, 't', consent);
+    for (let k = 0; k < perPerson; k++) {
+      templates.add({ personId: `p${p}`, modelId: 'm1', vector: vec(p * 100 + k), imageSha256: `${p}-${k}`, interEyePx: 50, createdAt: 't' });
+    }
+  }
+}
+
+function open(modelId = 'm1') {
+  return Gallery.open({ templates, factory: faissFlatFactory, indexFile, modelId, dim: DIM });
+}
+
+beforeEach(() => {
+  tmp = makeTempDir();
+  db = openDatabase(join(tmp.dir, 's.sqlite'));
+  templates = new TemplatesRepository(db);
+  indexFile = join(tmp.dir, 'gallery.faiss');
+});
+afterEach(() => {
+  db.close();
+  tmp.cleanup();
+});
+
+describe('Gallery (real SQLite + real FAISS)', () => {
+  it('builds the index from the database when the file is missing, then reuses it', () => {
+    seedPeople(5, 3);
+    const first = open();
+    expect(first.report).toEqual({ templates: 15, rebuiltBecause: 'index file missing' });
+    const second = open();
+    expect(second.report).toEqual({ templates: 15, rebuiltBecause: null });
+    expect(second.gallery.size).toBe(15);
+  });
+
+  it('finds the right person with the best similarity first, one entry per person', () => {
+    seedPeople(5, 3);
+    const { gallery } = open();
+    const matches = gallery.search(vec(3 * 100 + 1));
+    expect(matches[0]?.personId).toBe('p3');
+    expect(matches[0]?.similarity).toBeCloseTo(1, 5);
+    expect(new Set(matches.map((m) => m.personId)).size).toBe(matches.length);
+  });
+
+  it('rebuilds when the database changed behind the index (stale)', () => {
+    seedPeople(2, 2);
+    open();
+    seedPeople2();
+    const reopened = open();
+    expect(reopened.report.rebuiltBecause).toBe('index stale (templates changed)');
+    expect(reopened.gallery.search(vec(999))[0]?.personId).toBe('late');
+  });
+
+  it('rebuilds when the index file was tampered with', () => {
+    seedPeople(2, 2);
+    open();
+    const bytes = readFileSync(indexFile);
+    bytes[bytes.length - 5] ^= 0xff;
+    writeFileSync(indexFile, bytes);
+    expect(open().report.rebuiltBecause).toBe('index file checksum mismatch');
+  });
+
+  it('rebuilds when the meta file is gone, and never mixes another model in', () => {
+    seedPeople(2, 2);
+    open();
+    rmSync(`${indexFile}.json`);
+    expect(open().report.rebuiltBecause).toBe('index file missing');
+    const other = open('m2');
+    expect(other.report.rebuiltBecause).toBe('index built for model m1');
+    expect(other.gallery.size).toBe(0);
+  });
+
+  it('adds committed templates incrementally and persists them', () => {
+    seedPeople(1, 1);
+    const { gallery } = open();
+    new PeopleRepository(db).create('n', 'New', 't', consent);
+    const v = vec(4242);
+    templates.add({ personId: 'n', modelId: 'm1', vector: v, imageSha256: 'n', interEyePx: 50, createdAt: 't' });
+    gallery.addCommitted([{ personId: 'n', vector: v }]);
+    expect(gallery.search(v)[0]?.personId).toBe('n');
+    expect(open().report.rebuiltBecause).toBeNull();
+  });
+
+  it('returns no matches on an empty gallery and rejects a wrong-sized query without crashing', () => {
+    const { gallery } = open();
+    expect(gallery.search(vec(1))).toEqual([]);
+    expect(() => gallery.search(new Float32Array(DIM + 1))).toThrow(/dim/);
+  });
+});
+
+function seedPeople2(): void {
+  new PeopleRepository(db).create('late', 'Late', 't', consent);
+  templates.add({ personId: 'late', modelId: 'm1', vector: vec(999), imageSha256: 'l', interEyePx: 50, createdAt: 't' });
+}
