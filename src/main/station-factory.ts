@@ -3,7 +3,6 @@ import { faissFlatFactory } from './adapters/faiss-vector-index';
 import { defaultModelsDir } from './core/models/model-verifier';
 import { Station, type OpenStationOptions } from './core/station.service';
 import { FacePipeline } from './core/vision/face-pipeline';
-import type { FaceAnalyzer } from './core/vision/face-analyzer';
 
 /**
  * Composition root shared by all three hosts (Electron main, loopback host, CLI): the core
@@ -13,17 +12,11 @@ import type { FaceAnalyzer } from './core/vision/face-analyzer';
 export async function openStation(opts: OpenStationOptions): Promise<Station> {
   const modelsDir = opts.modelsDir ?? defaultModelsDir();
   const pipeline = await FacePipeline.load(modelsDir);
-  const analyzer: FaceAnalyzer = {
-    modelId: pipeline.modelId,
-    embeddingDim: pipeline.embeddingDim,
-    analyzeImage: (img) => pipeline.analyzeImage(img),
-    analyzeRegion: (img, hint) => pipeline.analyzeRegion(img, hint),
-  };
   return Station.create({
     dataDir: opts.dataDir,
     mode: opts.mode,
     modelsDir,
-    analyzer,
+    analyzer: pipeline,
     decode: (bytes, name) => decodeImageBuffer(bytes, DEFAULT_DECODE_LIMITS, name),
     indexFactory: faissFlatFactory,
   });

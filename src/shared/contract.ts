@@ -6,7 +6,6 @@ import type {
   PersonSummary,
   StationStatus,
 } from './domain';
-import type { Result } from './errors';
 
 /** Limits enforced at the boundary, before any decoding work is done. */
 export const LIMITS = {
@@ -108,23 +107,6 @@ export interface ResponseMap {
 }
 export type ResponseOf<C extends Channel> = ResponseMap[C];
 
-/** Named methods the preload (and the browser-mode client) expose; each wraps one channel. */
-export const API_METHODS = {
-  status: 'station:status',
-  listPeople: 'people:list',
-  enroll: 'enroll:create',
-  submitFrame: 'access:frame',
-  recentAudit: 'audit:recent',
-  detectorModel: 'models:detector',
-} as const satisfies Record<string, Channel>;
-
-export type ApiMethod = keyof typeof API_METHODS;
-
-export type StationApi = {
-  [M in ApiMethod]: (
-    request: RequestOf<(typeof API_METHODS)[M]>,
-  ) => Promise<Result<ResponseOf<(typeof API_METHODS)[M]>>>;
-};
-
-/** Name under which the preload exposes the API on `window`. */
-export const BRIDGE_KEY = 'station';
+// The zod-free half of the contract (method names, bridge key), re-exported for convenience;
+// the preload imports it directly so zod is not bundled into the sandboxed preload.
+export { API_METHODS, BRIDGE_KEY, type ApiMethod, type StationApi } from './api-methods';

@@ -85,7 +85,8 @@ describe('Gallery (real SQLite + real FAISS)', () => {
     seedPeople(2, 2);
     open();
     const bytes = readFileSync(indexFile);
-    bytes[bytes.length - 5] ^= 0xff;
+    const at = bytes.length - 5;
+    bytes.writeUInt8(bytes.readUInt8(at) ^ 0xff, at);
     writeFileSync(indexFile, bytes);
     expect(open().report.rebuiltBecause).toBe('index file checksum mismatch');
   });

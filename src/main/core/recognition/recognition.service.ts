@@ -34,8 +34,13 @@ export class RecognitionService {
     return { interEyePx: face.interEyePx, matches };
   }
 
+  /** Every face of an image file's bytes, analysed (decode errors are StationErrors). */
+  async analyzeFile(bytes: Buffer, fileName: string): Promise<FaceAnalysis[]> {
+    return this.d.analyzer.analyzeImage(await this.d.decode(bytes, fileName));
+  }
+
   async identify(bytes: Buffer, fileName: string): Promise<FaceDecision[]> {
-    const faces = await this.d.analyzer.analyzeImage(await this.d.decode(bytes, fileName));
+    const faces = await this.analyzeFile(bytes, fileName);
     const t = this.d.thresholds();
     return faces.map((face) => {
       const v = decideFace(this.evidence(face), t);
@@ -52,7 +57,7 @@ export class RecognitionService {
 
   /** The largest face of an image; verification of a photo with no face is an error, not "different". */
   private async mainFace(bytes: Buffer, fileName: string): Promise<FaceAnalysis> {
-    const faces = await this.d.analyzer.analyzeImage(await this.d.decode(bytes, fileName));
+    const faces = await this.analyzeFile(bytes, fileName);
     const largest = faces.reduce<FaceAnalysis | undefined>(
       (best, f) => (!best || f.interEyePx > best.interEyePx ? f : best),
       undefined,

@@ -1,0 +1,19 @@
+/**
+ * Transforms that turn one pinned model file into another (see DerivedModelEntry in
+ * model-catalog.ts). Each must be deterministic: its output is pinned by SHA-256 too.
+ */
+import type { DerivedModelEntry, ModelName } from '../../src/main/core/models/model-catalog';
+import { addImageMetadata } from './tflite-metadata';
+
+export type DerivedTransform = (source: Uint8Array, sourceName: ModelName) => Uint8Array;
+
+/** Undefined would mean "not available in this build"; fetch-models then skips the file. */
+export function loadDerivedTransform(
+  kind: DerivedModelEntry['transform'],
+): Promise<DerivedTransform | undefined> {
+  switch (kind) {
+    case 'tflite-image-metadata':
+      // The legacy BlazeFace files lack the metadata MediaPipe Tasks insists on.
+      return Promise.resolve((source) => addImageMetadata(source));
+  }
+}

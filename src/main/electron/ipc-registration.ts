@@ -1,0 +1,45 @@
+import { ipcMain, type IpcMainInvokeEvent } from 'electron';
+import { contract, type Channel } from '../../shared/contract';
+import type { Result } from '../../shared/errors';
+import { dispatch, type Handlers } from '../core/ipc/dispatch';
+import { isTrustedIpcSender, type AppOrigin } from './security-policy';
+
+/**
+ * One ipcMain.handle per contract channel. The sender is checked first (the app's own top
+ * frame only), then dispatch() validates the untrusted payload against the contract.
+ * Returns a function that removes the handlers again.
+ */
+export function registerStationIpc(handlers: Handlers, origin: AppOrigin): () => void {
+  const channels = Object.keys(contract) as Channel[];
+  for (const channel of channels) {
+    ipcMain.handle(channel, (event, payload: unknown): Promise<Result<unknown>> => {
+      if (!isTrustedIpcSender(describeSender(event), origin)) {
+        console.warn(
+          `[security] refused ${channel} from ${describeSender(event).frameUrl ?? 'an unknown frame'}`,
+        );
+        return Promise.resolve({
+          ok: false,
+          error: {
+            code: 'UNAUTHORIZED',
+            message: `${channel} is only served to the station's own page`,
+          },
+        });
+      }
+      return dispatch(handlers, channel, payload);
+    });
+  }
+  return () => channels.forEach((channel) => ipcMain.removeHandler(channel));
+}
+
+function describeSender(event: IpcMainInvokeEvent): {
+  frameUrl: string | undefined;
+  isTopFrame: boolean;
+} {
+  try {
+    const frame = event.senderFrame;
+    return { frameUrl: frame?.url, isTopFrame: frame !== null && frame.parent === null };
+  } catch {
+    // A frame disposed mid-call throws on access: treat it as untrusted.
+    return { frameUrl: undefined, isTopFrame: false };
+  }
+}

@@ -1,0 +1,123 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createStationHandlers } from '../core/ipc/station-handlers';
+import { projectRoot } from '../core/models/model-verifier';
+import { Station } from '../core/station.service';
+import { defaultDataDir } from '../core/util/data-dir';
+import { toErrorPayload } from '../../shared/errors';
+import { startLoopbackHost } from './loopback-host';
+
+const USAGE = `Usage: npm start -- [--data-dir DIR] [--models-dir DIR] [--port N] [--chromium] [--chromium-path PATH] [--rebuild]
+
+Runs the station in "browser mode": the same core as the Electron app, served to a local
+Chromium over 127.0.0.1 only. Prints the address to open (it carries a per-run access key).
+  --chromium       also open the terminal in Chromium's app mode (--chromium-path, default /usr/bin/chromium)
+  --rebuild        rebuild the renderer even if out/renderer exists
+Data folder: --data-dir, else $STATION_DATA_DIR, else ${defaultDataDir()}`;
+
+/**
+ * Chromium flags for the terminal window: its own throw-away profile, and none of Chromium's own
+ * background traffic (updates, sync, field trials), because a door terminal sends nothing anywhere.
+ */
+export function chromiumAppArgs(url: string, profileDir: string): string[] {
+  return [
+    `--app=${url}`,
+    `--user-data-dir=${profileDir}`,
+    '--no-first-run',
+    '--no-default-browser-check',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-default-apps',
+    '--disable-domain-reliability',
+    '--metrics-recording-only',
+    '--disable-features=MediaRouter,OptimizationHints,Translate',
+  ];
+}
+
+/** Builds the renderer with the same Vite config as `npm run build:web` (loaded only when needed). */
+async function buildRenderer(root: string): Promise<void> {
+  process.stdout.write('Building the renderer…\n');
+  const [{ build }, { webRendererViteConfig }] = await Promise.all([import('vite'), import('../../../scripts/vite/renderer-config')]);
+  await build({ ...webRendererViteConfig(root), configFile: false, logLevel: 'warn' });
+}
+
+function launchChromium(executable: string, url: string): { child: ChildProcess; cleanup: () => void } {
+  const profileDir = mkdtempSync(join(tmpdir(), 'station-chromium-'));
+  const child = spawn(executable, chromiumAppArgs(url, profileDir), { stdio: 'ignore' });
+  return { child, cleanup: () => rmSync(profileDir, { recursive: true, force: true }) };
+}
+
+function parseCli(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    options: {
+      'data-dir': { type: 'string' },
+      'models-dir': { type: 'string' },
+      port: { type: 'string' },
+      chromium: { type: 'boolean', default: false },
+      'chromium-path': { type: 'string', default: '/usr/bin/chromium' },
+      rebuild: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  }).values;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let values: ReturnType<typeof parseCli>;
+  try {
+    values = parseCli(argv);
+  } catch (err) {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const root = projectRoot();
+  const rendererDir = join(root, 'out', 'renderer');
+  if (values.rebuild || !existsSync(join(rendererDir, 'index.html'))) await buildRenderer(root);
+
+  const dataDir = values['data-dir'] ?? defaultDataDir();
+  const station = await Station.open({
+    dataDir,
+    ...(values['models-dir'] ? { modelsDir: values['models-dir'] } : {}),
+    mode: 'browser',
+  });
+  const host = await startLoopbackHost({
+    handlers: createStationHandlers(station),
+    rendererDir,
+    port: values.port ? Number(values.port) : 0,
+  });
+  process.stdout.write(`Station data: ${dataDir}\nOpen the door terminal at:\n  ${host.url}\n(Ctrl+C to stop)\n`);
+
+  const chromium = values.chromium ? launchChromium(values['chromium-path'], host.url) : null;
+  await new Promise<void>((resolveStop) => {
+    process.once('SIGINT', resolveStop);
+    process.once('SIGTERM', resolveStop);
+    chromium?.child.once('exit', () => resolveStop());
+  });
+  chromium?.child.kill();
+  chromium?.cleanup();
+  await host.close();
+  station.close();
+  return 0;
+}
+
+// `npm start` runs this file directly through tsx.
+if (typeof require !== 'undefined' && require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      const { code, message } = toErrorPayload(err);
+      process.stderr.write(`station (browser mode) could not start: ${code}: ${message}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

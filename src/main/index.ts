@@ -1,0 +1,85 @@
+import { app, BrowserWindow, session } from 'electron';
+import { join, resolve } from 'node:path';
+import { createStationHandlers } from './core/ipc/station-handlers';
+import { Station } from './core/station.service';
+import { registerStationIpc } from './electron/ipc-registration';
+import { createMainWindow } from './electron/main-window';
+import { resolveAppOrigin } from './electron/security-policy';
+import { parseShellOptions } from './electron/shell-options';
+import { showStartupError } from './electron/startup-error-window';
+import { classifyStartupError, withDeadline } from './electron/startup-failure';
+import { hardenWebContents, installSessionGuards } from './electron/window-security';
+
+/**
+ * Electron composition root, deliberately thin: security guards, the station core (plain TS,
+ * the same as the CLI and browser mode), IPC, one window. Everything testable lives elsewhere.
+ */
+
+/** Loading models and checking the gallery takes seconds; minutes means something is stuck. */
+const STARTUP_DEADLINE_MS = 180_000;
+
+const options = parseShellOptions(process.argv, process.env);
+const origin = resolveAppOrigin({
+  isPackaged: app.isPackaged,
+  devServerUrl: process.env.ELECTRON_RENDERER_URL,
+  rendererDir: join(__dirname, '../renderer'),
+});
+
+// An explicit data folder also holds Chromium's profile and the single-instance lock, so two
+// stations on two folders (e.g. parallel e2e runs) never share either.
+if (options.dataDir) app.setPath('userData', resolve(options.dataDir));
+
+// Every renderer sandboxed, and every WebContents guarded before it can load anything.
+app.enableSandbox();
+app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, origin));
+app.on('window-all-closed', () => app.quit());
+
+// One station per data folder: a second instance would open the same database.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    const win = BrowserWindow.getAllWindows()[0];
+    if (win?.isMinimized()) win.restore();
+    win?.focus();
+  });
+  // Any start-up failure (tampered model, damaged database, missing native module, a stuck
+  // step) ends on a screen that names it: never a blank window or a silent hang.
+  app
+    .whenReady()
+    .then(start)
+    .catch((err: unknown) => {
+      showStartupError(classifyStartupError(err), {
+        dataDir: app.getPath('userData'),
+        kiosk: options.kiosk,
+      });
+    });
+}
+
+async function start(): Promise<void> {
+  installSessionGuards(session.defaultSession, origin);
+  // userData: ~/.config/face-access-station on Linux, the CLI's default too (data-dir.ts).
+  const dataDir = app.getPath('userData');
+  const modelsDir = options.modelsDir ? resolve(options.modelsDir) : bundledModelsDir();
+  const station = await withDeadline(
+    Station.open({ dataDir, modelsDir, mode: 'electron' }),
+    STARTUP_DEADLINE_MS,
+    (late) => late.close(),
+  );
+  registerStationIpc(createStationHandlers(station), origin);
+  app.on('will-quit', () => station.close());
+  createMainWindow({
+    origin,
+    preloadPath: join(__dirname, '../preload/index.js'),
+    kiosk: options.kiosk,
+    devTools: !app.isPackaged,
+    dataDir,
+  });
+}
+
+/** Packaged: electron-builder's extraResources copy; development: the project's resources/. */
+function bundledModelsDir(): string {
+  return app.isPackaged
+    ? join(process.resourcesPath, 'models')
+    : join(app.getAppPath(), 'resources', 'models');
+}

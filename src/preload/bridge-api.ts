@@ -1,0 +1,21 @@
+import { API_METHODS, type ApiMethod, type StationApi } from '../shared/api-methods';
+import type { Channel } from '../shared/contract';
+
+/** Sends one request on one channel; the preload passes a closure over ipcRenderer.invoke. */
+export type ChannelInvoker = (channel: Channel, request: unknown) => Promise<unknown>;
+
+/**
+ * Builds the renderer's API from the contract: one named function per API_METHODS entry, each
+ * bound to its own channel. The channel is fixed here, so the page can reach no other channel
+ * and never holds ipcRenderer or a generic invoke. Electron-free, so it is unit-tested in Node.
+ */
+export function createBridgeApi(invoke: ChannelInvoker): StationApi {
+  const api: Partial<Record<ApiMethod, (request: unknown) => Promise<unknown>>> = {};
+  for (const method of Object.keys(API_METHODS) as ApiMethod[]) {
+    const channel = API_METHODS[method];
+    api[method] = (request: unknown) => invoke(channel, request);
+  }
+  // The loop covers every key of API_METHODS, which is exactly StationApi's key set; the
+  // request/response types of each method come from the same contract entry.
+  return Object.freeze(api) as StationApi;
+}

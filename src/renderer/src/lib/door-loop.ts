@@ -1,0 +1,116 @@
+import type { StationApi } from '../../../shared/contract';
+import { StationError } from '../../../shared/errors';
+import { BrowserFaceDetector, type DetectedFace } from './face-detector';
+import { drawFaces } from './face-overlay';
+import { FrameCapture } from './frame-capture';
+import { describeError } from './messages';
+import type { TerminalState } from './terminal.svelte';
+
+/** Asking for VGA: enough pixels for a face at door distance, cheap to detect and to send. */
+const CAMERA_CONSTRAINTS: MediaStreamConstraints = {
+  audio: false,
+  video: { width: { ideal: 640 }, height: { ideal: 480 }, facingMode: 'user' },
+};
+
+/**
+ * The terminal's camera + detection loop. Detection runs on every video frame so the boxes stay
+ * live; a frame goes to the station only when the previous one has been answered (at most one
+ * request in flight, frames in between are skipped), which bounds the load on the station.
+ */
+export class DoorLoop {
+  private stopped = false;
+  private stream: MediaStream | null = null;
+  private detector: BrowserFaceDetector | null = null;
+  private readonly capture = new FrameCapture();
+  private busy = false;
+  private nextFrameId = 0;
+  private cancelFrame: (() => void) | null = null;
+
+  constructor(
+    private readonly api: StationApi,
+    private readonly state: TerminalState,
+    private readonly video: HTMLVideoElement,
+    private readonly overlay: HTMLCanvasElement,
+  ) {}
+
+  async start(): Promise<void> {
+    try {
+      this.stream = await navigator.mediaDevices.getUserMedia(CAMERA_CONSTRAINTS);
+      if (this.stopped) return this.stop();
+      this.video.srcObject = this.stream;
+      await this.video.play();
+      this.detector = await BrowserFaceDetector.create(this.api);
+      if (this.stopped) return this.stop();
+      this.state.running();
+      this.schedule();
+    } catch (err) {
+      if (!this.stopped) this.state.fail(startFailure(err));
+      this.stop();
+    }
+  }
+
+  /** Teardown: stop the camera (its light goes off), the loop and the wasm detector. */
+  stop(): void {
+    this.stopped = true;
+    this.cancelFrame?.();
+    this.cancelFrame = null;
+    this.detector?.close();
+    this.detector = null;
+    for (const track of this.stream?.getTracks() ?? []) track.stop();
+    this.stream = null;
+    this.video.srcObject = null;
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    // requestVideoFrameCallback fires once per new camera frame; rAF would re-detect repeats.
+    if ('requestVideoFrameCallback' in this.video) {
+      const handle = this.video.requestVideoFrameCallback(() => this.tick());
+      this.cancelFrame = () => this.video.cancelVideoFrameCallback(handle);
+    } else {
+      const handle = requestAnimationFrame(() => this.tick());
+      this.cancelFrame = () => cancelAnimationFrame(handle);
+    }
+  }
+
+  private tick(): void {
+    const detector = this.detector;
+    if (this.stopped || !detector) return;
+    const now = performance.now();
+    try {
+      const faces = detector.detect(this.video, now);
+      this.state.faces = faces;
+      drawFaces(this.overlay, this.video.videoWidth, this.video.videoHeight, faces, this.state.display.tone);
+      if (faces.length === 0) this.state.applyNoFace(now);
+      else if (!this.busy) void this.submit(faces);
+    } catch (err) {
+      this.state.applyStationError(`Face detection failed: ${String(err)}`);
+    }
+    this.schedule();
+  }
+
+  private async submit(faces: readonly DetectedFace[]): Promise<void> {
+    this.busy = true;
+    try {
+      const request = this.capture.build(this.video, faces, this.nextFrameId++);
+      const result = await this.api.submitFrame(request);
+      if (this.stopped) return;
+      if (result.ok) this.state.applyResult(result.value, performance.now());
+      else this.state.applyStationError(describeError(result.error));
+    } catch (err) {
+      if (!this.stopped) this.state.applyStationError(`Could not send the frame: ${String(err)}`);
+    } finally {
+      this.busy = false;
+    }
+  }
+}
+
+function startFailure(err: unknown): string {
+  if (err instanceof StationError) return describeError({ code: err.code, message: err.message });
+  if (err instanceof DOMException) {
+    if (err.name === 'NotAllowedError') return 'Camera access was refused. Allow the camera for this station.';
+    if (err.name === 'NotFoundError') return 'No camera was found.';
+    if (err.name === 'NotReadableError') return 'The camera is in use by another program.';
+  }
+  return `The terminal could not start: ${err instanceof Error ? err.message : String(err)}`;
+}

@@ -1,0 +1,86 @@
+import type { DecisionReason, EnrollFileStatus } from '../../../shared/domain';
+import type { ErrorCode, ErrorPayload } from '../../../shared/errors';
+
+/**
+ * The renderer's one translation of error codes into words people understand. Exhaustive
+ * switches: a new code or status cannot ship without a message.
+ */
+export function describeErrorCode(code: ErrorCode): string {
+  switch (code) {
+    case 'BAD_REQUEST':
+      return 'The request was not valid.';
+    case 'UNREADABLE_IMAGE':
+      return 'The image could not be read.';
+    case 'IMAGE_TOO_LARGE':
+      return 'The image is too large.';
+    case 'NO_FACE':
+      return 'No face was found.';
+    case 'MULTIPLE_FACES':
+      return 'More than one face was found.';
+    case 'FACE_TOO_SMALL':
+      return 'The face is too small; use a closer photo.';
+    case 'MODEL_MISSING':
+      return 'A face model is missing. Run `npm run models` on the station.';
+    case 'MODEL_TAMPERED':
+      return 'A face model failed its integrity check. The station refuses to use it.';
+    case 'INDEX_STALE':
+      return 'The face index is out of date and is being rebuilt.';
+    case 'DB_CORRUPT':
+      return 'The station database is damaged.';
+    case 'DB_TOO_NEW':
+      return 'The station database was written by a newer version of this app.';
+    case 'CONSENT_REQUIRED':
+      return 'Enrolment needs the explicit consent of the person.';
+    case 'PERSON_NOT_FOUND':
+      return 'That person is not enrolled.';
+    case 'NATIVE_MISSING':
+      return 'A native component of the station is not installed.';
+    case 'UNAUTHORIZED':
+      return 'This screen is not authorised to talk to the station.';
+    case 'INTERNAL':
+      return 'Something went wrong inside the station.';
+  }
+}
+
+/** Code text plus the station's own detail (which is written for people, not stack traces). */
+export function describeError(error: ErrorPayload): string {
+  const general = describeErrorCode(error.code);
+  return error.message && error.message !== general ? `${general} ${error.message}` : general;
+}
+
+export function describeFileStatus(status: EnrollFileStatus): string {
+  switch (status) {
+    case 'enrolled':
+      return 'Enrolled';
+    case 'no_face':
+      return 'No face found';
+    case 'multiple_faces':
+      return 'Several faces: use a photo of this person alone';
+    case 'too_small':
+      return 'Face too small';
+    case 'unreadable':
+      return 'Not a readable image';
+    case 'too_large':
+      return 'Image too large';
+    case 'duplicate_image':
+      return 'Same image twice: skipped';
+  }
+}
+
+export type Tone = 'neutral' | 'granted' | 'denied' | 'warning';
+
+/** What the door terminal shows for a frame-level decision (never a name unless granted). */
+export function terminalWording(decision: DecisionReason, name: string | null): { text: string; tone: Tone } {
+  switch (decision) {
+    case 'granted':
+      return name ? { text: `Access granted: ${name}`, tone: 'granted' } : { text: 'Unknown person', tone: 'denied' };
+    case 'unknown_face':
+      return { text: 'Unknown person', tone: 'denied' };
+    case 'multiple_faces':
+      return { text: 'One person at a time', tone: 'warning' };
+    case 'face_too_small':
+      return { text: 'Come closer', tone: 'warning' };
+    case 'no_face':
+      return { text: 'Looking…', tone: 'neutral' };
+  }
+}

@@ -1,0 +1,83 @@
+import { API_METHODS, BRIDGE_KEY, type ApiMethod, type StationApi } from '../../../shared/api-methods';
+import type { Channel } from '../../../shared/contract';
+import type { ErrorPayload, Result } from '../../../shared/errors';
+
+/** Header carrying the per-run secret to the loopback host (see src/main/host/loopback-host.ts). */
+export const SECRET_HEADER = 'x-station-secret';
+const SECRET_STORAGE_KEY = 'station.secret';
+
+function failure(code: ErrorPayload['code'], message: string): Result<never> {
+  return { ok: false, error: { code, message } };
+}
+
+function isResult(body: unknown): body is Result<unknown> {
+  if (typeof body !== 'object' || body === null || !('ok' in body)) return false;
+  if (body.ok === true) return 'value' in body;
+  return body.ok === false && 'error' in body && typeof body.error === 'object' && body.error !== null;
+}
+
+/**
+ * The loopback host puts its per-run secret in the URL fragment (never sent over the wire).
+ * We take it once and strip it from the address bar and history so it does not linger in
+ * screenshots or bookmarks. sessionStorage keeps it for a reload of this tab only; any script
+ * able to read it could read it from memory too, so this adds no exposure.
+ */
+export function takeSecretFromLocation(loc: Location = location, hist: History = history): string | null {
+  const match = /(?:^#|&)secret=([^&]+)/.exec(loc.hash);
+  if (match?.[1]) {
+    const secret = decodeURIComponent(match[1]);
+    hist.replaceState(null, '', loc.pathname + loc.search);
+    sessionStorage.setItem(SECRET_STORAGE_KEY, secret);
+    return secret;
+  }
+  return sessionStorage.getItem(SECRET_STORAGE_KEY);
+}
+
+/**
+ * Browser-mode client: the same named methods as the preload, each a POST /api/<channel>
+ * answered with the same Result envelope. Transport failures become envelopes too, so callers
+ * handle one shape.
+ */
+export function createHttpClient(secret: string, fetchFn: typeof fetch = fetch.bind(globalThis)): StationApi {
+  async function call(channel: Channel, request: unknown): Promise<Result<unknown>> {
+    let response: Response;
+    try {
+      response = await fetchFn(`./api/${channel}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [SECRET_HEADER]: secret },
+        body: JSON.stringify(request),
+        cache: 'no-store',
+      });
+    } catch {
+      return failure('INTERNAL', 'The station is not reachable. Is it still running?');
+    }
+    const body: unknown = await response.json().catch(() => null);
+    if (isResult(body)) return body;
+    if (response.status === 401) return failure('UNAUTHORIZED', 'This page is not authorised. Open the address printed by the station.');
+    return failure('INTERNAL', `The station answered HTTP ${response.status}.`);
+  }
+  const api: Partial<Record<ApiMethod, (request: unknown) => Promise<Result<unknown>>>> = {};
+  for (const method of Object.keys(API_METHODS) as ApiMethod[]) {
+    api[method] = (request) => call(API_METHODS[method], request);
+  }
+  // Each entry wraps exactly the channel API_METHODS names for it, which is what StationApi says.
+  return api as StationApi;
+}
+
+/** A client whose every call explains why there is no station (start-up failure screen). */
+function missingClient(): StationApi {
+  const api: Partial<Record<ApiMethod, () => Promise<Result<never>>>> = {};
+  for (const method of Object.keys(API_METHODS) as ApiMethod[]) {
+    api[method] = () =>
+      Promise.resolve(failure('UNAUTHORIZED', 'No station connection: open the address printed by `npm start` (it carries the access key).'));
+  }
+  return api as StationApi;
+}
+
+/** Electron preload's bridge (window.station) when present, else the loopback HTTP client. */
+export function connectStation(): StationApi {
+  const bridged = (window as unknown as Record<string, StationApi | undefined>)[BRIDGE_KEY];
+  if (bridged) return bridged;
+  const secret = takeSecretFromLocation();
+  return secret ? createHttpClient(secret) : missingClient();
+}

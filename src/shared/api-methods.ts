@@ -1,0 +1,23 @@
+import type { Channel, RequestOf, ResponseOf } from './contract';
+import type { Result } from './errors';
+
+/** Named methods the preload (and the browser-mode client) expose; each wraps one channel. */
+export const API_METHODS = {
+  status: 'station:status',
+  listPeople: 'people:list',
+  enroll: 'enroll:create',
+  submitFrame: 'access:frame',
+  recentAudit: 'audit:recent',
+  detectorModel: 'models:detector',
+} as const satisfies Record<string, Channel>;
+
+export type ApiMethod = keyof typeof API_METHODS;
+
+export type StationApi = {
+  [M in ApiMethod]: (
+    request: RequestOf<(typeof API_METHODS)[M]>,
+  ) => Promise<Result<ResponseOf<(typeof API_METHODS)[M]>>>;
+};
+
+/** Name under which the preload exposes the API on `window`. */
+export const BRIDGE_KEY = 'station';
