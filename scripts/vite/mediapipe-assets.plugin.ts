@@ -22,7 +22,9 @@ const MIME: Record<string, string> = { js: 'text/javascript', wasm: 'application
 function resolveRuntimeFile(projectRoot: string, name: string): string {
   // The package's exports map names each runtime file, so resolution survives a layout change.
   // Resolved from the project root: this module runs under several loaders (Vite, tsx, vitest).
-  return createRequire(join(projectRoot, 'package.json')).resolve(`@mediapipe/tasks-vision/${name}`);
+  return createRequire(join(projectRoot, 'package.json')).resolve(
+    `@mediapipe/tasks-vision/${name}`,
+  );
 }
 
 /**
@@ -38,7 +40,10 @@ export function mediapipeAssetsPlugin(projectRoot: string): Plugin {
         const path = req.url?.split('?')[0] ?? '';
         const name = path.startsWith(prefix) ? path.slice(prefix.length) : '';
         if (!(RUNTIME_FILES as readonly string[]).includes(name)) return next();
-        res.setHeader('Content-Type', MIME[name.split('.').pop() ?? ''] ?? 'application/octet-stream');
+        res.setHeader(
+          'Content-Type',
+          MIME[name.split('.').pop() ?? ''] ?? 'application/octet-stream',
+        );
         res.end(readFileSync(resolveRuntimeFile(projectRoot, name)));
       });
     },

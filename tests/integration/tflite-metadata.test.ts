@@ -4,7 +4,7 @@
  * Needs the pinned models (`npm run models`, or STATION_MODELS_DIR) and the shared face data.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -19,6 +19,7 @@ import {
 import { StationError } from '../../src/shared/errors';
 import { launchChromium, recordRequests, type RequestLog } from '../support/chromium-launcher';
 import { startStaticServer, type StaticServer } from '../support/static-server';
+import { sharedDataDir } from '../support/shared-data';
 
 const MODELS = {
   short: { file: 'face_detection_short_range.tflite', size: 128 },
@@ -26,7 +27,7 @@ const MODELS = {
 } as const;
 type ModelKey = keyof typeof MODELS;
 
-const DATA_DIR = process.env.STATION_DATA_DIR ?? resolve(projectRoot(), '..', 'shared', 'data');
+const DATA_DIR = sharedDataDir();
 const FACE_IMAGES = [
   'small_identity_sets/facenet_lfw_colour_sample/Anthony_Hopkins_0001.jpg',
   'small_identity_sets/human_vlado/person-vlado.jpg',

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../src/shared/contract';
-import { FACE_MARGIN, regionForFaces, scaleBox, scaleToFit } from '../../src/renderer/src/lib/frame-region';
+import {
+  FACE_MARGIN,
+  regionForFaces,
+  scaleBox,
+  scaleToFit,
+} from '../../src/renderer/src/lib/frame-region';
 
 describe('regionForFaces', () => {
   it('adds the margin on every side of a face box', () => {
@@ -39,6 +44,12 @@ describe('scaleToFit', () => {
     const s = scaleToFit(3840, 2160, LIMITS.maxRegionPixels);
     expect(s).toBeLessThan(1);
     expect(Math.floor(3840 * s) * Math.floor(2160 * s)).toBeLessThanOrEqual(LIMITS.maxRegionPixels);
-    expect(scaleBox({ x1: 10, y1: 20, x2: 30, y2: 40, score: 0.9 }, 0.5)).toEqual({ x1: 5, y1: 10, x2: 15, y2: 20, score: 0.9 });
+    expect(scaleBox({ x1: 10, y1: 20, x2: 30, y2: 40, score: 0.9 }, 0.5)).toEqual({
+      x1: 5,
+      y1: 10,
+      x2: 15,
+      y2: 20,
+      score: 0.9,
+    });
   });
 });

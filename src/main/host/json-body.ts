@@ -1,8 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 
 export type BodyOutcome =
-  | { ok: true; value: unknown }
-  | { ok: false; status: 400 | 413 | 415; message: string };
+  { ok: true; value: unknown } | { ok: false; status: 400 | 413 | 415; message: string };
 
 /**
  * Reads a JSON request body with a hard size cap. The cap is checked against Content-Length
@@ -11,11 +10,19 @@ export type BodyOutcome =
 export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<BodyOutcome> {
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/json') {
-    return Promise.resolve({ ok: false, status: 415, message: 'Content-Type must be application/json' });
+    return Promise.resolve({
+      ok: false,
+      status: 415,
+      message: 'Content-Type must be application/json',
+    });
   }
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (Number.isFinite(declared) && declared > maxBytes) {
-    return Promise.resolve({ ok: false, status: 413, message: `Body larger than ${maxBytes} bytes` });
+    return Promise.resolve({
+      ok: false,
+      status: 413,
+      message: `Body larger than ${maxBytes} bytes`,
+    });
   }
   return new Promise((resolvePromise) => {
     const chunks: Buffer[] = [];
@@ -43,6 +50,8 @@ export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<Bo
         finish({ ok: false, status: 400, message: 'Body is not valid JSON' });
       }
     });
-    req.on('error', () => finish({ ok: false, status: 400, message: 'Request body could not be read' }));
+    req.on('error', () =>
+      finish({ ok: false, status: 400, message: 'Request body could not be read' }),
+    );
   });
 }

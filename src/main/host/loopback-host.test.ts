@@ -13,10 +13,19 @@ const SECRET = 'unit-test-secret-0123456789';
 // A small but complete Handlers object: the host's job is transport and access control, so the
 // station behind it does not matter here (the e2e tests run the real one).
 const handlers: Handlers = {
-  'station:status': () => Promise.reject(new StationError('MODEL_MISSING', 'no models in this test')),
-  'people:list': () => Promise.resolve({ people: [{ id: 'p1', name: 'Ada', templates: 2, enrolledAt: '2026-01-01T00:00:00Z' }] }),
-  'enroll:create': (req) => Promise.resolve({ person: null, files: req.images.map((i) => ({ file: i.fileName, status: 'no_face' as const })) }),
-  'access:frame': (req) => Promise.resolve({ frameId: req.frameId, faces: [], decision: 'no_face', person: null }),
+  'station:status': () =>
+    Promise.reject(new StationError('MODEL_MISSING', 'no models in this test')),
+  'people:list': () =>
+    Promise.resolve({
+      people: [{ id: 'p1', name: 'Ada', templates: 2, enrolledAt: '2026-01-01T00:00:00Z' }],
+    }),
+  'enroll:create': (req) =>
+    Promise.resolve({
+      person: null,
+      files: req.images.map((i) => ({ file: i.fileName, status: 'no_face' as const })),
+    }),
+  'access:frame': (req) =>
+    Promise.resolve({ frameId: req.frameId, faces: [], decision: 'no_face', person: null }),
   'audit:recent': () => Promise.resolve({ events: [] }),
   'models:detector': () => Promise.reject(new Error('boom')),
 };
@@ -28,15 +37,30 @@ interface RawResponse {
 }
 
 /** node:http rather than fetch: tests need raw paths (no dot-segment cleanup) and forged Host headers. */
-function raw(host: LoopbackHost, opts: { method?: string; path: string; headers?: Record<string, string>; body?: string }): Promise<RawResponse> {
+function raw(
+  host: LoopbackHost,
+  opts: { method?: string; path: string; headers?: Record<string, string>; body?: string },
+): Promise<RawResponse> {
   const { port } = new URL(host.origin);
   return new Promise((resolvePromise, reject) => {
     const req = request(
-      { host: '127.0.0.1', port: Number(port), method: opts.method ?? 'GET', path: opts.path, headers: opts.headers },
+      {
+        host: '127.0.0.1',
+        port: Number(port),
+        method: opts.method ?? 'GET',
+        path: opts.path,
+        headers: opts.headers,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolvePromise({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolvePromise({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
       },
     );
     req.on('error', reject);
@@ -44,7 +68,12 @@ function raw(host: LoopbackHost, opts: { method?: string; path: string; headers?
   });
 }
 
-function api(host: LoopbackHost, channel: string, body: unknown, headers: Record<string, string> = {}): Promise<RawResponse> {
+function api(
+  host: LoopbackHost,
+  channel: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<RawResponse> {
   return raw(host, {
     method: 'POST',
     path: `/api/${channel}`,
@@ -60,10 +89,18 @@ describe('loopback host', () => {
 
   beforeAll(async () => {
     mkdirSync(join(rendererDir, 'mediapipe'), { recursive: true });
-    writeFileSync(join(rendererDir, 'index.html'), `<html><head><meta http-equiv="Content-Security-Policy" content="${CSP}" /></head></html>`);
+    writeFileSync(
+      join(rendererDir, 'index.html'),
+      `<html><head><meta http-equiv="Content-Security-Policy" content="${CSP}" /></head></html>`,
+    );
     writeFileSync(join(rendererDir, 'mediapipe', 'runtime.wasm'), Buffer.from([0, 97, 115, 109]));
     writeFileSync(join(temp.dir, 'outside.txt'), 'must never be served');
-    host = await startLoopbackHost({ handlers, rendererDir, secret: SECRET, maxBodyBytes: 64 * 1024 });
+    host = await startLoopbackHost({
+      handlers,
+      rendererDir,
+      secret: SECRET,
+      maxBodyBytes: 64 * 1024,
+    });
   });
   afterAll(async () => {
     await host.close();
@@ -89,37 +126,57 @@ describe('loopback host', () => {
     expect(res.headers['content-type']).toBe('application/wasm');
   });
 
-  it.each(['/../outside.txt', '/..%2foutside.txt', '/%2e%2e/outside.txt', '/mediapipe/..%2F..%2Foutside.txt', '/mediapipe', '/%00', '/..\\outside.txt', '/nope.js'])(
-    'answers 404 for %s',
-    async (path) => {
-      const res = await raw(host, { path });
-      expect(res.status).toBe(404);
-      expect(res.body).not.toContain('must never be served');
-    },
-  );
+  it.each([
+    '/../outside.txt',
+    '/..%2foutside.txt',
+    '/%2e%2e/outside.txt',
+    '/mediapipe/..%2F..%2Foutside.txt',
+    '/mediapipe',
+    '/%00',
+    '/..\\outside.txt',
+    '/nope.js',
+  ])('answers 404 for %s', async (path) => {
+    const res = await raw(host, { path });
+    expect(res.status).toBe(404);
+    expect(res.body).not.toContain('must never be served');
+  });
 
   it('refuses a request whose Host is not loopback (DNS rebinding)', async () => {
     const port = new URL(host.origin).port;
-    expect((await raw(host, { path: '/', headers: { host: `evil.example:${port}` } })).status).toBe(421);
+    expect((await raw(host, { path: '/', headers: { host: `evil.example:${port}` } })).status).toBe(
+      421,
+    );
     expect((await api(host, 'people:list', {}, { host: `evil.example:${port}` })).status).toBe(421);
   });
 
   it('answers 401 without the secret, or with a wrong one', async () => {
-    const none = await raw(host, { method: 'POST', path: '/api/people:list', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const none = await raw(host, {
+      method: 'POST',
+      path: '/api/people:list',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(none.status).toBe(401);
     expect(JSON.parse(none.body)).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
-    expect((await api(host, 'people:list', {}, { [SECRET_HEADER]: `${SECRET}x` })).status).toBe(401);
+    expect((await api(host, 'people:list', {}, { [SECRET_HEADER]: `${SECRET}x` })).status).toBe(
+      401,
+    );
   });
 
   it('refuses a cross-origin caller even with the secret', async () => {
-    expect((await api(host, 'people:list', {}, { origin: 'http://evil.example' })).status).toBe(403);
+    expect((await api(host, 'people:list', {}, { origin: 'http://evil.example' })).status).toBe(
+      403,
+    );
     expect((await api(host, 'people:list', {}, { origin: host.origin })).status).toBe(200);
   });
 
   it('runs a valid call through the contract', async () => {
     const res = await api(host, 'people:list', {});
     expect(res.status).toBe(200);
-    expect(JSON.parse(res.body)).toEqual({ ok: true, value: { people: [expect.objectContaining({ name: 'Ada' })] } });
+    expect(JSON.parse(res.body)).toEqual({
+      ok: true,
+      value: { people: [expect.objectContaining({ name: 'Ada' })] },
+    });
   });
 
   it('answers BAD_REQUEST for a malformed payload or an unknown channel', async () => {
@@ -131,20 +188,35 @@ describe('loopback host', () => {
   });
 
   it('passes station errors through as envelopes and maps unexpected ones to INTERNAL', async () => {
-    expect(JSON.parse((await api(host, 'station:status', {})).body)).toMatchObject({ ok: false, error: { code: 'MODEL_MISSING' } });
+    expect(JSON.parse((await api(host, 'station:status', {})).body)).toMatchObject({
+      ok: false,
+      error: { code: 'MODEL_MISSING' },
+    });
     const internal = await api(host, 'models:detector', { variant: 'short_range' });
     expect(internal.status).toBe(500);
     expect(JSON.parse(internal.body)).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
   });
 
   it('takes JSON only, within the size cap, by POST only', async () => {
-    const text = await raw(host, { method: 'POST', path: '/api/people:list', headers: { 'content-type': 'text/plain', [SECRET_HEADER]: SECRET }, body: '{}' });
+    const text = await raw(host, {
+      method: 'POST',
+      path: '/api/people:list',
+      headers: { 'content-type': 'text/plain', [SECRET_HEADER]: SECRET },
+      body: '{}',
+    });
     expect(text.status).toBe(415);
-    const broken = await raw(host, { method: 'POST', path: '/api/people:list', headers: { 'content-type': 'application/json', [SECRET_HEADER]: SECRET }, body: '{' });
+    const broken = await raw(host, {
+      method: 'POST',
+      path: '/api/people:list',
+      headers: { 'content-type': 'application/json', [SECRET_HEADER]: SECRET },
+      body: '{',
+    });
     expect(broken.status).toBe(400);
     const huge = await api(host, 'audit:recent', { limit: 1, pad: 'x'.repeat(100 * 1024) });
     expect(huge.status).toBe(413);
-    expect((await raw(host, { path: '/api/people:list', headers: { [SECRET_HEADER]: SECRET } })).status).toBe(405);
+    expect(
+      (await raw(host, { path: '/api/people:list', headers: { [SECRET_HEADER]: SECRET } })).status,
+    ).toBe(405);
     expect((await raw(host, { method: 'POST', path: '/index.html' })).status).toBe(405);
   });
 });
@@ -153,7 +225,9 @@ describe('loopback host start-up', () => {
   it('refuses to serve a renderer without a CSP', async () => {
     const temp = makeTempDir('loopback-nocsp-');
     writeFileSync(join(temp.dir, 'index.html'), '<html></html>');
-    await expect(startLoopbackHost({ handlers, rendererDir: temp.dir })).rejects.toThrow(/Content-Security-Policy/);
+    await expect(startLoopbackHost({ handlers, rendererDir: temp.dir })).rejects.toThrow(
+      /Content-Security-Policy/,
+    );
     temp.cleanup();
   });
 });

@@ -55,7 +55,11 @@ const digest = (value: string): Buffer => createHash('sha256').update(value, 'ut
  */
 export async function startLoopbackHost(opts: LoopbackHostOptions): Promise<LoopbackHost> {
   const secret = opts.secret ?? randomBytes(32).toString('base64url');
-  if (secret.length < 16) throw new StationError('BAD_REQUEST', 'The loopback host secret must be at least 16 characters.');
+  if (secret.length < 16)
+    throw new StationError(
+      'BAD_REQUEST',
+      'The loopback host secret must be at least 16 characters.',
+    );
   const csp = loadCsp(opts.rendererDir);
   const ctx: HostContext = {
     handlers: opts.handlers,
@@ -92,11 +96,19 @@ function loadCsp(rendererDir: string): string {
   try {
     html = readFileSync(join(rendererDir, 'index.html'), 'utf8');
   } catch (err) {
-    throw new StationError('INTERNAL', `No built renderer at ${rendererDir} (run the build first).`, { cause: err });
+    throw new StationError(
+      'INTERNAL',
+      `No built renderer at ${rendererDir} (run the build first).`,
+      { cause: err },
+    );
   }
   const csp = cspFromIndexHtml(html);
   // Fail closed: serving the terminal without its CSP would let it talk to any host.
-  if (!csp) throw new StationError('INTERNAL', `${rendererDir}/index.html has no Content-Security-Policy meta tag.`);
+  if (!csp)
+    throw new StationError(
+      'INTERNAL',
+      `${rendererDir}/index.html has no Content-Security-Policy meta tag.`,
+    );
   return csp;
 }
 
@@ -149,14 +161,22 @@ async function handle(ctx: HostContext, req: IncomingMessage, res: ServerRespons
   serveStatic(ctx, req, res, pathname);
 }
 
-async function handleApi(ctx: HostContext, req: IncomingMessage, res: ServerResponse, channel: string): Promise<void> {
+async function handleApi(
+  ctx: HostContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  channel: string,
+): Promise<void> {
   if (req.method !== 'POST') {
     res.setHeader('Allow', 'POST');
     sendJson(ctx, res, 405, envelope('BAD_REQUEST', 'Use POST'));
     return;
   }
   const origin = req.headers.origin;
-  if ((origin !== undefined && !ctx.allowedOrigins.has(origin)) || req.headers['sec-fetch-site'] === 'cross-site') {
+  if (
+    (origin !== undefined && !ctx.allowedOrigins.has(origin)) ||
+    req.headers['sec-fetch-site'] === 'cross-site'
+  ) {
     sendJson(ctx, res, 403, envelope('UNAUTHORIZED', 'Cross-origin request refused'));
     return;
   }
@@ -201,7 +221,12 @@ function envelope(code: ErrorPayload['code'], message: string): Result<never> {
   return { ok: false, error: { code, message } };
 }
 
-function serveStatic(ctx: HostContext, req: IncomingMessage, res: ServerResponse, pathname: string): void {
+function serveStatic(
+  ctx: HostContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  pathname: string,
+): void {
   const file = resolveStaticFile(ctx.rendererDir, pathname);
   if (!file) {
     sendText(ctx, res, 404, 'Not found');
@@ -219,7 +244,10 @@ function serveStatic(ctx: HostContext, req: IncomingMessage, res: ServerResponse
 
 function sendJson(ctx: HostContext, res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { ...ctx.securityHeaders, 'Content-Type': 'application/json; charset=utf-8' });
+  res.writeHead(status, {
+    ...ctx.securityHeaders,
+    'Content-Type': 'application/json; charset=utf-8',
+  });
   res.end(text);
 }
 

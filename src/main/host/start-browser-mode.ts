@@ -41,11 +41,17 @@ export function chromiumAppArgs(url: string, profileDir: string): string[] {
 /** Builds the renderer with the same Vite config as `npm run build:web` (loaded only when needed). */
 async function buildRenderer(root: string): Promise<void> {
   process.stdout.write('Building the renderer…\n');
-  const [{ build }, { webRendererViteConfig }] = await Promise.all([import('vite'), import('../../../scripts/vite/renderer-config')]);
+  const [{ build }, { webRendererViteConfig }] = await Promise.all([
+    import('vite'),
+    import('../../../scripts/vite/renderer-config'),
+  ]);
   await build({ ...webRendererViteConfig(root), configFile: false, logLevel: 'warn' });
 }
 
-function launchChromium(executable: string, url: string): { child: ChildProcess; cleanup: () => void } {
+function launchChromium(
+  executable: string,
+  url: string,
+): { child: ChildProcess; cleanup: () => void } {
   const profileDir = mkdtempSync(join(tmpdir(), 'station-chromium-'));
   const child = spawn(executable, chromiumAppArgs(url, profileDir), { stdio: 'ignore' });
   return { child, cleanup: () => rmSync(profileDir, { recursive: true, force: true }) };
@@ -93,7 +99,9 @@ export async function main(argv: string[]): Promise<number> {
     rendererDir,
     port: values.port ? Number(values.port) : 0,
   });
-  process.stdout.write(`Station data: ${dataDir}\nOpen the door terminal at:\n  ${host.url}\n(Ctrl+C to stop)\n`);
+  process.stdout.write(
+    `Station data: ${dataDir}\nOpen the door terminal at:\n  ${host.url}\n(Ctrl+C to stop)\n`,
+  );
 
   const chromium = values.chromium ? launchChromium(values['chromium-path'], host.url) : null;
   await new Promise<void>((resolveStop) => {

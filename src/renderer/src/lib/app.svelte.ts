@@ -17,7 +17,7 @@ export class AppState {
   readonly audit: AuditState;
 
   constructor(readonly api: StationApi) {
-    this.enroll = new EnrollState(api);
+    this.enroll = new EnrollState(api, () => void this.refreshStatus());
     this.audit = new AuditState(api);
   }
 
@@ -25,6 +25,12 @@ export class AppState {
     const response = await this.api.status({});
     if (response.ok) this.status = response.value;
     else this.startupError = describeError(response.error);
+  }
+
+  /** Header counts; a failure here is not a start-up failure, so it keeps the last value. */
+  async refreshStatus(): Promise<void> {
+    const response = await this.api.status({});
+    if (response.ok) this.status = response.value;
   }
 
   show(view: View): void {

@@ -80,7 +80,13 @@ export class DoorLoop {
     try {
       const faces = detector.detect(this.video, now);
       this.state.faces = faces;
-      drawFaces(this.overlay, this.video.videoWidth, this.video.videoHeight, faces, this.state.display.tone);
+      drawFaces(
+        this.overlay,
+        this.video.videoWidth,
+        this.video.videoHeight,
+        faces,
+        this.state.display.tone,
+      );
       if (faces.length === 0) this.state.applyNoFace(now);
       else if (!this.busy) void this.submit(faces);
     } catch (err) {
@@ -108,7 +114,8 @@ export class DoorLoop {
 function startFailure(err: unknown): string {
   if (err instanceof StationError) return describeError({ code: err.code, message: err.message });
   if (err instanceof DOMException) {
-    if (err.name === 'NotAllowedError') return 'Camera access was refused. Allow the camera for this station.';
+    if (err.name === 'NotAllowedError')
+      return 'Camera access was refused. Allow the camera for this station.';
     if (err.name === 'NotFoundError') return 'No camera was found.';
     if (err.name === 'NotReadableError') return 'The camera is in use by another program.';
   }

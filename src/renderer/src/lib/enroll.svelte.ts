@@ -22,7 +22,9 @@ export class EnrollState {
 
   readonly busy = $derived(this.phase === 'reading' || this.phase === 'analysing');
   readonly fileProblem = $derived(
-    this.files.length > LIMITS.maxEnrollFiles ? `Choose at most ${LIMITS.maxEnrollFiles} photos.` : null,
+    this.files.length > LIMITS.maxEnrollFiles
+      ? `Choose at most ${LIMITS.maxEnrollFiles} photos.`
+      : null,
   );
   readonly canSubmit = $derived(
     !this.busy &&
@@ -33,7 +35,11 @@ export class EnrollState {
       this.fileProblem === null,
   );
 
-  constructor(private readonly api: StationApi) {}
+  constructor(
+    private readonly api: StationApi,
+    /** Told after anyone was enrolled (the header's counts change). */
+    private readonly onEnrolled: () => void = () => {},
+  ) {}
 
   setFiles(list: FileList | null): void {
     this.files = list ? Array.from(list) : [];
@@ -50,7 +56,10 @@ export class EnrollState {
     try {
       const images: { fileName: string; base64: string }[] = [];
       for (const file of this.files) {
-        images.push({ fileName: file.name, base64: bytesToBase64(new Uint8Array(await file.arrayBuffer())) });
+        images.push({
+          fileName: file.name,
+          base64: bytesToBase64(new Uint8Array(await file.arrayBuffer())),
+        });
         this.readCount += 1;
       }
       this.phase = 'analysing';
@@ -61,7 +70,10 @@ export class EnrollState {
       }
       this.result = response.value;
       this.phase = 'done';
-      if (response.value.person) this.resetForm();
+      if (response.value.person) {
+        this.resetForm();
+        this.onEnrolled();
+      }
       await this.refreshPeople();
     } catch (err) {
       this.fail(`Could not read the photos: ${String(err)}`);

@@ -56,7 +56,13 @@ function toFace(d: Detection, width: number, height: number): DetectedFace[] {
   if (!b || b.width <= 0 || b.height <= 0) return [];
   return [
     {
-      box: { x1: b.originX, y1: b.originY, x2: b.originX + b.width, y2: b.originY + b.height, score: Math.min(1, Math.max(0, d.categories[0]?.score ?? 0)) },
+      box: {
+        x1: b.originX,
+        y1: b.originY,
+        x2: b.originX + b.width,
+        y2: b.originY + b.height,
+        score: Math.min(1, Math.max(0, d.categories[0]?.score ?? 0)),
+      },
       keypoints: d.keypoints.slice(0, 6).map((k): [number, number] => [k.x * width, k.y * height]),
     },
   ];

@@ -9,7 +9,13 @@ const TONE_COLOURS: Record<Tone, string> = {
 };
 
 /** Draws face boxes and keypoints over the video; the canvas uses the video's pixel size. */
-export function drawFaces(canvas: HTMLCanvasElement, width: number, height: number, faces: readonly DetectedFace[], tone: Tone): void {
+export function drawFaces(
+  canvas: HTMLCanvasElement,
+  width: number,
+  height: number,
+  faces: readonly DetectedFace[],
+  tone: Tone,
+): void {
   if (canvas.width !== width || canvas.height !== height) {
     canvas.width = width;
     canvas.height = height;

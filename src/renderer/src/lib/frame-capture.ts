@@ -24,8 +24,19 @@ export class FrameCapture {
     const faces = detected.slice(0, LIMITS.maxFacesPerFrame);
     const fw = video.videoWidth;
     const fh = video.videoHeight;
-    const region = regionForFaces(faces.map((f) => f.box), fw, fh);
-    if (!region) return { frameId, frameWidth: fw, frameHeight: fh, faces: faces.map(toHint(1)), region: null };
+    const region = regionForFaces(
+      faces.map((f) => f.box),
+      fw,
+      fh,
+    );
+    if (!region)
+      return {
+        frameId,
+        frameWidth: fw,
+        frameHeight: fh,
+        faces: faces.map(toHint(1)),
+        region: null,
+      };
     // Over the contract's limit (e.g. a 4K camera with a face filling it): describe a smaller
     // frame instead, since the region has no scale field of its own.
     const s = scaleToFit(region.width, region.height, LIMITS.maxRegionPixels);
@@ -44,7 +55,13 @@ export class FrameCapture {
       frameWidth,
       frameHeight,
       faces: faces.map(toHint(s)),
-      region: { x, y, width, height, rgbaBase64: bytesToBase64(new Uint8Array(rgba.buffer, rgba.byteOffset, rgba.byteLength)) },
+      region: {
+        x,
+        y,
+        width,
+        height,
+        rgbaBase64: bytesToBase64(new Uint8Array(rgba.buffer, rgba.byteOffset, rgba.byteLength)),
+      },
     };
   }
 }

@@ -26,7 +26,12 @@ export const FACE_MARGIN = 0.6;
  * One rectangle (integer pixels, clamped to the frame) covering every face plus its margin,
  * or null when there are no faces or nothing of them lies inside the frame.
  */
-export function regionForFaces(boxes: readonly Box[], frameWidth: number, frameHeight: number, margin = FACE_MARGIN): PixelRect | null {
+export function regionForFaces(
+  boxes: readonly Box[],
+  frameWidth: number,
+  frameHeight: number,
+  margin = FACE_MARGIN,
+): PixelRect | null {
   if (boxes.length === 0) return null;
   let x1 = Infinity;
   let y1 = Infinity;

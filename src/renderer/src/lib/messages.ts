@@ -70,10 +70,15 @@ export function describeFileStatus(status: EnrollFileStatus): string {
 export type Tone = 'neutral' | 'granted' | 'denied' | 'warning';
 
 /** What the door terminal shows for a frame-level decision (never a name unless granted). */
-export function terminalWording(decision: DecisionReason, name: string | null): { text: string; tone: Tone } {
+export function terminalWording(
+  decision: DecisionReason,
+  name: string | null,
+): { text: string; tone: Tone } {
   switch (decision) {
     case 'granted':
-      return name ? { text: `Access granted: ${name}`, tone: 'granted' } : { text: 'Unknown person', tone: 'denied' };
+      return name
+        ? { text: `Access granted: ${name}`, tone: 'granted' }
+        : { text: 'Unknown person', tone: 'denied' };
     case 'unknown_face':
       return { text: 'Unknown person', tone: 'denied' };
     case 'multiple_faces':

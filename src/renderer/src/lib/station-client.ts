@@ -1,4 +1,9 @@
-import { API_METHODS, BRIDGE_KEY, type ApiMethod, type StationApi } from '../../../shared/api-methods';
+import {
+  API_METHODS,
+  BRIDGE_KEY,
+  type ApiMethod,
+  type StationApi,
+} from '../../../shared/api-methods';
 import type { Channel } from '../../../shared/contract';
 import type { ErrorPayload, Result } from '../../../shared/errors';
 
@@ -13,7 +18,9 @@ function failure(code: ErrorPayload['code'], message: string): Result<never> {
 function isResult(body: unknown): body is Result<unknown> {
   if (typeof body !== 'object' || body === null || !('ok' in body)) return false;
   if (body.ok === true) return 'value' in body;
-  return body.ok === false && 'error' in body && typeof body.error === 'object' && body.error !== null;
+  return (
+    body.ok === false && 'error' in body && typeof body.error === 'object' && body.error !== null
+  );
 }
 
 /**
@@ -22,7 +29,10 @@ function isResult(body: unknown): body is Result<unknown> {
  * screenshots or bookmarks. sessionStorage keeps it for a reload of this tab only; any script
  * able to read it could read it from memory too, so this adds no exposure.
  */
-export function takeSecretFromLocation(loc: Location = location, hist: History = history): string | null {
+export function takeSecretFromLocation(
+  loc: Location = location,
+  hist: History = history,
+): string | null {
   const match = /(?:^#|&)secret=([^&]+)/.exec(loc.hash);
   if (match?.[1]) {
     const secret = decodeURIComponent(match[1]);
@@ -38,7 +48,10 @@ export function takeSecretFromLocation(loc: Location = location, hist: History =
  * answered with the same Result envelope. Transport failures become envelopes too, so callers
  * handle one shape.
  */
-export function createHttpClient(secret: string, fetchFn: typeof fetch = fetch.bind(globalThis)): StationApi {
+export function createHttpClient(
+  secret: string,
+  fetchFn: typeof fetch = fetch.bind(globalThis),
+): StationApi {
   async function call(channel: Channel, request: unknown): Promise<Result<unknown>> {
     let response: Response;
     try {
@@ -53,7 +66,11 @@ export function createHttpClient(secret: string, fetchFn: typeof fetch = fetch.b
     }
     const body: unknown = await response.json().catch(() => null);
     if (isResult(body)) return body;
-    if (response.status === 401) return failure('UNAUTHORIZED', 'This page is not authorised. Open the address printed by the station.');
+    if (response.status === 401)
+      return failure(
+        'UNAUTHORIZED',
+        'This page is not authorised. Open the address printed by the station.',
+      );
     return failure('INTERNAL', `The station answered HTTP ${response.status}.`);
   }
   const api: Partial<Record<ApiMethod, (request: unknown) => Promise<Result<unknown>>>> = {};
@@ -69,7 +86,12 @@ function missingClient(): StationApi {
   const api: Partial<Record<ApiMethod, () => Promise<Result<never>>>> = {};
   for (const method of Object.keys(API_METHODS) as ApiMethod[]) {
     api[method] = () =>
-      Promise.resolve(failure('UNAUTHORIZED', 'No station connection: open the address printed by `npm start` (it carries the access key).'));
+      Promise.resolve(
+        failure(
+          'UNAUTHORIZED',
+          'No station connection: open the address printed by `npm start` (it carries the access key).',
+        ),
+      );
   }
   return api as StationApi;
 }

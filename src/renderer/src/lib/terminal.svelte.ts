@@ -45,7 +45,10 @@ export class TerminalState {
   applyResult(result: FrameResult, nowMs: number): void {
     this.lastResult = result;
     this.stationError = null;
-    const next: TerminalDisplay = { ...terminalWording(result.decision, result.person?.name ?? null), decision: result.decision };
+    const next: TerminalDisplay = {
+      ...terminalWording(result.decision, result.person?.name ?? null),
+      decision: result.decision,
+    };
     if (nowMs < this.holdUntil) {
       // Keep the held message; seeing it again keeps it up while the person stays.
       if (next.text === this.display.text) this.holdUntil = nowMs + DECISION_HOLD_MS;

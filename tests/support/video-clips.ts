@@ -1,0 +1,79 @@
+/**
+ * Test-time conversions of the shared talking-head clips (never copied into the repo):
+ * a short `.y4m` for Chromium's fake camera, and still frames to enrol from.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface ClipSpan {
+  /** Seconds from the start of the clip. */
+  start: number;
+  /** Seconds; keep short: a 640x480 y4m is ~7 MB per second at 15 fps. */
+  duration: number;
+}
+
+export function ffmpegAvailable(): boolean {
+  try {
+    execFileSync('ffmpeg', ['-version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function ffmpeg(args: string[]): void {
+  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+}
+
+/**
+ * A webcam-like VGA stream: the clip letterboxed into 640x480 (portrait clips get side bars,
+ * as a phone-shaped source would on a real camera), at 15 fps, in the yuv420p Chromium reads.
+ */
+export function clipToY4m(input: string, output: string, span: ClipSpan, fps = 15): string {
+  ffmpeg([
+    '-ss',
+    String(span.start),
+    '-t',
+    String(span.duration),
+    '-i',
+    input,
+    '-vf',
+    `scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2,fps=${fps}`,
+    '-pix_fmt',
+    'yuv420p',
+    output,
+  ]);
+  return output;
+}
+
+/** `count` JPEG stills spread evenly over `span`, at the clip's own resolution. */
+export function extractStills(
+  input: string,
+  outDir: string,
+  span: ClipSpan,
+  count: number,
+  prefix = 'still',
+): string[] {
+  ffmpeg([
+    '-ss',
+    String(span.start),
+    '-t',
+    String(span.duration),
+    '-i',
+    input,
+    '-vf',
+    `fps=${count / span.duration}`,
+    '-frames:v',
+    String(count),
+    '-q:v',
+    '2',
+    join(outDir, `${prefix}-%02d.jpg`),
+  ]);
+  return readdirSync(outDir)
+    .filter((f) => f.startsWith(`${prefix}-`) && f.endsWith('.jpg'))
+    .sort()
+    .map((f) => join(outDir, f));
+}
