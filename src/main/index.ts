@@ -1,7 +1,7 @@
 import { app, BrowserWindow, session } from 'electron';
 import { join, resolve } from 'node:path';
 import { createStationHandlers } from './core/ipc/station-handlers';
-import { Station } from './core/station.service';
+import { openStation } from './station-factory';
 import { registerStationIpc } from './electron/ipc-registration';
 import { createMainWindow } from './electron/main-window';
 import { resolveAppOrigin } from './electron/security-policy';
@@ -62,7 +62,7 @@ async function start(): Promise<void> {
   const dataDir = app.getPath('userData');
   const modelsDir = options.modelsDir ? resolve(options.modelsDir) : bundledModelsDir();
   const station = await withDeadline(
-    Station.open({ dataDir, modelsDir, mode: 'electron' }),
+    openStation({ dataDir, modelsDir, mode: 'electron' }),
     STARTUP_DEADLINE_MS,
     (late) => late.close(),
   );

@@ -6,17 +6,10 @@ import type {
   PersonSummary,
   StationStatus,
 } from './domain';
+import { LIMITS } from './limits';
 
-/** Limits enforced at the boundary, before any decoding work is done. */
-export const LIMITS = {
-  maxEnrollFiles: 10,
-  /** Base64 characters per enrolment image (about 15 MB decoded). */
-  maxImageBase64: 20_000_000,
-  maxNameLength: 120,
-  /** Largest frame region the renderer may send (RGBA bytes = w*h*4). */
-  maxRegionPixels: 1920 * 1080,
-  maxFacesPerFrame: 32,
-} as const;
+/** Re-exported: main and the CLI keep importing LIMITS from the contract. */
+export { LIMITS };
 
 const finite = z.number().finite();
 const point = z.tuple([finite, finite]);

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { basename, join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -6,7 +6,8 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webRendererViteConfig } from '../../scripts/vite/renderer-config';
 import { createStationHandlers } from '../../src/main/core/ipc/station-handlers';
-import { Station } from '../../src/main/core/station.service';
+import type { Station } from '../../src/main/core/station.service';
+import { openStation } from '../../src/main/station-factory';
 import {
   SECRET_HEADER,
   startLoopbackHost,
@@ -31,6 +32,7 @@ import { clipToY4m, extractStills, ffmpegAvailable } from '../support/video-clip
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const PERSON_A = 'Alex Door';
+const MODELS_DIR = join(ROOT, 'resources', 'models');
 /** Long enough for model start-up plus many frames on a slow 2-core machine; a pass is usually seconds. */
 const DECISION_WAIT_MS = 90_000;
 
@@ -67,22 +69,35 @@ const PAGE_PROBE = `
   }).observe(document, { subtree: true, childList: true, characterData: true });
 `;
 
-async function openSession(): Promise<Session> {
+async function openSession(modelsDir?: string): Promise<Session> {
   const temp = makeTempDir('station-e2e-data-');
-  const station = await Station.open({ dataDir: temp.dir, mode: 'browser' });
-  const host = await startLoopbackHost({
-    handlers: createStationHandlers(station),
-    rendererDir: fixture.rendererDir,
-  });
-  return {
-    station,
-    host,
-    cleanup: async () => {
-      await host.close();
-      station.close();
-      temp.cleanup();
-    },
-  };
+  let station: Station | undefined;
+  try {
+    station = await openStation({
+      dataDir: temp.dir,
+      mode: 'browser',
+      ...(modelsDir ? { modelsDir } : {}),
+    });
+    const host = await startLoopbackHost({
+      handlers: createStationHandlers(station),
+      rendererDir: fixture.rendererDir,
+    });
+    const opened = station;
+    return {
+      station: opened,
+      host,
+      cleanup: async () => {
+        await host.close();
+        opened.close();
+        temp.cleanup();
+      },
+    };
+  } catch (err) {
+    // A station that failed to start must not leave its data folder behind.
+    station?.close();
+    temp.cleanup();
+    throw err;
+  }
 }
 
 async function callApi<C extends Channel>(
@@ -292,6 +307,34 @@ describe.skipIf(!ready)('browser mode, end to end', () => {
       const index = await fetch(`${host.origin}/`);
       expect(index.headers.get('content-security-policy')).toContain("connect-src 'self'");
     } finally {
+      await session.cleanup();
+    }
+  });
+
+  it('(f) a tampered detector model stops the terminal with a clear message, not a hang', async () => {
+    // A models folder whose browser detector has one byte changed; the ONNX models are intact.
+    const models = join(fixtureDir.dir, 'tampered-models');
+    mkdirSync(models);
+    for (const name of readdirSync(MODELS_DIR))
+      symlinkSync(join(MODELS_DIR, name), join(models, name));
+    const detector = 'face_detection_short_range.meta.tflite';
+    const bytes = readFileSync(join(MODELS_DIR, detector));
+    bytes[bytes.length >> 1] = (bytes[bytes.length >> 1] ?? 0) ^ 0xff;
+    rmSync(join(models, detector));
+    writeFileSync(join(models, detector), bytes);
+
+    const session = await openSession(models);
+    const { browser, page } = await openTerminalBrowser(fixture.cameraA);
+    try {
+      await page.goto(session.host.url);
+      const failed = page.locator('[data-testid="terminal-status"][data-phase="failed"]');
+      await failed.waitFor({ timeout: DECISION_WAIT_MS });
+      expect(await failed.textContent()).toContain('integrity check');
+      // Nothing was decided: the terminal never ran without its verified detector.
+      const events = unwrap(await callApi(session.host, 'audit:recent', { limit: 10 })).events;
+      expect(events.filter((e) => e.kind === 'decision')).toEqual([]);
+    } finally {
+      await browser.close();
       await session.cleanup();
     }
   });

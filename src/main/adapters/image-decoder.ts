@@ -47,7 +47,9 @@ export async function decodeImageBuffer(
   let width: number | undefined;
   let height: number | undefined;
   try {
-    ({ width, height } = await sharp(buf).metadata());
+    // Header only: no pixels are decoded, so the pixel limit is ours to apply (below), with a
+    // clear IMAGE_TOO_LARGE instead of sharp's generic error.
+    ({ width, height } = await sharp(buf, { limitInputPixels: false }).metadata());
   } catch (err) {
     throw new StationError('UNREADABLE_IMAGE', `"${name}" is not a readable image`, { cause: err });
   }
@@ -63,7 +65,9 @@ export async function decodeImageBuffer(
 
 async function decodePixels(buf: Uint8Array, limits: DecodeLimits, name: string): Promise<RgbImage> {
   try {
-    const { data, info } = await sharp(buf, { limitInputPixels: limits.maxPixels, failOn: 'error' })
+    // 'truncated': a cut-off upload is rejected, but harmless encoder quirks (extra bytes after
+    // the end marker, odd EXIF) that every viewer shows fine are accepted.
+    const { data, info } = await sharp(buf, { limitInputPixels: limits.maxPixels, failOn: 'truncated' })
       .autoOrient()
       // Transparent areas become white, as the photo would look in a viewer.
       .flatten({ background: { r: 255, g: 255, b: 255 } })

@@ -7,7 +7,7 @@ import { Tensor } from 'onnxruntime-node';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { FaceDetectorModel } from '../core/vision/vision-models';
 import type { FaceBox, RgbImage } from '../core/vision/vision.types';
-import { loadModelSession, sessionFromBuffer } from './onnx-session';
+import { SerialQueue, loadModelSession, sessionFromBytes } from './onnx-session';
 
 const WIDTH = 320;
 const HEIGHT = 240;
@@ -18,6 +18,7 @@ export class OnnxFaceDetector implements FaceDetectorModel {
   /** Reused for every frame: the input tensor wraps this buffer. */
   private readonly input = new Float32Array(3 * WIDTH * HEIGHT);
   private readonly tensor = new Tensor('float32', this.input, [1, 3, HEIGHT, WIDTH]);
+  private readonly queue = new SerialQueue();
 
   private constructor(
     private readonly session: InferenceSession,
@@ -25,17 +26,21 @@ export class OnnxFaceDetector implements FaceDetectorModel {
   ) {}
 
   static async create(modelsDir: string): Promise<OnnxFaceDetector> {
-    const { session, modelId } = await loadModelSession(modelsDir, 'fr_detect');
+    const { session, modelId } = await loadModelSession(modelsDir, 'fr_detect.onnx');
     return new OnnxFaceDetector(session, modelId);
   }
 
   /** For tools that already hold the model bytes (benchmarks, model-comparison scripts). */
   static async fromBytes(bytes: Uint8Array): Promise<OnnxFaceDetector> {
-    const { session, modelId } = await sessionFromBuffer('fr_detect', bytes);
+    const { session, modelId } = await sessionFromBytes('fr_detect', bytes);
     return new OnnxFaceDetector(session, modelId);
   }
 
-  async detect(img: RgbImage, minScore: number): Promise<FaceBox[]> {
+  detect(img: RgbImage, minScore: number): Promise<FaceBox[]> {
+    return this.queue.run(() => this.detectNow(img, minScore));
+  }
+
+  private async detectNow(img: RgbImage, minScore: number): Promise<FaceBox[]> {
     if (img.width !== WIDTH || img.height !== HEIGHT) {
       throw new RangeError(`detector input must be ${WIDTH}x${HEIGHT}, got ${img.width}x${img.height}`);
     }

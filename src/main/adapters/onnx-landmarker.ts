@@ -6,7 +6,7 @@ import { Tensor } from 'onnxruntime-node';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { GreyImage } from '../core/vision/image-ops';
 import type { LandmarkModel } from '../core/vision/vision-models';
-import { loadModelSession, sessionFromBuffer } from './onnx-session';
+import { SerialQueue, loadModelSession, sessionFromBytes } from './onnx-session';
 
 const SIZE = 64;
 
@@ -14,6 +14,7 @@ export class OnnxLandmarker implements LandmarkModel {
   readonly inputSize = SIZE;
   private readonly input = new Float32Array(SIZE * SIZE);
   private readonly tensor = new Tensor('float32', this.input, [1, 1, SIZE, SIZE]);
+  private readonly queue = new SerialQueue();
 
   private constructor(
     private readonly session: InferenceSession,
@@ -21,16 +22,20 @@ export class OnnxLandmarker implements LandmarkModel {
   ) {}
 
   static async create(modelsDir: string): Promise<OnnxLandmarker> {
-    const { session, modelId } = await loadModelSession(modelsDir, 'fr_landmark');
+    const { session, modelId } = await loadModelSession(modelsDir, 'fr_landmark.onnx');
     return new OnnxLandmarker(session, modelId);
   }
 
   static async fromBytes(bytes: Uint8Array): Promise<OnnxLandmarker> {
-    const { session, modelId } = await sessionFromBuffer('fr_landmark', bytes);
+    const { session, modelId } = await sessionFromBytes('fr_landmark', bytes);
     return new OnnxLandmarker(session, modelId);
   }
 
-  async predict(crop: GreyImage): Promise<Float32Array> {
+  predict(crop: GreyImage): Promise<Float32Array> {
+    return this.queue.run(() => this.predictNow(crop));
+  }
+
+  private async predictNow(crop: GreyImage): Promise<Float32Array> {
     if (crop.width !== SIZE || crop.height !== SIZE) {
       throw new RangeError(`landmark input must be ${SIZE}x${SIZE}, got ${crop.width}x${crop.height}`);
     }

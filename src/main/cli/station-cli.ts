@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { StationError } from '../../shared/errors';
-import { Station } from '../core/station.service';
+import type { Station } from '../core/station.service';
+import { openStation } from '../station-factory';
 import { defaultDataDir } from '../core/util/data-dir';
 import { enrollCommand, identifyCommand, peopleListCommand, verifyCommand } from './cli-commands';
 import { createOutput, EXIT } from './cli-output';
@@ -49,7 +50,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   let station: Station | undefined;
   try {
-    station = await Station.open({
+    station = await openStation({
       dataDir: values['data-dir'] ?? defaultDataDir(),
       ...(values['models-dir'] ? { modelsDir: values['models-dir'] } : {}),
       mode: 'cli',

@@ -89,15 +89,6 @@ export class Station {
     this.door = new DoorFrameService({ analyzer, recognition: this.recognition, audit: this.audit, thresholds, now });
   }
 
-  /**
-   * Opens the station with the real native adapters (ONNX pipeline, FAISS, sharp). Kept as a
-   * dynamic import so the core itself never loads a native module (tests may inject parts).
-   */
-  static async open(opts: OpenStationOptions): Promise<Station> {
-    const { openStation } = await import('../station-factory');
-    return openStation(opts);
-  }
-
   static create(parts: StationParts): Station {
     const db = openDatabase(dataPaths(parts.dataDir).database);
     try {

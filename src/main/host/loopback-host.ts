@@ -5,14 +5,18 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { ErrorPayload, Result } from '../../shared/errors';
 import { StationError } from '../../shared/errors';
+import { LIMITS } from '../../shared/limits';
 import { dispatch, type Handlers } from '../core/ipc/dispatch';
 import { readJsonBody } from './json-body';
 import { cspFromIndexHtml, mimeTypeOf, resolveStaticFile } from './static-files';
 
 /** Header the browser-mode client sends the per-run secret in (src/renderer/src/lib/station-client.ts). */
 export const SECRET_HEADER = 'x-station-secret';
-/** Enrolment sends up to 10 photos as base64 in one body; 30 MB covers ordinary phone photos. */
-export const DEFAULT_MAX_BODY_BYTES = 30 * 1024 * 1024;
+/**
+ * Largest request body: a full enrolment (10 images at the contract's base64 cap) plus JSON
+ * framing, so any payload the contract accepts also fits through the host.
+ */
+export const DEFAULT_MAX_BODY_BYTES = LIMITS.maxEnrollFiles * LIMITS.maxImageBase64 + 1024 * 1024;
 const LOOPBACK_ADDRESS = '127.0.0.1';
 const API_PREFIX = '/api/';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createStationHandlers } from '../core/ipc/station-handlers';
 import { projectRoot } from '../core/models/model-verifier';
-import { Station } from '../core/station.service';
+import { openStation } from '../station-factory';
 import { defaultDataDir } from '../core/util/data-dir';
 import { toErrorPayload } from '../../shared/errors';
 import { startLoopbackHost } from './loopback-host';
@@ -89,7 +89,7 @@ export async function main(argv: string[]): Promise<number> {
   if (values.rebuild || !existsSync(join(rendererDir, 'index.html'))) await buildRenderer(root);
 
   const dataDir = values['data-dir'] ?? defaultDataDir();
-  const station = await Station.open({
+  const station = await openStation({
     dataDir,
     ...(values['models-dir'] ? { modelsDir: values['models-dir'] } : {}),
     mode: 'browser',

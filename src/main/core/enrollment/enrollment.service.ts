@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { CONSENT_PURPOSE, CONSENT_TEXT_VERSION } from '../../../shared/consent';
 import type { EnrollFileResult, EnrollResult, Thresholds } from '../../../shared/domain';
 import { StationError } from '../../../shared/errors';
 import type { Db } from '../../db/connection';
@@ -9,9 +10,6 @@ import type { Gallery } from '../gallery/gallery.service';
 import type { FaceAnalyzer, ImageDecoder } from '../vision/face-analyzer';
 import type { FaceAnalysis } from '../vision/vision.types';
 
-/** Version of the consent text shown to the person; recorded with every consent. */
-export const CONSENT_TEXT_VERSION = '2026-11-v1';
-export const CONSENT_PURPOSE = 'door access control by face recognition';
 /** Recorded as the consent witness when enrolment comes from the admin screen. */
 export const CONSENT_RECORDED_BY_UI = 'admin-ui';
 

@@ -100,8 +100,13 @@ export class FacePipeline implements FaceAnalyzer {
   async analyzeImage(img: RgbImage, opts: AnalyzeImageOptions = {}): Promise<FaceAnalysis[]> {
     const boxes = await this.detect(img, opts);
     const faces: FaceAnalysis[] = [];
-    for (const box of boxes) faces.push(await this.analyzeCrop(img, box, cropFromBox(box)));
+    for (const box of boxes) faces.push(await this.analyzeDetection(img, box));
     return faces;
+  }
+
+  /** Landmarks, alignment and embedding for one box from `detect` (what analyzeImage does per face). */
+  async analyzeDetection(img: RgbImage, box: FaceBox): Promise<FaceAnalysis> {
+    return this.analyzeCrop(img, box, cropFromBox(box));
   }
 
   /**

@@ -149,9 +149,9 @@ export function warpAffine(
         }
       }
       const o = (y * dstW + x) * 3;
-      d[o] = acc[0]! * inv2 + 0.5;
-      d[o + 1] = acc[1]! * inv2 + 0.5;
-      d[o + 2] = acc[2]! * inv2 + 0.5;
+      d[o] = acc[0] * inv2 + 0.5;
+      d[o + 1] = acc[1] * inv2 + 0.5;
+      d[o + 2] = acc[2] * inv2 + 0.5;
     }
   }
   return dst;
@@ -192,21 +192,23 @@ class BilinearSampler {
       }
       return;
     }
-    this.addEdgeSample(x0, y0, [w00, w10, w01, w11], acc);
+    // The image covers [-0.5, w - 0.5]: inside it, replicate edge pixels (a resize must not
+    // darken the border); beyond it, the sample is outside the photo and gets the fill value.
+    if (fx < -0.5 || fy < -0.5 || fx > w - 0.5 || fy > h - 0.5) {
+      for (let c = 0; c < 3; c++) acc[c]! += this.fill;
+      return;
+    }
+    this.addClampedSample(x0, y0, [w00, w10, w01, w11], acc);
   }
 
-  private addEdgeSample(x0: number, y0: number, weights: number[], acc: Float64Array): void {
+  private addClampedSample(x0: number, y0: number, weights: number[], acc: Float64Array): void {
     const d = this.data;
     for (let n = 0; n < 4; n++) {
-      const xi = x0 + (n & 1);
-      const yi = y0 + (n >> 1);
+      const xi = Math.min(this.w - 1, Math.max(0, x0 + (n & 1)));
+      const yi = Math.min(this.h - 1, Math.max(0, y0 + (n >> 1)));
       const wt = weights[n]!;
-      if (xi < 0 || yi < 0 || xi >= this.w || yi >= this.h) {
-        for (let c = 0; c < 3; c++) acc[c]! += this.fill * wt;
-      } else {
-        const p = (yi * this.w + xi) * 3;
-        for (let c = 0; c < 3; c++) acc[c]! += d[p + c]! * wt;
-      }
+      const p = (yi * this.w + xi) * 3;
+      for (let c = 0; c < 3; c++) acc[c]! += d[p + c]! * wt;
     }
   }
 }

@@ -1,4 +1,5 @@
-import { LIMITS, type StationApi } from '../../../shared/contract';
+import type { StationApi } from '../../../shared/api-methods';
+import { LIMITS } from '../../../shared/limits';
 import type { EnrollResult, PersonSummary } from '../../../shared/domain';
 import { bytesToBase64 } from './base64';
 import { describeError } from './messages';

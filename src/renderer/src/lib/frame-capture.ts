@@ -1,4 +1,5 @@
-import { LIMITS, type RequestOf } from '../../../shared/contract';
+import type { RequestOf } from '../../../shared/contract';
+import { LIMITS } from '../../../shared/limits';
 import { bytesToBase64 } from './base64';
 import type { DetectedFace } from './face-detector';
 import { regionForFaces, scaleBox, scaleToFit } from './frame-region';

@@ -1,9 +1,9 @@
 /**
- * The consent shown before enrolment. Its version must match CONSENT_TEXT_VERSION in
- * src/main/core/enrollment/enrollment.service.ts, which is recorded with every consent: change
- * both together (the renderer cannot import main's module, it pulls in node:crypto).
+ * The consent shown before enrolment and its version, recorded with every consent. One module
+ * for the renderer (which shows it) and main (which records it): change the text, bump the version.
  */
-export const CONSENT_VERSION = '2026-11-v1';
+export const CONSENT_TEXT_VERSION = '2026-11-v1';
+export const CONSENT_PURPOSE = 'door access control by face recognition';
 
 export function consentText(name: string): string {
   const who = name.trim() || 'The person named above';

@@ -1,0 +1,13 @@
+/**
+ * Limits enforced at the boundary, before any decoding work is done. A zod-free module so the
+ * renderer can use them without bundling zod (whose eval probe trips the renderer's CSP).
+ */
+export const LIMITS = {
+  maxEnrollFiles: 10,
+  /** Base64 characters per enrolment image (about 15 MB decoded). */
+  maxImageBase64: 20_000_000,
+  maxNameLength: 120,
+  /** Largest frame region the renderer may send (RGBA bytes = w*h*4). */
+  maxRegionPixels: 1920 * 1080,
+  maxFacesPerFrame: 32,
+} as const;
