@@ -16,7 +16,12 @@ beforeEach(() => {
 });
 afterEach(() => tmp.cleanup());
 
-const consent = { textVersion: 'v1', purpose: 'test', grantedAt: '2026-01-01T00:00:00Z', recordedBy: 'test' };
+const consent = {
+  textVersion: 'v1',
+  purpose: 'test',
+  grantedAt: '2026-01-01T00:00:00Z',
+  recordedBy: 'test',
+};
 
 function errorCode(fn: () => unknown): string | undefined {
   try {
@@ -74,7 +79,14 @@ describe('database', () => {
       people.create('p1', 'Ada', '2026-01-01T00:00:00Z', consent);
       const v = Float32Array.from({ length: 512 }, (_, i) => Math.sin(i));
       const before = templates.fingerprint('m1');
-      templates.add({ personId: 'p1', modelId: 'm1', vector: v, imageSha256: 'x', interEyePx: 50, createdAt: 'now' });
+      templates.add({
+        personId: 'p1',
+        modelId: 'm1',
+        vector: v,
+        imageSha256: 'x',
+        interEyePx: 50,
+        createdAt: 'now',
+      });
       const [stored] = templates.allForModel('m1');
       expect(stored?.vector).toEqual(v);
       expect(templates.fingerprint('m1')).not.toBe(before);
@@ -86,7 +98,14 @@ describe('database', () => {
     it('audit log appends and reads back newest first; the repository has no update or delete', () => {
       const audit = new AuditLogRepository(db);
       for (let i = 0; i < 3; i++) {
-        audit.append({ at: `2026-01-0${i + 1}`, kind: 'decision', decision: 'unknown_face', subjectHmac: null, similarity: 0.1 * i, details: {} });
+        audit.append({
+          at: `2026-01-0${i + 1}`,
+          kind: 'decision',
+          decision: 'unknown_face',
+          subjectHmac: null,
+          similarity: 0.1 * i,
+          details: {},
+        });
       }
       expect(audit.recent(2).map((e) => e.at)).toEqual(['2026-01-03', '2026-01-02']);
       const methods = Object.getOwnPropertyNames(AuditLogRepository.prototype);

@@ -4,7 +4,11 @@ import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultModelsDir } from '../../src/main/core/models/model-verifier';
-import { decodeImageBuffer, decodeImageFile, rgbFromRgba } from '../../src/main/adapters/image-decoder';
+import {
+  decodeImageBuffer,
+  decodeImageFile,
+  rgbFromRgba,
+} from '../../src/main/adapters/image-decoder';
 import { dot } from '../../src/main/core/vision/embedding-math';
 import { FacePipeline } from '../../src/main/core/vision/face-pipeline';
 import { mean, rocAuc } from '../../src/main/core/vision/verification-metrics';
@@ -30,7 +34,9 @@ function largest(faces: FaceAnalysis[]): FaceAnalysis | undefined {
   return [...faces].sort((a, b) => b.box.y2 - b.box.y1 - (a.box.y2 - a.box.y1))[0];
 }
 
-async function embedFiles(paths: string[]): Promise<{ emb: Map<string, Float32Array>; noFace: string[] }> {
+async function embedFiles(
+  paths: string[],
+): Promise<{ emb: Map<string, Float32Array>; noFace: string[] }> {
   const emb = new Map<string, Float32Array>();
   const noFace: string[] = [];
   for (const p of paths) {
@@ -42,7 +48,11 @@ async function embedFiles(paths: string[]): Promise<{ emb: Map<string, Float32Ar
 }
 
 function csvRows(path: string): string[][] {
-  return readFileSync(path, 'utf8').trim().split(/\r?\n/).slice(1).map((l) => l.split(','));
+  return readFileSync(path, 'utf8')
+    .trim()
+    .split(/\r?\n/)
+    .slice(1)
+    .map((l) => l.split(','));
 }
 
 async function scorePairs(pairs: { a: string; b: string; same: boolean }[]) {
@@ -64,11 +74,13 @@ describe('face pipeline on real photos', () => {
   });
 
   it('separates the same person from different people on faceapi_bbt (8 people x 5 crops, 780 pairs)', async () => {
-    const pairs = csvRows(join(data, 'small_identity_sets', 'faceapi_bbt_all_pairs.csv')).map(([a, b, s]) => ({
-      a: join('small_identity_sets', a!),
-      b: join('small_identity_sets', b!),
-      same: s === '1',
-    }));
+    const pairs = csvRows(join(data, 'small_identity_sets', 'faceapi_bbt_all_pairs.csv')).map(
+      ([a, b, s]) => ({
+        a: join('small_identity_sets', a!),
+        b: join('small_identity_sets', b!),
+        same: s === '1',
+      }),
+    );
     const r = await scorePairs(pairs);
     console.info(
       `faceapi_bbt: ${r.genuine.length} genuine mean ${mean(r.genuine).toFixed(3)}, ` +
@@ -83,7 +95,11 @@ describe('face pipeline on real photos', () => {
     // Every 4th pair keeps the 10 folds' mix of genuine and impostor pairs.
     const pairs = csvRows(join(data, 'celeba_wild_subset', 'pairs.csv'))
       .filter((_, i) => i % 4 === 0)
-      .map(([, a, b, s]) => ({ a: join('celeba_wild_subset', a!), b: join('celeba_wild_subset', b!), same: s === '1' }));
+      .map(([, a, b, s]) => ({
+        a: join('celeba_wild_subset', a!),
+        b: join('celeba_wild_subset', b!),
+        same: s === '1',
+      }));
     const r = await scorePairs(pairs);
     console.info(
       `celeba sample: ${r.genuine.length} genuine mean ${mean(r.genuine).toFixed(3)}, ` +
@@ -107,10 +123,13 @@ describe('detection', () => {
     const found: string[] = [];
     for (const f of readdirSync(join(data, 'no_face')).sort()) {
       const faces = await pipeline.analyzeImage(await decodeImageFile(join(data, 'no_face', f)));
-      if (faces.length > 0) found.push(`${f} (${faces.map((x) => x.box.score.toFixed(2)).join(', ')})`);
+      if (faces.length > 0)
+        found.push(`${f} (${faces.map((x) => x.box.score.toFixed(2)).join(', ')})`);
     }
     console.info(`no_face false detections: ${found.join('; ') || 'none'}`);
-    const unexpected = found.filter((f) => !KNOWN_NO_FACE_FALSE_POSITIVES.some((k) => f.startsWith(`${k} `)));
+    const unexpected = found.filter(
+      (f) => !KNOWN_NO_FACE_FALSE_POSITIVES.some((k) => f.startsWith(`${k} `)),
+    );
     expect(unexpected).toEqual([]);
   }, 120_000);
 
@@ -161,7 +180,9 @@ describe('detection', () => {
     const img = await decodeImageFile(join(data, 'multi_face', 'human_solvay1927.jpg'));
     const whole = await pipeline.detect(img);
     const tiled = await pipeline.detect(img, { tileGrid: 2 });
-    console.info(`solvay1927: ${whole.length} faces whole-image, ${tiled.length} with 2x2 tiles (29 visible)`);
+    console.info(
+      `solvay1927: ${whole.length} faces whole-image, ${tiled.length} with 2x2 tiles (29 visible)`,
+    );
     expect(tiled.length).toBeGreaterThanOrEqual(whole.length);
     expect(tiled.length).toBeLessThanOrEqual(31);
   }, 60_000);
@@ -181,7 +202,13 @@ describe('analyzeRegion (faces located by the renderer)', () => {
       const side = Math.max(w, h) * 0.85;
       const cx = (x1 + x2) / 2 + 0.05 * w;
       const cy = (y1 + y2) / 2 + 0.05 * h;
-      const box = { x1: cx - side / 2, y1: cy - side / 2, x2: cx + side / 2, y2: cy + side / 2, score: 0.9 };
+      const box = {
+        x1: cx - side / 2,
+        y1: cy - side / 2,
+        x2: cx + side / 2,
+        y2: cy + side / 2,
+        score: 0.9,
+      };
       const fromBox = await pipeline.analyzeRegion(img, { box });
       const [le, re, nose, ml, mr] = f.five;
       const keypoints: Point[] = [re, le, nose, [(ml[0] + mr[0]) / 2, (ml[1] + mr[1]) / 2]];
@@ -191,21 +218,29 @@ describe('analyzeRegion (faces located by the renderer)', () => {
       sims.push(dot(f.embedding, fromBox!.embedding), dot(f.embedding, fromKeypoints!.embedding));
       expect(Math.abs(fromBox!.interEyePx - f.interEyePx)).toBeLessThan(0.15 * f.interEyePx);
     }
-    console.info(`analyzeRegion vs analyzeImage cosine: min ${Math.min(...sims).toFixed(3)}, mean ${mean(sims).toFixed(3)}`);
+    console.info(
+      `analyzeRegion vs analyzeImage cosine: min ${Math.min(...sims).toFixed(3)}, mean ${mean(sims).toFixed(3)}`,
+    );
     expect(Math.min(...sims)).toBeGreaterThan(0.85);
   }, 60_000);
 
   it('returns null for a degenerate hint', async () => {
     const img = await decodeImageFile(join(data, 'multi_face', 'faceapi_bbt4.jpg'));
-    expect(await pipeline.analyzeRegion(img, { box: { x1: 10, y1: 10, x2: 10, y2: 50, score: 1 } })).toBeNull();
-    expect(await pipeline.analyzeRegion(img, { box: { x1: NaN, y1: 0, x2: 5, y2: 5, score: 1 } })).toBeNull();
+    expect(
+      await pipeline.analyzeRegion(img, { box: { x1: 10, y1: 10, x2: 10, y2: 50, score: 1 } }),
+    ).toBeNull();
+    expect(
+      await pipeline.analyzeRegion(img, { box: { x1: NaN, y1: 0, x2: 5, y2: 5, score: 1 } }),
+    ).toBeNull();
   });
 
   it('reports small faces with their inter-eye distance instead of dropping them', async () => {
     const img = await decodeImageFile(join(data, 'multi_face', 'human_solvay1927.jpg'));
     const faces = await pipeline.analyzeImage(img);
     const eyes = faces.map((f) => f.interEyePx);
-    console.info(`solvay1927 inter-eye px: min ${Math.min(...eyes).toFixed(1)}, max ${Math.max(...eyes).toFixed(1)}`);
+    console.info(
+      `solvay1927 inter-eye px: min ${Math.min(...eyes).toFixed(1)}, max ${Math.max(...eyes).toFixed(1)}`,
+    );
     expect(Math.min(...eyes)).toBeGreaterThan(3);
     expect(Math.min(...eyes)).toBeLessThan(40); // would fail a typical 40-60 px enrolment minimum
   }, 60_000);
@@ -220,7 +255,9 @@ describe('concurrent use', () => {
     const overlapping = await Promise.all(imgs.map((img) => pipeline.analyzeImage(img)));
     overlapping.forEach((faces, i) => {
       expect(faces.length).toBe(sequential[i]!.length);
-      faces.forEach((f, j) => expect(dot(f.embedding, sequential[i]![j]!.embedding)).toBeGreaterThan(0.9999));
+      faces.forEach((f, j) =>
+        expect(dot(f.embedding, sequential[i]![j]!.embedding)).toBeGreaterThan(0.9999),
+      );
     });
   }, 60_000);
 });
@@ -241,26 +278,39 @@ function hugePng(width: number, height: number): Buffer {
   ihdr[8] = 8; // bit depth
   ihdr[9] = 2; // truecolour
   const signature = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]);
-  return Buffer.concat([signature, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(64))), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    signature,
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.alloc(64))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 describe('image decoding', () => {
   it('turns greyscale into RGB and transparency into white', async () => {
-    const grey = await sharp({ create: { width: 4, height: 3, channels: 3, background: { r: 90, g: 90, b: 90 } } })
+    const grey = await sharp({
+      create: { width: 4, height: 3, channels: 3, background: { r: 90, g: 90, b: 90 } },
+    })
       .greyscale()
       .png()
       .toBuffer();
     const g = await decodeImageBuffer(grey);
     expect([g.width, g.height, g.data.length]).toEqual([4, 3, 36]);
     expect(Array.from(g.data.subarray(0, 3))).toEqual([90, 90, 90]);
-    const clear = await sharp({ create: { width: 2, height: 2, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
+    const clear = await sharp({
+      create: { width: 2, height: 2, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } },
+    })
       .png()
       .toBuffer();
-    expect(Array.from((await decodeImageBuffer(clear)).data.subarray(0, 3))).toEqual([255, 255, 255]);
+    expect(Array.from((await decodeImageBuffer(clear)).data.subarray(0, 3))).toEqual([
+      255, 255, 255,
+    ]);
   });
 
   it('applies the EXIF orientation (phone photos)', async () => {
-    const rotated = await sharp({ create: { width: 40, height: 20, channels: 3, background: '#808080' } })
+    const rotated = await sharp({
+      create: { width: 40, height: 20, channels: 3, background: '#808080' },
+    })
       .jpeg()
       .withMetadata({ orientation: 6 })
       .toBuffer();
@@ -300,7 +350,9 @@ describe('loading and decoding failures', () => {
     const cut = join(tmp.dir, 'cut.jpg');
     writeFileSync(cut, jpeg.subarray(0, jpeg.length >> 1));
     expect(await codeOf(decodeImageFile(cut))).toMatch(/^UNREADABLE_IMAGE: .*cut\.jpg/);
-    expect(await codeOf(decodeImageFile(join(tmp.dir, 'absent.png')))).toMatch(/^UNREADABLE_IMAGE: .*absent\.png/);
+    expect(await codeOf(decodeImageFile(join(tmp.dir, 'absent.png')))).toMatch(
+      /^UNREADABLE_IMAGE: .*absent\.png/,
+    );
   });
 
   it('rejects huge dimensions from the header, before decoding', async () => {
@@ -312,6 +364,8 @@ describe('loading and decoding failures', () => {
 
   it('rejects files over the byte limit', async () => {
     const jpeg = readFileSync(join(data, 'multi_face', 'faceapi_bbt2.jpg'));
-    expect(await codeOf(decodeImageBuffer(jpeg, { maxPixels: 40e6, maxBytes: 1000 }))).toMatch(/^IMAGE_TOO_LARGE: /);
+    expect(await codeOf(decodeImageBuffer(jpeg, { maxPixels: 40e6, maxBytes: 1000 }))).toMatch(
+      /^IMAGE_TOO_LARGE: /,
+    );
   });
 });

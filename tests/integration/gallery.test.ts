@@ -33,7 +33,14 @@ function seedPeople(n: number, perPerson: number): void {
   for (let p = 0; p < n; p++) {
     people.create(`p${p}`, `Person ${p}`, 't', consent);
     for (let k = 0; k < perPerson; k++) {
-      templates.add({ personId: `p${p}`, modelId: 'm1', vector: vec(p * 100 + k), imageSha256: `${p}-${k}`, interEyePx: 50, createdAt: 't' });
+      templates.add({
+        personId: `p${p}`,
+        modelId: 'm1',
+        vector: vec(p * 100 + k),
+        imageSha256: `${p}-${k}`,
+        interEyePx: 50,
+        createdAt: 't',
+      });
     }
   }
 }
@@ -106,7 +113,14 @@ describe('Gallery (real SQLite + real FAISS)', () => {
     const { gallery } = open();
     new PeopleRepository(db).create('n', 'New', 't', consent);
     const v = vec(4242);
-    templates.add({ personId: 'n', modelId: 'm1', vector: v, imageSha256: 'n', interEyePx: 50, createdAt: 't' });
+    templates.add({
+      personId: 'n',
+      modelId: 'm1',
+      vector: v,
+      imageSha256: 'n',
+      interEyePx: 50,
+      createdAt: 't',
+    });
     gallery.addCommitted([{ personId: 'n', vector: v }]);
     expect(gallery.search(v)[0]?.personId).toBe('n');
     expect(open().report.rebuiltBecause).toBeNull();
@@ -121,5 +135,12 @@ describe('Gallery (real SQLite + real FAISS)', () => {
 
 function seedPeople2(): void {
   new PeopleRepository(db).create('late', 'Late', 't', consent);
-  templates.add({ personId: 'late', modelId: 'm1', vector: vec(999), imageSha256: 'l', interEyePx: 50, createdAt: 't' });
+  templates.add({
+    personId: 'late',
+    modelId: 'm1',
+    vector: vec(999),
+    imageSha256: 'l',
+    interEyePx: 50,
+    createdAt: 't',
+  });
 }

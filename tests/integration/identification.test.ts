@@ -20,7 +20,12 @@ describe('open-set identification over 60 enrolled CelebA identities', () => {
     station = await openStation({ dataDir: tmp.dir, mode: 'cli' });
     for (const [id, files] of split.enrolled) {
       const images = files.map((f) => ({ fileName: f, bytes: readFileSync(f) }));
-      const r = await station.enroll({ name: `celeb-${id}`, consent: true, images, recordedBy: 'test' });
+      const r = await station.enroll({
+        name: `celeb-${id}`,
+        consent: true,
+        images,
+        recordedBy: 'test',
+      });
       if (r.person) idToPerson.set(id, r.person.id);
     }
   });

@@ -21,14 +21,31 @@ interface Run {
 
 /** Runs the real `station` bin in plain Node, as a user or script would. */
 function station(...args: string[]): Run {
-  const r = spawnSync(process.execPath, [BIN, '--data-dir', dataDir, ...args], { encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, [BIN, '--data-dir', dataDir, ...args], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   let json: unknown = null;
   if (args.includes('--json') && r.stdout.trim()) json = JSON.parse(r.stdout);
   return { code: r.status, json, stdout: r.stdout, stderr: r.stderr };
 }
 
-type EnrollJson = { person: { id: string; name: string } | null; files: { file: string; status: string }[] };
-type IdentifyJson = { results: { file: string; faces: { box: number[]; person: { name: string } | null; similarity: number; decision: string }[]; error?: { code: string } }[] };
+type EnrollJson = {
+  person: { id: string; name: string } | null;
+  files: { file: string; status: string }[];
+};
+type IdentifyJson = {
+  results: {
+    file: string;
+    faces: {
+      box: number[];
+      person: { name: string } | null;
+      similarity: number;
+      decision: string;
+    }[];
+    error?: { code: string };
+  }[];
+};
 
 describe('station CLI (plain Node, real models, real data)', () => {
   it('refuses enrolment without --consent, writing nothing', () => {
@@ -56,7 +73,13 @@ describe('station CLI (plain Node, real models, real data)', () => {
     const out = r.json as EnrollJson;
     expect(out.person?.name).toBe('Amy Farrah Fowler');
     expect(out.files.map((f) => f.status)).toEqual([
-      'enrolled', 'enrolled', 'enrolled', 'no_face', 'multiple_faces', 'unreadable', 'unreadable',
+      'enrolled',
+      'enrolled',
+      'enrolled',
+      'no_face',
+      'multiple_faces',
+      'unreadable',
+      'unreadable',
     ]);
     expect(out.files.map((f) => f.file)).toEqual(files);
   });
@@ -64,8 +87,13 @@ describe('station CLI (plain Node, real models, real data)', () => {
   it('enrols a second person and lists both with template counts', () => {
     const files = [1, 2, 3].map((i) => join(bbt, 'penny', `penny${i}.png`));
     expect(station('enroll', '--name', 'Penny', '--consent', ...files, '--json').code).toBe(0);
-    const list = station('people', 'list', '--json').json as { people: { name: string; templates: number }[] };
-    expect(list.people.map((p) => [p.name, p.templates])).toEqual([['Amy Farrah Fowler', 3], ['Penny', 3]]);
+    const list = station('people', 'list', '--json').json as {
+      people: { name: string; templates: number }[];
+    };
+    expect(list.people.map((p) => [p.name, p.templates])).toEqual([
+      ['Amy Farrah Fowler', 3],
+      ['Penny', 3],
+    ]);
   });
 
   it('identifies held-out photos: the enrolled person by name, a stranger as unknown', () => {
@@ -74,7 +102,10 @@ describe('station CLI (plain Node, real models, real data)', () => {
     const r = station('identify', amy, raj, '--json');
     expect(r.code).toBe(0);
     const [a, b] = (r.json as IdentifyJson).results;
-    expect(a?.faces[0]).toMatchObject({ decision: 'granted', person: { name: 'Amy Farrah Fowler' } });
+    expect(a?.faces[0]).toMatchObject({
+      decision: 'granted',
+      person: { name: 'Amy Farrah Fowler' },
+    });
     expect(a?.faces[0]?.box).toHaveLength(4);
     expect(b?.faces[0]).toMatchObject({ decision: 'unknown_face', person: null });
     expect(typeof b?.faces[0]?.similarity).toBe('number');
@@ -90,8 +121,18 @@ describe('station CLI (plain Node, real models, real data)', () => {
   });
 
   it('verifies 1:1 with the configured threshold', () => {
-    const same = station('verify', join(bbt, 'sheldon', 'sheldon1.png'), join(bbt, 'sheldon', 'sheldon2.png'), '--json');
-    const diff = station('verify', join(bbt, 'sheldon', 'sheldon1.png'), join(bbt, 'leonard', 'leonard1.png'), '--json');
+    const same = station(
+      'verify',
+      join(bbt, 'sheldon', 'sheldon1.png'),
+      join(bbt, 'sheldon', 'sheldon2.png'),
+      '--json',
+    );
+    const diff = station(
+      'verify',
+      join(bbt, 'sheldon', 'sheldon1.png'),
+      join(bbt, 'leonard', 'leonard1.png'),
+      '--json',
+    );
     const s = same.json as { similarity: number; same: boolean; threshold: number };
     const d = diff.json as { similarity: number; same: boolean; threshold: number };
     expect(s.same).toBe(true);
@@ -101,7 +142,11 @@ describe('station CLI (plain Node, real models, real data)', () => {
   });
 
   it('verify on an image without a face is an error, not "different"', () => {
-    const r = station('verify', join(bbt, 'amy', 'amy1.png'), join(sharedDataDir(), 'no_face', 'skimage_coffee.png'));
+    const r = station(
+      'verify',
+      join(bbt, 'amy', 'amy1.png'),
+      join(sharedDataDir(), 'no_face', 'skimage_coffee.png'),
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/No face found/);
   });

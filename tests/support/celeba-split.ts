@@ -15,10 +15,18 @@ export interface OpenSetSplit {
  * file order) with at least `perPerson + 1` images are enrolled from `perPerson` images and
  * probed with the rest; the next `strangerCount` identities are strangers.
  */
-export function celebaOpenSetSplit(dataDir: string, enrolCount: number, strangerCount: number, perPerson = 3): OpenSetSplit {
+export function celebaOpenSetSplit(
+  dataDir: string,
+  enrolCount: number,
+  strangerCount: number,
+  perPerson = 3,
+): OpenSetSplit {
   const root = join(dataDir, 'celeba_wild_subset');
   const byId = new Map<string, string[]>();
-  for (const line of readFileSync(join(root, 'identities.csv'), 'utf8').trim().split(/\r?\n/).slice(1)) {
+  for (const line of readFileSync(join(root, 'identities.csv'), 'utf8')
+    .trim()
+    .split(/\r?\n/)
+    .slice(1)) {
     const [image, id] = line.split(',');
     if (!image || !id) continue;
     byId.set(id, [...(byId.get(id) ?? []), join(root, image)]);
@@ -33,6 +41,8 @@ export function celebaOpenSetSplit(dataDir: string, enrolCount: number, stranger
     enrolled.set(id, imgs.slice(0, perPerson));
     for (const p of imgs.slice(perPerson)) genuineProbes.push([id, p]);
   }
-  const strangerProbes = usable.slice(enrolCount, enrolCount + strangerCount).map(([, imgs]) => imgs[0] ?? '');
+  const strangerProbes = usable
+    .slice(enrolCount, enrolCount + strangerCount)
+    .map(([, imgs]) => imgs[0] ?? '');
   return { enrolled, genuineProbes, strangerProbes };
 }

@@ -7,9 +7,12 @@ import { join, resolve } from 'node:path';
  * A missing folder is a hard failure, never a silent skip.
  */
 export function sharedDataDir(): string {
-  const dir = process.env.STATION_FACE_DATA ?? resolve(__dirname, '..', '..', '..', 'shared', 'data');
+  const dir =
+    process.env.STATION_FACE_DATA ?? resolve(__dirname, '..', '..', '..', 'shared', 'data');
   if (!existsSync(join(dir, 'README.md'))) {
-    throw new Error(`Face test data not found at ${dir}: set STATION_FACE_DATA or place it at ../shared/data`);
+    throw new Error(
+      `Face test data not found at ${dir}: set STATION_FACE_DATA or place it at ../shared/data`,
+    );
   }
   return dir;
 }

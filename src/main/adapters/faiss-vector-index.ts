@@ -1,9 +1,10 @@
 import { createRequire } from 'node:module';
+import type * as FaissNode from 'faiss-node';
 import type { IndexFlatIP as FaissIndexFlatIP } from 'faiss-node';
 import { StationError } from '../../shared/errors';
 import type { VectorIndex, VectorIndexFactory } from '../core/gallery/vector-index';
 
-type FaissModule = typeof import('faiss-node');
+type FaissModule = typeof FaissNode;
 
 let faissModule: FaissModule | undefined;
 
@@ -44,7 +45,10 @@ class FaissFlatIndex implements VectorIndex {
   add(vectors: Float32Array): void {
     if (vectors.length === 0) return;
     if (vectors.length % this.dim !== 0) {
-      throw new StationError('INTERNAL', `add: ${vectors.length} values is not a multiple of dim ${this.dim}`);
+      throw new StationError(
+        'INTERNAL',
+        `add: ${vectors.length} values is not a multiple of dim ${this.dim}`,
+      );
     }
     assertFinite(vectors);
     this.index.add(Array.from(vectors));
@@ -52,7 +56,10 @@ class FaissFlatIndex implements VectorIndex {
 
   search(query: Float32Array, k: number): { labels: number[]; scores: number[] } {
     if (query.length !== this.dim) {
-      throw new StationError('INTERNAL', `search: query has ${query.length} values, index dim is ${this.dim}`);
+      throw new StationError(
+        'INTERNAL',
+        `search: query has ${query.length} values, index dim is ${this.dim}`,
+      );
     }
     const n = this.size;
     if (n === 0 || k < 1) return { labels: [], scores: [] };
@@ -68,7 +75,8 @@ class FaissFlatIndex implements VectorIndex {
 
 function assertFinite(values: Float32Array): void {
   for (const v of values) {
-    if (!Number.isFinite(v)) throw new StationError('INTERNAL', 'vector contains a non-finite value');
+    if (!Number.isFinite(v))
+      throw new StationError('INTERNAL', 'vector contains a non-finite value');
   }
 }
 
@@ -83,7 +91,10 @@ export const faissFlatFactory: VectorIndexFactory = {
     // fromBuffer is one of the calls where faiss errors surface as JS exceptions.
     const index = faiss.IndexFlatIP.fromBuffer(buf);
     if (index.getDimension() !== dim) {
-      throw new StationError('INDEX_STALE', `index dim ${index.getDimension()} does not match model dim ${dim}`);
+      throw new StationError(
+        'INDEX_STALE',
+        `index dim ${index.getDimension()} does not match model dim ${dim}`,
+      );
     }
     return new FaissFlatIndex(index, dim);
   },

@@ -17,9 +17,15 @@ export interface DecodeLimits {
 }
 
 /** 40 MP covers every phone and DSLR photo in use; 25 MB covers their JPEGs with margin. */
-export const DEFAULT_DECODE_LIMITS: DecodeLimits = { maxPixels: 40_000_000, maxBytes: 25 * 1024 * 1024 };
+export const DEFAULT_DECODE_LIMITS: DecodeLimits = {
+  maxPixels: 40_000_000,
+  maxBytes: 25 * 1024 * 1024,
+};
 
-export async function decodeImageFile(path: string, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Promise<RgbImage> {
+export async function decodeImageFile(
+  path: string,
+  limits: DecodeLimits = DEFAULT_DECODE_LIMITS,
+): Promise<RgbImage> {
   const name = basename(path);
   let size: number;
   try {
@@ -53,7 +59,8 @@ export async function decodeImageBuffer(
   } catch (err) {
     throw new StationError('UNREADABLE_IMAGE', `"${name}" is not a readable image`, { cause: err });
   }
-  if (!width || !height) throw new StationError('UNREADABLE_IMAGE', `"${name}" has no image dimensions`);
+  if (!width || !height)
+    throw new StationError('UNREADABLE_IMAGE', `"${name}" has no image dimensions`);
   if (width * height > limits.maxPixels) {
     throw new StationError(
       'IMAGE_TOO_LARGE',
@@ -63,11 +70,18 @@ export async function decodeImageBuffer(
   return decodePixels(buf, limits, name);
 }
 
-async function decodePixels(buf: Uint8Array, limits: DecodeLimits, name: string): Promise<RgbImage> {
+async function decodePixels(
+  buf: Uint8Array,
+  limits: DecodeLimits,
+  name: string,
+): Promise<RgbImage> {
   try {
     // 'truncated': a cut-off upload is rejected, but harmless encoder quirks (extra bytes after
     // the end marker, odd EXIF) that every viewer shows fine are accepted.
-    const { data, info } = await sharp(buf, { limitInputPixels: limits.maxPixels, failOn: 'truncated' })
+    const { data, info } = await sharp(buf, {
+      limitInputPixels: limits.maxPixels,
+      failOn: 'truncated',
+    })
       .autoOrient()
       // Transparent areas become white, as the photo would look in a viewer.
       .flatten({ background: { r: 255, g: 255, b: 255 } })
@@ -86,21 +100,6 @@ async function decodePixels(buf: Uint8Array, limits: DecodeLimits, name: string)
   }
 }
 
-/** Frames from the renderer arrive as canvas RGBA (alpha always 255 for camera frames). */
-export function rgbFromRgba(data: Uint8Array | Uint8ClampedArray, width: number, height: number): RgbImage {
-  const n = width * height;
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0 || data.length !== n * 4) {
-    throw new StationError('BAD_REQUEST', `RGBA frame of ${data.length} bytes does not match ${width}x${height}`);
-  }
-  const out = new Uint8Array(n * 3);
-  for (let i = 0, j = 0, k = 0; i < n; i++, j += 4, k += 3) {
-    out[k] = data[j]!;
-    out[k + 1] = data[j + 1]!;
-    out[k + 2] = data[j + 2]!;
-  }
-  return { width, height, data: out };
-}
-
 function checkBytes(bytes: number, limits: DecodeLimits, name: string): void {
   if (bytes > limits.maxBytes) {
     throw new StationError(
@@ -114,3 +113,6 @@ function checkBytes(bytes: number, limits: DecodeLimits, name: string): void {
 function mp(pixels: number): string {
   return (pixels / 1e6).toFixed(1);
 }
+
+// Kept here for existing importers; the implementation is pure and lives in the core.
+export { rgbFromRgba } from '../core/vision/image-ops';

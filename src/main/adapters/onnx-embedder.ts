@@ -35,12 +35,18 @@ export class OnnxEmbedder implements EmbeddingModel {
     private readonly order: ChannelOrder,
   ) {}
 
-  static async create(modelsDir: string, order: ChannelOrder = CHANNEL_ORDER): Promise<OnnxEmbedder> {
+  static async create(
+    modelsDir: string,
+    order: ChannelOrder = CHANNEL_ORDER,
+  ): Promise<OnnxEmbedder> {
     const { session, modelId } = await loadModelSession(modelsDir, 'fr_feature.onnx');
     return new OnnxEmbedder(session, modelId, order);
   }
 
-  static async fromBytes(bytes: Uint8Array, order: ChannelOrder = CHANNEL_ORDER): Promise<OnnxEmbedder> {
+  static async fromBytes(
+    bytes: Uint8Array,
+    order: ChannelOrder = CHANNEL_ORDER,
+  ): Promise<OnnxEmbedder> {
     const { session, modelId } = await sessionFromBytes('fr_feature', bytes);
     return new OnnxEmbedder(session, modelId, order);
   }
@@ -51,12 +57,15 @@ export class OnnxEmbedder implements EmbeddingModel {
 
   private async embedNow(aligned112: RgbImage): Promise<Float32Array> {
     if (aligned112.width !== SIZE || aligned112.height !== SIZE) {
-      throw new RangeError(`embedder input must be ${SIZE}x${SIZE}, got ${aligned112.width}x${aligned112.height}`);
+      throw new RangeError(
+        `embedder input must be ${SIZE}x${SIZE}, got ${aligned112.width}x${aligned112.height}`,
+      );
     }
     this.fillInput(aligned112);
     const out = await this.session.run({ input: this.tensor });
     const data = out.output?.data;
-    if (!(data instanceof Float32Array) || data.length !== this.dim) throw new Error('fr_feature: unexpected output');
+    if (!(data instanceof Float32Array) || data.length !== this.dim)
+      throw new Error('fr_feature: unexpected output');
     return l2Normalize(data);
   }
 

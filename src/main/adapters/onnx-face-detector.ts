@@ -42,7 +42,9 @@ export class OnnxFaceDetector implements FaceDetectorModel {
 
   private async detectNow(img: RgbImage, minScore: number): Promise<FaceBox[]> {
     if (img.width !== WIDTH || img.height !== HEIGHT) {
-      throw new RangeError(`detector input must be ${WIDTH}x${HEIGHT}, got ${img.width}x${img.height}`);
+      throw new RangeError(
+        `detector input must be ${WIDTH}x${HEIGHT}, got ${img.width}x${img.height}`,
+      );
     }
     this.fillInput(img);
     const out = await this.session.run({ input: this.tensor });

@@ -37,12 +37,15 @@ export class OnnxLandmarker implements LandmarkModel {
 
   private async predictNow(crop: GreyImage): Promise<Float32Array> {
     if (crop.width !== SIZE || crop.height !== SIZE) {
-      throw new RangeError(`landmark input must be ${SIZE}x${SIZE}, got ${crop.width}x${crop.height}`);
+      throw new RangeError(
+        `landmark input must be ${SIZE}x${SIZE}, got ${crop.width}x${crop.height}`,
+      );
     }
     for (let i = 0; i < this.input.length; i++) this.input[i] = crop.data[i]! / 256;
     const out = await this.session.run({ input: this.tensor });
     const data = out.output?.data;
-    if (!(data instanceof Float32Array) || data.length !== 136) throw new Error('fr_landmark: unexpected output');
+    if (!(data instanceof Float32Array) || data.length !== 136)
+      throw new Error('fr_landmark: unexpected output');
     return data;
   }
 }

@@ -6,7 +6,12 @@ import { EXIT, fmtSim, type Output } from './cli-output';
 import { readInputFile } from './read-input-file';
 
 /** `station enroll --name NAME --consent FILE...` */
-export async function enrollCommand(station: Station, out: Output, name: string, files: string[]): Promise<number> {
+export async function enrollCommand(
+  station: Station,
+  out: Output,
+  name: string,
+  files: string[],
+): Promise<number> {
   const images: { fileName: string; bytes: Buffer }[] = [];
   const unreadable: EnrollFileResult[] = [];
   for (const file of files) {
@@ -14,7 +19,11 @@ export async function enrollCommand(station: Station, out: Output, name: string,
       images.push(await readInputFile(file));
     } catch (err) {
       const p = toErrorPayload(err);
-      unreadable.push({ file, status: p.code === 'IMAGE_TOO_LARGE' ? 'too_large' : 'unreadable', message: p.message });
+      unreadable.push({
+        file,
+        status: p.code === 'IMAGE_TOO_LARGE' ? 'too_large' : 'unreadable',
+        message: p.message,
+      });
     }
   }
   const result =
@@ -22,12 +31,19 @@ export async function enrollCommand(station: Station, out: Output, name: string,
       ? await station.enroll({ name, consent: true, images, recordedBy: 'cli' })
       : { person: null, files: [] };
   const order = new Map(files.map((f, i) => [f, i]));
-  const all = [...result.files, ...unreadable].sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0));
+  const all = [...result.files, ...unreadable].sort(
+    (a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0),
+  );
   const value = { person: result.person, files: all };
   out.result(value, () =>
     [
-      result.person ? `Enrolled ${result.person.name} (${result.person.id})` : 'Nothing enrolled: no usable face in the given files.',
-      ...all.map((f) => `  ${f.status.padEnd(15)} ${f.file}${f.message && f.status !== 'enrolled' ? `  (${f.message})` : ''}`),
+      result.person
+        ? `Enrolled ${result.person.name} (${result.person.id})`
+        : 'Nothing enrolled: no usable face in the given files.',
+      ...all.map(
+        (f) =>
+          `  ${f.status.padEnd(15)} ${f.file}${f.message && f.status !== 'enrolled' ? `  (${f.message})` : ''}`,
+      ),
     ].join('\n'),
   );
   return result.person ? EXIT.ok : EXIT.failed;
@@ -40,14 +56,21 @@ interface IdentifyFileResult {
 }
 
 /** `station identify FILE...`: 1:N for every face of every file. */
-export async function identifyCommand(station: Station, out: Output, files: string[]): Promise<number> {
+export async function identifyCommand(
+  station: Station,
+  out: Output,
+  files: string[],
+): Promise<number> {
   const results: IdentifyFileResult[] = [];
   for (const file of files) {
     try {
       const { bytes, fileName } = await readInputFile(file);
       results.push({ file, faces: await station.identify(bytes, fileName) });
     } catch (err) {
-      if (err instanceof StationError && (err.code === 'UNREADABLE_IMAGE' || err.code === 'IMAGE_TOO_LARGE')) {
+      if (
+        err instanceof StationError &&
+        (err.code === 'UNREADABLE_IMAGE' || err.code === 'IMAGE_TOO_LARGE')
+      ) {
         results.push({ file, faces: [], error: toErrorPayload(err) });
       } else throw err;
     }
@@ -67,19 +90,30 @@ function humanIdentify(r: IdentifyFileResult): string {
 }
 
 /** `station verify A B`: 1:1 on the largest face of each image. */
-export async function verifyCommand(station: Station, out: Output, a: string, b: string): Promise<number> {
+export async function verifyCommand(
+  station: Station,
+  out: Output,
+  a: string,
+  b: string,
+): Promise<number> {
   const result = await station.verify(await readInputFile(a), await readInputFile(b));
-  out.result(result, () =>
-    `${result.same ? 'SAME person' : 'DIFFERENT people'}: similarity ${fmtSim(result.similarity)} (threshold ${fmtSim(result.threshold)})`,
+  out.result(
+    result,
+    () =>
+      `${result.same ? 'SAME person' : 'DIFFERENT people'}: similarity ${fmtSim(result.similarity)} (threshold ${fmtSim(result.threshold)})`,
   );
   return EXIT.ok;
 }
 
 /** `station people list` */
 export function peopleListCommand(station: Station, out: Output): number {
-  const people = station.listPeople().map((p) => ({ id: p.id, name: p.name, templates: p.templates }));
+  const people = station
+    .listPeople()
+    .map((p) => ({ id: p.id, name: p.name, templates: p.templates }));
   out.result({ people }, () =>
-    people.length === 0 ? 'No one is enrolled.' : people.map((p) => `${p.id}  ${p.name}  (${p.templates} templates)`).join('\n'),
+    people.length === 0
+      ? 'No one is enrolled.'
+      : people.map((p) => `${p.id}  ${p.name}  (${p.templates} templates)`).join('\n'),
   );
   return EXIT.ok;
 }

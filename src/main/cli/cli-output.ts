@@ -17,7 +17,9 @@ export function createOutput(json: boolean, out = process.stdout, err = process.
     },
     error(e) {
       const payload = toErrorPayload(e);
-      err.write(`station: ${payload.message}${payload.code === 'INTERNAL' ? '' : ` [${payload.code}]`}\n`);
+      err.write(
+        `station: ${payload.message}${payload.code === 'INTERNAL' ? '' : ` [${payload.code}]`}\n`,
+      );
       if (json) out.write(`${JSON.stringify({ error: payload }, null, 2)}\n`);
       return e instanceof StationError && e.code === 'BAD_REQUEST' ? EXIT.usage : EXIT.failed;
     },

@@ -16,7 +16,10 @@ export async function readInputFile(file: string): Promise<{ bytes: Buffer; file
     throw new StationError('UNREADABLE_IMAGE', `Cannot read ${file}: ${why}`);
   }
   if (size > MAX_IMAGE_FILE_BYTES) {
-    throw new StationError('IMAGE_TOO_LARGE', `${file} is ${(size / 1e6).toFixed(1)} MB; the limit is ${MAX_IMAGE_FILE_BYTES / 1e6} MB.`);
+    throw new StationError(
+      'IMAGE_TOO_LARGE',
+      `${file} is ${(size / 1e6).toFixed(1)} MB; the limit is ${MAX_IMAGE_FILE_BYTES / 1e6} MB.`,
+    );
   }
   return { bytes: await readFile(file), fileName: file };
 }

@@ -33,7 +33,9 @@ export async function main(argv: string[]): Promise<number> {
       },
     });
   } catch (err) {
-    process.stderr.write(`station: ${err instanceof Error ? err.message : String(err)}\n\n${USAGE}\n`);
+    process.stderr.write(
+      `station: ${err instanceof Error ? err.message : String(err)}\n\n${USAGE}\n`,
+    );
     return EXIT.usage;
   }
   const { values, positionals } = parsed;
@@ -63,7 +65,11 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-function checkUsage(command: string, rest: string[], v: { name?: string | undefined; consent: boolean }): string | null {
+function checkUsage(
+  command: string,
+  rest: string[],
+  v: { name?: string | undefined; consent: boolean },
+): string | null {
   switch (command) {
     case 'enroll':
       if (!v.name?.trim()) return 'enroll needs --name NAME';
@@ -75,13 +81,21 @@ function checkUsage(command: string, rest: string[], v: { name?: string | undefi
     case 'verify':
       return rest.length !== 2 ? 'verify needs exactly two image files' : null;
     case 'people':
-      return rest[0] === 'list' && rest.length === 1 ? null : 'unknown people subcommand (try: people list)';
+      return rest[0] === 'list' && rest.length === 1
+        ? null
+        : 'unknown people subcommand (try: people list)';
     default:
       return `unknown command: ${command}`;
   }
 }
 
-async function run(station: Station, out: ReturnType<typeof createOutput>, command: string, rest: string[], name: string): Promise<number> {
+async function run(
+  station: Station,
+  out: ReturnType<typeof createOutput>,
+  command: string,
+  rest: string[],
+  name: string,
+): Promise<number> {
   switch (command) {
     case 'enroll':
       return enrollCommand(station, out, name, rest);

@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { FrameResult, ParsedRequestOf } from '../../shared/contract';
-import type { AuditEventView, EnrollResult, PersonSummary, StationStatus, Thresholds } from '../../shared/domain';
+import type {
+  AuditEventView,
+  EnrollResult,
+  PersonSummary,
+  StationStatus,
+  Thresholds,
+} from '../../shared/domain';
 import { openDatabase, type Db } from '../db/connection';
 import { AuditLogRepository } from '../db/audit-log.repository';
 import { PeopleRepository } from '../db/people.repository';
@@ -82,11 +88,31 @@ export class Station {
     this.galleryReport = opened.report;
     const thresholds = (): Thresholds => this.settings.thresholds();
     const { analyzer, decode } = parts;
-    this.recognition = new RecognitionService({ people: this.people, gallery: this.gallery, analyzer, decode, thresholds });
-    this.enrollment = new EnrollmentService({
-      db, people: this.people, templates, gallery: this.gallery, analyzer, decode, audit: this.audit, thresholds, now,
+    this.recognition = new RecognitionService({
+      people: this.people,
+      gallery: this.gallery,
+      analyzer,
+      decode,
+      thresholds,
     });
-    this.door = new DoorFrameService({ analyzer, recognition: this.recognition, audit: this.audit, thresholds, now });
+    this.enrollment = new EnrollmentService({
+      db,
+      people: this.people,
+      templates,
+      gallery: this.gallery,
+      analyzer,
+      decode,
+      audit: this.audit,
+      thresholds,
+      now,
+    });
+    this.door = new DoorFrameService({
+      analyzer,
+      recognition: this.recognition,
+      audit: this.audit,
+      thresholds,
+      now,
+    });
   }
 
   static create(parts: StationParts): Station {
@@ -128,7 +154,10 @@ export class Station {
     return this.recognition.identify(bytes, fileName);
   }
 
-  verify(a: { bytes: Buffer; fileName: string }, b: { bytes: Buffer; fileName: string }): Promise<VerifyResult> {
+  verify(
+    a: { bytes: Buffer; fileName: string },
+    b: { bytes: Buffer; fileName: string },
+  ): Promise<VerifyResult> {
     return this.recognition.verify(a, b);
   }
 
@@ -146,10 +175,18 @@ export class Station {
   }
 
   /** The MediaPipe model for the renderer, only after its hash was checked against the catalog. */
-  detectorModel(variant: keyof typeof DETECTOR_FILES): { fileName: string; sha256: string; base64: string } {
+  detectorModel(variant: keyof typeof DETECTOR_FILES): {
+    fileName: string;
+    sha256: string;
+    base64: string;
+  } {
     const fileName = DETECTOR_FILES[variant];
     const bytes = loadVerifiedModel(this.parts.modelsDir, fileName);
-    return { fileName, sha256: createHash('sha256').update(bytes).digest('hex'), base64: bytes.toString('base64') };
+    return {
+      fileName,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      base64: bytes.toString('base64'),
+    };
   }
 
   close(): void {

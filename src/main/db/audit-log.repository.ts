@@ -36,7 +36,12 @@ export class AuditLogRepository {
 
   append(e: NewAuditEvent): number {
     const info = this.insert.run(
-      e.at, e.kind, e.decision, e.subjectHmac, e.similarity, JSON.stringify(e.details),
+      e.at,
+      e.kind,
+      e.decision,
+      e.subjectHmac,
+      e.similarity,
+      JSON.stringify(e.details),
     );
     return Number(info.lastInsertRowid);
   }

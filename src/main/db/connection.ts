@@ -25,7 +25,9 @@ export function openDatabase(file: string): Db {
     // Zero freed pages so erased templates do not linger in the file (privacy).
     db.pragma('secure_delete = ON');
   } catch (err) {
-    throw new StationError('DB_CORRUPT', `Cannot open database ${file}: ${describe(err)}`, { cause: err });
+    throw new StationError('DB_CORRUPT', `Cannot open database ${file}: ${describe(err)}`, {
+      cause: err,
+    });
   }
   try {
     const check = db.pragma('quick_check', { simple: true });
@@ -34,7 +36,9 @@ export function openDatabase(file: string): Db {
   } catch (err) {
     db.close();
     if (err instanceof StationError) throw err;
-    throw new StationError('DB_CORRUPT', `Database ${file} is damaged: ${describe(err)}`, { cause: err });
+    throw new StationError('DB_CORRUPT', `Database ${file} is damaged: ${describe(err)}`, {
+      cause: err,
+    });
   }
   return db;
 }

@@ -31,7 +31,9 @@ export class PeopleRepository {
     const summary = `SELECT p.id, p.name, p.created_at,
         (SELECT COUNT(*) FROM templates t WHERE t.person_id = p.id) AS templates
       FROM people p`;
-    this.selectAll = db.prepare<[], PersonRow>(`${summary} ORDER BY p.name COLLATE NOCASE, p.created_at`);
+    this.selectAll = db.prepare<[], PersonRow>(
+      `${summary} ORDER BY p.name COLLATE NOCASE, p.created_at`,
+    );
     this.selectById = db.prepare<[string], PersonRow>(`${summary} WHERE p.id = ?`);
     this.selectByName = db.prepare<[string], PersonRow>(
       `${summary} WHERE p.name = ? COLLATE NOCASE ORDER BY p.created_at`,
@@ -40,7 +42,13 @@ export class PeopleRepository {
 
   create(id: string, name: string, createdAt: string, consent: ConsentRecord): void {
     this.insertPerson.run(id, name, createdAt);
-    this.insertConsent.run(id, consent.textVersion, consent.purpose, consent.grantedAt, consent.recordedBy);
+    this.insertConsent.run(
+      id,
+      consent.textVersion,
+      consent.purpose,
+      consent.grantedAt,
+      consent.recordedBy,
+    );
   }
 
   list(): PersonSummary[] {

@@ -6,7 +6,9 @@ export class SettingsRepository {
   private readonly upsert;
 
   constructor(db: Db) {
-    this.selectOne = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?');
+    this.selectOne = db.prepare<[string], { value: string }>(
+      'SELECT value FROM settings WHERE key = ?',
+    );
     this.upsert = db.prepare(
       'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
     );

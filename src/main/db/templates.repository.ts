@@ -37,7 +37,10 @@ export class TemplatesRepository {
     this.selectForModel = db.prepare<[string], TemplateRow>(
       'SELECT id, person_id, dim, vector FROM templates WHERE model_id = ? ORDER BY id',
     );
-    this.selectFingerprint = db.prepare<[string], { n: number; max_id: number | null; sum_id: number | null }>(
+    this.selectFingerprint = db.prepare<
+      [string],
+      { n: number; max_id: number | null; sum_id: number | null }
+    >(
       'SELECT COUNT(*) AS n, MAX(id) AS max_id, SUM(id) AS sum_id FROM templates WHERE model_id = ?',
     );
     this.selectImageHash = db.prepare<[string, string], { id: number }>(
@@ -48,7 +51,13 @@ export class TemplatesRepository {
   add(t: NewTemplate): number {
     const blob = Buffer.from(t.vector.buffer, t.vector.byteOffset, t.vector.byteLength);
     const info = this.insert.run(
-      t.personId, t.modelId, t.vector.length, blob, t.imageSha256, t.interEyePx, t.createdAt,
+      t.personId,
+      t.modelId,
+      t.vector.length,
+      blob,
+      t.imageSha256,
+      t.interEyePx,
+      t.createdAt,
     );
     return Number(info.lastInsertRowid);
   }
@@ -74,7 +83,8 @@ export class TemplatesRepository {
 }
 
 function decodeVector(blob: Buffer, dim: number): Float32Array {
-  if (blob.byteLength !== dim * 4) throw new Error(`template blob has ${blob.byteLength} bytes, expected ${dim * 4}`);
+  if (blob.byteLength !== dim * 4)
+    throw new Error(`template blob has ${blob.byteLength} bytes, expected ${dim * 4}`);
   // Copy: the Buffer may not be 4-byte aligned.
   const out = new Float32Array(dim);
   new Uint8Array(out.buffer).set(blob);

@@ -9,12 +9,23 @@ const bob = { id: 'b', name: 'Bob' };
 
 describe('decideFace', () => {
   it('grants the best person above threshold with a clear margin', () => {
-    const v = decideFace({ interEyePx: 40, matches: [{ person: alice, similarity: 0.62 }, { person: bob, similarity: 0.2 }] }, t);
+    const v = decideFace(
+      {
+        interEyePx: 40,
+        matches: [
+          { person: alice, similarity: 0.62 },
+          { person: bob, similarity: 0.2 },
+        ],
+      },
+      t,
+    );
     expect(v).toEqual({ decision: 'granted', person: alice, similarity: 0.62 });
   });
 
   it('grants at exactly the threshold (>=)', () => {
-    expect(decideFace({ interEyePx: 40, matches: [{ person: alice, similarity: 0.4 }] }, t).decision).toBe('granted');
+    expect(
+      decideFace({ interEyePx: 40, matches: [{ person: alice, similarity: 0.4 }] }, t).decision,
+    ).toBe('granted');
   });
 
   it('denies below threshold but still reports the best similarity', () => {
@@ -23,13 +34,26 @@ describe('decideFace', () => {
   });
 
   it('denies when the runner-up person is too close (margin rule)', () => {
-    const v = decideFace({ interEyePx: 40, matches: [{ person: alice, similarity: 0.6 }, { person: bob, similarity: 0.57 }] }, t);
+    const v = decideFace(
+      {
+        interEyePx: 40,
+        matches: [
+          { person: alice, similarity: 0.6 },
+          { person: bob, similarity: 0.57 },
+        ],
+      },
+      t,
+    );
     expect(v.decision).toBe('unknown_face');
     expect(v.person).toBeNull();
   });
 
   it('denies with an empty gallery', () => {
-    expect(decideFace({ interEyePx: 40, matches: [] }, t)).toEqual({ decision: 'unknown_face', person: null, similarity: -1 });
+    expect(decideFace({ interEyePx: 40, matches: [] }, t)).toEqual({
+      decision: 'unknown_face',
+      person: null,
+      similarity: -1,
+    });
   });
 
   it('refuses a face that is too small before looking at identity', () => {
@@ -51,7 +75,11 @@ describe('decideFrame', () => {
   });
 
   it('several faces -> multiple_faces and nobody is named, even if one is enrolled', () => {
-    expect(decideFrame([granted, unknown])).toEqual({ decision: 'multiple_faces', person: null, similarity: 0.7 });
+    expect(decideFrame([granted, unknown])).toEqual({
+      decision: 'multiple_faces',
+      person: null,
+      similarity: 0.7,
+    });
   });
 });
 

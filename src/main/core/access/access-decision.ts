@@ -21,10 +21,13 @@ export interface FaceVerdict {
 export function decideFace(e: FaceEvidence, t: Thresholds): FaceVerdict {
   const best = e.matches[0];
   const similarity = best?.similarity ?? -1;
-  if (e.interEyePx < t.minInterEyePx) return { decision: 'face_too_small', person: null, similarity };
-  if (!best || best.similarity < t.identify) return { decision: 'unknown_face', person: null, similarity };
+  if (e.interEyePx < t.minInterEyePx)
+    return { decision: 'face_too_small', person: null, similarity };
+  if (!best || best.similarity < t.identify)
+    return { decision: 'unknown_face', person: null, similarity };
   const runnerUp = e.matches[1]?.similarity ?? -1;
-  if (best.similarity - runnerUp < t.margin) return { decision: 'unknown_face', person: null, similarity };
+  if (best.similarity - runnerUp < t.margin)
+    return { decision: 'unknown_face', person: null, similarity };
   return { decision: 'granted', person: best.person, similarity };
 }
 

@@ -1,10 +1,10 @@
 import type { FaceDecision, Thresholds } from '../../../shared/domain';
 import type { FrameResult, ParsedRequestOf } from '../../../shared/contract';
-import { StationError } from '../../../shared/errors';
 import type { AuditRecorder } from '../audit/audit-recorder';
 import type { RecognitionService } from '../recognition/recognition.service';
 import { boxTuple, round4 } from '../recognition/recognition.service';
 import type { FaceAnalyzer } from '../vision/face-analyzer';
+import { rgbFromRgba } from '../vision/image-ops';
 import type { FaceBox, Point, RgbImage } from '../vision/vision.types';
 import { decideFace, decideFrame, type FaceVerdict } from './access-decision';
 import { DecisionDebouncer } from './decision-debouncer';
@@ -41,7 +41,12 @@ export class DoorFrameService {
       const verdict = img && region ? await this.decideHint(img, region, hint, t) : tooLittle();
       verdicts.push(verdict);
       const box = hint.box;
-      faces.push({ box: boxTuple(box), person: verdict.person, similarity: round4(verdict.similarity), decision: verdict.decision });
+      faces.push({
+        box: boxTuple(box),
+        person: verdict.person,
+        similarity: round4(verdict.similarity),
+        decision: verdict.decision,
+      });
     }
     const frame = decideFrame(verdicts);
     this.auditIfNew(frame, req.frameId, faces.length);
@@ -61,7 +66,8 @@ export class DoorFrameService {
       y2: hint.box.y2 - region.y,
       score: hint.box.score,
     };
-    if (box.x2 <= 0 || box.y2 <= 0 || box.x1 >= img.width || box.y1 >= img.height) return tooLittle();
+    if (box.x2 <= 0 || box.y2 <= 0 || box.x1 >= img.width || box.y1 >= img.height)
+      return tooLittle();
     const keypoints: Point[] = hint.keypoints.map(([x, y]) => [x - region.x, y - region.y]);
     const face = await this.d.analyzer.analyzeRegion(img, { box, keypoints });
     if (!face) return tooLittle();
@@ -88,16 +94,5 @@ function tooLittle(): FaceVerdict {
 }
 
 function regionToRgb(region: NonNullable<FrameRequest['region']>): RgbImage {
-  const rgba = Buffer.from(region.rgbaBase64, 'base64');
-  const pixels = region.width * region.height;
-  if (rgba.length !== pixels * 4) {
-    throw new StationError('BAD_REQUEST', `region has ${rgba.length} bytes, expected ${pixels * 4} (RGBA ${region.width}x${region.height})`);
-  }
-  const data = new Uint8Array(pixels * 3);
-  for (let i = 0, j = 0; i < pixels * 4; i += 4, j += 3) {
-    data[j] = rgba[i] ?? 0;
-    data[j + 1] = rgba[i + 1] ?? 0;
-    data[j + 2] = rgba[i + 2] ?? 0;
-  }
-  return { width: region.width, height: region.height, data };
+  return rgbFromRgba(Buffer.from(region.rgbaBase64, 'base64'), region.width, region.height);
 }

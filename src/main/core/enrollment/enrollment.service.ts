@@ -52,7 +52,10 @@ export class EnrollmentService {
 
   async enroll(req: EnrollRequest): Promise<EnrollResult> {
     if (req.consent !== true) {
-      throw new StationError('CONSENT_REQUIRED', 'Enrolment needs the explicit consent of the person.');
+      throw new StationError(
+        'CONSENT_REQUIRED',
+        'Enrolment needs the explicit consent of the person.',
+      );
     }
     const name = req.name.trim();
     if (name.length === 0) throw new StationError('BAD_REQUEST', 'A name is required.');
@@ -76,7 +79,8 @@ export class EnrollmentService {
   ): Promise<{ file: EnrollFileResult; accepted?: Accepted }> {
     const file = image.fileName;
     const imageSha256 = createHash('sha256').update(image.bytes).digest('hex');
-    if (seen.has(imageSha256)) return { file: { file, status: 'duplicate_image', message: 'Same image given twice.' } };
+    if (seen.has(imageSha256))
+      return { file: { file, status: 'duplicate_image', message: 'Same image given twice.' } };
     seen.add(imageSha256);
     let faces: FaceAnalysis[];
     try {
@@ -93,7 +97,13 @@ export class EnrollmentService {
     const [face, ...others] = faces;
     if (!face) return { file: { file, status: 'no_face', message: 'No face found.' } };
     if (others.length > 0) {
-      return { file: { file, status: 'multiple_faces', message: `${faces.length} faces found; use a photo of one person.` } };
+      return {
+        file: {
+          file,
+          status: 'multiple_faces',
+          message: `${faces.length} faces found; use a photo of one person.`,
+        },
+      };
     }
     const min = this.d.thresholds().minInterEyePx;
     if (face.interEyePx < min) {
@@ -103,7 +113,11 @@ export class EnrollmentService {
     return { file: { file, status: 'enrolled' }, accepted: { face, imageSha256 } };
   }
 
-  private commit(person: { id: string; name: string }, accepted: Accepted[], recordedBy: string): void {
+  private commit(
+    person: { id: string; name: string },
+    accepted: Accepted[],
+    recordedBy: string,
+  ): void {
     const at = this.d.now().toISOString();
     const modelId = this.d.analyzer.modelId;
     this.d.db.transaction(() => {
@@ -131,6 +145,8 @@ export class EnrollmentService {
         details: { templates: accepted.length, consentVersion: CONSENT_TEXT_VERSION, recordedBy },
       });
     })();
-    this.d.gallery.addCommitted(accepted.map((a) => ({ personId: person.id, vector: a.face.embedding })));
+    this.d.gallery.addCommitted(
+      accepted.map((a) => ({ personId: person.id, vector: a.face.embedding })),
+    );
   }
 }

@@ -77,7 +77,8 @@ export class Gallery {
     if (!existsSync(this.indexFile) || !existsSync(metaFile)) return 'index file missing';
     try {
       const meta = JSON.parse(readFileSync(metaFile, 'utf8')) as Partial<IndexMeta>;
-      if (meta.kind !== this.factory.kind) return `index kind ${String(meta.kind)} != ${this.factory.kind}`;
+      if (meta.kind !== this.factory.kind)
+        return `index kind ${String(meta.kind)} != ${this.factory.kind}`;
       if (meta.modelId !== this.modelId) return `index built for model ${String(meta.modelId)}`;
       if (meta.fingerprint !== fingerprint) return 'index stale (templates changed)';
       const bytes = readFileSync(this.indexFile);

@@ -1,4 +1,9 @@
-import { contract, type Channel, type ParsedRequestOf, type ResponseOf } from '../../../shared/contract';
+import {
+  contract,
+  type Channel,
+  type ParsedRequestOf,
+  type ResponseOf,
+} from '../../../shared/contract';
 import { StationError, toErrorPayload, type Result } from '../../../shared/errors';
 
 /** Implementation of every channel; the station service provides one (see station-handlers.ts). */
@@ -20,7 +25,10 @@ export async function dispatch(
   payload: unknown,
 ): Promise<Result<unknown>> {
   if (!isChannel(channel)) {
-    return { ok: false, error: { code: 'BAD_REQUEST', message: `Unknown channel: ${String(channel)}` } };
+    return {
+      ok: false,
+      error: { code: 'BAD_REQUEST', message: `Unknown channel: ${String(channel)}` },
+    };
   }
   const parsed = contract[channel].safeParse(payload);
   if (!parsed.success) {
@@ -28,7 +36,10 @@ export async function dispatch(
     const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
     return {
       ok: false,
-      error: { code: 'BAD_REQUEST', message: `Invalid ${channel} request${where}: ${issue?.message ?? 'invalid'}` },
+      error: {
+        code: 'BAD_REQUEST',
+        message: `Invalid ${channel} request${where}: ${issue?.message ?? 'invalid'}`,
+      },
     };
   }
   try {

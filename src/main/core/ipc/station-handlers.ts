@@ -12,7 +12,10 @@ export function createStationHandlers(station: Station): Handlers {
         name: req.name,
         consent: req.consent,
         recordedBy: CONSENT_RECORDED_BY_UI,
-        images: req.images.map((i) => ({ fileName: i.fileName, bytes: Buffer.from(i.base64, 'base64') })),
+        images: req.images.map((i) => ({
+          fileName: i.fileName,
+          bytes: Buffer.from(i.base64, 'base64'),
+        })),
       }),
     'access:frame': (req) => station.processFrame(req),
     'audit:recent': (req) => Promise.resolve({ events: station.recentAudit(req.limit) }),

@@ -29,7 +29,9 @@ export class RecognitionService {
   evidence(face: FaceAnalysis): FaceEvidence {
     const matches = this.d.gallery.search(face.embedding).flatMap((m) => {
       const p = this.d.people.findById(m.personId);
-      return p ? [{ person: { id: p.id, name: p.name } satisfies PersonRef, similarity: m.similarity }] : [];
+      return p
+        ? [{ person: { id: p.id, name: p.name } satisfies PersonRef, similarity: m.similarity }]
+        : [];
     });
     return { interEyePx: face.interEyePx, matches };
   }
@@ -44,12 +46,23 @@ export class RecognitionService {
     const t = this.d.thresholds();
     return faces.map((face) => {
       const v = decideFace(this.evidence(face), t);
-      return { box: boxTuple(face.box), person: v.person, similarity: round4(v.similarity), decision: v.decision };
+      return {
+        box: boxTuple(face.box),
+        person: v.person,
+        similarity: round4(v.similarity),
+        decision: v.decision,
+      };
     });
   }
 
-  async verify(a: { bytes: Buffer; fileName: string }, b: { bytes: Buffer; fileName: string }): Promise<VerifyResult> {
-    const [fa, fb] = await Promise.all([this.mainFace(a.bytes, a.fileName), this.mainFace(b.bytes, b.fileName)]);
+  async verify(
+    a: { bytes: Buffer; fileName: string },
+    b: { bytes: Buffer; fileName: string },
+  ): Promise<VerifyResult> {
+    const [fa, fb] = await Promise.all([
+      this.mainFace(a.bytes, a.fileName),
+      this.mainFace(b.bytes, b.fileName),
+    ]);
     const threshold = this.d.thresholds().verify;
     const similarity = round4(dot(fa.embedding, fb.embedding));
     return { similarity, same: similarity >= threshold, threshold };

@@ -9,14 +9,12 @@ export const APP_DIR_NAME = 'face-access-station';
  */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.STATION_DATA_DIR) return env.STATION_DATA_DIR;
-  switch (process.platform) {
-    case 'win32':
-      return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), APP_DIR_NAME);
-    case 'darwin':
-      return join(homedir(), 'Library', 'Application Support', APP_DIR_NAME);
-    default:
-      return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), APP_DIR_NAME);
+  if (process.platform === 'win32') {
+    return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), APP_DIR_NAME);
   }
+  if (process.platform === 'darwin')
+    return join(homedir(), 'Library', 'Application Support', APP_DIR_NAME);
+  return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), APP_DIR_NAME);
 }
 
 export interface DataPaths {

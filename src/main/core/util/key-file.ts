@@ -16,7 +16,10 @@ export function loadOrCreateKey(file: string, bytes = 32): Buffer {
   if (process.platform !== 'win32' && (statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
   const key = readFileSync(file);
   if (key.length !== bytes) {
-    throw new StationError('DB_CORRUPT', `Key file ${file} has ${key.length} bytes, expected ${bytes}`);
+    throw new StationError(
+      'DB_CORRUPT',
+      `Key file ${file} has ${key.length} bytes, expected ${bytes}`,
+    );
   }
   return key;
 }

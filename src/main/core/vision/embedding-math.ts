@@ -1,7 +1,10 @@
 /** Vector maths for face embeddings. Embeddings are compared by cosine = dot of unit vectors. */
 
 /** L2-normalises `v` into `out` (default: a new array). A zero vector stays zero. */
-export function l2Normalize(v: Float32Array, out: Float32Array = new Float32Array(v.length)): Float32Array {
+export function l2Normalize(
+  v: Float32Array,
+  out: Float32Array = new Float32Array(v.length),
+): Float32Array {
   if (out.length !== v.length) throw new RangeError('l2Normalize: length mismatch');
   let sum = 0;
   for (let i = 0; i < v.length; i++) sum += v[i]! * v[i]!;
@@ -12,7 +15,8 @@ export function l2Normalize(v: Float32Array, out: Float32Array = new Float32Arra
 }
 
 export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) throw new RangeError(`dot: length mismatch ${a.length} vs ${b.length}`);
+  if (a.length !== b.length)
+    throw new RangeError(`dot: length mismatch ${a.length} vs ${b.length}`);
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
   return s;

@@ -15,5 +15,9 @@ export function alignmentMatrix(five: FivePoints): AffineMatrix {
  * (cv2.warpAffine's default border), so faces at the frame edge look like training data.
  */
 export function alignFace(img: RgbImage, five: FivePoints, out?: RgbImage): RgbImage {
-  return warpAffine(img, alignmentMatrix(five), ALIGNED_SIZE, ALIGNED_SIZE, { out, fill: 0, maxSupersample: 4 });
+  return warpAffine(img, alignmentMatrix(five), ALIGNED_SIZE, ALIGNED_SIZE, {
+    out,
+    fill: 0,
+    maxSupersample: 4,
+  });
 }

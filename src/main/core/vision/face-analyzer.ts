@@ -8,7 +8,10 @@ export interface FaceAnalyzer {
   /** Detects every face in a whole image, then landmarks, aligns and embeds each. */
   analyzeImage(img: RgbImage): Promise<FaceAnalysis[]>;
   /** For a face already located (by MediaPipe in the renderer): landmarks, align, embed. */
-  analyzeRegion(img: RgbImage, hint: { box: FaceBox; keypoints?: Point[] }): Promise<FaceAnalysis | null>;
+  analyzeRegion(
+    img: RgbImage,
+    hint: { box: FaceBox; keypoints?: Point[] },
+  ): Promise<FaceAnalysis | null>;
 }
 
 /** Decodes untrusted image bytes; throws StationError UNREADABLE_IMAGE / IMAGE_TOO_LARGE. */

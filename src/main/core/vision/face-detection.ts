@@ -3,8 +3,15 @@
  * (the whole image, optionally a grid of overlapping tiles for small faces), warps each to the
  * network input, maps candidates back to source pixels and merges them with NMS.
  */
-import { type AffineMatrix, type Rect, createRgbImage, invertAffine, rectToSizeMatrix, warpAffine } from './image-ops';
-import { nonMaxSuppression } from './nms';
+import {
+  type AffineMatrix,
+  type Rect,
+  createRgbImage,
+  invertAffine,
+  rectToSizeMatrix,
+  warpAffine,
+} from './image-ops';
+import { dropNestedBoxes, nonMaxSuppression } from './nms';
 import type { FaceDetectorModel } from './vision-models';
 import type { FaceBox, RgbImage } from './vision.types';
 
@@ -40,7 +47,13 @@ export function fitMatrix(rect: Rect, inW: number, inH: number, fit: DetectorFit
 }
 
 /** Source rectangles to run the detector on: the whole image first, then tiles if useful. */
-export function planDetectorViews(width: number, height: number, inW: number, inH: number, grid: number): Rect[] {
+export function planDetectorViews(
+  width: number,
+  height: number,
+  inW: number,
+  inH: number,
+  grid: number,
+): Rect[] {
   const views: Rect[] = [{ x: 0, y: 0, width, height }];
   const magnification = Math.max(width / inW, height / inH);
   if (grid <= 1 || magnification < 2) return views;
@@ -50,7 +63,12 @@ export function planDetectorViews(width: number, height: number, inW: number, in
   const th = height / (n - (n - 1) * TILE_OVERLAP);
   for (let j = 0; j < n; j++) {
     for (let i = 0; i < n; i++) {
-      views.push({ x: i * tw * (1 - TILE_OVERLAP), y: j * th * (1 - TILE_OVERLAP), width: tw, height: th });
+      views.push({
+        x: i * tw * (1 - TILE_OVERLAP),
+        y: j * th * (1 - TILE_OVERLAP),
+        width: tw,
+        height: th,
+      });
     }
   }
   return views;
@@ -72,7 +90,11 @@ function mapBack(box: FaceBox, inverse: AffineMatrix): FaceBox {
  * A box touching a tile's inner edge is probably a cut face: the whole-image pass or the
  * neighbouring tile sees it whole, so drop it rather than let NMS keep half a face.
  */
-function touchesInnerEdge(box: FaceBox, view: Rect, img: { width: number; height: number }): boolean {
+function touchesInnerEdge(
+  box: FaceBox,
+  view: Rect,
+  img: { width: number; height: number },
+): boolean {
   const m = 2;
   return (
     (box.x1 <= view.x + m && view.x > 0) ||
@@ -82,7 +104,11 @@ function touchesInnerEdge(box: FaceBox, view: Rect, img: { width: number; height
   );
 }
 
-export async function detectFaces(model: FaceDetectorModel, img: RgbImage, opts: DetectOptions): Promise<FaceBox[]> {
+export async function detectFaces(
+  model: FaceDetectorModel,
+  img: RgbImage,
+  opts: DetectOptions,
+): Promise<FaceBox[]> {
   const inW = model.inputWidth;
   const inH = model.inputHeight;
   const views = planDetectorViews(img.width, img.height, inW, inH, opts.tileGrid);
@@ -99,5 +125,5 @@ export async function detectFaces(model: FaceDetectorModel, img: RgbImage, opts:
       candidates.push(box);
     }
   }
-  return nonMaxSuppression(candidates, opts.iouThreshold, opts.maxFaces);
+  return dropNestedBoxes(nonMaxSuppression(candidates, opts.iouThreshold, opts.maxFaces));
 }

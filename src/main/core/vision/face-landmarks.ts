@@ -5,7 +5,14 @@
  * centre at (i, j). A crop is a centre, a side and a "down" direction, so the same code serves
  * an axis-aligned detector box and an upright crop re-centred on a tilted face.
  */
-import { type AffineMatrix, applyAffine, createRgbImage, invertAffine, toGrey, warpAffine } from './image-ops';
+import {
+  type AffineMatrix,
+  applyAffine,
+  createRgbImage,
+  invertAffine,
+  toGrey,
+  warpAffine,
+} from './image-ops';
 import type { LandmarkModel } from './vision-models';
 import type { FaceBox, FivePoints, Point, RgbImage } from './vision.types';
 
@@ -39,7 +46,11 @@ export function cropFromBox(box: FaceBox, scale = 1): FaceCrop {
  * Canonical crop from the eye midpoint and mouth centre. `upright` rotates the crop with the
  * head's roll so the landmark model sees a level face.
  */
-export function cropFromEyesAndMouth(eyeMid: Point, mouth: Point, upright: boolean): FaceCrop | null {
+export function cropFromEyesAndMouth(
+  eyeMid: Point,
+  mouth: Point,
+  upright: boolean,
+): FaceCrop | null {
   const dx = mouth[0] - eyeMid[0];
   const dy = mouth[1] - eyeMid[1];
   const d = Math.hypot(dx, dy);
@@ -71,10 +82,18 @@ export function cropMatrix(crop: FaceCrop, size: number): AffineMatrix {
   return [s * rx, s * ry, o - s * (rx * cx + ry * cy), s * ux, s * uy, o - s * (ux * cx + uy * cy)];
 }
 
-export async function predictLandmarks(model: LandmarkModel, img: RgbImage, crop: FaceCrop): Promise<Point[]> {
+export async function predictLandmarks(
+  model: LandmarkModel,
+  img: RgbImage,
+  crop: FaceCrop,
+): Promise<Point[]> {
   const size = model.inputSize;
   const m = cropMatrix(crop, size);
-  const rgb = warpAffine(img, m, size, size, { out: createRgbImage(size, size), fill: 0, maxSupersample: 4 });
+  const rgb = warpAffine(img, m, size, size, {
+    out: createRgbImage(size, size),
+    fill: 0,
+    maxSupersample: 4,
+  });
   const out = await model.predict(toGrey(rgb));
   const inv = invertAffine(m);
   const points: Point[] = [];

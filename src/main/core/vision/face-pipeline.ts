@@ -70,7 +70,10 @@ export class FacePipeline implements FaceAnalyzer {
   ) {}
 
   /** Loads the three verified models from `modelsDir` (throws MODEL_MISSING / MODEL_TAMPERED). */
-  static async load(modelsDir: string, config: FacePipelineConfig = DEFAULT_PIPELINE_CONFIG): Promise<FacePipeline> {
+  static async load(
+    modelsDir: string,
+    config: FacePipelineConfig = DEFAULT_PIPELINE_CONFIG,
+  ): Promise<FacePipeline> {
     const [detector, landmarker, embedder] = await Promise.all([
       OnnxFaceDetector.create(modelsDir),
       OnnxLandmarker.create(modelsDir),
@@ -141,7 +144,11 @@ export class FacePipeline implements FaceAnalyzer {
     return { centre: [(box.x1 + box.x2) / 2, (box.y1 + box.y2) / 2], side, down: [0, 1] };
   }
 
-  private async analyzeCrop(img: RgbImage, box: FaceBox, firstCrop: FaceCrop): Promise<FaceAnalysis> {
+  private async analyzeCrop(
+    img: RgbImage,
+    box: FaceBox,
+    firstCrop: FaceCrop,
+  ): Promise<FaceAnalysis> {
     let landmarks68 = await predictLandmarks(this.landmarker, img, firstCrop);
     let five = fivePointsFrom68(landmarks68);
     if (this.config.refineLandmarks) {

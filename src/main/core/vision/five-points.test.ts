@@ -19,6 +19,14 @@ describe('fivePointsFrom68', () => {
   });
 
   it('measures the inter-eye distance', () => {
-    expect(interEyeDistance([[10, 10], [13, 14], [0, 0], [0, 0], [0, 0]])).toBe(5);
+    expect(
+      interEyeDistance([
+        [10, 10],
+        [13, 14],
+        [0, 0],
+        [0, 0],
+        [0, 0],
+      ]),
+    ).toBe(5);
   });
 });

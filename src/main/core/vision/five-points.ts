@@ -29,7 +29,8 @@ function mean(points: readonly Point[], idx: readonly number[]): Point {
 }
 
 export function fivePointsFrom68(landmarks68: readonly Point[]): FivePoints {
-  if (landmarks68.length !== 68) throw new RangeError(`expected 68 landmarks, got ${landmarks68.length}`);
+  if (landmarks68.length !== 68)
+    throw new RangeError(`expected 68 landmarks, got ${landmarks68.length}`);
   return [
     mean(landmarks68, RIGHT_EYE_OF_SUBJECT),
     mean(landmarks68, LEFT_EYE_OF_SUBJECT),

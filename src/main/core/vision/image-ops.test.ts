@@ -11,7 +11,11 @@ import {
 } from './image-ops';
 import type { RgbImage } from './vision.types';
 
-function filled(w: number, h: number, f: (x: number, y: number) => [number, number, number]): RgbImage {
+function filled(
+  w: number,
+  h: number,
+  f: (x: number, y: number) => [number, number, number],
+): RgbImage {
   const img = createRgbImage(w, h);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) img.data.set(f(x, y), (y * w + x) * 3);
@@ -63,7 +67,10 @@ describe('toGrey', () => {
 describe('resizeBilinear', () => {
   it('keeps a constant image constant, up and down', () => {
     const img = filled(37, 23, () => [10, 128, 250]);
-    for (const [w, h] of [[100, 60], [9, 5]] as const) {
+    for (const [w, h] of [
+      [100, 60],
+      [9, 5],
+    ] as const) {
       const out = resizeBilinear(img, w, h);
       expect(px(out, 0, 0)).toEqual([10, 128, 250]);
       expect(px(out, w - 1, h - 1)).toEqual([10, 128, 250]);
@@ -114,7 +121,14 @@ describe('warpAffine', () => {
     });
     const theta = (30 * Math.PI) / 180;
     const s = 1.5;
-    const m: AffineMatrix = [s * Math.cos(theta), -s * Math.sin(theta), 30, s * Math.sin(theta), s * Math.cos(theta), 2];
+    const m: AffineMatrix = [
+      s * Math.cos(theta),
+      -s * Math.sin(theta),
+      30,
+      s * Math.sin(theta),
+      s * Math.cos(theta),
+      2,
+    ];
     const out = warpAffine(img, m, 96, 96);
     const [ex, ey] = applyAffine(m, 20, 12);
     const [cx, cy] = centroid(out);

@@ -6,6 +6,7 @@
  * with border and the 112x112 face alignment are all 2x3 matrices, so there is one sampler to get
  * right (and to test) instead of four.
  */
+import { StationError } from '../../../shared/errors';
 import type { RgbImage } from './vision.types';
 
 /** 8-bit single-channel image, row-major: data.length === width * height. */
@@ -19,7 +20,14 @@ export interface GreyImage {
  * Affine map from SOURCE pixel coordinates to DESTINATION pixel coordinates:
  * x' = a*x + b*y + tx, y' = c*x + d*y + ty. Pixel centres are at integer coordinates.
  */
-export type AffineMatrix = readonly [a: number, b: number, tx: number, c: number, d: number, ty: number];
+export type AffineMatrix = readonly [
+  a: number,
+  b: number,
+  tx: number,
+  c: number,
+  d: number,
+  ty: number,
+];
 
 export interface Rect {
   x: number;
@@ -35,7 +43,8 @@ export function createRgbImage(width: number, height: number): RgbImage {
 export function invertAffine(m: AffineMatrix): AffineMatrix {
   const [a, b, tx, c, d, ty] = m;
   const det = a * d - b * c;
-  if (!Number.isFinite(det) || Math.abs(det) < 1e-12) throw new RangeError('Affine matrix is not invertible');
+  if (!Number.isFinite(det) || Math.abs(det) < 1e-12)
+    throw new RangeError('Affine matrix is not invertible');
   const ia = d / det;
   const ib = -b / det;
   const ic = -c / det;
@@ -59,7 +68,8 @@ export function rectToSizeMatrix(rect: Rect, dstW: number, dstH: number): Affine
 export function toGrey(img: RgbImage, out?: GreyImage): GreyImage {
   const n = img.width * img.height;
   const dst = out ?? { width: img.width, height: img.height, data: new Uint8Array(n) };
-  if (dst.width !== img.width || dst.height !== img.height) throw new RangeError('toGrey: output size mismatch');
+  if (dst.width !== img.width || dst.height !== img.height)
+    throw new RangeError('toGrey: output size mismatch');
   const s = img.data;
   const d = dst.data;
   for (let i = 0, j = 0; i < n; i++, j += 3) {
@@ -69,7 +79,12 @@ export function toGrey(img: RgbImage, out?: GreyImage): GreyImage {
 }
 
 /** Plain bilinear resize (aspect not preserved), antialiased when shrinking. */
-export function resizeBilinear(src: RgbImage, width: number, height: number, out?: RgbImage): RgbImage {
+export function resizeBilinear(
+  src: RgbImage,
+  width: number,
+  height: number,
+  out?: RgbImage,
+): RgbImage {
   const m = rectToSizeMatrix({ x: 0, y: 0, width: src.width, height: src.height }, width, height);
   return warpAffine(src, m, width, height, { out });
 }
@@ -128,9 +143,13 @@ export function warpAffine(
   opts: WarpOptions = {},
 ): RgbImage {
   const dst = opts.out ?? createRgbImage(dstW, dstH);
-  if (dst.width !== dstW || dst.height !== dstH) throw new RangeError('warpAffine: output size mismatch');
+  if (dst.width !== dstW || dst.height !== dstH)
+    throw new RangeError('warpAffine: output size mismatch');
   const inv = invertAffine(m);
-  const k = Math.max(1, Math.min(opts.maxSupersample ?? 4, Math.ceil(affineShrinkFactor(m) - 1e-6)));
+  const k = Math.max(
+    1,
+    Math.min(opts.maxSupersample ?? 4, Math.ceil(affineShrinkFactor(m) - 1e-6)),
+  );
   const sampler = new BilinearSampler(src, opts.fill ?? 0);
   const [ia, ib, itx, ic, id, ity] = inv;
   const d = dst.data;
@@ -211,4 +230,32 @@ class BilinearSampler {
       for (let c = 0; c < 3; c++) acc[c]! += d[p + c]! * wt;
     }
   }
+}
+
+/** Frames from the renderer arrive as canvas RGBA (alpha always 255 for camera frames). */
+export function rgbFromRgba(
+  data: Uint8Array | Uint8ClampedArray,
+  width: number,
+  height: number,
+): RgbImage {
+  const n = width * height;
+  if (
+    !Number.isInteger(width) ||
+    !Number.isInteger(height) ||
+    width <= 0 ||
+    height <= 0 ||
+    data.length !== n * 4
+  ) {
+    throw new StationError(
+      'BAD_REQUEST',
+      `RGBA frame of ${data.length} bytes does not match ${width}x${height}`,
+    );
+  }
+  const out = new Uint8Array(n * 3);
+  for (let i = 0, j = 0, k = 0; i < n; i++, j += 4, k += 3) {
+    out[k] = data[j]!;
+    out[k + 1] = data[j + 1]!;
+    out[k + 2] = data[j + 2]!;
+  }
+  return { width, height, data: out };
 }

@@ -13,7 +13,13 @@ function similarity(scale: number, degrees: number, tx: number, ty: number): Aff
 describe('estimateSimilarity', () => {
   it('recovers a known similarity exactly', () => {
     const truth = similarity(0.37, -23, 41.5, -7.25);
-    const src: Point[] = [[310, 420], [455, 402], [380, 500], [330, 580], [440, 570]];
+    const src: Point[] = [
+      [310, 420],
+      [455, 402],
+      [380, 500],
+      [330, 580],
+      [440, 570],
+    ];
     const dst = src.map((p) => applyAffine(truth, p[0], p[1]));
     const m = estimateSimilarity(src, dst);
     m.forEach((v, i) => expect(v).toBeCloseTo(truth[i]!, 9));
@@ -42,8 +48,27 @@ describe('estimateSimilarity', () => {
   });
 
   it('rejects degenerate input', () => {
-    expect(() => estimateSimilarity([[1, 1], [1, 1]], [[0, 0], [1, 1]])).toThrow(RangeError);
+    expect(() =>
+      estimateSimilarity(
+        [
+          [1, 1],
+          [1, 1],
+        ],
+        [
+          [0, 0],
+          [1, 1],
+        ],
+      ),
+    ).toThrow(RangeError);
     expect(() => estimateSimilarity([[1, 1]], [[0, 0]])).toThrow(RangeError);
-    expect(() => estimateSimilarity([[1, 1], [2, 2]], [[0, 0]])).toThrow(RangeError);
+    expect(() =>
+      estimateSimilarity(
+        [
+          [1, 1],
+          [2, 2],
+        ],
+        [[0, 0]],
+      ),
+    ).toThrow(RangeError);
   });
 });

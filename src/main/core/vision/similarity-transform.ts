@@ -23,7 +23,8 @@ export const ARCFACE_TEMPLATE_112: readonly Point[] = [
 /** Returns the matrix mapping `src` points onto `dst` points (source -> destination). */
 export function estimateSimilarity(src: readonly Point[], dst: readonly Point[]): AffineMatrix {
   const n = src.length;
-  if (n < 2 || dst.length !== n) throw new RangeError('estimateSimilarity needs >= 2 matching points');
+  if (n < 2 || dst.length !== n)
+    throw new RangeError('estimateSimilarity needs >= 2 matching points');
   let msx = 0;
   let msy = 0;
   let mdx = 0;

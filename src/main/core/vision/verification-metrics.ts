@@ -21,9 +21,11 @@ export function std(xs: readonly number[]): number {
 
 /** Probability that a random genuine pair outscores a random impostor pair (ties count half). */
 export function rocAuc(genuine: readonly number[], impostor: readonly number[]): number {
-  const all = [...genuine.map((s) => ({ s, g: 1 })), ...impostor.map((s) => ({ s, g: 0 }))].sort((a, b) => a.s - b.s);
+  const all = [...genuine.map((s) => ({ s, g: 1 })), ...impostor.map((s) => ({ s, g: 0 }))].sort(
+    (a, b) => a.s - b.s,
+  );
   let rankSumGenuine = 0;
-  for (let i = 0; i < all.length; ) {
+  for (let i = 0; i < all.length;) {
     let j = i;
     while (j < all.length && all[j]!.s === all[i]!.s) j++;
     const avgRank = (i + 1 + j) / 2;
@@ -35,12 +37,18 @@ export function rocAuc(genuine: readonly number[], impostor: readonly number[]):
 }
 
 /** The threshold (one of the scores) maximising accuracy on `pairs`. */
-export function bestAccuracyThreshold(pairs: readonly ScoredPair[]): { threshold: number; accuracy: number } {
+export function bestAccuracyThreshold(pairs: readonly ScoredPair[]): {
+  threshold: number;
+  accuracy: number;
+} {
   // Sweep thresholds upwards: at each distinct score, everything below it is called "different".
   const sorted = [...pairs].sort((a, b) => a.score - b.score);
   let correct = sorted.filter((p) => p.same).length; // threshold below every score
-  let best = { threshold: (sorted[0]?.score ?? 0) - 1e-9, accuracy: correct / Math.max(1, sorted.length) };
-  for (let i = 0; i < sorted.length; ) {
+  let best = {
+    threshold: (sorted[0]?.score ?? 0) - 1e-9,
+    accuracy: correct / Math.max(1, sorted.length),
+  };
+  for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j < sorted.length && sorted[j]!.score === sorted[i]!.score) {
       correct += sorted[j]!.same ? -1 : 1;
@@ -49,7 +57,10 @@ export function bestAccuracyThreshold(pairs: readonly ScoredPair[]): { threshold
     const next = sorted[j]?.score;
     const accuracy = correct / sorted.length;
     if (accuracy > best.accuracy) {
-      best = { threshold: next === undefined ? sorted[i]!.score + 1e-9 : (sorted[i]!.score + next) / 2, accuracy };
+      best = {
+        threshold: next === undefined ? sorted[i]!.score + 1e-9 : (sorted[i]!.score + next) / 2,
+        accuracy,
+      };
     }
     i = j;
   }
@@ -57,27 +68,40 @@ export function bestAccuracyThreshold(pairs: readonly ScoredPair[]): { threshold
 }
 
 export function accuracyAt(pairs: readonly ScoredPair[], threshold: number): number {
-  return pairs.filter((p) => (p.score >= threshold) === p.same).length / pairs.length;
+  return pairs.filter((p) => p.score >= threshold === p.same).length / pairs.length;
 }
 
 /**
  * LFW protocol: for each fold, pick the threshold on the other folds and measure accuracy on
  * the held-out one.
  */
-export function crossValidatedAccuracy(pairs: readonly ScoredPair[]): { mean: number; std: number; folds: number[]; thresholds: number[] } {
+export function crossValidatedAccuracy(pairs: readonly ScoredPair[]): {
+  mean: number;
+  std: number;
+  folds: number[];
+  thresholds: number[];
+} {
   const folds = [...new Set(pairs.map((p) => p.fold ?? 0))].sort((a, b) => a - b);
   const accs: number[] = [];
   const thresholds: number[] = [];
   for (const f of folds) {
     const { threshold } = bestAccuracyThreshold(pairs.filter((p) => (p.fold ?? 0) !== f));
     thresholds.push(threshold);
-    accs.push(accuracyAt(pairs.filter((p) => (p.fold ?? 0) === f), threshold));
+    accs.push(
+      accuracyAt(
+        pairs.filter((p) => (p.fold ?? 0) === f),
+        threshold,
+      ),
+    );
   }
   return { mean: mean(accs), std: std(accs), folds: accs, thresholds };
 }
 
 /** Equal error rate: where the false-accept and false-reject rates cross (interpolated). */
-export function equalErrorRate(genuine: readonly number[], impostor: readonly number[]): { eer: number; threshold: number } {
+export function equalErrorRate(
+  genuine: readonly number[],
+  impostor: readonly number[],
+): { eer: number; threshold: number } {
   const thresholds = [...new Set([...genuine, ...impostor])].sort((a, b) => a - b);
   let prev: { far: number; frr: number; t: number } | undefined;
   for (const t of thresholds) {
@@ -100,7 +124,11 @@ export function equalErrorRate(genuine: readonly number[], impostor: readonly nu
  * True-accept rate at the strictest threshold whose false-accept rate is <= `far`
  * (with n impostors, at most floor(far * n) of them may score at or above it).
  */
-export function tarAtFar(genuine: readonly number[], impostor: readonly number[], far: number): { tar: number; threshold: number } {
+export function tarAtFar(
+  genuine: readonly number[],
+  impostor: readonly number[],
+  far: number,
+): { tar: number; threshold: number } {
   const desc = [...impostor].sort((a, b) => b - a);
   const allowed = Math.floor(far * desc.length);
   // Just above the (allowed+1)-th highest impostor score.
