@@ -144,3 +144,26 @@ function seedPeople2(): void {
     createdAt: 't',
   });
 }
+
+describe('Gallery shared between processes', () => {
+  it('sees templates another connection committed after it loaded (e.g. CLI enrolment)', () => {
+    seedPeople(1, 1);
+    const { gallery } = open();
+    expect(gallery.size).toBe(1);
+    // A second connection to the same file stands in for the CLI process.
+    const other = openDatabase(join(tmp.dir, 's.sqlite'));
+    const otherTemplates = new TemplatesRepository(other);
+    new PeopleRepository(other).create('cli', 'From CLI', 't', consent);
+    otherTemplates.add({
+      personId: 'cli',
+      modelId: 'm1',
+      vector: vec(777),
+      imageSha256: 'c',
+      interEyePx: 50,
+      createdAt: 't',
+    });
+    other.close();
+    expect(gallery.search(vec(777))[0]?.personId).toBe('cli');
+    expect(gallery.size).toBe(2);
+  });
+});

@@ -29,7 +29,7 @@ export class TemplatesRepository {
   private readonly selectFingerprint;
   private readonly selectImageHash;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.insert = db.prepare(
       `INSERT INTO templates (person_id, model_id, dim, vector, image_sha256, inter_eye_px, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -75,6 +75,14 @@ export class TemplatesRepository {
   fingerprint(modelId: string): string {
     const f = this.selectFingerprint.get(modelId);
     return `${modelId}:${f?.n ?? 0}:${f?.max_id ?? 0}:${f?.sum_id ?? 0}`;
+  }
+
+  /**
+   * SQLite's data_version: changes whenever ANOTHER connection (e.g. the CLI enrolling while
+   * the terminal runs) commits to the file. Cheap enough to ask before every search.
+   */
+  dataVersion(): number {
+    return this.db.pragma('data_version', { simple: true }) as number;
   }
 
   hasImage(personId: string, imageSha256: string): boolean {

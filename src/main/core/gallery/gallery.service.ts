@@ -34,6 +34,8 @@ const SEARCH_K = 32;
 export class Gallery {
   private index: VectorIndex;
   private labelToPerson: string[] = [];
+  private fingerprint = '';
+  private seenDataVersion = -1;
 
   private constructor(
     private readonly templates: TemplatesRepository,
@@ -58,13 +60,16 @@ export class Gallery {
   }
 
   get size(): number {
+    this.refreshIfChangedElsewhere();
     return this.index.size;
   }
 
   private load(): GalleryOpenReport {
+    this.seenDataVersion = this.templates.dataVersion();
     const stored = this.templates.allForModel(this.modelId);
     this.labelToPerson = stored.map((t) => t.personId);
     const fingerprint = this.templates.fingerprint(this.modelId);
+    this.fingerprint = fingerprint;
     const problem = this.tryLoadSaved(fingerprint, stored.length);
     if (problem === null) return { templates: stored.length, rebuiltBecause: null };
     this.rebuild(stored);
@@ -103,6 +108,17 @@ export class Gallery {
     this.persist();
   }
 
+  /**
+   * Another process (the CLI, a second window) may have enrolled people since we loaded:
+   * when the database says so, reload the index from the file it saved, or rebuild.
+   */
+  private refreshIfChangedElsewhere(): void {
+    const version = this.templates.dataVersion();
+    if (version === this.seenDataVersion) return;
+    this.seenDataVersion = version;
+    if (this.templates.fingerprint(this.modelId) !== this.fingerprint) this.load();
+  }
+
   /** Call after the templates were committed to the database. */
   addCommitted(added: { personId: string; vector: Float32Array }[]): void {
     if (added.length === 0) return;
@@ -115,6 +131,7 @@ export class Gallery {
 
   /** Best similarity per person, best first (the top two drive the margin rule). */
   search(query: Float32Array, k = SEARCH_K): PersonMatch[] {
+    this.refreshIfChangedElsewhere();
     const { labels, scores } = this.index.search(query, k);
     const best = new Map<string, number>();
     labels.forEach((label, i) => {
@@ -130,11 +147,12 @@ export class Gallery {
 
   private persist(): void {
     const bytes = this.index.toBuffer();
+    this.fingerprint = this.templates.fingerprint(this.modelId);
     const meta: IndexMeta = {
       kind: this.factory.kind,
       modelId: this.modelId,
       dim: this.dim,
-      fingerprint: this.templates.fingerprint(this.modelId),
+      fingerprint: this.fingerprint,
       sha256: sha256(bytes),
     };
     // Data first, then the meta that vouches for it: a crash in between leaves a mismatch,
