@@ -25,16 +25,37 @@ export function vgaFilter(fps: number): string {
  * `count` consecutive 640x480 PNG frames of `input` from `startSec` at `fps`, written to
  * `outDir`; returns their paths in order.
  */
-export function extractVgaFrames(input: string, outDir: string, startSec: number, count: number, fps = 15): string[] {
+export function extractVgaFrames(
+  input: string,
+  outDir: string,
+  startSec: number,
+  count: number,
+  fps = 15,
+): string[] {
   execFileSync(
     'ffmpeg',
-    ['-hide_banner', '-loglevel', 'error', '-y', '-ss', String(startSec), '-i', input, '-vf', vgaFilter(fps), '-frames:v', String(count), join(outDir, 'frame-%04d.png')],
+    [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-y',
+      '-ss',
+      String(startSec),
+      '-i',
+      input,
+      '-vf',
+      vgaFilter(fps),
+      '-frames:v',
+      String(count),
+      join(outDir, 'frame-%04d.png'),
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   const frames = readdirSync(outDir)
     .filter((f) => /^frame-\d{4}\.png$/.test(f))
     .sort()
     .map((f) => join(outDir, f));
-  if (frames.length < count) throw new Error(`ffmpeg gave ${frames.length} frames of ${input}, wanted ${count}`);
+  if (frames.length < count)
+    throw new Error(`ffmpeg gave ${frames.length} frames of ${input}, wanted ${count}`);
   return frames;
 }

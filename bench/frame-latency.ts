@@ -33,7 +33,7 @@ import { sharedDataDir } from '../tests/support/shared-data';
 import { makeTempDir } from '../tests/support/temp-dir';
 import { extractStills } from '../tests/support/video-clips';
 import { benchClip, extractVgaFrames, FRAME_HEIGHT, FRAME_WIDTH } from './bench-frames';
-import { ms, summarize, timed } from './bench-stats';
+import { ms, summarize } from './bench-stats';
 
 type FrameRequest = ParsedRequestOf<'access:frame'>;
 
@@ -41,17 +41,31 @@ const PERSON_A = 'Person A';
 const DOOR_START_SEC = 6;
 const DOOR_FPS = 30;
 
-async function enrolGallery(station: Station, stillsDir: string, others: number): Promise<{ people: number; templates: number }> {
+async function enrolGallery(
+  station: Station,
+  stillsDir: string,
+  others: number,
+): Promise<{ people: number; templates: number }> {
   const stills = extractStills(benchClip(), stillsDir, { start: 0.5, duration: 4 }, 5, 'a');
   const images = (files: string[]) => files.map((f) => ({ fileName: f, bytes: readFileSync(f) }));
-  const a = await station.enroll({ name: PERSON_A, consent: true, images: images(stills), recordedBy: 'bench' });
+  const a = await station.enroll({
+    name: PERSON_A,
+    consent: true,
+    images: images(stills),
+    recordedBy: 'bench',
+  });
   if (!a.person) throw new Error(`could not enrol ${PERSON_A}: ${JSON.stringify(a.files)}`);
   // A few spare identities: one whose photos are all rejected (no face, two faces) is skipped.
   const split = celebaOpenSetSplit(sharedDataDir(), others + 20, 0, 2);
   let enrolled = 0;
   for (const [id, files] of split.enrolled) {
     if (enrolled === others) break;
-    const r = await station.enroll({ name: `celeba-${id}`, consent: true, images: images(files), recordedBy: 'bench' });
+    const r = await station.enroll({
+      name: `celeba-${id}`,
+      consent: true,
+      images: images(files),
+      recordedBy: 'bench',
+    });
     if (r.person) enrolled++;
   }
   const status = station.status();
@@ -59,14 +73,25 @@ async function enrolGallery(station: Station, stillsDir: string, others: number)
 }
 
 /** One `access:frame` request for a frame file, built the way the renderer builds it. */
-async function requestFor(station: Station, file: string, frameId: number): Promise<{ req: RequestOf<'access:frame'>; pixels: number } | null> {
+async function requestFor(
+  station: Station,
+  file: string,
+  frameId: number,
+): Promise<{ req: RequestOf<'access:frame'>; pixels: number } | null> {
   const bytes = readFileSync(file);
   const faces = await station.recognition.analyzeFile(bytes, file);
-  const face = faces.reduce<(typeof faces)[number] | undefined>((best, f) => (!best || f.interEyePx > best.interEyePx ? f : best), undefined);
+  const face = faces.reduce<(typeof faces)[number] | undefined>(
+    (best, f) => (!best || f.interEyePx > best.interEyePx ? f : best),
+    undefined,
+  );
   if (!face) return null;
   const region = regionForFaces([face.box], FRAME_WIDTH, FRAME_HEIGHT);
   if (!region) return null;
-  const rgba = await sharp(bytes).ensureAlpha().extract({ left: region.x, top: region.y, width: region.width, height: region.height }).raw().toBuffer();
+  const rgba = await sharp(bytes)
+    .ensureAlpha()
+    .extract({ left: region.x, top: region.y, width: region.width, height: region.height })
+    .raw()
+    .toBuffer();
   const [eyeL, eyeR, nose, mouthL, mouthR] = face.five;
   const mouth: [number, number] = [(mouthL[0] + mouthR[0]) / 2, (mouthL[1] + mouthR[1]) / 2];
   const { x1, y1, x2, y2, score } = face.box;
@@ -76,7 +101,12 @@ async function requestFor(station: Station, file: string, frameId: number): Prom
       frameId,
       frameWidth: FRAME_WIDTH,
       frameHeight: FRAME_HEIGHT,
-      faces: [{ box: { x1, y1, x2, y2, score: Math.min(1, score) }, keypoints: [[...eyeL], [...eyeR], [...nose], mouth] }],
+      faces: [
+        {
+          box: { x1, y1, x2, y2, score: Math.min(1, score) },
+          keypoints: [[...eyeL], [...eyeR], [...nose], mouth],
+        },
+      ],
       region: { ...region, rgbaBase64: rgba.toString('base64') },
     },
   };
@@ -88,48 +118,92 @@ async function timeAsync<T>(fn: () => Promise<T>): Promise<{ ms: number; value: 
   return { ms: performance.now() - t0, value };
 }
 
+interface Prepared {
+  parsed: FrameRequest;
+  raw: RequestOf<'access:frame'>;
+  pixels: number;
+}
+
+interface Measured {
+  direct: number[];
+  viaDispatch: number[];
+  decisions: Map<string, number>;
+}
+
+async function prepareRequests(station: Station, frames: string[]): Promise<Prepared[]> {
+  const out: Prepared[] = [];
+  for (const [i, f] of frames.entries()) {
+    const r = await requestFor(station, f, i);
+    if (r)
+      out.push({ parsed: contract['access:frame'].parse(r.req), raw: r.req, pixels: r.pixels });
+  }
+  return out;
+}
+
+/** Each request twice: straight into the station, then through the IPC dispatcher. */
+async function measure(station: Station, requests: Prepared[], warmup: number): Promise<Measured> {
+  const handlers = createStationHandlers(station);
+  const m: Measured = { direct: [], viaDispatch: [], decisions: new Map() };
+  for (const [i, r] of requests.entries()) {
+    const a = await timeAsync(() => station.processFrame(r.parsed));
+    const b = await timeAsync(() => dispatch(handlers, 'access:frame', r.raw));
+    if (!b.value.ok)
+      throw new Error(`dispatch failed: ${b.value.error.code} ${b.value.error.message}`);
+    if (i < warmup) continue;
+    m.direct.push(a.ms);
+    m.viaDispatch.push(b.ms);
+    const key = describeDecision(a.value.decision, a.value.person);
+    m.decisions.set(key, (m.decisions.get(key) ?? 0) + 1);
+  }
+  return m;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { frames: { type: 'string', default: '100' }, warmup: { type: 'string', default: '10' }, others: { type: 'string', default: '100' } },
+    options: {
+      frames: { type: 'string', default: '100' },
+      warmup: { type: 'string', default: '10' },
+      others: { type: 'string', default: '100' },
+    },
   });
   const warmup = Number(values.warmup);
   const total = Number(values.frames) + warmup;
+  const load = readFileSync('/proc/loadavg', 'utf8').split(' ')[0] ?? '?';
   const tmp = makeTempDir('station-bench-frame-');
   const station = await openStation({ dataDir: join(tmp.dir, 'data'), mode: 'cli' });
   try {
-    const enrol = timed(() => enrolGallery(station, tmp.dir, Number(values.others)));
-    const gallery = await enrol.value;
+    const gallery = await enrolGallery(station, tmp.dir, Number(values.others));
     const frames = extractVgaFrames(benchClip(), tmp.dir, DOOR_START_SEC, total, DOOR_FPS);
-    const requests: { parsed: FrameRequest; raw: RequestOf<'access:frame'>; pixels: number }[] = [];
-    for (const [i, f] of frames.entries()) {
-      const r = await requestFor(station, f, i);
-      if (r) requests.push({ parsed: contract['access:frame'].parse(r.req), raw: r.req, pixels: r.pixels });
-    }
-    const handlers = createStationHandlers(station);
-    const direct: number[] = [];
-    const viaDispatch: number[] = [];
-    const decisions = new Map<string, number>();
-    for (const [i, r] of requests.entries()) {
-      const a = await timeAsync(() => station.processFrame(r.parsed));
-      const b = await timeAsync(() => dispatch(handlers, 'access:frame', r.raw));
-      if (!b.value.ok) throw new Error(`dispatch failed: ${b.value.error.code} ${b.value.error.message}`);
-      if (i < warmup) continue;
-      direct.push(a.ms);
-      viaDispatch.push(b.ms);
-      const key = describeDecision(a.value.decision, a.value.person);
-      decisions.set(key, (decisions.get(key) ?? 0) + 1);
-    }
-    const measured = requests.slice(warmup);
-    const px = summarize(measured.map((r) => r.pixels));
-    console.log(`### Door frame in main: station.processFrame (1 ONNX thread, faiss flat, SQLite WAL)\n`);
-    console.log(`gallery: ${gallery.people} people / ${gallery.templates} templates (${PERSON_A} + ${values.others} CelebA identities); 1-min load average: ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0] ?? '?'}`);
-    console.log(`requests: ${measured.length} frames of liveportrait_d13 (640x480, ${DOOR_START_SEC} s on, ${DOOR_FPS} fps) after ${warmup} warm-up; ${frames.length - requests.length} frames without a face skipped`);
-    console.log(`region sent: median ${Math.round(px.p50)} px (~${Math.round(Math.sqrt(px.p50))}^2), ${((px.p50 * 4 * 4) / 3 / 1e6).toFixed(2)} MB base64 RGBA`);
-    console.log(`decisions: ${[...decisions.entries()].map(([k, n]) => `${k} ${n}`).join(', ')}\n`);
-    console.log('| path | frames | p50 ms | p95 ms | mean ms | max ms |\n|---|---:|---:|---:|---:|---:|');
-    for (const [label, v] of [['station.processFrame(parsed request)', direct], ['dispatch(): zod parse + processFrame', viaDispatch]] as const) {
+    const requests = await prepareRequests(station, frames);
+    const m = await measure(station, requests, warmup);
+    const px = summarize(requests.slice(warmup).map((r) => r.pixels));
+    console.log(
+      `### Door frame in main: station.processFrame (1 ONNX thread, faiss flat, SQLite WAL)\n`,
+    );
+    console.log(
+      `gallery: ${gallery.people} people / ${gallery.templates} templates (${PERSON_A} + ${values.others} CelebA identities); 1-min load average at start: ${load}`,
+    );
+    console.log(
+      `requests: ${px.n} frames of liveportrait_d13 (640x480, ${DOOR_START_SEC} s on, ${DOOR_FPS} fps) after ${warmup} warm-up; ${frames.length - requests.length} frames without a face skipped`,
+    );
+    console.log(
+      `region sent: median ${Math.round(px.p50)} px (~${Math.round(Math.sqrt(px.p50))}^2), ${((px.p50 * 4 * 4) / 3 / 1e6).toFixed(2)} MB base64 RGBA`,
+    );
+    console.log(
+      `decisions: ${[...m.decisions.entries()].map(([k, n]) => `${k} ${n}`).join(', ')}\n`,
+    );
+    console.log(
+      '| path | frames | p50 ms | p95 ms | mean ms | max ms |\n|---|---:|---:|---:|---:|---:|',
+    );
+    const rows = [
+      ['station.processFrame(parsed request)', m.direct],
+      ['dispatch(): zod parse + processFrame', m.viaDispatch],
+    ] as const;
+    for (const [label, v] of rows) {
       const s = summarize(v);
-      console.log(`| ${label} | ${s.n} | ${ms(s.p50)} | ${ms(s.p95)} | ${ms(s.mean)} | ${ms(s.max)} |`);
+      console.log(
+        `| ${label} | ${s.n} | ${ms(s.p50)} | ${ms(s.p95)} | ${ms(s.mean)} | ${ms(s.max)} |`,
+      );
     }
   } finally {
     station.close();
@@ -137,7 +211,10 @@ async function main(): Promise<void> {
   }
 }
 
-function describeDecision(decision: FaceDecision['decision'], person: FaceDecision['person']): string {
+function describeDecision(
+  decision: FaceDecision['decision'],
+  person: FaceDecision['person'],
+): string {
   return person ? `${decision} (${person.name})` : decision;
 }
 

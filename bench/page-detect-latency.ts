@@ -16,7 +16,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { defaultModelsDir, loadVerifiedModel, projectRoot } from '../src/main/core/models/model-verifier';
+import {
+  defaultModelsDir,
+  loadVerifiedModel,
+  projectRoot,
+} from '../src/main/core/models/model-verifier';
 import { launchChromium, recordRequests } from '../tests/support/chromium-launcher';
 import { startStaticServer } from '../tests/support/static-server';
 import { makeTempDir } from '../tests/support/temp-dir';
@@ -100,7 +104,12 @@ function row(label: string, s: Series): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { frames: { type: 'string', default: '100' }, warmup: { type: 'string', default: '10' } } });
+  const { values } = parseArgs({
+    options: {
+      frames: { type: 'string', default: '100' },
+      warmup: { type: 'string', default: '10' },
+    },
+  });
   const frames = Number(values.frames);
   const warmup = Number(values.warmup);
   const total = frames + warmup;
@@ -113,21 +122,36 @@ async function main(): Promise<void> {
     },
     files: {
       '/': { body: PAGE, contentType: 'text/html; charset=utf-8' },
-      '/models/short.tflite': { body: loadVerifiedModel(defaultModelsDir(), 'face_detection_short_range.meta.tflite') },
+      '/models/short.tflite': {
+        body: loadVerifiedModel(defaultModelsDir(), 'face_detection_short_range.meta.tflite'),
+      },
     },
   });
   try {
     // The camera file loops; make it long enough that warm-up + measured frames are all distinct.
-    const camera = clipToY4m(benchClip(), join(tmp.dir, 'camera.y4m'), { start: CLIP_START, duration: Math.ceil(total / FPS) + 1 }, FPS);
-    const stills = extractVgaFrames(benchClip(), tmp.dir, CLIP_START, total, FPS).map((f) => `/frames/${f.slice(tmp.dir.length + 1)}`);
+    const camera = clipToY4m(
+      benchClip(),
+      join(tmp.dir, 'camera.y4m'),
+      { start: CLIP_START, duration: Math.ceil(total / FPS) + 1 },
+      FPS,
+    );
+    const stills = extractVgaFrames(benchClip(), tmp.dir, CLIP_START, total, FPS).map(
+      (f) => `/frames/${f.slice(tmp.dir.length + 1)}`,
+    );
     const browser = await launchChromium({
-      extraArgs: ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${camera}`],
+      extraArgs: [
+        '--use-fake-ui-for-media-stream',
+        '--use-fake-device-for-media-stream',
+        `--use-file-for-fake-video-capture=${camera}`,
+      ],
     });
     try {
       const page = await browser.newPage();
       const requests = await recordRequests(page, { blockNonLocal: true });
       await page.goto(server.url('/'));
-      await page.waitForFunction(() => (globalThis as unknown as { pageReady?: boolean }).pageReady === true);
+      await page.waitForFunction(
+        () => (globalThis as unknown as { pageReady?: boolean }).pageReady === true,
+      );
       const report = await page.evaluate(
         (opts) => (globalThis as unknown as { runBench: RunBench }).runBench(opts),
         { frames, warmup, stills },
@@ -144,9 +168,15 @@ async function main(): Promise<void> {
 }
 
 function print(r: PageReport, chromium: string, nonLocal: number, load: string): void {
-  console.log(`### MediaPipe FaceDetector in the page (tasks-vision 0.10.34, CPU delegate, VIDEO mode, short range)\n`);
-  console.log(`Chromium ${chromium} headless, --disable-gpu; camera ${r.videoSize.join('x')}; 1-min load average at start: ${load}\n`);
-  console.log(`detector start-up (wasm fileset + createFromOptions): ${ms(r.startupMs)} ms; first detectForVideo call: ${ms(r.firstCallMs)} ms\n`);
+  console.log(
+    `### MediaPipe FaceDetector in the page (tasks-vision 0.10.34, CPU delegate, VIDEO mode, short range)\n`,
+  );
+  console.log(
+    `Chromium ${chromium} headless, --disable-gpu; camera ${r.videoSize.join('x')}; 1-min load average at start: ${load}\n`,
+  );
+  console.log(
+    `detector start-up (wasm fileset + createFromOptions): ${ms(r.startupMs)} ms; first detectForVideo call: ${ms(r.firstCallMs)} ms\n`,
+  );
   console.log('| input | frames | p50 ms | p95 ms | mean ms | max ms | frames with a face |');
   console.log('|---|---:|---:|---:|---:|---:|---:|');
   console.log(row('fake camera, detectForVideo(video)', r.camera));

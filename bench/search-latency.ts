@@ -15,7 +15,7 @@
  * it); rebuilding the index from SQLite. faiss runs single-threaded (OMP_NUM_THREADS=1, as the
  * adapter sets it) unless the environment says otherwise.
  */
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { faissFlatFactory } from '../src/main/adapters/faiss-vector-index';
@@ -68,7 +68,14 @@ function seed(db: Db, n: number): void {
     for (let i = 0; i < n; i++) {
       const personId = `person-${Math.floor(i / TEMPLATES_PER_PERSON)}`;
       if (i % TEMPLATES_PER_PERSON === 0) people.create(personId, personId, at, consent);
-      templates.add({ personId, modelId: MODEL_ID, vector: unitVector(rand), imageSha256: `img-${i}`, interEyePx: 60, createdAt: at });
+      templates.add({
+        personId,
+        modelId: MODEL_ID,
+        vector: unitVector(rand),
+        imageSha256: `img-${i}`,
+        interEyePx: 60,
+        createdAt: at,
+      });
     }
   })();
 }
@@ -82,10 +89,20 @@ interface SizeResult {
 }
 
 function openGallery(db: Db, indexFile: string): ReturnType<typeof Gallery.open> {
-  return Gallery.open({ templates: new TemplatesRepository(db), factory: faissFlatFactory, indexFile, modelId: MODEL_ID, dim: DIM });
+  return Gallery.open({
+    templates: new TemplatesRepository(db),
+    factory: faissFlatFactory,
+    indexFile,
+    modelId: MODEL_ID,
+    dim: DIM,
+  });
 }
 
-function measureQueries(db: Db, gallery: Gallery, count: number): { search: Summary; searchWithNames: Summary } {
+function measureQueries(
+  db: Db,
+  gallery: Gallery,
+  count: number,
+): { search: Summary; searchWithNames: Summary } {
   const rand = rng(7);
   const queries = Array.from({ length: count + WARMUP_QUERIES }, () => unitVector(rand));
   const people = new PeopleRepository(db);
@@ -109,7 +126,8 @@ function measureSize(n: number, queries: number, repeats: number): SizeResult {
     let db = openDatabase(dbFile);
     const seeded = timed(() => seed(db, n));
     const first = timed(() => openGallery(db, indexFile));
-    if (first.value.report.rebuiltBecause === null) throw new Error('expected a rebuild on first open');
+    if (first.value.report.rebuiltBecause === null)
+      throw new Error('expected a rebuild on first open');
     const rebuilds: number[] = [];
     for (let r = 0; r < repeats; r++) rebuilds.push(timed(() => first.value.gallery.rebuild()).ms);
     db.close();
@@ -120,8 +138,10 @@ function measureSize(n: number, queries: number, repeats: number): SizeResult {
       const o = timed(() => openDatabase(dbFile));
       db = o.value;
       const g = timed(() => openGallery(db, indexFile));
-      if (g.value.report.rebuiltBecause !== null) throw new Error(`saved index rejected: ${g.value.report.rebuiltBecause}`);
-      if (g.value.gallery.size !== n) throw new Error(`gallery holds ${g.value.gallery.size}, expected ${n}`);
+      if (g.value.report.rebuiltBecause !== null)
+        throw new Error(`saved index rejected: ${g.value.report.rebuiltBecause}`);
+      if (g.value.gallery.size !== n)
+        throw new Error(`gallery holds ${g.value.gallery.size}, expected ${n}`);
       const q = timed(() => g.value.gallery.search(unitVector(rng(99))));
       opens.push({ db: o.ms, gallery: g.ms, firstQuery: q.ms });
       if (r === repeats - 1) measured = measureQueries(db, g.value.gallery, queries);
@@ -131,8 +151,14 @@ function measureSize(n: number, queries: number, repeats: number): SizeResult {
       ['seed SQLite (insert N templates, 1 transaction)', seeded.ms],
       ['Gallery.open, no index file (reads SQLite, builds, persists)', first.ms],
       [`Gallery.rebuild() (median of ${repeats})`, median(rebuilds)],
-      [`openDatabase (quick_check + migrations; median of ${repeats})`, median(opens.map((o) => o.db))],
-      [`Gallery.open from saved index file (median of ${repeats})`, median(opens.map((o) => o.gallery))],
+      [
+        `openDatabase (quick_check + migrations; median of ${repeats})`,
+        median(opens.map((o) => o.db)),
+      ],
+      [
+        `Gallery.open from saved index file (median of ${repeats})`,
+        median(opens.map((o) => o.gallery)),
+      ],
       [`first search after open (median of ${repeats})`, median(opens.map((o) => o.firstQuery))],
     ];
     return { n, indexBytes: statSync(indexFile).size, ...measured!, rows };
@@ -150,26 +176,41 @@ function main(): void {
     },
   });
   const sizes = values.sizes.split(',').map(Number);
+  const loadAvg = readFileSync('/proc/loadavg', 'utf8').split(' ')[0] ?? '?';
   const load = timed(() => faissFlatFactory.create(DIM));
   const results = sizes.map((n) => measureSize(n, Number(values.queries), Number(values.repeats)));
 
-  console.log(`### 1:N search through Gallery (faiss flat IP, ${DIM}-d, synthetic unit vectors, OMP_NUM_THREADS=${process.env.OMP_NUM_THREADS ?? 'unset'})\n`);
-  console.log(`faiss-node addon load: ${ms(load.ms)} ms (once per process)\n`);
-  console.log(`Single query, ${values.queries} queries after ${WARMUP_QUERIES} warm-up, k=32, best per person:\n`);
-  console.log('| templates | people | Gallery.search p50 ms | p99 ms | mean ms | + name lookup per match p50 ms | p99 ms |');
+  console.log(
+    `### 1:N search through Gallery (faiss flat IP, ${DIM}-d, synthetic unit vectors, OMP_NUM_THREADS=${process.env.OMP_NUM_THREADS ?? 'unset'})\n`,
+  );
+  console.log(
+    `faiss-node addon load: ${ms(load.ms)} ms (once per process); 1-min load average at start: ${loadAvg}\n`,
+  );
+  console.log(
+    `Single query, ${values.queries} queries after ${WARMUP_QUERIES} warm-up, k=32, best per person:\n`,
+  );
+  console.log(
+    '| templates | people | Gallery.search p50 ms | p99 ms | mean ms | + name lookup per match p50 ms | p99 ms |',
+  );
   console.log('|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of results) {
     const people = Math.ceil(r.n / TEMPLATES_PER_PERSON);
-    console.log(`| ${r.n} | ${people} | ${ms(r.search.p50)} | ${ms(r.search.p99)} | ${ms(r.search.mean)} | ${ms(r.searchWithNames.p50)} | ${ms(r.searchWithNames.p99)} |`);
+    console.log(
+      `| ${r.n} | ${people} | ${ms(r.search.p50)} | ${ms(r.search.p99)} | ${ms(r.search.mean)} | ${ms(r.searchWithNames.p50)} | ${ms(r.searchWithNames.p99)} |`,
+    );
   }
-  console.log('\nOpen and rebuild (ms; the index file is the faiss flat index, warm OS file cache):\n');
+  console.log(
+    '\nOpen and rebuild (ms; the index file is the faiss flat index, warm OS file cache):\n',
+  );
   console.log(`| step | ${results.map((r) => `${r.n} templates`).join(' | ')} |`);
   console.log(`|---|${results.map(() => '---:').join('|')}|`);
   const labels = results[0]?.rows.map(([label]) => label) ?? [];
   for (const [i, label] of labels.entries()) {
     console.log(`| ${label} | ${results.map((r) => ms(r.rows[i]?.[1] ?? NaN)).join(' | ')} |`);
   }
-  console.log(`| index file size (MB) | ${results.map((r) => (r.indexBytes / 1e6).toFixed(1)).join(' | ')} |`);
+  console.log(
+    `| index file size (MB) | ${results.map((r) => (r.indexBytes / 1e6).toFixed(1)).join(' | ')} |`,
+  );
 }
 
 main();
