@@ -1,8 +1,10 @@
 import Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StationError } from '../../src/shared/errors';
+import { AuditMac } from '../../src/main/core/audit/audit-mac';
 import { AuditLogRepository } from '../../src/main/db/audit-log.repository';
 import { openDatabase, type Db } from '../../src/main/db/connection';
 import { LATEST_VERSION, migrate } from '../../src/main/db/migrations';
@@ -96,7 +98,7 @@ describe('database', () => {
     });
 
     it('audit log appends and reads back newest first; the repository has no update or delete', () => {
-      const audit = new AuditLogRepository(db);
+      const audit = new AuditLogRepository(db, new AuditMac(randomBytes(32)));
       for (let i = 0; i < 3; i++) {
         audit.append({
           at: `2026-01-0${i + 1}`,
@@ -109,7 +111,14 @@ describe('database', () => {
       }
       expect(audit.recent(2).map((e) => e.at)).toEqual(['2026-01-03', '2026-01-02']);
       const methods = Object.getOwnPropertyNames(AuditLogRepository.prototype);
-      expect(methods.sort()).toEqual(['append', 'constructor', 'recent']);
+      expect(methods.filter((m) => /update|delete|remove|purge|edit|set|clear/i.test(m))).toEqual(
+        [],
+      );
+      // Even SQL that bypasses the repository cannot rewrite history (migration 0020 triggers).
+      expect(() => db.prepare("UPDATE audit_events SET kind = 'door'").run()).toThrow(
+        /append-only/,
+      );
+      expect(() => db.prepare('DELETE FROM audit_events').run()).toThrow(/append-only/);
     });
   });
 });

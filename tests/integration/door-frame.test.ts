@@ -84,7 +84,7 @@ describe('door frames through the contract (real pipeline, SQLite, FAISS)', () =
       10,
     );
     expect(req.faces.length).toBe(2);
-    const r = await station.processFrame(req as Parameters<Station['processFrame']>[0]);
+    const r = await station.processFrame(req);
     expect(r.decision).toBe('multiple_faces');
     expect(r.person).toBeNull();
     expect(r.faces).toHaveLength(2);

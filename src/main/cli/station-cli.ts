@@ -4,6 +4,8 @@ import type { Station } from '../core/station.service';
 import { openStation } from '../station-factory';
 import { defaultDataDir } from '../core/util/data-dir';
 import { enrollCommand, identifyCommand, peopleListCommand, verifyCommand } from './cli-commands';
+import { calibrateCommand } from './calibrate-command';
+import { AUDIT_OPTIONS, AUDIT_USAGE, auditCommand, checkAuditUsage } from './audit-commands';
 import { createOutput, EXIT } from './cli-output';
 
 const USAGE = `Usage: station [--data-dir DIR] [--models-dir DIR] [--json] <command>
@@ -13,6 +15,10 @@ Commands:
   identify FILE...                       1:N identification of every face in each image
   verify FILE_A FILE_B                   1:1 verification of the largest face in each image
   people list                            list enrolled people
+${AUDIT_USAGE}
+  calibrate --pairs CSV [--groups CSV] [--target-fmr F]
+                                         thresholds for target false-match rates from labelled
+                                         pairs (img1,img2,same); changes no setting
 
 Data folder: --data-dir, else $STATION_DATA_DIR, else ${defaultDataDir()}`;
 
@@ -29,6 +35,10 @@ export async function main(argv: string[]): Promise<number> {
         json: { type: 'boolean', default: false },
         name: { type: 'string' },
         consent: { type: 'boolean', default: false },
+        pairs: { type: 'string' },
+        groups: { type: 'string' },
+        'target-fmr': { type: 'string' },
+        ...AUDIT_OPTIONS,
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -45,7 +55,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return values.help ? EXIT.ok : EXIT.usage;
   }
-  const usageError = checkUsage(command, rest, values);
+  const usageError =
+    command === 'audit' ? checkAuditUsage(rest, values) : checkUsage(command, rest, values);
   if (usageError) {
     process.stderr.write(`station: ${usageError}\n\n${USAGE}\n`);
     return EXIT.usage;
@@ -57,6 +68,11 @@ export async function main(argv: string[]): Promise<number> {
       ...(values['models-dir'] ? { modelsDir: values['models-dir'] } : {}),
       mode: 'cli',
     });
+    if (command === 'calibrate') {
+      const { pairs = '', groups, 'target-fmr': targetFmr } = values;
+      return await calibrateCommand(station, out, { pairs, groups, targetFmr });
+    }
+    if (command === 'audit') return auditCommand(station, out, rest, values);
     return await run(station, out, command, rest, values.name ?? '');
   } catch (err) {
     return out.error(err);
@@ -68,7 +84,7 @@ export async function main(argv: string[]): Promise<number> {
 function checkUsage(
   command: string,
   rest: string[],
-  v: { name?: string | undefined; consent: boolean },
+  v: { name?: string | undefined; consent: boolean; pairs?: string | undefined },
 ): string | null {
   switch (command) {
     case 'enroll':
@@ -84,6 +100,9 @@ function checkUsage(
       return rest[0] === 'list' && rest.length === 1
         ? null
         : 'unknown people subcommand (try: people list)';
+    case 'calibrate':
+      if (!v.pairs) return 'calibrate needs --pairs CSV (columns img1,img2,same)';
+      return rest.length ? 'calibrate takes no positional arguments' : null;
     default:
       return `unknown command: ${command}`;
   }

@@ -8,11 +8,13 @@ import type {
   Thresholds,
 } from '../../shared/domain';
 import { openDatabase, type Db } from '../db/connection';
-import { AuditLogRepository } from '../db/audit-log.repository';
+import { AuditLogRepository, type AuditChainRow } from '../db/audit-log.repository';
 import { PeopleRepository } from '../db/people.repository';
 import { SettingsRepository } from '../db/settings.repository';
 import { TemplatesRepository } from '../db/templates.repository';
 import { DoorFrameService } from './access/door-frame.service';
+import { AuditChainVerifier, type AuditChainReport } from './audit/audit-chain-verifier';
+import { AuditMac } from './audit/audit-mac';
 import { AuditRecorder } from './audit/audit-recorder';
 import { IdentityHasher } from './audit/identity-hasher';
 import { EnrollmentService, type EnrollRequest } from './enrollment/enrollment.service';
@@ -64,6 +66,8 @@ export class Station {
   readonly galleryReport: GalleryOpenReport;
   private readonly people: PeopleRepository;
   private readonly audit: AuditRecorder;
+  private readonly auditLog: AuditLogRepository;
+  private readonly auditVerifier: AuditChainVerifier;
   private readonly gallery: Gallery;
 
   private constructor(
@@ -76,7 +80,10 @@ export class Station {
     const templates = new TemplatesRepository(db);
     this.settings = new SettingsService(new SettingsRepository(db));
     const hasher = new IdentityHasher(loadOrCreateKey(paths.pepperKey));
-    this.audit = new AuditRecorder(new AuditLogRepository(db), hasher, now);
+    const auditMac = new AuditMac(loadOrCreateKey(paths.auditMacKey));
+    this.auditLog = new AuditLogRepository(db, auditMac);
+    this.audit = new AuditRecorder(this.auditLog, hasher, now);
+    this.auditVerifier = new AuditChainVerifier(this.auditLog, auditMac);
     const opened = Gallery.open({
       templates,
       factory: parts.indexFactory,
@@ -172,6 +179,21 @@ export class Station {
   /** The HMAC under which a person's events are logged (reviewer search). */
   auditSubjectOf(personId: string): string {
     return this.audit.subjectOf(personId);
+  }
+
+  /** Recomputes the whole audit MAC chain (streams rows; see AuditChainVerifier). */
+  verifyAuditChain(): AuditChainReport {
+    return this.auditVerifier.verify();
+  }
+
+  /** Every audit event of one person, oldest first, found through their subject HMAC. */
+  auditEventsOf(personId: string): AuditEventView[] {
+    return this.auditLog.bySubject(this.auditSubjectOf(personId));
+  }
+
+  /** Audit rows with from <= at < to (ISO; null = open), streamed in id order, no names. */
+  exportAudit(from: string | null, to: string | null): IterableIterator<AuditChainRow> {
+    return this.auditLog.range(from, to);
   }
 
   /** The MediaPipe model for the renderer, only after its hash was checked against the catalog. */

@@ -5,6 +5,7 @@ import { decideFace, type FaceEvidence } from '../access/access-decision';
 import { dot } from '../vision/embedding-math';
 import type { Gallery } from '../gallery/gallery.service';
 import type { FaceAnalyzer, ImageDecoder } from '../vision/face-analyzer';
+import { largestFace } from '../vision/face-choice';
 import type { FaceAnalysis, FaceBox } from '../vision/vision.types';
 
 export interface VerifyResult {
@@ -71,10 +72,7 @@ export class RecognitionService {
   /** The largest face of an image; verification of a photo with no face is an error, not "different". */
   private async mainFace(bytes: Buffer, fileName: string): Promise<FaceAnalysis> {
     const faces = await this.analyzeFile(bytes, fileName);
-    const largest = faces.reduce<FaceAnalysis | undefined>(
-      (best, f) => (!best || f.interEyePx > best.interEyePx ? f : best),
-      undefined,
-    );
+    const largest = largestFace(faces);
     if (!largest) throw new StationError('NO_FACE', `No face found in ${fileName}.`);
     return largest;
   }

@@ -21,6 +21,7 @@ export interface DataPaths {
   database: string;
   galleryIndex: string;
   pepperKey: string;
+  auditMacKey: string;
 }
 
 export function dataPaths(dataDir: string): DataPaths {
@@ -28,5 +29,6 @@ export function dataPaths(dataDir: string): DataPaths {
     database: join(dataDir, 'station.sqlite'),
     galleryIndex: join(dataDir, 'gallery.faiss'),
     pepperKey: join(dataDir, 'keys', 'audit-pepper.key'),
+    auditMacKey: join(dataDir, 'keys', 'audit-mac.key'),
   };
 }

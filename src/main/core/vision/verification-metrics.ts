@@ -1,7 +1,10 @@
 /**
  * Verification metrics over genuine (same person) and impostor (different people) similarity
  * scores. Used by tests, benchmarks and threshold calibration; a score >= threshold is "same".
+ * The sorted-array implementations live in core/calibration; these are array-friendly wrappers.
  */
+import { aucOf, eerOf } from '../calibration/score-curves';
+import { SortedScores } from '../calibration/sorted-scores';
 
 export interface ScoredPair {
   score: number;
@@ -21,19 +24,7 @@ export function std(xs: readonly number[]): number {
 
 /** Probability that a random genuine pair outscores a random impostor pair (ties count half). */
 export function rocAuc(genuine: readonly number[], impostor: readonly number[]): number {
-  const all = [...genuine.map((s) => ({ s, g: 1 })), ...impostor.map((s) => ({ s, g: 0 }))].sort(
-    (a, b) => a.s - b.s,
-  );
-  let rankSumGenuine = 0;
-  for (let i = 0; i < all.length;) {
-    let j = i;
-    while (j < all.length && all[j]!.s === all[i]!.s) j++;
-    const avgRank = (i + 1 + j) / 2;
-    for (let k = i; k < j; k++) if (all[k]!.g) rankSumGenuine += avgRank;
-    i = j;
-  }
-  const ng = genuine.length;
-  return (rankSumGenuine - (ng * (ng + 1)) / 2) / (ng * impostor.length);
+  return aucOf(SortedScores.from(genuine, 'genuine'), SortedScores.from(impostor, 'impostor'));
 }
 
 /** The threshold (one of the scores) maximising accuracy on `pairs`. */
@@ -102,22 +93,7 @@ export function equalErrorRate(
   genuine: readonly number[],
   impostor: readonly number[],
 ): { eer: number; threshold: number } {
-  const thresholds = [...new Set([...genuine, ...impostor])].sort((a, b) => a - b);
-  let prev: { far: number; frr: number; t: number } | undefined;
-  for (const t of thresholds) {
-    const far = impostor.filter((s) => s >= t).length / impostor.length;
-    const frr = genuine.filter((s) => s < t).length / genuine.length;
-    if (frr >= far) {
-      if (!prev) return { eer: (far + frr) / 2, threshold: t };
-      // Linear interpolation between the last point with FRR < FAR and this one.
-      const d0 = prev.far - prev.frr;
-      const d1 = frr - far;
-      const w = d0 / (d0 + d1 || 1);
-      return { eer: prev.far + w * (far - prev.far), threshold: prev.t + w * (t - prev.t) };
-    }
-    prev = { far, frr, t };
-  }
-  return { eer: 0.5, threshold: thresholds.at(-1) ?? 0 };
+  return eerOf(SortedScores.from(genuine, 'genuine'), SortedScores.from(impostor, 'impostor'));
 }
 
 /**

@@ -1,0 +1,138 @@
+import { StationError } from '../../shared/errors';
+import type { Station } from '../core/station.service';
+import type { AuditChainRow } from '../db/audit-log.repository';
+import { EXIT, type Output } from './cli-output';
+
+/** parseArgs options the audit commands add to the CLI. */
+export const AUDIT_OPTIONS = {
+  person: { type: 'string' },
+  csv: { type: 'boolean', default: false },
+  from: { type: 'string' },
+  to: { type: 'string' },
+} as const;
+
+export const AUDIT_USAGE = `  audit verify                           check the audit log's MAC chain (exit 1 if broken)
+  audit query --person NAME-or-ID        list one person's audit events
+  audit export --csv [--from ISO] [--to ISO]
+                                         audit rows as CSV (from <= at < to); hashes, no names`;
+
+export interface AuditArgs {
+  person?: string | undefined;
+  csv: boolean;
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+const CSV_COLUMNS = [
+  'id',
+  'at',
+  'kind',
+  'decision',
+  'subject_hmac',
+  'similarity',
+  'details',
+  'prev_mac',
+  'mac',
+] as const satisfies readonly (keyof AuditChainRow)[];
+
+/** Returns a usage error for `station audit ...`, or null when the arguments are complete. */
+export function checkAuditUsage(rest: string[], v: AuditArgs): string | null {
+  const [sub, ...extra] = rest;
+  if (extra.length > 0) return `unexpected arguments: ${extra.join(' ')}`;
+  switch (sub ?? '') {
+    case 'verify':
+      return null;
+    case 'query':
+      return v.person?.trim() ? null : 'audit query needs --person NAME-or-ID';
+    case 'export':
+      if (!v.csv) return 'audit export needs --csv (the only export format)';
+      for (const [flag, value] of [
+        ['--from', v.from],
+        ['--to', v.to],
+      ] as const) {
+        if (value !== undefined && toIso(value) === null)
+          return `${flag} is not an ISO date: ${value}`;
+      }
+      return null;
+    default:
+      return 'unknown audit subcommand (try: audit verify | audit query | audit export)';
+  }
+}
+
+/** `station audit verify|query|export`; arguments were checked by checkAuditUsage. */
+export function auditCommand(
+  station: Station,
+  out: Output,
+  rest: string[],
+  v: AuditArgs,
+  write: (chunk: string) => void = (c) => process.stdout.write(c),
+): number {
+  switch (rest[0] ?? '') {
+    case 'verify':
+      return verifyAudit(station, out);
+    case 'query':
+      return queryAudit(station, out, v.person?.trim() ?? '');
+    case 'export':
+      exportCsv(station, v, write);
+      return EXIT.ok;
+    default:
+      throw new StationError('BAD_REQUEST', `unknown audit subcommand: ${rest[0] ?? ''}`);
+  }
+}
+
+function verifyAudit(station: Station, out: Output): number {
+  const report = station.verifyAuditChain();
+  out.result(report, () =>
+    report.ok
+      ? `Audit log intact: ${report.rows} rows verified.`
+      : `Audit log BROKEN at row ${report.firstBrokenRow}: ${report.reason} (${report.rows} rows verified before it)`,
+  );
+  return report.ok ? EXIT.ok : EXIT.failed;
+}
+
+function queryAudit(station: Station, out: Output, nameOrId: string): number {
+  const people = station.findPeople(nameOrId).map((p) => ({ id: p.id, name: p.name }));
+  if (people.length === 0) {
+    throw new StationError('PERSON_NOT_FOUND', `No enrolled person matches "${nameOrId}"`);
+  }
+  const events = people.flatMap((p) => station.auditEventsOf(p.id)).sort((a, b) => a.id - b.id);
+  out.result({ people, events }, () =>
+    [
+      `${events.length} event(s) for ${people.map((p) => `${p.name} (${p.id})`).join(', ')}`,
+      ...events.map(
+        (e) =>
+          `  #${e.id}  ${e.at}  ${e.kind.padEnd(9)} ${e.decision ?? '-'}${e.similarity === null ? '' : `  similarity ${e.similarity.toFixed(4)}`}`,
+      ),
+    ].join('\n'),
+  );
+  return EXIT.ok;
+}
+
+/** Streams CSV in ~64 KB chunks so a million-row export never sits in memory at once. */
+function exportCsv(station: Station, v: AuditArgs, write: (chunk: string) => void): void {
+  const from = v.from === undefined ? null : toIso(v.from);
+  const to = v.to === undefined ? null : toIso(v.to);
+  let buf = `${CSV_COLUMNS.join(',')}\r\n`;
+  for (const row of station.exportAudit(from, to)) {
+    buf += `${CSV_COLUMNS.map((c) => csvField(row[c])).join(',')}\r\n`;
+    if (buf.length >= 65536) {
+      write(buf);
+      buf = '';
+    }
+  }
+  write(buf);
+}
+
+/** RFC 4180: quote a field holding a comma, quote, CR or LF; double the quotes inside. */
+export function csvField(value: string | number | null): string {
+  if (value === null) return '';
+  const s = String(value);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** Stored `at` values are Date.toISOString(), so bounds are normalised to the same form. */
+function toIso(value: string): string | null {
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value)) return null;
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}

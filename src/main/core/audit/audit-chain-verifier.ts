@@ -1,0 +1,149 @@
+import type {
+  AuditChainRow,
+  AuditHeadRow,
+  AuditLogRepository,
+} from '../../db/audit-log.repository';
+import { AUDIT_GENESIS_MAC, macEquals, type AuditMac } from './audit-mac';
+
+/** Result of `station audit verify`; firstBrokenRow is an audit row id. */
+export interface AuditChainReport {
+  ok: boolean;
+  /** Rows present and checked (up to the first break). */
+  rows: number;
+  firstBrokenRow: number | null;
+  reason: string | null;
+}
+
+interface Cursor {
+  prevId: number;
+  prevMac: string;
+  /** Rows before the chain start (removed by a retention purge). */
+  purged: number;
+  rows: number;
+}
+
+/**
+ * Walks the audit chain in id order in one read snapshot, recomputing every MAC. An edited row
+ * fails its own MAC; a deleted or reordered row breaks the next row's prev_mac; deleting the
+ * newest rows disagrees with audit_head, whose own MAC stops it being rewritten to match.
+ */
+export class AuditChainVerifier {
+  constructor(
+    private readonly repo: AuditLogRepository,
+    private readonly mac: AuditMac,
+  ) {}
+
+  verify(): AuditChainReport {
+    return this.repo.snapshot(() => this.walk());
+  }
+
+  private walk(): AuditChainReport {
+    const head = this.repo.head();
+    const headOk = head !== undefined && macEquals(head.mac, this.mac.head(head));
+    const cur: Cursor = { prevId: 0, prevMac: AUDIT_GENESIS_MAC, purged: 0, rows: 0 };
+    const cp = this.repo.latestCheckpoint();
+    if (cp) {
+      if (!macEquals(cp.mac, this.mac.checkpoint(cp))) {
+        return broken(0, cp.boundary_id + 1, 'the retention checkpoint was altered');
+      }
+      Object.assign(cur, {
+        prevId: cp.boundary_id,
+        prevMac: cp.boundary_mac,
+        purged: cp.purged_rows,
+      });
+    }
+    for (const row of this.repo.chain()) {
+      const failure = this.checkRow(row, cur, headOk);
+      if (failure) return broken(cur.rows, failure.id, failure.reason);
+      cur.prevId = row.id;
+      cur.prevMac = row.mac ?? '';
+      cur.rows++;
+    }
+    return this.checkTail(head, headOk, cur);
+  }
+
+  private checkRow(
+    row: AuditChainRow,
+    cur: Cursor,
+    headOk: boolean,
+  ): { id: number; reason: string } | null {
+    if (row.id <= cur.prevId) {
+      return { id: row.id, reason: `row ${row.id} lies before the retention checkpoint` };
+    }
+    if (!macEquals(row.prev_mac, cur.prevMac)) {
+      if (row.id > cur.prevId + 1) {
+        const missing =
+          cur.prevId + 1 === row.id - 1
+            ? `row ${cur.prevId + 1} is`
+            : `rows ${cur.prevId + 1}-${row.id - 1} are`;
+        return {
+          id: cur.prevId + 1,
+          reason: `${missing} missing (row ${row.id} does not chain to row ${cur.prevId})`,
+        };
+      }
+      return {
+        id: row.id,
+        reason: `row ${row.id} does not chain to row ${cur.prevId} (rows moved, replaced or deleted)`,
+      };
+    }
+    if (row.mac === null || !macEquals(row.mac, this.mac.row({ ...row, prev_mac: cur.prevMac }))) {
+      // A wrong key fails the first row and the head alike; an edit fails one row only.
+      const wrongKey = cur.rows === 0 && !headOk;
+      return {
+        id: row.id,
+        reason: wrongKey
+          ? `row ${row.id}: MAC mismatch and the head does not verify either: the audit MAC key is not the one that wrote this log (or the log was rewritten)`
+          : `row ${row.id} was altered (MAC mismatch)`,
+      };
+    }
+    return null;
+  }
+
+  private checkTail(
+    head: AuditHeadRow | undefined,
+    headOk: boolean,
+    cur: Cursor,
+  ): AuditChainReport {
+    const total = cur.purged + cur.rows;
+    const next = cur.prevId + 1;
+    if (!head) {
+      return total === 0
+        ? { ok: true, rows: 0, firstBrokenRow: null, reason: null }
+        : broken(
+            cur.rows,
+            next,
+            'the audit head record is missing: the newest rows cannot be confirmed',
+          );
+    }
+    if (!headOk) {
+      return broken(
+        cur.rows,
+        next,
+        'the audit head record was altered: the newest rows cannot be confirmed',
+      );
+    }
+    if (head.last_id > cur.prevId || head.rows > total) {
+      return broken(
+        cur.rows,
+        next,
+        `the log ends at row ${cur.prevId} (${total} rows) but was written up to row ${head.last_id} (${head.rows} rows): newest rows deleted`,
+      );
+    }
+    if (
+      head.last_id !== cur.prevId ||
+      head.rows !== total ||
+      !macEquals(head.last_mac, cur.prevMac)
+    ) {
+      return broken(
+        cur.rows,
+        head.last_id + 1,
+        `rows after row ${head.last_id} were not written by the station`,
+      );
+    }
+    return { ok: true, rows: cur.rows, firstBrokenRow: null, reason: null };
+  }
+}
+
+function broken(rows: number, firstBrokenRow: number, reason: string): AuditChainReport {
+  return { ok: false, rows, firstBrokenRow, reason };
+}

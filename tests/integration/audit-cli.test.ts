@@ -1,0 +1,159 @@
+import Database from 'better-sqlite3';
+import { spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditMac } from '../../src/main/core/audit/audit-mac';
+import { IdentityHasher } from '../../src/main/core/audit/identity-hasher';
+import { dataPaths } from '../../src/main/core/util/data-dir';
+import { loadOrCreateKey } from '../../src/main/core/util/key-file';
+import { AuditLogRepository } from '../../src/main/db/audit-log.repository';
+import { openDatabase } from '../../src/main/db/connection';
+import { sharedDataDir } from '../support/shared-data';
+import { makeTempDir } from '../support/temp-dir';
+
+const BIN = resolve(__dirname, '../../bin/station.cjs');
+const tmp = makeTempDir('station-audit-cli-');
+const dataDir = join(tmp.dir, 'data');
+
+afterAll(() => tmp.cleanup());
+
+function station(...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, '--data-dir', dataDir, ...args], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  const json: unknown = args.includes('--json') && r.stdout.trim() ? JSON.parse(r.stdout) : null;
+  return { code: r.status, json, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Minimal RFC 4180 reader for checking the export (quoted fields may hold , " CR LF). */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted && c === '"' && text[i + 1] === '"') {
+      field += '"';
+      i++;
+    } else if (c === '"') {
+      quoted = !quoted;
+    } else if (!quoted && c === ',') {
+      row.push(field);
+      field = '';
+    } else if (!quoted && c === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i++;
+    } else {
+      field += c;
+    }
+  }
+  return rows;
+}
+
+let personId = '';
+let subject = '';
+
+beforeAll(() => {
+  const bbt = join(sharedDataDir(), 'small_identity_sets', 'faceapi_bbt');
+  const photos = [1, 2, 3].map((i) => join(bbt, 'amy', `amy${i}.png`));
+  const enrolled = station(
+    'enroll',
+    '--name',
+    'Amy Farrah Fowler',
+    '--consent',
+    ...photos,
+    '--json',
+  );
+  expect(enrolled.code).toBe(0);
+  personId = (enrolled.json as { person: { id: string } }).person.id;
+  const paths = dataPaths(dataDir);
+  subject = new IdentityHasher(loadOrCreateKey(paths.pepperKey)).subject(personId);
+  // Three more events of Amy on known days, with text that needs CSV quoting.
+  const db = openDatabase(paths.database);
+  const repo = new AuditLogRepository(db, new AuditMac(loadOrCreateKey(paths.auditMacKey)));
+  for (const day of [1, 2, 3]) {
+    repo.append({
+      at: `2025-06-0${day}T12:00:00.000Z`,
+      kind: 'decision',
+      decision: 'granted',
+      subjectHmac: subject,
+      similarity: 0.5 + day / 10,
+      details: { door: 'front, "main"', note: 'line1\nline2' },
+    });
+  }
+  db.close();
+}, 300_000);
+
+describe('station audit (plain Node CLI, real database)', () => {
+  it('audit query --person finds the events by name and by id, never storing the name', () => {
+    for (const who of ['amy farrah fowler', personId]) {
+      const r = station('audit', 'query', '--person', who, '--json');
+      expect(r.code).toBe(0);
+      const out = r.json as {
+        people: { id: string }[];
+        events: { kind: string; subject: string }[];
+      };
+      expect(out.people.map((p) => p.id)).toEqual([personId]);
+      // Log order (id), the enrolment first even though the later rows carry older dates.
+      expect(out.events.map((e) => e.kind)).toEqual([
+        'enrolment',
+        'decision',
+        'decision',
+        'decision',
+      ]);
+      expect(out.events.every((e) => e.subject === subject)).toBe(true);
+    }
+    const none = station('audit', 'query', '--person', 'Nobody', '--json');
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/PERSON_NOT_FOUND/);
+    expect(station('audit', 'query').code).toBe(2);
+  });
+
+  it('audit export --csv writes RFC 4180 with a header, hashes only, filtered by --from/--to', () => {
+    const all = station('audit', 'export', '--csv');
+    expect(all.code).toBe(0);
+    expect(all.stdout).not.toMatch(/Amy/i);
+    const rows = parseCsv(all.stdout);
+    expect(rows[0]).toEqual([
+      'id',
+      'at',
+      'kind',
+      'decision',
+      'subject_hmac',
+      'similarity',
+      'details',
+      'prev_mac',
+      'mac',
+    ]);
+    expect(rows).toHaveLength(5);
+    expect(rows.slice(1).every((r) => r[4] === subject && r.length === 9)).toBe(true);
+    const day2 = parseCsv(
+      station('audit', 'export', '--csv', '--from', '2025-06-02', '--to', '2025-06-03').stdout,
+    );
+    expect(day2).toHaveLength(2);
+    expect(day2[1]?.[1]).toBe('2025-06-02T12:00:00.000Z');
+    expect(JSON.parse(day2[1]?.[6] ?? '')).toEqual({ door: 'front, "main"', note: 'line1\nline2' });
+    expect(station('audit', 'export', '--csv', '--from', 'yesterday').code).toBe(2);
+    expect(station('audit', 'export').code).toBe(2);
+  });
+
+  it('audit verify reports ok, then the first broken row after an edit (exit 1)', () => {
+    const ok = station('audit', 'verify', '--json');
+    expect(ok.code).toBe(0);
+    expect(ok.json).toEqual({ ok: true, rows: 4, firstBrokenRow: null, reason: null });
+    expect(station('audit', 'verify').stdout).toMatch(/intact: 4 rows/);
+    const db = new Database(dataPaths(dataDir).database);
+    db.exec(`DROP TRIGGER audit_events_no_update;
+      UPDATE audit_events SET decision = 'unknown_face' WHERE id = 3`);
+    db.close();
+    const bad = station('audit', 'verify', '--json');
+    expect(bad.code).toBe(1);
+    expect(bad.json).toMatchObject({ ok: false, rows: 2, firstBrokenRow: 3 });
+    expect((bad.json as { reason: string }).reason).toMatch(/row 3/);
+  });
+});
