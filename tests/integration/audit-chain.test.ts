@@ -10,7 +10,7 @@ import { dataPaths } from '../../src/main/core/util/data-dir';
 import { loadOrCreateKey } from '../../src/main/core/util/key-file';
 import { AuditLogRepository, type NewAuditEvent } from '../../src/main/db/audit-log.repository';
 import { openDatabase } from '../../src/main/db/connection';
-import { migrate } from '../../src/main/db/migrations';
+import { LATEST_VERSION, migrate } from '../../src/main/db/migrations';
 import { makeTempDir } from '../support/temp-dir';
 
 let tmp: ReturnType<typeof makeTempDir>;
@@ -199,7 +199,7 @@ describe('migration 0020 chains the rows of a 0010 database', () => {
     raw.close();
     expect(verify(tmp.dir)).toEqual({ ok: true, rows: 2500, firstBrokenRow: null, reason: null });
     const db = openDatabase(file);
-    expect(db.pragma('user_version', { simple: true })).toBe(20);
+    expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
     const repo = new AuditLogRepository(db, new AuditMac(keyOf(tmp.dir)));
     expect(repo.append(event(2501))).toBe(2501);
     db.close();

@@ -8,6 +8,7 @@ import { dataPaths } from '../../src/main/core/util/data-dir';
 import { loadOrCreateKey } from '../../src/main/core/util/key-file';
 import { AuditLogRepository } from '../../src/main/db/audit-log.repository';
 import { openDatabase } from '../../src/main/db/connection';
+import { PersonLinksRepository } from '../../src/main/db/person-links.repository';
 import { sharedDataDir } from '../support/shared-data';
 import { makeTempDir } from '../support/temp-dir';
 
@@ -72,9 +73,14 @@ beforeAll(() => {
   expect(enrolled.code).toBe(0);
   personId = (enrolled.json as { person: { id: string } }).person.id;
   const paths = dataPaths(dataDir);
-  subject = new IdentityHasher(loadOrCreateKey(paths.pepperKey)).subject(personId);
-  // Three more events of Amy on known days, with text that needs CSV quoting.
   const db = openDatabase(paths.database);
+  const links = new PersonLinksRepository(db);
+  subject =
+    new IdentityHasher(loadOrCreateKey(paths.pepperKey), (id) => links.find(id)).subject(
+      personId,
+    ) ?? '';
+  expect(subject).toMatch(/^[0-9a-f]{64}$/);
+  // Three more events of Amy on known days, with text that needs CSV quoting.
   const repo = new AuditLogRepository(db, new AuditMac(loadOrCreateKey(paths.auditMacKey)));
   for (const day of [1, 2, 3]) {
     repo.append({

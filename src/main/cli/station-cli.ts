@@ -5,6 +5,7 @@ import { openStation } from '../station-factory';
 import { defaultDataDir } from '../core/util/data-dir';
 import { enrollCommand, identifyCommand, peopleListCommand, verifyCommand } from './cli-commands';
 import { calibrateCommand } from './calibrate-command';
+import { eraseCommand } from './erase-command';
 import { AUDIT_OPTIONS, AUDIT_USAGE, auditCommand, checkAuditUsage } from './audit-commands';
 import { createOutput, EXIT } from './cli-output';
 
@@ -15,6 +16,7 @@ Commands:
   identify FILE...                       1:N identification of every face in each image
   verify FILE_A FILE_B                   1:1 verification of the largest face in each image
   people list                            list enrolled people
+  people erase NAME-or-ID                erase a person (GDPR Art. 17) and verify no trace remains
 ${AUDIT_USAGE}
   calibrate --pairs CSV [--groups CSV] [--target-fmr F]
                                          thresholds for target false-match rates from labelled
@@ -97,9 +99,11 @@ function checkUsage(
     case 'verify':
       return rest.length !== 2 ? 'verify needs exactly two image files' : null;
     case 'people':
-      return rest[0] === 'list' && rest.length === 1
-        ? null
-        : 'unknown people subcommand (try: people list)';
+      if (rest[0] === 'list' && rest.length === 1) return null;
+      if (rest[0] === 'erase') {
+        return rest.length === 2 && rest[1]?.trim() ? null : 'people erase needs one NAME-or-ID';
+      }
+      return 'unknown people subcommand (try: people list | people erase NAME-or-ID)';
     case 'calibrate':
       if (!v.pairs) return 'calibrate needs --pairs CSV (columns img1,img2,same)';
       return rest.length ? 'calibrate takes no positional arguments' : null;
@@ -123,7 +127,9 @@ async function run(
     case 'verify':
       return verifyCommand(station, out, rest[0] ?? '', rest[1] ?? '');
     case 'people':
-      return peopleListCommand(station, out);
+      return rest[0] === 'erase'
+        ? eraseCommand(station, out, rest[1]?.trim() ?? '')
+        : peopleListCommand(station, out);
     default:
       throw new StationError('BAD_REQUEST', `unknown command: ${command}`);
   }

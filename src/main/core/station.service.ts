@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { StationError } from '../../shared/errors';
 import type { FrameResult, ParsedRequestOf } from '../../shared/contract';
 import type {
   AuditEventView,
@@ -10,6 +11,7 @@ import type {
 import { openDatabase, type Db } from '../db/connection';
 import { AuditLogRepository, type AuditChainRow } from '../db/audit-log.repository';
 import { PeopleRepository } from '../db/people.repository';
+import { PersonLinksRepository } from '../db/person-links.repository';
 import { SettingsRepository } from '../db/settings.repository';
 import { TemplatesRepository } from '../db/templates.repository';
 import { DoorFrameService } from './access/door-frame.service';
@@ -18,6 +20,7 @@ import { AuditMac } from './audit/audit-mac';
 import { AuditRecorder } from './audit/audit-recorder';
 import { IdentityHasher } from './audit/identity-hasher';
 import { EnrollmentService, type EnrollRequest } from './enrollment/enrollment.service';
+import { ErasureService, type ErasureReport } from './erasure/erasure.service';
 import { Gallery, type GalleryOpenReport } from './gallery/gallery.service';
 import type { VectorIndexFactory } from './gallery/vector-index';
 import { RecognitionService, type VerifyResult } from './recognition/recognition.service';
@@ -62,6 +65,7 @@ export class Station {
   readonly enrollment: EnrollmentService;
   readonly recognition: RecognitionService;
   readonly door: DoorFrameService;
+  readonly erasure: ErasureService;
   readonly settings: SettingsService;
   readonly galleryReport: GalleryOpenReport;
   private readonly people: PeopleRepository;
@@ -78,8 +82,9 @@ export class Station {
     const paths = dataPaths(parts.dataDir);
     this.people = new PeopleRepository(db);
     const templates = new TemplatesRepository(db);
+    const links = new PersonLinksRepository(db);
     this.settings = new SettingsService(new SettingsRepository(db));
-    const hasher = new IdentityHasher(loadOrCreateKey(paths.pepperKey));
+    const hasher = new IdentityHasher(loadOrCreateKey(paths.pepperKey), (id) => links.find(id));
     const auditMac = new AuditMac(loadOrCreateKey(paths.auditMacKey));
     this.auditLog = new AuditLogRepository(db, auditMac);
     this.audit = new AuditRecorder(this.auditLog, hasher, now);
@@ -105,6 +110,7 @@ export class Station {
     this.enrollment = new EnrollmentService({
       db,
       people: this.people,
+      links,
       templates,
       gallery: this.gallery,
       analyzer,
@@ -112,6 +118,16 @@ export class Station {
       audit: this.audit,
       thresholds,
       now,
+    });
+    this.erasure = new ErasureService({
+      db,
+      people: this.people,
+      templates,
+      links,
+      gallery: this.gallery,
+      audit: this.audit,
+      thresholds,
+      files: { database: paths.database, galleryIndex: paths.galleryIndex },
     });
     this.door = new DoorFrameService({
       analyzer,
@@ -168,6 +184,14 @@ export class Station {
     return this.recognition.verify(a, b);
   }
 
+  /**
+   * GDPR Art. 17: erases one person by exact id (templates, index entries, consent, audit link
+   * secret), logs the erasure, then verifies by search and on disk. PERSON_NOT_FOUND if unknown.
+   */
+  erasePerson(personId: string): ErasureReport {
+    return this.erasure.erase(personId);
+  }
+
   processFrame(req: ParsedRequestOf<'access:frame'>): Promise<FrameResult> {
     return this.door.process(req);
   }
@@ -176,9 +200,13 @@ export class Station {
     return this.audit.recent(limit);
   }
 
-  /** The HMAC under which a person's events are logged (reviewer search). */
+  /** The HMAC under which a person's new events are logged (reviewer search). */
   auditSubjectOf(personId: string): string {
-    return this.audit.subjectOf(personId);
+    const subject = this.audit.subjectOf(personId);
+    if (subject === null) {
+      throw new StationError('PERSON_NOT_FOUND', `No enrolled person has id ${personId}`);
+    }
+    return subject;
   }
 
   /** Recomputes the whole audit MAC chain (streams rows; see AuditChainVerifier). */
@@ -188,7 +216,11 @@ export class Station {
 
   /** Every audit event of one person, oldest first, found through their subject HMAC. */
   auditEventsOf(personId: string): AuditEventView[] {
-    return this.auditLog.bySubject(this.auditSubjectOf(personId));
+    // Pre-0030 rows of a migrated person carry the legacy subject (see migration 0030).
+    return this.audit
+      .subjectsOf(personId)
+      .flatMap((s) => this.auditLog.bySubject(s))
+      .sort((a, b) => a.at.localeCompare(b.at) || a.id - b.id);
   }
 
   /** Audit rows with from <= at < to (ISO; null = open), streamed in id order, no names. */

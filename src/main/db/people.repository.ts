@@ -22,6 +22,8 @@ export class PeopleRepository {
   private readonly selectAll;
   private readonly selectById;
   private readonly selectByName;
+  private readonly deleteConsents;
+  private readonly deletePerson;
 
   constructor(private readonly db: Db) {
     this.insertPerson = db.prepare('INSERT INTO people (id, name, created_at) VALUES (?, ?, ?)');
@@ -38,6 +40,8 @@ export class PeopleRepository {
     this.selectByName = db.prepare<[string], PersonRow>(
       `${summary} WHERE p.name = ? COLLATE NOCASE ORDER BY p.created_at`,
     );
+    this.deleteConsents = db.prepare('DELETE FROM consents WHERE person_id = ?');
+    this.deletePerson = db.prepare('DELETE FROM people WHERE id = ?');
   }
 
   create(id: string, name: string, createdAt: string, consent: ConsentRecord): void {
@@ -62,6 +66,16 @@ export class PeopleRepository {
 
   findByName(name: string): PersonSummary[] {
     return this.selectByName.all(name).map(toSummary);
+  }
+
+  /**
+   * Removes the person and their consent records (explicitly, not only through ON DELETE
+   * CASCADE, so erasure does not depend on foreign_keys being on). Templates and the link
+   * secret are their own repositories' business.
+   */
+  delete(personId: string): { person: number; consents: number } {
+    const consents = this.deleteConsents.run(personId).changes;
+    return { person: this.deletePerson.run(personId).changes, consents };
   }
 
   count(): number {

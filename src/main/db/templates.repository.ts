@@ -28,6 +28,8 @@ export class TemplatesRepository {
   private readonly selectForModel;
   private readonly selectFingerprint;
   private readonly selectImageHash;
+  private readonly selectForPerson;
+  private readonly deleteForPersonStmt;
 
   constructor(private readonly db: Db) {
     this.insert = db.prepare(
@@ -46,6 +48,10 @@ export class TemplatesRepository {
     this.selectImageHash = db.prepare<[string, string], { id: number }>(
       'SELECT id FROM templates WHERE person_id = ? AND image_sha256 = ?',
     );
+    this.selectForPerson = db.prepare<[string], TemplateRow>(
+      'SELECT id, person_id, dim, vector FROM templates WHERE person_id = ? ORDER BY id',
+    );
+    this.deleteForPersonStmt = db.prepare('DELETE FROM templates WHERE person_id = ?');
   }
 
   add(t: NewTemplate): number {
@@ -69,6 +75,20 @@ export class TemplatesRepository {
       personId: row.person_id,
       vector: decodeVector(row.vector, row.dim),
     }));
+  }
+
+  /** One person's templates of every model (erasure reads them to verify they are gone). */
+  forPerson(personId: string): StoredTemplate[] {
+    return this.selectForPerson.all(personId).map((row) => ({
+      id: row.id,
+      personId: row.person_id,
+      vector: decodeVector(row.vector, row.dim),
+    }));
+  }
+
+  /** Deletes one person's templates; returns how many rows went. */
+  deleteForPerson(personId: string): number {
+    return this.deleteForPersonStmt.run(personId).changes;
   }
 
   /** Cheap identity of the template set, used to tell whether the index file is stale. */

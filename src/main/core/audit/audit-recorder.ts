@@ -5,7 +5,7 @@ import type { IdentityHasher } from './identity-hasher';
 export interface AuditInput {
   kind: AuditEventView['kind'];
   decision: DecisionReason | null;
-  /** Hashed before it is stored; the raw id never reaches the log. */
+  /** Hashed before it is stored; the raw id never reaches the log. An erased id logs null. */
   personId: string | null;
   similarity: number | null;
   details: Record<string, unknown>;
@@ -34,7 +34,13 @@ export class AuditRecorder {
     return this.repo.recent(limit);
   }
 
-  subjectOf(personId: string): string {
+  /** The subject new rows of this person carry; null once the person was erased. */
+  subjectOf(personId: string): string | null {
     return this.hasher.subject(personId);
+  }
+
+  /** Every subject under which this person's rows may be stored (see migration 0030). */
+  subjectsOf(personId: string): string[] {
+    return this.hasher.subjectsOf(personId);
   }
 }

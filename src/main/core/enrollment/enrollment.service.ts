@@ -4,6 +4,7 @@ import type { EnrollFileResult, EnrollResult, Thresholds } from '../../../shared
 import { StationError } from '../../../shared/errors';
 import type { Db } from '../../db/connection';
 import type { PeopleRepository } from '../../db/people.repository';
+import type { PersonLinksRepository } from '../../db/person-links.repository';
 import type { TemplatesRepository } from '../../db/templates.repository';
 import type { AuditRecorder } from '../audit/audit-recorder';
 import type { Gallery } from '../gallery/gallery.service';
@@ -34,6 +35,8 @@ interface Accepted {
 export interface EnrollmentDeps {
   db: Db;
   people: PeopleRepository;
+  /** Link secrets behind audit subjects: created with the person, destroyed by erasure. */
+  links: PersonLinksRepository;
   templates: TemplatesRepository;
   gallery: Gallery;
   analyzer: FaceAnalyzer;
@@ -127,6 +130,8 @@ export class EnrollmentService {
         grantedAt: at,
         recordedBy,
       });
+      // Before the audit row below: its subject is derived from this secret.
+      this.d.links.create(person.id);
       for (const a of accepted) {
         this.d.templates.add({
           personId: person.id,

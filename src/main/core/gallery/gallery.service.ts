@@ -122,6 +122,15 @@ export class Gallery {
   /** Call after the templates were committed to the database. */
   addCommitted(added: { personId: string; vector: Float32Array }[]): void {
     if (added.length === 0) return;
+    const version = this.templates.dataVersion();
+    if (version !== this.seenDataVersion) {
+      // Another process committed since we last looked (an erasure, an enrolment): appending
+      // to our stale index would write its erased vectors back to disk, or drop its new ones.
+      // The database already holds `added` (our own commit), so rebuild from it instead.
+      this.seenDataVersion = version;
+      this.rebuild();
+      return;
+    }
     const all = new Float32Array(added.length * this.dim);
     added.forEach((t, i) => all.set(t.vector, i * this.dim));
     this.index.add(all);

@@ -5,10 +5,11 @@ import { dataPaths } from '../../core/util/data-dir';
 import { loadOrCreateKey } from '../../core/util/key-file';
 import { migration0010 } from './0010-init';
 import { migration0020 } from './0020-audit-chain';
+import { migration0030 } from './0030-person-links';
 import type { Migration, MigrationContext } from './migration.types';
 
 /** Ordered registry: append only, never edit a released migration. */
-export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020];
+export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020, migration0030];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 

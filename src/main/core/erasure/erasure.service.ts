@@ -1,0 +1,127 @@
+import { closeSync, existsSync, fstatSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import type { PersonRef, Thresholds } from '../../../shared/domain';
+import { StationError } from '../../../shared/errors';
+import type { Db } from '../../db/connection';
+import type { PeopleRepository } from '../../db/people.repository';
+import type { PersonLinksRepository } from '../../db/person-links.repository';
+import { compactDatabase } from '../../db/storage-maintenance';
+import type { TemplatesRepository } from '../../db/templates.repository';
+import type { AuditRecorder } from '../audit/audit-recorder';
+import type { Gallery } from '../gallery/gallery.service';
+import { findNeedlesInFile, vectorNeedles } from './file-byte-scan';
+
+export interface ErasureReport {
+  erased: PersonRef;
+  /** Templates deleted. */
+  templates: number;
+  /** Every post-erasure check passed (see `problems` otherwise). */
+  verified: boolean;
+  /** Human-readable failed checks; empty when verified. */
+  problems: string[];
+}
+
+export interface ErasureDeps {
+  db: Db;
+  people: PeopleRepository;
+  templates: TemplatesRepository;
+  links: PersonLinksRepository;
+  gallery: Gallery;
+  audit: AuditRecorder;
+  thresholds: () => Thresholds;
+  /** Files that must not hold the erased vectors afterwards (database, its WAL, index). */
+  files: { database: string; galleryIndex: string };
+}
+
+/**
+ * GDPR Art. 17 erasure of one person: templates, consent records, the person and their audit
+ * link secret go in ONE transaction together with an `erasure` audit row; then the index is
+ * rebuilt from the database, the database is vacuumed and its WAL truncated, and the result is
+ * verified by search and by scanning the files' bytes for the erased vectors.
+ */
+export class ErasureService {
+  constructor(private readonly d: ErasureDeps) {}
+
+  erase(personId: string): ErasureReport {
+    const { person, vectors } = this.d.db.transaction(() => this.deleteRows(personId)).immediate();
+    this.rewriteIndex();
+    const compact = compactDatabase(this.d.db);
+    const problems = [...this.searchProblems(vectors), ...this.fileProblems(vectors)];
+    if (problems.length > 0 && !compact.walTruncated) {
+      problems.push('the WAL could not be truncated (another process holds an old snapshot)');
+    }
+    return { erased: person, templates: vectors.length, verified: problems.length === 0, problems };
+  }
+
+  /**
+   * The erasure row carries no subject: the person's subject would tie it to their earlier
+   * rows (revealing which rows belonged to an erased person, and when), and after the link
+   * secret is gone nobody could use it to find the erasure anyway. Details hold counts only.
+   */
+  private deleteRows(personId: string): { person: PersonRef; vectors: Float32Array[] } {
+    const found = this.d.people.findById(personId);
+    if (!found) throw new StationError('PERSON_NOT_FOUND', `No enrolled person has id ${personId}`);
+    // Read inside the write transaction: the vectors checked later are exactly those deleted.
+    const vectors = this.d.templates.forPerson(personId).map((t) => t.vector);
+    const templates = this.d.templates.deleteForPerson(personId);
+    this.d.links.delete(personId);
+    const { consents } = this.d.people.delete(personId);
+    this.d.audit.record({
+      kind: 'erasure',
+      decision: null,
+      personId: null,
+      similarity: null,
+      details: { templates, consents },
+    });
+    return { person: { id: found.id, name: found.name }, vectors };
+  }
+
+  /**
+   * Zero the old index file in place before the atomic rewrite: rename alone would leave the
+   * old vectors in freed disk blocks. A crash in between leaves an index whose checksum fails,
+   * which the next start rebuilds from the database.
+   */
+  private rewriteIndex(): void {
+    zeroFileInPlace(this.d.files.galleryIndex);
+    this.d.gallery.rebuild();
+  }
+
+  private searchProblems(vectors: Float32Array[]): string[] {
+    const threshold = this.d.thresholds().identify;
+    const problems: string[] = [];
+    vectors.forEach((v, i) => {
+      const best = this.d.gallery.search(v)[0];
+      if (best && best.similarity >= threshold) {
+        problems.push(
+          `erased template ${i + 1} still matches someone (similarity ${best.similarity.toFixed(4)} >= ${threshold})`,
+        );
+      }
+    });
+    return problems;
+  }
+
+  private fileProblems(vectors: Float32Array[]): string[] {
+    const needles = vectors.flatMap((v) => vectorNeedles(v));
+    const { database, galleryIndex } = this.d.files;
+    return [database, `${database}-wal`, galleryIndex].flatMap((file) => {
+      const hits = findNeedlesInFile(file, needles).size;
+      return hits > 0
+        ? [`${file} still contains bytes of an erased template (${hits} match(es))`]
+        : [];
+    });
+  }
+}
+
+function zeroFileInPlace(file: string): void {
+  if (!existsSync(file)) return;
+  const fd = openSync(file, 'r+');
+  try {
+    const size = fstatSync(fd).size;
+    const zeros = Buffer.alloc(Math.min(size, 1 << 20));
+    for (let at = 0; at < size; at += zeros.length) {
+      writeSync(fd, zeros, 0, Math.min(zeros.length, size - at), at);
+    }
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
