@@ -1,6 +1,5 @@
 import Database from 'better-sqlite3';
-import { spawnSync } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditMac } from '../../src/main/core/audit/audit-mac';
 import { IdentityHasher } from '../../src/main/core/audit/identity-hasher';
@@ -10,22 +9,15 @@ import { AuditLogRepository } from '../../src/main/db/audit-log.repository';
 import { openDatabase } from '../../src/main/db/connection';
 import { PersonLinksRepository } from '../../src/main/db/person-links.repository';
 import { sharedDataDir } from '../support/shared-data';
+import { stationCli } from '../support/station-cli-runner';
 import { makeTempDir } from '../support/temp-dir';
 
-const BIN = resolve(__dirname, '../../bin/station.cjs');
 const tmp = makeTempDir('station-audit-cli-');
 const dataDir = join(tmp.dir, 'data');
 
 afterAll(() => tmp.cleanup());
 
-function station(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, '--data-dir', dataDir, ...args], {
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  const json: unknown = args.includes('--json') && r.stdout.trim() ? JSON.parse(r.stdout) : null;
-  return { code: r.status, json, stdout: r.stdout, stderr: r.stderr };
-}
+const station = stationCli(dataDir);
 
 /** Minimal RFC 4180 reader for checking the export (quoted fields may hold , " CR LF). */
 function parseCsv(text: string): string[][] {

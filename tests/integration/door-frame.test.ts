@@ -1,45 +1,12 @@
 import { readFileSync } from 'node:fs';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStationHandlers } from '../../src/main/core/ipc/station-handlers';
 import { dispatch } from '../../src/main/core/ipc/dispatch';
 import type { Station } from '../../src/main/core/station.service';
 import { openStation } from '../../src/main/station-factory';
-import type { RequestOf } from '../../src/shared/contract';
+import { frameFromPhoto } from '../support/frame-request';
 import { sharedDataPath } from '../support/shared-data';
 import { makeTempDir } from '../support/temp-dir';
-
-type FrameRequest = RequestOf<'access:frame'>;
-
-/** Builds the request the terminal would send for a whole photo used as one camera frame. */
-async function frameFromPhoto(
-  station: Station,
-  file: string,
-  frameId: number,
-): Promise<FrameRequest> {
-  const bytes = readFileSync(file);
-  const faces = await station.recognition.analyzeFile(bytes, file);
-  const { data, info } = await sharp(bytes)
-    .ensureAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return {
-    frameId,
-    frameWidth: info.width,
-    frameHeight: info.height,
-    faces: faces.map((f) => ({
-      box: { ...f.box, score: Math.min(1, f.box.score) },
-      keypoints: [f.five[0], f.five[1], f.five[2]].map(([x, y]) => [x, y] as [number, number]),
-    })),
-    region: {
-      x: 0,
-      y: 0,
-      width: info.width,
-      height: info.height,
-      rgbaBase64: data.toString('base64'),
-    },
-  };
-}
 
 describe('door frames through the contract (real pipeline, SQLite, FAISS)', () => {
   const tmp = makeTempDir();

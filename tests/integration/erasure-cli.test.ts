@@ -1,10 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sharedDataPath } from '../support/shared-data';
+import { stationCli } from '../support/station-cli-runner';
 import { makeTempDir } from '../support/temp-dir';
 
-const BIN = resolve(__dirname, '../../bin/station.cjs');
 const tmp = makeTempDir('station-erase-cli-');
 const dataDir = join(tmp.dir, 'data');
 const bbt = (who: string, i: number) =>
@@ -12,14 +11,7 @@ const bbt = (who: string, i: number) =>
 
 afterAll(() => tmp.cleanup());
 
-function station(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, '--data-dir', dataDir, ...args], {
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  const json: unknown = args.includes('--json') && r.stdout.trim() ? JSON.parse(r.stdout) : null;
-  return { code: r.status, json, stdout: r.stdout, stderr: r.stderr };
-}
+const station = stationCli(dataDir);
 
 function enroll(name: string, who: string): string {
   const r = station('enroll', '--name', name, '--consent', bbt(who, 1), bbt(who, 2), '--json');

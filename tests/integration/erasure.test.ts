@@ -1,46 +1,18 @@
 import Database from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../../src/main/core/ipc/dispatch';
 import { createStationHandlers } from '../../src/main/core/ipc/station-handlers';
 import type { Station } from '../../src/main/core/station.service';
 import { dataPaths } from '../../src/main/core/util/data-dir';
 import { openStation } from '../../src/main/station-factory';
-import type { RequestOf } from '../../src/shared/contract';
 import { StationError } from '../../src/shared/errors';
+import { frameFromPhoto } from '../support/frame-request';
 import { sharedDataPath } from '../support/shared-data';
 import { makeTempDir } from '../support/temp-dir';
 
 const bbt = (who: string, i: number) =>
   sharedDataPath('small_identity_sets', 'faceapi_bbt', who, `${who}${i}.png`);
-
-/** The terminal's request for a whole photo used as one camera frame. */
-async function frame(station: Station, file: string, frameId: number) {
-  const bytes = readFileSync(file);
-  const faces = await station.recognition.analyzeFile(bytes, file);
-  const { data, info } = await sharp(bytes)
-    .ensureAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  const req: RequestOf<'access:frame'> = {
-    frameId,
-    frameWidth: info.width,
-    frameHeight: info.height,
-    faces: faces.map((f) => ({
-      box: { ...f.box, score: Math.min(1, f.box.score) },
-      keypoints: [f.five[0], f.five[1], f.five[2]].map(([x, y]) => [x, y] as [number, number]),
-    })),
-    region: {
-      x: 0,
-      y: 0,
-      width: info.width,
-      height: info.height,
-      rgbaBase64: data.toString('base64'),
-    },
-  };
-  return req;
-}
 
 /** This test's own scan, independent of the service's: which files hold any of the needles. */
 function filesHolding(files: string[], needles: Buffer[]): string[] {
@@ -87,7 +59,11 @@ describe('erasure (GDPR Art. 17) with real SQLite, FAISS, models and faces', () 
     }
     const handlers = createStationHandlers(station);
     for (const [i, who] of ['amy', 'penny'].entries()) {
-      const r = await dispatch(handlers, 'access:frame', await frame(station, bbt(who, 4), i));
+      const r = await dispatch(
+        handlers,
+        'access:frame',
+        await frameFromPhoto(station, bbt(who, 4), i),
+      );
       expect(r).toMatchObject({ ok: true, value: { decision: 'granted' } });
     }
     const raw = new Database(paths.database, { readonly: true });

@@ -1,34 +1,18 @@
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sharedDataDir } from '../support/shared-data';
+import { stationCli } from '../support/station-cli-runner';
 import { makeTempDir } from '../support/temp-dir';
 
-const BIN = resolve(__dirname, '../../bin/station.cjs');
 const tmp = makeTempDir();
 const dataDir = join(tmp.dir, 'data');
 const bbt = join(sharedDataDir(), 'small_identity_sets', 'faceapi_bbt');
 
 afterAll(() => tmp.cleanup());
 
-interface Run {
-  code: number | null;
-  json: unknown;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs the real `station` bin in plain Node, as a user or script would. */
-function station(...args: string[]): Run {
-  const r = spawnSync(process.execPath, [BIN, '--data-dir', dataDir, ...args], {
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  let json: unknown = null;
-  if (args.includes('--json') && r.stdout.trim()) json = JSON.parse(r.stdout);
-  return { code: r.status, json, stdout: r.stdout, stderr: r.stderr };
-}
+const station = stationCli(dataDir);
 
 type EnrollJson = {
   person: { id: string; name: string } | null;
