@@ -2,7 +2,7 @@
  * `npm run bench [-- --all]`: runs the benchmarks one after another, each in its own Node
  * process (fresh native state: faiss threads, ONNX sessions, Chromium), and prints their
  * markdown for docs/BENCHMARKS.md. The fast ones take a minute or two in all; `--all` adds
- * the accuracy runs over LFW and CelebA, which take several minutes more.
+ * the accuracy runs over LFW and CelebA and the 1M-row audit log, several minutes more.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ const FAST = ['pipeline-latency', 'search-latency', 'page-detect-latency', 'fram
 const LONG: [name: string, args: string[]][] = [
   ['lfw-verification', []],
   ['open-set-identification', ['--enrol', '140', '--strangers', '140']],
+  ['audit-log', []],
 ];
 
 function runBench(name: string, args: string[]): boolean {
