@@ -143,6 +143,8 @@ async function prepareRequests(station: Station, frames: string[]): Promise<Prep
 /** Each request twice: straight into the station, then through the IPC dispatcher. */
 async function measure(station: Station, requests: Prepared[], warmup: number): Promise<Measured> {
   const handlers = createStationHandlers(station);
+  // The terminal reports its camera first; an unreported camera would skip all analysis.
+  station.reportCamera('Bench Camera (physical)');
   const m: Measured = { direct: [], viaDispatch: [], decisions: new Map() };
   for (const [i, r] of requests.entries()) {
     const a = await timeAsync(() => station.processFrame(r.parsed));
@@ -212,10 +214,11 @@ async function main(): Promise<void> {
 }
 
 function describeDecision(
-  decision: FaceDecision['decision'],
+  decision: FaceDecision['decision'] | null,
   person: FaceDecision['person'],
 ): string {
-  return person ? `${decision} (${person.name})` : decision;
+  const what = decision ?? 'still looking (window not complete)';
+  return person ? `${what} (${person.name})` : what;
 }
 
 void main().catch((err: unknown) => {

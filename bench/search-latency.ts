@@ -12,7 +12,8 @@
  * Per size: Gallery.search p50/p99 for one query; the same plus the per-match name lookup the
  * door does (RecognitionService.evidence: PeopleRepository.findById per match); opening the
  * station's database and the gallery from a saved index file (warm OS cache: we cannot drop
- * it); rebuilding the index from SQLite. faiss runs single-threaded (OMP_NUM_THREADS=1, as the
+ * it); rebuilding the index from SQLite. Templates and the index file are encrypted at rest as in
+ * the station (AES-256-GCM, key file in the temp folder), so open/rebuild include decryption. faiss runs single-threaded (OMP_NUM_THREADS=1, as the
  * adapter sets it) unless the environment says otherwise.
  */
 import { readFileSync, statSync } from 'node:fs';
@@ -23,6 +24,7 @@ import { Gallery } from '../src/main/core/gallery/gallery.service';
 import { openDatabase, type Db } from '../src/main/db/connection';
 import { PeopleRepository } from '../src/main/db/people.repository';
 import { TemplatesRepository } from '../src/main/db/templates.repository';
+import { templateCipherFor } from '../tests/support/template-cipher';
 import { makeTempDir } from '../tests/support/temp-dir';
 import { median, ms, summarize, timed, type Summary } from './bench-stats';
 
@@ -60,7 +62,7 @@ function unitVector(rand: () => number): Float32Array {
 /** N templates for ceil(N/3) people, in one transaction (one fsync, not N). */
 function seed(db: Db, n: number): void {
   const people = new PeopleRepository(db);
-  const templates = new TemplatesRepository(db);
+  const templates = new TemplatesRepository(db, templateCipherFor(db));
   const rand = rng(n);
   const at = new Date(0).toISOString();
   const consent = { textVersion: 'bench', purpose: 'bench', grantedAt: at, recordedBy: 'bench' };
@@ -89,9 +91,11 @@ interface SizeResult {
 }
 
 function openGallery(db: Db, indexFile: string): ReturnType<typeof Gallery.open> {
+  const cipher = templateCipherFor(db);
   return Gallery.open({
-    templates: new TemplatesRepository(db),
+    templates: new TemplatesRepository(db, cipher),
     factory: faissFlatFactory,
+    sealer: cipher,
     indexFile,
     modelId: MODEL_ID,
     dim: DIM,

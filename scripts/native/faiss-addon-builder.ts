@@ -1,8 +1,11 @@
 /**
  * Builds faiss-node's native addon against the system faiss with node-gyp (faiss-node's own
  * installer needs GitHub), and puts it where faiss-node's `require('bindings')('faiss-node')`
- * looks: node_modules/faiss-node/build/Release/faiss-node.node. N-API, so the same file loads
- * in Node and in Electron. Skips the build when a stamp says the inputs have not changed.
+ * looks: node_modules/faiss-node/build/Release/faiss-node.node. The same node-gyp run builds
+ * our own addon (native/faiss/station_index.cc), installed beside it as station-faiss.node so
+ * one folder (already unpacked from the asar by electron-builder.yml) holds both. N-API, so
+ * the same files load in Node and in Electron. Skips the build when a stamp says the inputs
+ * have not changed.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -24,6 +27,8 @@ export interface FaissBuildOptions {
 export interface FaissBuildResult {
   status: 'up-to-date' | 'built';
   output: string;
+  /** Our own addon (station_index.cc). */
+  stationOutput: string;
 }
 
 interface BuildInputs {
@@ -32,6 +37,7 @@ interface BuildInputs {
   addonApiDir: string;
   faiss: SystemFaiss;
   output: string;
+  stationOutput: string;
   stampFile: string;
 }
 
@@ -57,9 +63,13 @@ function resolveInputs(root: string): BuildInputs {
     addonApiDir: packageDir('node-addon-api', faissNodeDir),
     faiss: systemFaiss(),
     output: join(releaseDir, 'faiss-node.node'),
+    stationOutput: join(releaseDir, STATION_ADDON_FILE),
     stampFile: join(releaseDir, 'faiss-node.stamp'),
   };
 }
+
+/** Where src/main/adapters/station-faiss-addon.ts looks for it, beside faiss-node's addon. */
+export const STATION_ADDON_FILE = 'station-faiss.node';
 
 const hashFile = (path: string): string =>
   createHash('sha256').update(readFileSync(path)).digest('hex');
@@ -70,6 +80,7 @@ function computeStamp(inputs: BuildInputs): string {
     faissCc: hashFile(join(inputs.faissNodeDir, 'src', 'faiss.cc')),
     gyp: hashFile(join(inputs.gypDir, 'binding.gyp')),
     compat: hashFile(join(inputs.gypDir, 'faiss-idx-compat.h')),
+    stationCc: hashFile(join(inputs.gypDir, 'station_index.cc')),
     libfaiss: hashFile(inputs.faiss.staticLib),
     addonApi: (
       JSON.parse(readFileSync(join(inputs.addonApiDir, 'package.json'), 'utf8')) as {
@@ -84,7 +95,9 @@ function computeStamp(inputs: BuildInputs): string {
 }
 
 function isUpToDate(inputs: BuildInputs, stamp: string): boolean {
-  if (!existsSync(inputs.output) || !existsSync(inputs.stampFile)) return false;
+  if (![inputs.output, inputs.stationOutput, inputs.stampFile].every((f) => existsSync(f))) {
+    return false;
+  }
   return readFileSync(inputs.stampFile, 'utf8').trim() === stamp;
 }
 
@@ -111,14 +124,14 @@ function runNodeGyp(inputs: BuildInputs, log: (l: string) => void): void {
     const why = result.error ? result.error.message : `exit code ${String(result.status)}`;
     throw new StationError(
       'NATIVE_MISSING',
-      `node-gyp failed to build the faiss-node addon (${why}); see the compiler output above. ` +
+      `node-gyp failed to build the faiss addons (${why}); see the compiler output above. ` +
         'Check that build-essential, python3, libfaiss-dev, libblas-dev and liblapack-dev are installed ' +
         '(bash scripts/setup/apt-packages.sh).',
     );
   }
 }
 
-/** Loads the new addon in a child process (a bad binary must not take this process down). */
+/** Loads the new addons in a child process (a bad binary must not take this process down). */
 export function smokeTestFaissAddon(root: string): string {
   const script = [
     "const f = require(require.resolve('faiss-node', { paths: [process.cwd()] }));",
@@ -126,7 +139,15 @@ export function smokeTestFaissAddon(root: string): string {
     'i.add([1, 0, 0, 0, 0, 1, 0, 0]);',
     'const r = i.search([1, 0, 0, 0], 1);',
     "if (r.labels[0] !== 0 || Math.abs(r.distances[0] - 1) > 1e-6) throw new Error('wrong result ' + JSON.stringify(r));",
-    'console.log(JSON.stringify(r));',
+    "const dir = require('path').dirname(require.resolve('faiss-node/package.json', { paths: [process.cwd()] }));",
+    `const s = require(require('path').join(dir, 'build', 'Release', '${STATION_ADDON_FILE}'));`,
+    "const h = new s.StationIndex(4, 'HNSW8,Flat');",
+    'h.add(new Float32Array([1, 0, 0, 0, 0, 1, 0, 0]));',
+    'const q = h.search(new Float32Array([0, 1, 0, 0]), 1);',
+    "if (q.labels[0] !== 1) throw new Error('station-faiss: wrong result ' + q.labels[0]);",
+    "let threw = false; try { h.add(new Float32Array(3)); } catch (e) { threw = e.code === 'INVALID_ARGUMENT'; }",
+    "if (!threw) throw new Error('station-faiss: bad input did not throw');",
+    "console.log(JSON.stringify(r) + ' / station-faiss ' + s.faissVersion + ' ok');",
   ].join('\n');
   const result = spawnSync(process.execPath, ['-e', script], { cwd: root, encoding: 'utf8' });
   if (result.status !== 0) {
@@ -139,12 +160,17 @@ export function smokeTestFaissAddon(root: string): string {
 }
 
 function install(inputs: BuildInputs, stamp: string): void {
-  const built = join(inputs.gypDir, 'build', 'Release', 'faiss-node.node');
   mkdirSync(dirname(inputs.output), { recursive: true });
-  // Copy then rename: a process loading the addon never sees a half-copied file.
-  const tmp = `${inputs.output}.${process.pid}.tmp`;
-  copyFileSync(built, tmp);
-  renameSync(tmp, inputs.output);
+  const pairs: [built: string, installed: string][] = [
+    [join(inputs.gypDir, 'build', 'Release', 'faiss-node.node'), inputs.output],
+    [join(inputs.gypDir, 'build', 'Release', STATION_ADDON_FILE), inputs.stationOutput],
+  ];
+  for (const [built, installed] of pairs) {
+    // Copy then rename: a process loading the addon never sees a half-copied file.
+    const tmp = `${installed}.${process.pid}.tmp`;
+    copyFileSync(built, tmp);
+    renameSync(tmp, installed);
+  }
   writeFileAtomic(inputs.stampFile, `${stamp}\n`, 0o644);
 }
 
@@ -154,8 +180,8 @@ export function buildFaissAddon(opts: FaissBuildOptions): FaissBuildResult {
   const inputs = resolveInputs(opts.root);
   const stamp = computeStamp(inputs);
   if (!opts.force && isUpToDate(inputs, stamp)) {
-    log(`up to date: ${inputs.output}`);
-    return { status: 'up-to-date', output: inputs.output };
+    log(`up to date: ${inputs.output}, ${inputs.stationOutput}`);
+    return { status: 'up-to-date', output: inputs.output, stationOutput: inputs.stationOutput };
   }
   rmSync(inputs.stampFile, { force: true });
   log(`building against ${inputs.faiss.staticLib} (${inputs.faiss.includeDir}/faiss)`);
@@ -164,9 +190,9 @@ export function buildFaissAddon(opts: FaissBuildOptions): FaissBuildResult {
   try {
     log(`smoke test: search -> ${smokeTestFaissAddon(opts.root)}`);
   } catch (err) {
-    rmSync(inputs.output, { force: true });
-    rmSync(inputs.stampFile, { force: true });
+    for (const f of [inputs.output, inputs.stationOutput, inputs.stampFile])
+      rmSync(f, { force: true });
     throw err;
   }
-  return { status: 'built', output: inputs.output };
+  return { status: 'built', output: inputs.output, stationOutput: inputs.stationOutput };
 }

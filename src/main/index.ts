@@ -1,9 +1,11 @@
-import { app, BrowserWindow, session } from 'electron';
+import { app, BrowserWindow, safeStorage, session } from 'electron';
 import { join, resolve } from 'node:path';
 import { createStationHandlers } from './core/ipc/station-handlers';
+import { dataPaths } from './core/util/data-dir';
 import { openStation } from './station-factory';
 import { registerStationIpc } from './electron/ipc-registration';
 import { createMainWindow } from './electron/main-window';
+import { openSafeStorageKeyStore } from './electron/safe-storage-key-store';
 import { resolveAppOrigin } from './electron/security-policy';
 import { parseShellOptions } from './electron/shell-options';
 import { showStartupError } from './electron/startup-error-window';
@@ -61,8 +63,13 @@ async function start(): Promise<void> {
   // userData: ~/.config/face-access-station on Linux, the CLI's default too (data-dir.ts).
   const dataDir = app.getPath('userData');
   const modelsDir = options.modelsDir ? resolve(options.modelsDir) : bundledModelsDir();
+  // Templates are encrypted with a key the OS keychain wraps (safeStorage); see the adapter.
+  const keys = await openSafeStorageKeyStore(safeStorage, dataPaths(dataDir));
+  if (keys.protection === 'key-file') {
+    console.warn('safeStorage has no OS keyring here: the template key is a 0600 key file.');
+  }
   const station = await withDeadline(
-    openStation({ dataDir, modelsDir, mode: 'electron' }),
+    openStation({ dataDir, modelsDir, mode: 'electron', templateKeys: keys.store }),
     STARTUP_DEADLINE_MS,
     (late) => late.close(),
   );

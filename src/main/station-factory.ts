@@ -1,5 +1,6 @@
 import { decodeImageBuffer, DEFAULT_DECODE_LIMITS } from './adapters/image-decoder';
 import { faissFlatFactory } from './adapters/faiss-vector-index';
+import { OnnxTextureLiveness } from './adapters/onnx-texture-liveness';
 import { defaultModelsDir } from './core/models/model-verifier';
 import { Station, type OpenStationOptions } from './core/station.service';
 import { FacePipeline } from './core/vision/face-pipeline';
@@ -12,6 +13,7 @@ import { FacePipeline } from './core/vision/face-pipeline';
 export async function openStation(opts: OpenStationOptions): Promise<Station> {
   const modelsDir = opts.modelsDir ?? defaultModelsDir();
   const pipeline = await FacePipeline.load(modelsDir);
+  const texture = await OnnxTextureLiveness.create(modelsDir);
   return Station.create({
     dataDir: opts.dataDir,
     mode: opts.mode,
@@ -19,5 +21,7 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
     analyzer: pipeline,
     decode: (bytes, name) => decodeImageBuffer(bytes, DEFAULT_DECODE_LIMITS, name),
     indexFactory: faissFlatFactory,
+    templateKeys: opts.templateKeys,
+    texture,
   });
 }

@@ -9,6 +9,13 @@ export const API_METHODS = {
   submitFrame: 'access:frame',
   recentAudit: 'audit:recent',
   detectorModel: 'models:detector',
+  erasePerson: 'people:erase',
+  queryAudit: 'audit:query',
+  exportAudit: 'audit:export',
+  auditDetail: 'audit:detail',
+  verifyAudit: 'audit:verify',
+  reportCamera: 'camera:report',
+  doorStatus: 'door:status',
 } as const satisfies Record<string, Channel>;
 
 export type ApiMethod = keyof typeof API_METHODS;

@@ -7,6 +7,21 @@ import type {
   StationStatus,
 } from './domain';
 import { LIMITS } from './limits';
+import { reviewContract } from './audit-contract';
+import {
+  doorContract,
+  type CameraReport,
+  type DoorPhase,
+  type DoorStatusView,
+  type LivenessSummary,
+} from './door-contract';
+import type {
+  AuditChainReportView,
+  AuditCsvChunk,
+  AuditEventDetail,
+  AuditPage,
+  ErasureOutcome,
+} from './audit-review';
 
 /** Re-exported: main and the CLI keep importing LIMITS from the contract. */
 export { LIMITS };
@@ -61,6 +76,10 @@ export const contract = {
         )
         .min(1)
         .max(LIMITS.maxEnrollFiles),
+      /** Enrol even when a face matches another enrolled person (the admin confirmed it). */
+      allowDuplicate: z.boolean().optional(),
+      /** Re-enrolment: add the photos to this enrolled person instead of creating one. */
+      personId: z.string().min(1).max(64).optional(),
     })
     .strict(),
   'access:frame': z
@@ -70,11 +89,17 @@ export const contract = {
       frameHeight: z.number().int().min(1).max(8192),
       faces: z.array(faceHint).max(LIMITS.maxFacesPerFrame),
       region: frameRegion.nullable(),
+      /** Capture time in ms on the terminal's monotonic clock: frame timing checks use it. */
+      capturedAtMs: z.number().finite().min(0).optional(),
     })
     .strict(),
   'audit:recent': z.object({ limit: z.number().int().min(1).max(500) }).strict(),
   /** The renderer's MediaPipe detector model, handed out only after main verified its hash. */
   'models:detector': z.object({ variant: z.enum(['short_range', 'full_range']) }).strict(),
+  // Erasure and the reviewer's search/export/detail/verify (schemas in audit-contract.ts).
+  ...reviewContract,
+  // Camera trust and lock state for the door terminal (schemas in door-contract.ts).
+  ...doorContract,
 } as const;
 
 export type Channel = keyof typeof contract;
@@ -84,9 +109,13 @@ export type ParsedRequestOf<C extends Channel> = z.output<(typeof contract)[C]>;
 export interface FrameResult {
   frameId: number;
   faces: FaceDecision[];
-  /** The frame-level decision shown on the terminal (one place decides). */
-  decision: FaceDecision['decision'];
+  /** Where the door decision stands: waiting for evidence, or decided. */
+  phase: DoorPhase;
+  /** The decision shown on the terminal (one place decides); null while still looking. */
+  decision: FaceDecision['decision'] | null;
   person: FaceDecision['person'];
+  liveness: LivenessSummary | null;
+  door: DoorStatusView;
 }
 
 /** What each channel answers on success. */
@@ -97,6 +126,13 @@ export interface ResponseMap {
   'access:frame': FrameResult;
   'audit:recent': { events: AuditEventView[] };
   'models:detector': { fileName: string; sha256: string; base64: string };
+  'people:erase': ErasureOutcome;
+  'camera:report': CameraReport;
+  'door:status': DoorStatusView;
+  'audit:query': AuditPage;
+  'audit:export': AuditCsvChunk;
+  'audit:detail': AuditEventDetail;
+  'audit:verify': AuditChainReportView;
 }
 export type ResponseOf<C extends Channel> = ResponseMap[C];
 

@@ -14,8 +14,13 @@ export interface PersonSummary extends PersonRef {
 export const DECISIONS = [
   'granted',
   'unknown_face',
+  'spoof_suspected',
   'multiple_faces',
   'face_too_small',
+  'poor_quality',
+  'outside_schedule',
+  'locked_out',
+  'device_untrusted',
   'no_face',
 ] as const;
 export type DecisionReason = (typeof DECISIONS)[number];
@@ -29,6 +34,14 @@ export const ENROLL_FILE_STATUSES = [
   'unreadable',
   'too_large',
   'duplicate_image',
+  'pose',
+  'blurry',
+  'exposure',
+  'eyes_closed',
+  /** The face matches another enrolled person; nothing was committed (see allowDuplicate). */
+  'duplicate_person',
+  /** Usable, but not committed because another file of the same request is a duplicate_person. */
+  'held',
 ] as const;
 export type EnrollFileStatus = (typeof ENROLL_FILE_STATUSES)[number];
 
@@ -36,6 +49,8 @@ export interface EnrollFileResult {
   file: string;
   status: EnrollFileStatus;
   message?: string;
+  /** The already enrolled person this face matched (duplicate_person, or an allowed duplicate). */
+  duplicateOf?: PersonRef & { similarity: number };
 }
 
 export interface EnrollResult {
@@ -68,7 +83,7 @@ export interface Thresholds {
 export interface AuditEventView {
   id: number;
   at: string;
-  kind: 'decision' | 'enrolment' | 'erasure' | 'settings' | 'door';
+  kind: 'decision' | 'enrolment' | 'erasure' | 'settings' | 'door' | 'retention';
   decision: DecisionReason | null;
   /** HMAC of the person id (hex), never a name. */
   subject: string | null;

@@ -1,21 +1,19 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { basename, join, resolve } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { build } from 'vite';
+import { basename, join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { webRendererViteConfig } from '../../scripts/vite/renderer-config';
-import { createStationHandlers } from '../../src/main/core/ipc/station-handlers';
-import type { Station } from '../../src/main/core/station.service';
-import { openStation } from '../../src/main/station-factory';
+import { SECRET_HEADER, type LoopbackHost } from '../../src/main/host/loopback-host';
 import {
-  SECRET_HEADER,
-  startLoopbackHost,
-  type LoopbackHost,
-} from '../../src/main/host/loopback-host';
-import type { Channel, RequestOf, ResponseOf } from '../../src/shared/contract';
-import type { Result } from '../../src/shared/errors';
-import { chromiumAvailable, isLocalUrl, launchChromium } from '../support/chromium-launcher';
+  buildRenderer,
+  callApi,
+  openBrowserSession,
+  openTerminalBrowser,
+  ROOT,
+  unwrap,
+  type BrowserSession,
+} from '../support/browser-station';
+import { chromiumAvailable, isLocalUrl } from '../support/chromium-launcher';
 import { sharedDataDir } from '../support/shared-data';
 import { makeTempDir } from '../support/temp-dir';
 import { clipToY4m, extractStills, ffmpegAvailable } from '../support/video-clips';
@@ -30,7 +28,6 @@ import { clipToY4m, extractStills, ffmpegAvailable } from '../support/video-clip
  * enrolment stills and A's terminal stream come from different parts of the clip.
  */
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
 const PERSON_A = 'Alex Door';
 const MODELS_DIR = join(ROOT, 'resources', 'models');
 /** Long enough for model start-up plus many frames on a slow 2-core machine; a pass is usually seconds. */
@@ -44,12 +41,6 @@ interface Fixture {
   stillsA: string[];
   cameraA: string;
   cameraB: string;
-}
-
-interface Session {
-  station: Station;
-  host: LoopbackHost;
-  cleanup: () => Promise<void>;
 }
 
 /** Requests of every page, across all tests: (c) checks that none left the machine. */
@@ -69,71 +60,19 @@ const PAGE_PROBE = `
   }).observe(document, { subtree: true, childList: true, characterData: true });
 `;
 
-async function openSession(modelsDir?: string): Promise<Session> {
-  const temp = makeTempDir('station-e2e-data-');
-  let station: Station | undefined;
-  try {
-    station = await openStation({
-      dataDir: temp.dir,
-      mode: 'browser',
-      ...(modelsDir ? { modelsDir } : {}),
-    });
-    const host = await startLoopbackHost({
-      handlers: createStationHandlers(station),
-      rendererDir: fixture.rendererDir,
-    });
-    const opened = station;
-    return {
-      station: opened,
-      host,
-      cleanup: async () => {
-        await host.close();
-        opened.close();
-        temp.cleanup();
-      },
-    };
-  } catch (err) {
-    // A station that failed to start must not leave its data folder behind.
-    station?.close();
-    temp.cleanup();
-    throw err;
-  }
-}
-
-async function callApi<C extends Channel>(
-  host: LoopbackHost,
-  channel: C,
-  body: RequestOf<C>,
-): Promise<Result<ResponseOf<C>>> {
-  const res = await fetch(`${host.origin}/api/${channel}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', [SECRET_HEADER]: host.secret },
-    body: JSON.stringify(body),
+async function openSession(modelsDir?: string): Promise<BrowserSession> {
+  return openBrowserSession({
+    rendererDir: fixture.rendererDir,
+    ...(modelsDir ? { modelsDir } : {}),
+    allowCameras: [fixture.cameraA, fixture.cameraB],
   });
-  return (await res.json()) as Result<ResponseOf<C>>;
 }
 
-function unwrap<T>(result: Result<T>): T {
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-  return result.value;
-}
-
-async function openTerminalBrowser(
-  camera: string,
-): Promise<{ browser: Browser; context: BrowserContext; page: Page }> {
-  const browser = await launchChromium({
-    extraArgs: [
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      `--use-file-for-fake-video-capture=${camera}`,
-    ],
+function openTerminal(camera: string) {
+  return openTerminalBrowser(camera, {
+    probe: PAGE_PROBE,
+    onRequest: (url) => void allRequests.push(url),
   });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  context.on('request', (r) => void allRequests.push(r.url()));
-  await context.addInitScript({ content: PAGE_PROBE });
-  const page = await context.newPage();
-  page.on('pageerror', (e) => console.error('[page error]', e.message));
-  return { browser, context, page };
 }
 
 const statusOf = (page: Page) => page.getByTestId('terminal-status');
@@ -148,15 +87,7 @@ describe.skipIf(!ready)('browser mode, end to end', () => {
     const video = join(sharedDataDir(), 'video');
     const stillsDir = join(fixtureDir.dir, 'stills');
     mkdirSync(stillsDir);
-    const rendererDir = join(fixtureDir.dir, 'renderer');
-    // Build the renderer from source into the temp folder: tests never run a stale out/renderer.
-    const web = webRendererViteConfig(ROOT);
-    await build({
-      ...web,
-      configFile: false,
-      logLevel: 'warn',
-      build: { ...web.build, outDir: rendererDir },
-    });
+    const rendererDir = await buildRenderer(join(fixtureDir.dir, 'renderer'));
     fixture = {
       rendererDir,
       // Part 1 of clip A (0.5-4.5 s) to enrol from; part 2 (6-10 s) walks up to the door.
@@ -181,7 +112,7 @@ describe.skipIf(!ready)('browser mode, end to end', () => {
 
   it('(a, e) enrols A through the UI, then grants A at the door and audits the decision', async () => {
     const session = await openSession();
-    const { browser, page } = await openTerminalBrowser(fixture.cameraA);
+    const { browser, page } = await openTerminal(fixture.cameraA);
     try {
       await page.goto(session.host.url);
       expect(page.url()).not.toContain('secret='); // taken from the fragment and removed
@@ -239,7 +170,7 @@ describe.skipIf(!ready)('browser mode, end to end', () => {
       }),
     );
     expect(enrolled.person?.name).toBe(PERSON_A);
-    const { browser, page } = await openTerminalBrowser(fixture.cameraB);
+    const { browser, page } = await openTerminal(fixture.cameraB);
     try {
       await page.goto(session.host.url);
       await statusOf(page)
@@ -324,7 +255,7 @@ describe.skipIf(!ready)('browser mode, end to end', () => {
     writeFileSync(join(models, detector), bytes);
 
     const session = await openSession(models);
-    const { browser, page } = await openTerminalBrowser(fixture.cameraA);
+    const { browser, page } = await openTerminal(fixture.cameraA);
     try {
       await page.goto(session.host.url);
       const failed = page.locator('[data-testid="terminal-status"][data-phase="failed"]');

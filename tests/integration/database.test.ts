@@ -10,6 +10,7 @@ import { openDatabase, type Db } from '../../src/main/db/connection';
 import { LATEST_VERSION, migrate } from '../../src/main/db/migrations';
 import { PeopleRepository } from '../../src/main/db/people.repository';
 import { TemplatesRepository } from '../../src/main/db/templates.repository';
+import { templateCipherFor } from '../support/template-cipher';
 import { makeTempDir } from '../support/temp-dir';
 
 let tmp: ReturnType<typeof makeTempDir>;
@@ -77,7 +78,7 @@ describe('database', () => {
 
     it('stores templates bit-exactly and fingerprints the set per model', () => {
       const people = new PeopleRepository(db);
-      const templates = new TemplatesRepository(db);
+      const templates = new TemplatesRepository(db, templateCipherFor(db));
       people.create('p1', 'Ada', '2026-01-01T00:00:00Z', consent);
       const v = Float32Array.from({ length: 512 }, (_, i) => Math.sin(i));
       const before = templates.fingerprint('m1');

@@ -58,6 +58,13 @@ describe('erasure (GDPR Art. 17) with real SQLite, FAISS, models and faces', () 
       else pennyId = r.person?.id ?? '';
     }
     const handlers = createStationHandlers(station);
+    // Grants from single still photos (a supervised desk: no liveness, one frame) so that both
+    // people have decision rows in the audit log before the erasure.
+    station.setAccessPolicy(
+      { ...station.access.policy(), requireLiveness: false, agreeFrames: 1 },
+      'test',
+    );
+    station.reportCamera('Desk Camera');
     for (const [i, who] of ['amy', 'penny'].entries()) {
       const r = await dispatch(
         handlers,
@@ -83,8 +90,9 @@ describe('erasure (GDPR Art. 17) with real SQLite, FAISS, models and faces', () 
     const needles = amyBlobs.flatMap((b) => [b, b.subarray(0, 64), b.subarray(b.length - 64)]);
     // Positive control: before erasure the scan does find the vectors on disk.
     expect(filesHolding(files, needles).length).toBeGreaterThan(0);
+    // The door command of amy's grant is linked to her too (unlock on her behalf).
     const amyEvents = station.auditEventsOf(amyId);
-    expect(amyEvents.map((e) => e.kind)).toEqual(['enrolment', 'decision']);
+    expect(amyEvents.map((e) => e.kind)).toEqual(['enrolment', 'decision', 'door']);
     const rowsBefore = station.verifyAuditChain().rows;
 
     const report = station.erasePerson(amyId);
@@ -131,7 +139,11 @@ describe('erasure (GDPR Art. 17) with real SQLite, FAISS, models and faces', () 
     expect(count('SELECT COUNT(*) AS n FROM consents WHERE person_id = ?', amyId)).toBe(0);
     expect(count('SELECT COUNT(*) AS n FROM person_links WHERE person_id = ?', pennyId)).toBe(1);
     raw.close();
-    expect(station.auditEventsOf(pennyId).map((e) => e.kind)).toEqual(['enrolment', 'decision']);
+    expect(station.auditEventsOf(pennyId).map((e) => e.kind)).toEqual([
+      'enrolment',
+      'decision',
+      'door',
+    ]);
   });
 
   it('refuses an unknown id', () => {

@@ -7,6 +7,7 @@ import { l2Normalize } from '../../src/main/core/vision/embedding-math';
 import { openDatabase, type Db } from '../../src/main/db/connection';
 import { PeopleRepository } from '../../src/main/db/people.repository';
 import { TemplatesRepository } from '../../src/main/db/templates.repository';
+import { templateCipherFor } from '../support/template-cipher';
 import { makeTempDir } from '../support/temp-dir';
 
 const DIM = 64;
@@ -46,13 +47,20 @@ function seedPeople(n: number, perPerson: number): void {
 }
 
 function open(modelId = 'm1') {
-  return Gallery.open({ templates, factory: faissFlatFactory, indexFile, modelId, dim: DIM });
+  return Gallery.open({
+    templates,
+    factory: faissFlatFactory,
+    sealer: templateCipherFor(db),
+    indexFile,
+    modelId,
+    dim: DIM,
+  });
 }
 
 beforeEach(() => {
   tmp = makeTempDir();
   db = openDatabase(join(tmp.dir, 's.sqlite'));
-  templates = new TemplatesRepository(db);
+  templates = new TemplatesRepository(db, templateCipherFor(db));
   indexFile = join(tmp.dir, 'gallery.faiss');
 });
 afterEach(() => {
@@ -64,9 +72,13 @@ describe('Gallery (real SQLite + real FAISS)', () => {
   it('builds the index from the database when the file is missing, then reuses it', () => {
     seedPeople(5, 3);
     const first = open();
-    expect(first.report).toEqual({ templates: 15, rebuiltBecause: 'index file missing' });
+    expect(first.report).toEqual({
+      templates: 15,
+      rebuiltBecause: 'index file missing',
+      excludedOtherModels: [],
+    });
     const second = open();
-    expect(second.report).toEqual({ templates: 15, rebuiltBecause: null });
+    expect(second.report).toEqual({ templates: 15, rebuiltBecause: null, excludedOtherModels: [] });
     expect(second.gallery.size).toBe(15);
   });
 
@@ -152,7 +164,7 @@ describe('Gallery shared between processes', () => {
     expect(gallery.size).toBe(1);
     // A second connection to the same file stands in for the CLI process.
     const other = openDatabase(join(tmp.dir, 's.sqlite'));
-    const otherTemplates = new TemplatesRepository(other);
+    const otherTemplates = new TemplatesRepository(other, templateCipherFor(other));
     new PeopleRepository(other).create('cli', 'From CLI', 't', consent);
     otherTemplates.add({
       personId: 'cli',

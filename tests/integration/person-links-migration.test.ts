@@ -5,7 +5,7 @@ import { legacySubject } from '../../src/main/core/audit/identity-hasher';
 import { dataPaths } from '../../src/main/core/util/data-dir';
 import { loadOrCreateKey } from '../../src/main/core/util/key-file';
 import { AuditLogRepository } from '../../src/main/db/audit-log.repository';
-import { migrate } from '../../src/main/db/migrations';
+import { LATEST_VERSION, migrate } from '../../src/main/db/migrations';
 import { PeopleRepository } from '../../src/main/db/people.repository';
 import { openStation } from '../../src/main/station-factory';
 import { makeTempDir } from '../support/temp-dir';
@@ -45,7 +45,7 @@ describe('migration 0020 -> 0030 (person link secrets) on a real file', () => {
     const station = await openStation({ dataDir: tmp.dir, mode: 'cli' });
     try {
       const check = new Database(paths.database, { readonly: true });
-      expect(check.pragma('user_version', { simple: true })).toBe(30);
+      expect(check.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
       const links = check
         .prepare('SELECT person_id, length(secret) AS bytes, legacy FROM person_links ORDER BY 1')
         .all();

@@ -77,3 +77,55 @@ export function extractStills(
     .sort()
     .map((f) => join(outDir, f));
 }
+
+/**
+ * Two real clips side by side in one 640x480 stream: two live people in front of the door at
+ * once (the tailgating case), each letterboxed into half the frame.
+ */
+export function sideBySideY4m(
+  left: string,
+  right: string,
+  output: string,
+  span: ClipSpan,
+  fps = 15,
+): string {
+  const half = `scale=320:480:force_original_aspect_ratio=decrease,pad=320:480:(ow-iw)/2:(oh-ih)/2,fps=${fps}`;
+  ffmpeg([
+    '-ss',
+    String(span.start),
+    '-t',
+    String(span.duration),
+    '-i',
+    left,
+    '-ss',
+    String(span.start),
+    '-t',
+    String(span.duration),
+    '-i',
+    right,
+    '-filter_complex',
+    `[0:v]${half}[l];[1:v]${half}[r];[l][r]hstack=inputs=2`,
+    '-pix_fmt',
+    'yuv420p',
+    output,
+  ]);
+  return output;
+}
+
+/** One still image repeated as a camera stream: a printed photo held perfectly still. */
+export function stillToY4m(image: string, output: string, seconds: number, fps = 15): string {
+  ffmpeg([
+    '-loop',
+    '1',
+    '-t',
+    String(seconds),
+    '-i',
+    image,
+    '-vf',
+    `scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2,fps=${fps}`,
+    '-pix_fmt',
+    'yuv420p',
+    output,
+  ]);
+  return output;
+}

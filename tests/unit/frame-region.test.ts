@@ -9,10 +9,10 @@ import {
 
 describe('regionForFaces', () => {
   it('adds the margin on every side of a face box', () => {
-    const r = regionForFaces([{ x1: 200, y1: 100, x2: 300, y2: 250 }], 640, 480);
-    // 60% of 100 px wide, 150 px tall on each side.
-    expect(FACE_MARGIN).toBe(0.6);
-    expect(r).toEqual({ x: 140, y: 10, width: 220, height: 330 });
+    const r = regionForFaces([{ x1: 200, y1: 150, x2: 300, y2: 250 }], 640, 480);
+    // 85% of 100 px on each side: the 2.7x context square the texture liveness model needs.
+    expect(FACE_MARGIN).toBe(0.85);
+    expect(r).toEqual({ x: 115, y: 65, width: 270, height: 270 });
   });
 
   it('covers all faces with one rectangle, clamped to the frame', () => {

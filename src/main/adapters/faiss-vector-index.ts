@@ -1,101 +1,277 @@
-import { createRequire } from 'node:module';
-import type * as FaissNode from 'faiss-node';
-import type { IndexFlatIP as FaissIndexFlatIP } from 'faiss-node';
 import { StationError } from '../../shared/errors';
-import type { VectorIndex, VectorIndexFactory } from '../core/gallery/vector-index';
-
-type FaissModule = typeof FaissNode;
-
-let faissModule: FaissModule | undefined;
-
-/**
- * faiss-node is loaded lazily and with OMP_NUM_THREADS=1 unless the user set it: with
- * OpenMP's default threads a single query slowed from ~0.5 ms to ~10 ms whenever the
- * other core was busy (see ../shared/ENVIRONMENT.md), and the door must stay responsive.
- */
-function loadFaiss(): FaissModule {
-  if (faissModule) return faissModule;
-  process.env.OMP_NUM_THREADS ??= '1';
-  try {
-    faissModule = createRequire(__filename)('faiss-node') as FaissModule;
-  } catch (err) {
-    throw new StationError(
-      'NATIVE_MISSING',
-      'The faiss-node addon is not built. Run `npm run native:faiss` (needs Debian package libfaiss-dev).',
-      { cause: err },
-    );
-  }
-  return faissModule;
-}
+import {
+  factoryString,
+  hnswParams,
+  ivfParams,
+  rebuildRecommended,
+} from '../core/gallery/index-policy';
+import {
+  INDEX_KINDS,
+  type IndexKind,
+  type VectorBatchSearchResult,
+  type VectorIndex,
+  type VectorIndexFactory,
+  type VectorIndexStats,
+  type VectorSearchResult,
+} from '../core/gallery/vector-index';
+import { type NativeStationIndex, loadStationFaiss, nativeErrorCode } from './station-faiss-addon';
+import { decodeIndexContainer, encodeIndexContainer } from './faiss-index-container';
 
 /**
- * Exact inner-product index. A faiss error outside read/fromBuffer aborts the whole process
- * (uncaught C++ exception), so every call's input is validated here before it reaches faiss.
+ * VectorIndex over our own faiss addon (station_index.cc): flat, HNSW or IVF, inner product.
+ *
+ * Erasure (remove): HNSW cannot unlink a node and a flat remove_ids renumbers every later label,
+ * so removed labels become tombstones: the native side destroys their stored vectors in place
+ * (IVF drops them from its lists outright), and search over-fetches by the number of tombstones
+ * and filters them out. stats().rebuildRecommended says when a rebuild from the database is
+ * due (index-policy.ts); the gallery decides when to do it.
+ *
+ * IVF needs a trained coarse quantizer whose size depends on the gallery size, which create()
+ * does not know: the native index is made, trained and filled on the first non-empty add.
  */
-class FaissFlatIndex implements VectorIndex {
+class FaissStationIndex implements VectorIndex {
+  private native: NativeStationIndex | null;
+  private readonly removed: Set<number>;
+
   constructor(
-    private readonly index: FaissIndexFlatIP,
+    readonly kind: IndexKind,
     readonly dim: number,
-  ) {}
+    native: NativeStationIndex | null,
+    removed: Iterable<number> = [],
+  ) {
+    this.native = native;
+    this.removed = new Set(removed);
+  }
 
   get size(): number {
-    return this.index.ntotal();
+    const held = this.native?.ntotal ?? 0;
+    // IVF really drops removed vectors (ntotal shrinks); flat/HNSW keep scrubbed rows.
+    return this.kind === 'ivf' ? held + this.removed.size : held;
+  }
+
+  get live(): number {
+    return this.size - this.removed.size;
   }
 
   add(vectors: Float32Array): void {
     if (vectors.length === 0) return;
-    if (vectors.length % this.dim !== 0) {
-      throw new StationError(
-        'INTERNAL',
-        `add: ${vectors.length} values is not a multiple of dim ${this.dim}`,
-      );
-    }
-    assertFinite(vectors);
-    this.index.add(Array.from(vectors));
+    this.checkRows(vectors, 'add');
+    const n = vectors.length / this.dim;
+    native(() => {
+      if (!this.native) this.native = this.createNative(n);
+      if (!this.native.isTrained)
+        this.native.train(trainingSample(vectors, this.dim, n, this.native));
+      this.native.add(vectors, this.kind === 'ivf' ? this.size : undefined);
+    });
   }
 
-  search(query: Float32Array, k: number): { labels: number[]; scores: number[] } {
+  search(query: Float32Array, k: number): VectorSearchResult {
     if (query.length !== this.dim) {
       throw new StationError(
         'INTERNAL',
         `search: query has ${query.length} values, index dim is ${this.dim}`,
       );
     }
-    const n = this.size;
-    if (n === 0 || k < 1) return { labels: [], scores: [] };
-    assertFinite(query);
-    const res = this.index.search(Array.from(query), Math.min(Math.floor(k), n));
-    return { labels: res.labels, scores: res.distances };
+    const { labels, scores } = this.searchBatch(query, k);
+    const out: VectorSearchResult = { labels: [], scores: [] };
+    labels.forEach((label, i) => {
+      if (label < 0) return;
+      out.labels.push(label);
+      out.scores.push(scores[i] ?? -Infinity);
+    });
+    return out;
+  }
+
+  searchBatch(queries: Float32Array, k: number): VectorBatchSearchResult {
+    if (queries.length === 0) return { labels: new Int32Array(0), scores: new Float32Array(0) };
+    this.checkRows(queries, 'search');
+    const nq = queries.length / this.dim;
+    const kk = Math.min(Math.floor(k), this.live);
+    if (!(kk >= 1) || !this.native) {
+      return { labels: new Int32Array(0), scores: new Float32Array(0) };
+    }
+    // IVF dropped removed vectors from its lists; flat/HNSW still hold them (scrubbed).
+    const fetch = this.kind === 'ivf' ? kk : Math.min(this.size, kk + this.removed.size);
+    const raw = native(() => this.native!.search(queries, fetch));
+    if (fetch === kk && this.removed.size === 0) {
+      return { labels: raw.labels, scores: raw.distances };
+    }
+    const labels = new Int32Array(nq * kk).fill(-1);
+    const scores = new Float32Array(nq * kk).fill(-Infinity);
+    for (let q = 0; q < nq; q++) {
+      let taken = 0;
+      for (let j = 0; j < fetch && taken < kk; j++) {
+        const label = raw.labels[q * fetch + j] ?? -1;
+        if (label < 0 || this.removed.has(label)) continue;
+        labels[q * kk + taken] = label;
+        scores[q * kk + taken] = raw.distances[q * fetch + j] ?? -Infinity;
+        taken++;
+      }
+    }
+    return { labels, scores };
+  }
+
+  remove(labels: readonly number[]): void {
+    const unique = new Set<number>();
+    for (const label of labels) {
+      if (!Number.isInteger(label) || label < 0 || label >= this.size) {
+        throw new StationError('INTERNAL', `remove: label ${label} is not in 0..${this.size - 1}`);
+      }
+      if (this.removed.has(label)) {
+        throw new StationError('INTERNAL', `remove: label ${label} was already removed`);
+      }
+      unique.add(label);
+    }
+    if (unique.size === 0 || !this.native) return;
+    const ids = Int32Array.from(unique);
+    const scrubbed = native(() => this.native!.scrub(ids));
+    if (scrubbed !== ids.length) {
+      // Only IVF can report fewer (ids missing from its lists): the index and our tombstones
+      // disagree, so searching it further could return anything. Rebuild from the database.
+      throw new StationError(
+        'INDEX_STALE',
+        `remove: the index held ${scrubbed} of ${ids.length} labels; rebuild it`,
+      );
+    }
+    for (const label of ids) this.removed.add(label);
+  }
+
+  stats(): VectorIndexStats {
+    const params: Record<string, number> = {};
+    const n = this.native;
+    if (n && this.kind === 'hnsw') {
+      for (const p of ['M', 'efConstruction', 'efSearch'] as const) params[p] = n.getParameter(p);
+    }
+    if (n && this.kind === 'ivf') {
+      for (const p of ['nlist', 'nprobe'] as const) params[p] = n.getParameter(p);
+    }
+    return {
+      kind: this.kind,
+      dim: this.dim,
+      size: this.size,
+      live: this.live,
+      removed: this.removed.size,
+      rebuildRecommended: rebuildRecommended(this.size, this.removed.size),
+      params,
+    };
   }
 
   toBuffer(): Buffer {
-    return this.index.toBuffer();
+    const faiss = this.native ? native(() => this.native!.toBuffer()) : null;
+    return encodeIndexContainer(
+      { kind: this.kind, dim: this.dim, removed: [...this.removed].sort((a, b) => a - b) },
+      faiss,
+    );
   }
-}
 
-function assertFinite(values: Float32Array): void {
-  for (const v of values) {
-    if (!Number.isFinite(v))
-      throw new StationError('INTERNAL', 'vector contains a non-finite value');
+  private createNative(expected: number): NativeStationIndex {
+    const index = new (loadStationFaiss().StationIndex)(
+      this.dim,
+      factoryString(this.kind, expected),
+    );
+    applySearchParams(this.kind, index, expected);
+    if (this.kind === 'hnsw')
+      index.setParameter('efConstruction', hnswParams(expected).efConstruction);
+    return index;
   }
-}
 
-export const faissFlatFactory: VectorIndexFactory = {
-  kind: 'faiss-flat-ip',
-  create(dim) {
-    const faiss = loadFaiss();
-    return new FaissFlatIndex(new faiss.IndexFlatIP(dim), dim);
-  },
-  fromBuffer(buf, dim) {
-    const faiss = loadFaiss();
-    // fromBuffer is one of the calls where faiss errors surface as JS exceptions.
-    const index = faiss.IndexFlatIP.fromBuffer(buf);
-    if (index.getDimension() !== dim) {
+  private checkRows(values: Float32Array, what: string): void {
+    if (values.length % this.dim !== 0) {
       throw new StationError(
-        'INDEX_STALE',
-        `index dim ${index.getDimension()} does not match model dim ${dim}`,
+        'INTERNAL',
+        `${what}: ${values.length} values is not a multiple of dim ${this.dim}`,
       );
     }
-    return new FaissFlatIndex(index, dim);
-  },
+  }
+}
+
+function applySearchParams(kind: IndexKind, index: NativeStationIndex, vectors: number): void {
+  if (kind === 'hnsw') index.setParameter('efSearch', hnswParams(vectors).efSearch);
+  if (kind === 'ivf') index.setParameter('nprobe', ivfParams(vectors).nprobe);
+}
+
+/**
+ * Evenly strided rows, trainPerList per list (IVF k-means) or all of them when fewer: a
+ * deterministic sample, so a rebuild from the same database gives the same index.
+ */
+function trainingSample(
+  vectors: Float32Array,
+  dim: number,
+  n: number,
+  index: NativeStationIndex,
+): Float32Array {
+  const want = index.family === 'ivf' ? index.getParameter('nlist') * ivfParams(n).trainPerList : n;
+  if (want >= n) return vectors;
+  const sample = new Float32Array(want * dim);
+  for (let i = 0; i < want; i++) {
+    const row = Math.floor((i * n) / want);
+    sample.set(vectors.subarray(row * dim, (row + 1) * dim), i * dim);
+  }
+  return sample;
+}
+
+/** Runs a native call; its errors become StationErrors (input mistakes are our bugs). */
+function native<T>(call: () => T): T {
+  try {
+    return call();
+  } catch (err) {
+    if (err instanceof StationError) throw err;
+    const code = nativeErrorCode(err);
+    const message = err instanceof Error ? err.message : String(err);
+    throw new StationError('INTERNAL', `faiss ${code ?? 'error'}: ${message}`, { cause: err });
+  }
+}
+
+/** Kind strings persisted with the index file; bump the suffix when the file format changes. */
+const FACTORY_KIND_PREFIX = 'station-faiss';
+
+export function faissIndexFactory(kind: IndexKind): VectorIndexFactory {
+  return {
+    kind: `${FACTORY_KIND_PREFIX}-${kind}@1`,
+    create(dim) {
+      loadStationFaiss(); // fail now (NATIVE_MISSING), not at the first add
+      return new FaissStationIndex(kind, dim, null);
+    },
+    fromBuffer(buf, dim) {
+      const { header, faiss } = decodeIndexContainer(buf);
+      if (header.kind !== kind) {
+        throw new StationError(
+          'INDEX_STALE',
+          `index file holds a ${header.kind} index, not ${kind}`,
+        );
+      }
+      if (header.dim !== dim) {
+        throw new StationError(
+          'INDEX_STALE',
+          `index dim ${header.dim} does not match model dim ${dim}`,
+        );
+      }
+      if (!faiss) return new FaissStationIndex(kind, dim, null, header.removed);
+      const index = native(() => loadStationFaiss().StationIndex.fromBuffer(faiss));
+      if (index.dim !== dim || index.family !== kind) {
+        throw new StationError('INDEX_STALE', `index file content is not a ${dim}-d ${kind} index`);
+      }
+      const size = kind === 'ivf' ? index.ntotal + header.removed.length : index.ntotal;
+      if (header.removed.some((l) => l >= size)) {
+        throw new StationError('INDEX_STALE', 'index file lists removed labels it does not hold');
+      }
+      applySearchParams(kind, index, index.ntotal);
+      return new FaissStationIndex(kind, dim, index, header.removed);
+    },
+  };
+}
+
+/** Exact inner-product search: the station's default gallery index. */
+export const faissFlatFactory: VectorIndexFactory = faissIndexFactory('flat');
+
+/** One factory per kind, e.g. for `station gallery rebuild --index hnsw`. */
+export const faissIndexFactories: Record<IndexKind, VectorIndexFactory> = {
+  flat: faissFlatFactory,
+  hnsw: faissIndexFactory('hnsw'),
+  ivf: faissIndexFactory('ivf'),
 };
+
+/** Whether `value` names an index kind (CLI and settings input). */
+export function isIndexKind(value: string): value is IndexKind {
+  return (INDEX_KINDS as readonly string[]).includes(value);
+}

@@ -1,6 +1,7 @@
 import { StationError } from '../../shared/errors';
 import type { Station } from '../core/station.service';
-import type { AuditChainRow } from '../db/audit-log.repository';
+import { AUDIT_CSV_HEADER, auditCsvLine, csvField } from '../core/audit/audit-csv';
+import { checkOlderThan, purgeCommand } from './audit-purge-command';
 import { EXIT, type Output } from './cli-output';
 
 /** parseArgs options the audit commands add to the CLI. */
@@ -9,31 +10,23 @@ export const AUDIT_OPTIONS = {
   csv: { type: 'boolean', default: false },
   from: { type: 'string' },
   to: { type: 'string' },
+  'older-than': { type: 'string' },
 } as const;
 
 export const AUDIT_USAGE = `  audit verify                           check the audit log's MAC chain (exit 1 if broken)
   audit query --person NAME-or-ID        list one person's audit events
   audit export --csv [--from ISO] [--to ISO]
-                                         audit rows as CSV (from <= at < to); hashes, no names`;
+                                         audit rows as CSV (from <= at < to); hashes, no names
+  audit purge [--older-than DAYS]        delete events older than DAYS (default: the retention
+                                         setting), keeping the chain verifiable; audited`;
 
 export interface AuditArgs {
   person?: string | undefined;
   csv: boolean;
   from?: string | undefined;
   to?: string | undefined;
+  'older-than'?: string | undefined;
 }
-
-const CSV_COLUMNS = [
-  'id',
-  'at',
-  'kind',
-  'decision',
-  'subject_hmac',
-  'similarity',
-  'details',
-  'prev_mac',
-  'mac',
-] as const satisfies readonly (keyof AuditChainRow)[];
 
 /** Returns a usage error for `station audit ...`, or null when the arguments are complete. */
 export function checkAuditUsage(rest: string[], v: AuditArgs): string | null {
@@ -54,8 +47,10 @@ export function checkAuditUsage(rest: string[], v: AuditArgs): string | null {
           return `${flag} is not an ISO date: ${value}`;
       }
       return null;
+    case 'purge':
+      return checkOlderThan(v['older-than']);
     default:
-      return 'unknown audit subcommand (try: audit verify | audit query | audit export)';
+      return 'unknown audit subcommand (try: audit verify | audit query | audit export | audit purge)';
   }
 }
 
@@ -75,6 +70,8 @@ export function auditCommand(
     case 'export':
       exportCsv(station, v, write);
       return EXIT.ok;
+    case 'purge':
+      return purgeCommand(station, out, v['older-than']);
     default:
       throw new StationError('BAD_REQUEST', `unknown audit subcommand: ${rest[0] ?? ''}`);
   }
@@ -112,9 +109,9 @@ function queryAudit(station: Station, out: Output, nameOrId: string): number {
 function exportCsv(station: Station, v: AuditArgs, write: (chunk: string) => void): void {
   const from = v.from === undefined ? null : toIso(v.from);
   const to = v.to === undefined ? null : toIso(v.to);
-  let buf = `${CSV_COLUMNS.join(',')}\r\n`;
+  let buf = AUDIT_CSV_HEADER;
   for (const row of station.exportAudit(from, to)) {
-    buf += `${CSV_COLUMNS.map((c) => csvField(row[c])).join(',')}\r\n`;
+    buf += auditCsvLine(row);
     if (buf.length >= 65536) {
       write(buf);
       buf = '';
@@ -123,12 +120,8 @@ function exportCsv(station: Station, v: AuditArgs, write: (chunk: string) => voi
   write(buf);
 }
 
-/** RFC 4180: quote a field holding a comma, quote, CR or LF; double the quotes inside. */
-export function csvField(value: string | number | null): string {
-  if (value === null) return '';
-  const s = String(value);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+/** Re-exported: the CSV format lives with the audit core (the review UI exports it too). */
+export { csvField };
 
 /** Stored `at` values are Date.toISOString(), so bounds are normalised to the same form. */
 function toIso(value: string): string | null {

@@ -5,13 +5,21 @@ import type { Station } from '../core/station.service';
 import { EXIT, fmtSim, type Output } from './cli-output';
 import { readInputFile } from './read-input-file';
 
-/** `station enroll --name NAME --consent FILE...` */
+export interface EnrollOptions {
+  name: string;
+  allowDuplicate: boolean;
+  /** Re-enrolment: the enrolled person (exact id, else unique name) to add the photos to. */
+  addTo?: string | undefined;
+}
+
+/** `station enroll --name NAME | --add-to NAME-or-ID --consent [--allow-duplicate] FILE...` */
 export async function enrollCommand(
   station: Station,
   out: Output,
-  name: string,
+  opts: EnrollOptions,
   files: string[],
 ): Promise<number> {
+  const personId = opts.addTo === undefined ? undefined : onePerson(station, opts.addTo.trim());
   const images: { fileName: string; bytes: Buffer }[] = [];
   const unreadable: EnrollFileResult[] = [];
   for (const file of files) {
@@ -28,7 +36,14 @@ export async function enrollCommand(
   }
   const result =
     images.length > 0
-      ? await station.enroll({ name, consent: true, images, recordedBy: 'cli' })
+      ? await station.enroll({
+          name: opts.name,
+          consent: true,
+          images,
+          recordedBy: 'cli',
+          personId,
+          allowDuplicate: opts.allowDuplicate,
+        })
       : { person: null, files: [] };
   const order = new Map(files.map((f, i) => [f, i]));
   const all = [...result.files, ...unreadable].sort(
@@ -39,11 +54,10 @@ export async function enrollCommand(
     [
       result.person
         ? `Enrolled ${result.person.name} (${result.person.id})`
-        : 'Nothing enrolled: no usable face in the given files.',
-      ...all.map(
-        (f) =>
-          `  ${f.status.padEnd(15)} ${f.file}${f.message && f.status !== 'enrolled' ? `  (${f.message})` : ''}`,
-      ),
+        : all.some((f) => f.status === 'duplicate_person')
+          ? 'Nothing enrolled: a face matches someone already enrolled (see below).'
+          : 'Nothing enrolled: no usable face in the given files.',
+      ...all.map((f) => `  ${f.status.padEnd(16)} ${f.file}${f.message ? `  (${f.message})` : ''}`),
     ].join('\n'),
   );
   return result.person ? EXIT.ok : EXIT.failed;
@@ -116,4 +130,19 @@ export function peopleListCommand(station: Station, out: Output): number {
       : people.map((p) => `${p.id}  ${p.name}  (${p.templates} templates)`).join('\n'),
   );
   return EXIT.ok;
+}
+
+/** Exact id, else a unique case-insensitive name: adding photos to the wrong person is worse than asking. */
+function onePerson(station: Station, nameOrId: string): string {
+  const people = station.findPeople(nameOrId);
+  if (people.length === 0) {
+    throw new StationError('PERSON_NOT_FOUND', `No enrolled person matches "${nameOrId}"`);
+  }
+  if (people.length > 1) {
+    throw new StationError(
+      'BAD_REQUEST',
+      `${people.length} people are called "${nameOrId}"; use the id (station people list).`,
+    );
+  }
+  return people[0]!.id;
 }

@@ -3,16 +3,28 @@ import { StationError } from '../../shared/errors';
 import type { Station } from '../core/station.service';
 import { openStation } from '../station-factory';
 import { defaultDataDir } from '../core/util/data-dir';
-import { enrollCommand, identifyCommand, peopleListCommand, verifyCommand } from './cli-commands';
+import {
+  type EnrollOptions,
+  enrollCommand,
+  identifyCommand,
+  peopleListCommand,
+  verifyCommand,
+} from './cli-commands';
 import { calibrateCommand } from './calibrate-command';
 import { eraseCommand } from './erase-command';
 import { AUDIT_OPTIONS, AUDIT_USAGE, auditCommand, checkAuditUsage } from './audit-commands';
 import { createOutput, EXIT } from './cli-output';
+import { LIVENESS_USAGE, livenessCommand, parseMaxSeconds } from './liveness-command';
+import { ACCESS_USAGE, accessCommand } from './access-command';
+import { DOOR_USAGE, doorSetCommand, doorShowCommand } from './door-command';
 
 const USAGE = `Usage: station [--data-dir DIR] [--models-dir DIR] [--json] <command>
 
 Commands:
   enroll --name NAME --consent FILE...   enrol a person from 1-10 photos (consent is required)
+         [--allow-duplicate]             enrol even if a face matches another enrolled person
+  enroll --add-to NAME-or-ID --consent FILE...
+                                         re-enrol: add photos to an enrolled person
   identify FILE...                       1:N identification of every face in each image
   verify FILE_A FILE_B                   1:1 verification of the largest face in each image
   people list                            list enrolled people
@@ -21,6 +33,9 @@ ${AUDIT_USAGE}
   calibrate --pairs CSV [--groups CSV] [--target-fmr F]
                                          thresholds for target false-match rates from labelled
                                          pairs (img1,img2,same); changes no setting
+${LIVENESS_USAGE}
+${ACCESS_USAGE}
+${DOOR_USAGE}
 
 Data folder: --data-dir, else $STATION_DATA_DIR, else ${defaultDataDir()}`;
 
@@ -37,9 +52,13 @@ export async function main(argv: string[]): Promise<number> {
         json: { type: 'boolean', default: false },
         name: { type: 'string' },
         consent: { type: 'boolean', default: false },
+        'allow-duplicate': { type: 'boolean', default: false },
+        'add-to': { type: 'string' },
         pairs: { type: 'string' },
         groups: { type: 'string' },
         'target-fmr': { type: 'string' },
+        'max-seconds': { type: 'string' },
+        file: { type: 'string' },
         ...AUDIT_OPTIONS,
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -63,6 +82,18 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`station: ${usageError}\n\n${USAGE}\n`);
     return EXIT.usage;
   }
+  if (command === 'liveness') {
+    // Judges a recording only: needs the models, not the data folder.
+    try {
+      return await livenessCommand(out, {
+        video: rest[0] ?? '',
+        modelsDir: values['models-dir'],
+        maxSeconds: values['max-seconds'],
+      });
+    } catch (err) {
+      return out.error(err);
+    }
+  }
   let station: Station | undefined;
   try {
     station = await openStation({
@@ -70,12 +101,26 @@ export async function main(argv: string[]): Promise<number> {
       ...(values['models-dir'] ? { modelsDir: values['models-dir'] } : {}),
       mode: 'cli',
     });
+    warnExcludedModels(station);
     if (command === 'calibrate') {
       const { pairs = '', groups, 'target-fmr': targetFmr } = values;
       return await calibrateCommand(station, out, { pairs, groups, targetFmr });
     }
     if (command === 'audit') return auditCommand(station, out, rest, values);
-    return await run(station, out, command, rest, values.name ?? '');
+    if (command === 'door')
+      return rest[0] === 'set'
+        ? await doorSetCommand(station, out, values.file ?? '')
+        : doorShowCommand(station, out);
+    if (command === 'access')
+      return await accessCommand(station, out, {
+        video: rest[0] ?? '',
+        maxSeconds: values['max-seconds'],
+      });
+    return await run(station, out, command, rest, {
+      name: values.name ?? '',
+      allowDuplicate: values['allow-duplicate'],
+      addTo: values['add-to'],
+    });
   } catch (err) {
     return out.error(err);
   } finally {
@@ -83,14 +128,34 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** Templates of another embedding model are never mixed into the index: say so, every run. */
+function warnExcludedModels(station: Station): void {
+  for (const m of station.galleryReport.excludedOtherModels) {
+    process.stderr.write(
+      `station: warning: ${m.templates} template(s) of embedding model ${m.modelId} are not ` +
+        'searchable with the current model; re-enrol or erase those people\n',
+    );
+  }
+}
+
 function checkUsage(
   command: string,
   rest: string[],
-  v: { name?: string | undefined; consent: boolean; pairs?: string | undefined },
+  v: {
+    name?: string | undefined;
+    'add-to'?: string | undefined;
+    consent: boolean;
+    pairs?: string | undefined;
+    'max-seconds'?: string | undefined;
+    file?: string | undefined;
+  },
 ): string | null {
   switch (command) {
     case 'enroll':
-      if (!v.name?.trim()) return 'enroll needs --name NAME';
+      if (!v.name?.trim() && !v['add-to']?.trim()) {
+        return 'enroll needs --name NAME (new person) or --add-to NAME-or-ID (re-enrolment)';
+      }
+      if (v.name && v['add-to']) return 'enroll takes --name or --add-to, not both';
       if (!v.consent) return 'enroll needs --consent: the person must have agreed to enrolment';
       if (rest.length < 1 || rest.length > 10) return 'enroll needs 1 to 10 image files';
       return null;
@@ -107,6 +172,17 @@ function checkUsage(
     case 'calibrate':
       if (!v.pairs) return 'calibrate needs --pairs CSV (columns img1,img2,same)';
       return rest.length ? 'calibrate takes no positional arguments' : null;
+    case 'door':
+      if (rest[0] === 'show' && rest.length === 1) return null;
+      if (rest[0] === 'set' && rest.length === 1)
+        return v.file ? null : 'door set needs --file JSON';
+      return 'unknown door subcommand (try: door show | door set --file JSON)';
+    case 'liveness':
+    case 'access':
+      if (rest.length !== 1) return `${command} needs exactly one VIDEO file`;
+      return Number.isNaN(parseMaxSeconds(v['max-seconds']))
+        ? '--max-seconds must be a number of seconds > 0'
+        : null;
     default:
       return `unknown command: ${command}`;
   }
@@ -117,11 +193,11 @@ async function run(
   out: ReturnType<typeof createOutput>,
   command: string,
   rest: string[],
-  name: string,
+  enroll: EnrollOptions,
 ): Promise<number> {
   switch (command) {
     case 'enroll':
-      return enrollCommand(station, out, name, rest);
+      return enrollCommand(station, out, enroll, rest);
     case 'identify':
       return identifyCommand(station, out, rest);
     case 'verify':

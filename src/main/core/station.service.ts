@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
 import { StationError } from '../../shared/errors';
 import type { FrameResult, ParsedRequestOf } from '../../shared/contract';
 import type {
@@ -10,14 +11,34 @@ import type {
 } from '../../shared/domain';
 import { openDatabase, type Db } from '../db/connection';
 import { AuditLogRepository, type AuditChainRow } from '../db/audit-log.repository';
+import { AuditPurgeRepository } from '../db/audit-purge.repository';
+import { compactDatabase } from '../db/storage-maintenance';
+import { AuditQueryRepository } from '../db/audit-query.repository';
 import { PeopleRepository } from '../db/people.repository';
 import { PersonLinksRepository } from '../db/person-links.repository';
 import { SettingsRepository } from '../db/settings.repository';
+import { TemplateEncryptionRepository } from '../db/template-encryption.repository';
 import { TemplatesRepository } from '../db/templates.repository';
+import type { CameraReport, DoorStatusView } from '../../shared/door-contract';
+import { AccessSettings } from './access/access-settings.service';
+import { accessPolicySchema, type AccessPolicy } from './access/access-policy.schema';
+import { livenessSettingsSchema, type LivenessSettings } from './liveness/liveness-settings';
 import { DoorFrameService } from './access/door-frame.service';
+import { DoorLivenessMonitor } from './liveness/door-liveness-monitor';
+import type { TextureLivenessModel } from './liveness/texture-model';
+import { DoorActuator } from './door/door-actuator';
+import { createDoorController, doorConfigSchema, type DoorConfig } from './door/door-config';
+import { SimulatedRelay } from './door/simulated-relay';
+import type { RgbImage } from './vision/vision.types';
+import { dataFolderTemplateKeyStore } from './crypto/file-template-key-store';
+import type { TemplateCipher } from './crypto/template-cipher';
+import type { TemplateKeyStore } from './crypto/template-key-store';
+import { unlockTemplateCipher } from './crypto/template-key-unlock';
 import { AuditChainVerifier, type AuditChainReport } from './audit/audit-chain-verifier';
 import { AuditMac } from './audit/audit-mac';
 import { AuditRecorder } from './audit/audit-recorder';
+import { AuditRetentionService, type PurgeReport } from './audit/audit-retention.service';
+import { AuditReviewService } from './audit/audit-review.service';
 import { IdentityHasher } from './audit/identity-hasher';
 import { EnrollmentService, type EnrollRequest } from './enrollment/enrollment.service';
 import { ErasureService, type ErasureReport } from './erasure/erasure.service';
@@ -40,6 +61,10 @@ export interface StationParts {
   indexFactory: VectorIndexFactory;
   /** Folder of verified model files (the renderer's detector model is served from here). */
   modelsDir: string;
+  /** Where the template key lives; default: keys/template.key (0600) in the data folder. */
+  templateKeys?: TemplateKeyStore;
+  /** Texture liveness network; null/absent = unavailable, so a policy requiring liveness never opens. */
+  texture?: TextureLivenessModel | null;
   now?: () => Date;
 }
 
@@ -47,6 +72,8 @@ export interface OpenStationOptions {
   dataDir: string;
   modelsDir?: string;
   mode: StationMode;
+  /** Electron passes its safeStorage-backed store; CLI and browser mode use the default. */
+  templateKeys?: TemplateKeyStore;
 }
 
 const DETECTOR_FILES = {
@@ -65,23 +92,30 @@ export class Station {
   readonly enrollment: EnrollmentService;
   readonly recognition: RecognitionService;
   readonly door: DoorFrameService;
+  readonly access: AccessSettings;
+  private doorActuator: DoorActuator;
+  private readonly sessionActuators = new Set<DoorActuator>();
   readonly erasure: ErasureService;
   readonly settings: SettingsService;
   readonly galleryReport: GalleryOpenReport;
+  /** The reviewer's search, CSV export and event detail (audit:query/export/detail). */
+  readonly review: AuditReviewService;
   private readonly people: PeopleRepository;
   private readonly audit: AuditRecorder;
   private readonly auditLog: AuditLogRepository;
   private readonly auditVerifier: AuditChainVerifier;
+  private readonly auditRetention: AuditRetentionService;
   private readonly gallery: Gallery;
 
   private constructor(
     private readonly db: Db,
     private readonly parts: StationParts,
+    cipher: TemplateCipher,
   ) {
     const now = parts.now ?? (() => new Date());
     const paths = dataPaths(parts.dataDir);
     this.people = new PeopleRepository(db);
-    const templates = new TemplatesRepository(db);
+    const templates = new TemplatesRepository(db, cipher);
     const links = new PersonLinksRepository(db);
     this.settings = new SettingsService(new SettingsRepository(db));
     const hasher = new IdentityHasher(loadOrCreateKey(paths.pepperKey), (id) => links.find(id));
@@ -89,9 +123,25 @@ export class Station {
     this.auditLog = new AuditLogRepository(db, auditMac);
     this.audit = new AuditRecorder(this.auditLog, hasher, now);
     this.auditVerifier = new AuditChainVerifier(this.auditLog, auditMac);
+    this.auditRetention = new AuditRetentionService({
+      db,
+      log: this.auditLog,
+      purge: new AuditPurgeRepository(db),
+      verifier: this.auditVerifier,
+      mac: auditMac,
+      audit: this.audit,
+      now,
+      compact: () => compactDatabase(db),
+    });
+    this.review = new AuditReviewService({
+      queries: new AuditQueryRepository(db),
+      findPeople: (nameOrId) => this.findPeople(nameOrId),
+      subjectsOf: (personId) => this.audit.subjectsOf(personId),
+    });
     const opened = Gallery.open({
       templates,
       factory: parts.indexFactory,
+      sealer: cipher,
       indexFile: paths.galleryIndex,
       modelId: parts.analyzer.modelId,
       dim: parts.analyzer.embeddingDim,
@@ -117,6 +167,7 @@ export class Station {
       decode,
       audit: this.audit,
       thresholds,
+      quality: () => this.settings.qualityLimits(),
       now,
     });
     this.erasure = new ErasureService({
@@ -129,19 +180,62 @@ export class Station {
       thresholds,
       files: { database: paths.database, galleryIndex: paths.galleryIndex },
     });
-    this.door = new DoorFrameService({
-      analyzer,
+    this.access = new AccessSettings(new SettingsRepository(db));
+    this.doorActuator = this.makeDoorActuator(now);
+    this.door = this.makeDoorFrameService('terminal', () => this.doorActuator);
+  }
+
+  private makeDoorFrameService(source: string, door: () => DoorActuator): DoorFrameService {
+    const texture = this.parts.texture;
+    return new DoorFrameService({
+      analyzer: this.parts.analyzer,
       recognition: this.recognition,
       audit: this.audit,
-      thresholds,
-      now,
+      door,
+      thresholds: () => this.settings.thresholds(),
+      policy: () => this.access.policy(),
+      liveness: texture ? new DoorLivenessMonitor(texture, () => this.access.liveness()) : null,
+      now: this.parts.now ?? (() => new Date()),
+      source,
     });
   }
 
+  /**
+   * A door session over a recorded video (`station access VIDEO`): the same tracking, liveness
+   * and rules as the terminal, audited with the file as source, but driving a simulated relay:
+   * replaying a recording must never open the real lock.
+   */
+  videoAccessSession(fileLabel: string): {
+    process: (frameId: number, img: RgbImage, capturedAtMs: number) => Promise<FrameResult>;
+    unlocks: () => number;
+  } {
+    const relay = new SimulatedRelay();
+    const actuator = new DoorActuator({
+      controller: relay,
+      audit: this.audit,
+      now: this.parts.now ?? (() => new Date()),
+    });
+    // Disposed with the station: its re-lock timer must not outlive the database.
+    this.sessionActuators.add(actuator);
+    const door = this.makeDoorFrameService(`video:${fileLabel}`, () => actuator);
+    door.trustSource();
+    return {
+      process: async (frameId, img, capturedAtMs) => {
+        const faces = await this.parts.analyzer.analyzeImage(img);
+        return door.processAnalysed(frameId, img, faces, capturedAtMs);
+      },
+      unlocks: () => relay.unlockCount,
+    };
+  }
+
   static create(parts: StationParts): Station {
-    const db = openDatabase(dataPaths(parts.dataDir).database);
+    const templateKeys = parts.templateKeys ?? dataFolderTemplateKeyStore(parts.dataDir);
+    const db = openDatabase(dataPaths(parts.dataDir).database, { templateKeys });
     try {
-      return new Station(db, parts);
+      // The key is proven against the database's key check value before any row is read.
+      const now = parts.now ?? (() => new Date());
+      const cipher = unlockTemplateCipher(new TemplateEncryptionRepository(db), templateKeys, now);
+      return new Station(db, parts, cipher);
     } catch (err) {
       db.close();
       throw err;
@@ -214,6 +308,17 @@ export class Station {
     return this.auditVerifier.verify();
   }
 
+  /**
+   * Retention purge (audited): deletes audit events older than `olderThanDays` (default: the
+   * retention setting) and checkpoints the chain so it still verifies. Refuses a broken log.
+   */
+  purgeAudit(olderThanDays: number | undefined, requestedBy: string): PurgeReport {
+    return this.auditRetention.purge(
+      olderThanDays ?? this.settings.auditRetentionDays(),
+      requestedBy,
+    );
+  }
+
   /** Every audit event of one person, oldest first, found through their subject HMAC. */
   auditEventsOf(personId: string): AuditEventView[] {
     // Pre-0030 rows of a migrated person carry the legacy subject (see migration 0030).
@@ -243,7 +348,76 @@ export class Station {
     };
   }
 
+  /** The terminal reports the camera it opened; virtual cameras are refused unless allowed. */
+  reportCamera(label: string): CameraReport {
+    return this.door.reportCamera(label);
+  }
+
+  doorStatus(): DoorStatusView {
+    return this.doorActuator.current();
+  }
+
+  /** Validated (invalid -> zod error, nothing changes) and audited as a settings change. */
+  setAccessPolicy(next: unknown, changedBy: string): AccessPolicy {
+    const valid = this.access.setPolicy(next);
+    this.audit.record({
+      kind: 'settings',
+      decision: null,
+      personId: null,
+      similarity: null,
+      details: { setting: 'access_policy', changedBy, value: valid },
+    });
+    return valid;
+  }
+
+  /** Liveness thresholds (validated, audited); apply to faces whose window starts after this. */
+  setLivenessSettings(next: unknown, changedBy: string): LivenessSettings {
+    const valid = this.access.setLiveness(next);
+    this.audit.record({
+      kind: 'settings',
+      decision: null,
+      personId: null,
+      similarity: null,
+      details: { setting: 'liveness', changedBy, value: valid },
+    });
+    return valid;
+  }
+
+  /** Throws the validation error of the first invalid part; writes nothing. */
+  validateDoorSettings(parts: { policy: unknown; door: unknown; liveness: unknown }): void {
+    if (parts.policy !== null) accessPolicySchema.parse(parts.policy);
+    if (parts.door !== null) doorConfigSchema.parse(parts.door);
+    if (parts.liveness !== null) livenessSettingsSchema.parse(parts.liveness);
+  }
+
+  /** Switches the lock controller (audited); the new one is used from the next command on. */
+  setDoorConfig(next: unknown, changedBy: string): DoorConfig {
+    const valid = this.access.setDoor(next);
+    this.audit.record({
+      kind: 'settings',
+      decision: null,
+      personId: null,
+      similarity: null,
+      // The webhook secret lives in its key file; only the shape of the config is logged.
+      details: { setting: 'door_controller', changedBy, value: valid },
+    });
+    this.doorActuator.dispose();
+    this.doorActuator = this.makeDoorActuator(this.parts.now ?? (() => new Date()));
+    return valid;
+  }
+
+  private makeDoorActuator(now: () => Date): DoorActuator {
+    const paths = dataPaths(this.parts.dataDir);
+    const controller = createDoorController(this.access.door(), {
+      stationId: hostname(),
+      webhookSecret: () => loadOrCreateKey(paths.doorWebhookKey),
+    });
+    return new DoorActuator({ controller, audit: this.audit, now });
+  }
+
   close(): void {
+    this.doorActuator.dispose();
+    for (const a of this.sessionActuators) a.dispose();
     if (this.db.open) this.db.close();
   }
 }

@@ -3,16 +3,22 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { StationError } from '../../shared/errors';
 import { electronSqliteBinding } from '../adapters/native-paths';
-import { migrate } from './migrations';
+import type { TemplateKeyStore } from '../core/crypto/template-key-store';
+import { dataFolderContext, migrate } from './migrations';
 
 export type Db = Database.Database;
+
+export interface OpenDatabaseOptions {
+  /** Where migrations find the template key; default: the data folder's 0600 key file. */
+  templateKeys?: TemplateKeyStore;
+}
 
 /**
  * Opens (creating if needed) the station database and brings its schema up to date.
  * WAL + synchronous=FULL: a decision or enrolment that returned is on disk even if the
  * process is killed the next instant; the door log must not lose events.
  */
-export function openDatabase(file: string): Db {
+export function openDatabase(file: string, opts: OpenDatabaseOptions = {}): Db {
   mkdirSync(dirname(file), { recursive: true });
   let db: Db;
   try {
@@ -32,7 +38,7 @@ export function openDatabase(file: string): Db {
   try {
     const check = db.pragma('quick_check', { simple: true });
     if (check !== 'ok') throw new Error(String(check));
-    migrate(db);
+    migrate(db, undefined, dataFolderContext(db, opts.templateKeys));
   } catch (err) {
     db.close();
     if (err instanceof StationError) throw err;

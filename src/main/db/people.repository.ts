@@ -55,6 +55,17 @@ export class PeopleRepository {
     );
   }
 
+  /** Another consent record for an existing person (re-enrolment with new photos). */
+  addConsent(personId: string, consent: ConsentRecord): void {
+    this.insertConsent.run(
+      personId,
+      consent.textVersion,
+      consent.purpose,
+      consent.grantedAt,
+      consent.recordedBy,
+    );
+  }
+
   list(): PersonSummary[] {
     return this.selectAll.all().map(toSummary);
   }

@@ -1,3 +1,5 @@
+import type { TemplateCipher } from '../core/crypto/template-cipher';
+import { StationError } from '../../shared/errors';
 import type { Db } from './connection';
 
 export interface NewTemplate {
@@ -12,32 +14,64 @@ export interface NewTemplate {
 export interface StoredTemplate {
   id: number;
   personId: string;
+  modelId: string;
   vector: Float32Array;
+}
+
+/** A template with the bytes stored for it (erasure scans the files for both forms). */
+export interface SealedTemplate extends StoredTemplate {
+  sealed: Buffer;
+}
+
+/** How many templates of another embedding model the gallery left out of its index. */
+export interface ModelCount {
+  modelId: string;
+  templates: number;
 }
 
 interface TemplateRow {
   id: number;
   person_id: string;
+  model_id: string;
   dim: number;
   vector: Buffer;
+  key_id: string | null;
 }
 
-/** Face templates (embeddings). The database is the source of truth; the FAISS file is a cache. */
+const COLUMNS = 'id, person_id, model_id, dim, vector, key_id';
+
+/**
+ * Face templates (embeddings). The database is the source of truth; the FAISS file is a cache.
+ * Vectors are stored sealed (AES-256-GCM, bound to their row's id, person and model): this
+ * repository is the only place that seals and opens them, so no plaintext vector is written
+ * to the database file or its WAL.
+ */
 export class TemplatesRepository {
   private readonly insert;
+  private readonly setSealed;
   private readonly selectForModel;
+  private readonly selectLabels;
   private readonly selectFingerprint;
   private readonly selectImageHash;
   private readonly selectForPerson;
+  private readonly selectOtherModels;
   private readonly deleteForPersonStmt;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly cipher: TemplateCipher,
+  ) {
+    // Inserted with an empty blob, then sealed once the row id (part of the AAD) is known.
     this.insert = db.prepare(
       `INSERT INTO templates (person_id, model_id, dim, vector, image_sha256, inter_eye_px, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, zeroblob(0), ?, ?, ?)`,
     );
+    this.setSealed = db.prepare('UPDATE templates SET vector = ?, key_id = ? WHERE id = ?');
     this.selectForModel = db.prepare<[string], TemplateRow>(
-      'SELECT id, person_id, dim, vector FROM templates WHERE model_id = ? ORDER BY id',
+      `SELECT ${COLUMNS} FROM templates WHERE model_id = ? ORDER BY id`,
+    );
+    this.selectLabels = db.prepare<[string], { person_id: string }>(
+      'SELECT person_id FROM templates WHERE model_id = ? ORDER BY id',
     );
     this.selectFingerprint = db.prepare<
       [string],
@@ -49,40 +83,59 @@ export class TemplatesRepository {
       'SELECT id FROM templates WHERE person_id = ? AND image_sha256 = ?',
     );
     this.selectForPerson = db.prepare<[string], TemplateRow>(
-      'SELECT id, person_id, dim, vector FROM templates WHERE person_id = ? ORDER BY id',
+      `SELECT ${COLUMNS} FROM templates WHERE person_id = ? ORDER BY id`,
+    );
+    this.selectOtherModels = db.prepare<[string], { model_id: string; n: number }>(
+      `SELECT model_id, COUNT(*) AS n FROM templates WHERE model_id <> ?
+       GROUP BY model_id ORDER BY model_id`,
     );
     this.deleteForPersonStmt = db.prepare('DELETE FROM templates WHERE person_id = ?');
   }
 
   add(t: NewTemplate): number {
-    const blob = Buffer.from(t.vector.buffer, t.vector.byteOffset, t.vector.byteLength);
-    const info = this.insert.run(
-      t.personId,
-      t.modelId,
-      t.vector.length,
-      blob,
-      t.imageSha256,
-      t.interEyePx,
-      t.createdAt,
-    );
-    return Number(info.lastInsertRowid);
+    return this.db.transaction(() => {
+      const info = this.insert.run(
+        t.personId,
+        t.modelId,
+        t.vector.length,
+        t.imageSha256,
+        t.interEyePx,
+        t.createdAt,
+      );
+      const id = Number(info.lastInsertRowid);
+      const sealed = this.cipher.sealTemplate(t.vector, {
+        templateId: id,
+        personId: t.personId,
+        modelId: t.modelId,
+        dim: t.vector.length,
+      });
+      this.setSealed.run(sealed, this.cipher.keyId, id);
+      return id;
+    })();
   }
 
   /** All templates of one embedding model, in id order (the order the index is built in). */
   allForModel(modelId: string): StoredTemplate[] {
-    return this.selectForModel.all(modelId).map((row) => ({
-      id: row.id,
-      personId: row.person_id,
-      vector: decodeVector(row.vector, row.dim),
-    }));
+    return this.selectForModel.all(modelId).map((row) => this.open(row));
   }
 
-  /** One person's templates of every model (erasure reads them to verify they are gone). */
-  forPerson(personId: string): StoredTemplate[] {
+  /** The person behind each index label (template id order), without decrypting anything. */
+  labelsForModel(modelId: string): string[] {
+    return this.selectLabels.all(modelId).map((r) => r.person_id);
+  }
+
+  /** Templates of every OTHER model: never indexed with this one, but reported. */
+  otherModels(modelId: string): ModelCount[] {
+    return this.selectOtherModels
+      .all(modelId)
+      .map((r) => ({ modelId: r.model_id, templates: r.n }));
+  }
+
+  /** One person's templates of every model, with their stored bytes (erasure verifies both). */
+  forPerson(personId: string): SealedTemplate[] {
     return this.selectForPerson.all(personId).map((row) => ({
-      id: row.id,
-      personId: row.person_id,
-      vector: decodeVector(row.vector, row.dim),
+      ...this.open(row),
+      sealed: Buffer.from(row.vector),
     }));
   }
 
@@ -108,13 +161,20 @@ export class TemplatesRepository {
   hasImage(personId: string, imageSha256: string): boolean {
     return this.selectImageHash.get(personId, imageSha256) !== undefined;
   }
-}
 
-function decodeVector(blob: Buffer, dim: number): Float32Array {
-  if (blob.byteLength !== dim * 4)
-    throw new Error(`template blob has ${blob.byteLength} bytes, expected ${dim * 4}`);
-  // Copy: the Buffer may not be 4-byte aligned.
-  const out = new Float32Array(dim);
-  new Uint8Array(out.buffer).set(blob);
-  return out;
+  private open(row: TemplateRow): StoredTemplate {
+    if (row.key_id !== this.cipher.keyId) {
+      throw new StationError(
+        'TEMPLATE_KEY_MISMATCH',
+        `template ${row.id} is sealed with key ${String(row.key_id)}, the station holds key ${this.cipher.keyId}`,
+      );
+    }
+    const vector = this.cipher.openTemplate(row.vector, {
+      templateId: row.id,
+      personId: row.person_id,
+      modelId: row.model_id,
+      dim: row.dim,
+    });
+    return { id: row.id, personId: row.person_id, modelId: row.model_id, vector };
+  }
 }

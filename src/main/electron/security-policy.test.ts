@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   hardenedWebPreferences,
+  isAllowedDownload,
   isAllowedNavigation,
   isAllowedRequest,
   isAppUrl,
@@ -128,6 +129,26 @@ describe('isAllowedRequest: a door terminal sends nothing anywhere', () => {
     expect(isAllowedRequest('devtools://devtools/bundled/inspector.html', devOrigin)).toBe(true);
     expect(isAllowedRequest('ws://localhost:9999/', devOrigin)).toBe(false);
     expect(isAllowedRequest('https://cdn.jsdelivr.net/npm/x', devOrigin)).toBe(false);
+  });
+});
+
+describe("isAllowedDownload: only the page's own CSV export", () => {
+  it('allows blob: URLs the app page created, nothing else', () => {
+    const uuid = '0b6c2d1e-1111-2222-3333-444455556666';
+    expect(isAllowedDownload(`blob:file:///${uuid}`, fileOrigin)).toBe(true);
+    expect(isAllowedDownload(`blob:http://localhost:5173/${uuid}`, devOrigin)).toBe(true);
+    for (const url of [
+      `blob:http://evil.example/${uuid}`,
+      `blob:http://localhost:5173/${uuid}`,
+      'https://example.com/audit.csv',
+      'file:///etc/passwd',
+      `data:text/csv,id`,
+      'blob:not a url',
+    ]) {
+      expect(isAllowedDownload(url, fileOrigin), url).toBe(false);
+    }
+    expect(isAllowedDownload(`blob:file:///${uuid}`, devOrigin)).toBe(false);
+    expect(isAllowedDownload(`blob:http://localhost:9999/${uuid}`, devOrigin)).toBe(false);
   });
 });
 

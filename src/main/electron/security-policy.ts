@@ -131,6 +131,22 @@ export function isTrustedIpcSender(
   return sender.isTopFrame && sender.frameUrl !== undefined && isAppUrl(sender.frameUrl, origin);
 }
 
+/**
+ * Downloads: only the review view's CSV export, which the page builds itself as a blob: URL of
+ * its own origin (blob:file:///uuid, or blob:http://localhost:5173/uuid in development). A page
+ * can never make the station fetch and save a file from elsewhere, and every download still
+ * goes through a save dialog (window-security.ts).
+ */
+export function isAllowedDownload(url: string, origin: AppOrigin): boolean {
+  const parsed = parseUrl(url);
+  if (!parsed || parsed.protocol !== 'blob:') return false;
+  // A blob URL's path is "<creator origin>/<uuid>".
+  const creator = parseUrl(parsed.pathname);
+  if (!creator) return false;
+  if (origin.kind === 'dev-server') return creator.origin === origin.origin;
+  return creator.protocol === 'file:' && creator.host === '';
+}
+
 /** A security origin ("file:///", "http://localhost:5173/") names no path, only the origin. */
 function isAppSecurityOrigin(value: string, origin: AppOrigin): boolean {
   const parsed = parseUrl(value);

@@ -50,6 +50,19 @@ const HINTS: Partial<Record<ErrorPayload['code'], string>> = {
     "`npm run native:electron` (better-sqlite3 for Electron's ABI); see docs/ELECTRON.md.",
   INDEX_STALE:
     'The search index is out of date; it is rebuilt from the database on the next start.',
+  TEMPLATE_KEY_MISSING:
+    'The key that decrypts the face templates is missing or cannot be unwrapped. Restore ' +
+    'keys/template.key(.safe) from the backup made with the database; the station never ' +
+    'creates a new key over encrypted templates.',
+  TEMPLATE_KEY_MISMATCH:
+    'The template key does not belong to this database (a key from another data folder or ' +
+    'backup). Restore the matching key file.',
+  TEMPLATE_KEY_INSECURE:
+    'The template key file is readable by other users. Restrict it (chmod 600) after checking ' +
+    'who could have copied it.',
+  TEMPLATE_TAMPERED:
+    'An encrypted face template failed its integrity check: the database was modified outside ' +
+    'the station. Restore it from a backup.',
 };
 
 export function startupHint(code: ErrorPayload['code']): string {

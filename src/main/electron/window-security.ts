@@ -1,5 +1,6 @@
 import type { Session, WebContents } from 'electron';
 import {
+  isAllowedDownload,
   isAllowedNavigation,
   isAllowedRequest,
   isPermissionAllowed,
@@ -69,7 +70,19 @@ export function installSessionGuards(session: Session, origin: AppOrigin): void 
   // HID, USB, serial, Bluetooth: a door terminal needs none of them.
   session.setDevicePermissionHandler(() => false);
   session.setBluetoothPairingHandler((_details, callback) => callback({ confirmed: false }));
-  session.on('will-download', (event) => event.preventDefault());
+  session.on('will-download', (event, item) => {
+    if (!isAllowedDownload(item.getURL(), origin)) {
+      event.preventDefault();
+      console.warn(`[security] blocked download of ${item.getURL()}`);
+      return;
+    }
+    // The audit CSV export: the admin picks where it goes (never a silent write).
+    item.setSaveDialogOptions({
+      title: 'Save audit export',
+      defaultPath: item.getFilename(),
+      filters: [{ name: 'CSV', extensions: ['csv'] }],
+    });
+  });
   session.webRequest.onBeforeRequest((details, callback) => {
     const allowed = isAllowedRequest(details.url, origin);
     if (!allowed)

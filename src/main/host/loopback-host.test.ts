@@ -25,9 +25,30 @@ const handlers: Handlers = {
       files: req.images.map((i) => ({ file: i.fileName, status: 'no_face' as const })),
     }),
   'access:frame': (req) =>
-    Promise.resolve({ frameId: req.frameId, faces: [], decision: 'no_face', person: null }),
+    Promise.resolve({
+      frameId: req.frameId,
+      faces: [],
+      phase: 'idle',
+      decision: 'no_face',
+      person: null,
+      liveness: null,
+      door: { state: 'locked', controller: 'simulated', unlockedUntil: null, lastError: null },
+    }),
   'audit:recent': () => Promise.resolve({ events: [] }),
   'models:detector': () => Promise.reject(new Error('boom')),
+  'people:erase': () => Promise.reject(new StationError('PERSON_NOT_FOUND', 'nobody here')),
+  'audit:query': () => Promise.resolve({ events: [], nextCursor: null, people: [] }),
+  'audit:export': () => Promise.resolve({ csv: '', rows: 0, nextCursor: null }),
+  'audit:detail': () => Promise.reject(new StationError('BAD_REQUEST', 'no such event')),
+  'audit:verify': () => Promise.resolve({ ok: true, rows: 0, firstBrokenRow: null, reason: null }),
+  'camera:report': () => Promise.resolve({ trusted: true, reason: null }),
+  'door:status': () =>
+    Promise.resolve({
+      state: 'locked',
+      controller: 'simulated',
+      unlockedUntil: null,
+      lastError: null,
+    }),
 };
 
 interface RawResponse {

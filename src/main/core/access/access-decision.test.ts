@@ -19,7 +19,7 @@ describe('decideFace', () => {
       },
       t,
     );
-    expect(v).toEqual({ decision: 'granted', person: alice, similarity: 0.62 });
+    expect(v).toEqual({ decision: 'granted', person: alice, similarity: 0.62, runnerUp: 0.2 });
   });
 
   it('grants at exactly the threshold (>=)', () => {
@@ -30,7 +30,7 @@ describe('decideFace', () => {
 
   it('denies below threshold but still reports the best similarity', () => {
     const v = decideFace({ interEyePx: 40, matches: [{ person: alice, similarity: 0.39 }] }, t);
-    expect(v).toEqual({ decision: 'unknown_face', person: null, similarity: 0.39 });
+    expect(v).toEqual({ decision: 'unknown_face', person: null, similarity: 0.39, runnerUp: -1 });
   });
 
   it('denies when the runner-up person is too close (margin rule)', () => {
@@ -53,6 +53,7 @@ describe('decideFace', () => {
       decision: 'unknown_face',
       person: null,
       similarity: -1,
+      runnerUp: -1,
     });
   });
 

@@ -11,6 +11,8 @@ export interface FaceVerdict {
   decision: DecisionReason;
   person: PersonRef | null;
   similarity: number;
+  /** Best similarity of any other person (-1 when none): the margin is similarity - runnerUp. */
+  runnerUp?: number;
 }
 
 /**
@@ -23,12 +25,12 @@ export function decideFace(e: FaceEvidence, t: Thresholds): FaceVerdict {
   const similarity = best?.similarity ?? -1;
   if (e.interEyePx < t.minInterEyePx)
     return { decision: 'face_too_small', person: null, similarity };
-  if (!best || best.similarity < t.identify)
-    return { decision: 'unknown_face', person: null, similarity };
   const runnerUp = e.matches[1]?.similarity ?? -1;
+  if (!best || best.similarity < t.identify)
+    return { decision: 'unknown_face', person: null, similarity, runnerUp };
   if (best.similarity - runnerUp < t.margin)
-    return { decision: 'unknown_face', person: null, similarity };
-  return { decision: 'granted', person: best.person, similarity };
+    return { decision: 'unknown_face', person: null, similarity, runnerUp };
+  return { decision: 'granted', person: best.person, similarity, runnerUp };
 }
 
 /**
@@ -54,8 +56,18 @@ export function describeDecision(d: DecisionReason): string {
       return 'Unknown person';
     case 'multiple_faces':
       return 'One person at a time';
+    case 'spoof_suspected':
+      return 'Could not confirm a live person';
     case 'face_too_small':
       return 'Please come closer';
+    case 'poor_quality':
+      return 'Face not clear enough';
+    case 'outside_schedule':
+      return 'Not allowed at this time';
+    case 'locked_out':
+      return 'Too many attempts: terminal locked for a while';
+    case 'device_untrusted':
+      return 'Camera not trusted';
     case 'no_face':
       return 'No face';
   }

@@ -1,64 +1,196 @@
 import type { FaceDecision, Thresholds } from '../../../shared/domain';
 import type { FrameResult, ParsedRequestOf } from '../../../shared/contract';
+import type { CameraReport } from '../../../shared/door-contract';
 import type { AuditRecorder } from '../audit/audit-recorder';
+import type { DoorActuator } from '../door/door-actuator';
 import type { RecognitionService } from '../recognition/recognition.service';
 import { boxTuple, round4 } from '../recognition/recognition.service';
 import type { FaceAnalyzer } from '../vision/face-analyzer';
 import { rgbFromRgba } from '../vision/image-ops';
-import type { FaceBox, Point, RgbImage } from '../vision/vision.types';
-import { decideFace, decideFrame, type FaceVerdict } from './access-decision';
+import type { FaceAnalysis, FaceBox, Point, RgbImage } from '../vision/vision.types';
+import { decideFace, type FaceVerdict } from './access-decision';
+import type { AccessPolicy } from './access-policy.schema';
+import { judgeCamera } from './camera-trust';
 import { DecisionDebouncer } from './decision-debouncer';
+import {
+  DoorDecisionEngine,
+  type DoorDecision,
+  type FaceObservation,
+} from './door-decision-engine';
+import { FaceTracker, type TrackBox } from './face-tracker';
+import type { LivenessMonitor } from './liveness-monitor';
 
 type FrameRequest = ParsedRequestOf<'access:frame'>;
+type FaceHint = FrameRequest['faces'][number];
 
 export interface DoorFrameDeps {
   analyzer: FaceAnalyzer;
   recognition: RecognitionService;
   audit: AuditRecorder;
+  /** A getter: an admin may switch the lock controller while the station runs. */
+  door: () => DoorActuator;
   thresholds: () => Thresholds;
+  policy: () => AccessPolicy;
+  /** Null when the liveness models are unavailable: then a policy requiring liveness never opens. */
+  liveness: LivenessMonitor | null;
   now: () => Date;
+  /** Written into every audit row: 'terminal', or 'video:<file>' for `station access`. */
+  source: string;
 }
 
-/** How long the same outcome stays one audit event while the person stands there. */
+/** How long the same frame-level outcome (several faces, locked out) stays one audit event. */
 const AUDIT_COOLDOWN_MS = 5_000;
 
 /**
- * Decides on one camera frame from the terminal: the renderer located faces with MediaPipe
- * and sent the part of the frame around them; here we refine, embed, search and decide.
+ * The door terminal's frame handler: the renderer located faces with MediaPipe and sent the
+ * part of the frame around them; here we track faces across frames, refine, embed, search,
+ * measure liveness, and let the decision engine decide once per tracked face. A grant opens
+ * the door through the actuator; every final decision and door command is audited.
  */
 export class DoorFrameService {
   private readonly debouncer = new DecisionDebouncer(AUDIT_COOLDOWN_MS);
+  private readonly tracker = new FaceTracker();
+  private readonly engine: DoorDecisionEngine;
+  /** Deny by default: until the terminal reported a trusted camera, nothing opens. */
+  private camera: CameraReport = { trusted: false, reason: 'no camera reported yet' };
 
-  constructor(private readonly d: DoorFrameDeps) {}
+  constructor(private readonly d: DoorFrameDeps) {
+    this.engine = new DoorDecisionEngine(d.policy);
+  }
 
+  /** The terminal tells us which camera it opened; virtual cameras are refused (audited). */
+  reportCamera(label: string): CameraReport {
+    this.camera = judgeCamera(label, this.d.policy().allowedCameraLabels);
+    if (!this.camera.trusted)
+      this.d.audit.record({
+        kind: 'decision',
+        decision: 'device_untrusted',
+        personId: null,
+        similarity: null,
+        details: { source: this.d.source, camera: label.slice(0, 200), reason: this.camera.reason },
+      });
+    return { ...this.camera };
+  }
+
+  /** For sources that are not a live camera the terminal opened (the `station access` CLI). */
+  trustSource(): void {
+    this.camera = { trusted: true, reason: null };
+  }
+
+  resetLockout(): void {
+    this.engine.resetLockout();
+  }
+
+  /** A frame from the terminal: faces located by MediaPipe, refined here. */
   async process(req: FrameRequest): Promise<FrameResult> {
-    const t = this.d.thresholds();
+    const img = req.region ? regionToRgb(req.region) : null;
     const region = req.region;
+    const stamp = req.capturedAtMs ?? this.d.now().getTime();
+    return this.decide(
+      req.frameId,
+      img,
+      req.faces.map((f) => f.box),
+      (i) => {
+        const hint = req.faces[i];
+        return img && region && hint ? this.analyze(img, region, hint) : Promise.resolve(null);
+      },
+      stamp,
+    );
+  }
+
+  /** A whole frame already analysed by the station's own detector (`station access VIDEO`). */
+  processAnalysed(
+    frameId: number,
+    img: RgbImage,
+    faces: readonly FaceAnalysis[],
+    capturedAtMs: number,
+  ): Promise<FrameResult> {
+    return this.decide(
+      frameId,
+      img,
+      faces.map((f) => f.box),
+      (i) => Promise.resolve(faces[i] ?? null),
+      capturedAtMs,
+    );
+  }
+
+  private async decide(
+    frameId: number,
+    img: RgbImage | null,
+    boxes: readonly TrackBox[],
+    /** Analysis of face i, asked for only when the decision still needs it (it is costly). */
+    analysis: (i: number) => Promise<FaceAnalysis | null>,
+    stamp: number,
+  ): Promise<FrameResult> {
+    const now = this.d.now();
+    const t = this.d.thresholds();
+    const policy = this.d.policy();
+    const trackIds = this.tracker.update(boxes, stamp);
+    const liveIds = this.tracker.liveIds();
+    this.d.liveness?.retain(liveIds);
+    // Liveness costs a network pass and flow per face: only for the face that can open the door.
+    const judged = boxes.length <= policy.maxFaces ? largestIndex(boxes) : -1;
+    // Nothing to learn from faces when the frame-level rules decide anyway, or about a face
+    // already decided: skipping them keeps the station idle while someone stands at the door.
+    const frameDecided =
+      !this.camera.trusted || boxes.length > policy.maxFaces || this.engine.lockedOut(now);
+
+    const observations: FaceObservation[] = [];
     const faces: FaceDecision[] = [];
-    const verdicts: FaceVerdict[] = [];
-    const img = region ? regionToRgb(region) : null;
-    for (const hint of req.faces) {
-      const verdict = img && region ? await this.decideHint(img, region, hint, t) : tooLittle();
-      verdicts.push(verdict);
-      const box = hint.box;
+    for (const [i, box] of boxes.entries()) {
+      const trackId = trackIds[i] ?? 0;
+      // A decided face is still identified on every frame (the engine re-decides if someone
+      // else stepped into the same spot), but its liveness window is not needed any more.
+      const decided = this.engine.finalOf(trackId, now) !== null;
+      const face = frameDecided ? null : await analysis(i);
+      const verdict = face
+        ? decideFace(this.d.recognition.evidence(face), t)
+        : frameDecided
+          ? { decision: 'unknown_face' as const, person: null, similarity: -1 }
+          : tooLittle();
+      const liveness =
+        face &&
+        img &&
+        i === judged &&
+        !decided &&
+        this.d.liveness &&
+        verdict.decision !== 'face_too_small'
+          ? await this.d.liveness.observe(trackId, img, face, stamp)
+          : null;
+      observations.push({ trackId, box, verdict, liveness });
       faces.push({
         box: boxTuple(box),
-        person: verdict.person,
+        person: null,
         similarity: round4(verdict.similarity),
         decision: verdict.decision,
       });
     }
-    const frame = decideFrame(verdicts);
-    this.auditIfNew(frame, req.frameId, faces.length);
-    return { frameId: req.frameId, faces, decision: frame.decision, person: frame.person };
+    const decision = this.engine.decide(observations, {
+      now,
+      cameraTrusted: this.camera.trusted,
+      liveTrackIds: liveIds,
+    });
+    await this.act(decision, frameId, faces.length, t);
+    const shownFaces = faces.map((f, i) =>
+      // Only the decided face carries a name, and only when it was let in.
+      trackIds[i] === decision.trackId && decision.person ? { ...f, person: decision.person } : f,
+    );
+    return {
+      frameId,
+      faces: shownFaces,
+      phase: decision.phase,
+      decision: decision.decision,
+      person: decision.person,
+      liveness: decision.liveness,
+      door: this.d.door().current(),
+    };
   }
 
-  private async decideHint(
+  private async analyze(
     img: RgbImage,
     region: { x: number; y: number },
-    hint: FrameRequest['faces'][number],
-    t: Thresholds,
-  ): Promise<FaceVerdict> {
+    hint: FaceHint,
+  ): Promise<FaceAnalysis | null> {
     const box: FaceBox = {
       x1: hint.box.x1 - region.x,
       y1: hint.box.y1 - region.y,
@@ -66,26 +198,63 @@ export class DoorFrameService {
       y2: hint.box.y2 - region.y,
       score: hint.box.score,
     };
-    if (box.x2 <= 0 || box.y2 <= 0 || box.x1 >= img.width || box.y1 >= img.height)
-      return tooLittle();
+    if (box.x2 <= 0 || box.y2 <= 0 || box.x1 >= img.width || box.y1 >= img.height) return null;
     const keypoints: Point[] = hint.keypoints.map(([x, y]) => [x - region.x, y - region.y]);
-    const face = await this.d.analyzer.analyzeRegion(img, { box, keypoints });
-    if (!face) return tooLittle();
-    return decideFace(this.d.recognition.evidence(face), t);
+    return this.d.analyzer.analyzeRegion(img, { box, keypoints });
   }
 
-  private auditIfNew(frame: FaceVerdict, frameId: number, faceCount: number): void {
-    if (frame.decision === 'no_face') return;
-    const key = `${frame.decision}:${frame.person?.id ?? ''}`;
-    if (!this.debouncer.shouldRecord(key, this.d.now().getTime())) return;
-    this.d.audit.record({
+  /** Audits the decision and, for a grant, opens the door (awaited: the result shows the lock). */
+  private async act(
+    d: DoorDecision,
+    frameId: number,
+    faceCount: number,
+    t: Thresholds,
+  ): Promise<void> {
+    if (d.decision === null || d.decision === 'no_face') return;
+    const advisory = d.decision === 'face_too_small' || d.decision === 'poor_quality';
+    if (advisory) return;
+    if (!d.newlyFinal) {
+      // Frame-level outcomes (several faces, lockout, untrusted camera) have no track: debounce.
+      if (d.trackId !== null) return;
+      if (!this.debouncer.shouldRecord(d.decision, this.d.now().getTime())) return;
+    }
+    const row = this.d.audit.record({
       kind: 'decision',
-      decision: frame.decision,
-      personId: frame.person?.id ?? null,
-      similarity: frame.similarity,
-      details: { frameId, faces: faceCount, source: 'terminal' },
+      decision: d.decision,
+      personId: d.person?.id ?? null,
+      similarity: d.similarity,
+      details: {
+        source: this.d.source,
+        frameId,
+        faces: faceCount,
+        track: d.trackId,
+        // Component scores for the reviewer's detail view: why this decision, in numbers.
+        runnerUp: d.runnerUp === null ? null : round4(d.runnerUp),
+        margin: d.runnerUp === null || d.runnerUp < -0.5 ? null : round4(d.similarity - d.runnerUp),
+        thresholds: { identify: t.identify, margin: t.margin },
+        liveness: d.liveness,
+      },
     });
+    if (d.decision === 'granted' && d.newlyFinal)
+      await this.d.door().unlock({
+        durationMs: this.d.policy().unlockMs,
+        decisionRef: String(row),
+        personId: d.person?.id ?? null,
+      });
   }
+}
+
+function largestIndex(boxes: readonly TrackBox[]): number {
+  let best = -1;
+  let bestArea = -1;
+  boxes.forEach((b, i) => {
+    const area = (b.x2 - b.x1) * (b.y2 - b.y1);
+    if (area > bestArea) {
+      best = i;
+      bestArea = area;
+    }
+  });
+  return best;
 }
 
 /** A face we could not analyse (outside the region, landmarks failed) is never granted. */

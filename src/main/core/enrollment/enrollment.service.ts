@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { CONSENT_PURPOSE, CONSENT_TEXT_VERSION } from '../../../shared/consent';
-import type { EnrollFileResult, EnrollResult, Thresholds } from '../../../shared/domain';
+import type { EnrollFileResult, EnrollResult, PersonRef, Thresholds } from '../../../shared/domain';
 import { StationError } from '../../../shared/errors';
 import type { Db } from '../../db/connection';
 import type { PeopleRepository } from '../../db/people.repository';
@@ -8,8 +8,11 @@ import type { PersonLinksRepository } from '../../db/person-links.repository';
 import type { TemplatesRepository } from '../../db/templates.repository';
 import type { AuditRecorder } from '../audit/audit-recorder';
 import type { Gallery } from '../gallery/gallery.service';
+import type { QualityLimits } from '../settings/quality-defaults';
 import type { FaceAnalyzer, ImageDecoder } from '../vision/face-analyzer';
 import type { FaceAnalysis } from '../vision/vision.types';
+import { findDuplicate, type DuplicateMatch } from './duplicate-check';
+import { checkEnrolPhoto } from './enroll-photo-check';
 
 /** Recorded as the consent witness when enrolment comes from the admin screen. */
 export const CONSENT_RECORDED_BY_UI = 'admin-ui';
@@ -25,11 +28,23 @@ export interface EnrollRequest {
   images: EnrollImage[];
   /** Who recorded the consent (admin user, or 'cli'). */
   recordedBy: string;
+  /**
+   * Re-enrolment: add the photos to this already enrolled person (exact id) instead of creating
+   * a new one; `name` is then ignored. People change; their templates can follow.
+   */
+  personId?: string | undefined;
+  /**
+   * The admin confirmed that faces matching another enrolled person really are someone else
+   * (twins, look-alikes). Without it such a request commits nothing.
+   */
+  allowDuplicate?: boolean | undefined;
 }
 
 interface Accepted {
+  index: number;
   face: FaceAnalysis;
   imageSha256: string;
+  duplicateOf?: DuplicateMatch;
 }
 
 export interface EnrollmentDeps {
@@ -43,12 +58,15 @@ export interface EnrollmentDeps {
   decode: ImageDecoder;
   audit: AuditRecorder;
   thresholds: () => Thresholds;
+  quality: () => QualityLimits;
   now: () => Date;
 }
 
 /**
- * Enrols one person from 1-10 photos. Each file gets its own outcome; the person, the consent
- * record and all accepted templates are written in ONE transaction, or nothing is written.
+ * Enrols one person from 1-10 photos. Each file gets its own outcome: quality gates first
+ * (enroll-photo-check.ts), then a duplicate search of the gallery. The person (or, on
+ * re-enrolment, the new consent record), and all accepted templates are written in ONE
+ * transaction, or nothing is written.
  */
 export class EnrollmentService {
   constructor(private readonly d: EnrollmentDeps) {}
@@ -60,78 +78,122 @@ export class EnrollmentService {
         'Enrolment needs the explicit consent of the person.',
       );
     }
-    const name = req.name.trim();
-    if (name.length === 0) throw new StationError('BAD_REQUEST', 'A name is required.');
+    const existing = this.target(req);
     const files: EnrollFileResult[] = [];
     const accepted: Accepted[] = [];
     const seen = new Set<string>();
+    const limits = { ...this.d.quality(), minInterEyePx: this.d.thresholds().minInterEyePx };
     for (const image of req.images) {
-      const result = await this.assess(image, seen);
-      files.push(result.file);
-      if (result.accepted) accepted.push(result.accepted);
+      const file = image.fileName;
+      const imageSha256 = createHash('sha256').update(image.bytes).digest('hex');
+      if (seen.has(imageSha256)) {
+        files.push({ file, status: 'duplicate_image', message: 'Same image given twice.' });
+        continue;
+      }
+      seen.add(imageSha256);
+      const check = await checkEnrolPhoto(this.d, image, limits);
+      if (!check.ok) {
+        files.push(check.result);
+        continue;
+      }
+      const message = check.warnings.length ? check.warnings.join(' ') : undefined;
+      accepted.push({ index: files.length, face: check.face, imageSha256 });
+      files.push({ file, status: 'enrolled', ...(message ? { message } : {}) });
     }
     if (accepted.length === 0) return { person: null, files };
-    const person = { id: randomUUID(), name };
-    this.commit(person, accepted, req.recordedBy);
+    if (this.flagDuplicates(accepted, files, existing?.id ?? null, req.allowDuplicate === true)) {
+      return { person: null, files };
+    }
+    const person = existing ?? { id: randomUUID(), name: req.name.trim() };
+    this.commit(person, existing !== undefined, accepted, req);
     return { person, files };
   }
 
-  private async assess(
-    image: EnrollImage,
-    seen: Set<string>,
-  ): Promise<{ file: EnrollFileResult; accepted?: Accepted }> {
-    const file = image.fileName;
-    const imageSha256 = createHash('sha256').update(image.bytes).digest('hex');
-    if (seen.has(imageSha256))
-      return { file: { file, status: 'duplicate_image', message: 'Same image given twice.' } };
-    seen.add(imageSha256);
-    let faces: FaceAnalysis[];
-    try {
-      faces = await this.d.analyzer.analyzeImage(await this.d.decode(image.bytes, file));
-    } catch (err) {
-      if (err instanceof StationError && err.code === 'IMAGE_TOO_LARGE') {
-        return { file: { file, status: 'too_large', message: err.message } };
-      }
-      if (err instanceof StationError && err.code === 'UNREADABLE_IMAGE') {
-        return { file: { file, status: 'unreadable', message: err.message } };
-      }
-      throw err;
+  /** The person a re-enrolment adds to (undefined for a new person); checks the name. */
+  private target(req: EnrollRequest): PersonRef | undefined {
+    if (req.personId !== undefined) {
+      const p = this.d.people.findById(req.personId);
+      if (!p)
+        throw new StationError('PERSON_NOT_FOUND', `No enrolled person has id ${req.personId}`);
+      return { id: p.id, name: p.name };
     }
-    const [face, ...others] = faces;
-    if (!face) return { file: { file, status: 'no_face', message: 'No face found.' } };
-    if (others.length > 0) {
-      return {
-        file: {
-          file,
-          status: 'multiple_faces',
-          message: `${faces.length} faces found; use a photo of one person.`,
-        },
+    if (req.name.trim().length === 0) throw new StationError('BAD_REQUEST', 'A name is required.');
+    return undefined;
+  }
+
+  /**
+   * Searches the gallery with every accepted face. Returns true when the request must stop:
+   * some face matches another enrolled person and the admin did not allow it. Then the
+   * matching files say whom they match and the others are held, so no second identity is
+   * created from the photos that happened to score below the threshold.
+   */
+  private flagDuplicates(
+    accepted: Accepted[],
+    files: EnrollFileResult[],
+    self: string | null,
+    allow: boolean,
+  ): boolean {
+    const threshold = this.d.thresholds().identify;
+    const nameOf = (id: string) => this.d.people.findById(id)?.name;
+    for (const a of accepted) {
+      const dup = findDuplicate(this.d.gallery.search(a.face.embedding), self, threshold, nameOf);
+      if (dup) a.duplicateOf = dup;
+    }
+    const dups = accepted.filter((a) => a.duplicateOf);
+    if (dups.length === 0) return false;
+    for (const a of dups) {
+      const m = a.duplicateOf!;
+      const f = files[a.index]!;
+      const who = `${m.name} (similarity ${m.similarity.toFixed(2)})`;
+      files[a.index] = allow
+        ? {
+            ...f,
+            duplicateOf: m,
+            message: `Enrolled although the face matches ${who}: allowed as a different person.`,
+          }
+        : {
+            file: f.file,
+            status: 'duplicate_person',
+            duplicateOf: m,
+            message: `The face matches ${who}, who is already enrolled. Nothing was enrolled: if this is the same person, add the photos to ${m.name}; if not, enrol again allowing duplicates.`,
+          };
+    }
+    if (allow) return false;
+    for (const a of accepted) {
+      if (a.duplicateOf) continue;
+      files[a.index] = {
+        file: files[a.index]!.file,
+        status: 'held',
+        message: 'Usable, but not enrolled: another photo matches an enrolled person.',
       };
     }
-    const min = this.d.thresholds().minInterEyePx;
-    if (face.interEyePx < min) {
-      const message = `Face too small (eyes ${face.interEyePx.toFixed(0)} px apart, need ${min}).`;
-      return { file: { file, status: 'too_small', message } };
-    }
-    return { file: { file, status: 'enrolled' }, accepted: { face, imageSha256 } };
+    return true;
   }
 
   private commit(
-    person: { id: string; name: string },
+    person: PersonRef,
+    reEnrol: boolean,
     accepted: Accepted[],
-    recordedBy: string,
+    req: EnrollRequest,
   ): void {
     const at = this.d.now().toISOString();
     const modelId = this.d.analyzer.modelId;
+    const { recordedBy } = req;
+    const consent = {
+      textVersion: CONSENT_TEXT_VERSION,
+      purpose: CONSENT_PURPOSE,
+      grantedAt: at,
+      recordedBy,
+    };
     this.d.db.transaction(() => {
-      this.d.people.create(person.id, person.name, at, {
-        textVersion: CONSENT_TEXT_VERSION,
-        purpose: CONSENT_PURPOSE,
-        grantedAt: at,
-        recordedBy,
-      });
-      // Before the audit row below: its subject is derived from this secret.
-      this.d.links.create(person.id);
+      if (reEnrol) {
+        // New photos, new agreement: each enrolment has its own consent record.
+        this.d.people.addConsent(person.id, consent);
+      } else {
+        this.d.people.create(person.id, person.name, at, consent);
+        // Before the audit row below: its subject is derived from this secret.
+        this.d.links.create(person.id);
+      }
       for (const a of accepted) {
         this.d.templates.add({
           personId: person.id,
@@ -142,12 +204,20 @@ export class EnrollmentService {
           createdAt: at,
         });
       }
+      const allowedDuplicates = accepted.filter((a) => a.duplicateOf).length;
       this.d.audit.record({
         kind: 'enrolment',
         decision: null,
         personId: person.id,
         similarity: null,
-        details: { templates: accepted.length, consentVersion: CONSENT_TEXT_VERSION, recordedBy },
+        // No ids or names of the matched person here: audit rows name people only by HMAC.
+        details: {
+          templates: accepted.length,
+          consentVersion: CONSENT_TEXT_VERSION,
+          recordedBy,
+          ...(reEnrol ? { reEnrolment: true } : {}),
+          ...(allowedDuplicates ? { duplicatesAllowed: allowedDuplicates } : {}),
+        },
       });
     })();
     this.d.gallery.addCommitted(

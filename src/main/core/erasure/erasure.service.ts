@@ -1,4 +1,3 @@
-import { closeSync, existsSync, fstatSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import type { PersonRef, Thresholds } from '../../../shared/domain';
 import { StationError } from '../../../shared/errors';
 import type { Db } from '../../db/connection';
@@ -8,7 +7,8 @@ import { compactDatabase } from '../../db/storage-maintenance';
 import type { TemplatesRepository } from '../../db/templates.repository';
 import type { AuditRecorder } from '../audit/audit-recorder';
 import type { Gallery } from '../gallery/gallery.service';
-import { findNeedlesInFile, vectorNeedles } from './file-byte-scan';
+import { zeroFileInPlace } from '../util/zero-file';
+import { byteNeedles, findNeedlesInFile, vectorNeedles } from './file-byte-scan';
 
 export interface ErasureReport {
   erased: PersonRef;
@@ -42,10 +42,12 @@ export class ErasureService {
   constructor(private readonly d: ErasureDeps) {}
 
   erase(personId: string): ErasureReport {
-    const { person, vectors } = this.d.db.transaction(() => this.deleteRows(personId)).immediate();
+    const { person, vectors, sealed } = this.d.db
+      .transaction(() => this.deleteRows(personId))
+      .immediate();
     this.rewriteIndex();
     const compact = compactDatabase(this.d.db);
-    const problems = [...this.searchProblems(vectors), ...this.fileProblems(vectors)];
+    const problems = [...this.searchProblems(vectors), ...this.fileProblems(vectors, sealed)];
     if (problems.length > 0 && !compact.walTruncated) {
       problems.push('the WAL could not be truncated (another process holds an old snapshot)');
     }
@@ -57,11 +59,17 @@ export class ErasureService {
    * rows (revealing which rows belonged to an erased person, and when), and after the link
    * secret is gone nobody could use it to find the erasure anyway. Details hold counts only.
    */
-  private deleteRows(personId: string): { person: PersonRef; vectors: Float32Array[] } {
+  private deleteRows(personId: string): {
+    person: PersonRef;
+    vectors: Float32Array[];
+    sealed: Buffer[];
+  } {
     const found = this.d.people.findById(personId);
     if (!found) throw new StationError('PERSON_NOT_FOUND', `No enrolled person has id ${personId}`);
     // Read inside the write transaction: the vectors checked later are exactly those deleted.
-    const vectors = this.d.templates.forPerson(personId).map((t) => t.vector);
+    const rows = this.d.templates.forPerson(personId);
+    const vectors = rows.map((t) => t.vector);
+    const sealed = rows.map((t) => t.sealed);
     const templates = this.d.templates.deleteForPerson(personId);
     this.d.links.delete(personId);
     const { consents } = this.d.people.delete(personId);
@@ -72,7 +80,7 @@ export class ErasureService {
       similarity: null,
       details: { templates, consents },
     });
-    return { person: { id: found.id, name: found.name }, vectors };
+    return { person: { id: found.id, name: found.name }, vectors, sealed };
   }
 
   /**
@@ -99,29 +107,26 @@ export class ErasureService {
     return problems;
   }
 
-  private fileProblems(vectors: Float32Array[]): string[] {
-    const needles = vectors.flatMap((v) => vectorNeedles(v));
+  /**
+   * Templates are stored encrypted, so the plaintext vectors should never have reached these
+   * files; the scan still looks for them (a regression writing plaintext would show here) AND
+   * for the erased rows' stored ciphertext: with the key at hand, a leftover ciphertext in a
+   * free page or the WAL is as good as the vector.
+   */
+  private fileProblems(vectors: Float32Array[], sealed: Buffer[]): string[] {
+    const plain = vectors.flatMap((v) => vectorNeedles(v));
+    const encrypted = sealed.flatMap((b) => byteNeedles(b));
+    const needles = [...plain, ...encrypted];
     const { database, galleryIndex } = this.d.files;
     return [database, `${database}-wal`, galleryIndex].flatMap((file) => {
-      const hits = findNeedlesInFile(file, needles).size;
-      return hits > 0
-        ? [`${file} still contains bytes of an erased template (${hits} match(es))`]
-        : [];
+      const found = [...findNeedlesInFile(file, needles)];
+      if (found.length === 0) return [];
+      const plainHits = found.filter((i) => i < plain.length).length;
+      const form =
+        plainHits === found.length ? 'plaintext' : plainHits === 0 ? 'encrypted' : 'mixed';
+      return [
+        `${file} still contains bytes of an erased template (${found.length} match(es), ${form})`,
+      ];
     });
-  }
-}
-
-function zeroFileInPlace(file: string): void {
-  if (!existsSync(file)) return;
-  const fd = openSync(file, 'r+');
-  try {
-    const size = fstatSync(fd).size;
-    const zeros = Buffer.alloc(Math.min(size, 1 << 20));
-    for (let at = 0; at < size; at += zeros.length) {
-      writeSync(fd, zeros, 0, Math.min(zeros.length, size - at), at);
-    }
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
   }
 }

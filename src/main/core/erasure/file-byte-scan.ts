@@ -35,7 +35,11 @@ export function findNeedlesInFile(file: string, needles: readonly Buffer[]): Set
 
 /** Byte patterns that identify a stored float32 vector: its first and last 64 bytes. */
 export function vectorNeedles(vector: Float32Array, bytes = 64): Buffer[] {
-  const raw = Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
+  return byteNeedles(Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength), bytes);
+}
+
+/** Byte patterns that identify any stored blob (e.g. a sealed template): first and last bytes. */
+export function byteNeedles(raw: Buffer, bytes = 64): Buffer[] {
   if (raw.length <= bytes) return [Buffer.from(raw)];
   return [Buffer.from(raw.subarray(0, bytes)), Buffer.from(raw.subarray(raw.length - bytes))];
 }

@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { StationError } from '../../../shared/errors';
 import { writeFileAtomic } from '../util/atomic-file';
-import type { StoredTemplate, TemplatesRepository } from '../../db/templates.repository';
+import { zeroFileInPlace } from '../util/zero-file';
+import type {
+  ModelCount,
+  StoredTemplate,
+  TemplatesRepository,
+} from '../../db/templates.repository';
 import type { VectorIndex, VectorIndexFactory } from './vector-index';
 
 export interface PersonMatch {
@@ -13,9 +19,25 @@ export interface GalleryOpenReport {
   templates: number;
   /** Why the index was rebuilt from the database, or null when the saved file was reused. */
   rebuiltBecause: string | null;
+  /**
+   * Templates of other embedding models, left out of the index: their vectors live in another
+   * space, and comparing across models gives meaningless similarities. Re-enrol those people
+   * with the current model (or erase them); empty when every template fits.
+   */
+  excludedOtherModels: ModelCount[];
 }
 
-interface IndexMeta {
+/** Seals the index file at rest (TemplateCipher, with the same key as the templates). */
+export interface IndexFileSealer {
+  sealFile(bytes: Uint8Array, context: string): Buffer;
+  openFile(sealed: Buffer, context: string): Buffer;
+}
+
+/** Written to the meta file: an index file in any other format is rebuilt (and scrubbed). */
+const INDEX_FILE_FORMAT = 'faiss+aes-256-gcm/v1';
+
+export interface IndexMeta {
+  format: string;
   kind: string;
   modelId: string;
   dim: number;
@@ -30,6 +52,13 @@ const SEARCH_K = 32;
  * The searchable gallery. SQLite holds the templates (source of truth); the FAISS index is a
  * cache persisted beside it, checked against the database at start and rebuilt when missing,
  * stale (template set changed), built for another model, or corrupt.
+ *
+ * The index holds the vectors too, so its file is sealed with the template key (AES-256-GCM,
+ * bound to kind, model, dim and the template-set fingerprint): serialised in memory, sealed,
+ * then written atomically, so no plaintext index ever reaches the disk. Kept on disk rather
+ * than rebuilt at every start: a rebuild decrypts every row and was slower even for a flat
+ * index at 10k, far slower for HNSW/IVF (docs/BENCHMARKS.md, templates encrypted at rest).
+ * One index holds one embedding model: templates of other models are reported, never mixed.
  */
 export class Gallery {
   private index: VectorIndex;
@@ -40,6 +69,7 @@ export class Gallery {
   private constructor(
     private readonly templates: TemplatesRepository,
     private readonly factory: VectorIndexFactory,
+    private readonly sealer: IndexFileSealer,
     private readonly indexFile: string,
     readonly modelId: string,
     readonly dim: number,
@@ -50,11 +80,19 @@ export class Gallery {
   static open(opts: {
     templates: TemplatesRepository;
     factory: VectorIndexFactory;
+    sealer: IndexFileSealer;
     indexFile: string;
     modelId: string;
     dim: number;
   }): { gallery: Gallery; report: GalleryOpenReport } {
-    const g = new Gallery(opts.templates, opts.factory, opts.indexFile, opts.modelId, opts.dim);
+    const g = new Gallery(
+      opts.templates,
+      opts.factory,
+      opts.sealer,
+      opts.indexFile,
+      opts.modelId,
+      opts.dim,
+    );
     const report = g.load();
     return { gallery: g, report };
   }
@@ -66,14 +104,23 @@ export class Gallery {
 
   private load(): GalleryOpenReport {
     this.seenDataVersion = this.templates.dataVersion();
-    const stored = this.templates.allForModel(this.modelId);
-    this.labelToPerson = stored.map((t) => t.personId);
+    const excludedOtherModels = this.templates.otherModels(this.modelId);
+    // Labels need no decryption: a usable saved index never decrypts a single row.
+    const labels = this.templates.labelsForModel(this.modelId);
     const fingerprint = this.templates.fingerprint(this.modelId);
     this.fingerprint = fingerprint;
-    const problem = this.tryLoadSaved(fingerprint, stored.length);
-    if (problem === null) return { templates: stored.length, rebuiltBecause: null };
+    const problem = this.tryLoadSaved(fingerprint, labels.length);
+    if (problem === null) {
+      this.labelToPerson = labels;
+      return { templates: labels.length, rebuiltBecause: null, excludedOtherModels };
+    }
+    // An index file from before encryption holds plaintext vectors: zero its blocks, not
+    // just rename over it. (A stale SEALED file is harmless, and another process may be
+    // writing it right now, so it is left to the atomic rename.)
+    if (this.readMeta()?.format !== INDEX_FILE_FORMAT) zeroFileInPlace(this.indexFile);
+    const stored = this.templates.allForModel(this.modelId);
     this.rebuild(stored);
-    return { templates: stored.length, rebuiltBecause: problem };
+    return { templates: stored.length, rebuiltBecause: problem, excludedOtherModels };
   }
 
   /** Returns null when the saved index was loaded, else the reason it cannot be used. */
@@ -81,14 +128,18 @@ export class Gallery {
     const metaFile = `${this.indexFile}.json`;
     if (!existsSync(this.indexFile) || !existsSync(metaFile)) return 'index file missing';
     try {
-      const meta = JSON.parse(readFileSync(metaFile, 'utf8')) as Partial<IndexMeta>;
+      const meta = this.readMeta() ?? {};
+      if (meta.format !== INDEX_FILE_FORMAT)
+        return `index file format ${String(meta.format)} != ${INDEX_FILE_FORMAT}`;
       if (meta.kind !== this.factory.kind)
         return `index kind ${String(meta.kind)} != ${this.factory.kind}`;
       if (meta.modelId !== this.modelId) return `index built for model ${String(meta.modelId)}`;
       if (meta.fingerprint !== fingerprint) return 'index stale (templates changed)';
-      const bytes = readFileSync(this.indexFile);
-      if (sha256(bytes) !== meta.sha256) return 'index file checksum mismatch';
+      const sealed = readFileSync(this.indexFile);
+      if (sha256(sealed) !== meta.sha256) return 'index file checksum mismatch';
+      const bytes = this.sealer.openFile(sealed, this.fileContext(fingerprint));
       const index = this.factory.fromBuffer(bytes, this.dim);
+      bytes.fill(0);
       if (index.size !== expected) return `index holds ${index.size} vectors, database ${expected}`;
       this.index = index;
       return null;
@@ -97,11 +148,22 @@ export class Gallery {
     }
   }
 
+  private readMeta(): Partial<IndexMeta> | null {
+    try {
+      return JSON.parse(readFileSync(`${this.indexFile}.json`, 'utf8')) as Partial<IndexMeta>;
+    } catch {
+      return null;
+    }
+  }
+
   /** Rebuilds the index from the database rows and persists it. */
   rebuild(stored: StoredTemplate[] = this.templates.allForModel(this.modelId)): void {
     const index = this.factory.create(this.dim);
     const all = new Float32Array(stored.length * this.dim);
-    stored.forEach((t, i) => all.set(t.vector, i * this.dim));
+    stored.forEach((t, i) => {
+      this.assertFits(t.modelId, t.vector);
+      all.set(t.vector, i * this.dim);
+    });
     index.add(all);
     this.index = index;
     this.labelToPerson = stored.map((t) => t.personId);
@@ -120,7 +182,7 @@ export class Gallery {
   }
 
   /** Call after the templates were committed to the database. */
-  addCommitted(added: { personId: string; vector: Float32Array }[]): void {
+  addCommitted(added: { personId: string; vector: Float32Array; modelId?: string }[]): void {
     if (added.length === 0) return;
     const version = this.templates.dataVersion();
     if (version !== this.seenDataVersion) {
@@ -132,7 +194,10 @@ export class Gallery {
       return;
     }
     const all = new Float32Array(added.length * this.dim);
-    added.forEach((t, i) => all.set(t.vector, i * this.dim));
+    added.forEach((t, i) => {
+      this.assertFits(t.modelId ?? this.modelId, t.vector);
+      all.set(t.vector, i * this.dim);
+    });
     this.index.add(all);
     for (const t of added) this.labelToPerson.push(t.personId);
     this.persist();
@@ -154,10 +219,33 @@ export class Gallery {
       .sort((a, b) => b.similarity - a.similarity);
   }
 
+  /** The one guard against mixing embedding spaces in this index. */
+  private assertFits(modelId: string, vector: Float32Array): void {
+    if (modelId !== this.modelId || vector.length !== this.dim) {
+      throw new StationError(
+        'INDEX_STALE',
+        `refusing to add a ${vector.length}-d template of model ${modelId} to the index of ` +
+          `model ${this.modelId} (${this.dim}-d): templates of different models are never mixed`,
+      );
+    }
+  }
+
+  private fileContext(fingerprint: string): string {
+    return indexFileContext({
+      kind: this.factory.kind,
+      modelId: this.modelId,
+      dim: this.dim,
+      fingerprint,
+    });
+  }
+
   private persist(): void {
-    const bytes = this.index.toBuffer();
     this.fingerprint = this.templates.fingerprint(this.modelId);
+    const plain = this.index.toBuffer();
+    const bytes = this.sealer.sealFile(plain, this.fileContext(this.fingerprint));
+    plain.fill(0);
     const meta: IndexMeta = {
+      format: INDEX_FILE_FORMAT,
       kind: this.factory.kind,
       modelId: this.modelId,
       dim: this.dim,
@@ -169,6 +257,14 @@ export class Gallery {
     writeFileAtomic(this.indexFile, bytes);
     writeFileAtomic(`${this.indexFile}.json`, JSON.stringify(meta, null, 2));
   }
+}
+
+/**
+ * What a sealed index file is bound to (AAD): a file moved from another folder or model, or
+ * an older file replayed under a newer meta, fails to open and is rebuilt.
+ */
+export function indexFileContext(m: Pick<IndexMeta, 'kind' | 'modelId' | 'dim' | 'fingerprint'>) {
+  return ['gallery-index', m.kind, m.modelId, m.dim, m.fingerprint].join('\0');
 }
 
 function sha256(bytes: Uint8Array): string {

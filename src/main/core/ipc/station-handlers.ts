@@ -12,6 +12,8 @@ export function createStationHandlers(station: Station): Handlers {
         name: req.name,
         consent: req.consent,
         recordedBy: CONSENT_RECORDED_BY_UI,
+        allowDuplicate: req.allowDuplicate,
+        personId: req.personId,
         images: req.images.map((i) => ({
           fileName: i.fileName,
           bytes: Buffer.from(i.base64, 'base64'),
@@ -20,5 +22,15 @@ export function createStationHandlers(station: Station): Handlers {
     'access:frame': (req) => station.processFrame(req),
     'audit:recent': (req) => Promise.resolve({ events: station.recentAudit(req.limit) }),
     'models:detector': (req) => Promise.resolve(station.detectorModel(req.variant)),
+    // The schema already required confirm === true; the id must be exact (no name matching
+    // here: erasing the wrong one of two people with one name cannot be undone).
+    'people:erase': (req) => Promise.resolve(station.erasePerson(req.personId)),
+    'audit:query': (req) =>
+      Promise.resolve(station.review.query(req.filter, req.cursor, req.limit)),
+    'audit:export': (req) => Promise.resolve(station.review.exportChunk(req.filter, req.cursor)),
+    'audit:detail': (req) => Promise.resolve(station.review.detail(req.id)),
+    'audit:verify': () => Promise.resolve(station.verifyAuditChain()),
+    'camera:report': (req) => Promise.resolve(station.reportCamera(req.label)),
+    'door:status': () => Promise.resolve(station.doorStatus()),
   };
 }

@@ -78,7 +78,7 @@ export class RecognitionService {
   }
 }
 
-export function boxTuple(b: FaceBox): BoxTuple {
+export function boxTuple(b: Omit<FaceBox, 'score'>): BoxTuple {
   return [Math.round(b.x1), Math.round(b.y1), Math.round(b.x2), Math.round(b.y2)];
 }
 

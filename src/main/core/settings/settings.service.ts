@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Thresholds } from '../../../shared/domain';
 import type { SettingsRepository } from '../../db/settings.repository';
+import { DEFAULT_QUALITY_LIMITS, type QualityLimits } from './quality-defaults';
 import { DEFAULT_THRESHOLDS } from './threshold-defaults';
 
 const cosine = z.number().finite().min(-1).max(1);
@@ -14,7 +15,37 @@ export const thresholdsSchema = z
   })
   .strict();
 
+const degrees = z.number().finite().min(5).max(90);
+const fraction = z.number().finite().min(0).max(1);
+const grey = z.number().finite().min(0).max(255);
+
+export const qualityLimitsSchema = z
+  .object({
+    recommendedInterEyePx: z.number().finite().min(8).max(1000),
+    maxYawDeg: degrees,
+    maxPitchDeg: degrees,
+    minSharpness: z.number().finite().min(0).max(10),
+    minBrightness: grey,
+    maxBrightness: grey,
+    maxClippedFraction: fraction,
+    minEyeAspect: z.number().finite().min(0).max(1),
+  })
+  .strict()
+  .refine((q) => q.minBrightness < q.maxBrightness, 'minBrightness must be below maxBrightness');
+
+/** Audit retention: at least a day (a purge never races today's events), at most 100 years. */
+export const auditRetentionDaysSchema = z.number().int().min(1).max(36_500);
+
+/**
+ * Default audit retention. Long enough to investigate an incident reported weeks later, short
+ * enough that access records of people who left do not pile up for years (GDPR Art. 5(1)(e)).
+ * A site sets its own period with its data-protection officer.
+ */
+export const DEFAULT_AUDIT_RETENTION_DAYS = 365;
+
 const THRESHOLDS_KEY = 'thresholds';
+const QUALITY_KEY = 'enrollQuality';
+const RETENTION_KEY = 'auditRetentionDays';
 
 /** Validated settings; an invalid stored value falls back to the defaults rather than to a guess. */
 export class SettingsService {
@@ -28,6 +59,30 @@ export class SettingsService {
   setThresholds(next: Thresholds): Thresholds {
     const valid = thresholdsSchema.parse(next);
     this.repo.set(THRESHOLDS_KEY, valid);
+    return valid;
+  }
+
+  /** Enrolment quality gate limits (quality-defaults.ts). */
+  qualityLimits(): QualityLimits {
+    const parsed = qualityLimitsSchema.safeParse(this.repo.get(QUALITY_KEY));
+    return parsed.success ? parsed.data : { ...DEFAULT_QUALITY_LIMITS };
+  }
+
+  setQualityLimits(next: QualityLimits): QualityLimits {
+    const valid = qualityLimitsSchema.parse(next);
+    this.repo.set(QUALITY_KEY, valid);
+    return valid;
+  }
+
+  /** Days audit events are kept before `station audit purge` may delete them. */
+  auditRetentionDays(): number {
+    const parsed = auditRetentionDaysSchema.safeParse(this.repo.get(RETENTION_KEY));
+    return parsed.success ? parsed.data : DEFAULT_AUDIT_RETENTION_DAYS;
+  }
+
+  setAuditRetentionDays(days: number): number {
+    const valid = auditRetentionDaysSchema.parse(days);
+    this.repo.set(RETENTION_KEY, valid);
     return valid;
   }
 }

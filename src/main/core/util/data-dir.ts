@@ -22,6 +22,12 @@ export interface DataPaths {
   galleryIndex: string;
   pepperKey: string;
   auditMacKey: string;
+  /** Shared secret that signs door webhook requests (the receiver is configured with it). */
+  doorWebhookKey: string;
+  /** Template encryption key, plain (0600) for the CLI and browser mode. */
+  templateKey: string;
+  /** The same key wrapped by the OS keychain (Electron safeStorage); see electron/. */
+  templateKeyWrapped: string;
 }
 
 export function dataPaths(dataDir: string): DataPaths {
@@ -30,5 +36,8 @@ export function dataPaths(dataDir: string): DataPaths {
     galleryIndex: join(dataDir, 'gallery.faiss'),
     pepperKey: join(dataDir, 'keys', 'audit-pepper.key'),
     auditMacKey: join(dataDir, 'keys', 'audit-mac.key'),
+    doorWebhookKey: join(dataDir, 'keys', 'door-webhook.key'),
+    templateKey: join(dataDir, 'keys', 'template.key'),
+    templateKeyWrapped: join(dataDir, 'keys', 'template.key.safe'),
   };
 }

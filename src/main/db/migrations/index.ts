@@ -3,13 +3,26 @@ import { dirname } from 'node:path';
 import { StationError } from '../../../shared/errors';
 import { dataPaths } from '../../core/util/data-dir';
 import { loadOrCreateKey } from '../../core/util/key-file';
+import { dataFolderTemplateKeyStore } from '../../core/crypto/file-template-key-store';
+import type { TemplateKeyStore } from '../../core/crypto/template-key-store';
+import { compactDatabase } from '../storage-maintenance';
 import { migration0010 } from './0010-init';
 import { migration0020 } from './0020-audit-chain';
 import { migration0030 } from './0030-person-links';
+import { migration0040 } from './0040-template-encryption';
+import { migration0050 } from './0050-audit-review-indexes';
+import { migration0060 } from './0060-audit-retention';
 import type { Migration, MigrationContext } from './migration.types';
 
 /** Ordered registry: append only, never edit a released migration. */
-export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020, migration0030];
+export const MIGRATIONS: readonly Migration[] = [
+  migration0010,
+  migration0020,
+  migration0030,
+  migration0040,
+  migration0050,
+  migration0060,
+];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 
@@ -26,13 +39,16 @@ export function migrate(
       `Database schema version ${current} is newer than this app supports (${LATEST_VERSION}). Update the app.`,
     );
   }
+  let vacuum = false;
   for (const m of MIGRATIONS) {
     if (m.version <= current || m.version > target) continue;
     db.transaction(() => {
       m.up(db, ctx);
       db.pragma(`user_version = ${m.version}`);
     })();
+    vacuum ||= m.vacuumAfter === true;
   }
+  if (vacuum && !db.memory) compactDatabase(db);
   return db.pragma('user_version', { simple: true }) as number;
 }
 
@@ -40,11 +56,21 @@ export function migrate(
  * Keys come from the data folder that holds the database file (dataPaths puts the database
  * at its top level), the same files the Station opens, so a migrated chain verifies later.
  */
-export function dataFolderContext(db: Database.Database): MigrationContext {
+export function dataFolderContext(
+  db: Database.Database,
+  templateKeys?: TemplateKeyStore,
+): MigrationContext {
+  const folder = (): string => {
+    if (db.memory) throw new Error('an in-memory database has no data folder for its keys');
+    return dirname(db.name);
+  };
   return {
     auditMacKey() {
-      if (db.memory) throw new Error('an in-memory database has no data folder for its keys');
-      return loadOrCreateKey(dataPaths(dirname(db.name)).auditMacKey);
+      return loadOrCreateKey(dataPaths(folder()).auditMacKey);
+    },
+    templateKey() {
+      const store = templateKeys ?? dataFolderTemplateKeyStore(folder());
+      return store.load() ?? store.create();
     },
   };
 }

@@ -4,11 +4,18 @@ import type Database from 'better-sqlite3';
 export interface MigrationContext {
   /** The audit MAC key of this data folder (0020 chains audit rows that predate it). */
   auditMacKey(): Buffer;
+  /** The template key (loaded, or created when none exists yet; 0040 seals plaintext rows). */
+  templateKey(): Buffer;
 }
 
 export interface Migration {
   /** Strictly increasing; the file is named after it (0010-init.ts). */
   version: number;
   name: string;
+  /**
+   * VACUUM and truncate the WAL once all migrations committed (outside their transactions):
+   * for migrations that rewrite sensitive bytes, whose old copies would otherwise survive.
+   */
+  vacuumAfter?: boolean;
   up(db: Database.Database, ctx: MigrationContext): void;
 }

@@ -2,6 +2,7 @@ import type { StationApi } from '../../../shared/contract';
 import type { StationStatus } from '../../../shared/domain';
 import { AuditState } from './audit.svelte';
 import { EnrollState } from './enroll.svelte';
+import { EraseState } from './erase.svelte';
 import { describeError } from './messages';
 
 export const VIEWS = ['terminal', 'enroll', 'audit'] as const;
@@ -15,10 +16,15 @@ export class AppState {
   startupError = $state<string | null>(null);
   readonly enroll: EnrollState;
   readonly audit: AuditState;
+  readonly erase: EraseState;
 
   constructor(readonly api: StationApi) {
     this.enroll = new EnrollState(api, () => void this.refreshStatus());
     this.audit = new AuditState(api);
+    this.erase = new EraseState(api, () => {
+      void this.enroll.refreshPeople();
+      void this.refreshStatus();
+    });
   }
 
   async load(): Promise<void> {

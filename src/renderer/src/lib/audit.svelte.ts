@@ -1,30 +1,196 @@
-import type { StationApi } from '../../../shared/contract';
-import type { AuditEventView } from '../../../shared/domain';
+import type { StationApi } from '../../../shared/api-methods';
+import type {
+  AuditChainReportView,
+  AuditEventDetail,
+  AuditFilter,
+  AuditKind,
+} from '../../../shared/audit-review';
+import type { AuditEventView, DecisionReason, PersonRef } from '../../../shared/domain';
+import { exportFileName, localToIso } from './audit-format';
+import { downloadText } from './download';
 import { describeError } from './messages';
 
-const AUDIT_PAGE = 100;
+// Formatting helpers live in a plain module; re-exported for the components.
+export { reasonLabel, shortSubject } from './audit-format';
 
+const PAGE_SIZE = 50;
+/** A runaway export (a bug, or a log far beyond any door's) stops here instead of filling memory. */
+const MAX_EXPORT_CHUNKS = 2000;
+
+/**
+ * The reviewer's view: filters, keyset pages (the station hands out a cursor for the next
+ * page; we keep the cursors of the pages already seen, so "previous" is one step back), an
+ * event's detail, the CSV download, and the chain check. Nothing here ever sees a name of an
+ * unknown face: rows carry subject HMACs, and only a person search returns that person's name.
+ */
 export class AuditState {
+  // The filter form, as typed (datetime-local strings are local time).
+  from = $state('');
+  to = $state('');
+  kind = $state<AuditKind | ''>('');
+  decision = $state<DecisionReason | ''>('');
+  person = $state('');
+
   events = $state.raw<readonly AuditEventView[]>([]);
-  error = $state<string | null>(null);
+  /** Who the applied person filter matched. */
+  people = $state.raw<readonly PersonRef[]>([]);
+  pageIndex = $state(0);
+  hasNext = $state(false);
   loading = $state(false);
+  error = $state<string | null>(null);
+
+  detail = $state.raw<AuditEventDetail | null>(null);
+  detailError = $state<string | null>(null);
+
+  exporting = $state(false);
+  exportedRows = $state(0);
+  exportMessage = $state<string | null>(null);
+
+  chain = $state.raw<AuditChainReportView | null>(null);
+  verifying = $state(false);
+  chainError = $state<string | null>(null);
+
+  /** The filter the shown pages were fetched with (the form may have changed since). */
+  private applied: AuditFilter = {};
+  /** cursors[i] fetches page i (undefined = first page). */
+  private cursors: (string | undefined)[] = [undefined];
+  private nextCursor: string | null = null;
 
   constructor(private readonly api: StationApi) {}
 
-  async refresh(): Promise<void> {
-    this.loading = true;
-    const response = await this.api.recentAudit({ limit: AUDIT_PAGE });
-    this.loading = false;
-    if (response.ok) {
-      this.events = response.value.events;
-      this.error = null;
-    } else {
-      this.error = describeError(response.error);
+  /** Re-fetches the current page (the view was opened again; new events may have arrived). */
+  refresh(): Promise<void> {
+    return this.load();
+  }
+
+  /** Applies the form's filter and starts again from the newest page. */
+  async search(): Promise<void> {
+    const filter = this.formFilter();
+    if (typeof filter === 'string') {
+      this.error = filter;
+      return;
+    }
+    this.applied = filter;
+    this.cursors = [undefined];
+    this.pageIndex = 0;
+    this.detail = null;
+    await this.load();
+  }
+
+  async clear(): Promise<void> {
+    this.from = '';
+    this.to = '';
+    this.kind = '';
+    this.decision = '';
+    this.person = '';
+    await this.search();
+  }
+
+  async next(): Promise<void> {
+    if (!this.nextCursor || this.loading) return;
+    this.cursors[this.pageIndex + 1] = this.nextCursor;
+    this.pageIndex += 1;
+    await this.load();
+  }
+
+  async previous(): Promise<void> {
+    if (this.pageIndex === 0 || this.loading) return;
+    this.pageIndex -= 1;
+    await this.load();
+  }
+
+  async select(id: number): Promise<void> {
+    this.detailError = null;
+    const response = await this.api.auditDetail({ id });
+    if (response.ok) this.detail = response.value;
+    else this.detailError = describeError(response.error);
+  }
+
+  closeDetail(): void {
+    this.detail = null;
+    this.detailError = null;
+  }
+
+  /** Downloads the CSV of the applied filter, fetched chunk by chunk (oldest first). */
+  async exportCsv(): Promise<void> {
+    if (this.exporting) return;
+    this.exporting = true;
+    this.exportedRows = 0;
+    this.exportMessage = null;
+    const parts: string[] = [];
+    let cursor: string | undefined;
+    try {
+      for (let chunk = 0; chunk < MAX_EXPORT_CHUNKS; chunk++) {
+        const response = await this.api.exportAudit({
+          filter: this.applied,
+          ...(cursor === undefined ? {} : { cursor }),
+        });
+        if (!response.ok) {
+          this.exportMessage = `Export failed: ${describeError(response.error)}`;
+          return;
+        }
+        parts.push(response.value.csv);
+        this.exportedRows += response.value.rows;
+        if (response.value.nextCursor === null) {
+          downloadText(exportFileName(Date.now()), parts, 'text/csv');
+          this.exportMessage = `Exported ${this.exportedRows} event(s).`;
+          return;
+        }
+        cursor = response.value.nextCursor;
+      }
+      this.exportMessage = 'Export stopped: too many rows; narrow the time range.';
+    } finally {
+      this.exporting = false;
     }
   }
-}
 
-/** Enough of the HMAC to tell subjects apart on screen; the full value stays in the log. */
-export function shortSubject(subject: string | null): string {
-  return subject ? `${subject.slice(0, 10)}…` : '—';
+  async verifyChain(): Promise<void> {
+    this.verifying = true;
+    this.chainError = null;
+    const response = await this.api.verifyAudit({});
+    this.verifying = false;
+    if (response.ok) this.chain = response.value;
+    else this.chainError = describeError(response.error);
+  }
+
+  private async load(): Promise<void> {
+    this.loading = true;
+    const cursor = this.cursors[this.pageIndex];
+    const response = await this.api.queryAudit({
+      filter: this.applied,
+      limit: PAGE_SIZE,
+      ...(cursor === undefined ? {} : { cursor }),
+    });
+    this.loading = false;
+    if (!response.ok) {
+      this.error = describeError(response.error);
+      this.events = [];
+      this.people = [];
+      this.hasNext = false;
+      return;
+    }
+    this.error = null;
+    this.events = response.value.events;
+    this.people = response.value.people;
+    this.nextCursor = response.value.nextCursor;
+    this.hasNext = response.value.nextCursor !== null;
+  }
+
+  /** The form as a filter, or a message saying what is wrong with it. */
+  private formFilter(): AuditFilter | string {
+    const from = localToIso(this.from);
+    const to = localToIso(this.to);
+    if (from === null) return 'The "from" time is not a valid date and time.';
+    if (to === null) return 'The "to" time is not a valid date and time.';
+    if (from !== undefined && to !== undefined && from >= to)
+      return '"From" must be earlier than "to".';
+    const person = this.person.trim();
+    return {
+      ...(from === undefined ? {} : { from }),
+      ...(to === undefined ? {} : { to }),
+      ...(this.kind === '' ? {} : { kind: this.kind }),
+      ...(this.decision === '' ? {} : { decision: this.decision }),
+      ...(person === '' ? {} : { person }),
+    };
+  }
 }

@@ -39,6 +39,7 @@ export class DoorLoop {
       if (this.stopped) return this.stop();
       this.video.srcObject = this.stream;
       await this.video.play();
+      await this.reportCamera(this.stream);
       this.detector = await BrowserFaceDetector.create(this.api);
       if (this.stopped) return this.stop();
       this.state.running();
@@ -80,6 +81,7 @@ export class DoorLoop {
     try {
       const faces = detector.detect(this.video, now);
       this.state.faces = faces;
+      this.state.noteFaces(faces.length, now);
       drawFaces(
         this.overlay,
         this.video.videoWidth,
@@ -88,17 +90,25 @@ export class DoorLoop {
         this.state.display.tone,
       );
       if (faces.length === 0) this.state.applyNoFace(now);
-      else if (!this.busy) void this.submit(faces);
+      else if (!this.busy) void this.submit(faces, now);
     } catch (err) {
       this.state.applyStationError(`Face detection failed: ${String(err)}`);
     }
     this.schedule();
   }
 
-  private async submit(faces: readonly DetectedFace[]): Promise<void> {
+  /** Main refuses virtual cameras (injection defence); the status bar shows the verdict. */
+  private async reportCamera(stream: MediaStream): Promise<void> {
+    const label = stream.getVideoTracks()[0]?.label ?? '';
+    const result = await this.api.reportCamera({ label: label.slice(0, 200) });
+    if (result.ok) this.state.camera = { label, ...result.value };
+    else this.state.applyStationError(describeError(result.error));
+  }
+
+  private async submit(faces: readonly DetectedFace[], capturedAtMs: number): Promise<void> {
     this.busy = true;
     try {
-      const request = this.capture.build(this.video, faces, this.nextFrameId++);
+      const request = this.capture.build(this.video, faces, this.nextFrameId++, capturedAtMs);
       const result = await this.api.submitFrame(request);
       if (this.stopped) return;
       if (result.ok) this.state.applyResult(result.value, performance.now());

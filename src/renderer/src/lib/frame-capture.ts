@@ -21,7 +21,12 @@ export class FrameCapture {
     this.ctx = ctx;
   }
 
-  build(video: HTMLVideoElement, detected: readonly DetectedFace[], frameId: number): FrameRequest {
+  build(
+    video: HTMLVideoElement,
+    detected: readonly DetectedFace[],
+    frameId: number,
+    capturedAtMs: number,
+  ): FrameRequest {
     const faces = detected.slice(0, LIMITS.maxFacesPerFrame);
     const fw = video.videoWidth;
     const fh = video.videoHeight;
@@ -37,6 +42,7 @@ export class FrameCapture {
         frameHeight: fh,
         faces: faces.map(toHint(1)),
         region: null,
+        capturedAtMs,
       };
     // Over the contract's limit (e.g. a 4K camera with a face filling it): describe a smaller
     // frame instead, since the region has no scale field of its own.
@@ -56,6 +62,7 @@ export class FrameCapture {
       frameWidth,
       frameHeight,
       faces: faces.map(toHint(s)),
+      capturedAtMs,
       region: {
         x,
         y,

@@ -16,11 +16,11 @@ export interface PixelRect {
 
 /**
  * Margin added on every side of each face box, as a fraction of the box size. The station
- * re-aligns the face from landmarks it finds itself, and MediaPipe's short-range box is tight
- * (brow to chin), so it needs forehead, chin and ears around it: 60% each side keeps them even
- * when the head turns.
+ * re-aligns the face from landmarks it finds itself (forehead, chin and ears must be there even
+ * when the head turns), and its texture liveness model looks at the face in context: a square
+ * 2.7x the face box, where screen bezels, paper edges and moire show. 85% each side = 2.7x.
  */
-export const FACE_MARGIN = 0.6;
+export const FACE_MARGIN = 0.85;
 
 /**
  * One rectangle (integer pixels, clamped to the frame) covering every face plus its margin,

@@ -1,4 +1,5 @@
 import type { DecisionReason, EnrollFileStatus } from '../../../shared/domain';
+import type { DoorPhase } from '../../../shared/door-contract';
 import type { ErrorCode, ErrorPayload } from '../../../shared/errors';
 
 /**
@@ -37,6 +38,14 @@ export function describeErrorCode(code: ErrorCode): string {
       return 'A native component of the station is not installed.';
     case 'UNAUTHORIZED':
       return 'This screen is not authorised to talk to the station.';
+    case 'TEMPLATE_KEY_MISSING':
+      return 'The key that decrypts face templates is missing.';
+    case 'TEMPLATE_KEY_MISMATCH':
+      return 'The template key does not belong to this database.';
+    case 'TEMPLATE_KEY_INSECURE':
+      return 'The template key file is readable by other users.';
+    case 'TEMPLATE_TAMPERED':
+      return 'A stored face template failed its integrity check.';
     case 'INTERNAL':
       return 'Something went wrong inside the station.';
   }
@@ -64,12 +73,24 @@ export function describeFileStatus(status: EnrollFileStatus): string {
       return 'Image too large';
     case 'duplicate_image':
       return 'Same image twice: skipped';
+    case 'pose':
+      return 'Head turned or tilted: look at the camera';
+    case 'blurry':
+      return 'Blurred: use a sharp photo';
+    case 'exposure':
+      return 'Too dark or too bright';
+    case 'eyes_closed':
+      return 'Eyes closed';
+    case 'duplicate_person':
+      return 'Matches someone already enrolled';
+    case 'held':
+      return 'Not enrolled: another photo matches someone already enrolled';
   }
 }
 
 export type Tone = 'neutral' | 'granted' | 'denied' | 'warning';
 
-/** What the door terminal shows for a frame-level decision (never a name unless granted). */
+/** What the door terminal shows for a decision (never a name unless let in). */
 export function terminalWording(
   decision: DecisionReason,
   name: string | null,
@@ -81,11 +102,36 @@ export function terminalWording(
         : { text: 'Unknown person', tone: 'denied' };
     case 'unknown_face':
       return { text: 'Unknown person', tone: 'denied' };
+    case 'spoof_suspected':
+      return { text: 'Access denied: could not confirm a live person', tone: 'denied' };
     case 'multiple_faces':
       return { text: 'One person at a time', tone: 'warning' };
     case 'face_too_small':
       return { text: 'Come closer', tone: 'warning' };
+    case 'poor_quality':
+      return { text: 'Face the camera, please', tone: 'warning' };
+    case 'outside_schedule':
+      return { text: 'Access denied: not allowed at this time', tone: 'denied' };
+    case 'locked_out':
+      return { text: 'Too many attempts. Please wait a minute.', tone: 'denied' };
+    case 'device_untrusted':
+      return { text: 'Camera not trusted. Call an administrator.', tone: 'denied' };
     case 'no_face':
+      return { text: 'Looking…', tone: 'neutral' };
+  }
+}
+
+/** What the terminal says while the station is still gathering evidence about a face. */
+export function pendingWording(phase: DoorPhase): { text: string; tone: Tone } {
+  switch (phase) {
+    case 'idle':
+    case 'looking':
+      return { text: 'Looking…', tone: 'neutral' };
+    case 'hold_still':
+      return { text: 'Hold still…', tone: 'neutral' };
+    case 'blink_please':
+      return { text: 'Please blink', tone: 'warning' };
+    case 'decided':
       return { text: 'Looking…', tone: 'neutral' };
   }
 }

@@ -1,0 +1,52 @@
+import type { AccessPolicy } from './access-policy.schema';
+
+const WEEKDAYS: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
+
+/** Day of week (1 = Monday) and minute of day of `at` in `timeZone` (null = machine zone). */
+export function localWeekMinute(
+  at: Date,
+  timeZone: string | null,
+): { day: number; minute: number } {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    ...(timeZone ? { timeZone } : {}),
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(at);
+  const get = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
+  const day = WEEKDAYS[get('weekday')];
+  if (day === undefined) throw new Error(`unexpected weekday from Intl: ${get('weekday')}`);
+  return { day, minute: Number(get('hour')) * 60 + Number(get('minute')) };
+}
+
+function toMinute(hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number);
+  return (h ?? 0) * 60 + (m ?? 0);
+}
+
+function scheduleAllows(policy: AccessPolicy, name: string, day: number, minute: number): boolean {
+  const windows = policy.schedules[name] ?? [];
+  return windows.some(
+    (w) => w.days.includes(day) && minute >= toMinute(w.from) && minute < toMinute(w.to),
+  );
+}
+
+/**
+ * Whether a recognised person may enter now. A personal schedule overrides group schedules;
+ * several groups combine with OR (any group that is open lets the member in); a person with
+ * no schedule at all is always allowed (schedules restrict, they are not an allow-list).
+ */
+export function withinSchedule(policy: AccessPolicy, personId: string, at: Date): boolean {
+  const { day, minute } = localWeekMinute(at, policy.timeZone);
+  const own = policy.personSchedules[personId];
+  if (own !== undefined) return scheduleAllows(policy, own, day, minute);
+  const groupSchedules = Object.entries(policy.groups)
+    .filter(([, members]) => members.includes(personId))
+    .flatMap(([group]) => {
+      const s = policy.groupSchedules[group];
+      return s === undefined ? [] : [s];
+    });
+  if (groupSchedules.length === 0) return true;
+  return groupSchedules.some((s) => scheduleAllows(policy, s, day, minute));
+}

@@ -1,0 +1,250 @@
+import { describe, expect, it } from 'vitest';
+import { DECISIONS, type DecisionReason } from '../../../shared/domain';
+import type { FaceVerdict } from './access-decision';
+import { DEFAULT_ACCESS_POLICY, type AccessPolicy } from './access-policy.schema';
+import {
+  DoorDecisionEngine,
+  type DoorDecision,
+  type FaceObservation,
+  type LivenessReading,
+} from './door-decision-engine';
+
+const alice = { id: 'alice-id', name: 'Alice' };
+const bob = { id: 'bob-id', name: 'Bob' };
+const box = { x1: 100, y1: 100, x2: 200, y2: 220 };
+const LIVE: LivenessReading = { verdict: 'live', settled: true, score: 0.9, components: {} };
+const SPOOF: LivenessReading = { verdict: 'spoof', settled: true, score: 0.1, components: {} };
+const WAIT: LivenessReading = {
+  verdict: 'inconclusive',
+  settled: false,
+  score: 0.5,
+  components: {},
+};
+const UNSURE: LivenessReading = {
+  verdict: 'inconclusive',
+  settled: true,
+  score: 0.5,
+  components: {},
+};
+// Wednesday 2026-12-02 10:30 UTC
+const WED_1030 = new Date('2026-12-02T10:30:00Z');
+
+function granted(person = alice, similarity = 0.7): FaceVerdict {
+  return { decision: 'granted', person, similarity };
+}
+const unknown: FaceVerdict = { decision: 'unknown_face', person: null, similarity: 0.2 };
+
+function obs(
+  verdict: FaceVerdict,
+  liveness: LivenessReading | null = LIVE,
+  trackId = 1,
+): FaceObservation {
+  return { trackId, box, verdict, liveness };
+}
+
+function engine(over: Partial<AccessPolicy> = {}): DoorDecisionEngine {
+  const policy: AccessPolicy = { ...DEFAULT_ACCESS_POLICY, timeZone: 'UTC', ...over };
+  return new DoorDecisionEngine(() => policy);
+}
+
+function run(
+  e: DoorDecisionEngine,
+  frames: FaceObservation[][],
+  ctx: { now?: Date; cameraTrusted?: boolean } = {},
+): DoorDecision[] {
+  return frames.map((faces) =>
+    e.decide(faces, {
+      now: ctx.now ?? WED_1030,
+      cameraTrusted: ctx.cameraTrusted ?? true,
+      liveTrackIds: new Set(faces.map((f) => f.trackId)),
+    }),
+  );
+}
+
+describe('DoorDecisionEngine', () => {
+  it('grants only after agreeFrames frames agree and liveness is live, exactly once per track', () => {
+    const out = run(engine({ agreeFrames: 3 }), [
+      [obs(granted())],
+      [obs(granted())],
+      [obs(granted())],
+      [obs(granted())],
+    ]);
+    expect(out.map((d) => d.decision)).toEqual([null, null, 'granted', 'granted']);
+    expect(out.map((d) => d.newlyFinal)).toEqual([false, false, true, false]);
+    expect(out[2]?.person).toEqual(alice);
+  });
+
+  it('does not grant when the window disagrees about the person', () => {
+    const out = run(engine({ agreeFrames: 3 }), [
+      [obs(granted(alice))],
+      [obs(granted(bob))],
+      [obs(granted(alice))],
+    ]);
+    expect(out.every((d) => d.decision === null)).toBe(true);
+  });
+
+  it('unknown_face when agreeFrames frames say unknown; no name is shown', () => {
+    const out = run(engine({ agreeFrames: 2 }), [[obs(unknown)], [obs(unknown)]]);
+    expect(out[1]).toMatchObject({ decision: 'unknown_face', person: null, newlyFinal: true });
+  });
+
+  it('spoof_suspected as soon as settled liveness says spoof, even for an enrolled person', () => {
+    const out = run(engine(), [[obs(granted(), WAIT)], [obs(granted(), SPOOF)]]);
+    expect(out[1]).toMatchObject({ decision: 'spoof_suspected', person: null });
+  });
+
+  it('holds still while liveness is undecided, asks for a blink when it settled inconclusive', () => {
+    const e = engine({ agreeFrames: 1, maxFramesPerDecision: 4 });
+    const out = run(e, [
+      [obs(granted(), WAIT)],
+      [obs(granted(), UNSURE)],
+      [obs(granted(), UNSURE)],
+      [obs(granted(), UNSURE)],
+    ]);
+    expect(out.map((d) => d.phase)).toEqual([
+      'hold_still',
+      'blink_please',
+      'blink_please',
+      'decided',
+    ]);
+    expect(out[3]?.decision).toBe('spoof_suspected');
+  });
+
+  it('grants without liveness only when the policy says liveness is not required', () => {
+    expect(
+      run(engine({ agreeFrames: 1, requireLiveness: false }), [[obs(granted(), null)]])[0]
+        ?.decision,
+    ).toBe('granted');
+    expect(run(engine({ agreeFrames: 1 }), [[obs(granted(), null)]])[0]?.decision).toBeNull();
+  });
+
+  it('multiple_faces when more faces than allowed, whoever they are', () => {
+    const two = [
+      obs(granted(alice), LIVE, 1),
+      { ...obs(granted(bob), LIVE, 2), box: { x1: 300, y1: 100, x2: 380, y2: 200 } },
+    ];
+    expect(run(engine({ agreeFrames: 1 }), [two])[0]).toMatchObject({
+      decision: 'multiple_faces',
+      person: null,
+    });
+    // With the tailgating guard relaxed, the largest face is decided.
+    expect(run(engine({ agreeFrames: 1, maxFaces: 2 }), [two])[0]).toMatchObject({
+      decision: 'granted',
+      person: alice,
+    });
+  });
+
+  it('face_too_small and poor_quality are advice, not votes', () => {
+    const small: FaceVerdict = { decision: 'face_too_small', person: null, similarity: -1 };
+    const poor: FaceVerdict = { decision: 'poor_quality', person: null, similarity: -1 };
+    const out = run(engine({ agreeFrames: 2 }), [
+      [obs(small)],
+      [obs(poor)],
+      [obs(granted())],
+      [obs(granted())],
+    ]);
+    expect(out.map((d) => d.decision)).toEqual(['face_too_small', 'poor_quality', null, 'granted']);
+  });
+
+  it('outside_schedule for a person whose schedule is closed now; group schedules combine', () => {
+    const policy: Partial<AccessPolicy> = {
+      agreeFrames: 1,
+      schedules: {
+        office: [{ days: [1, 2, 3, 4, 5], from: '08:00', to: '18:00' }],
+        night: [{ days: [3], from: '22:00', to: '24:00' }],
+      },
+      groups: { cleaners: [alice.id] },
+      groupSchedules: { cleaners: 'night' },
+    };
+    expect(run(engine(policy), [[obs(granted())]])[0]).toMatchObject({
+      decision: 'outside_schedule',
+      person: alice,
+    });
+    expect(
+      run(engine(policy), [[obs(granted())]], { now: new Date('2026-12-02T22:30:00Z') })[0]
+        ?.decision,
+    ).toBe('granted');
+    // A personal schedule overrides the group's.
+    const own = { ...policy, personSchedules: { [alice.id]: 'office' } };
+    expect(run(engine(own), [[obs(granted())]])[0]?.decision).toBe('granted');
+    // People without any schedule are not restricted.
+    expect(run(engine(policy), [[obs(granted(bob))]])[0]?.decision).toBe('granted');
+  });
+
+  it('locked_out after too many refusals within the window, for everyone, until it expires', () => {
+    const e = engine({
+      agreeFrames: 1,
+      lockout: { maxFailures: 2, windowMs: 60_000, lockMs: 30_000 },
+    });
+    const t0 = WED_1030.getTime();
+    const at = (s: number): Date => new Date(t0 + s * 1000);
+    const d = (faces: FaceObservation[], s: number): DoorDecision =>
+      e.decide(faces, {
+        now: at(s),
+        cameraTrusted: true,
+        liveTrackIds: new Set(faces.map((f) => f.trackId)),
+      });
+    expect(d([obs(unknown, LIVE, 1)], 0).decision).toBe('unknown_face');
+    expect(d([obs(unknown, SPOOF, 2)], 1).decision).toBe('spoof_suspected');
+    expect(d([obs(granted(), LIVE, 3)], 2).decision).toBe('locked_out');
+    expect(d([obs(granted(), LIVE, 3)], 40).decision).toBe('granted');
+  });
+
+  it('device_untrusted for a refused camera, before anything else', () => {
+    expect(
+      run(engine({ agreeFrames: 1 }), [[obs(granted())]], { cameraTrusted: false })[0]?.decision,
+    ).toBe('device_untrusted');
+  });
+
+  it('no_face for an empty frame; a new track after the person left is decided anew', () => {
+    const e = engine({ agreeFrames: 1 });
+    const out = run(e, [[obs(granted(), LIVE, 1)], [], [obs(granted(), LIVE, 2)]]);
+    expect(out.map((d) => [d.decision, d.newlyFinal])).toEqual([
+      ['granted', true],
+      ['no_face', false],
+      ['granted', true],
+    ]);
+  });
+
+  it('a decision sticks to its track for a while, then the face is judged afresh', () => {
+    const e = engine({ agreeFrames: 1 });
+    const at = (s: number) => new Date(WED_1030.getTime() + s * 1000);
+    const d = (s: number) =>
+      e.decide([obs(granted())], { now: at(s), cameraTrusted: true, liveTrackIds: new Set([1]) });
+    expect(d(0)).toMatchObject({ decision: 'granted', newlyFinal: true });
+    expect(d(5)).toMatchObject({ decision: 'granted', newlyFinal: false });
+    expect(e.finalOf(1, at(5))).not.toBeNull();
+    expect(e.finalOf(1, at(11))).toBeNull();
+    expect(d(11)).toMatchObject({ decision: 'granted', newlyFinal: true });
+  });
+
+  it('someone else recognised in a decided track is decided anew (no inherited grant)', () => {
+    const e = engine({ agreeFrames: 1 });
+    const out = run(e, [[obs(granted(alice))], [obs(granted(alice))], [obs(granted(bob))]]);
+    expect(out.map((d) => [d.decision, d.person?.name, d.newlyFinal])).toEqual([
+      ['granted', 'Alice', true],
+      ['granted', 'Alice', false],
+      ['granted', 'Bob', true],
+    ]);
+    // A refused stranger's track: the enrolled person stepping in is decided, not refused.
+    const e2 = engine({ agreeFrames: 1 });
+    const out2 = run(e2, [[obs(unknown)], [obs(granted(alice))]]);
+    expect(out2.map((d) => d.decision)).toEqual(['unknown_face', 'granted']);
+  });
+
+  it('covers every reason of the closed set', () => {
+    const covered: DecisionReason[] = [
+      'granted',
+      'unknown_face',
+      'spoof_suspected',
+      'multiple_faces',
+      'face_too_small',
+      'poor_quality',
+      'outside_schedule',
+      'locked_out',
+      'device_untrusted',
+      'no_face',
+    ];
+    expect([...covered].sort()).toEqual([...DECISIONS].sort());
+  });
+});

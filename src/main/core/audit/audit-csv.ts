@@ -1,0 +1,36 @@
+import type { AuditChainRow } from '../../db/audit-log.repository';
+
+/**
+ * Columns of every audit CSV (CLI `station audit export` and the review UI's download): the
+ * stored row including its chain MACs, so an export can be checked against the log later.
+ * Subjects are HMACs; no name or person id is ever exported.
+ */
+export const AUDIT_CSV_COLUMNS = [
+  'id',
+  'at',
+  'kind',
+  'decision',
+  'subject_hmac',
+  'similarity',
+  'details',
+  'prev_mac',
+  'mac',
+] as const satisfies readonly (keyof AuditChainRow)[];
+
+export const AUDIT_CSV_HEADER = `${AUDIT_CSV_COLUMNS.join(',')}\r\n`;
+
+export function auditCsvLine(row: AuditChainRow): string {
+  return `${AUDIT_CSV_COLUMNS.map((c) => csvField(row[c])).join(',')}\r\n`;
+}
+
+/**
+ * RFC 4180: quote a field holding a comma, quote, CR or LF; double the quotes inside. A field
+ * starting with = + - @ (or tab/CR) is prefixed with ' so a spreadsheet does not run it as a
+ * formula (CSV injection); only `details` JSON could start so, and it never does today.
+ */
+export function csvField(value: string | number | null): string {
+  if (value === null) return '';
+  let s = String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}

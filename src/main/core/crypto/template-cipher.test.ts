@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { StationError } from '../../../shared/errors';
+import { TemplateCipher, type TemplateBinding } from './template-cipher';
+
+const at: TemplateBinding = { templateId: 7, personId: 'p-1', modelId: 'm@4', dim: 4 };
+const v = Float32Array.from([0.5, -0.25, 0.125, 1]);
+
+function code(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (err) {
+    return err instanceof StationError ? err.code : String(err);
+  }
+  return undefined;
+}
+
+describe('TemplateCipher', () => {
+  const key = randomBytes(32);
+  const cipher = new TemplateCipher(key);
+
+  it('seals to nonce|ciphertext|tag and opens back bit-exactly', () => {
+    const sealed = cipher.sealTemplate(v, at);
+    expect(sealed).toHaveLength(12 + 16 + 16);
+    expect(sealed.includes(Buffer.from(v.buffer))).toBe(false);
+    expect(cipher.openTemplate(sealed, at)).toEqual(v);
+    // A fresh nonce each time: the same vector never seals to the same bytes.
+    expect(cipher.sealTemplate(v, at).equals(sealed)).toBe(false);
+  });
+
+  it('binds the row: another id, person, model or dim fails as TEMPLATE_TAMPERED', () => {
+    const sealed = cipher.sealTemplate(v, at);
+    for (const other of [
+      { ...at, templateId: 8 },
+      { ...at, personId: 'p-2' },
+      { ...at, modelId: 'm@5' },
+    ]) {
+      expect(code(() => cipher.openTemplate(sealed, other))).toBe('TEMPLATE_TAMPERED');
+    }
+    expect(code(() => cipher.openTemplate(sealed.subarray(0, 20), at))).toBe('TEMPLATE_TAMPERED');
+  });
+
+  it('derives a stable key id and check value per key, different for another key', () => {
+    const same = new TemplateCipher(Buffer.from(key));
+    const other = new TemplateCipher(randomBytes(32));
+    expect(same.keyId).toBe(cipher.keyId);
+    expect(same.checkValue).toBe(cipher.checkValue);
+    expect(other.checkValue).not.toBe(cipher.checkValue);
+    expect(cipher.keyId).toMatch(/^[0-9a-f]{16}$/);
+    // Neither reveals the key itself.
+    expect(cipher.checkValue).not.toContain(key.toString('hex').slice(0, 16));
+  });
+
+  it('seals files under their own context', () => {
+    const sealed = cipher.sealFile(Buffer.from('index bytes'), 'ctx-a');
+    expect(cipher.openFile(sealed, 'ctx-a').toString()).toBe('index bytes');
+    expect(code(() => cipher.openFile(sealed, 'ctx-b'))).toBe('TEMPLATE_TAMPERED');
+  });
+});

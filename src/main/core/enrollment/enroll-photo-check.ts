@@ -1,0 +1,74 @@
+import type { EnrollFileResult } from '../../../shared/domain';
+import { StationError } from '../../../shared/errors';
+import type { FaceAnalyzer, ImageDecoder } from '../vision/face-analyzer';
+import { measureFaceQuality } from '../vision/face-quality';
+import type { FaceAnalysis, RgbImage } from '../vision/vision.types';
+import { judgeFaceQuality, type QualityGateLimits } from './quality-gates';
+
+/**
+ * A second face counts against "one face only" when it is at least this fraction of the main
+ * face's size (inter-eye distance). Smaller faces are far-away bystanders: they cannot be
+ * mistaken for the subject and cannot be enrolled anyway. On 400 LFW photos, whose edges often
+ * show a neighbour's face, counting every detection rejected 25 (6 %) as multiple_faces; a group
+ * photo's faces are all of similar size and still fail (docs/BENCHMARKS.md).
+ */
+export const BYSTANDER_SIZE_RATIO = 0.5;
+
+export type EnrolFaceChoice =
+  | { ok: true; face: FaceAnalysis }
+  | { ok: false; status: 'no_face' | 'multiple_faces'; message: string };
+
+/** The one face an enrolment photo is about, or why there is none. */
+export function chooseEnrolmentFace(faces: readonly FaceAnalysis[]): EnrolFaceChoice {
+  if (faces.length === 0) return { ok: false, status: 'no_face', message: 'No face found.' };
+  const bySize = [...faces].sort((a, b) => b.interEyePx - a.interEyePx);
+  const main = bySize[0]!;
+  const rivals = bySize.filter((f) => f.interEyePx >= BYSTANDER_SIZE_RATIO * main.interEyePx);
+  if (rivals.length > 1) {
+    return {
+      ok: false,
+      status: 'multiple_faces',
+      message: `${rivals.length} faces found; use a photo of this person alone.`,
+    };
+  }
+  return { ok: true, face: main };
+}
+
+export type PhotoCheck =
+  { ok: true; face: FaceAnalysis; warnings: string[] } | { ok: false; result: EnrollFileResult };
+
+/**
+ * Decode -> faces -> one face -> quality gates, for one enrolment photo. Unreadable or
+ * oversized files become per-file results (a bulk import reports per item); any other error
+ * is a real failure and propagates.
+ */
+export async function checkEnrolPhoto(
+  deps: { analyzer: FaceAnalyzer; decode: ImageDecoder },
+  image: { fileName: string; bytes: Buffer },
+  limits: QualityGateLimits,
+): Promise<PhotoCheck> {
+  const file = image.fileName;
+  let img: RgbImage;
+  let faces: FaceAnalysis[];
+  try {
+    img = await deps.decode(image.bytes, file);
+    faces = await deps.analyzer.analyzeImage(img);
+  } catch (err) {
+    if (err instanceof StationError && err.code === 'IMAGE_TOO_LARGE') {
+      return { ok: false, result: { file, status: 'too_large', message: err.message } };
+    }
+    if (err instanceof StationError && err.code === 'UNREADABLE_IMAGE') {
+      return { ok: false, result: { file, status: 'unreadable', message: err.message } };
+    }
+    throw err;
+  }
+  const choice = chooseEnrolmentFace(faces);
+  if (!choice.ok) {
+    return { ok: false, result: { file, status: choice.status, message: choice.message } };
+  }
+  const verdict = judgeFaceQuality(measureFaceQuality(img, choice.face), limits);
+  if (!verdict.ok) {
+    return { ok: false, result: { file, status: verdict.status, message: verdict.message } };
+  }
+  return { ok: true, face: choice.face, warnings: verdict.warnings };
+}

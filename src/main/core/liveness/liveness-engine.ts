@@ -1,0 +1,43 @@
+/**
+ * What a host needs to judge liveness: the face pipeline (faces and landmarks per frame) and
+ * the texture model, loaded once, plus a tracker per tracked face. `load` wires in the ONNX
+ * adapters, the way FacePipeline.load does.
+ */
+import { OnnxTextureLiveness } from '../../adapters/onnx-texture-liveness';
+import { largestFace } from '../vision/face-choice';
+import { FacePipeline } from '../vision/face-pipeline';
+import type { RgbImage } from '../vision/vision.types';
+import type { LivenessFace } from './face-square';
+import { DEFAULT_LIVENESS_SETTINGS, type LivenessSettings } from './liveness-settings';
+import { LivenessTracker } from './liveness-tracker';
+import type { TextureLivenessModel } from './texture-model';
+
+export class LivenessEngine {
+  constructor(
+    readonly pipeline: FacePipeline,
+    readonly texture: TextureLivenessModel,
+    readonly settings: LivenessSettings = DEFAULT_LIVENESS_SETTINGS,
+  ) {}
+
+  /** Loads the verified models from `modelsDir` (throws MODEL_MISSING / MODEL_TAMPERED). */
+  static async load(
+    modelsDir: string,
+    settings: LivenessSettings = DEFAULT_LIVENESS_SETTINGS,
+  ): Promise<LivenessEngine> {
+    const [pipeline, texture] = await Promise.all([
+      FacePipeline.load(modelsDir),
+      OnnxTextureLiveness.create(modelsDir),
+    ]);
+    return new LivenessEngine(pipeline, texture, settings);
+  }
+
+  /** A fresh tracker for one face (the door keeps one per tracked face). */
+  tracker(): LivenessTracker {
+    return new LivenessTracker(this.texture, this.settings);
+  }
+
+  /** The largest face of a whole frame, with landmarks, or null. */
+  async largestFace(frame: RgbImage): Promise<LivenessFace | null> {
+    return largestFace(await this.pipeline.analyzeImage(frame)) ?? null;
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * The liveness rule: one verdict from the evidence of a window of frames.
+ *
+ * 1. Too few frames with a face -> inconclusive ("collecting"); never a guess from one frame.
+ * 2. An impossible stream (frozen: bit-identical frames; time running backwards) -> spoof.
+ * 3. Conservative AND: the face is a spoof if EITHER texture or micro-motion is clearly spoof
+ *    (below its *SpoofBelow threshold, or the face moves like a flat object: large rigid motion
+ *    with almost no non-rigid motion, see planarRatioBelow). A replayed video has natural motion, so only texture
+ *    catches it; a photo held up to the camera may fool texture, so only motion catches it.
+ * 4. Live only if BOTH texture and motion reach their live levels AND the weighted score
+ *    (texture, motion, blink) reaches scoreLiveMin. Blink only ever adds to the score.
+ * 5. Anything else -> inconclusive: the door keeps looking (or asks for a blink), it does not
+ *    open.
+ */
+import type { LivenessSettings } from './liveness-settings';
+
+export const LIVENESS_VERDICTS = ['live', 'spoof', 'inconclusive'] as const;
+export type LivenessVerdictKind = (typeof LIVENESS_VERDICTS)[number];
+
+/** Why the verdict is what it is (several may apply). */
+export type LivenessReason =
+  | 'collecting'
+  | 'frozen_stream'
+  | 'time_anomaly'
+  | 'texture_spoof'
+  | 'no_micro_motion'
+  | 'planar_motion'
+  | 'motion_unmeasured'
+  | 'texture_uncertain'
+  | 'motion_uncertain'
+  | 'score_low'
+  /** The window says spoof, but not yet for settings.spoofConfirmWindows windows in a row. */
+  | 'spoof_pending'
+  | 'blink_seen';
+
+export interface LivenessEvidence {
+  /** Frames with a face in the window. */
+  frames: number;
+  /** Median texture live probability over the window. */
+  texture: number;
+  /** Median non-rigid motion (fraction of face side per frame); NaN if it could not be measured. */
+  motion: number;
+  /** Median rigid face motion relative to the background (fraction of face side per frame). */
+  rigidMotion: number;
+  /** Blink evidence 0..1 and whether a full blink was seen. */
+  blink: number;
+  blinked: boolean;
+  /** Longest run of bit-identical consecutive frames in the window (1 = none repeated). */
+  identicalRun: number;
+  /** A frame's timestamp did not advance. */
+  timeAnomaly: boolean;
+}
+
+export interface LivenessVerdict {
+  verdict: LivenessVerdictKind;
+  /** Weighted score 0..1 (settings.weights). */
+  score: number;
+  /** Each component on 0..1, as weighed. */
+  components: { texture: number; motion: number; blink: number };
+  /** Measured values behind the components (motion in fraction of face side per frame). */
+  raw: { motion: number; rigidMotion: number; identicalRun: number };
+  frames: number;
+  reasons: LivenessReason[];
+}
+
+function clamp01(x: number): number {
+  return Number.isFinite(x) ? Math.max(0, Math.min(1, x)) : 0;
+}
+
+export function fuseLiveness(e: LivenessEvidence, s: LivenessSettings): LivenessVerdict {
+  const components = {
+    texture: clamp01(e.texture),
+    motion: clamp01(e.motion / s.motionFull),
+    blink: clamp01(e.blink),
+  };
+  const score =
+    s.weights.texture * components.texture +
+    s.weights.motion * components.motion +
+    s.weights.blink * components.blink;
+  const base = {
+    score,
+    components,
+    raw: { motion: e.motion, rigidMotion: e.rigidMotion, identicalRun: e.identicalRun },
+    frames: e.frames,
+  };
+  const reasons: LivenessReason[] = [];
+  if (e.blinked) reasons.push('blink_seen');
+  if (e.identicalRun >= s.maxIdenticalFrames) reasons.push('frozen_stream');
+  if (e.timeAnomaly) reasons.push('time_anomaly');
+  if (reasons.includes('frozen_stream') || reasons.includes('time_anomaly')) {
+    return { ...base, verdict: 'spoof', reasons };
+  }
+  if (e.frames < s.windowFrames)
+    return { ...base, verdict: 'inconclusive', reasons: [...reasons, 'collecting'] };
+  if (e.texture < s.textureSpoofBelow) reasons.push('texture_spoof');
+  if (!Number.isFinite(e.motion)) reasons.push('motion_unmeasured');
+  else if (e.motion < s.motionSpoofBelow) reasons.push('no_micro_motion');
+  else if (e.rigidMotion >= s.planarMinRigid && e.motion < s.planarRatioBelow * e.rigidMotion) {
+    reasons.push('planar_motion');
+  }
+  if (
+    reasons.some((r) => r === 'texture_spoof' || r === 'no_micro_motion' || r === 'planar_motion')
+  ) {
+    return { ...base, verdict: 'spoof', reasons };
+  }
+  if (e.texture < s.textureLiveMin) reasons.push('texture_uncertain');
+  if (Number.isFinite(e.motion) && e.motion < s.motionLiveMin) reasons.push('motion_uncertain');
+  if (score < s.scoreLiveMin) reasons.push('score_low');
+  const doubt = reasons.some((r) => r !== 'blink_seen');
+  return { ...base, verdict: doubt ? 'inconclusive' : 'live', reasons };
+}

@@ -1,0 +1,102 @@
+/**
+ * Every liveness threshold in one validated object. Defaults were calibrated on
+ * ../shared/data (bench/pad-evaluation.ts, figures and method in docs/BENCHMARKS.md, section
+ * "Presentation attack detection"); that data is small (2 replay attacks, 8 live clips), so a
+ * site should re-run the evaluation on its own recordings before trusting these numbers.
+ */
+import { z } from 'zod';
+
+const unit = z.number().finite().min(0).max(1);
+/** Micro-motion is a fraction of the face side per frame; 5 % per frame is violent shaking. */
+const motionLevel = z.number().finite().min(0).max(0.05);
+
+export const livenessSettingsSchema = z
+  .object({
+    /** Frames in the decision window (the door decides on this many consecutive frames). */
+    windowFrames: z.number().int().min(3).max(90),
+    /** Window median of the texture live probability below which the face is a spoof. */
+    textureSpoofBelow: unit,
+    /** ...and at or above which texture counts as live evidence. */
+    textureLiveMin: unit,
+    /** Window median of non-rigid face motion (fraction of face side) below which: spoof. */
+    motionSpoofBelow: motionLevel,
+    /** ...and at or above which motion counts as live evidence. */
+    motionLiveMin: motionLevel,
+    /**
+     * Planar-motion test: when the face moves rigidly by at least planarMinRigid (fraction of
+     * face side per frame pair) and its non-rigid motion is below planarRatioBelow x that, the
+     * face is a flat object being moved (a photo or phone waved at the camera). 0 = off.
+     */
+    planarMinRigid: motionLevel,
+    planarRatioBelow: z.number().finite().min(0).max(1),
+    /** Non-rigid motion that maps to a motion component of 1 in the weighted score. */
+    motionFull: motionLevel.refine((v) => v > 0, 'motionFull must be > 0'),
+    /** EAR at or below this fraction of the open-eye baseline is a closed eye. */
+    blinkClosedRatio: z.number().finite().min(0.3).max(0.95),
+    weights: z
+      .object({ texture: unit, motion: unit, blink: unit })
+      .strict()
+      .refine((w) => Math.abs(w.texture + w.motion + w.blink - 1) < 1e-6, 'weights must sum to 1'),
+    /** Weighted score at or above which (with both components live) the verdict is live. */
+    scoreLiveMin: unit,
+    /**
+     * A stream (the door, `station liveness`) concludes "spoof" only after this many
+     * consecutive spoof windows; "live" still needs just one live window, which already
+     * requires every cue to pass. A person who stands perfectly still for the first 0.7 s is
+     * not turned away for it, and every window of a replay or photo is a spoof anyway.
+     */
+    spoofConfirmWindows: z.number().int().min(1).max(60),
+    /**
+     * Consecutive bit-identical frames that make a stream "frozen". A camera sensor never
+     * repeats a frame exactly (noise); a still image or a stalled virtual camera does.
+     */
+    maxIdenticalFrames: z.number().int().min(1).max(30),
+  })
+  .strict()
+  .refine((s) => s.textureSpoofBelow <= s.textureLiveMin, {
+    message: 'textureSpoofBelow must not exceed textureLiveMin',
+  })
+  .refine((s) => s.motionSpoofBelow <= s.motionLiveMin, {
+    message: 'motionSpoofBelow must not exceed motionLiveMin',
+  });
+
+export type LivenessSettings = z.infer<typeof livenessSettingsSchema>;
+
+/**
+ * Defaults, from bench/pad-evaluation.ts on ../shared/data (10-frame windows at 15 fps, the
+ * first 6 s of 11 live clips and 10 attack clips; docs/BENCHMARKS.md). Tuned on that same data,
+ * so expect other figures on other data:
+ * - windowFrames 10: ~0.67 s at 15 fps, the seed's window.
+ * - texture 0.03 / 0.05, NOT the network's 0.5: replayed-screen windows have a median live
+ *   probability of 0.000-0.007 and none reached 0.03; live windows sit at 0.25-1.0, but one
+ *   backlit webcam clip (apfol_real) dips below 0.03 in 22 of 81 windows. At 0.5 a third of the
+ *   live webcam windows would be rejected.
+ * - motion 0.0014 / 0.0018 of the face side: a photo swayed by hand (synthetic: rotation,
+ *   translation, sensor noise, H.264) leaves at most 0.00135, a looped still 0.00005; live
+ *   windows are at 0.001-0.02 (4 % of them below 0.0014: the stillest animated portraits).
+ * - planarRatioBelow 0 (off): the rigid-motion estimate is dominated by landmark jitter
+ *   (live webcam clips measured a non-rigid / rigid ratio as low as swayed photos).
+ * - blink is a bonus in the score only: a 0.67 s window rarely holds a blink.
+ * - spoofConfirmWindows 3: one animated portrait (liveportrait_d13) starts with 2 still
+ *   windows (motion < 0.0014) and is live in the 79 after; no attack clip had a live window.
+ */
+export const DEFAULT_LIVENESS_SETTINGS: LivenessSettings = {
+  windowFrames: 10,
+  textureSpoofBelow: 0.03,
+  textureLiveMin: 0.05,
+  motionSpoofBelow: 0.0014,
+  motionLiveMin: 0.0018,
+  planarMinRigid: 0.006,
+  planarRatioBelow: 0,
+  motionFull: 0.006,
+  blinkClosedRatio: 0.7,
+  weights: { texture: 0.5, motion: 0.35, blink: 0.15 },
+  scoreLiveMin: 0.3,
+  spoofConfirmWindows: 3,
+  maxIdenticalFrames: 3,
+};
+
+/** Validates a stored or user-supplied value; throws a ZodError naming the bad field. */
+export function parseLivenessSettings(value: unknown): LivenessSettings {
+  return livenessSettingsSchema.parse(value);
+}

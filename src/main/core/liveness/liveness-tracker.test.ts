@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import type { Point, RgbImage } from '../vision/vision.types';
+import type { LivenessFace } from './face-square';
+import { DEFAULT_LIVENESS_SETTINGS } from './liveness-settings';
+import { LivenessTracker } from './liveness-tracker';
+import type { TextureLivenessModel } from './texture-model';
+
+/** A texture "network" that always answers with the same live probability. */
+function fixedTexture(p: number): TextureLivenessModel {
+  return {
+    modelId: 'fixed',
+    logits: () => Promise.resolve(new Float32Array([Math.log(p), Math.log(1 - p), -50])),
+  };
+}
+
+function noiseFrame(seed: number): RgbImage {
+  const data = new Uint8Array(160 * 120 * 3);
+  let s = seed;
+  for (let i = 0; i < data.length; i++) {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    data[i] = s >> 23;
+  }
+  return { width: 160, height: 120, data };
+}
+
+const FACE: LivenessFace = {
+  box: { x1: 50, y1: 30, x2: 110, y2: 90, score: 0.9 },
+  landmarks68: Array.from({ length: 68 }, (_, i): Point => [60 + (i % 10) * 4, 40 + i / 2]),
+};
+
+describe('LivenessTracker', () => {
+  const settings = { ...DEFAULT_LIVENESS_SETTINGS, windowFrames: 5 };
+
+  it('collects until the window is full, then keeps a sliding window', async () => {
+    const t = new LivenessTracker(fixedTexture(0.01), settings);
+    for (let i = 0; i < 4; i++) {
+      expect((await t.push(noiseFrame(i + 1), FACE, i * 66)).reasons).toContain('collecting');
+    }
+    const v = await t.push(noiseFrame(9), FACE, 4 * 66);
+    expect(v.frames).toBe(5);
+    expect(v.components.texture).toBeCloseTo(0.01, 5);
+    // A spoof window is only a spoof verdict once spoofConfirmWindows windows agree.
+    expect(v).toMatchObject({ verdict: 'inconclusive' });
+    expect(v.reasons).toEqual(expect.arrayContaining(['texture_spoof', 'spoof_pending']));
+    let last = v;
+    for (let i = 1; i < settings.spoofConfirmWindows; i++) {
+      last = await t.push(noiseFrame(20 + i), FACE, (4 + i) * 66);
+    }
+    expect(last.verdict).toBe('spoof');
+    expect(last.frames).toBe(5);
+    expect(t.verdict().verdict).toBe('spoof');
+  });
+
+  it('flags a frozen stream: the same frame pushed again and again', async () => {
+    const t = new LivenessTracker(fixedTexture(0.99), settings);
+    const frozen = noiseFrame(3);
+    let v = await t.push(frozen, FACE, 0);
+    for (let i = 1; i < settings.maxIdenticalFrames; i++) v = await t.push(frozen, FACE, i * 66);
+    expect(v).toMatchObject({ verdict: 'spoof', reasons: ['frozen_stream'] });
+  });
+
+  it('flags timestamps that do not advance', async () => {
+    const t = new LivenessTracker(fixedTexture(0.99), settings);
+    await t.push(noiseFrame(1), FACE, 100);
+    expect((await t.push(noiseFrame(2), FACE, 100)).reasons).toContain('time_anomaly');
+  });
+
+  it('starts over when the face is lost or jumps to another place', async () => {
+    const t = new LivenessTracker(fixedTexture(0.5), settings);
+    await t.push(noiseFrame(1), FACE);
+    await t.push(noiseFrame(2), FACE);
+    expect((await t.push(noiseFrame(3), null)).frames).toBe(0);
+    await t.push(noiseFrame(4), FACE);
+    const moved = { ...FACE, box: { x1: 0, y1: 0, x2: 30, y2: 30, score: 0.9 } };
+    expect((await t.push(noiseFrame(5), moved)).frames).toBe(1);
+  });
+});

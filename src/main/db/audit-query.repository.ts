@@ -1,0 +1,125 @@
+import type { AuditCursor, AuditKind } from '../../shared/audit-review';
+import type { DecisionReason } from '../../shared/domain';
+import type { AuditChainRow } from './audit-log.repository';
+import type { Db } from './connection';
+
+/** What to read: all given constraints hold; `after` continues a keyset walk. */
+export interface AuditQuerySpec {
+  from: string | null;
+  to: string | null;
+  kind: AuditKind | null;
+  decision: DecisionReason | null;
+  /** Subject HMACs (one person's current + legacy subject); null = any subject. */
+  subjects: readonly string[] | null;
+  /** Continue after this (at, id) position in `order`. */
+  after: AuditCursor | null;
+  order: 'newest' | 'oldest';
+  limit: number;
+}
+
+/**
+ * A stored row as the reviewer reads it. kind and decision are typed like AuditEventView's: the
+ * only writer (AuditLogRepository.append) takes them typed, and the MAC chain catches edits.
+ */
+export interface AuditReviewRow extends AuditChainRow {
+  kind: AuditKind;
+  decision: DecisionReason | null;
+}
+
+const COLUMNS = 'id, at, kind, decision, subject_hmac, similarity, details, prev_mac, mac';
+/** Subjects one query may name (each person has 1, or 2 if enrolled before 0030). */
+export const MAX_SUBJECTS = 16;
+
+/**
+ * The reviewer's reads of the audit log: filtered, keyset-paged in (at, id) order. Read-only;
+ * appends stay in AuditLogRepository.
+ *
+ * Every filter combination is served by an index and reads about `limit` index entries per
+ * page, whatever the log size, because the index's own order (column, at, rowid) is the page
+ * order. The index is named (INDEXED BY) rather than left to the planner: without ANALYZE
+ * statistics it may pick `decision = 'granted'` (80 % of rows) over one person's subject and
+ * walk most of the log. Person > decision > kind > time, most selective first.
+ */
+export class AuditQueryRepository {
+  private readonly statements = new Map<string, ReturnType<Db['prepare']>>();
+  private readonly selectById;
+
+  constructor(private readonly db: Db) {
+    this.selectById = db.prepare<[number], AuditReviewRow>(
+      `SELECT ${COLUMNS} FROM audit_events WHERE id = ?`,
+    );
+  }
+
+  page(spec: AuditQuerySpec): AuditReviewRow[] {
+    const { sql, params } = buildQuery(spec);
+    let stmt = this.statements.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql);
+      this.statements.set(sql, stmt);
+    }
+    return stmt.all(params) as AuditReviewRow[];
+  }
+
+  byId(id: number): AuditReviewRow | undefined {
+    return this.selectById.get(id);
+  }
+
+  /** The query plan of a spec's SQL (tests and the bench check that it stays index-backed). */
+  plan(spec: AuditQuerySpec): string {
+    const { sql, params } = buildQuery(spec);
+    const rows = this.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[];
+    return rows.map((r) => r.detail).join('; ');
+  }
+}
+
+function indexFor(spec: AuditQuerySpec): string {
+  if (spec.subjects !== null) return 'audit_subject';
+  if (spec.decision !== null) return 'audit_decision_at';
+  if (spec.kind !== null) return 'audit_kind_at';
+  return 'audit_at';
+}
+
+/** Named parameters only, values never spliced into SQL; the SQL text depends only on the shape. */
+export function buildQuery(spec: AuditQuerySpec): {
+  sql: string;
+  params: Record<string, string | number>;
+} {
+  const where: string[] = [];
+  const params: Record<string, string | number> = { limit: spec.limit };
+  if (spec.subjects !== null) {
+    const subjects = spec.subjects;
+    if (subjects.length > MAX_SUBJECTS) throw new RangeError(`more than ${MAX_SUBJECTS} subjects`);
+    // An empty list matches nothing (a person with no subject left); keep the SQL valid.
+    const names = subjects.map((_, i) => `@s${i}`);
+    where.push(names.length > 0 ? `subject_hmac IN (${names.join(', ')})` : '0');
+    subjects.forEach((s, i) => (params[`s${i}`] = s));
+  }
+  if (spec.decision !== null) {
+    where.push('decision = @decision');
+    params.decision = spec.decision;
+  }
+  if (spec.kind !== null) {
+    where.push('kind = @kind');
+    params.kind = spec.kind;
+  }
+  if (spec.from !== null) {
+    where.push('at >= @from');
+    params.from = spec.from;
+  }
+  if (spec.to !== null) {
+    where.push('at < @to');
+    params.to = spec.to;
+  }
+  const newest = spec.order === 'newest';
+  if (spec.after !== null) {
+    where.push(newest ? '(at, id) < (@afterAt, @afterId)' : '(at, id) > (@afterAt, @afterId)');
+    params.afterAt = spec.after.at;
+    params.afterId = spec.after.id;
+  }
+  const dir = newest ? 'DESC' : 'ASC';
+  const sql =
+    `SELECT ${COLUMNS} FROM audit_events INDEXED BY ${indexFor(spec)}` +
+    (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
+    ` ORDER BY at ${dir}, id ${dir} LIMIT @limit`;
+  return { sql, params };
+}

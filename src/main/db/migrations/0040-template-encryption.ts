@@ -1,0 +1,86 @@
+import type Database from 'better-sqlite3';
+import { StationError } from '../../../shared/errors';
+import { TEMPLATE_FORMAT, TemplateCipher } from '../../core/crypto/template-cipher';
+import type { Migration } from './migration.types';
+
+const BATCH = 1000;
+
+interface PlainRow {
+  id: number;
+  person_id: string;
+  model_id: string;
+  dim: number;
+  vector: Buffer;
+}
+
+/**
+ * Templates encrypted at rest (AES-256-GCM, see core/crypto/template-cipher.ts).
+ *
+ * template_encryption records the format, the key id and the key check value (so a wrong key
+ * is told apart from tampering); templates.key_id says which key sealed each row. Existing
+ * plaintext rows are sealed in place, in this migration's one transaction: a crash leaves
+ * either all plaintext (and version 30, so it runs again) or all sealed. The key is only loaded
+ * (and created) when there are rows to seal; otherwise the first start records it.
+ * vacuumAfter: the old plaintext cells must not linger in free pages or in the WAL.
+ */
+export const migration0040: Migration = {
+  version: 40,
+  name: 'template-encryption',
+  vacuumAfter: true,
+  up(db, ctx) {
+    db.exec(`
+      CREATE TABLE template_encryption (
+        id           INTEGER PRIMARY KEY CHECK (id = 1),
+        format       TEXT NOT NULL,
+        key_id       TEXT NOT NULL,
+        check_value  TEXT NOT NULL,
+        created_at   TEXT NOT NULL
+      );
+      ALTER TABLE templates ADD COLUMN key_id TEXT;
+      -- Covers the start-up queries (labels, fingerprint, other models, key check) so they
+      -- never read the 2 KB template rows themselves.
+      CREATE INDEX templates_model ON templates(model_id, id, person_id, key_id);
+    `);
+    const hasRows = db.prepare('SELECT 1 FROM templates LIMIT 1').get() !== undefined;
+    if (!hasRows) return;
+    const cipher = new TemplateCipher(ctx.templateKey());
+    db.prepare(
+      `INSERT INTO template_encryption (id, format, key_id, check_value, created_at)
+       VALUES (1, ?, ?, ?, ?)`,
+    ).run(TEMPLATE_FORMAT, cipher.keyId, cipher.checkValue, new Date().toISOString());
+    sealExistingRows(db, cipher);
+  },
+};
+
+/** Seals rows in id order, in batches (an iterator cannot run while this connection updates). */
+function sealExistingRows(db: Database.Database, cipher: TemplateCipher): void {
+  const page = db.prepare<[number, number], PlainRow>(
+    `SELECT id, person_id, model_id, dim, vector FROM templates
+     WHERE id > ? AND key_id IS NULL ORDER BY id LIMIT ?`,
+  );
+  const update = db.prepare('UPDATE templates SET vector = ?, key_id = ? WHERE id = ?');
+  let lastId = 0;
+  for (;;) {
+    const batch = page.all(lastId, BATCH);
+    if (batch.length === 0) break;
+    for (const row of batch) {
+      if (row.vector.length !== row.dim * 4) {
+        throw new StationError(
+          'DB_CORRUPT',
+          `template ${row.id} has ${row.vector.length} bytes, expected ${row.dim * 4} (dim ${row.dim})`,
+        );
+      }
+      const vector = new Float32Array(row.dim);
+      new Uint8Array(vector.buffer).set(row.vector);
+      const sealed = cipher.sealTemplate(vector, {
+        templateId: row.id,
+        personId: row.person_id,
+        modelId: row.model_id,
+        dim: row.dim,
+      });
+      vector.fill(0);
+      update.run(sealed, cipher.keyId, row.id);
+      lastId = row.id;
+    }
+  }
+}

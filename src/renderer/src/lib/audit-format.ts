@@ -1,0 +1,22 @@
+/** Pure formatting for the review view (no runes: plain values in, strings out). */
+
+/** datetime-local value (local time) -> ISO instant; undefined when empty, null when invalid. */
+export function localToIso(value: string): string | undefined | null {
+  if (value.trim() === '') return undefined;
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}
+
+export function exportFileName(nowMs: number): string {
+  return `audit-${new Date(nowMs).toISOString().replace(/[:.]/g, '-')}.csv`;
+}
+
+/** Enough of the HMAC to tell subjects apart on screen; the full value stays in the log. */
+export function shortSubject(subject: string | null): string {
+  return subject ? `${subject.slice(0, 10)}…` : '—';
+}
+
+/** A reason code in words for the table ("unknown_face" -> "unknown face"). */
+export function reasonLabel(reason: string | null): string {
+  return reason === null ? '—' : reason.replace(/_/g, ' ');
+}

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import {
+  AUDIT_KINDS,
+  AUDIT_PAGE,
+  decodeAuditCursor,
+  toIsoInstant,
+  type AuditCursor,
+} from './audit-review';
+import { DECISIONS } from './domain';
+import { LIMITS } from './limits';
+
+/**
+ * Request schemas of the review and erasure channels (merged into the contract in
+ * contract.ts). Bounds are normalised here, so main only ever sees Date.toISOString() values.
+ */
+
+const isoInstant = z
+  .string()
+  .max(40)
+  .transform((value, ctx) => {
+    const iso = toIsoInstant(value);
+    if (iso === null) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `not an ISO date-time (e.g. 2026-11-30T08:00:00Z): ${value}`,
+      });
+      return z.NEVER;
+    }
+    return iso;
+  });
+
+const cursor = z
+  .string()
+  .max(64)
+  .transform((value, ctx): AuditCursor => {
+    const c = decodeAuditCursor(value);
+    if (c === null) {
+      ctx.addIssue({ code: 'custom', message: 'not a cursor returned by a previous page' });
+      return z.NEVER;
+    }
+    return c;
+  });
+
+export const auditFilterSchema = z
+  .object({
+    from: isoInstant.optional(),
+    to: isoInstant.optional(),
+    kind: z.enum(AUDIT_KINDS).optional(),
+    decision: z.enum(DECISIONS).optional(),
+    /** Person id or name; matched exactly (names case-insensitively), never as a pattern. */
+    person: z.string().trim().min(1).max(LIMITS.maxNameLength).optional(),
+  })
+  .strict()
+  .refine((f) => f.from === undefined || f.to === undefined || f.from < f.to, {
+    message: '"from" must be earlier than "to"',
+    path: ['to'],
+  });
+
+export const reviewContract = {
+  /** GDPR Art. 17; also what a consent withdrawal does. `confirm` must be literally true. */
+  'people:erase': z
+    .object({
+      personId: z.string().trim().min(1).max(64),
+      confirm: z.literal(true, { error: 'erasure must be confirmed with confirm: true' }),
+    })
+    .strict(),
+  /** One page of the log, newest first, by keyset (cursor) rather than offset. */
+  'audit:query': z
+    .object({
+      filter: auditFilterSchema,
+      cursor: cursor.optional(),
+      limit: z.number().int().min(1).max(AUDIT_PAGE.maxLimit).default(AUDIT_PAGE.defaultLimit),
+    })
+    .strict(),
+  /** One chunk of the CSV export of the same filters, oldest first. */
+  'audit:export': z.object({ filter: auditFilterSchema, cursor: cursor.optional() }).strict(),
+  'audit:detail': z.object({ id: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER) }).strict(),
+  'audit:verify': z.object({}).strict(),
+} as const;

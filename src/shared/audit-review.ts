@@ -1,0 +1,116 @@
+/**
+ * The reviewer's and the admin's shapes: audit search, CSV export, per-event detail, erasure.
+ * Pure types and helpers, no runtime deps, so the renderer, main and the CLI share them.
+ */
+import type { AuditEventView, DecisionReason, PersonRef } from './domain';
+
+/** Every kind of audit row; `satisfies` keeps it in step with AuditEventView['kind']. */
+export const AUDIT_KINDS = [
+  'decision',
+  'enrolment',
+  'erasure',
+  'settings',
+  'door',
+  'retention',
+] as const satisfies readonly AuditEventView['kind'][];
+export type AuditKind = (typeof AUDIT_KINDS)[number];
+
+/** Rows per page of the review table, and rows per CSV export chunk (one IPC answer each). */
+export const AUDIT_PAGE = { defaultLimit: 50, maxLimit: 200, exportChunk: 5000 } as const;
+
+/** Search filters; every field optional, all given ones must hold (AND). */
+export interface AuditFilter {
+  /** Inclusive lower bound (ISO instant). */
+  from?: string | undefined;
+  /** Exclusive upper bound (ISO instant). */
+  to?: string | undefined;
+  kind?: AuditKind | undefined;
+  decision?: DecisionReason | undefined;
+  /** Person id or name (case-insensitive); the station turns it into subject HMACs. */
+  person?: string | undefined;
+}
+
+export interface AuditPage {
+  /** Newest first. */
+  events: AuditEventView[];
+  /** Pass back as `cursor` for the next (older) page; null on the last page. */
+  nextCursor: string | null;
+  /** The enrolled people the person filter matched (empty without a person filter). */
+  people: PersonRef[];
+}
+
+export interface AuditCsvChunk {
+  /** RFC 4180 CSV; the header line only in the first chunk (request without cursor). */
+  csv: string;
+  rows: number;
+  /** Pass back as `cursor` for the next chunk; null when the export is complete. */
+  nextCursor: string | null;
+}
+
+/** Component scores of one event: what the decision rested on. Never an image. */
+export interface AuditScores {
+  similarity: number | null;
+  /** Best person's similarity minus the runner-up person's, when recorded. */
+  margin: number | null;
+  runnerUp: number | null;
+  /** Thresholds in force when the event was decided, when recorded. */
+  thresholds: Record<string, number> | null;
+  /** Liveness components (texture, motion, blink, fused score...), when recorded. */
+  liveness: Record<string, number | string | boolean> | null;
+}
+
+export interface AuditEventDetail {
+  event: AuditEventView;
+  scores: AuditScores;
+  /** The row's other scalar details (frame id, face count, template counts, door...). */
+  facts: Record<string, string | number | boolean | null>;
+  /** The row's chain MAC, so a reviewer can match it with an exported CSV line. */
+  mac: string | null;
+}
+
+/** What `people:erase` answers (the station's erasure report). */
+export interface ErasureOutcome {
+  erased: PersonRef;
+  templates: number;
+  verified: boolean;
+  problems: string[];
+}
+
+/** `station audit verify`'s answer; firstBrokenRow is an audit row id. */
+export interface AuditChainReportView {
+  ok: boolean;
+  rows: number;
+  firstBrokenRow: number | null;
+  reason: string | null;
+}
+
+/** A position in the (at, id) order of the log; cursors are opaque strings to callers. */
+export interface AuditCursor {
+  at: string;
+  id: number;
+}
+
+const CURSOR_RE = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z)~(\d{1,15})$/;
+
+export function encodeAuditCursor(c: AuditCursor): string {
+  return `${c.at}~${c.id}`;
+}
+
+export function decodeAuditCursor(value: string): AuditCursor | null {
+  const m = CURSOR_RE.exec(value);
+  if (!m?.[1] || !m[2]) return null;
+  return { at: m[1], id: Number(m[2]) };
+}
+
+/**
+ * Normalises a date-time to the form stored in the log (Date.toISOString), since bounds are
+ * compared as strings. Needs at least a full date; null when it is not a date.
+ */
+export function toIsoInstant(value: string): string | null {
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value)) return null;
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) return null;
+  const iso = d.toISOString();
+  // Years outside 0000-9999 print as +/-YYYYYY and would not compare as strings.
+  return /^\d{4}-/.test(iso) ? iso : null;
+}

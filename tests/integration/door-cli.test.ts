@@ -1,0 +1,70 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { stationCli } from '../support/station-cli-runner';
+import { makeTempDir } from '../support/temp-dir';
+
+describe('station door show | set (real CLI, real SQLite)', () => {
+  const tmp = makeTempDir('station-door-cli-');
+  const cli = stationCli(join(tmp.dir, 'data'));
+  afterAll(() => tmp.cleanup());
+
+  const file = (name: string, value: unknown): string => {
+    const p = join(tmp.dir, name);
+    writeFileSync(p, typeof value === 'string' ? value : JSON.stringify(value));
+    return p;
+  };
+
+  it('shows safe defaults: simulated lock, liveness required, one face at a time', () => {
+    const r = cli('door', 'show', '--json');
+    expect(r.code).toBe(0);
+    expect(r.json).toMatchObject({
+      door: { kind: 'simulated' },
+      status: { state: 'locked' },
+      policy: { requireLiveness: true, maxFaces: 1, allowedCameraLabels: [] },
+      liveness: { windowFrames: expect.any(Number) as number },
+    });
+  });
+
+  it('changes rules and lock together, and audits each change', () => {
+    const change = file('ok.json', {
+      policy: { agreeFrames: 4, allowedCameraLabels: ['Lobby Cam (virtual)'] },
+      door: {
+        kind: 'webhook',
+        url: 'http://127.0.0.1:9/door',
+        timeoutMs: 500,
+        attempts: 2,
+        backoffMs: 50,
+      },
+    });
+    const r = cli('door', 'set', '--file', change, '--json');
+    expect(r.code).toBe(0);
+    expect(r.json).toMatchObject({
+      door: { kind: 'webhook', attempts: 2 },
+      policy: { agreeFrames: 4, maxFaces: 1, allowedCameraLabels: ['Lobby Cam (virtual)'] },
+    });
+    const csv = cli('audit', 'export', '--csv');
+    expect(csv.code).toBe(0);
+    // Two settings rows: the policy and the lock controller.
+    expect(csv.stdout.split('\n').filter((l) => l.includes(',settings,'))).toHaveLength(2);
+  });
+
+  it('refuses an invalid file with the field named, and changes nothing', () => {
+    const before = cli('door', 'show', '--json').json;
+    const bad = file('bad.json', {
+      policy: { agreeFrames: 0 },
+      door: { kind: 'simulated' },
+    });
+    const r = cli('door', 'set', '--file', bad, '--json');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/agreeFrames/);
+    expect(cli('door', 'show', '--json').json).toEqual(before);
+    const notJson = cli('door', 'set', '--file', file('x.json', '{nope'), '--json');
+    expect(notJson.code).toBe(2);
+    expect(notJson.stderr).toMatch(/not a valid settings file/);
+    const unknownSchedule = file('s.json', { policy: { personSchedules: { p1: 'night' } } });
+    expect(cli('door', 'set', '--file', unknownSchedule).stderr).toMatch(
+      /unknown schedule "night"/,
+    );
+  });
+});
