@@ -1,5 +1,5 @@
 import { decodeImageBuffer, DEFAULT_DECODE_LIMITS } from './adapters/image-decoder';
-import { faissFlatFactory } from './adapters/faiss-vector-index';
+import { faissIndexFactories } from './adapters/faiss-vector-index';
 import { OnnxTextureLiveness } from './adapters/onnx-texture-liveness';
 import { defaultModelsDir } from './core/models/model-verifier';
 import { Station, type OpenStationOptions } from './core/station.service';
@@ -20,7 +20,7 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
     modelsDir,
     analyzer: pipeline,
     decode: (bytes, name) => decodeImageBuffer(bytes, DEFAULT_DECODE_LIMITS, name),
-    indexFactory: faissFlatFactory,
+    indexFactories: faissIndexFactories,
     templateKeys: opts.templateKeys,
     texture,
   });

@@ -13,7 +13,7 @@ import {
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeImageBuffer, DEFAULT_DECODE_LIMITS } from '../../src/main/adapters/image-decoder';
-import { faissFlatFactory } from '../../src/main/adapters/faiss-vector-index';
+import { faissIndexFactories } from '../../src/main/adapters/faiss-vector-index';
 import { vectorNeedles } from '../../src/main/core/erasure/file-byte-scan';
 import { indexFileContext, type IndexMeta } from '../../src/main/core/gallery/gallery.service';
 import { defaultModelsDir } from '../../src/main/core/models/model-verifier';
@@ -47,7 +47,7 @@ function open(dataDir: string): Station {
     modelsDir: defaultModelsDir(),
     analyzer: pipeline,
     decode: (bytes, name) => decodeImageBuffer(bytes, DEFAULT_DECODE_LIMITS, name),
-    indexFactory: faissFlatFactory,
+    indexFactories: faissIndexFactories,
   });
 }
 

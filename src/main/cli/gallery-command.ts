@@ -1,39 +1,61 @@
 import { StationError } from '../../shared/errors';
+import type { GalleryIndexStats } from '../core/gallery/gallery.service';
 import { chooseIndexKind } from '../core/gallery/index-policy';
-import { INDEX_KINDS, type IndexKind, type VectorIndexStats } from '../core/gallery/vector-index';
+import { INDEX_KINDS, type IndexKind } from '../core/gallery/vector-index';
 import { EXIT, type Output } from './cli-output';
 
-/**
- * `station gallery stats|rebuild [--index flat|hnsw|ivf] [--json]` (DRAFT: not registered in
- * station-cli.ts yet). The Station facade does not expose its gallery's index; the lead wires
- * an implementation of GalleryIndexAdmin (see the issue-5 report) and registers the command.
- */
+/** `station gallery stats|rebuild [--index flat|hnsw|ivf|auto] [--json]`. */
+export type IndexChoice = IndexKind | 'auto';
+
+type GalleryView = GalleryIndexStats & { indexSetting: IndexChoice };
+
+/** What the command needs from the Station facade (galleryStats / rebuildGallery). */
 export interface GalleryIndexAdmin {
-  /** Index statistics plus the template count in the database. */
-  galleryStats(): { templates: number; index: VectorIndexStats };
-  /** Rebuilds the index from the database as `kind` (default: the size policy's choice). */
-  rebuildGallery(kind: IndexKind | undefined): { templates: number; index: VectorIndexStats };
+  galleryStats(): GalleryView;
+  /** Rebuilds from the database; a given kind is stored (audited) first, 'auto' clears it. */
+  rebuildGallery(kind: IndexChoice | undefined, changedBy: string): GalleryView;
 }
+
+const CHOICES: readonly string[] = [...INDEX_KINDS, 'auto'];
 
 export const GALLERY_USAGE = `  gallery stats                          index kind, size, removed labels, search parameters
-  gallery rebuild [--index flat|hnsw|ivf]
-                                         rebuild the search index from the database`;
+  gallery rebuild [--index flat|hnsw|ivf|auto]
+                                         rebuild the search index from the database; --index
+                                         sets the kind (audited; auto = follow gallery size)`;
 
-export function parseIndexKind(value: string | undefined): IndexKind | undefined {
-  if (value === undefined) return undefined;
-  if ((INDEX_KINDS as readonly string[]).includes(value)) return value as IndexKind;
-  throw new StationError('BAD_REQUEST', `--index must be one of ${INDEX_KINDS.join(', ')}`);
+/** Usage check before the station opens: null when fine, else the message (exit 2). */
+export function checkGalleryUsage(rest: string[], index: string | undefined): string | null {
+  const [sub, ...extra] = rest;
+  if (extra.length) return 'gallery takes one subcommand (stats | rebuild)';
+  if (sub === 'stats') return index === undefined ? null : '--index is for gallery rebuild';
+  if (sub === 'rebuild') {
+    return index === undefined || CHOICES.includes(index)
+      ? null
+      : `--index must be one of ${CHOICES.join(', ')}`;
+  }
+  return 'unknown gallery subcommand (try: gallery stats | gallery rebuild [--index KIND])';
 }
 
-function describe(templates: number, s: VectorIndexStats): string {
+export function parseIndexChoice(value: string | undefined): IndexChoice | undefined {
+  if (value === undefined) return undefined;
+  if (CHOICES.includes(value)) return value as IndexChoice;
+  throw new StationError('BAD_REQUEST', `--index must be one of ${CHOICES.join(', ')}`);
+}
+
+function describe(v: GalleryView): string {
+  const s = v.index;
   const params = Object.entries(s.params)
-    .map(([k, v]) => `${k}=${v}`)
+    .map(([k, n]) => `${k}=${n}`)
     .join(' ');
-  const policy = chooseIndexKind(templates);
+  const policy = chooseIndexKind(v.templates, s.kind);
+  const setting =
+    v.indexSetting === 'auto'
+      ? `follows gallery size (${policy} for ${v.templates} templates)`
+      : `${v.indexSetting} (set by an admin; size policy would pick ${policy})`;
   return [
     `index: ${s.kind}${params ? ` (${params})` : ''}, ${s.dim}-d`,
-    `vectors: ${s.live} live, ${s.removed} removed (tombstones), ${templates} templates in the database`,
-    `size policy for ${templates} templates: ${policy}${policy === s.kind ? '' : ' (differs: `station gallery rebuild` switches)'}`,
+    `vectors: ${s.live} live, ${s.removed} removed, ${v.templates} templates in the database`,
+    `kind setting: ${setting}`,
     s.rebuildRecommended ? 'rebuild recommended: many removed labels' : '',
   ]
     .filter(Boolean)
@@ -47,19 +69,15 @@ export function galleryCommand(
   index: string | undefined,
 ): number {
   if (sub === 'stats') {
-    if (index !== undefined) throw new StationError('BAD_REQUEST', '--index is for rebuild');
-    const { templates, index: stats } = admin.galleryStats();
-    out.result({ templates, index: stats }, () => describe(templates, stats));
+    const view = admin.galleryStats();
+    out.result(view, () => describe(view));
     return EXIT.ok;
   }
   if (sub === 'rebuild') {
     const started = Date.now();
-    const { templates, index: stats } = admin.rebuildGallery(parseIndexKind(index));
+    const view = admin.rebuildGallery(parseIndexChoice(index), 'cli');
     const seconds = (Date.now() - started) / 1000;
-    out.result(
-      { templates, index: stats, seconds },
-      () => `rebuilt in ${seconds.toFixed(1)} s\n${describe(templates, stats)}`,
-    );
+    out.result({ ...view, seconds }, () => `rebuilt in ${seconds.toFixed(1)} s\n${describe(view)}`);
     return EXIT.ok;
   }
   throw new StationError('BAD_REQUEST', `gallery: expected stats or rebuild, got ${String(sub)}`);

@@ -17,6 +17,7 @@ import { createOutput, EXIT } from './cli-output';
 import { LIVENESS_USAGE, livenessCommand, parseMaxSeconds } from './liveness-command';
 import { ACCESS_USAGE, accessCommand } from './access-command';
 import { DOOR_USAGE, doorSetCommand, doorShowCommand } from './door-command';
+import { checkGalleryUsage, GALLERY_USAGE, galleryCommand } from './gallery-command';
 
 const USAGE = `Usage: station [--data-dir DIR] [--models-dir DIR] [--json] <command>
 
@@ -36,6 +37,7 @@ ${AUDIT_USAGE}
 ${LIVENESS_USAGE}
 ${ACCESS_USAGE}
 ${DOOR_USAGE}
+${GALLERY_USAGE}
 
 Data folder: --data-dir, else $STATION_DATA_DIR, else ${defaultDataDir()}`;
 
@@ -59,6 +61,7 @@ export async function main(argv: string[]): Promise<number> {
         'target-fmr': { type: 'string' },
         'max-seconds': { type: 'string' },
         file: { type: 'string' },
+        index: { type: 'string' },
         ...AUDIT_OPTIONS,
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -107,6 +110,7 @@ export async function main(argv: string[]): Promise<number> {
       return await calibrateCommand(station, out, { pairs, groups, targetFmr });
     }
     if (command === 'audit') return auditCommand(station, out, rest, values);
+    if (command === 'gallery') return galleryCommand(station, out, rest[0], values.index);
     if (command === 'door')
       return rest[0] === 'set'
         ? await doorSetCommand(station, out, values.file ?? '')
@@ -148,6 +152,7 @@ function checkUsage(
     pairs?: string | undefined;
     'max-seconds'?: string | undefined;
     file?: string | undefined;
+    index?: string | undefined;
   },
 ): string | null {
   switch (command) {
@@ -177,6 +182,8 @@ function checkUsage(
       if (rest[0] === 'set' && rest.length === 1)
         return v.file ? null : 'door set needs --file JSON';
       return 'unknown door subcommand (try: door show | door set --file JSON)';
+    case 'gallery':
+      return checkGalleryUsage(rest, v.index);
     case 'liveness':
     case 'access':
       if (rest.length !== 1) return `${command} needs exactly one VIDEO file`;

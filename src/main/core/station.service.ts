@@ -42,8 +42,9 @@ import { AuditReviewService } from './audit/audit-review.service';
 import { IdentityHasher } from './audit/identity-hasher';
 import { EnrollmentService, type EnrollRequest } from './enrollment/enrollment.service';
 import { ErasureService, type ErasureReport } from './erasure/erasure.service';
-import { Gallery, type GalleryOpenReport } from './gallery/gallery.service';
-import type { VectorIndexFactory } from './gallery/vector-index';
+import { Gallery, type GalleryIndexStats, type GalleryOpenReport } from './gallery/gallery.service';
+import { chooseIndexKind } from './gallery/index-policy';
+import { INDEX_KINDS, type IndexKind, type VectorIndexFactory } from './gallery/vector-index';
 import { RecognitionService, type VerifyResult } from './recognition/recognition.service';
 import { loadVerifiedModel } from './models/model-verifier';
 import { SettingsService } from './settings/settings.service';
@@ -58,7 +59,8 @@ export interface StationParts {
   mode: StationMode;
   analyzer: FaceAnalyzer;
   decode: ImageDecoder;
-  indexFactory: VectorIndexFactory;
+  /** One factory per index kind: the gallery's kind follows its size or the admin setting. */
+  indexFactories: Record<IndexKind, VectorIndexFactory>;
   /** Folder of verified model files (the renderer's detector model is served from here). */
   modelsDir: string;
   /** Where the template key lives; default: keys/template.key (0600) in the data folder. */
@@ -140,7 +142,7 @@ export class Station {
     });
     const opened = Gallery.open({
       templates,
-      factory: parts.indexFactory,
+      factory: (n, current) => parts.indexFactories[this.galleryIndexKindFor(n, current)],
       sealer: cipher,
       indexFile: paths.galleryIndex,
       modelId: parts.analyzer.modelId,
@@ -355,6 +357,49 @@ export class Station {
 
   doorStatus(): DoorStatusView {
     return this.doorActuator.current();
+  }
+
+  /** The admin's index kind if set, else the size policy's kind for n templates. */
+  private galleryIndexKindFor(n: number, currentFactoryKind: string | null): IndexKind {
+    const factories = this.parts.indexFactories;
+    const current = INDEX_KINDS.find((k) => factories[k].kind === currentFactoryKind) ?? null;
+    return this.settings.galleryIndexKind() ?? chooseIndexKind(n, current);
+  }
+
+  /** `station gallery stats`: the index in use, its size and search parameters. */
+  galleryStats(): GalleryIndexStats & { indexSetting: IndexKind | 'auto' } {
+    return { ...this.gallery.stats(), indexSetting: this.settings.galleryIndexKind() ?? 'auto' };
+  }
+
+  /**
+   * `station gallery rebuild [--index KIND|auto]`: rebuilds the index from the database. A
+   * given kind (or 'auto' = follow the size policy) is stored first and audited as a settings
+   * change once the rebuild succeeded; a failed rebuild restores the previous setting.
+   */
+  rebuildGallery(
+    kind: IndexKind | 'auto' | undefined,
+    changedBy: string,
+  ): GalleryIndexStats & { indexSetting: IndexKind | 'auto' } {
+    if (kind === undefined) {
+      this.gallery.rebuild();
+      return this.galleryStats();
+    }
+    const previous = this.settings.galleryIndexKind();
+    const next = this.settings.setGalleryIndexKind(kind === 'auto' ? null : kind);
+    try {
+      this.gallery.rebuild();
+    } catch (err) {
+      this.settings.setGalleryIndexKind(previous);
+      throw err;
+    }
+    this.audit.record({
+      kind: 'settings',
+      decision: null,
+      personId: null,
+      similarity: null,
+      details: { setting: 'gallery_index_kind', changedBy, value: next ?? 'auto' },
+    });
+    return this.galleryStats();
   }
 
   /** Validated (invalid -> zod error, nothing changes) and audited as a settings change. */

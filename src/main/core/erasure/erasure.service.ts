@@ -87,6 +87,11 @@ export class ErasureService {
    * Zero the old index file in place before the atomic rewrite: rename alone would leave the
    * old vectors in freed disk blocks. A crash in between leaves an index whose checksum fails,
    * which the next start rebuilds from the database.
+   *
+   * A rebuild rather than VectorIndex.remove, for every kind: HNSW cannot unlink a node (remove
+   * only scrubs the vector and leaves a tombstone whose graph links stay), and the gallery maps
+   * labels by database order, which a tombstone breaks. A rebuild is correct for flat, HNSW
+   * and IVF alike; its cost grows with the gallery (docs/BENCHMARKS.md, "Index backends").
    */
   private rewriteIndex(): void {
     zeroFileInPlace(this.d.files.galleryIndex);

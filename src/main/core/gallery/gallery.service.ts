@@ -8,7 +8,7 @@ import type {
   StoredTemplate,
   TemplatesRepository,
 } from '../../db/templates.repository';
-import type { VectorIndex, VectorIndexFactory } from './vector-index';
+import type { VectorIndex, VectorIndexFactory, VectorIndexStats } from './vector-index';
 
 export interface PersonMatch {
   personId: string;
@@ -25,6 +25,20 @@ export interface GalleryOpenReport {
    * with the current model (or erase them); empty when every template fits.
    */
   excludedOtherModels: ModelCount[];
+}
+
+/**
+ * Which index to build for a gallery of `templates` vectors: the size policy
+ * (index-policy.ts chooseIndexKind) or an admin's explicit choice. `current` is the factory
+ * kind string of the index in use or saved (null if none), for the policy's step-down margin.
+ * Asked at every load, rebuild and enrolment; a change of answer is a rebuild from the database.
+ */
+export type IndexFactoryChooser = (templates: number, current: string | null) => VectorIndexFactory;
+
+export interface GalleryIndexStats {
+  /** Templates of the gallery's model in the database. */
+  templates: number;
+  index: VectorIndexStats;
 }
 
 /** Seals the index file at rest (TemplateCipher, with the same key as the templates). */
@@ -62,24 +76,30 @@ const SEARCH_K = 32;
  */
 export class Gallery {
   private index: VectorIndex;
+  /** The factory that built `index` (its kind string goes into the meta and the AAD). */
+  private factory: VectorIndexFactory;
+  private readonly chooseFactory: IndexFactoryChooser;
   private labelToPerson: string[] = [];
   private fingerprint = '';
   private seenDataVersion = -1;
 
   private constructor(
     private readonly templates: TemplatesRepository,
-    private readonly factory: VectorIndexFactory,
+    factory: VectorIndexFactory | IndexFactoryChooser,
     private readonly sealer: IndexFileSealer,
     private readonly indexFile: string,
     readonly modelId: string,
     readonly dim: number,
   ) {
-    this.index = factory.create(dim);
+    this.chooseFactory = typeof factory === 'function' ? factory : () => factory;
+    this.factory = this.chooseFactory(0, null);
+    this.index = this.factory.create(dim);
   }
 
   static open(opts: {
     templates: TemplatesRepository;
-    factory: VectorIndexFactory;
+    /** One fixed factory, or a chooser that follows the gallery size / admin setting. */
+    factory: VectorIndexFactory | IndexFactoryChooser;
     sealer: IndexFileSealer;
     indexFile: string;
     modelId: string;
@@ -99,7 +119,13 @@ export class Gallery {
 
   get size(): number {
     this.refreshIfChangedElsewhere();
-    return this.index.size;
+    return this.index.live;
+  }
+
+  /** The index in use and the template count it was built from (`station gallery stats`). */
+  stats(): GalleryIndexStats {
+    this.refreshIfChangedElsewhere();
+    return { templates: this.labelToPerson.length, index: this.index.stats() };
   }
 
   private load(): GalleryOpenReport {
@@ -109,7 +135,14 @@ export class Gallery {
     const labels = this.templates.labelsForModel(this.modelId);
     const fingerprint = this.templates.fingerprint(this.modelId);
     this.fingerprint = fingerprint;
-    const problem = this.tryLoadSaved(fingerprint, labels.length);
+    // The saved file's kind (else the one in use) decides the policy's step-down margin.
+    const saved = this.readMeta()?.kind;
+    const current = typeof saved === 'string' ? saved : this.factory.kind;
+    const problem = this.tryLoadSaved(
+      fingerprint,
+      labels.length,
+      this.chooseFactory(labels.length, current),
+    );
     if (problem === null) {
       this.labelToPerson = labels;
       return { templates: labels.length, rebuiltBecause: null, excludedOtherModels };
@@ -119,28 +152,36 @@ export class Gallery {
     // writing it right now, so it is left to the atomic rename.)
     if (this.readMeta()?.format !== INDEX_FILE_FORMAT) zeroFileInPlace(this.indexFile);
     const stored = this.templates.allForModel(this.modelId);
-    this.rebuild(stored);
+    this.rebuild(stored, current);
     return { templates: stored.length, rebuiltBecause: problem, excludedOtherModels };
   }
 
   /** Returns null when the saved index was loaded, else the reason it cannot be used. */
-  private tryLoadSaved(fingerprint: string, expected: number): string | null {
+  private tryLoadSaved(
+    fingerprint: string,
+    expected: number,
+    factory: VectorIndexFactory,
+  ): string | null {
     const metaFile = `${this.indexFile}.json`;
     if (!existsSync(this.indexFile) || !existsSync(metaFile)) return 'index file missing';
     try {
       const meta = this.readMeta() ?? {};
       if (meta.format !== INDEX_FILE_FORMAT)
         return `index file format ${String(meta.format)} != ${INDEX_FILE_FORMAT}`;
-      if (meta.kind !== this.factory.kind)
-        return `index kind ${String(meta.kind)} != ${this.factory.kind}`;
+      // A kind change (size policy crossed, admin choice) is a rebuild from the database.
+      if (meta.kind !== factory.kind) return `index kind ${String(meta.kind)} != ${factory.kind}`;
       if (meta.modelId !== this.modelId) return `index built for model ${String(meta.modelId)}`;
       if (meta.fingerprint !== fingerprint) return 'index stale (templates changed)';
       const sealed = readFileSync(this.indexFile);
       if (sha256(sealed) !== meta.sha256) return 'index file checksum mismatch';
-      const bytes = this.sealer.openFile(sealed, this.fileContext(fingerprint));
-      const index = this.factory.fromBuffer(bytes, this.dim);
+      const bytes = this.sealer.openFile(sealed, this.fileContext(fingerprint, factory));
+      const index = factory.fromBuffer(bytes, this.dim);
       bytes.fill(0);
-      if (index.size !== expected) return `index holds ${index.size} vectors, database ${expected}`;
+      if (index.live !== expected) return `index holds ${index.live} vectors, database ${expected}`;
+      // Labels map to database order (labelsForModel); the gallery never removes labels (an
+      // erasure rebuilds), so a file with tombstones does not fit that map.
+      if (index.size !== index.live) return `index holds ${index.size - index.live} removed labels`;
+      this.factory = factory;
       this.index = index;
       return null;
     } catch (err) {
@@ -156,15 +197,24 @@ export class Gallery {
     }
   }
 
-  /** Rebuilds the index from the database rows and persists it. */
-  rebuild(stored: StoredTemplate[] = this.templates.allForModel(this.modelId)): void {
-    const index = this.factory.create(this.dim);
+  /**
+   * Rebuilds the index from the database rows, as the kind the chooser picks for their
+   * number, and persists it. Erasure relies on this for every kind: a fresh index holds only
+   * the rows still in the database (HNSW cannot unlink a node; see ErasureService).
+   */
+  rebuild(
+    stored: StoredTemplate[] = this.templates.allForModel(this.modelId),
+    current: string = this.factory.kind,
+  ): void {
+    const factory = this.chooseFactory(stored.length, current);
+    const index = factory.create(this.dim);
     const all = new Float32Array(stored.length * this.dim);
     stored.forEach((t, i) => {
       this.assertFits(t.modelId, t.vector);
       all.set(t.vector, i * this.dim);
     });
     index.add(all);
+    this.factory = factory;
     this.index = index;
     this.labelToPerson = stored.map((t) => t.personId);
     this.persist();
@@ -178,7 +228,12 @@ export class Gallery {
     const version = this.templates.dataVersion();
     if (version === this.seenDataVersion) return;
     this.seenDataVersion = version;
-    if (this.templates.fingerprint(this.modelId) !== this.fingerprint) this.load();
+    // Also reload when the chosen kind changed (another process ran `gallery rebuild --index`).
+    if (
+      this.templates.fingerprint(this.modelId) !== this.fingerprint ||
+      this.chooseFactory(this.labelToPerson.length, this.factory.kind).kind !== this.factory.kind
+    )
+      this.load();
   }
 
   /** Call after the templates were committed to the database. */
@@ -198,6 +253,13 @@ export class Gallery {
       this.assertFits(t.modelId ?? this.modelId, t.vector);
       all.set(t.vector, i * this.dim);
     });
+    const count = this.labelToPerson.length + added.length;
+    if (this.chooseFactory(count, this.factory.kind).kind !== this.factory.kind) {
+      // This enrolment crossed a size-policy boundary: switch kind by rebuilding from the
+      // database, which already holds `added`.
+      this.rebuild();
+      return;
+    }
     this.index.add(all);
     for (const t of added) this.labelToPerson.push(t.personId);
     this.persist();
@@ -230,9 +292,9 @@ export class Gallery {
     }
   }
 
-  private fileContext(fingerprint: string): string {
+  private fileContext(fingerprint: string, factory = this.factory): string {
     return indexFileContext({
-      kind: this.factory.kind,
+      kind: factory.kind,
       modelId: this.modelId,
       dim: this.dim,
       fingerprint,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   FLAT_MAX,
   HNSW_MAX,
+  STEP_DOWN_FRACTION,
   chooseIndexKind,
   factoryString,
   ivfParams,
@@ -15,6 +16,16 @@ describe('index policy', () => {
     expect(chooseIndexKind(FLAT_MAX + 1)).toBe('hnsw');
     expect(chooseIndexKind(HNSW_MAX)).toBe('hnsw');
     expect(chooseIndexKind(HNSW_MAX + 1)).toBe('ivf');
+  });
+
+  it('steps down a kind only well below the boundary (no rebuild flapping at 50k)', () => {
+    expect(chooseIndexKind(FLAT_MAX + 1, 'flat')).toBe('hnsw');
+    expect(chooseIndexKind(FLAT_MAX, 'hnsw')).toBe('hnsw');
+    expect(chooseIndexKind(Math.ceil(FLAT_MAX * STEP_DOWN_FRACTION) + 1, 'hnsw')).toBe('hnsw');
+    expect(chooseIndexKind(Math.floor(FLAT_MAX * STEP_DOWN_FRACTION), 'hnsw')).toBe('flat');
+    expect(chooseIndexKind(HNSW_MAX, 'ivf')).toBe('ivf');
+    expect(chooseIndexKind(1_000, 'ivf')).toBe('flat');
+    expect(chooseIndexKind(FLAT_MAX, 'ivf')).toBe('hnsw');
   });
 
   it('IVF lists always get enough training points and nprobe never exceeds nlist', () => {

@@ -17,10 +17,27 @@ import type { IndexKind } from './vector-index';
 export const FLAT_MAX = 50_000;
 export const HNSW_MAX = 10_000_000;
 
-export function chooseIndexKind(vectors: number): IndexKind {
+/**
+ * A gallery steps DOWN a kind (HNSW back to flat, IVF back to HNSW) only once it is this far
+ * below the boundary: one hovering at 50k would otherwise rebuild as HNSW (minutes) after
+ * every enrolment that crosses it and as flat after every erasure.
+ */
+export const STEP_DOWN_FRACTION = 0.9;
+
+const KIND_RANK: Record<IndexKind, number> = { flat: 0, hnsw: 1, ivf: 2 };
+
+function kindForSize(vectors: number): IndexKind {
   if (vectors <= FLAT_MAX) return 'flat';
   if (vectors <= HNSW_MAX) return 'hnsw';
   return 'ivf';
+}
+
+/** The kind for `vectors` templates; `current` (the kind in use) adds the step-down margin. */
+export function chooseIndexKind(vectors: number, current: IndexKind | null = null): IndexKind {
+  const bySize = kindForSize(vectors);
+  if (current === null || KIND_RANK[bySize] >= KIND_RANK[current]) return bySize;
+  const withMargin = kindForSize(vectors / STEP_DOWN_FRACTION);
+  return KIND_RANK[withMargin] < KIND_RANK[current] ? withMargin : current;
 }
 
 export interface HnswParams {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Thresholds } from '../../../shared/domain';
 import type { SettingsRepository } from '../../db/settings.repository';
+import { INDEX_KINDS, type IndexKind } from '../gallery/vector-index';
 import { DEFAULT_QUALITY_LIMITS, type QualityLimits } from './quality-defaults';
 import { DEFAULT_THRESHOLDS } from './threshold-defaults';
 
@@ -46,6 +47,10 @@ export const DEFAULT_AUDIT_RETENTION_DAYS = 365;
 const THRESHOLDS_KEY = 'thresholds';
 const QUALITY_KEY = 'enrollQuality';
 const RETENTION_KEY = 'auditRetentionDays';
+const INDEX_KIND_KEY = 'gallery_index_kind';
+
+/** An admin's explicit gallery index kind; absent = follow the gallery size. */
+export const galleryIndexKindSchema = z.enum(INDEX_KINDS);
 
 /** Validated settings; an invalid stored value falls back to the defaults rather than to a guess. */
 export class SettingsService {
@@ -83,6 +88,21 @@ export class SettingsService {
   setAuditRetentionDays(days: number): number {
     const valid = auditRetentionDaysSchema.parse(days);
     this.repo.set(RETENTION_KEY, valid);
+    return valid;
+  }
+
+  /**
+   * The admin's gallery index kind, or null to follow the size policy (chooseIndexKind).
+   * An invalid stored value also means null: the size policy is always a working choice.
+   */
+  galleryIndexKind(): IndexKind | null {
+    const parsed = galleryIndexKindSchema.safeParse(this.repo.get(INDEX_KIND_KEY));
+    return parsed.success ? parsed.data : null;
+  }
+
+  setGalleryIndexKind(kind: IndexKind | null): IndexKind | null {
+    const valid = kind === null ? null : galleryIndexKindSchema.parse(kind);
+    this.repo.set(INDEX_KIND_KEY, valid);
     return valid;
   }
 }

@@ -1,0 +1,134 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { faissIndexFactories } from '../../src/main/adapters/faiss-vector-index';
+import {
+  Gallery,
+  indexFileContext,
+  type IndexFactoryChooser,
+  type IndexMeta,
+} from '../../src/main/core/gallery/gallery.service';
+import { l2Normalize } from '../../src/main/core/vision/embedding-math';
+import { openDatabase, type Db } from '../../src/main/db/connection';
+import { PeopleRepository } from '../../src/main/db/people.repository';
+import { TemplatesRepository } from '../../src/main/db/templates.repository';
+import { templateCipherFor } from '../support/template-cipher';
+import { makeTempDir } from '../support/temp-dir';
+
+/**
+ * The gallery's index kind follows its chooser (in the station: the size policy or the admin's
+ * setting); a change of kind is a rebuild from the database. The real policy switches at 50k
+ * templates, so these tests inject a chooser that switches at 4.
+ */
+const DIM = 64;
+const consent = { textVersion: 'v1', purpose: 'test', grantedAt: 't', recordedBy: 'test' };
+
+function vec(seed: number): Float32Array {
+  const v = new Float32Array(DIM);
+  let s = seed * 7919 + 104729;
+  for (let i = 0; i < DIM; i++) {
+    s = (s * 48271) % 2147483647;
+    v[i] = (s / 2147483647) * 2 - 1;
+  }
+  return l2Normalize(v);
+}
+
+let tmp: ReturnType<typeof makeTempDir>;
+let db: Db;
+let templates: TemplatesRepository;
+let indexFile: string;
+
+const smallIsFlat: IndexFactoryChooser = (n) =>
+  n <= 4 ? faissIndexFactories.flat : faissIndexFactories.hnsw;
+
+function enrol(id: string, seed: number): Float32Array {
+  new PeopleRepository(db).create(id, id, 't', consent);
+  const vector = vec(seed);
+  templates.add({
+    personId: id,
+    modelId: 'm1',
+    vector,
+    imageSha256: id,
+    interEyePx: 50,
+    createdAt: 't',
+  });
+  return vector;
+}
+
+function open(factory: IndexFactoryChooser = smallIsFlat) {
+  return Gallery.open({
+    templates,
+    factory,
+    sealer: templateCipherFor(db),
+    indexFile,
+    modelId: 'm1',
+    dim: DIM,
+  });
+}
+
+beforeEach(() => {
+  tmp = makeTempDir();
+  db = openDatabase(join(tmp.dir, 's.sqlite'));
+  templates = new TemplatesRepository(db, templateCipherFor(db));
+  indexFile = join(tmp.dir, 'gallery.faiss');
+});
+afterEach(() => {
+  db.close();
+  tmp.cleanup();
+});
+
+describe('Gallery index kind (real SQLite + real FAISS)', () => {
+  it('switches kind by a rebuild when an enrolment crosses the chooser boundary', () => {
+    for (let p = 0; p < 3; p++) enrol(`p${p}`, p);
+    const { gallery } = open();
+    expect(gallery.stats().index).toMatchObject({ kind: 'flat', live: 3 });
+    const added = ['q0', 'q1'].map((id, i) => ({ personId: id, vector: enrol(id, 100 + i) }));
+    gallery.addCommitted(added);
+    expect(gallery.stats()).toMatchObject({ templates: 5, index: { kind: 'hnsw', live: 5 } });
+    expect(gallery.search(vec(101))[0]?.personId).toBe('q1');
+    expect(gallery.search(vec(1))[0]?.personId).toBe('p1');
+    // The switched index was persisted: the next start reuses it, and tells the chooser the
+    // saved kind (the size policy's step-down margin depends on it).
+    const asked: (string | null)[] = [];
+    const again = open((n, current) => {
+      asked.push(current);
+      return smallIsFlat(n, current);
+    });
+    expect(again.report.rebuiltBecause).toBeNull();
+    expect(again.gallery.stats().index.kind).toBe('hnsw');
+    expect(asked).toContain(faissIndexFactories.hnsw.kind);
+  });
+
+  it('rebuilds a saved index of another kind from the database, with the same results', () => {
+    for (let p = 0; p < 6; p++) enrol(`p${p}`, p);
+    const hnsw = open().gallery;
+    const expected = [0, 1, 2, 3, 4, 5].map((p) => hnsw.search(vec(p)));
+    const { gallery, report } = open(() => faissIndexFactories.ivf);
+    expect(report.rebuiltBecause).toBe('index kind station-faiss-hnsw@1 != station-faiss-ivf@1');
+    expect(gallery.stats().index.kind).toBe('ivf');
+    const got = [0, 1, 2, 3, 4, 5].map((p) => gallery.search(vec(p)));
+    expect(got.map((m) => m.map((x) => x.personId))).toEqual(
+      expected.map((m) => m.map((x) => x.personId)),
+    );
+  });
+
+  it('does not load a saved index whose live count or labels do not fit the database', () => {
+    for (let p = 0; p < 3; p++) enrol(`p${p}`, p);
+    open();
+    // A well-sealed file of the right kind holding the 3 vectors plus a removed 4th: live
+    // matches the database, but its labels no longer follow the database order.
+    const meta = JSON.parse(readFileSync(`${indexFile}.json`, 'utf8')) as IndexMeta;
+    const index = faissIndexFactories.flat.create(DIM);
+    index.add(new Float32Array([...vec(99), ...vec(0), ...vec(1), ...vec(2)]));
+    index.remove([0]);
+    const sealed = templateCipherFor(db).sealFile(index.toBuffer(), indexFileContext(meta));
+    writeFileSync(indexFile, sealed);
+    const sha256 = createHash('sha256').update(sealed).digest('hex');
+    writeFileSync(`${indexFile}.json`, JSON.stringify({ ...meta, sha256 }));
+    const { gallery, report } = open();
+    expect(report.rebuiltBecause).toBe('index holds 1 removed labels');
+    expect(gallery.stats().index).toMatchObject({ size: 3, live: 3, removed: 0 });
+    expect(gallery.search(vec(2))[0]?.personId).toBe('p2');
+  });
+});
