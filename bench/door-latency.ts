@@ -95,6 +95,7 @@ async function main(): Promise<void> {
     console.log(
       `Decision: ${policy.agreeFrames} agreeing identity frames and a ${policy.windowFrames}-frame liveness window (defaults).\n`,
     );
+    console.log(`Outcomes: ${outcomes.join(', ')}.\n`);
     console.log('| runs | granted | p50 | p95 | min | max |');
     console.log('|---:|---:|---:|---:|---:|---:|');
     console.log(

@@ -66,3 +66,21 @@ describe('FaceTracker', () => {
     expect(iou(box, { x1: 5, y1: 0, x2: 15, y2: 10 })).toBeCloseTo(1 / 3);
   });
 });
+
+describe('FaceTracker across streams', () => {
+  it('a clock that went backwards (the terminal restarted) starts new tracks', () => {
+    const t = new FaceTracker();
+    const box = { x1: 0, y1: 0, x2: 100, y2: 100 };
+    const [a] = t.update([box], 15_000);
+    const [b] = t.update([box], 2_000);
+    expect(b).not.toBe(a);
+  });
+
+  it('reset() forgets every face', () => {
+    const t = new FaceTracker();
+    const box = { x1: 0, y1: 0, x2: 100, y2: 100 };
+    const [a] = t.update([box], 0);
+    t.reset();
+    expect(t.update([box], 10)[0]).not.toBe(a);
+  });
+});

@@ -145,6 +145,11 @@ export class DoorDecisionEngine {
     return t?.final && now.getTime() - t.finalAtMs < FINAL_TTL_MS ? t.final : null;
   }
 
+  /** A new camera stream: per-face evidence and decisions go; the lockout stays (a reload must not lift it). */
+  resetTracks(): void {
+    this.tracks.clear();
+  }
+
   /** Admin action from the terminal's operator: lift a lockout early. */
   resetLockout(): void {
     this.lockout.reset();

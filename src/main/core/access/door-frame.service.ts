@@ -60,6 +60,11 @@ export class DoorFrameService {
 
   /** The terminal tells us which camera it opened; virtual cameras are refused (audited). */
   reportCamera(label: string): CameraReport {
+    // The terminal reports its camera whenever it (re)starts the stream: start afresh, so no
+    // face, window or decision of the previous stream (whose clock may restart) carries over.
+    this.tracker.reset();
+    this.engine.resetTracks();
+    this.d.liveness?.retain(new Set());
     this.camera = judgeCamera(label, this.d.policy().allowedCameraLabels);
     if (!this.camera.trusted)
       this.d.audit.record({

@@ -37,6 +37,9 @@ export class FaceTracker {
 
   /** Track ids for `boxes`, in the same order; unmatched boxes start new tracks. */
   update(boxes: readonly TrackBox[], nowMs: number): number[] {
+    // A clock that went backwards is a new stream (the terminal page restarted): nothing seen
+    // before can be the same face, and evidence must not carry over.
+    if (this.tracks.some((t) => t.lastSeenMs > nowMs)) this.tracks = [];
     this.tracks = this.tracks.filter((t) => nowMs - t.lastSeenMs <= this.maxGapMs);
     const pairs: { box: number; track: number; overlap: number }[] = [];
     boxes.forEach((b, bi) =>
@@ -71,6 +74,11 @@ export class FaceTracker {
       }
     }
     return ids;
+  }
+
+  /** Forgets every face (a new camera stream starts). Ids are never reused. */
+  reset(): void {
+    this.tracks = [];
   }
 
   /** Ids still alive (seen within the gap), for dropping per-track state of gone faces. */
