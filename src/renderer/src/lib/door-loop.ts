@@ -12,6 +12,9 @@ const CAMERA_CONSTRAINTS: MediaStreamConstraints = {
   video: { width: { ideal: 640 }, height: { ideal: 480 }, facingMode: 'user' },
 };
 
+/** Camera frames per detection while a frame is with the station. */
+const BUSY_DETECT_EVERY = 4;
+
 /**
  * The terminal's camera + detection loop. Detection runs on every video frame so the boxes stay
  * live; a frame goes to the station only when the previous one has been answered (at most one
@@ -24,6 +27,7 @@ export class DoorLoop {
   private readonly capture = new FrameCapture();
   private busy = false;
   private nextFrameId = 0;
+  private framesWhileBusy = 0;
   private cancelFrame: (() => void) | null = null;
 
   constructor(
@@ -78,6 +82,13 @@ export class DoorLoop {
     const detector = this.detector;
     if (this.stopped || !detector) return;
     const now = performance.now();
+    // While the station decides on the last frame, detect only every few camera frames (boxes
+    // stay live at ~8 Hz): MediaPipe in software on every 30 fps frame would take the CPU the
+    // station needs to answer sooner, and none of those detections could be sent anyway.
+    if (this.busy && ++this.framesWhileBusy % BUSY_DETECT_EVERY !== 0) {
+      this.schedule();
+      return;
+    }
     try {
       const faces = detector.detect(this.video, now);
       this.state.faces = faces;
