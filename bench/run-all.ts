@@ -13,6 +13,7 @@ const LONG: [name: string, args: string[]][] = [
   ['lfw-verification', []],
   ['open-set-identification', ['--enrol', '140', '--strangers', '140']],
   ['audit-log', []],
+  ['bias-report', []],
   // Brute force vs faiss flat / HNSW / IVF at 10k, 100k and 1M (flat + brute force only at 1M);
   // the first run embeds ~8,900 LFW/CelebA photos (minutes, cached outside the repo) and the
   // single-threaded 100k HNSW build alone takes ~10 min on 2 cores.

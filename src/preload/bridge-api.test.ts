@@ -42,4 +42,27 @@ describe('createBridgeApi', () => {
     }
     expect(seen).toEqual(Object.values(API_METHODS));
   });
+
+  it('keeps the login token inside and sends it with every later call until logout', async () => {
+    const sessions: Array<[Channel, string | null]> = [];
+    const token = 'a'.repeat(64);
+    const api = createBridgeApi((channel, _request, session) => {
+      sessions.push([channel, session]);
+      if (channel === 'auth:login')
+        return Promise.resolve({ ok: true, value: { token, role: 'admin', idleTimeoutMs: 1 } });
+      return Promise.resolve({ ok: true, value: {} });
+    });
+    await api.listPeople({});
+    await api.login({ role: 'admin', passphrase: 'long enough passphrase' });
+    await api.listPeople({});
+    await api.logout({});
+    await api.listPeople({});
+    expect(sessions).toEqual([
+      ['people:list', null],
+      ['auth:login', null],
+      ['people:list', token],
+      ['auth:logout', token],
+      ['people:list', null],
+    ]);
+  });
 });

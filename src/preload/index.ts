@@ -6,5 +6,5 @@ import { createBridgeApi } from './bridge-api';
 // stays in this closure; the page can call the contract's methods and nothing else.
 contextBridge.exposeInMainWorld(
   BRIDGE_KEY,
-  createBridgeApi((channel, request) => ipcRenderer.invoke(channel, request)),
+  createBridgeApi((channel, request, session) => ipcRenderer.invoke(channel, request, session)),
 );

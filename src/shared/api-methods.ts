@@ -16,6 +16,9 @@ export const API_METHODS = {
   verifyAudit: 'audit:verify',
   reportCamera: 'camera:report',
   doorStatus: 'door:status',
+  checkCapture: 'enroll:check',
+  login: 'auth:login',
+  logout: 'auth:logout',
 } as const satisfies Record<string, Channel>;
 
 export type ApiMethod = keyof typeof API_METHODS;

@@ -12,6 +12,7 @@ export const AUDIT_KINDS = [
   'settings',
   'door',
   'retention',
+  'login',
 ] as const satisfies readonly AuditEventView['kind'][];
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 

@@ -6,8 +6,10 @@ import type {
   PersonSummary,
   StationStatus,
 } from './domain';
+import { faceHint, frameRegion } from './frame-schemas';
 import { LIMITS } from './limits';
 import { reviewContract } from './audit-contract';
+import { authContract, type LoginResult } from './auth-contract';
 import {
   doorContract,
   type CameraReport,
@@ -15,6 +17,7 @@ import {
   type DoorStatusView,
   type LivenessSummary,
 } from './door-contract';
+import { enrollCaptureContract, type CaptureCheck } from './enroll-capture-contract';
 import type {
   AuditChainReportView,
   AuditCsvChunk,
@@ -25,33 +28,6 @@ import type {
 
 /** Re-exported: main and the CLI keep importing LIMITS from the contract. */
 export { LIMITS };
-
-const finite = z.number().finite();
-const point = z.tuple([finite, finite]);
-
-const faceHint = z
-  .object({
-    box: z.object({ x1: finite, y1: finite, x2: finite, y2: finite, score: finite.min(0).max(1) }),
-    /** MediaPipe BlazeFace keypoints in frame pixels: eyes, nose tip, mouth, ear tragions. */
-    keypoints: z.array(point).max(6),
-  })
-  .strict()
-  .refine((f) => f.box.x2 > f.box.x1 && f.box.y2 > f.box.y1, 'box must have positive size');
-
-/**
- * A region of the camera frame as raw RGBA (base64), plus where it sits in the frame.
- * Face hints are in frame coordinates; main maps them into the region.
- */
-const frameRegion = z
-  .object({
-    x: z.number().int().min(0),
-    y: z.number().int().min(0),
-    width: z.number().int().min(1).max(4096),
-    height: z.number().int().min(1).max(4096),
-    rgbaBase64: z.string().max(Math.ceil((LIMITS.maxRegionPixels * 4 * 4) / 3) + 4),
-  })
-  .strict()
-  .refine((r) => r.width * r.height <= LIMITS.maxRegionPixels, 'region too large');
 
 /**
  * The one IPC contract: channel -> zod request schema. Main parses every payload as
@@ -100,6 +76,10 @@ export const contract = {
   ...reviewContract,
   // Camera trust and lock state for the door terminal (schemas in door-contract.ts).
   ...doorContract,
+  // Guided live capture: quality gates on one camera frame (schema in enroll-capture-contract.ts).
+  ...enrollCaptureContract,
+  // Operator login/logout (schemas in auth-contract.ts; roles per channel in operator-roles.ts).
+  ...authContract,
 } as const;
 
 export type Channel = keyof typeof contract;
@@ -129,10 +109,13 @@ export interface ResponseMap {
   'people:erase': ErasureOutcome;
   'camera:report': CameraReport;
   'door:status': DoorStatusView;
+  'enroll:check': CaptureCheck;
   'audit:query': AuditPage;
   'audit:export': AuditCsvChunk;
   'audit:detail': AuditEventDetail;
   'audit:verify': AuditChainReportView;
+  'auth:login': LoginResult;
+  'auth:logout': { loggedOut: boolean };
 }
 export type ResponseOf<C extends Channel> = ResponseMap[C];
 

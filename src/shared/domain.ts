@@ -1,3 +1,5 @@
+import type { AuthStatus } from './operator-roles';
+
 /** Domain shapes shared by main, preload, renderer and CLI. Pure types, no runtime deps. */
 
 export interface PersonRef {
@@ -83,7 +85,7 @@ export interface Thresholds {
 export interface AuditEventView {
   id: number;
   at: string;
-  kind: 'decision' | 'enrolment' | 'erasure' | 'settings' | 'door' | 'retention';
+  kind: 'decision' | 'enrolment' | 'erasure' | 'settings' | 'door' | 'retention' | 'login';
   decision: DecisionReason | null;
   /** HMAC of the person id (hex), never a name. */
   subject: string | null;
@@ -97,4 +99,6 @@ export interface StationStatus {
   people: number;
   templates: number;
   thresholds: Thresholds;
+  /** Per operator role: 'open' until a passphrase is set (the UI warns). */
+  auth: AuthStatus;
 }

@@ -15,18 +15,38 @@ export async function frameFromPhoto(
 ): Promise<RequestOf<'access:frame'>> {
   const bytes = readFileSync(file);
   const faces = await station.recognition.analyzeFile(bytes, file);
-  const { data, info } = await sharp(bytes)
-    .ensureAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
+  const { width, height, region } = await wholeImageRegion(bytes);
   return {
     frameId,
-    frameWidth: info.width,
-    frameHeight: info.height,
+    frameWidth: width,
+    frameHeight: height,
     faces: faces.map((f) => ({
       box: { ...f.box, score: Math.min(1, f.box.score) },
       keypoints: [f.five[0], f.five[1], f.five[2]].map(([x, y]) => [x, y] as [number, number]),
     })),
+    region,
+  };
+}
+
+/**
+ * A whole image as the page's RGBA frame region, optionally shrunk to fit `maxSide` (a camera
+ * frame is at most ~1280 px wide; large photos are scaled down like one).
+ */
+export async function wholeImageRegion(
+  bytes: Buffer,
+  maxSide?: number,
+): Promise<{
+  width: number;
+  height: number;
+  region: { x: number; y: number; width: number; height: number; rgbaBase64: string };
+}> {
+  const img = maxSide
+    ? sharp(bytes).resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true })
+    : sharp(bytes);
+  const { data, info } = await img.ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  return {
+    width: info.width,
+    height: info.height,
     region: {
       x: 0,
       y: 0,

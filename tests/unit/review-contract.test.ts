@@ -100,7 +100,7 @@ describe('review and erasure channels', () => {
       /at filter\.to: "from" must be earlier than "to"/,
     );
     await rejects('audit:query', { filter: { decision: 'maybe' } }, /at filter\.decision/);
-    await rejects('audit:query', { filter: { kind: 'login' } }, /at filter\.kind/);
+    await rejects('audit:query', { filter: { kind: 'logon' } }, /at filter\.kind/);
     await rejects('audit:query', { filter: { person: '   ' } }, /at filter\.person/);
     await rejects('audit:query', { filter: { person: 'x'.repeat(500) } }, /at filter\.person/);
     await rejects('audit:query', { filter: {}, cursor: '42' }, /at cursor: not a cursor/);

@@ -18,6 +18,12 @@ import { LIVENESS_USAGE, livenessCommand, parseMaxSeconds } from './liveness-com
 import { ACCESS_USAGE, accessCommand } from './access-command';
 import { DOOR_USAGE, doorSetCommand, doorShowCommand } from './door-command';
 import { checkGalleryUsage, GALLERY_USAGE, galleryCommand } from './gallery-command';
+import {
+  checkOperatorUsage,
+  OPERATOR_OPTIONS,
+  OPERATOR_USAGE,
+  operatorCommand,
+} from './operator-command';
 
 const USAGE = `Usage: station [--data-dir DIR] [--models-dir DIR] [--json] <command>
 
@@ -38,6 +44,7 @@ ${LIVENESS_USAGE}
 ${ACCESS_USAGE}
 ${DOOR_USAGE}
 ${GALLERY_USAGE}
+${OPERATOR_USAGE}
 
 Data folder: --data-dir, else $STATION_DATA_DIR, else ${defaultDataDir()}`;
 
@@ -63,6 +70,7 @@ export async function main(argv: string[]): Promise<number> {
         file: { type: 'string' },
         index: { type: 'string' },
         ...AUDIT_OPTIONS,
+        ...OPERATOR_OPTIONS,
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -80,7 +88,11 @@ export async function main(argv: string[]): Promise<number> {
     return values.help ? EXIT.ok : EXIT.usage;
   }
   const usageError =
-    command === 'audit' ? checkAuditUsage(rest, values) : checkUsage(command, rest, values);
+    command === 'audit'
+      ? checkAuditUsage(rest, values)
+      : command === 'operator'
+        ? checkOperatorUsage(rest, values)
+        : checkUsage(command, rest, values);
   if (usageError) {
     process.stderr.write(`station: ${usageError}\n\n${USAGE}\n`);
     return EXIT.usage;
@@ -111,6 +123,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (command === 'audit') return auditCommand(station, out, rest, values);
     if (command === 'gallery') return galleryCommand(station, out, rest[0], values.index);
+    if (command === 'operator') return await operatorCommand(station, out, values);
     if (command === 'door')
       return rest[0] === 'set'
         ? await doorSetCommand(station, out, values.file ?? '')

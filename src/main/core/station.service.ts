@@ -17,6 +17,8 @@ import { AuditQueryRepository } from '../db/audit-query.repository';
 import { PeopleRepository } from '../db/people.repository';
 import { PersonLinksRepository } from '../db/person-links.repository';
 import { SettingsRepository } from '../db/settings.repository';
+import { OperatorCredentials } from './auth/operator-credentials.repository';
+import { OperatorAuthService } from './auth/operator-auth.service';
 import { TemplateEncryptionRepository } from '../db/template-encryption.repository';
 import { TemplatesRepository } from '../db/templates.repository';
 import type { CameraReport, DoorStatusView } from '../../shared/door-contract';
@@ -41,6 +43,8 @@ import { AuditRetentionService, type PurgeReport } from './audit/audit-retention
 import { AuditReviewService } from './audit/audit-review.service';
 import { IdentityHasher } from './audit/identity-hasher';
 import { EnrollmentService, type EnrollRequest } from './enrollment/enrollment.service';
+import { checkLiveCapture, type CaptureCheckRequest } from './enrollment/live-capture-check';
+import type { CaptureCheck } from '../../shared/enroll-capture-contract';
 import { ErasureService, type ErasureReport } from './erasure/erasure.service';
 import { Gallery, type GalleryIndexStats, type GalleryOpenReport } from './gallery/gallery.service';
 import { chooseIndexKind } from './gallery/index-policy';
@@ -102,6 +106,8 @@ export class Station {
   readonly galleryReport: GalleryOpenReport;
   /** The reviewer's search, CSV export and event detail (audit:query/export/detail). */
   readonly review: AuditReviewService;
+  /** Operator passphrases, sessions and login throttle (admin / reviewer roles). */
+  readonly operators: OperatorAuthService;
   private readonly people: PeopleRepository;
   private readonly audit: AuditRecorder;
   private readonly auditLog: AuditLogRepository;
@@ -125,6 +131,11 @@ export class Station {
     this.auditLog = new AuditLogRepository(db, auditMac);
     this.audit = new AuditRecorder(this.auditLog, hasher, now);
     this.auditVerifier = new AuditChainVerifier(this.auditLog, auditMac);
+    this.operators = new OperatorAuthService({
+      credentials: new OperatorCredentials(new SettingsRepository(db)),
+      audit: this.audit,
+      now,
+    });
     this.auditRetention = new AuditRetentionService({
       db,
       log: this.auditLog,
@@ -252,6 +263,7 @@ export class Station {
       people: this.people.count(),
       templates: this.gallery.size,
       thresholds: this.settings.thresholds(),
+      auth: this.operators.status(),
     };
   }
 
@@ -286,6 +298,15 @@ export class Station {
    */
   erasePerson(personId: string): ErasureReport {
     return this.erasure.erase(personId);
+  }
+
+  /** Guided live capture: the enrolment quality gates on one camera frame; stores nothing. */
+  checkCapture(req: CaptureCheckRequest): Promise<CaptureCheck> {
+    const limits = {
+      ...this.settings.qualityLimits(),
+      minInterEyePx: this.settings.thresholds().minInterEyePx,
+    };
+    return checkLiveCapture(this.parts.analyzer, req, limits);
   }
 
   processFrame(req: ParsedRequestOf<'access:frame'>): Promise<FrameResult> {

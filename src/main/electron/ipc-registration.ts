@@ -1,6 +1,7 @@
 import { ipcMain, type IpcMainInvokeEvent } from 'electron';
 import { contract, type Channel } from '../../shared/contract';
 import type { Result } from '../../shared/errors';
+import { sessionFrom } from '../../shared/session-token';
 import { dispatch, type Handlers } from '../core/ipc/dispatch';
 import { isTrustedIpcSender, type AppOrigin } from './security-policy';
 
@@ -12,21 +13,26 @@ import { isTrustedIpcSender, type AppOrigin } from './security-policy';
 export function registerStationIpc(handlers: Handlers, origin: AppOrigin): () => void {
   const channels = Object.keys(contract) as Channel[];
   for (const channel of channels) {
-    ipcMain.handle(channel, (event, payload: unknown): Promise<Result<unknown>> => {
-      if (!isTrustedIpcSender(describeSender(event), origin)) {
-        console.warn(
-          `[security] refused ${channel} from ${describeSender(event).frameUrl ?? 'an unknown frame'}`,
-        );
-        return Promise.resolve({
-          ok: false,
-          error: {
-            code: 'UNAUTHORIZED',
-            message: `${channel} is only served to the station's own page`,
-          },
-        });
-      }
-      return dispatch(handlers, channel, payload);
-    });
+    // The preload passes the operator session token as a second argument (untrusted: checked
+    // for shape here, for validity by dispatch).
+    ipcMain.handle(
+      channel,
+      (event, payload: unknown, session: unknown): Promise<Result<unknown>> => {
+        if (!isTrustedIpcSender(describeSender(event), origin)) {
+          console.warn(
+            `[security] refused ${channel} from ${describeSender(event).frameUrl ?? 'an unknown frame'}`,
+          );
+          return Promise.resolve({
+            ok: false,
+            error: {
+              code: 'UNAUTHORIZED',
+              message: `${channel} is only served to the station's own page`,
+            },
+          });
+        }
+        return dispatch(handlers, channel, payload, { session: sessionFrom(session) });
+      },
+    );
   }
   return () => channels.forEach((channel) => ipcMain.removeHandler(channel));
 }

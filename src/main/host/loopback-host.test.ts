@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../../tests/support/temp-dir';
 import { StationError } from '../../shared/errors';
+import { SESSION_HEADER } from '../../shared/operator-roles';
 import type { Handlers } from '../core/ipc/dispatch';
 import { SECRET_HEADER, startLoopbackHost, type LoopbackHost } from './loopback-host';
 
@@ -42,6 +43,8 @@ const handlers: Handlers = {
   'audit:detail': () => Promise.reject(new StationError('BAD_REQUEST', 'no such event')),
   'audit:verify': () => Promise.resolve({ ok: true, rows: 0, firstBrokenRow: null, reason: null }),
   'camera:report': () => Promise.resolve({ trusted: true, reason: null }),
+  'enroll:check': () =>
+    Promise.resolve({ status: 'no_face', message: '', yaw: null, pitch: null, interEyePx: null }),
   'door:status': () =>
     Promise.resolve({
       state: 'locked',
@@ -49,6 +52,9 @@ const handlers: Handlers = {
       unlockedUntil: null,
       lastError: null,
     }),
+  'auth:login': (req) =>
+    Promise.resolve({ token: 'a'.repeat(64), role: req.role, idleTimeoutMs: 1 }),
+  'auth:logout': (_req, caller) => Promise.resolve({ loggedOut: caller.session !== null }),
 };
 
 interface RawResponse {
@@ -239,6 +245,52 @@ describe('loopback host', () => {
       (await raw(host, { path: '/api/people:list', headers: { [SECRET_HEADER]: SECRET } })).status,
     ).toBe(405);
     expect((await raw(host, { method: 'POST', path: '/index.html' })).status).toBe(405);
+  });
+});
+
+describe('loopback host operator session header', () => {
+  const temp = makeTempDir('loopback-session-');
+  let host: LoopbackHost;
+  const GOOD = 'b'.repeat(64);
+
+  beforeAll(async () => {
+    writeFileSync(
+      join(temp.dir, 'index.html'),
+      `<html><head><meta http-equiv="Content-Security-Policy" content="${CSP}" /></head></html>`,
+    );
+    host = await startLoopbackHost({
+      // Admin protected: only the GOOD session may use admin channels.
+      handlers: {
+        ...handlers,
+        authorize: (roles, session) =>
+          roles.length === 0 || session === GOOD ? null : 'Log in as admin first.',
+      },
+      rendererDir: temp.dir,
+      secret: SECRET,
+    });
+  });
+  afterAll(async () => {
+    await host.close();
+    temp.cleanup();
+  });
+
+  it('refuses a protected channel without the session header, serves it with one', async () => {
+    const none = await api(host, 'people:list', {});
+    expect(JSON.parse(none.body)).toMatchObject({
+      ok: false,
+      error: { code: 'UNAUTHORIZED', message: 'people:list: Log in as admin first.' },
+    });
+    const wrong = await api(host, 'people:list', {}, { [SESSION_HEADER]: 'c'.repeat(64) });
+    expect(JSON.parse(wrong.body)).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
+    const good = await api(host, 'people:list', {}, { [SESSION_HEADER]: GOOD });
+    expect(JSON.parse(good.body)).toMatchObject({ ok: true });
+  });
+
+  it('passes the header to the handler and keeps terminal channels open', async () => {
+    const out = await api(host, 'auth:logout', {}, { [SESSION_HEADER]: GOOD });
+    expect(JSON.parse(out.body)).toEqual({ ok: true, value: { loggedOut: true } });
+    const door = await api(host, 'door:status', {});
+    expect(JSON.parse(door.body)).toMatchObject({ ok: true });
   });
 });
 

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import type { ErrorPayload, Result } from '../../shared/errors';
 import { StationError } from '../../shared/errors';
 import { LIMITS } from '../../shared/limits';
+import { SESSION_HEADER } from '../../shared/operator-roles';
+import { sessionFrom } from '../../shared/session-token';
 import { dispatch, type Handlers } from '../core/ipc/dispatch';
 import { readJsonBody } from './json-body';
 import { cspFromIndexHtml, mimeTypeOf, resolveStaticFile } from './static-files';
@@ -195,7 +197,10 @@ async function handleApi(
     sendJson(ctx, res, body.status, envelope('BAD_REQUEST', body.message));
     return;
   }
-  const result = await dispatch(ctx.handlers, decodeChannel(channel), body.value);
+  // The operator session (after auth:login) rides in its own header; dispatch checks roles.
+  const result = await dispatch(ctx.handlers, decodeChannel(channel), body.value, {
+    session: sessionFrom(req.headers[SESSION_HEADER]),
+  });
   sendJson(ctx, res, statusOf(result), result);
 }
 

@@ -32,5 +32,10 @@ export function createStationHandlers(station: Station): Handlers {
     'audit:verify': () => Promise.resolve(station.verifyAuditChain()),
     'camera:report': (req) => Promise.resolve(station.reportCamera(req.label)),
     'door:status': () => Promise.resolve(station.doorStatus()),
+    'auth:login': (req) => Promise.resolve(station.operators.login(req.role, req.passphrase)),
+    'auth:logout': (_req, caller) =>
+      Promise.resolve({ loggedOut: station.operators.logout(caller.session) }),
+    authorize: (roles, session) => station.operators.authorize(roles, session),
+    'enroll:check': (req) => station.checkCapture(req),
   };
 }

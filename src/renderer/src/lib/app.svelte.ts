@@ -4,9 +4,18 @@ import { AuditState } from './audit.svelte';
 import { EnrollState } from './enroll.svelte';
 import { EraseState } from './erase.svelte';
 import { describeError } from './messages';
+import { OperatorAuthState } from './operator-auth.svelte';
+import type { OperatorRole } from '../../../shared/operator-roles';
 
 export const VIEWS = ['terminal', 'enroll', 'audit'] as const;
 export type View = (typeof VIEWS)[number];
+
+/** The operator role each view's login form asks for (the terminal needs none). */
+export const VIEW_ROLES: Record<View, OperatorRole | null> = {
+  terminal: null,
+  enroll: 'admin',
+  audit: 'reviewer',
+};
 
 /** Top-level renderer state: which view is open, and whether the station answered at all. */
 export class AppState {
@@ -17,8 +26,13 @@ export class AppState {
   readonly enroll: EnrollState;
   readonly audit: AuditState;
   readonly erase: EraseState;
+  readonly auth: OperatorAuthState;
 
   constructor(readonly api: StationApi) {
+    this.auth = new OperatorAuthState(api, () => {
+      void this.refreshStatus();
+      this.show(this.view);
+    });
     this.enroll = new EnrollState(api, () => void this.refreshStatus());
     this.audit = new AuditState(api);
     this.erase = new EraseState(api, () => {
@@ -39,8 +53,15 @@ export class AppState {
     if (response.ok) this.status = response.value;
   }
 
+  /** True when the view is protected and this window has no session that opens it. */
+  locked(view: View): boolean {
+    const role = VIEW_ROLES[view];
+    return role !== null && this.auth.needsLogin(role, this.status?.auth);
+  }
+
   show(view: View): void {
     this.view = view;
+    if (this.locked(view)) return;
     // Lists are fetched when opened rather than kept live: the station has no push channel.
     if (view === 'enroll') void this.enroll.refreshPeople();
     if (view === 'audit') void this.audit.refresh();

@@ -1,16 +1,11 @@
 import type { StationApi } from '../../../shared/contract';
 import { StationError } from '../../../shared/errors';
+import { closeCamera, openCamera } from './camera';
 import { BrowserFaceDetector, type DetectedFace } from './face-detector';
 import { drawFaces } from './face-overlay';
 import { FrameCapture } from './frame-capture';
 import { describeError } from './messages';
 import type { TerminalState } from './terminal.svelte';
-
-/** Asking for VGA: enough pixels for a face at door distance, cheap to detect and to send. */
-const CAMERA_CONSTRAINTS: MediaStreamConstraints = {
-  audio: false,
-  video: { width: { ideal: 640 }, height: { ideal: 480 }, facingMode: 'user' },
-};
 
 /** Camera frames per detection while a frame is with the station. */
 const BUSY_DETECT_EVERY = 4;
@@ -39,10 +34,8 @@ export class DoorLoop {
 
   async start(): Promise<void> {
     try {
-      this.stream = await navigator.mediaDevices.getUserMedia(CAMERA_CONSTRAINTS);
+      this.stream = await openCamera(this.video);
       if (this.stopped) return this.stop();
-      this.video.srcObject = this.stream;
-      await this.video.play();
       await this.reportCamera(this.stream);
       this.detector = await BrowserFaceDetector.create(this.api);
       if (this.stopped) return this.stop();
@@ -61,9 +54,8 @@ export class DoorLoop {
     this.cancelFrame = null;
     this.detector?.close();
     this.detector = null;
-    for (const track of this.stream?.getTracks() ?? []) track.stop();
+    closeCamera(this.stream, this.video);
     this.stream = null;
-    this.video.srcObject = null;
   }
 
   private schedule(): void {

@@ -37,13 +37,23 @@ export class EnrollState {
   );
 
   constructor(
-    private readonly api: StationApi,
+    /** Public for the live-capture mode (its detector model and `enroll:check`). */
+    readonly api: StationApi,
     /** Told after anyone was enrolled (the header's counts change). */
     private readonly onEnrolled: () => void = () => {},
   ) {}
 
   setFiles(list: FileList | null): void {
     this.files = list ? Array.from(list) : [];
+    this.result = null;
+    this.error = null;
+  }
+
+  /** Live capture: the accepted camera captures are the photos to enrol. */
+  useCaptures(files: readonly File[]): void {
+    this.files = files;
+    // A fresh capture view (after an enrolment) starts empty: the last result stays shown.
+    if (files.length === 0) return;
     this.result = null;
     this.error = null;
   }

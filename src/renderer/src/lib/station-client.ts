@@ -6,6 +6,8 @@ import {
 } from '../../../shared/api-methods';
 import type { Channel } from '../../../shared/contract';
 import type { ErrorPayload, Result } from '../../../shared/errors';
+import { SESSION_HEADER } from '../../../shared/operator-roles';
+import { SessionHolder } from '../../../shared/session-token';
 
 /** Header carrying the per-run secret to the loopback host (see src/main/host/loopback-host.ts). */
 export const SECRET_HEADER = 'x-station-secret';
@@ -52,12 +54,24 @@ export function createHttpClient(
   secret: string,
   fetchFn: typeof fetch = fetch.bind(globalThis),
 ): StationApi {
+  // The operator session token lives only here (memory): a reload means logging in again.
+  const session = new SessionHolder();
   async function call(channel: Channel, request: unknown): Promise<Result<unknown>> {
+    const result = await send(channel, request);
+    session.observe(channel, result);
+    return result;
+  }
+  async function send(channel: Channel, request: unknown): Promise<Result<unknown>> {
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      [SECRET_HEADER]: secret,
+    };
+    if (session.current !== null) headers[SESSION_HEADER] = session.current;
     let response: Response;
     try {
       response = await fetchFn(`./api/${channel}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', [SECRET_HEADER]: secret },
+        headers,
         body: JSON.stringify(request),
         cache: 'no-store',
       });

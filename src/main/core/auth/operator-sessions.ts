@@ -1,0 +1,46 @@
+import { randomBytes } from 'node:crypto';
+import { AUTH_LIMITS, type OperatorRole } from '../../../shared/operator-roles';
+
+interface Session {
+  role: OperatorRole;
+  lastSeenMs: number;
+}
+
+/** In-memory sessions: a restart logs everyone out, which is what a kiosk wants. */
+export class OperatorSessions {
+  private readonly sessions = new Map<string, Session>();
+
+  constructor(private readonly nowMs: () => number) {}
+
+  open(role: OperatorRole): string {
+    const token = randomBytes(32).toString('hex');
+    this.sessions.set(token, { role, lastSeenMs: this.nowMs() });
+    return token;
+  }
+
+  /** The session's role, renewing its idle timer; null when unknown or idle too long. */
+  touch(token: string | null): OperatorRole | null {
+    if (token === null) return null;
+    const s = this.sessions.get(token);
+    if (!s) return null;
+    const now = this.nowMs();
+    if (now - s.lastSeenMs > AUTH_LIMITS.sessionIdleMs) {
+      this.sessions.delete(token);
+      return null;
+    }
+    s.lastSeenMs = now;
+    return s.role;
+  }
+
+  close(token: string | null): OperatorRole | null {
+    if (token === null) return null;
+    const s = this.sessions.get(token);
+    this.sessions.delete(token);
+    return s?.role ?? null;
+  }
+
+  /** A changed or cleared passphrase ends the role's sessions. */
+  closeRole(role: OperatorRole): void {
+    for (const [token, s] of this.sessions) if (s.role === role) this.sessions.delete(token);
+  }
+}

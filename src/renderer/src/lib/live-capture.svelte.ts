@@ -1,0 +1,230 @@
+import type { StationApi } from '../../../shared/api-methods';
+import type { CaptureCheck, CaptureCheckStatus } from '../../../shared/enroll-capture-contract';
+import { LIMITS } from '../../../shared/limits';
+import { closeCamera, openCamera } from './camera';
+import { BrowserFaceDetector, type DetectedFace } from './face-detector';
+import { drawFaces } from './face-overlay';
+import { FrameCapture } from './frame-capture';
+import { describeError } from './messages';
+
+/** The poses the guide asks for, in order; yaw/pitch signs as in main's head-pose.ts. */
+export const POSE_TARGETS = [
+  { id: 'straight', ask: 'Look straight at the camera', yaw: [-8, 8], pitch: [-8, 8] },
+  { id: 'left', ask: 'Turn slightly to your left', yaw: [6, 25], pitch: [-12, 12] },
+  { id: 'right', ask: 'Turn slightly to your right', yaw: [-25, -6], pitch: [-12, 12] },
+  { id: 'up', ask: 'Look slightly up', yaw: [-12, 12], pitch: [5, 20] },
+] as const;
+
+/** Captures wanted: enough views for a robust template set, within enroll:create's limit. */
+export const MIN_CAPTURES = 5;
+export const MAX_CAPTURES = Math.min(10, LIMITS.maxEnrollFiles);
+/**
+ * When the requested pose is not reached within this time (a person who cannot turn, or a
+ * recorded clip in the e2e test), the guide accepts any passing frame whose pose differs from
+ * every capture so far by MIN_POSE_SPREAD_DEG: variety is the goal, not the exact angles.
+ */
+export const POSE_PATIENCE_MS = 2_500;
+export const MIN_POSE_SPREAD_DEG = 1.5;
+/** Spacing between auto-captures, so consecutive near-identical frames are not all taken. */
+const CAPTURE_SPACING_MS = 400;
+
+const FEEDBACK: Record<CaptureCheckStatus, string> = {
+  ok: 'Good – hold still',
+  too_small: 'Come closer',
+  pose: 'Turn back towards the camera',
+  blurry: 'Hold still',
+  exposure: 'Too dark or too bright – adjust the light',
+  eyes_closed: 'Open your eyes',
+  no_face: 'No face found – look at the camera',
+  multiple_faces: 'Only one person in view, please',
+};
+
+export interface Capture {
+  id: number;
+  url: string;
+  blob: Blob;
+  yaw: number;
+  pitch: number;
+}
+
+/** Live capture state (Enroll view's "Capture from camera" mode). */
+export class LiveCaptureState {
+  active = $state(false);
+  feedback = $state('Starting camera…');
+  status = $state<CaptureCheckStatus | null>(null);
+  captures = $state.raw<readonly Capture[]>([]);
+  error = $state<string | null>(null);
+  targetIndex = $state(0);
+  private nextId = 0;
+
+  readonly target = $derived(POSE_TARGETS[this.targetIndex] ?? null);
+  readonly guide = $derived(
+    this.captures.length >= MAX_CAPTURES
+      ? 'Enough captures.'
+      : (this.target?.ask ?? 'Turn your head a little, in any direction'),
+  );
+
+  describe(check: CaptureCheck): string {
+    return FEEDBACK[check.status];
+  }
+
+  add(blob: Blob, yaw: number, pitch: number): void {
+    const capture = { id: this.nextId++, url: URL.createObjectURL(blob), blob, yaw, pitch };
+    this.captures = [...this.captures, capture];
+  }
+
+  remove(id: number): void {
+    const gone = this.captures.find((c) => c.id === id);
+    if (gone) URL.revokeObjectURL(gone.url);
+    this.captures = this.captures.filter((c) => c.id !== id);
+  }
+
+  clear(): void {
+    for (const c of this.captures) URL.revokeObjectURL(c.url);
+    this.captures = [];
+    this.targetIndex = 0;
+  }
+
+  /** The accepted captures as files for `enroll:create`. */
+  files(): File[] {
+    return this.captures.map(
+      (c, i) => new File([c.blob], `capture-${i + 1}.jpg`, { type: 'image/jpeg' }),
+    );
+  }
+}
+
+/**
+ * Camera + MediaPipe loop for live capture: at most one `enroll:check` in flight; a frame that
+ * passes the gates for the requested pose is captured (full frame, JPEG) automatically.
+ */
+export class CaptureLoop {
+  private stopped = false;
+  private stream: MediaStream | null = null;
+  private detector: BrowserFaceDetector | null = null;
+  private readonly capture = new FrameCapture();
+  private readonly still = document.createElement('canvas');
+  private busy = false;
+  private lastCaptureAt = 0;
+  private targetSince = performance.now();
+  private handle = 0;
+
+  constructor(
+    private readonly api: StationApi,
+    private readonly state: LiveCaptureState,
+    private readonly video: HTMLVideoElement,
+    private readonly overlay: HTMLCanvasElement,
+  ) {}
+
+  async start(): Promise<void> {
+    try {
+      this.stream = await openCamera(this.video);
+      if (this.stopped) return this.stop();
+      this.detector = await BrowserFaceDetector.create(this.api);
+      if (this.stopped) return this.stop();
+      this.state.feedback = 'Look at the camera';
+      this.targetSince = performance.now();
+      this.schedule();
+    } catch (err) {
+      if (!this.stopped) this.state.error = `Could not start the camera: ${String(err)}`;
+      this.stop();
+    }
+  }
+
+  /** Releases the camera (its light goes off) and the wasm detector. */
+  stop(): void {
+    this.stopped = true;
+    cancelAnimationFrame(this.handle);
+    this.detector?.close();
+    this.detector = null;
+    closeCamera(this.stream, this.video);
+    this.stream = null;
+  }
+
+  private schedule(): void {
+    if (!this.stopped) this.handle = requestAnimationFrame(() => this.tick());
+  }
+
+  private tick(): void {
+    const detector = this.detector;
+    if (this.stopped || !detector) return;
+    try {
+      const now = performance.now();
+      const faces = detector.detect(this.video, now);
+      const tone = this.state.status === 'ok' ? 'granted' : faces.length ? 'warning' : 'neutral';
+      drawFaces(this.overlay, this.video.videoWidth, this.video.videoHeight, faces, tone);
+      if (faces.length === 0) {
+        this.state.status = 'no_face';
+        this.state.feedback = 'No face found – look at the camera';
+      } else if (!this.busy && this.state.captures.length < MAX_CAPTURES) {
+        void this.check(faces, now);
+      }
+    } catch (err) {
+      this.state.error = `Face detection failed: ${String(err)}`;
+    }
+    this.schedule();
+  }
+
+  private async check(faces: readonly DetectedFace[], now: number): Promise<void> {
+    this.busy = true;
+    try {
+      const frame = this.capture.build(this.video, faces, 0, now);
+      if (!frame.region) return;
+      // Grab the still now, so the capture is the frame that was checked.
+      this.grabStill();
+      const result = await this.api.checkCapture({
+        frameWidth: frame.frameWidth,
+        frameHeight: frame.frameHeight,
+        faces: frame.faces,
+        region: frame.region,
+      });
+      if (this.stopped) return;
+      if (!result.ok) {
+        this.state.error = describeError(result.error);
+        return;
+      }
+      this.state.error = null;
+      const check = result.value;
+      this.state.status = check.status;
+      this.state.feedback = this.state.describe(check);
+      if (check.status === 'ok' && check.yaw !== null && check.pitch !== null) {
+        if (this.wanted(check.yaw, check.pitch, performance.now())) {
+          await this.keep(check.yaw, check.pitch);
+        }
+      }
+    } catch (err) {
+      if (!this.stopped) this.state.error = `Could not check the frame: ${String(err)}`;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** The requested pose; or, after POSE_PATIENCE_MS (or once the guide is done), any new pose. */
+  private wanted(yaw: number, pitch: number, now: number): boolean {
+    if (now - this.lastCaptureAt < CAPTURE_SPACING_MS) return false;
+    const t = this.state.target;
+    if (t && yaw >= t.yaw[0] && yaw <= t.yaw[1] && pitch >= t.pitch[0] && pitch <= t.pitch[1]) {
+      return true;
+    }
+    if (t && now - this.targetSince < POSE_PATIENCE_MS) return false;
+    return this.state.captures.every(
+      (c) => Math.hypot(c.yaw - yaw, c.pitch - pitch) >= MIN_POSE_SPREAD_DEG,
+    );
+  }
+
+  private grabStill(): void {
+    this.still.width = this.video.videoWidth;
+    this.still.height = this.video.videoHeight;
+    this.still.getContext('2d')?.drawImage(this.video, 0, 0);
+  }
+
+  private async keep(yaw: number, pitch: number): Promise<void> {
+    const blob = await new Promise<Blob | null>((resolve) =>
+      this.still.toBlob(resolve, 'image/jpeg', 0.92),
+    );
+    if (!blob || this.stopped) return;
+    this.state.add(blob, yaw, pitch);
+    this.lastCaptureAt = performance.now();
+    this.targetSince = this.lastCaptureAt;
+    if (this.state.targetIndex < POSE_TARGETS.length) this.state.targetIndex += 1;
+  }
+}
