@@ -2,6 +2,7 @@
  * fr_feature.onnx: 512-d face embedding from a 1x3x112x112 ArcFace-aligned crop,
  * (v - 127) / 128 per channel.
  */
+import { fillChwInput } from './chw-input';
 import { Tensor } from 'onnxruntime-node';
 import type { InferenceSession } from 'onnxruntime-node';
 import { l2Normalize } from '../core/vision/embedding-math';
@@ -61,25 +62,12 @@ export class OnnxEmbedder implements EmbeddingModel {
         `embedder input must be ${SIZE}x${SIZE}, got ${aligned112.width}x${aligned112.height}`,
       );
     }
-    this.fillInput(aligned112);
+    // (x - 127) / 128, as the model was trained (1/128 is exact: same floats as a division).
+    fillChwInput(this.input, aligned112, this.order, 127, 1 / 128);
     const out = await this.session.run({ input: this.tensor });
     const data = out.output?.data;
     if (!(data instanceof Float32Array) || data.length !== this.dim)
       throw new Error('fr_feature: unexpected output');
     return l2Normalize(data);
-  }
-
-  private fillInput(img: RgbImage): void {
-    const plane = SIZE * SIZE;
-    const src = img.data;
-    const dst = this.input;
-    // Planes in network order: for 'bgr' the blue channel goes first.
-    const first = this.order === 'rgb' ? 0 : 2;
-    const last = 2 - first;
-    for (let i = 0, j = 0; i < plane; i++, j += 3) {
-      dst[i] = (src[j + first]! - 127) / 128;
-      dst[plane + i] = (src[j + 1]! - 127) / 128;
-      dst[2 * plane + i] = (src[j + last]! - 127) / 128;
-    }
   }
 }

@@ -8,6 +8,7 @@ import type { TextureLivenessModel } from '../core/liveness/texture-model';
 import { TEXTURE_INPUT } from '../core/liveness/texture-crop';
 import type { RgbImage } from '../core/vision/vision.types';
 import type { ChannelOrder } from './onnx-embedder';
+import { fillChwInput } from './chw-input';
 import { SerialQueue, loadModelSession, sessionFromBytes } from './onnx-session';
 
 const SIZE = TEXTURE_INPUT;
@@ -58,15 +59,8 @@ export class OnnxTextureLiveness implements TextureLivenessModel {
         `liveness input must be ${SIZE}x${SIZE}, got ${crop.width}x${crop.height}`,
       );
     }
-    const plane = SIZE * SIZE;
-    const first = this.order === 'rgb' ? 0 : 2;
-    const last = 2 - first;
-    const d = crop.data;
-    for (let i = 0, j = 0; i < plane; i++, j += 3) {
-      this.input[i] = d[j + first]!;
-      this.input[plane + i] = d[j + 1]!;
-      this.input[2 * plane + i] = d[j + last]!;
-    }
+    // Raw 0..255 values: the network was trained without normalisation.
+    fillChwInput(this.input, crop, this.order, 0, 1);
     const out = await this.session.run({ input: this.tensor });
     const data = out.output?.data;
     if (!(data instanceof Float32Array) || data.length !== 3)
