@@ -8,7 +8,14 @@ export const CAMERA_CONSTRAINTS: MediaStreamConstraints = {
 export async function openCamera(video: HTMLVideoElement): Promise<MediaStream> {
   const stream = await navigator.mediaDevices.getUserMedia(CAMERA_CONSTRAINTS);
   video.srcObject = stream;
-  await video.play();
+  try {
+    await video.play();
+  } catch (err) {
+    // play() rejects when the view is closed meanwhile: the caller never gets the stream, so
+    // release it here or the camera stays on.
+    closeCamera(stream, video);
+    throw err;
+  }
   return stream;
 }
 
