@@ -24,6 +24,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { faissIndexFactory } from '../src/main/adapters/faiss-vector-index';
+import { loadStationFaiss, loadedFaissVariant } from '../src/main/adapters/station-faiss-addon';
 import { hnswParams, ivfParams } from '../src/main/core/gallery/index-policy';
 import type { IndexKind, VectorIndex } from '../src/main/core/gallery/vector-index';
 import { embedFaceImages, listFaceImages } from '../tests/support/face-embeddings';
@@ -328,6 +329,9 @@ async function main(): Promise<void> {
 
   console.log(
     `### Index backends (${real.d}-d fr_feature embeddings, k=${K}, OMP_NUM_THREADS=${process.env.OMP_NUM_THREADS ?? 'unset'})\n`,
+  );
+  console.log(
+    `Engine: faiss ${loadStationFaiss().faissVersion} ${loadedFaissVariant() ?? '?'} (STATION_FAISS_SIMD=${process.env.STATION_FAISS_SIMD ?? 'auto'}).`,
   );
   console.log(
     `1-min/5-min/15-min load average at start: ${loadAvg}. HNSW ${JSON.stringify(hnswParams(100_000))}; IVF at 100k ${JSON.stringify(ivfParams(100_000))}.`,

@@ -12,7 +12,7 @@ try {
     log: (line) => console.log(`[faiss] ${line}`),
   });
   console.log(
-    `[faiss] ${result.status} in ${((Date.now() - started) / 1000).toFixed(1)} s: ${result.output}, ${result.stationOutput}`,
+    `[faiss] ${result.status} in ${((Date.now() - started) / 1000).toFixed(1)} s: ${result.output}, ${result.stationOutput}${result.avx2Output ? `, ${result.avx2Output}` : ''}`,
   );
 } catch (err) {
   console.error(`[faiss] FAILED: ${err instanceof Error ? err.message : String(err)}`);

@@ -13,7 +13,9 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync }
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { writeFileAtomic } from '../../src/main/core/util/atomic-file';
+import { hasAvx2 } from '../../src/main/adapters/cpu-features';
 import { StationError } from '../../src/shared/errors';
+import { buildAvx2Faiss, type Avx2Faiss } from './faiss-avx2-library';
 import { findNodeGyp, nodeHeadersDir } from './node-gyp-locator';
 import { checkBuildPrerequisites, systemFaiss, type SystemFaiss } from './faiss-prerequisites';
 
@@ -29,6 +31,8 @@ export interface FaissBuildResult {
   output: string;
   /** Our own addon (station_index.cc). */
   stationOutput: string;
+  /** Its AVX2 variant, when one was built. */
+  avx2Output?: string;
 }
 
 interface BuildInputs {
@@ -39,6 +43,9 @@ interface BuildInputs {
   output: string;
   stationOutput: string;
   stampFile: string;
+  /** Set when the AVX2 variant is built too. */
+  avx2?: Avx2Faiss;
+  avx2Output: string;
 }
 
 function packageDir(request: string, from: string): string {
@@ -53,7 +60,7 @@ function packageDir(request: string, from: string): string {
   }
 }
 
-function resolveInputs(root: string): BuildInputs {
+function resolveInputs(root: string, avx2: Avx2Faiss | undefined): BuildInputs {
   const faissNodeDir = packageDir('faiss-node', root);
   const releaseDir = join(faissNodeDir, 'build', 'Release');
   return {
@@ -65,11 +72,14 @@ function resolveInputs(root: string): BuildInputs {
     output: join(releaseDir, 'faiss-node.node'),
     stationOutput: join(releaseDir, STATION_ADDON_FILE),
     stampFile: join(releaseDir, 'faiss-node.stamp'),
+    avx2,
+    avx2Output: join(releaseDir, STATION_AVX2_ADDON_FILE),
   };
 }
 
 /** Where src/main/adapters/station-faiss-addon.ts looks for it, beside faiss-node's addon. */
 export const STATION_ADDON_FILE = 'station-faiss.node';
+export const STATION_AVX2_ADDON_FILE = 'station-faiss-avx2.node';
 
 const hashFile = (path: string): string =>
   createHash('sha256').update(readFileSync(path)).digest('hex');
@@ -82,6 +92,7 @@ function computeStamp(inputs: BuildInputs): string {
     compat: hashFile(join(inputs.gypDir, 'faiss-idx-compat.h')),
     stationCc: hashFile(join(inputs.gypDir, 'station_index.cc')),
     libfaiss: hashFile(inputs.faiss.staticLib),
+    libfaissAvx2: inputs.avx2 ? hashFile(inputs.avx2.staticLib) : null,
     addonApi: (
       JSON.parse(readFileSync(join(inputs.addonApiDir, 'package.json'), 'utf8')) as {
         version: string;
@@ -95,7 +106,7 @@ function computeStamp(inputs: BuildInputs): string {
 }
 
 function isUpToDate(inputs: BuildInputs, stamp: string): boolean {
-  if (![inputs.output, inputs.stationOutput, inputs.stampFile].every((f) => existsSync(f))) {
+  if (!outputsOf(inputs).every((f) => existsSync(f)) || !existsSync(inputs.stampFile)) {
     return false;
   }
   return readFileSync(inputs.stampFile, 'utf8').trim() === stamp;
@@ -113,6 +124,12 @@ function runNodeGyp(inputs: BuildInputs, log: (l: string) => void): void {
     `-Dfaiss_include_dir=${inputs.faiss.includeDir}`,
     `-Dfaiss_static_lib=${inputs.faiss.staticLib}`,
   );
+  if (inputs.avx2) {
+    args.push(
+      `-Dfaiss_avx2_lib=${inputs.avx2.staticLib}`,
+      `-Dfaiss_avx2_include_dir=${inputs.avx2.includeDir}`,
+    );
+  }
   log(
     `node-gyp: ${nodeGyp}${headers ? ` (node headers from ${headers})` : ' (node headers: node-gyp default)'}`,
   );
@@ -132,7 +149,7 @@ function runNodeGyp(inputs: BuildInputs, log: (l: string) => void): void {
 }
 
 /** Loads the new addons in a child process (a bad binary must not take this process down). */
-export function smokeTestFaissAddon(root: string): string {
+export function smokeTestFaissAddon(root: string, stationFile = STATION_ADDON_FILE): string {
   const script = [
     "const f = require(require.resolve('faiss-node', { paths: [process.cwd()] }));",
     'const i = new f.IndexFlatIP(4);',
@@ -140,14 +157,19 @@ export function smokeTestFaissAddon(root: string): string {
     'const r = i.search([1, 0, 0, 0], 1);',
     "if (r.labels[0] !== 0 || Math.abs(r.distances[0] - 1) > 1e-6) throw new Error('wrong result ' + JSON.stringify(r));",
     "const dir = require('path').dirname(require.resolve('faiss-node/package.json', { paths: [process.cwd()] }));",
-    `const s = require(require('path').join(dir, 'build', 'Release', '${STATION_ADDON_FILE}'));`,
+    `const s = require(require('path').join(dir, 'build', 'Release', '${stationFile}'));`,
     "const h = new s.StationIndex(4, 'HNSW8,Flat');",
     'h.add(new Float32Array([1, 0, 0, 0, 0, 1, 0, 0]));',
     'const q = h.search(new Float32Array([0, 1, 0, 0]), 1);',
     "if (q.labels[0] !== 1) throw new Error('station-faiss: wrong result ' + q.labels[0]);",
     "let threw = false; try { h.add(new Float32Array(3)); } catch (e) { threw = e.code === 'INVALID_ARGUMENT'; }",
     "if (!threw) throw new Error('station-faiss: bad input did not throw');",
-    "console.log(JSON.stringify(r) + ' / station-faiss ' + s.faissVersion + ' ok');",
+    // 64 queries at once: faiss takes its BLAS path from 20 queries, so a BLAS symbol the
+    // linker left unresolved shows here and not at the first busy moment at the door.
+    "const e = new s.StationIndex(64, 'Flat'); const v = new Float32Array(64 * 64).map((_, j) => (j % 65 === 0 ? 1 : 0));",
+    'e.add(v); const n = e.search(v, 1);',
+    "if (n.labels.some((l, i) => l !== i)) throw new Error('station-faiss: batched exact search wrong');",
+    `console.log(JSON.stringify(r) + ' / ${stationFile} ' + s.faissVersion + ' ok');`,
   ].join('\n');
   const result = spawnSync(process.execPath, ['-e', script], { cwd: root, encoding: 'utf8' });
   if (result.status !== 0) {
@@ -161,10 +183,14 @@ export function smokeTestFaissAddon(root: string): string {
 
 function install(inputs: BuildInputs, stamp: string): void {
   mkdirSync(dirname(inputs.output), { recursive: true });
+  const built = (file: string): string => join(inputs.gypDir, 'build', 'Release', file);
   const pairs: [built: string, installed: string][] = [
-    [join(inputs.gypDir, 'build', 'Release', 'faiss-node.node'), inputs.output],
-    [join(inputs.gypDir, 'build', 'Release', STATION_ADDON_FILE), inputs.stationOutput],
+    [built('faiss-node.node'), inputs.output],
+    [built(STATION_ADDON_FILE), inputs.stationOutput],
   ];
+  if (inputs.avx2) pairs.push([built(STATION_AVX2_ADDON_FILE), inputs.avx2Output]);
+  // A stale AVX2 file from an earlier build must not be loaded beside a newer generic one.
+  else rmSync(inputs.avx2Output, { force: true });
   for (const [built, installed] of pairs) {
     // Copy then rename: a process loading the addon never sees a half-copied file.
     const tmp = `${installed}.${process.pid}.tmp`;
@@ -174,14 +200,39 @@ function install(inputs: BuildInputs, stamp: string): void {
   writeFileAtomic(inputs.stampFile, `${stamp}\n`, 0o644);
 }
 
+function outputsOf(inputs: BuildInputs): string[] {
+  const all = [inputs.output, inputs.stationOutput];
+  if (inputs.avx2) all.push(inputs.avx2Output);
+  return all;
+}
+
+/**
+ * The AVX2 variant is built on x64 Linux unless STATION_FAISS_AVX2=0 (it is compiled for any
+ * x64 machine a package may go to; it is only loaded where the CPU has the features).
+ */
+function maybeAvx2(root: string, log: (l: string) => void): Avx2Faiss | undefined {
+  if (process.arch !== 'x64' || process.env.STATION_FAISS_AVX2 === '0') {
+    log('AVX2 variant: skipped (not x64, or STATION_FAISS_AVX2=0)');
+    return undefined;
+  }
+  return buildAvx2Faiss({ cacheDir: join(root, '.cache', 'faiss-avx2'), log });
+}
+
 export function buildFaissAddon(opts: FaissBuildOptions): FaissBuildResult {
   const log = opts.log ?? ((line: string) => console.log(line));
   checkBuildPrerequisites();
-  const inputs = resolveInputs(opts.root);
+  const avx2 = maybeAvx2(opts.root, log);
+  const inputs = resolveInputs(opts.root, avx2);
   const stamp = computeStamp(inputs);
+  const avx2Output = avx2 ? inputs.avx2Output : undefined;
   if (!opts.force && isUpToDate(inputs, stamp)) {
-    log(`up to date: ${inputs.output}, ${inputs.stationOutput}`);
-    return { status: 'up-to-date', output: inputs.output, stationOutput: inputs.stationOutput };
+    log(`up to date: ${outputsOf(inputs).join(', ')}`);
+    return {
+      status: 'up-to-date',
+      output: inputs.output,
+      stationOutput: inputs.stationOutput,
+      avx2Output,
+    };
   }
   rmSync(inputs.stampFile, { force: true });
   log(`building against ${inputs.faiss.staticLib} (${inputs.faiss.includeDir}/faiss)`);
@@ -189,10 +240,19 @@ export function buildFaissAddon(opts: FaissBuildOptions): FaissBuildResult {
   install(inputs, stamp);
   try {
     log(`smoke test: search -> ${smokeTestFaissAddon(opts.root)}`);
+    if (avx2 && hasAvx2()) {
+      log(`smoke test (AVX2): ${smokeTestFaissAddon(opts.root, STATION_AVX2_ADDON_FILE)}`);
+    } else if (avx2) {
+      log('AVX2 variant built but not smoke-tested: this CPU lacks AVX2/FMA/F16C');
+    }
   } catch (err) {
-    for (const f of [inputs.output, inputs.stationOutput, inputs.stampFile])
-      rmSync(f, { force: true });
+    for (const f of [...outputsOf(inputs), inputs.stampFile]) rmSync(f, { force: true });
     throw err;
   }
-  return { status: 'built', output: inputs.output, stationOutput: inputs.stationOutput };
+  return {
+    status: 'built',
+    output: inputs.output,
+    stationOutput: inputs.stationOutput,
+    avx2Output,
+  };
 }

@@ -5,10 +5,11 @@
 #   chromium                           browser mode + end-to-end tests (playwright-core drives it)
 #   libfaiss-dev libblas-dev liblapack-dev   faiss-node addon, built by `npm ci` (postinstall)
 #   build-essential python3            node-gyp toolchain for that addon and better-sqlite3
+#   cmake                              the AVX2 faiss built from Debian's source package
 #   ffmpeg imagemagick                 fake-camera clips and test image conversions
 set -euo pipefail
 
-PACKAGES=(chromium libfaiss-dev libblas-dev liblapack-dev ffmpeg imagemagick build-essential python3)
+PACKAGES=(chromium libfaiss-dev libblas-dev liblapack-dev ffmpeg imagemagick build-essential python3 cmake)
 
 is_installed() {
   [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" = "install ok installed" ]

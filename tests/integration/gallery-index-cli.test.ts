@@ -29,6 +29,7 @@ interface StatsJson {
     removed: number;
     rebuildRecommended: boolean;
     params: Record<string, number>;
+    engine: string;
   };
 }
 
@@ -81,10 +82,11 @@ describe('station gallery stats|rebuild (real SQLite, FAISS, models, faces)', ()
         removed: 0,
         rebuildRecommended: false,
         params: {},
+        engine: expect.stringMatching(/^faiss 1\.\d+\.\d+ (avx2|generic)$/) as unknown,
       },
     });
     const human = cli('gallery', 'stats');
-    expect(human.stdout).toMatch(/index: flat, 512-d/);
+    expect(human.stdout).toMatch(/index: flat, 512-d, faiss /);
     expect(human.stdout).toMatch(/follows gallery size \(flat for 16 templates\)/);
   });
 

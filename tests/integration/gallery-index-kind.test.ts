@@ -9,6 +9,7 @@ import {
   type IndexFactoryChooser,
   type IndexMeta,
 } from '../../src/main/core/gallery/gallery.service';
+import { decodeLabelMap, encodeLabelMap } from '../../src/main/core/gallery/gallery-label-map';
 import { l2Normalize } from '../../src/main/core/vision/embedding-math';
 import { openDatabase, type Db } from '../../src/main/db/connection';
 import { PeopleRepository } from '../../src/main/db/people.repository';
@@ -113,22 +114,88 @@ describe('Gallery index kind (real SQLite + real FAISS)', () => {
     );
   });
 
-  it('does not load a saved index whose live count or labels do not fit the database', () => {
+  it('does not load a saved index whose labels do not fit the database', () => {
     for (let p = 0; p < 3; p++) enrol(`p${p}`, p);
     open();
-    // A well-sealed file of the right kind holding the 3 vectors plus a removed 4th: live
-    // matches the database, but its labels no longer follow the database order.
+    const ids = templates.labelsForModel('m1').map((r) => r.id);
+    // A well-sealed file of the right kind and count whose label map names a template the
+    // database does not have (an erasure whose index write was lost, or a forged map).
     const meta = JSON.parse(readFileSync(`${indexFile}.json`, 'utf8')) as IndexMeta;
     const index = faissIndexFactories.flat.create(DIM);
-    index.add(new Float32Array([...vec(99), ...vec(0), ...vec(1), ...vec(2)]));
-    index.remove([0]);
-    const sealed = templateCipherFor(db).sealFile(index.toBuffer(), indexFileContext(meta));
+    index.add(new Float32Array([...vec(0), ...vec(1), ...vec(2)]));
+    const forged = [ids[0]!, ids[1]!, 999];
+    const plain = encodeLabelMap(forged, index.toBuffer());
+    const sealed = templateCipherFor(db).sealFile(plain, indexFileContext(meta));
     writeFileSync(indexFile, sealed);
     const sha256 = createHash('sha256').update(sealed).digest('hex');
     writeFileSync(`${indexFile}.json`, JSON.stringify({ ...meta, sha256 }));
     const { gallery, report } = open();
-    expect(report.rebuiltBecause).toBe('index holds 1 removed labels');
+    expect(report.rebuiltBecause).toBe('index holds template 999, which the database does not');
     expect(gallery.stats().index).toMatchObject({ size: 3, live: 3, removed: 0 });
     expect(gallery.search(vec(2))[0]?.personId).toBe('p2');
+  });
+});
+
+describe('Gallery erasure in place, every index kind (real SQLite + real FAISS)', () => {
+  const PEOPLE = 40;
+  for (const kind of ['flat', 'hnsw', 'ivf'] as const) {
+    it(`${kind}: removes one person's labels without a rebuild, on disk too`, () => {
+      const vectors = Array.from({ length: PEOPLE }, (_, p) => enrol(`p${p}`, p));
+      const chooser: IndexFactoryChooser = () => faissIndexFactories[kind];
+      const { gallery } = open(chooser);
+      const before = vectors.map((v) => gallery.search(v)[0]?.personId);
+      const victim = templates.labelsForModel('m1').find((r) => r.personId === 'p7')!;
+      db.prepare('DELETE FROM templates WHERE id = ?').run(victim.id);
+
+      expect(gallery.removeTemplates([victim.id])).toEqual({ removed: 1, rebuilt: false });
+      expect(gallery.stats().index).toMatchObject({
+        kind,
+        size: PEOPLE,
+        live: PEOPLE - 1,
+        removed: 1,
+      });
+      expect(gallery.search(vectors[7]!).map((m) => m.personId)).not.toContain('p7');
+      vectors.forEach((v, p) => {
+        if (p !== 7) expect(gallery.search(v)[0]?.personId).toBe(before[p]);
+      });
+
+      // The file written after the erasure holds neither the vector nor its template id.
+      const meta = JSON.parse(readFileSync(`${indexFile}.json`, 'utf8')) as IndexMeta;
+      const plain = templateCipherFor(db).openFile(readFileSync(indexFile), indexFileContext(meta));
+      const needle = Buffer.from(
+        vectors[7]!.buffer,
+        vectors[7]!.byteOffset,
+        vectors[7]!.byteLength,
+      );
+      expect(plain.includes(needle.subarray(0, 64))).toBe(false);
+      // (The same search does find a kept person's vector: the check can see vectors.)
+      const kept = vectors[8]!;
+      expect(plain.includes(Buffer.from(kept.buffer, kept.byteOffset, 64))).toBe(true);
+      expect(decodeLabelMap(plain).labels).not.toContain(victim.id);
+
+      // The next start reuses that file, tombstone and all, with the same answers.
+      const again = open(chooser);
+      expect(again.report.rebuiltBecause).toBeNull();
+      expect(again.gallery.search(vectors[7]!).map((m) => m.personId)).not.toContain('p7');
+      expect(again.gallery.search(vectors[8]!)[0]?.personId).toBe('p8');
+
+      // Enrolment after an erasure appends new labels after the tombstone.
+      const late = enrol('late', 500);
+      again.gallery.addCommitted([{ personId: 'late', vector: late }]);
+      expect(again.gallery.stats().index).toMatchObject({ size: PEOPLE + 1, live: PEOPLE });
+      expect(again.gallery.search(late)[0]?.personId).toBe('late');
+      expect(open(chooser).report.rebuiltBecause).toBeNull();
+    });
+  }
+
+  it('rebuilds from the database once enough labels are removed', () => {
+    const vectors = Array.from({ length: 20 }, (_, p) => enrol(`p${p}`, p));
+    const { gallery } = open(() => faissIndexFactories.hnsw);
+    const rows = templates.labelsForModel('m1');
+    const gone = rows.slice(0, 2).map((r) => r.id); // 10 % of the gallery
+    for (const id of gone) db.prepare('DELETE FROM templates WHERE id = ?').run(id);
+    expect(gallery.removeTemplates(gone)).toEqual({ removed: 2, rebuilt: true });
+    expect(gallery.stats().index).toMatchObject({ size: 18, live: 18, removed: 0 });
+    expect(gallery.search(vectors[5]!)[0]?.personId).toBe('p5');
   });
 });

@@ -14,7 +14,12 @@ import {
   type VectorIndexStats,
   type VectorSearchResult,
 } from '../core/gallery/vector-index';
-import { type NativeStationIndex, loadStationFaiss, nativeErrorCode } from './station-faiss-addon';
+import {
+  type NativeStationIndex,
+  loadStationFaiss,
+  loadedFaissVariant,
+  nativeErrorCode,
+} from './station-faiss-addon';
 import { decodeIndexContainer, encodeIndexContainer } from './faiss-index-container';
 
 /**
@@ -153,6 +158,7 @@ class FaissStationIndex implements VectorIndex {
       removed: this.removed.size,
       rebuildRecommended: rebuildRecommended(this.size, this.removed.size),
       params,
+      engine: `faiss ${loadStationFaiss().faissVersion} ${loadedFaissVariant() ?? 'generic'}`,
     };
   }
 

@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { StationError } from '../../shared/errors';
+import { hasAvx2 } from './cpu-features';
 
 /**
  * Types and loader for our own faiss addon (native/faiss/station_index.cc), built with
@@ -59,10 +61,57 @@ export interface StationFaissAddon {
   setBlasThreshold(queries: number): number;
 }
 
-/** Must match STATION_ADDON_FILE in scripts/native/faiss-addon-builder.ts. */
+/** Must match STATION_ADDON_FILE / STATION_AVX2_ADDON_FILE in scripts/native/faiss-addon-builder.ts. */
 const ADDON_FILE = 'station-faiss.node';
+const AVX2_ADDON_FILE = 'station-faiss-avx2.node';
+
+/** generic = Debian's libfaiss (no SIMD kernels); avx2 = faiss built for AVX2 from its source. */
+export type FaissVariant = 'generic' | 'avx2';
 
 let addon: StationFaissAddon | undefined;
+let loadedVariant: FaissVariant | undefined;
+
+/**
+ * The AVX2 build when it was built and this CPU can run it (4-5x faster distance kernels),
+ * else the generic one. STATION_FAISS_SIMD=generic forces the generic build (to compare, or
+ * to rule the SIMD build out when diagnosing); =avx2 insists on AVX2 and fails clearly if it
+ * cannot be had, rather than running on a CPU that would die with SIGILL.
+ */
+export function pickFaissVariant(
+  avx2Built: boolean,
+  cpuHasAvx2: boolean,
+  env: NodeJS.ProcessEnv = process.env,
+): FaissVariant {
+  const wanted = env.STATION_FAISS_SIMD ?? 'auto';
+  if (wanted === 'generic') return 'generic';
+  if (wanted === 'avx2') {
+    if (!cpuHasAvx2) {
+      throw new StationError(
+        'NATIVE_MISSING',
+        'STATION_FAISS_SIMD=avx2 but this CPU lacks AVX2/FMA/F16C.',
+      );
+    }
+    if (!avx2Built) {
+      throw new StationError(
+        'NATIVE_MISSING',
+        `STATION_FAISS_SIMD=avx2 but ${AVX2_ADDON_FILE} is not built; run \`npm run native:faiss\`.`,
+      );
+    }
+    return 'avx2';
+  }
+  if (wanted !== 'auto') {
+    throw new StationError(
+      'NATIVE_MISSING',
+      `STATION_FAISS_SIMD must be auto, generic or avx2 (got ${JSON.stringify(wanted)}).`,
+    );
+  }
+  return avx2Built && cpuHasAvx2 ? 'avx2' : 'generic';
+}
+
+/** Which build the process loaded (undefined before the first load). */
+export function loadedFaissVariant(): FaissVariant | undefined {
+  return loadedVariant;
+}
 
 /**
  * Loaded lazily, with OMP_NUM_THREADS=1 unless the user set it: with OpenMP's default
@@ -74,13 +123,18 @@ export function loadStationFaiss(): StationFaissAddon {
   if (addon) return addon;
   process.env.OMP_NUM_THREADS ??= '1';
   const req = createRequire(__filename);
+  let file = ADDON_FILE;
   try {
-    const dir = dirname(req.resolve('faiss-node/package.json'));
-    addon = req(join(dir, 'build', 'Release', ADDON_FILE)) as StationFaissAddon;
+    const dir = join(dirname(req.resolve('faiss-node/package.json')), 'build', 'Release');
+    const variant = pickFaissVariant(existsSync(join(dir, AVX2_ADDON_FILE)), hasAvx2());
+    file = variant === 'avx2' ? AVX2_ADDON_FILE : ADDON_FILE;
+    addon = req(join(dir, file)) as StationFaissAddon;
+    loadedVariant = variant;
   } catch (err) {
+    if (err instanceof StationError) throw err;
     throw new StationError(
       'NATIVE_MISSING',
-      `The station's faiss addon (${ADDON_FILE}) is not built. Run \`npm run native:faiss\` (needs Debian package libfaiss-dev).`,
+      `The station's faiss addon (${file}) is not built. Run \`npm run native:faiss\` (needs Debian package libfaiss-dev).`,
       { cause: err },
     );
   }

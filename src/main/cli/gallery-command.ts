@@ -53,7 +53,7 @@ function describe(v: GalleryView): string {
       ? `follows gallery size (${policy} for ${v.templates} templates)`
       : `${v.indexSetting} (set by an admin; size policy would pick ${policy})`;
   return [
-    `index: ${s.kind}${params ? ` (${params})` : ''}, ${s.dim}-d`,
+    `index: ${s.kind}${params ? ` (${params})` : ''}, ${s.dim}-d, ${s.engine}`,
     `vectors: ${s.live} live, ${s.removed} removed, ${v.templates} templates in the database`,
     `kind setting: ${setting}`,
     s.rebuildRecommended ? 'rebuild recommended: many removed labels' : '',

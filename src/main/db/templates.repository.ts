@@ -18,6 +18,12 @@ export interface StoredTemplate {
   vector: Float32Array;
 }
 
+/** What an index label stands for. */
+export interface TemplateLabel {
+  id: number;
+  personId: string;
+}
+
 /** A template with the bytes stored for it (erasure scans the files for both forms). */
 export interface SealedTemplate extends StoredTemplate {
   sealed: Buffer;
@@ -70,8 +76,8 @@ export class TemplatesRepository {
     this.selectForModel = db.prepare<[string], TemplateRow>(
       `SELECT ${COLUMNS} FROM templates WHERE model_id = ? ORDER BY id`,
     );
-    this.selectLabels = db.prepare<[string], { person_id: string }>(
-      'SELECT person_id FROM templates WHERE model_id = ? ORDER BY id',
+    this.selectLabels = db.prepare<[string, number], { id: number; person_id: string }>(
+      'SELECT id, person_id FROM templates WHERE model_id = ? AND id > ? ORDER BY id',
     );
     this.selectFingerprint = db.prepare<
       [string],
@@ -119,9 +125,14 @@ export class TemplatesRepository {
     return this.selectForModel.all(modelId).map((row) => this.open(row));
   }
 
-  /** The person behind each index label (template id order), without decrypting anything. */
-  labelsForModel(modelId: string): string[] {
-    return this.selectLabels.all(modelId).map((r) => r.person_id);
+  /**
+   * Template id and person of every template of one model (id order; only ids above `afterId`
+   * when given), without decrypting anything: what the index labels map to.
+   */
+  labelsForModel(modelId: string, afterId = 0): TemplateLabel[] {
+    return this.selectLabels
+      .all(modelId, afterId)
+      .map((r) => ({ id: r.id, personId: r.person_id }));
   }
 
   /** Templates of every OTHER model: never indexed with this one, but reported. */

@@ -42,10 +42,10 @@ export class ErasureService {
   constructor(private readonly d: ErasureDeps) {}
 
   erase(personId: string): ErasureReport {
-    const { person, vectors, sealed } = this.d.db
+    const { person, vectors, sealed, templateIds } = this.d.db
       .transaction(() => this.deleteRows(personId))
       .immediate();
-    this.rewriteIndex();
+    this.rewriteIndex(templateIds);
     const compact = compactDatabase(this.d.db);
     const problems = [...this.searchProblems(vectors), ...this.fileProblems(vectors, sealed)];
     if (problems.length > 0 && !compact.walTruncated) {
@@ -63,6 +63,7 @@ export class ErasureService {
     person: PersonRef;
     vectors: Float32Array[];
     sealed: Buffer[];
+    templateIds: number[];
   } {
     const found = this.d.people.findById(personId);
     if (!found) throw new StationError('PERSON_NOT_FOUND', `No enrolled person has id ${personId}`);
@@ -80,7 +81,9 @@ export class ErasureService {
       similarity: null,
       details: { templates, consents },
     });
-    return { person: { id: found.id, name: found.name }, vectors, sealed };
+    // Only this gallery's model is indexed; other models' templates are just deleted rows.
+    const templateIds = rows.filter((t) => t.modelId === this.d.gallery.modelId).map((t) => t.id);
+    return { person: { id: found.id, name: found.name }, vectors, sealed, templateIds };
   }
 
   /**
@@ -88,14 +91,16 @@ export class ErasureService {
    * old vectors in freed disk blocks. A crash in between leaves an index whose checksum fails,
    * which the next start rebuilds from the database.
    *
-   * A rebuild rather than VectorIndex.remove, for every kind: HNSW cannot unlink a node (remove
-   * only scrubs the vector and leaves a tombstone whose graph links stay), and the gallery maps
-   * labels by database order, which a tombstone breaks. A rebuild is correct for flat, HNSW
-   * and IVF alike; its cost grows with the gallery (docs/BENCHMARKS.md, "Index backends").
+   * The labels are removed in place for every kind (Gallery.removeTemplates): flat and HNSW
+   * storage rows are zeroed (HNSW cannot unlink a node, so its graph keeps a vector-less
+   * tombstone that search skips), IVF drops the ids from its lists. A rebuild from the
+   * database would take minutes for a large HNSW gallery and block the door meanwhile; the
+   * gallery rebuilds by itself once tombstones pile up. The checks below prove, either way,
+   * that neither search nor the files still hold the person.
    */
-  private rewriteIndex(): void {
+  private rewriteIndex(templateIds: number[]): void {
     zeroFileInPlace(this.d.files.galleryIndex);
-    this.d.gallery.rebuild();
+    this.d.gallery.removeTemplates(templateIds);
   }
 
   private searchProblems(vectors: Float32Array[]): string[] {

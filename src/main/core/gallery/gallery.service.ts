@@ -6,8 +6,10 @@ import { zeroFileInPlace } from '../util/zero-file';
 import type {
   ModelCount,
   StoredTemplate,
+  TemplateLabel,
   TemplatesRepository,
 } from '../../db/templates.repository';
+import { decodeLabelMap, encodeLabelMap, REMOVED_LABEL } from './gallery-label-map';
 import type { VectorIndex, VectorIndexFactory, VectorIndexStats } from './vector-index';
 
 export interface PersonMatch {
@@ -48,7 +50,7 @@ export interface IndexFileSealer {
 }
 
 /** Written to the meta file: an index file in any other format is rebuilt (and scrubbed). */
-const INDEX_FILE_FORMAT = 'faiss+aes-256-gcm/v1';
+const INDEX_FILE_FORMAT = 'faiss+labels+aes-256-gcm/v2';
 
 export interface IndexMeta {
   format: string;
@@ -79,7 +81,10 @@ export class Gallery {
   /** The factory that built `index` (its kind string goes into the meta and the AAD). */
   private factory: VectorIndexFactory;
   private readonly chooseFactory: IndexFactoryChooser;
-  private labelToPerson: string[] = [];
+  /** Per index label: the template id it holds, REMOVED_LABEL once erased. */
+  private labelToTemplate: number[] = [];
+  /** Per index label: the person, undefined once erased. */
+  private labelToPerson: (string | undefined)[] = [];
   private fingerprint = '';
   private seenDataVersion = -1;
 
@@ -125,7 +130,7 @@ export class Gallery {
   /** The index in use and the template count it was built from (`station gallery stats`). */
   stats(): GalleryIndexStats {
     this.refreshIfChangedElsewhere();
-    return { templates: this.labelToPerson.length, index: this.index.stats() };
+    return { templates: this.index.live, index: this.index.stats() };
   }
 
   private load(): GalleryOpenReport {
@@ -140,11 +145,10 @@ export class Gallery {
     const current = typeof saved === 'string' ? saved : this.factory.kind;
     const problem = this.tryLoadSaved(
       fingerprint,
-      labels.length,
+      labels,
       this.chooseFactory(labels.length, current),
     );
     if (problem === null) {
-      this.labelToPerson = labels;
       return { templates: labels.length, rebuiltBecause: null, excludedOtherModels };
     }
     // An index file from before encryption holds plaintext vectors: zero its blocks, not
@@ -159,7 +163,7 @@ export class Gallery {
   /** Returns null when the saved index was loaded, else the reason it cannot be used. */
   private tryLoadSaved(
     fingerprint: string,
-    expected: number,
+    rows: TemplateLabel[],
     factory: VectorIndexFactory,
   ): string | null {
     const metaFile = `${this.indexFile}.json`;
@@ -175,14 +179,21 @@ export class Gallery {
       const sealed = readFileSync(this.indexFile);
       if (sha256(sealed) !== meta.sha256) return 'index file checksum mismatch';
       const bytes = this.sealer.openFile(sealed, this.fileContext(fingerprint, factory));
-      const index = factory.fromBuffer(bytes, this.dim);
-      bytes.fill(0);
-      if (index.live !== expected) return `index holds ${index.live} vectors, database ${expected}`;
-      // Labels map to database order (labelsForModel); the gallery never removes labels (an
-      // erasure rebuilds), so a file with tombstones does not fit that map.
-      if (index.size !== index.live) return `index holds ${index.size - index.live} removed labels`;
+      let index: VectorIndex;
+      let map: number[];
+      try {
+        const decoded = decodeLabelMap(bytes);
+        map = decoded.labels;
+        index = factory.fromBuffer(decoded.index, this.dim);
+      } finally {
+        bytes.fill(0);
+      }
+      const persons = labelPersons(map, index, rows);
+      if (typeof persons === 'string') return persons;
       this.factory = factory;
       this.index = index;
+      this.labelToTemplate = map;
+      this.labelToPerson = persons;
       return null;
     } catch (err) {
       return `index unreadable: ${err instanceof Error ? err.message : String(err)}`;
@@ -216,6 +227,7 @@ export class Gallery {
     index.add(all);
     this.factory = factory;
     this.index = index;
+    this.labelToTemplate = stored.map((t) => t.id);
     this.labelToPerson = stored.map((t) => t.personId);
     this.persist();
   }
@@ -231,7 +243,7 @@ export class Gallery {
     // Also reload when the chosen kind changed (another process ran `gallery rebuild --index`).
     if (
       this.templates.fingerprint(this.modelId) !== this.fingerprint ||
-      this.chooseFactory(this.labelToPerson.length, this.factory.kind).kind !== this.factory.kind
+      this.chooseFactory(this.index.live, this.factory.kind).kind !== this.factory.kind
     )
       this.load();
   }
@@ -253,16 +265,64 @@ export class Gallery {
       this.assertFits(t.modelId ?? this.modelId, t.vector);
       all.set(t.vector, i * this.dim);
     });
-    const count = this.labelToPerson.length + added.length;
+    const count = this.index.live + added.length;
     if (this.chooseFactory(count, this.factory.kind).kind !== this.factory.kind) {
       // This enrolment crossed a size-policy boundary: switch kind by rebuilding from the
       // database, which already holds `added`.
       this.rebuild();
       return;
     }
+    // Our own commit, nobody else's (data_version unchanged): the new rows are exactly the
+    // templates above the highest id we hold. Anything else means we lost track: rebuild.
+    const fresh = this.templates.labelsForModel(this.modelId, this.highestTemplateId());
+    if (fresh.length !== added.length || fresh.some((r, i) => r.personId !== added[i]!.personId)) {
+      this.rebuild();
+      return;
+    }
     this.index.add(all);
-    for (const t of added) this.labelToPerson.push(t.personId);
+    for (const r of fresh) {
+      this.labelToTemplate.push(r.id);
+      this.labelToPerson.push(r.personId);
+    }
     this.persist();
+  }
+
+  /**
+   * Erasure: the templates' labels are removed in place (their vectors destroyed in memory
+   * and in the next file; see VectorIndex.remove), so an erasure costs milliseconds instead
+   * of a rebuild, which takes minutes for a large HNSW gallery. When enough labels are
+   * removed that searches pay for skipping them (VectorIndex stats rebuildRecommended), the
+   * index is rebuilt from the database instead. Call after the rows were deleted.
+   */
+  removeTemplates(templateIds: readonly number[]): { removed: number; rebuilt: boolean } {
+    if (this.templates.dataVersion() !== this.seenDataVersion) {
+      // Someone else committed meanwhile: our labels may not match the database any more.
+      this.seenDataVersion = this.templates.dataVersion();
+      this.rebuild();
+      return { removed: templateIds.length, rebuilt: true };
+    }
+    const erased = new Set(templateIds);
+    const labels: number[] = [];
+    this.labelToTemplate.forEach((id, label) => {
+      if (erased.has(id)) labels.push(label);
+    });
+    if (labels.length > 0) this.index.remove(labels);
+    for (const label of labels) {
+      this.labelToTemplate[label] = REMOVED_LABEL;
+      this.labelToPerson[label] = undefined;
+    }
+    if (labels.length !== erased.size || this.index.stats().rebuildRecommended) {
+      this.rebuild();
+      return { removed: labels.length, rebuilt: true };
+    }
+    this.persist();
+    return { removed: labels.length, rebuilt: false };
+  }
+
+  private highestTemplateId(): number {
+    let max = 0;
+    for (const id of this.labelToTemplate) if (id > max) max = id;
+    return max;
   }
 
   /** Best similarity per person, best first (the top two drive the margin rule). */
@@ -303,7 +363,9 @@ export class Gallery {
 
   private persist(): void {
     this.fingerprint = this.templates.fingerprint(this.modelId);
-    const plain = this.index.toBuffer();
+    const index = this.index.toBuffer();
+    const plain = encodeLabelMap(this.labelToTemplate, index);
+    index.fill(0);
     const bytes = this.sealer.sealFile(plain, this.fileContext(this.fingerprint));
     plain.fill(0);
     const meta: IndexMeta = {
@@ -327,6 +389,39 @@ export class Gallery {
  */
 export function indexFileContext(m: Pick<IndexMeta, 'kind' | 'modelId' | 'dim' | 'fingerprint'>) {
   return ['gallery-index', m.kind, m.modelId, m.dim, m.fingerprint].join('\0');
+}
+
+/**
+ * The person of each label of a saved index, or why the file does not fit the database: its
+ * live labels must be exactly the database's templates of the model, each once, and its
+ * removed labels exactly the index's tombstones. A file holding a template the database no
+ * longer has (an erasure whose index write was lost) is refused and rebuilt.
+ */
+function labelPersons(
+  map: number[],
+  index: VectorIndex,
+  rows: TemplateLabel[],
+): (string | undefined)[] | string {
+  if (map.length !== index.size) return `index has ${index.size} labels, its map ${map.length}`;
+  const removed = map.filter((id) => id === REMOVED_LABEL).length;
+  if (removed !== index.size - index.live) return 'index tombstones do not match its label map';
+  if (index.live !== rows.length)
+    return `index holds ${index.live} vectors, database ${rows.length}`;
+  const personOf = new Map(rows.map((r) => [r.id, r.personId]));
+  const seen = new Set<number>();
+  const persons: (string | undefined)[] = [];
+  for (const id of map) {
+    if (id === REMOVED_LABEL) {
+      persons.push(undefined);
+      continue;
+    }
+    const person = personOf.get(id);
+    if (person === undefined) return `index holds template ${id}, which the database does not`;
+    if (seen.has(id)) return `index holds template ${id} twice`;
+    seen.add(id);
+    persons.push(person);
+  }
+  return persons;
 }
 
 function sha256(bytes: Uint8Array): string {

@@ -33,6 +33,8 @@ export interface VectorIndexStats {
   rebuildRecommended: boolean;
   /** Search-time knobs in effect, e.g. { efSearch: 64 } or { nprobe: 24, nlist: 512 }. */
   params: Record<string, number>;
+  /** The search library build, e.g. "faiss 1.7.3 avx2": speed differs 4-5x between builds. */
+  engine: string;
 }
 
 export interface VectorIndex {
