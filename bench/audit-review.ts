@@ -7,6 +7,8 @@
  *
  * Events are SYNTHETIC (like bench/audit-log.ts): one every 2.5 s; 78 % granted over ~800
  * subject HMACs, 20 % unknown_face, 1 % spoof_suspected, 0.5 % enrolments, 0.1 % erasures.
+ * Decisions carry a door in `details` (migration 0070's generated column): 50 % front, 30 %
+ * back, 10 % garage, 10 % none (rows from before 0070, replays).
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -25,6 +27,12 @@ import { ms, summarize, timed, type Summary } from './bench-stats';
 const T0 = Date.parse('2026-01-01T00:00:00.000Z');
 const STEP_MS = 2500;
 const SUBJECTS = 800;
+
+/** Door of decision row with hash h: front 50 %, back 30 %, garage 10 %, none 10 %. */
+function doorOf(h: number): string | null {
+  const d = (h >>> 22) % 10;
+  return d < 5 ? 'front' : d < 8 ? 'back' : d < 9 ? 'garage' : null;
+}
 
 function subjectOf(k: number): string {
   return createHmac('sha256', 'bench-subject').update(String(k)).digest('hex');
@@ -57,7 +65,13 @@ function event(i: number): NewAuditEvent {
     decision,
     subjectHmac: decision === 'granted' ? subject : null,
     similarity: decision === 'granted' ? 0.6 : 0.2,
-    details: { frameId: i, faces: 1, source: 'terminal', runnerUp: 0.2 },
+    details: {
+      ...(doorOf(h) === null ? {} : { door: doorOf(h) }),
+      frameId: i,
+      faces: 1,
+      source: 'terminal',
+      runnerUp: 0.2,
+    },
   };
 }
 
@@ -107,6 +121,10 @@ function main(): void {
     const mid = new Date(T0 + Math.floor(rows / 2) * STEP_MS).toISOString();
     const midCursor = decodeAuditCursor(`${mid}~${Math.floor(rows / 2) + 1}`) ?? undefined;
     const day = { from: mid, to: new Date(Date.parse(mid) + 86_400_000).toISOString() };
+    const around = {
+      from: new Date(Date.parse(mid) - 86_400_000).toISOString(),
+      to: day.to,
+    };
     const cases: [string, AuditFilter, boolean][] = [
       ['no filter, first page', {}, false],
       ['no filter, page in the middle of the log (cursor)', {}, true],
@@ -117,11 +135,25 @@ function main(): void {
       ['decision = granted + one day', { decision: 'granted', ...day }, false],
       ['person (one subject, ~1,000 events)', { person: 'P0' }, false],
       ['person + decision = granted, middle (cursor)', { person: 'P0', decision: 'granted' }, true],
+      ['door = garage (~9 %)', { door: 'garage' }, false],
+      ['door = front + one day (from/to)', { door: 'front', ...day }, false],
+      ['door = garage + two days around the cursor (cursor)', { door: 'garage', ...around }, true],
+      [
+        'door = back + decision = spoof_suspected',
+        { door: 'back', decision: 'spoof_suspected' },
+        false,
+      ],
+      [
+        'door = front + decision = granted + one day',
+        { door: 'front', decision: 'granted', ...day },
+        false,
+      ],
+      ['door = back + person', { door: 'back', person: 'P0' }, false],
     ];
     console.log(`### Audit review queries (${rows} rows, real SQLite file, WAL)\n`);
     console.log(`1-min load average at start: ${loadAvg}\n`);
     console.log(
-      `Append with the 0050 review indexes: ${eachN} events one by one, ${(eachN / (each.ms / 1000)).toFixed(0)} events/s; bulk fill to ${rows} rows ${(fill.ms / 1000).toFixed(1)} s.\n`,
+      `Append with the 0050 and 0070 review indexes: ${eachN} events one by one, ${(eachN / (each.ms / 1000)).toFixed(0)} events/s; bulk fill to ${rows} rows ${(fill.ms / 1000).toFixed(1)} s.\n`,
     );
     console.log('| query (page of 50, newest first) | p50 ms | p95 ms | max ms | rows |');
     console.log('|---|---:|---:|---:|---:|');
@@ -150,6 +182,20 @@ function main(): void {
     console.log(
       `| decision = locked_out (never occurs), with the 0050 index | ${ms(rare.p50)} | ${ms(rare.p95)} | ${ms(rare.max)} | 0 |`,
     );
+    const doorList = repeat(repeats, () => review.doors());
+    console.log(
+      `| distinct doors (audit:doors, index skip-scan) | ${ms(doorList.p50)} | ${ms(doorList.p95)} | ${ms(doorList.max)} | ${review.doors().length} |`,
+    );
+    // What a door + time filter would cost without 0070's door index: the time index walked
+    // over the day, each row's details parsed, until a page of that door is found.
+    const noIndex = db.prepare(`SELECT id FROM audit_events INDEXED BY audit_at
+      WHERE door = @door AND at >= @from AND at < @to ORDER BY at DESC, id DESC LIMIT 51`);
+    for (const door of ['garage', 'nowhere']) {
+      const s = repeat(Math.min(repeats, 5), () => noIndex.all({ door, ...day }));
+      console.log(
+        `| without the 0070 index: door = ${door} + one day (time index + filter) | ${ms(s.p50)} | ${ms(s.p95)} | ${ms(s.max)} | ${noIndex.all({ door, ...day }).length} |`,
+      );
+    }
     const det = repeat(repeats, () => review.detail(Math.floor(rows / 3)));
     console.log(`| detail(id) | ${ms(det.p50)} | ${ms(det.p95)} | ${ms(det.max)} | 1 |`);
     db.close();

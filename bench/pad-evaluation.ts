@@ -2,6 +2,11 @@
  * Presentation-attack detection evaluation in the ISO/IEC 30107-3 style, on ../shared/data.
  *
  *   npx tsx bench/pad-evaluation.ts [--max-seconds 6] [--channel-order bgr|rgb] [--json]
+ *     [--fps 15] [--window-ms N] [--window-frames N]
+ *
+ * --fps decodes the clips at another rate (a terminal that decides on fewer of the camera's
+ * frames sees the person at that rate); --window-ms / --window-frames evaluate other window
+ * settings than the defaults.
  *
  * Video presentations go through exactly what `station liveness` runs (ffmpeg at 15 fps, the
  * largest face, LivenessTracker + fusion with the default settings); the door's decision is the
@@ -40,7 +45,11 @@ import {
 import { faceSquare } from '../src/main/core/liveness/face-square';
 import { LivenessEngine } from '../src/main/core/liveness/liveness-engine';
 import type { LivenessVerdict } from '../src/main/core/liveness/liveness-fusion';
-import { DEFAULT_LIVENESS_SETTINGS } from '../src/main/core/liveness/liveness-settings';
+import {
+  DEFAULT_LIVENESS_SETTINGS,
+  parseLivenessSettings,
+  type LivenessSettings,
+} from '../src/main/core/liveness/liveness-settings';
 import { streamLiveness } from '../src/main/core/liveness/stream-liveness';
 import { textureScore } from '../src/main/core/liveness/texture-model';
 import { defaultModelsDir } from '../src/main/core/models/model-verifier';
@@ -210,6 +219,12 @@ async function presentations(data: string, tmp: string, seconds: number): Promis
   return list;
 }
 
+/** Decoding rate and liveness settings of this run (options --fps, --window-*). */
+const run: { fps: number; settings: LivenessSettings } = {
+  fps: 15,
+  settings: DEFAULT_LIVENESS_SETTINGS,
+};
+
 /** Milliseconds per LivenessTracker.push over all clips. */
 const pushMs: number[] = [];
 
@@ -227,7 +242,10 @@ async function runVideo(
     if (Number.isFinite(v.raw.motion)) motion.push(v.raw.motion);
   };
   try {
-    const { info, frames } = await openVideoFrames(p.file, { maxSeconds: seconds });
+    const { info, frames } = await openVideoFrames(p.file, {
+      maxSeconds: seconds,
+      fps: run.fps,
+    });
     const tracker = engine.tracker();
     // Time the liveness step alone (texture + motion + fusion), not detection/landmarks.
     const push = tracker.push.bind(tracker);
@@ -327,10 +345,10 @@ function report(
   order: ChannelOrder,
   seconds: number,
 ): string {
-  const s = DEFAULT_LIVENESS_SETTINGS;
+  const s = run.settings;
   const out: string[] = [];
   out.push(
-    `Settings: window ${s.windowFrames} frames at 15 fps, texture spoof < ${s.textureSpoofBelow} / live >= ${s.textureLiveMin}, motion spoof < ${s.motionSpoofBelow} / live >= ${s.motionLiveMin}, score live >= ${s.scoreLiveMin}; texture channel order ${order}; first ${seconds} s of each clip.`,
+    `Settings: window >= ${s.windowFrames} frames spanning >= ${s.windowMs} ms, clips at ${run.fps} fps, texture spoof < ${s.textureSpoofBelow} / live >= ${s.textureLiveMin}, motion spoof < ${s.motionSpoofBelow} / live >= ${s.motionLiveMin}, score live >= ${s.scoreLiveMin}; texture channel order ${order}; first ${seconds} s of each clip.`,
     '',
   );
   out.push(
@@ -408,7 +426,16 @@ async function main(): Promise<void> {
       'max-seconds': { type: 'string', default: '6' },
       'channel-order': { type: 'string', default: TEXTURE_CHANNEL_ORDER },
       json: { type: 'boolean', default: false },
+      fps: { type: 'string', default: '15' },
+      'window-ms': { type: 'string' },
+      'window-frames': { type: 'string' },
     },
+  });
+  run.fps = Number(values.fps);
+  run.settings = parseLivenessSettings({
+    ...DEFAULT_LIVENESS_SETTINGS,
+    ...(values['window-ms'] ? { windowMs: Number(values['window-ms']) } : {}),
+    ...(values['window-frames'] ? { windowFrames: Number(values['window-frames']) } : {}),
   });
   const seconds = Number(values['max-seconds']);
   const order = values['channel-order'] === 'rgb' ? 'rgb' : 'bgr';
@@ -420,6 +447,7 @@ async function main(): Promise<void> {
     const engine = new LivenessEngine(
       await FacePipeline.load(models),
       await OnnxTextureLiveness.create(models, order),
+      run.settings,
     );
     const videos: VideoOutcome[] = [];
     for (const p of await presentations(data, tmp, seconds)) {

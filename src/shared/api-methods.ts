@@ -14,11 +14,15 @@ export const API_METHODS = {
   exportAudit: 'audit:export',
   auditDetail: 'audit:detail',
   verifyAudit: 'audit:verify',
+  auditDoors: 'audit:doors',
   reportCamera: 'camera:report',
   doorStatus: 'door:status',
   checkCapture: 'enroll:check',
   login: 'auth:login',
   logout: 'auth:logout',
+  uploadCalibrationPhotos: 'calibration:upload',
+  runCalibration: 'calibration:run',
+  adoptCalibration: 'calibration:adopt',
 } as const satisfies Record<string, Channel>;
 
 export type ApiMethod = keyof typeof API_METHODS;

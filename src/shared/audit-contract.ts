@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   AUDIT_KINDS,
   AUDIT_PAGE,
+  MAX_DOOR_FILTER_LENGTH,
   decodeAuditCursor,
   toIsoInstant,
   type AuditCursor,
@@ -49,6 +50,8 @@ export const auditFilterSchema = z
     decision: z.enum(DECISIONS).optional(),
     /** Person id or name; matched exactly (names case-insensitively), never as a pattern. */
     person: z.string().trim().min(1).max(LIMITS.maxNameLength).optional(),
+    /** Door id, matched exactly (never as a pattern). */
+    door: z.string().min(1).max(MAX_DOOR_FILTER_LENGTH).optional(),
   })
   .strict()
   .refine((f) => f.from === undefined || f.to === undefined || f.from < f.to, {
@@ -76,4 +79,6 @@ export const reviewContract = {
   'audit:export': z.object({ filter: auditFilterSchema, cursor: cursor.optional() }).strict(),
   'audit:detail': z.object({ id: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER) }).strict(),
   'audit:verify': z.object({}).strict(),
+  /** The distinct doors in the log, for the door filter's choices. */
+  'audit:doors': z.object({}).strict(),
 } as const;

@@ -19,6 +19,25 @@ export type AuditKind = (typeof AUDIT_KINDS)[number];
 /** Rows per page of the review table, and rows per CSV export chunk (one IPC answer each). */
 export const AUDIT_PAGE = { defaultLimit: 50, maxLimit: 200, exportChunk: 5000 } as const;
 
+/**
+ * Longest door id a filter accepts. Wider than the door settings' own ids (48, plain
+ * characters): the filter must reach any value the log holds, whoever wrote it.
+ */
+export const MAX_DOOR_FILTER_LENGTH = 64;
+
+/** A review row: the event plus the door it happened at (null = no door, or before 0070). */
+export interface AuditReviewEvent extends AuditEventView {
+  door: string | null;
+}
+
+/** What `audit:doors` answers: the doors in the log, for the reviewer's door filter. */
+export interface AuditDoorList {
+  /** Distinct door ids found in the log, sorted. */
+  doors: string[];
+  /** This station's door now (its id may not be in the log yet). */
+  current: { id: string; label: string };
+}
+
 /** Search filters; every field optional, all given ones must hold (AND). */
 export interface AuditFilter {
   /** Inclusive lower bound (ISO instant). */
@@ -29,11 +48,13 @@ export interface AuditFilter {
   decision?: DecisionReason | undefined;
   /** Person id or name (case-insensitive); the station turns it into subject HMACs. */
   person?: string | undefined;
+  /** Door id, exactly as the log holds it (`details.door`). */
+  door?: string | undefined;
 }
 
 export interface AuditPage {
   /** Newest first. */
-  events: AuditEventView[];
+  events: AuditReviewEvent[];
   /** Pass back as `cursor` for the next (older) page; null on the last page. */
   nextCursor: string | null;
   /** The enrolled people the person filter matched (empty without a person filter). */
@@ -61,7 +82,7 @@ export interface AuditScores {
 }
 
 export interface AuditEventDetail {
-  event: AuditEventView;
+  event: AuditReviewEvent;
   scores: AuditScores;
   /** The row's other scalar details (frame id, face count, template counts, door...). */
   facts: Record<string, string | number | boolean | null>;

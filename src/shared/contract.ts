@@ -18,9 +18,16 @@ import {
   type LivenessSummary,
 } from './door-contract';
 import { enrollCaptureContract, type CaptureCheck } from './enroll-capture-contract';
+import {
+  calibrationContract,
+  type CalibrationAdoptView,
+  type CalibrationRunView,
+  type CalibrationUploadView,
+} from './calibration-contract';
 import type {
   AuditChainReportView,
   AuditCsvChunk,
+  AuditDoorList,
   AuditEventDetail,
   AuditPage,
   ErasureOutcome,
@@ -80,6 +87,8 @@ export const contract = {
   ...enrollCaptureContract,
   // Operator login/logout (schemas in auth-contract.ts; roles per channel in operator-roles.ts).
   ...authContract,
+  // Admin calibration: uploads, runs, audited threshold adoption (calibration-contract.ts).
+  ...calibrationContract,
 } as const;
 
 export type Channel = keyof typeof contract;
@@ -114,8 +123,12 @@ export interface ResponseMap {
   'audit:export': AuditCsvChunk;
   'audit:detail': AuditEventDetail;
   'audit:verify': AuditChainReportView;
+  'audit:doors': AuditDoorList;
   'auth:login': LoginResult;
   'auth:logout': { loggedOut: boolean };
+  'calibration:upload': CalibrationUploadView;
+  'calibration:run': CalibrationRunView;
+  'calibration:adopt': CalibrationAdoptView;
 }
 export type ResponseOf<C extends Channel> = ResponseMap[C];
 

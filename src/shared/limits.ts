@@ -11,3 +11,9 @@ export const LIMITS = {
   maxRegionPixels: 1920 * 1080,
   maxFacesPerFrame: 32,
 } as const;
+
+/** Photos per calibration upload batch: one IPC message stays within the host's body limit. */
+export const CALIBRATION_BATCH_FILES = LIMITS.maxEnrollFiles;
+
+/** Photo files a calibration folder contributes (view picker and CLI alike); others are counted. */
+export const CALIBRATION_PHOTO_FILE = /\.(jpe?g|png|webp)$/i;

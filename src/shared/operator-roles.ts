@@ -48,4 +48,9 @@ export const CHANNEL_ROLES: Record<Channel, readonly OperatorRole[]> = {
   'audit:detail': ['reviewer', 'admin'],
   'audit:verify': ['reviewer', 'admin'],
   'audit:recent': ['reviewer', 'admin'],
+  'audit:doors': ['reviewer', 'admin'],
+  // Calibration reads every template and can change the thresholds the door decides by.
+  'calibration:upload': ['admin'],
+  'calibration:run': ['admin'],
+  'calibration:adopt': ['admin'],
 };

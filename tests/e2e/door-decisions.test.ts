@@ -17,6 +17,7 @@ import { chromiumAvailable } from '../support/chromium-launcher';
 import { sharedDataPath } from '../support/shared-data';
 import { makeTempDir } from '../support/temp-dir';
 import {
+  clipToSeamlessY4m,
   clipToY4m,
   extractStills,
   ffmpegAvailable,
@@ -98,7 +99,8 @@ describe.skipIf(!ready)('door decisions in Chromium (liveness, tailgating, froze
         3,
         'apfol',
       ),
-      live: clipToY4m(spoof('apfol_real.webm'), join(tmp.dir, 'live.y4m'), {
+      // Forward then backward: exactly one grant while the person stays (see the helper).
+      live: clipToSeamlessY4m(spoof('apfol_real.webm'), join(tmp.dir, 'live.y4m'), {
         start: 0,
         duration: 4,
       }),

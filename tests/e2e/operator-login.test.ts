@@ -13,6 +13,7 @@ import { clipToY4m, ffmpegAvailable } from '../support/video-clips';
  */
 
 const ADMIN_PASSPHRASE = 'admin passphrase for e2e';
+const REVIEWER_PASSPHRASE = 'reviewer passphrase for e2e';
 const WAIT_MS = 60_000;
 
 const ready = chromiumAvailable() && ffmpegAvailable();
@@ -21,6 +22,19 @@ if (!ready) console.warn('[operator-login e2e] skipped: needs /usr/bin/chromium 
 const fixtureDir = makeTempDir('station-login-e2e-');
 let rendererDir = '';
 let camera = '';
+
+/** A station with these roles protected, and Chromium on its terminal page. */
+async function openProtected(passphrases: Partial<Record<'admin' | 'reviewer', string>>) {
+  const session = await openBrowserSession({ rendererDir });
+  for (const [role, passphrase] of Object.entries(passphrases)) {
+    session.station.operators.setPassphrase(role as 'admin' | 'reviewer', passphrase);
+  }
+  const opened = await openTerminalBrowser(camera).catch(async (err: unknown) => {
+    await session.cleanup();
+    throw err;
+  });
+  return { session, station: session.station, host: session.host, ...opened };
+}
 
 describe.skipIf(!ready)('operator login, end to end', () => {
   beforeAll(async () => {
@@ -32,14 +46,9 @@ describe.skipIf(!ready)('operator login, end to end', () => {
   afterAll(() => fixtureDir.cleanup());
 
   it('protected Enrolment: login form, wrong passphrase refused, right one opens; audited', async () => {
-    const session = await openBrowserSession({ rendererDir });
-    const { station, host } = session;
-    station.operators.setPassphrase('admin', ADMIN_PASSPHRASE);
-    const opened = await openTerminalBrowser(camera).catch(async (err: unknown) => {
-      await session.cleanup();
-      throw err;
+    const { session, station, host, browser, page } = await openProtected({
+      admin: ADMIN_PASSPHRASE,
     });
-    const { browser, page } = opened;
     try {
       await page.goto(host.url);
       await page.getByTestId('tab-enroll').click();
@@ -79,6 +88,44 @@ describe.skipIf(!ready)('operator login, end to end', () => {
         { role: 'admin', ok: true, reason: null },
         { role: 'admin', ok: true, reason: 'logout' },
       ]);
+    } finally {
+      await browser.close();
+      await session.cleanup();
+    }
+  });
+
+  it('a reviewer whose session ended on the station is sent back to the login form, with why', async () => {
+    // Both roles protected: an audit channel stays open while any role allowed on it is open.
+    const { session, station, host, browser, page } = await openProtected({
+      admin: ADMIN_PASSPHRASE,
+      reviewer: REVIEWER_PASSPHRASE,
+    });
+    try {
+      await page.goto(host.url);
+      await page.getByTestId('tab-audit').click();
+      await page.getByTestId('login-passphrase').fill(REVIEWER_PASSPHRASE);
+      await page.getByTestId('login-submit').click();
+      await page.getByTestId('audit-search').waitFor({ timeout: WAIT_MS });
+      expect(await page.getByTestId('login-notice').count()).toBe(0);
+
+      // The station ends the session (as after 15 idle minutes; here: the passphrase changed,
+      // which ends every session of the role at once). The next search is refused...
+      station.operators.setPassphrase('reviewer', `${REVIEWER_PASSPHRASE} v2`);
+      await page.getByTestId('audit-search').click();
+      // ...and the view turns back into the login form with a plain reason, no raw error.
+      const notice = page.getByTestId('login-notice');
+      await notice.waitFor({ timeout: WAIT_MS });
+      expect(await notice.textContent()).toMatch(/reviewer session has ended.*Log in again/);
+      expect(await page.getByTestId('audit-error').count()).toBe(0);
+      expect(await page.getByTestId('logout').count()).toBe(0);
+
+      await page.getByTestId('login-passphrase').fill(`${REVIEWER_PASSPHRASE} v2`);
+      await page.getByTestId('login-submit').click();
+      await page.getByTestId('audit-search').waitFor({ timeout: WAIT_MS });
+      expect(await page.getByTestId('login-notice').count()).toBe(0);
+      await page.locator('[data-testid="audit-row"][data-kind="login"]').first().waitFor({
+        timeout: WAIT_MS,
+      });
     } finally {
       await browser.close();
       await session.cleanup();

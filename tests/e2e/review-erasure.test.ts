@@ -95,6 +95,8 @@ describe.skipIf(!ready)('admin and reviewer, end to end', () => {
     // Liveness has its own end-to-end tests (door-decisions.test.ts); here the door only has to
     // recognise, so a loaded CI machine's slow frames cannot stall the admin/reviewer flow.
     station.setAccessPolicy({ ...station.access.policy(), requireLiveness: false }, 'e2e-admin');
+    // A named door: its rows (decisions, lock commands) are what the reviewer's door filter finds.
+    station.setDoorIdentity({ id: 'front-door', label: 'Front entrance' }, 'e2e-admin');
     const requests: string[] = [];
     const opened = await openTerminalBrowser(camera, {
       probe: PAGE_PROBE,
@@ -155,12 +157,54 @@ describe.skipIf(!ready)('admin and reviewer, end to end', () => {
       expect(download.suggestedFilename()).toMatch(/^audit-.*\.csv$/);
       const csv = readFileSync(await download.path(), 'utf8');
       const [header, ...lines] = csv.split('\r\n').filter((l) => l.length > 0);
-      expect(header).toBe('id,at,kind,decision,subject_hmac,similarity,details,prev_mac,mac');
+      expect(header).toBe('id,at,kind,decision,subject_hmac,similarity,details,prev_mac,mac,door');
       expect(lines.length).toBe(kinds.length);
       expect(lines.every((l) => l.split(',')[4] === subject)).toBe(true);
       expect(lines.some((l) => l.split(',')[3] === 'granted')).toBe(true);
       expect(csv).not.toContain(PERSON);
       expect(csv).not.toContain(personId);
+      // The door the grant happened at: in the detail, and last on each decision's CSV line.
+      expect(await page.getByTestId('audit-detail-door').textContent()).toBe(
+        'Front entrance (front-door)',
+      );
+      expect(
+        lines.filter((l) => l.split(',')[3] === 'granted').every((l) => l.endsWith(',front-door')),
+      ).toBe(true);
+
+      // 3b. Reviewer: by door. The select lists the doors in the log; the door's rows since
+      // the start are its decisions and lock commands only (no enrolment: that is at no door).
+      await expect
+        // (textContent per option: allTextContents evaluates script, which the page's CSP refuses)
+        .poll(async () =>
+          Promise.all(
+            (await page.getByTestId('audit-filter-door').locator('option').all()).map((o) =>
+              o.textContent(),
+            ),
+          ),
+        )
+        // door-1: the settings changes made before the door was named (each under the id then).
+        .toEqual(['any', 'door-1', 'Front entrance (front-door)']);
+      await searchAudit(
+        page,
+        { 'audit-filter-from': localInput(started) },
+        { 'audit-filter-door': 'front-door', 'audit-filter-decision': 'granted' },
+      );
+      const atDoor = page.locator('[data-testid="audit-row"][data-door="front-door"]');
+      await atDoor.first().waitFor({ timeout: WAIT_MS });
+      expect(await attributes(page.getByTestId('audit-row'), 'data-decision')).toEqual(
+        Array(await atDoor.count()).fill('granted'),
+      );
+      await searchAudit(
+        page,
+        { 'audit-filter-from': localInput(started) },
+        { 'audit-filter-door': 'front-door' },
+      );
+      await expect
+        .poll(async () => new Set(await attributes(page.getByTestId('audit-row'), 'data-kind')))
+        .toEqual(new Set(['decision', 'door', 'settings']));
+      expect(new Set(await attributes(page.getByTestId('audit-row'), 'data-door'))).toEqual(
+        new Set(['front-door']),
+      );
 
       // 4. Admin: erase the person (consent withdrawn), behind a confirmation that says what goes.
       await page.getByTestId('tab-enroll').click();

@@ -112,6 +112,36 @@ describe('station audit (plain Node CLI, real database)', () => {
     expect(station('audit', 'query').code).toBe(2);
   });
 
+  it("audit query --door lists a door's events (exact id), alone or with --person and a time range", () => {
+    const door = 'front, "main"';
+    type Out = { people: { id: string }[]; events: { id: number; door: string | null }[] };
+    const atDoor = station('audit', 'query', '--door', door, '--json');
+    expect(atDoor.code).toBe(0);
+    const out = atDoor.json as Out;
+    expect(out.people).toEqual([]);
+    expect(out.events.map((e) => e.id)).toEqual([2, 3, 4]);
+    expect(out.events.every((e) => e.door === door)).toBe(true);
+    const both = station(
+      'audit',
+      'query',
+      '--person',
+      'Amy Farrah Fowler',
+      '--door',
+      door,
+      '--to',
+      '2025-06-03',
+      '--json',
+    ).json as Out;
+    expect(both.people.map((p) => p.id)).toEqual([personId]);
+    expect(both.events.map((e) => e.id)).toEqual([2, 3]);
+    // Exact match only: no prefix or pattern matching.
+    expect((station('audit', 'query', '--door', 'front', '--json').json as Out).events).toEqual([]);
+    expect(station('audit', 'query', '--door', door).stdout).toMatch(
+      /^3 event\(s\) for door front/,
+    );
+    expect(station('audit', 'query', '--door', 'x'.repeat(65)).code).toBe(2);
+  });
+
   it('audit export --csv writes RFC 4180 with a header, hashes only, filtered by --from/--to', () => {
     const all = station('audit', 'export', '--csv');
     expect(all.code).toBe(0);
@@ -127,15 +157,27 @@ describe('station audit (plain Node CLI, real database)', () => {
       'details',
       'prev_mac',
       'mac',
+      'door',
     ]);
     expect(rows).toHaveLength(5);
-    expect(rows.slice(1).every((r) => r[4] === subject && r.length === 9)).toBe(true);
+    expect(rows.slice(1).every((r) => r[4] === subject && r.length === 10)).toBe(true);
+    // The door column, read from details: empty for the enrolment (no door), quoted as needed.
+    expect(rows.slice(1).map((r) => r[9])).toEqual(['', ...Array<string>(3).fill('front, "main"')]);
     const day2 = parseCsv(
       station('audit', 'export', '--csv', '--from', '2025-06-02', '--to', '2025-06-03').stdout,
     );
     expect(day2).toHaveLength(2);
     expect(day2[1]?.[1]).toBe('2025-06-02T12:00:00.000Z');
     expect(JSON.parse(day2[1]?.[6] ?? '')).toEqual({ door: 'front, "main"', note: 'line1\nline2' });
+    const atDoor = parseCsv(
+      station('audit', 'export', '--csv', '--door', 'front, "main"', '--from', '2025-06-02').stdout,
+    );
+    expect(atDoor.slice(1).map((r) => r[1])).toEqual([
+      '2025-06-02T12:00:00.000Z',
+      '2025-06-03T12:00:00.000Z',
+    ]);
+    expect(parseCsv(station('audit', 'export', '--csv', '--door', 'front').stdout)).toHaveLength(1);
+    expect(station('audit', 'export', '--csv', '--door', '').code).toBe(2);
     expect(station('audit', 'export', '--csv', '--from', 'yesterday').code).toBe(2);
     expect(station('audit', 'export').code).toBe(2);
   });

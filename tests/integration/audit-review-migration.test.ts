@@ -30,14 +30,17 @@ describe('migration 0030 -> 0050 (audit review indexes) on a real file', () => {
           details: { i },
         });
       }
-      const before = db.prepare('SELECT * FROM audit_events ORDER BY id').all();
+      // The stored columns (0070 adds a generated `door`, read from details; tested there).
+      const stored = `SELECT id, at, kind, decision, subject_hmac, similarity, details, prev_mac, mac
+        FROM audit_events ORDER BY id`;
+      const before = db.prepare(stored).all();
 
       expect(migrate(db)).toBe(LATEST_VERSION);
       const indexes = (db.pragma('index_list(audit_events)') as { name: string }[]).map(
         (r) => r.name,
       );
       expect(indexes).toEqual(expect.arrayContaining(['audit_decision_at', 'audit_kind_at']));
-      expect(db.prepare('SELECT * FROM audit_events ORDER BY id').all()).toEqual(before);
+      expect(db.prepare(stored).all()).toEqual(before);
       expect(new AuditChainVerifier(log, mac).verify()).toMatchObject({ ok: true, rows: 30 });
 
       const erasures = new AuditQueryRepository(db).page({
@@ -46,6 +49,7 @@ describe('migration 0030 -> 0050 (audit review indexes) on a real file', () => {
         kind: 'erasure',
         decision: null,
         subjects: null,
+        door: null,
         after: null,
         order: 'oldest',
         limit: 10,

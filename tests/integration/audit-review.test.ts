@@ -34,6 +34,12 @@ const PEOPLE: Record<string, { id: string; name: string; subjects: string[] }[]>
   ],
 };
 
+/** Where decision i happened: two doors, and every 7th decision at none (a replay, pre-0070). */
+function doorOf(i: number): string | undefined {
+  if (i % 7 === 0) return undefined;
+  return i % 3 === 0 ? 'back' : 'front';
+}
+
 /** Deterministic events; three share each timestamp so ties must be broken by id. */
 function event(i: number): NewAuditEvent {
   const at = new Date(T0 + Math.floor(i / 3) * 1000).toISOString();
@@ -66,7 +72,12 @@ function event(i: number): NewAuditEvent {
     decision,
     subjectHmac: decision === 'granted' ? (subjects[(h >>> 8) % subjects.length] ?? null) : null,
     similarity: decision === 'granted' ? 0.6 : 0.2,
-    details: { frameId: i, faces: 1, source: 'terminal' },
+    details: {
+      ...(doorOf(i) === undefined ? {} : { door: doorOf(i) }),
+      frameId: i,
+      faces: 1,
+      source: 'terminal',
+    },
   };
 }
 
@@ -97,6 +108,7 @@ function expectedIds(f: AuditFilter, order: 'newest' | 'oldest'): number[] {
       (f.to === undefined || e.at < f.to) &&
       (f.kind === undefined || e.kind === f.kind) &&
       (f.decision === undefined || e.decision === f.decision) &&
+      (f.door === undefined || ('door' in e.details && e.details.door === f.door)) &&
       (subjects === null || (e.subjectHmac !== null && subjects.has(e.subjectHmac))),
   );
   rows.sort((a, b) => a.at.localeCompare(b.at) || a.id - b.id);
@@ -121,6 +133,14 @@ const FILTERS: AuditFilter[] = [
   { person: 'Bob', kind: 'enrolment' },
   { person: 'Sam' },
   { person: 'p-bob', to: iso(1500) },
+  { door: 'back' },
+  { door: 'back', from: iso(1000), to: iso(2500) },
+  { door: 'front', decision: 'granted' },
+  { door: 'front', decision: 'spoof_suspected', to: iso(3000) },
+  { door: 'back', person: 'Ada', from: iso(100) },
+  { door: 'front', kind: 'decision', decision: 'unknown_face', from: iso(100), to: iso(3000) },
+  { door: 'front', kind: 'enrolment' },
+  { door: 'nowhere' },
 ];
 
 describe('audit review over a real SQLite file', () => {
@@ -197,6 +217,28 @@ describe('audit review over a real SQLite file', () => {
     expect(expectedIds({ person: 'Ada' }, 'newest').length).toBeGreaterThan(100);
     expect(expectedIds({ kind: 'erasure' }, 'newest')).toHaveLength(12);
     expect(expectedIds({ decision: 'spoof_suspected' }, 'newest').length).toBeGreaterThan(10);
+    const back = expectedIds({ door: 'back' }, 'newest').length;
+    const front = expectedIds({ door: 'front' }, 'newest').length;
+    expect(back).toBeGreaterThan(2000);
+    expect(front).toBeGreaterThan(back);
+    // Rows at no door (enrolments, erasures, every 7th decision) are in neither.
+    expect(back + front).toBeLessThan(expectedIds({ kind: 'decision' }, 'newest').length);
+    expect(
+      expectedIds({ door: 'back', person: 'Ada', from: iso(100) }, 'newest').length,
+    ).toBeGreaterThan(50);
+  });
+
+  it('lists the distinct doors of the log, and each review row names its door', () => {
+    expect(review.doors()).toEqual(['back', 'front']);
+    const page = review.query({}, undefined, 30);
+    for (const e of page.events) {
+      const i = e.id - 1;
+      const door = i < ROWS && event(i).kind === 'decision' ? (doorOf(i) ?? null) : null;
+      expect(e.door, `event ${e.id}`).toBe(door);
+    }
+    expect(
+      review.query({ door: 'back' }, undefined, 5).events.every((e) => e.door === 'back'),
+    ).toBe(true);
   });
 
   it('a page ends exactly at the last row: no empty trailing page', () => {
@@ -234,7 +276,7 @@ describe('audit review over a real SQLite file', () => {
     } while (cursor !== undefined);
     expect(chunks).toBe(3);
     const lines = csv.split('\r\n').filter((l) => l.length > 0);
-    expect(lines[0]).toBe('id,at,kind,decision,subject_hmac,similarity,details,prev_mac,mac');
+    expect(lines[0]).toBe('id,at,kind,decision,subject_hmac,similarity,details,prev_mac,mac,door');
     expect(lines).toHaveLength(ROWS + 2);
     expect(lines.slice(1).map((l) => Number(l.split(',')[0]))).toEqual(
       Array.from({ length: ROWS + 1 }, (_, i) => i + 1),
@@ -249,6 +291,18 @@ describe('audit review over a real SQLite file', () => {
       expectedIds({ kind: 'erasure', from: iso(2000) }, 'oldest'),
     );
     expect(erasures.nextCursor).toBeNull();
+
+    // The door filter exports too; the door column (last) names it on every line.
+    const backDay = review.exportChunk({ door: 'back', from: iso(1000), to: iso(1100) }, undefined);
+    const backLines = backDay.csv
+      .split('\r\n')
+      .filter((l) => l.length > 0)
+      .slice(1);
+    expect(backLines.map((l) => Number(l.split(',')[0]))).toEqual(
+      expectedIds({ door: 'back', from: iso(1000), to: iso(1100) }, 'oldest'),
+    );
+    expect(backLines.length).toBeGreaterThan(50);
+    expect(backLines.every((l) => l.endsWith(',back'))).toBe(true);
   });
 
   it('shows one event with its component scores, never image data', async () => {
@@ -289,6 +343,7 @@ describe('audit review over a real SQLite file', () => {
       kind: null,
       decision: null,
       subjects: null,
+      door: null,
       after: { at: iso(500), id: 1500 },
       order: 'newest',
       limit: 51,
@@ -302,6 +357,11 @@ describe('audit review over a real SQLite file', () => {
       { decision: 'granted', kind: 'decision' },
       { subjects: [SUBJECT.bob], decision: 'granted', to: iso(900) },
       { subjects: [SUBJECT.bob], order: 'oldest' },
+      { door: 'back' },
+      { door: 'back', from: iso(1), to: iso(5) },
+      { door: 'front', decision: 'granted', from: iso(1) },
+      { door: 'front', order: 'oldest', to: iso(900) },
+      { door: 'front', kind: 'decision' },
     ];
     for (const s of shapes) {
       const plan = queries.plan(spec(s));
@@ -312,6 +372,13 @@ describe('audit review over a real SQLite file', () => {
     // of that one person's rows.
     expect(queries.plan(spec({ subjects: [SUBJECT.ada, SUBJECT.adaLegacy] }))).toMatch(
       /INDEX audit_subject/,
+    );
+    // The door's own indexes (0070, partial: rows at no door are not in them).
+    expect(queries.plan(spec({ door: 'back', from: iso(1) }))).toMatch(
+      /INDEX audit_door_at \(door=\? AND at/,
+    );
+    expect(queries.plan(spec({ door: 'back', decision: 'granted' }))).toMatch(
+      /INDEX audit_door_decision_at \(door=\? AND decision=\?/,
     );
   });
 });

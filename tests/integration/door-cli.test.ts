@@ -19,6 +19,7 @@ describe('station door show | set (real CLI, real SQLite)', () => {
     const r = cli('door', 'show', '--json');
     expect(r.code).toBe(0);
     expect(r.json).toMatchObject({
+      identity: { id: 'door-1', label: 'Door 1' },
       door: { kind: 'simulated' },
       status: { state: 'locked' },
       policy: { requireLiveness: true, maxFaces: 1, allowedCameraLabels: [] },
@@ -45,8 +46,39 @@ describe('station door show | set (real CLI, real SQLite)', () => {
     });
     const csv = cli('audit', 'export', '--csv');
     expect(csv.code).toBe(0);
-    // Two settings rows: the policy and the lock controller.
-    expect(csv.stdout.split('\n').filter((l) => l.includes(',settings,'))).toHaveLength(2);
+    // Two settings rows: the policy and the lock controller, both filed under the door.
+    const settings = csv.stdout.split('\r\n').filter((l) => l.includes(',settings,'));
+    expect(settings).toHaveLength(2);
+    expect(settings.every((l) => l.endsWith(',door-1'))).toBe(true);
+  });
+
+  it('names the door (validated, audited); later changes are filed under the new id', () => {
+    const bad = cli(
+      'door',
+      'set',
+      '--file',
+      file('id-bad.json', { identity: { id: 'main door', label: 'Main' } }),
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/identity|door id/);
+    const renamed = file('id.json', {
+      identity: { id: 'lobby', label: 'Lobby entrance' },
+      policy: { agreeFrames: 5 },
+    });
+    const r = cli('door', 'set', '--file', renamed, '--json');
+    expect(r.code).toBe(0);
+    expect(r.json).toMatchObject({ identity: { id: 'lobby', label: 'Lobby entrance' } });
+    expect(cli('door', 'show').stdout).toMatch(/^Door: Lobby entrance \(id lobby\)/);
+    type Out = { events: { kind: string; door: string | null }[] };
+    const lobby = cli('audit', 'query', '--door', 'lobby', '--json').json as Out;
+    // The rename itself and the policy change that followed it in the same file.
+    expect(lobby.events.map((e) => e.kind)).toEqual(['settings', 'settings']);
+    const earlier = cli('audit', 'query', '--door', 'door-1', '--json').json as Out;
+    expect(earlier.events).toHaveLength(2);
+    const csv = cli('audit', 'export', '--csv', '--door', 'lobby').stdout;
+    const lines = csv.split('\r\n').filter((l) => l.length > 0);
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toMatch(/door_identity.*previousDoor.*door-1/);
   });
 
   it('refuses an invalid file with the field named, and changes nothing', () => {

@@ -227,13 +227,21 @@ describe('DoorActuator', () => {
   it('unlocks, shows the state, re-locks when the window ends, and audits both commands', async () => {
     const { db, audit, log } = recorder();
     const relay = new SimulatedRelay();
-    const door = new DoorActuator({ controller: relay, audit, now: () => new Date() });
+    const door = new DoorActuator({
+      controller: relay,
+      audit,
+      now: () => new Date(),
+      doorId: () => 'lobby',
+    });
     expect(door.current().state).toBe('locked');
     await door.unlock({ durationMs: 100, decisionRef: '5', personId: 'p1' });
     expect(door.current().state).toBe('unlocked');
     await expect.poll(() => door.current().state, { timeout: 2_000 }).toBe('locked');
     const rows = log.recent(10);
     expect(rows.map((r) => r.kind)).toEqual(['door', 'door']);
+    // Both commands are filed under the door (details.door -> the generated column, 0070).
+    const doors = db.prepare('SELECT door FROM audit_events ORDER BY id').pluck().all();
+    expect(doors).toEqual(['lobby', 'lobby']);
     expect(relay.unlockCount).toBe(1);
     door.dispose();
     db.close();
@@ -249,6 +257,7 @@ describe('DoorActuator', () => {
       }),
       audit,
       now: () => new Date(),
+      doorId: () => null,
     });
     const r = await door.unlock({ durationMs: 1000, decisionRef: '6', personId: null });
     expect(r.ok).toBe(false);

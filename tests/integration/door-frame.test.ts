@@ -42,6 +42,8 @@ describe('door frames through the contract (real pipeline, SQLite, FAISS)', () =
     expect(obs).toMatchObject({ ok: true, value: { trusted: false } });
     const audited = station.recentAudit(1)[0];
     expect(audited).toMatchObject({ decision: 'device_untrusted' });
+    // Filed under the terminal's door (default id door-1): the reviewer's door filter finds it.
+    expect(station.review.detail(audited?.id ?? 0).event.door).toBe('door-1');
     const cam = await dispatch(handlers, 'camera:report', { label: 'HD Pro Webcam C920' });
     expect(cam).toEqual({ ok: true, value: { trusted: true, reason: null } });
     expect(await dispatch(handlers, 'camera:report', { label: 42 })).toMatchObject({

@@ -49,6 +49,30 @@ export function clipToY4m(input: string, output: string, span: ClipSpan, fps = 1
   return output;
 }
 
+/**
+ * Like clipToY4m, but the span plays forward then backward, so the fake camera's loop has no
+ * jump: a person who stays at the door stays in place, instead of teleporting every loop (a
+ * face that jumps is a new face to the station's tracker, decided afresh: a second grant).
+ */
+export function clipToSeamlessY4m(input: string, output: string, span: ClipSpan, fps = 15): string {
+  ffmpeg([
+    '-ss',
+    String(span.start),
+    '-t',
+    String(span.duration),
+    '-i',
+    input,
+    '-filter_complex',
+    `[0:v]scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2,fps=${fps},split[f][b];[b]reverse[r];[f][r]concat=n=2:v=1[v]`,
+    '-map',
+    '[v]',
+    '-pix_fmt',
+    'yuv420p',
+    output,
+  ]);
+  return output;
+}
+
 /** `count` JPEG stills spread evenly over `span`, at the clip's own resolution. */
 export function extractStills(
   input: string,

@@ -24,6 +24,7 @@ const handlers: Handlers = stubHandlers({
   }),
   'audit:query': record('audit:query', { events: [], nextCursor: null, people: [] }),
   'audit:export': record('audit:export', { csv: 'id\r\n', rows: 0, nextCursor: null }),
+  'audit:doors': record('audit:doors', { doors: [], current: { id: 'door-1', label: 'Door 1' } }),
   'audit:verify': record('audit:verify', {
     ok: true,
     rows: 0,
@@ -108,7 +109,10 @@ describe('review and erasure channels', () => {
     await rejects('audit:query', { filter: {}, limit: 0 }, /at limit/);
     await rejects('audit:query', { filter: {}, limit: 10_000 }, /at limit/);
     await rejects('audit:query', { filter: {}, limit: 2.5 }, /at limit/);
-    await rejects('audit:query', { filter: { door: 'x' } }, /door/);
+    await rejects('audit:query', { filter: { door: '' } }, /at filter\.door/);
+    await rejects('audit:query', { filter: { door: 'd'.repeat(65) } }, /at filter\.door/);
+    await rejects('audit:query', { filter: { door: 7 } }, /at filter\.door/);
+    await rejects('audit:query', { filter: { doors: ['x'] } }, /doors/);
     await rejects('audit:query', {}, /at filter/);
   });
 
@@ -121,5 +125,20 @@ describe('review and erasure channels', () => {
     await rejects('audit:detail', { id: '7' }, /at id/);
     await rejects('audit:verify', { fix: true }, /fix/);
     expect(await lastParsed('audit:verify', {})).toEqual({});
+  });
+
+  it('the door filter is an exact id (any text the log may hold), on query and export alike', async () => {
+    // Matched as a value, never spliced: quotes and wildcards are just characters.
+    const door = `front, "main" %`;
+    expect(await lastParsed('audit:query', { filter: { door, decision: 'granted' } })).toEqual({
+      filter: { door, decision: 'granted' },
+      limit: 50,
+    });
+    expect(await lastParsed('audit:export', { filter: { door: 'door-1' } })).toEqual({
+      filter: { door: 'door-1' },
+    });
+    expect(API_METHODS.auditDoors).toBe('audit:doors');
+    expect(await lastParsed('audit:doors', {})).toEqual({});
+    await rejects('audit:doors', { all: true }, /all/);
   });
 });

@@ -1,12 +1,15 @@
+import { MAX_DOOR_FILTER_LENGTH } from '../../shared/audit-review';
 import { StationError } from '../../shared/errors';
 import type { Station } from '../core/station.service';
 import { AUDIT_CSV_HEADER, auditCsvLine, csvField } from '../core/audit/audit-csv';
+import { toView, type AuditLogFilter } from '../core/audit/audit-review.service';
 import { checkOlderThan, purgeCommand } from './audit-purge-command';
 import { EXIT, type Output } from './cli-output';
 
 /** parseArgs options the audit commands add to the CLI. */
 export const AUDIT_OPTIONS = {
   person: { type: 'string' },
+  door: { type: 'string' },
   csv: { type: 'boolean', default: false },
   from: { type: 'string' },
   to: { type: 'string' },
@@ -14,14 +17,16 @@ export const AUDIT_OPTIONS = {
 } as const;
 
 export const AUDIT_USAGE = `  audit verify                           check the audit log's MAC chain (exit 1 if broken)
-  audit query --person NAME-or-ID        list one person's audit events
-  audit export --csv [--from ISO] [--to ISO]
+  audit query [--person NAME-or-ID] [--door ID] [--from ISO] [--to ISO]
+                                         list a person's and/or a door's audit events
+  audit export --csv [--from ISO] [--to ISO] [--door ID]
                                          audit rows as CSV (from <= at < to); hashes, no names
   audit purge [--older-than DAYS]        delete events older than DAYS (default: the retention
                                          setting), keeping the chain verifiable; audited`;
 
 export interface AuditArgs {
   person?: string | undefined;
+  door?: string | undefined;
   csv: boolean;
   from?: string | undefined;
   to?: string | undefined;
@@ -36,17 +41,12 @@ export function checkAuditUsage(rest: string[], v: AuditArgs): string | null {
     case 'verify':
       return null;
     case 'query':
-      return v.person?.trim() ? null : 'audit query needs --person NAME-or-ID';
+      if (!v.person?.trim() && v.door === undefined)
+        return 'audit query needs --person NAME-or-ID and/or --door ID';
+      return checkFilterFlags(v);
     case 'export':
       if (!v.csv) return 'audit export needs --csv (the only export format)';
-      for (const [flag, value] of [
-        ['--from', v.from],
-        ['--to', v.to],
-      ] as const) {
-        if (value !== undefined && toIso(value) === null)
-          return `${flag} is not an ISO date: ${value}`;
-      }
-      return null;
+      return checkFilterFlags(v);
     case 'purge':
       return checkOlderThan(v['older-than']);
     default:
@@ -66,9 +66,9 @@ export function auditCommand(
     case 'verify':
       return verifyAudit(station, out);
     case 'query':
-      return queryAudit(station, out, v.person?.trim() ?? '');
+      return queryAudit(station, out, v);
     case 'export':
-      exportCsv(station, v, write);
+      exportCsv(station, logFilter(v), write);
       return EXIT.ok;
     case 'purge':
       return purgeCommand(station, out, v['older-than']);
@@ -87,18 +87,46 @@ function verifyAudit(station: Station, out: Output): number {
   return report.ok ? EXIT.ok : EXIT.failed;
 }
 
-function queryAudit(station: Station, out: Output, nameOrId: string): number {
-  const people = station.findPeople(nameOrId).map((p) => ({ id: p.id, name: p.name }));
-  if (people.length === 0) {
-    throw new StationError('PERSON_NOT_FOUND', `No enrolled person matches "${nameOrId}"`);
+function checkFilterFlags(v: AuditArgs): string | null {
+  for (const [flag, value] of [
+    ['--from', v.from],
+    ['--to', v.to],
+  ] as const) {
+    if (value !== undefined && toIso(value) === null) return `${flag} is not an ISO date: ${value}`;
   }
-  const events = people.flatMap((p) => station.auditEventsOf(p.id)).sort((a, b) => a.id - b.id);
+  if (v.door !== undefined && (v.door.length === 0 || v.door.length > MAX_DOOR_FILTER_LENGTH))
+    return `--door needs a door id of 1-${MAX_DOOR_FILTER_LENGTH} characters (see \`station door show\`)`;
+  return null;
+}
+
+/** The command line's filters, normalised like the review UI's (arguments already checked). */
+function logFilter(v: AuditArgs): AuditLogFilter {
+  const person = v.person?.trim();
+  const from = v.from === undefined ? null : toIso(v.from);
+  const to = v.to === undefined ? null : toIso(v.to);
+  return {
+    ...(person ? { person } : {}),
+    ...(v.door === undefined ? {} : { door: v.door }),
+    ...(from === null ? {} : { from }),
+    ...(to === null ? {} : { to }),
+  };
+}
+
+/** A person's and/or a door's events in log (id) order; PERSON_NOT_FOUND for an unknown name. */
+function queryAudit(station: Station, out: Output, v: AuditArgs): number {
+  const filter = logFilter(v);
+  const { people, rows } = station.review.inLogOrder(filter);
+  const events = Array.from(rows, toView);
+  const whose = [
+    ...(people.length > 0 ? [people.map((p) => `${p.name} (${p.id})`).join(', ')] : []),
+    ...(filter.door === undefined ? [] : [`door ${filter.door}`]),
+  ].join(' at ');
   out.result({ people, events }, () =>
     [
-      `${events.length} event(s) for ${people.map((p) => `${p.name} (${p.id})`).join(', ')}`,
+      `${events.length} event(s) for ${whose}`,
       ...events.map(
         (e) =>
-          `  #${e.id}  ${e.at}  ${e.kind.padEnd(9)} ${e.decision ?? '-'}${e.similarity === null ? '' : `  similarity ${e.similarity.toFixed(4)}`}`,
+          `  #${e.id}  ${e.at}  ${e.kind.padEnd(9)} ${(e.door ?? '-').padEnd(10)} ${e.decision ?? '-'}${e.similarity === null ? '' : `  similarity ${e.similarity.toFixed(4)}`}`,
       ),
     ].join('\n'),
   );
@@ -106,11 +134,9 @@ function queryAudit(station: Station, out: Output, nameOrId: string): number {
 }
 
 /** Streams CSV in ~64 KB chunks so a million-row export never sits in memory at once. */
-function exportCsv(station: Station, v: AuditArgs, write: (chunk: string) => void): void {
-  const from = v.from === undefined ? null : toIso(v.from);
-  const to = v.to === undefined ? null : toIso(v.to);
+function exportCsv(station: Station, filter: AuditLogFilter, write: (chunk: string) => void): void {
   let buf = AUDIT_CSV_HEADER;
-  for (const row of station.exportAudit(from, to)) {
+  for (const row of station.review.inLogOrder(filter).rows) {
     buf += auditCsvLine(row);
     if (buf.length >= 65536) {
       write(buf);

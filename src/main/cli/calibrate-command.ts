@@ -1,26 +1,43 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { StationError } from '../../shared/errors';
+import { thresholdGrid } from '../core/calibration/calibration-summary';
 import { groupMetrics, type GroupReport } from '../core/calibration/group-metrics';
 import { scorePairs, type ImageEmbedder } from '../core/calibration/pair-scoring';
 import { parseGroupsCsv, parsePairsCsv, sharedGroups } from '../core/calibration/pairs-csv';
+import { ratesAt } from '../core/calibration/score-curves';
+import { SortedScores } from '../core/calibration/sorted-scores';
 import {
-  calibrate,
+  calibrateSorted,
   targetList,
   type CalibrationReport,
   type TargetThreshold,
 } from '../core/calibration/threshold-calibration';
 import type { Station } from '../core/station.service';
 import { largestFace } from '../core/vision/face-choice';
-import { EXIT, fmtSim, type Output } from './cli-output';
+import { EXIT, type Output } from './cli-output';
 import { readInputFile } from './read-input-file';
+import { calibrationCsv } from './calibration-csv';
+import { uploadIdentityFolder } from './calibration-folder';
+import { adoptedLine, humanReport, openSetLines, targetKey, type Scores } from './calibrate-text';
 
 export interface CalibrateOptions {
-  pairs: string;
+  /** Exactly one source (station-cli checks): a pairs CSV, the enrolled templates, a folder. */
+  pairs?: string | undefined;
+  enrolled?: boolean | undefined;
+  folder?: string | undefined;
   groups?: string | undefined;
   /** The user's target FMR as typed (e.g. "1e-4"); reported besides 1e-3..1e-6. */
   targetFmr?: string | undefined;
+  /** Print the CSV table (calibration-csv.ts) instead of text or JSON. */
+  csv?: boolean | undefined;
+  /** Thresholds to adopt from this run (--enrolled/--folder), through the audited core action. */
+  adoptIdentify?: string | undefined;
+  adoptVerify?: string | undefined;
 }
+
+/** Who changed the thresholds, in the audit row, when the CLI adopted them. */
+const CALIBRATION_ADOPTED_BY_CLI = 'cli';
 
 /** Embeds image files with the station's own pipeline, largest face as `station verify` does. */
 export function stationImageEmbedder(station: Station): ImageEmbedder {
@@ -53,39 +70,73 @@ async function readCsv(file: string, what: string): Promise<string> {
   }
 }
 
-/** JSON keys as the user would write the target: 1e-3, 1e-4, 0.05 ... */
-function targetKey(t: number): string {
-  return t < 1e-2 ? t.toExponential() : String(t);
+/** What every source reports, in the issue's JSON shape, plus the CSV and text renderings. */
+interface CalibrateResult {
+  json: Record<string, unknown>;
+  csv: () => string;
+  human: () => string;
+  /** What was adopted, in words (null: nothing changed). */
+  change: string | null;
 }
 
 /**
- * `station calibrate --pairs CSV [--groups CSV] [--target-fmr F] [--json]`: thresholds from
- * labelled pairs. Read-only: it reports, it never changes the station's settings (adopting a
- * threshold is a separate, audited action).
+ * `station calibrate --pairs CSV [--groups CSV] | --enrolled | --folder DIR [--target-fmr F]
+ * [--json|--csv]`: thresholds from labelled pairs, from the station's own templates across
+ * people, or from a folder of identities. Read-only unless --adopt-identify/--adopt-verify
+ * asks for the admin view's own audited adoption on the run just made (never for --pairs:
+ * the station holds no run for those).
  */
 export async function calibrateCommand(
   station: Station,
   out: Output,
   opts: CalibrateOptions,
+  write: (chunk: string) => void = (c) => process.stdout.write(c),
 ): Promise<number> {
   const userTarget = parseTargetFmr(opts.targetFmr);
-  const pairsFile = resolve(opts.pairs);
+  const result =
+    opts.pairs !== undefined
+      ? await fromPairs(station, opts.pairs, opts.groups, userTarget)
+      : await fromStation(station, opts.folder, userTarget, {
+          identify: parseAdopt(opts.adoptIdentify),
+          verify: parseAdopt(opts.adoptVerify),
+        });
+  if (opts.csv) {
+    write(result.csv());
+    // The table stays the run's figures; a change is said where a person reads it.
+    if (result.change) process.stderr.write(`station: ${result.change}\n`);
+  } else out.result(result.json, result.human);
+  return EXIT.ok;
+}
+
+async function fromPairs(
+  station: Station,
+  pairsArg: string,
+  groupsArg: string | undefined,
+  userTarget: number | undefined,
+): Promise<CalibrateResult> {
+  const pairsFile = resolve(pairsArg);
   const base = dirname(pairsFile);
-  const pairs = parsePairsCsv(await readCsv(pairsFile, 'pairs'), opts.pairs).map((p) => ({
+  const pairs = parsePairsCsv(await readCsv(pairsFile, 'pairs'), pairsArg).map((p) => ({
     ...p,
     img1: resolve(base, p.img1),
     img2: resolve(base, p.img2),
   }));
   const scoring = await scorePairs(pairs, stationImageEmbedder(station));
-  const genuine = scoring.scored.filter((p) => p.same).map((p) => p.score);
-  const impostor = scoring.scored.filter((p) => !p.same).map((p) => p.score);
-  const report = calibrate(genuine, impostor, { targets: targetList(userTarget) });
+  const genuine = SortedScores.from(
+    scoring.scored.filter((p) => p.same).map((p) => p.score),
+    'genuine',
+  );
+  const impostor = SortedScores.from(
+    scoring.scored.filter((p) => !p.same).map((p) => p.score),
+    'impostor',
+  );
+  const report = calibrateSorted(genuine, impostor, { targets: targetList(userTarget) });
   const operating = operatingThreshold(report, userTarget, station);
   let groups: (GroupReport & { thresholdSource: string }) | undefined;
-  if (opts.groups) {
-    const groupsFile = resolve(opts.groups);
+  if (groupsArg) {
+    const groupsFile = resolve(groupsArg);
     const byImage = new Map(
-      [...parseGroupsCsv(await readCsv(groupsFile, 'groups'), opts.groups)].map(
+      [...parseGroupsCsv(await readCsv(groupsFile, 'groups'), groupsArg)].map(
         ([img, g]) => [resolve(dirname(groupsFile), img), g] as const,
       ),
     );
@@ -95,21 +146,126 @@ export async function calibrateCommand(
     }));
     groups = { ...groupMetrics(grouped, operating.threshold), thresholdSource: operating.source };
   }
-  const value = {
-    pairs: { genuine: genuine.length, impostor: impostor.length, skipped: scoring.skipped },
-    auc: report.auc,
-    eer: report.eer,
-    eerThreshold: report.eerThreshold,
-    thresholds: Object.fromEntries(
-      report.targets.map((t) => [targetKey(t.targetFmr), jsonTarget(t)]),
-    ),
-    ...(groups ? { groups } : {}),
-    skippedImages: scoring.skippedImages,
-    roc: report.roc,
-    det: report.det,
+  const counts = { genuine: genuine.length, impostor: impostor.length, skipped: scoring.skipped };
+  const grid = thresholdGrid().map((t) => ratesAt(genuine, impostor, t));
+  return {
+    json: {
+      source: 'pairs',
+      ...commonJson(counts, report),
+      ...(groups ? { groups } : {}),
+      skippedImages: scoring.skippedImages,
+      grid,
+      roc: report.roc,
+      det: report.det,
+    },
+    csv: () =>
+      calibrationCsv({
+        summary: summaryOf('pairs', null, counts, report),
+        targets: report.targets,
+        targetKey,
+        operating: [],
+        grid,
+      }),
+    human: () => humanReport(counts, report, groups, [], null),
+    change: null,
   };
-  out.result(value, () => humanReport(value.pairs, report, groups));
-  return EXIT.ok;
+}
+
+/** The station's calibration service: enrolled templates, or a folder uploaded as the view does. */
+async function fromStation(
+  station: Station,
+  folder: string | undefined,
+  userTarget: number | undefined,
+  adopt: { identify: number | undefined; verify: number | undefined },
+): Promise<CalibrateResult> {
+  const upload =
+    folder === undefined
+      ? undefined
+      : await uploadIdentityFolder(station.calibrationUploads, resolve(folder));
+  const run = await station.calibration.run(
+    upload ? { source: 'upload', uploadId: upload.uploadId } : { source: 'enrolled' },
+    { targetFmr: userTarget },
+  );
+  const source = upload ? 'folder' : 'enrolled';
+  const counts = { ...run.pairs };
+  // The admin view's own audited action on this run: the same sanity refusals, one audit row.
+  const adopted =
+    adopt.identify === undefined && adopt.verify === undefined
+      ? undefined
+      : station.calibration.adopt(
+          { runId: run.runId, identify: adopt.identify, verify: adopt.verify },
+          CALIBRATION_ADOPTED_BY_CLI,
+        );
+  const change = adopted ? adoptedLine(adopted) : null;
+  return {
+    json: {
+      source,
+      identities: run.identities,
+      ...commonJson(counts, run),
+      openSet: run.openSet,
+      openSetUnavailable: run.openSetUnavailable,
+      current: run.current,
+      atCurrent: run.atCurrent,
+      candidate: run.candidate,
+      ...(upload
+        ? {
+            skippedFiles: run.skippedFiles,
+            skippedImages: upload.skippedImages,
+            ignoredFiles: upload.listing.ignored,
+          }
+        : {}),
+      ...(adopted ? { adopted } : {}),
+      grid: run.grid,
+      histogram: run.histogram,
+      roc: run.roc,
+      det: run.det,
+    },
+    csv: () =>
+      calibrationCsv({
+        summary: summaryOf(source, run.identities, counts, run),
+        targets: run.targets,
+        targetKey,
+        operating: [
+          { name: 'current_identify', point: run.atCurrent },
+          { name: 'candidate', point: run.candidate, note: run.candidate.source },
+        ],
+        grid: run.grid,
+      }),
+    human: () => humanReport(counts, run, undefined, openSetLines(run, upload), change),
+    change,
+  };
+}
+
+/** The fields the issue names, the same for every source. */
+function commonJson(
+  pairs: { genuine: number; impostor: number; skipped: number },
+  r: Scores,
+): Record<string, unknown> {
+  return {
+    pairs,
+    auc: r.auc,
+    eer: r.eer,
+    eerThreshold: r.eerThreshold,
+    thresholds: Object.fromEntries(r.targets.map((t) => [targetKey(t.targetFmr), jsonTarget(t)])),
+  };
+}
+
+function summaryOf(
+  source: string,
+  identities: number | null,
+  pairs: { genuine: number; impostor: number; skipped: number },
+  r: Scores,
+): Record<string, string | number> {
+  return {
+    source,
+    ...(identities === null ? {} : { identities }),
+    genuine_pairs: pairs.genuine,
+    impostor_pairs: pairs.impostor,
+    skipped: pairs.skipped,
+    auc: r.auc,
+    eer: r.eer,
+    eer_threshold: r.eerThreshold,
+  };
 }
 
 function jsonTarget(t: TargetThreshold) {
@@ -137,34 +293,6 @@ function operatingThreshold(
   return { threshold: station.settings.thresholds().verify, source: 'station verify setting' };
 }
 
-function humanReport(
-  pairs: { genuine: number; impostor: number; skipped: number },
-  r: CalibrationReport,
-  groups: (GroupReport & { thresholdSource: string }) | undefined,
-): string {
-  const pct = (x: number | null): string => (x === null ? '-' : `${(100 * x).toPrecision(3)} %`);
-  const lines = [
-    `Pairs: ${pairs.genuine} genuine, ${pairs.impostor} impostor, ${pairs.skipped} skipped`,
-    `AUC ${r.auc.toFixed(5)}   EER ${pct(r.eer)} at threshold ${fmtSim(r.eerThreshold)}`,
-    '',
-    'target FMR   threshold   FMR (95 % CI)                 FNMR',
-  ];
-  for (const t of r.targets) {
-    lines.push(
-      t.supported && t.threshold !== null && t.ci
-        ? `${targetKey(t.targetFmr).padEnd(12)} ${fmtSim(t.threshold).padEnd(11)} ${`${pct(t.fmr)} (${pct(t.ci[0])} - ${pct(t.ci[1])})`.padEnd(29)} ${pct(t.fnmr)}`
-        : `${targetKey(t.targetFmr).padEnd(12)} not supported: ${t.reason ?? ''}`,
-    );
-  }
-  if (groups) {
-    lines.push('', `Groups at threshold ${fmtSim(groups.threshold)} (${groups.thresholdSource}):`);
-    for (const [name, g] of Object.entries(groups.byGroup)) {
-      const ratio = (x: number | null): string => (x === null ? '-' : `x${x.toFixed(2)}`);
-      lines.push(
-        `  ${name}: FMR ${pct(g.fmr)} (${ratio(g.fmrRatioToBest)}, ${g.impostor} pairs)  FNMR ${pct(g.fnmr)} (${ratio(g.fnmrRatioToBest)}, ${g.genuine} pairs)`,
-      );
-    }
-  }
-  lines.push('', 'Nothing was changed: adopting a threshold is a separate, audited action.');
-  return lines.join('\n');
+function parseAdopt(text: string | undefined): number | undefined {
+  return text === undefined ? undefined : Number(text);
 }

@@ -4,8 +4,9 @@ import type { Station } from '../core/station.service';
 import { EXIT, type Output } from './cli-output';
 import { readInputFile } from './read-input-file';
 
-export const DOOR_USAGE = `  door show                              lock controller, door rules, liveness settings, lock state
-  door set --file JSON                   change them: {"policy":{...},"door":{...},"liveness":{...}}
+export const DOOR_USAGE = `  door show                              door id, lock controller, rules, liveness settings, lock state
+  door set --file JSON                   change them: {"policy":{...},"door":{...},"liveness":{...},
+                                         "identity":{"id":"door-1","label":"Main entrance"}}
                                          (policy and liveness merge over the current values;
                                          validated first, audited; invalid -> nothing changes)`;
 
@@ -14,11 +15,14 @@ const changeSchema = z
     policy: z.record(z.string(), z.unknown()).optional(),
     door: z.record(z.string(), z.unknown()).optional(),
     liveness: z.record(z.string(), z.unknown()).optional(),
+    /** The door's id (what audit rows and the reviewer's door filter use) and label. */
+    identity: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
 
 function show(station: Station) {
   return {
+    identity: station.access.identity(),
     door: station.access.door(),
     status: station.doorStatus(),
     policy: station.access.policy(),
@@ -30,10 +34,11 @@ export function doorShowCommand(station: Station, out: Output): number {
   const v = show(station);
   out.result(v, () =>
     [
+      `Door: ${v.identity.label} (id ${v.identity.id})`,
       `Lock: ${v.door.kind} (${v.status.state})`,
       `Rules: ${v.policy.agreeFrames} agreeing frames, at most ${v.policy.maxFaces} face(s), liveness ${v.policy.requireLiveness ? 'required' : 'NOT required'}, unlock ${v.policy.unlockMs} ms`,
       `Lockout: ${v.policy.lockout.maxFailures} refusals in ${v.policy.lockout.windowMs / 1000} s -> ${v.policy.lockout.lockMs / 1000} s`,
-      `Liveness window: ${v.liveness.windowFrames} frames`,
+      `Liveness window: at least ${v.liveness.windowFrames} frames over at least ${v.liveness.windowMs} ms`,
       `Allowed virtual cameras: ${v.policy.allowedCameraLabels.join(', ') || '-'}`,
     ].join('\n'),
   );
@@ -55,10 +60,17 @@ export async function doorSetCommand(station: Station, out: Output, file: string
   const policy = change.policy ? { ...station.access.policy(), ...change.policy } : null;
   const liveness = change.liveness ? { ...station.access.liveness(), ...change.liveness } : null;
   try {
-    station.validateDoorSettings({ policy, door: change.door ?? null, liveness });
+    station.validateDoorSettings({
+      policy,
+      door: change.door ?? null,
+      liveness,
+      identity: change.identity ?? null,
+    });
   } catch (err) {
     throw new StationError('BAD_REQUEST', `${file}: ${message(err)}`);
   }
+  // The identity first: the other changes in the same file are then filed under the new id.
+  if (change.identity) station.setDoorIdentity(change.identity, 'cli');
   if (policy) station.setAccessPolicy(policy, 'cli');
   if (change.door) station.setDoorConfig(change.door, 'cli');
   if (liveness) station.setLivenessSettings(liveness, 'cli');

@@ -11,6 +11,7 @@ import {
   verifyCommand,
 } from './cli-commands';
 import { calibrateCommand } from './calibrate-command';
+import { CALIBRATE_OPTIONS, CALIBRATE_USAGE, checkCalibrateUsage } from './calibrate-usage';
 import { eraseCommand } from './erase-command';
 import { AUDIT_OPTIONS, AUDIT_USAGE, auditCommand, checkAuditUsage } from './audit-commands';
 import { createOutput, EXIT } from './cli-output';
@@ -37,9 +38,7 @@ Commands:
   people list                            list enrolled people
   people erase NAME-or-ID                erase a person (GDPR Art. 17) and verify no trace remains
 ${AUDIT_USAGE}
-  calibrate --pairs CSV [--groups CSV] [--target-fmr F]
-                                         thresholds for target false-match rates from labelled
-                                         pairs (img1,img2,same); changes no setting
+${CALIBRATE_USAGE}
 ${LIVENESS_USAGE}
 ${ACCESS_USAGE}
 ${DOOR_USAGE}
@@ -70,6 +69,7 @@ export async function main(argv: string[]): Promise<number> {
         file: { type: 'string' },
         index: { type: 'string' },
         ...AUDIT_OPTIONS,
+        ...CALIBRATE_OPTIONS,
         ...OPERATOR_OPTIONS,
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -92,7 +92,9 @@ export async function main(argv: string[]): Promise<number> {
       ? checkAuditUsage(rest, values)
       : command === 'operator'
         ? checkOperatorUsage(rest, values)
-        : checkUsage(command, rest, values);
+        : command === 'calibrate'
+          ? checkCalibrateUsage(rest, values)
+          : checkUsage(command, rest, values);
   if (usageError) {
     process.stderr.write(`station: ${usageError}\n\n${USAGE}\n`);
     return EXIT.usage;
@@ -118,8 +120,17 @@ export async function main(argv: string[]): Promise<number> {
     });
     warnExcludedModels(station);
     if (command === 'calibrate') {
-      const { pairs = '', groups, 'target-fmr': targetFmr } = values;
-      return await calibrateCommand(station, out, { pairs, groups, targetFmr });
+      const { pairs, enrolled, folder, groups, csv, 'target-fmr': targetFmr } = values;
+      return await calibrateCommand(station, out, {
+        pairs,
+        enrolled,
+        folder,
+        groups,
+        targetFmr,
+        csv,
+        adoptIdentify: values['adopt-identify'],
+        adoptVerify: values['adopt-verify'],
+      });
     }
     if (command === 'audit') return auditCommand(station, out, rest, values);
     if (command === 'gallery') return galleryCommand(station, out, rest[0], values.index);
@@ -162,7 +173,6 @@ function checkUsage(
     name?: string | undefined;
     'add-to'?: string | undefined;
     consent: boolean;
-    pairs?: string | undefined;
     'max-seconds'?: string | undefined;
     file?: string | undefined;
     index?: string | undefined;
@@ -187,9 +197,6 @@ function checkUsage(
         return rest.length === 2 && rest[1]?.trim() ? null : 'people erase needs one NAME-or-ID';
       }
       return 'unknown people subcommand (try: people list | people erase NAME-or-ID)';
-    case 'calibrate':
-      if (!v.pairs) return 'calibrate needs --pairs CSV (columns img1,img2,same)';
-      return rest.length ? 'calibrate takes no positional arguments' : null;
     case 'door':
       if (rest[0] === 'show' && rest.length === 1) return null;
       if (rest[0] === 'set' && rest.length === 1)

@@ -30,6 +30,7 @@ import { DoorLivenessMonitor } from './liveness/door-liveness-monitor';
 import type { TextureLivenessModel } from './liveness/texture-model';
 import { DoorActuator } from './door/door-actuator';
 import { createDoorController, doorConfigSchema, type DoorConfig } from './door/door-config';
+import { doorIdentitySchema, type DoorIdentity } from './door/door-identity';
 import { SimulatedRelay } from './door/simulated-relay';
 import type { RgbImage } from './vision/vision.types';
 import { dataFolderTemplateKeyStore } from './crypto/file-template-key-store';
@@ -52,6 +53,8 @@ import { INDEX_KINDS, type IndexKind, type VectorIndexFactory } from './gallery/
 import { RecognitionService, type VerifyResult } from './recognition/recognition.service';
 import { loadVerifiedModel } from './models/model-verifier';
 import { SettingsService } from './settings/settings.service';
+import { CalibrationUploads } from './calibration/calibration-uploads';
+import { StationCalibrationService } from './calibration/station-calibration.service';
 import { dataPaths } from './util/data-dir';
 import { loadOrCreateKey } from './util/key-file';
 import type { FaceAnalyzer, ImageDecoder } from './vision/face-analyzer';
@@ -102,6 +105,9 @@ export class Station {
   private doorActuator: DoorActuator;
   private readonly sessionActuators = new Set<DoorActuator>();
   readonly erasure: ErasureService;
+  /** Admin calibration: runs from templates or uploads, audited threshold adoption. */
+  readonly calibration: StationCalibrationService;
+  readonly calibrationUploads: CalibrationUploads;
   readonly settings: SettingsService;
   readonly galleryReport: GalleryOpenReport;
   /** The reviewer's search, CSV export and event detail (audit:query/export/detail). */
@@ -194,11 +200,42 @@ export class Station {
       files: { database: paths.database, galleryIndex: paths.galleryIndex },
     });
     this.access = new AccessSettings(new SettingsRepository(db));
+    this.calibrationUploads = new CalibrationUploads(analyzer, decode, () => now().getTime());
+    this.calibration = new StationCalibrationService({
+      templates: () => templates.allForModel(analyzer.modelId),
+      people: () => this.people.list(),
+      dim: analyzer.embeddingDim,
+      uploads: this.calibrationUploads,
+      thresholds,
+      setThresholds: (next) => this.settings.setThresholds(next),
+      audit: (details) =>
+        this.audit.record({
+          kind: 'settings',
+          decision: null,
+          personId: null,
+          similarity: null,
+          details,
+        }),
+      transaction: (fn) => db.transaction(fn)(),
+    });
     this.doorActuator = this.makeDoorActuator(now);
-    this.door = this.makeDoorFrameService('terminal', () => this.doorActuator);
+    this.door = this.makeDoorFrameService(
+      'terminal',
+      () => this.doorActuator,
+      () => this.doorId(),
+    );
   }
 
-  private makeDoorFrameService(source: string, door: () => DoorActuator): DoorFrameService {
+  /** The id every audit row about this station's door carries (the reviewer's door filter). */
+  private doorId(): string {
+    return this.access.identity().id;
+  }
+
+  private makeDoorFrameService(
+    source: string,
+    door: () => DoorActuator,
+    doorId: () => string | null,
+  ): DoorFrameService {
     const texture = this.parts.texture;
     return new DoorFrameService({
       analyzer: this.parts.analyzer,
@@ -210,6 +247,7 @@ export class Station {
       liveness: texture ? new DoorLivenessMonitor(texture, () => this.access.liveness()) : null,
       now: this.parts.now ?? (() => new Date()),
       source,
+      doorId,
     });
   }
 
@@ -223,14 +261,20 @@ export class Station {
     unlocks: () => number;
   } {
     const relay = new SimulatedRelay();
+    // A replay happened at no door: its rows carry no door id (see DoorFrameDeps.doorId).
     const actuator = new DoorActuator({
       controller: relay,
       audit: this.audit,
       now: this.parts.now ?? (() => new Date()),
+      doorId: () => null,
     });
     // Disposed with the station: its re-lock timer must not outlive the database.
     this.sessionActuators.add(actuator);
-    const door = this.makeDoorFrameService(`video:${fileLabel}`, () => actuator);
+    const door = this.makeDoorFrameService(
+      `video:${fileLabel}`,
+      () => actuator,
+      () => null,
+    );
     door.trustSource();
     return {
       process: async (frameId, img, capturedAtMs) => {
@@ -431,7 +475,7 @@ export class Station {
       decision: null,
       personId: null,
       similarity: null,
-      details: { setting: 'access_policy', changedBy, value: valid },
+      details: { setting: 'access_policy', door: this.doorId(), changedBy, value: valid },
     });
     return valid;
   }
@@ -444,16 +488,47 @@ export class Station {
       decision: null,
       personId: null,
       similarity: null,
-      details: { setting: 'liveness', changedBy, value: valid },
+      details: { setting: 'liveness', door: this.doorId(), changedBy, value: valid },
     });
     return valid;
   }
 
   /** Throws the validation error of the first invalid part; writes nothing. */
-  validateDoorSettings(parts: { policy: unknown; door: unknown; liveness: unknown }): void {
+  validateDoorSettings(parts: {
+    policy: unknown;
+    door: unknown;
+    liveness: unknown;
+    identity?: unknown;
+  }): void {
     if (parts.policy !== null) accessPolicySchema.parse(parts.policy);
     if (parts.door !== null) doorConfigSchema.parse(parts.door);
     if (parts.liveness !== null) livenessSettingsSchema.parse(parts.liveness);
+    if (parts.identity !== undefined && parts.identity !== null)
+      doorIdentitySchema.parse(parts.identity);
+  }
+
+  /**
+   * Names the door (validated, audited). The row is filed under the new id and names the old
+   * one, so a reviewer who finds a new door id in the log can see which id it continues.
+   */
+  setDoorIdentity(next: unknown, changedBy: string): DoorIdentity {
+    const previous = this.access.identity();
+    const valid = this.access.setIdentity(next);
+    this.audit.record({
+      kind: 'settings',
+      decision: null,
+      personId: null,
+      similarity: null,
+      details: {
+        setting: 'door_identity',
+        door: valid.id,
+        label: valid.label,
+        changedBy,
+        previousDoor: previous.id,
+        previousLabel: previous.label,
+      },
+    });
+    return valid;
   }
 
   /** Switches the lock controller (audited); the new one is used from the next command on. */
@@ -465,7 +540,7 @@ export class Station {
       personId: null,
       similarity: null,
       // The webhook secret lives in its key file; only the shape of the config is logged.
-      details: { setting: 'door_controller', changedBy, value: valid },
+      details: { setting: 'door_controller', door: this.doorId(), changedBy, value: valid },
     });
     this.doorActuator.dispose();
     this.doorActuator = this.makeDoorActuator(this.parts.now ?? (() => new Date()));
@@ -478,7 +553,7 @@ export class Station {
       stationId: hostname(),
       webhookSecret: () => loadOrCreateKey(paths.doorWebhookKey),
     });
-    return new DoorActuator({ controller, audit: this.audit, now });
+    return new DoorActuator({ controller, audit: this.audit, now, doorId: () => this.doorId() });
   }
 
   close(): void {

@@ -11,6 +11,8 @@ export interface AuditQuerySpec {
   decision: DecisionReason | null;
   /** Subject HMACs (one person's current + legacy subject); null = any subject. */
   subjects: readonly string[] | null;
+  /** Door id (`details.door`, generated column `door` since 0070); null = any door or none. */
+  door: string | null;
   /** Continue after this (at, id) position in `order`. */
   after: AuditCursor | null;
   order: 'newest' | 'oldest';
@@ -24,9 +26,17 @@ export interface AuditQuerySpec {
 export interface AuditReviewRow extends AuditChainRow {
   kind: AuditKind;
   decision: DecisionReason | null;
+  /** Read from `details` (migration 0070); null for rows about no door and older rows. */
+  door: string | null;
 }
 
-const COLUMNS = 'id, at, kind, decision, subject_hmac, similarity, details, prev_mac, mac';
+/** Filters of an id-ordered walk (the CLI's query and export): all given ones hold. */
+export type AuditLogOrderSpec = Pick<AuditQuerySpec, 'from' | 'to' | 'subjects' | 'door'>;
+type FilterSpec = Pick<AuditQuerySpec, 'from' | 'to' | 'kind' | 'decision' | 'subjects' | 'door'>;
+
+const COLUMNS = 'id, at, kind, decision, subject_hmac, similarity, details, prev_mac, mac, door';
+/** Distinct doors one listing returns; a station drives one door, a log a handful over time. */
+export const MAX_DOORS = 200;
 /** Subjects one query may name (each person has 1, or 2 if enrolled before 0030). */
 export const MAX_SUBJECTS = 16;
 
@@ -38,15 +48,28 @@ export const MAX_SUBJECTS = 16;
  * page, whatever the log size, because the index's own order (column, at, rowid) is the page
  * order. The index is named (INDEXED BY) rather than left to the planner: without ANALYZE
  * statistics it may pick `decision = 'granted'` (80 % of rows) over one person's subject and
- * walk most of the log. Person > decision > kind > time, most selective first.
+ * walk most of the log. Person > door (+ decision) > decision > kind > time, most selective
+ * first.
  */
 export class AuditQueryRepository {
   private readonly statements = new Map<string, ReturnType<Db['prepare']>>();
   private readonly selectById;
+  private readonly selectDoors;
 
   constructor(private readonly db: Db) {
     this.selectById = db.prepare<[number], AuditReviewRow>(
       `SELECT ${COLUMNS} FROM audit_events WHERE id = ?`,
+    );
+    // DISTINCT would walk every door row of the index (a million at a busy door); this skips
+    // from one door to the next through audit_door_at: one index seek per distinct door.
+    this.selectDoors = db.prepare<[], { door: string }>(
+      `WITH RECURSIVE doors(door) AS (
+         SELECT min(door) FROM audit_events INDEXED BY audit_door_at WHERE door IS NOT NULL
+         UNION ALL
+         SELECT (SELECT min(door) FROM audit_events INDEXED BY audit_door_at WHERE door > doors.door)
+         FROM doors WHERE doors.door IS NOT NULL LIMIT ${MAX_DOORS + 1}
+       )
+       SELECT door FROM doors WHERE door IS NOT NULL`,
     );
   }
 
@@ -64,6 +87,27 @@ export class AuditQueryRepository {
     return this.selectById.get(id);
   }
 
+  /** The distinct door ids in the log, sorted, at most MAX_DOORS. */
+  doors(): string[] {
+    return this.selectDoors
+      .all()
+      .slice(0, MAX_DOORS)
+      .map((r) => r.door);
+  }
+
+  /**
+   * Rows matching `spec` in log (id) order, streamed: the CLI's export and query keep the
+   * order in which the chain links them, so an export can be checked against the log.
+   */
+  inLogOrder(spec: AuditLogOrderSpec): IterableIterator<AuditReviewRow> {
+    const { where, params } = conditions({ ...spec, kind: null, decision: null });
+    const sql =
+      `SELECT ${COLUMNS} FROM audit_events` +
+      (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
+      ' ORDER BY id';
+    return this.db.prepare<[Record<string, string | number>], AuditReviewRow>(sql).iterate(params);
+  }
+
   /** The query plan of a spec's SQL (tests and the bench check that it stays index-backed). */
   plan(spec: AuditQuerySpec): string {
     const { sql, params } = buildQuery(spec);
@@ -74,6 +118,11 @@ export class AuditQueryRepository {
 
 function indexFor(spec: AuditQuerySpec): string {
   if (spec.subjects !== null) return 'audit_subject';
+  // A door's rows are many (every decision there), but fewer than one decision's across doors.
+  // door + kind reads the door's rows and filters kind: nearly all of a door's rows are
+  // decisions, and a rare kind at a door (settings) is a short walk next to a decision's.
+  if (spec.door !== null)
+    return spec.decision !== null ? 'audit_door_decision_at' : 'audit_door_at';
   if (spec.decision !== null) return 'audit_decision_at';
   if (spec.kind !== null) return 'audit_kind_at';
   return 'audit_at';
@@ -84,8 +133,29 @@ export function buildQuery(spec: AuditQuerySpec): {
   sql: string;
   params: Record<string, string | number>;
 } {
+  const { where, params } = conditions(spec);
+  params.limit = spec.limit;
+  const newest = spec.order === 'newest';
+  if (spec.after !== null) {
+    where.push(newest ? '(at, id) < (@afterAt, @afterId)' : '(at, id) > (@afterAt, @afterId)');
+    params.afterAt = spec.after.at;
+    params.afterId = spec.after.id;
+  }
+  const dir = newest ? 'DESC' : 'ASC';
+  const sql =
+    `SELECT ${COLUMNS} FROM audit_events INDEXED BY ${indexFor(spec)}` +
+    (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
+    ` ORDER BY at ${dir}, id ${dir} LIMIT @limit`;
+  return { sql, params };
+}
+
+/** The WHERE terms of a spec's filters (not of its cursor), as named parameters. */
+function conditions(spec: FilterSpec): {
+  where: string[];
+  params: Record<string, string | number>;
+} {
   const where: string[] = [];
-  const params: Record<string, string | number> = { limit: spec.limit };
+  const params: Record<string, string | number> = {};
   if (spec.subjects !== null) {
     const subjects = spec.subjects;
     if (subjects.length > MAX_SUBJECTS) throw new RangeError(`more than ${MAX_SUBJECTS} subjects`);
@@ -93,6 +163,10 @@ export function buildQuery(spec: AuditQuerySpec): {
     const names = subjects.map((_, i) => `@s${i}`);
     where.push(names.length > 0 ? `subject_hmac IN (${names.join(', ')})` : '0');
     subjects.forEach((s, i) => (params[`s${i}`] = s));
+  }
+  if (spec.door !== null) {
+    where.push('door = @door');
+    params.door = spec.door;
   }
   if (spec.decision !== null) {
     where.push('decision = @decision');
@@ -110,16 +184,5 @@ export function buildQuery(spec: AuditQuerySpec): {
     where.push('at < @to');
     params.to = spec.to;
   }
-  const newest = spec.order === 'newest';
-  if (spec.after !== null) {
-    where.push(newest ? '(at, id) < (@afterAt, @afterId)' : '(at, id) > (@afterAt, @afterId)');
-    params.afterAt = spec.after.at;
-    params.afterId = spec.after.id;
-  }
-  const dir = newest ? 'DESC' : 'ASC';
-  const sql =
-    `SELECT ${COLUMNS} FROM audit_events INDEXED BY ${indexFor(spec)}` +
-    (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
-    ` ORDER BY at ${dir}, id ${dir} LIMIT @limit`;
-  return { sql, params };
+  return { where, params };
 }

@@ -42,6 +42,7 @@ const handlers: Handlers = {
   'audit:export': () => Promise.resolve({ csv: '', rows: 0, nextCursor: null }),
   'audit:detail': () => Promise.reject(new StationError('BAD_REQUEST', 'no such event')),
   'audit:verify': () => Promise.resolve({ ok: true, rows: 0, firstBrokenRow: null, reason: null }),
+  'audit:doors': () => Promise.resolve({ doors: [], current: { id: 'door-1', label: 'Door 1' } }),
   'camera:report': () => Promise.resolve({ trusted: true, reason: null }),
   'enroll:check': () =>
     Promise.resolve({ status: 'no_face', message: '', yaw: null, pitch: null, interEyePx: null }),
@@ -55,6 +56,9 @@ const handlers: Handlers = {
   'auth:login': (req) =>
     Promise.resolve({ token: 'a'.repeat(64), role: req.role, idleTimeoutMs: 1 }),
   'auth:logout': (_req, caller) => Promise.resolve({ loggedOut: caller.session !== null }),
+  'calibration:upload': () => Promise.reject(new StationError('BAD_REQUEST', 'not here')),
+  'calibration:run': () => Promise.reject(new StationError('BAD_REQUEST', 'not here')),
+  'calibration:adopt': () => Promise.reject(new StationError('BAD_REQUEST', 'not here')),
 };
 
 interface RawResponse {

@@ -1,5 +1,11 @@
+import type { z } from 'zod';
 import type { SettingsRepository } from '../../db/settings.repository';
 import { DEFAULT_DOOR_CONFIG, doorConfigSchema, type DoorConfig } from '../door/door-config';
+import {
+  DEFAULT_DOOR_IDENTITY,
+  doorIdentitySchema,
+  type DoorIdentity,
+} from '../door/door-identity';
 import {
   DEFAULT_LIVENESS_SETTINGS,
   livenessSettingsSchema,
@@ -14,6 +20,7 @@ import {
 const POLICY_KEY = 'access_policy';
 const DOOR_KEY = 'door_controller';
 const LIVENESS_KEY = 'liveness';
+const IDENTITY_KEY = 'door_identity';
 
 /**
  * The door's rules and lock configuration. Reads never throw: a stored value that no longer
@@ -22,43 +29,57 @@ const LIVENESS_KEY = 'liveness';
  */
 export class AccessSettings {
   private cachedPolicy: AccessPolicy | null = null;
+  private cachedIdentity: DoorIdentity | null = null;
 
   constructor(private readonly repo: SettingsRepository) {}
 
   policy(): AccessPolicy {
     // Read on every frame: cache it; setPolicy() is the only writer in this process.
-    if (this.cachedPolicy) return this.cachedPolicy;
-    const parsed = accessPolicySchema.safeParse(this.repo.get(POLICY_KEY));
-    this.cachedPolicy = parsed.success ? parsed.data : structuredClone(DEFAULT_ACCESS_POLICY);
+    this.cachedPolicy ??= this.read(POLICY_KEY, accessPolicySchema, DEFAULT_ACCESS_POLICY);
     return this.cachedPolicy;
   }
 
   setPolicy(next: unknown): AccessPolicy {
-    const valid = accessPolicySchema.parse(next);
-    this.repo.set(POLICY_KEY, valid);
-    this.cachedPolicy = valid;
-    return valid;
+    this.cachedPolicy = this.write(POLICY_KEY, accessPolicySchema, next);
+    return this.cachedPolicy;
   }
 
   liveness(): LivenessSettings {
-    const parsed = livenessSettingsSchema.safeParse(this.repo.get(LIVENESS_KEY));
-    return parsed.success ? parsed.data : structuredClone(DEFAULT_LIVENESS_SETTINGS);
+    return this.read(LIVENESS_KEY, livenessSettingsSchema, DEFAULT_LIVENESS_SETTINGS);
   }
 
   setLiveness(next: unknown): LivenessSettings {
-    const valid = livenessSettingsSchema.parse(next);
-    this.repo.set(LIVENESS_KEY, valid);
-    return valid;
+    return this.write(LIVENESS_KEY, livenessSettingsSchema, next);
   }
 
   door(): DoorConfig {
-    const parsed = doorConfigSchema.safeParse(this.repo.get(DOOR_KEY));
-    return parsed.success ? parsed.data : DEFAULT_DOOR_CONFIG;
+    return this.read(DOOR_KEY, doorConfigSchema, DEFAULT_DOOR_CONFIG);
   }
 
   setDoor(next: unknown): DoorConfig {
-    const valid = doorConfigSchema.parse(next);
-    this.repo.set(DOOR_KEY, valid);
+    return this.write(DOOR_KEY, doorConfigSchema, next);
+  }
+
+  /** The door's id and label (default door-1); read for every audited door row, so cached. */
+  identity(): DoorIdentity {
+    this.cachedIdentity ??= this.read(IDENTITY_KEY, doorIdentitySchema, DEFAULT_DOOR_IDENTITY);
+    return this.cachedIdentity;
+  }
+
+  setIdentity(next: unknown): DoorIdentity {
+    this.cachedIdentity = this.write(IDENTITY_KEY, doorIdentitySchema, next);
+    return this.cachedIdentity;
+  }
+
+  /** A copy of the defaults when the stored value is missing or no longer validates. */
+  private read<T>(key: string, schema: z.ZodType<T>, defaults: T): T {
+    const parsed = schema.safeParse(this.repo.get(key));
+    return parsed.success ? parsed.data : structuredClone(defaults);
+  }
+
+  private write<T>(key: string, schema: z.ZodType<T>, next: unknown): T {
+    const valid = schema.parse(next);
+    this.repo.set(key, valid);
     return valid;
   }
 }

@@ -36,6 +36,11 @@ export interface DoorFrameDeps {
   now: () => Date;
   /** Written into every audit row: 'terminal', or 'video:<file>' for `station access`. */
   source: string;
+  /**
+   * The door id written into every audit row (`details.door`, the reviewer's door filter), or
+   * null for a replayed recording: it never happened at a door, so it is not one door's event.
+   */
+  doorId: () => string | null;
 }
 
 /** How long the same frame-level outcome (several faces, locked out) stays one audit event. */
@@ -72,7 +77,12 @@ export class DoorFrameService {
         decision: 'device_untrusted',
         personId: null,
         similarity: null,
-        details: { source: this.d.source, camera: label.slice(0, 200), reason: this.camera.reason },
+        details: {
+          ...this.doorFact(),
+          source: this.d.source,
+          camera: label.slice(0, 200),
+          reason: this.camera.reason,
+        },
       });
     return { ...this.camera };
   }
@@ -208,6 +218,11 @@ export class DoorFrameService {
     return this.d.analyzer.analyzeRegion(img, { box, keypoints });
   }
 
+  private doorFact(): { door?: string } {
+    const door = this.d.doorId();
+    return door === null ? {} : { door };
+  }
+
   /** Audits the decision and, for a grant, opens the door (awaited: the result shows the lock). */
   private async act(
     d: DoorDecision,
@@ -229,6 +244,7 @@ export class DoorFrameService {
       personId: d.person?.id ?? null,
       similarity: d.similarity,
       details: {
+        ...this.doorFact(),
         source: this.d.source,
         frameId,
         faces: faceCount,

@@ -1,9 +1,13 @@
 import type { AuditChainRow } from '../../db/audit-log.repository';
 
+/** A row as exported: the stored columns plus the door read from its details (0070). */
+export type AuditCsvRow = AuditChainRow & { door: string | null };
+
 /**
  * Columns of every audit CSV (CLI `station audit export` and the review UI's download): the
  * stored row including its chain MACs, so an export can be checked against the log later.
- * Subjects are HMACs; no name or person id is ever exported.
+ * Subjects are HMACs; no name or person id is ever exported. `door` comes last: it is derived
+ * from `details` (which the MAC covers), and columns that scripts read by position stay put.
  */
 export const AUDIT_CSV_COLUMNS = [
   'id',
@@ -15,18 +19,20 @@ export const AUDIT_CSV_COLUMNS = [
   'details',
   'prev_mac',
   'mac',
-] as const satisfies readonly (keyof AuditChainRow)[];
+  'door',
+] as const satisfies readonly (keyof AuditCsvRow)[];
 
 export const AUDIT_CSV_HEADER = `${AUDIT_CSV_COLUMNS.join(',')}\r\n`;
 
-export function auditCsvLine(row: AuditChainRow): string {
+export function auditCsvLine(row: AuditCsvRow): string {
   return `${AUDIT_CSV_COLUMNS.map((c) => csvField(row[c])).join(',')}\r\n`;
 }
 
 /**
  * RFC 4180: quote a field holding a comma, quote, CR or LF; double the quotes inside. A field
  * starting with = + - @ (or tab/CR) is prefixed with ' so a spreadsheet does not run it as a
- * formula (CSV injection); only `details` JSON could start so, and it never does today.
+ * formula (CSV injection); `details` JSON never starts so, and a door id read from the log
+ * (any text a hand-written row may hold) is treated like any other field.
  */
 export function csvField(value: string | number | null): string {
   if (value === null) return '';

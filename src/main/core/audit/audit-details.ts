@@ -8,6 +8,8 @@ type Scalar = string | number | boolean | null;
  * lack them, and the detail view shows what is there.
  */
 const SCORE_KEYS = new Set(['margin', 'runnerUp', 'thresholds', 'liveness', 'scores']);
+/** Shown with the event itself (AuditReviewEvent.door, from the generated column), not twice. */
+const EVENT_KEYS = new Set(['door']);
 /** Never shown even if some future row carried them: images and raw biometric data. */
 const FORBIDDEN_KEY =
   /image|photo|jpe?g|png|webp|base64|pixel|rgba|crop|embedding|vector|template_?bytes/i;
@@ -38,7 +40,7 @@ export function readAuditDetails(detailsJson: string, similarity: number | null)
   const facts: Record<string, Scalar> = {};
   for (const [key, value] of Object.entries(details)) {
     if (Object.keys(facts).length >= MAX_FACTS) break;
-    if (SCORE_KEYS.has(key) || FORBIDDEN_KEY.test(key)) continue;
+    if (SCORE_KEYS.has(key) || EVENT_KEYS.has(key) || FORBIDDEN_KEY.test(key)) continue;
     const scalar = toScalar(value);
     if (scalar !== undefined) facts[key] = scalar;
   }

@@ -6,11 +6,13 @@ import {
   type AuditEventDetail,
   type AuditFilter,
   type AuditPage,
+  type AuditReviewEvent,
 } from '../../../shared/audit-review';
-import type { AuditEventView, PersonRef, PersonSummary } from '../../../shared/domain';
+import type { PersonRef, PersonSummary } from '../../../shared/domain';
 import { StationError } from '../../../shared/errors';
 import {
   MAX_SUBJECTS,
+  type AuditLogOrderSpec,
   type AuditQueryRepository,
   type AuditReviewRow,
   type AuditQuerySpec,
@@ -31,10 +33,13 @@ interface ResolvedFilter {
   people: PersonRef[];
 }
 
+/** The CLI's filters: a time range, a person, a door (kind and decision are the UI's). */
+export type AuditLogFilter = Pick<AuditFilter, 'from' | 'to' | 'person' | 'door'>;
+
 /**
- * The reviewer's side of the audit log: search by time, kind, decision and person (the person
- * becomes subject HMACs here; the log itself holds no names), keyset paging, chunked CSV
- * export, and one event's component scores.
+ * The reviewer's side of the audit log: search by time, kind, decision, person (the person
+ * becomes subject HMACs here; the log itself holds no names) and door, keyset paging, chunked
+ * CSV export, and one event's component scores.
  */
 export class AuditReviewService {
   constructor(private readonly d: AuditReviewDeps) {}
@@ -75,6 +80,29 @@ export class AuditReviewService {
     };
   }
 
+  /**
+   * Every row of `filter` in log (id) order, streamed, with the people a person filter matched:
+   * `station audit query|export` (the chain order, so an export can be checked against it).
+   */
+  inLogOrder(filter: AuditLogFilter): {
+    people: PersonRef[];
+    rows: IterableIterator<AuditReviewRow>;
+  } {
+    const { spec, people } = this.resolve(filter);
+    const order: AuditLogOrderSpec = {
+      from: spec.from,
+      to: spec.to,
+      subjects: spec.subjects,
+      door: spec.door,
+    };
+    return { people, rows: this.d.queries.inLogOrder(order) };
+  }
+
+  /** The distinct door ids in the log, sorted (the door filter's choices). */
+  doors(): string[] {
+    return this.d.queries.doors();
+  }
+
   detail(id: number): AuditEventDetail {
     const row = this.d.queries.byId(id);
     if (!row) throw new StationError('BAD_REQUEST', `There is no audit event #${id}.`);
@@ -109,13 +137,15 @@ export class AuditReviewService {
         kind: filter.kind ?? null,
         decision: filter.decision ?? null,
         subjects,
+        door: filter.door ?? null,
       },
       people,
     };
   }
 }
 
-function toView(r: AuditReviewRow): AuditEventView {
+/** A stored row as the review shows it (exported: the CLI prints the same shape). */
+export function toView(r: AuditReviewRow): AuditReviewEvent {
   return {
     id: r.id,
     at: r.at,
@@ -123,5 +153,6 @@ function toView(r: AuditReviewRow): AuditEventView {
     decision: r.decision,
     subject: r.subject_hmac,
     similarity: r.similarity,
+    door: r.door,
   };
 }

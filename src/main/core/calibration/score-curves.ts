@@ -1,18 +1,12 @@
 import { nextUp, type SortedScores } from './sorted-scores';
 import { probit } from './binomial-interval';
+import type {
+  DetPointView as DetPoint,
+  RatePointView as RatePoint,
+} from '../../../shared/calibration-contract';
 
-/** Error rates at one threshold: FMR = impostors >= t, FNMR = genuine < t. */
-export interface RatePoint {
-  threshold: number;
-  fmr: number;
-  fnmr: number;
-}
-
-/** A DET point: the rates and their standard-normal deviates (the DET plot's axes). */
-export interface DetPoint extends RatePoint {
-  fmrDeviate: number;
-  fnmrDeviate: number;
-}
+// The shapes live in the shared contract: the admin view receives exactly these.
+export type { DetPoint, RatePoint };
 
 export function ratesAt(genuine: SortedScores, impostor: SortedScores, t: number): RatePoint {
   return {

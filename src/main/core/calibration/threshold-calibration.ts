@@ -1,3 +1,4 @@
+import type { TargetView } from '../../../shared/calibration-contract';
 import { StationError } from '../../../shared/errors';
 import { clopperPearson } from './binomial-interval';
 import {
@@ -16,22 +17,8 @@ export const STANDARD_TARGET_FMRS = [1e-3, 1e-4, 1e-5, 1e-6] as const;
 /** The confidence of every interval reported (two-sided). */
 export const CONFIDENCE = 0.95;
 
-export interface TargetThreshold {
-  targetFmr: number;
-  /** False when there are too few impostor pairs to show this FMR (rule of three). */
-  supported: boolean;
-  /** Why the target is unsupported; absent when supported. */
-  reason?: string;
-  /** Lowest threshold whose FMR on the given impostors is <= target; null when unsupported. */
-  threshold: number | null;
-  /** FMR and FNMR measured at `threshold`. */
-  fmr: number | null;
-  fnmr: number | null;
-  /** 95 % Clopper-Pearson interval on the FMR at `threshold`. */
-  ci: [number, number] | null;
-  /** Impostor pairs at or above the threshold (the k of the interval). */
-  falseMatches: number | null;
-}
+/** One target's threshold or its rule-of-three refusal (shape shared with the admin view). */
+export type TargetThreshold = TargetView;
 
 export interface CalibrationReport {
   genuine: number;
@@ -110,8 +97,19 @@ export function calibrate(
   impostorScores: ArrayLike<number>,
   opts: { targets?: readonly number[]; maxCurvePoints?: number } = {},
 ): CalibrationReport {
-  const genuine = SortedScores.from(genuineScores, 'genuine');
-  const impostor = SortedScores.from(impostorScores, 'impostor');
+  return calibrateSorted(
+    SortedScores.from(genuineScores, 'genuine'),
+    SortedScores.from(impostorScores, 'impostor'),
+    opts,
+  );
+}
+
+/** calibrate() for classes already sorted (the admin view keeps them to judge a threshold). */
+export function calibrateSorted(
+  genuine: SortedScores,
+  impostor: SortedScores,
+  opts: { targets?: readonly number[]; maxCurvePoints?: number } = {},
+): CalibrationReport {
   const { eer, threshold } = eerOf(genuine, impostor);
   const roc = curvePoints(genuine, impostor, opts.maxCurvePoints);
   return {

@@ -16,6 +16,8 @@ export interface DoorActuatorDeps {
   controller: DoorController;
   audit: AuditRecorder;
   now: () => Date;
+  /** The door id every command row carries (`details.door`); null for a replay's relay. */
+  doorId: () => string | null;
 }
 
 /**
@@ -129,12 +131,14 @@ export class DoorActuator {
     personId: string | null,
     extra: Record<string, unknown>,
   ): void {
+    const door = this.d.doorId();
     this.d.audit.record({
       kind: 'door',
       decision: null,
       personId,
       similarity: null,
       details: {
+        ...(door === null ? {} : { door }),
         command,
         controller: this.d.controller.kind,
         ok: r.ok,

@@ -2,6 +2,9 @@ import { CONSENT_RECORDED_BY_UI } from '../enrollment/enrollment.service';
 import type { Station } from '../station.service';
 import type { Handlers } from './dispatch';
 
+/** Who changed the thresholds, in the audit row, when the admin view adopted them. */
+const CALIBRATION_ADOPTED_BY_UI = 'admin (calibration view)';
+
 /** Binds every contract channel to the station. Payloads arrive here already validated. */
 export function createStationHandlers(station: Station): Handlers {
   return {
@@ -30,6 +33,8 @@ export function createStationHandlers(station: Station): Handlers {
     'audit:export': (req) => Promise.resolve(station.review.exportChunk(req.filter, req.cursor)),
     'audit:detail': (req) => Promise.resolve(station.review.detail(req.id)),
     'audit:verify': () => Promise.resolve(station.verifyAuditChain()),
+    'audit:doors': () =>
+      Promise.resolve({ doors: station.review.doors(), current: { ...station.access.identity() } }),
     'camera:report': (req) => Promise.resolve(station.reportCamera(req.label)),
     'door:status': () => Promise.resolve(station.doorStatus()),
     'auth:login': (req) => Promise.resolve(station.operators.login(req.role, req.passphrase)),
@@ -37,5 +42,18 @@ export function createStationHandlers(station: Station): Handlers {
       Promise.resolve({ loggedOut: station.operators.logout(caller.session) }),
     authorize: (roles, session) => station.operators.authorize(roles, session),
     'enroll:check': (req) => station.checkCapture(req),
+    'calibration:upload': (req) =>
+      station.calibrationUploads.add(
+        req.uploadId,
+        req.photos.map((p) => ({
+          identity: p.identity,
+          fileName: p.fileName,
+          bytes: Buffer.from(p.base64, 'base64'),
+        })),
+      ),
+    'calibration:run': (req) => station.calibration.run(req),
+    // The channel is admin-only (CHANNEL_ROLES), so the operator is the admin role.
+    'calibration:adopt': (req) =>
+      Promise.resolve(station.calibration.adopt(req, CALIBRATION_ADOPTED_BY_UI)),
   };
 }

@@ -39,14 +39,17 @@ export class DoorLivenessMonitor implements LivenessMonitor {
   }
 }
 
-/** A verdict is settled once the window is full (or the stream was caught frozen earlier). */
+/**
+ * A verdict is settled once the window is full: windowFrames frames spanning windowMs, i.e. no
+ * longer "collecting" (or the stream was caught frozen earlier).
+ */
 export function toReading(v: LivenessVerdict, windowFrames: number): LivenessReading {
   // A full window still "confirming" a spoof is not settled: asking for a blink then would
   // only give the attacker time; the door waits for the confirmation instead.
   const settled =
     v.verdict === 'spoof' ||
     (v.frames >= windowFrames &&
-      !v.reasons.includes('collecting') &&
+      !v.reasons.includes('collecting') && // also covers the time span (windowMs)
       !v.reasons.includes('spoof_pending'));
   return {
     verdict: v.verdict,

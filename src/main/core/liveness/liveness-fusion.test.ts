@@ -9,6 +9,7 @@ import {
 /** Evidence of a clearly live face; each test spoils one part of it. */
 const LIVE: LivenessEvidence = {
   frames: S.windowFrames,
+  spanMs: S.windowMs,
   texture: 0.9,
   motion: 0.006,
   rigidMotion: 0.004,

@@ -1,7 +1,8 @@
 /**
  * The liveness rule: one verdict from the evidence of a window of frames.
  *
- * 1. Too few frames with a face -> inconclusive ("collecting"); never a guess from one frame.
+ * 1. Too few frames with a face, or frames spanning too little time (settings.windowFrames,
+ *    windowMs) -> inconclusive ("collecting"); never a guess from one frame or one instant.
  * 2. An impossible stream (frozen: bit-identical frames; time running backwards) -> spoof.
  * 3. Conservative AND: the face is a spoof if EITHER texture or micro-motion is clearly spoof
  *    (below its *SpoofBelow threshold, or the face moves like a flat object: large rigid motion
@@ -36,11 +37,16 @@ export type LivenessReason =
 export interface LivenessEvidence {
   /** Frames with a face in the window. */
   frames: number;
+  /** Camera time from the window's first frame to its last, ms; NaN when frames had no time. */
+  spanMs: number;
   /** Median texture live probability over the window. */
   texture: number;
-  /** Median non-rigid motion (fraction of face side per frame); NaN if it could not be measured. */
+  /**
+   * Median non-rigid motion (fraction of face side per MOTION_REFERENCE_MS, liveness-tracker.ts);
+   * NaN if it could not be measured.
+   */
   motion: number;
-  /** Median rigid face motion relative to the background (fraction of face side per frame). */
+  /** Median rigid face motion relative to the background (fraction of face side per MOTION_REFERENCE_MS). */
   rigidMotion: number;
   /** Blink evidence 0..1 and whether a full blink was seen. */
   blink: number;
@@ -57,7 +63,7 @@ export interface LivenessVerdict {
   score: number;
   /** Each component on 0..1, as weighed. */
   components: { texture: number; motion: number; blink: number };
-  /** Measured values behind the components (motion in fraction of face side per frame). */
+  /** Measured values behind the components (motion in fraction of face side per MOTION_REFERENCE_MS). */
   raw: { motion: number; rigidMotion: number; identicalRun: number };
   frames: number;
   reasons: LivenessReason[];
@@ -90,7 +96,8 @@ export function fuseLiveness(e: LivenessEvidence, s: LivenessSettings): Liveness
   if (reasons.includes('frozen_stream') || reasons.includes('time_anomaly')) {
     return { ...base, verdict: 'spoof', reasons };
   }
-  if (e.frames < s.windowFrames)
+  // Frames without timestamps (a caller that has none) are judged by their count alone.
+  if (e.frames < s.windowFrames || e.spanMs < s.windowMs)
     return { ...base, verdict: 'inconclusive', reasons: [...reasons, 'collecting'] };
   if (e.texture < s.textureSpoofBelow) reasons.push('texture_spoof');
   if (!Number.isFinite(e.motion)) reasons.push('motion_unmeasured');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Point, RgbImage } from '../vision/vision.types';
 import type { LivenessFace } from './face-square';
 import { DEFAULT_LIVENESS_SETTINGS } from './liveness-settings';
-import { LivenessTracker } from './liveness-tracker';
+import { LivenessTracker, MOTION_REFERENCE_MS } from './liveness-tracker';
 import type { TextureLivenessModel } from './texture-model';
 
 /** A texture "network" that always answers with the same live probability. */
@@ -29,7 +29,8 @@ const FACE: LivenessFace = {
 };
 
 describe('LivenessTracker', () => {
-  const settings = { ...DEFAULT_LIVENESS_SETTINGS, windowFrames: 5 };
+  // windowMs 0: these tests are about frame counts; the time span has its own tests below.
+  const settings = { ...DEFAULT_LIVENESS_SETTINGS, windowFrames: 5, windowMs: 0 };
 
   it('collects until the window is full, then keeps a sliding window', async () => {
     const t = new LivenessTracker(fixedTexture(0.01), settings);
@@ -73,5 +74,48 @@ describe('LivenessTracker', () => {
     await t.push(noiseFrame(4), FACE);
     const moved = { ...FACE, box: { x1: 0, y1: 0, x2: 30, y2: 30, score: 0.9 } };
     expect((await t.push(noiseFrame(5), moved)).frames).toBe(1);
+  });
+
+  describe('time-based window (windowMs)', () => {
+    const timed = { ...DEFAULT_LIVENESS_SETTINGS, windowFrames: 5, windowMs: 600 };
+
+    it('a fast camera adds frames until the window spans windowMs, and keeps that span', async () => {
+      const t = new LivenessTracker(fixedTexture(0.5), timed);
+      const step = 1000 / 15;
+      let v = await t.push(noiseFrame(1), FACE, 0);
+      for (let i = 1; i < 9; i++) v = await t.push(noiseFrame(i + 1), FACE, i * step);
+      // 9 frames span 533 ms: still collecting although windowFrames (5) is reached.
+      expect(v.reasons).toContain('collecting');
+      v = await t.push(noiseFrame(10), FACE, 9 * step);
+      expect(v.reasons).not.toContain('collecting');
+      expect(v.frames).toBe(10);
+      v = await t.push(noiseFrame(11), FACE, 10 * step);
+      expect(v.frames).toBe(10);
+    });
+
+    it('a slow stream decides on windowFrames frames once they span windowMs', async () => {
+      const t = new LivenessTracker(fixedTexture(0.5), timed);
+      let v = await t.push(noiseFrame(1), FACE, 0);
+      for (let i = 1; i < 4; i++) v = await t.push(noiseFrame(i + 1), FACE, i * 300);
+      expect(v.reasons).toContain('collecting');
+      v = await t.push(noiseFrame(5), FACE, 4 * 300);
+      expect(v.reasons).not.toContain('collecting');
+      expect(v.frames).toBe(5);
+    });
+
+    it('scales motion to MOTION_REFERENCE_MS: the same frames twice as far apart measure half', async () => {
+      const frames = Array.from({ length: 10 }, (_, i) => noiseFrame(40 + i));
+      const measure = async (gapMs: number): Promise<number> => {
+        const t = new LivenessTracker(fixedTexture(0.5), { ...timed, windowMs: 0 });
+        let v = await t.push(frames[0]!, FACE, 0);
+        for (let i = 1; i < frames.length; i++) v = await t.push(frames[i]!, FACE, i * gapMs);
+        return v.raw.motion;
+      };
+      // Consecutive frames are the motion base in both runs (each gap >= MOTION_REFERENCE_MS).
+      const near = await measure(MOTION_REFERENCE_MS);
+      const far = await measure(2 * MOTION_REFERENCE_MS);
+      expect(Number.isFinite(near)).toBe(true);
+      expect(far).toBeCloseTo(near / 2, 10);
+    });
   });
 });

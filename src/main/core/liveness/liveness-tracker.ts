@@ -20,9 +20,10 @@ import {
 import { textureScore, type TextureLivenessModel } from './texture-model';
 
 interface Sample {
+  timestampMs: number | undefined;
   texture: number;
   ear: number;
-  /** Motion from MOTION_STRIDE frames earlier to this one; null until there is such a frame. */
+  /** Motion from the motion base frame to this one (per MOTION_REFERENCE_MS); null if none. */
   motion: PairMotion | null;
   /** Length of the run of bit-identical frames ending here (1 = differs from the previous). */
   identicalRun: number;
@@ -36,12 +37,24 @@ interface Sample {
 const MAX_JUMP = 0.5;
 
 /**
- * Motion is measured between frames two apart (0.13 s at 15 fps): slow non-rigid motion adds
- * up over the gap while block-matching noise does not. Measured on ../shared/data at 15 fps,
- * the live-to-photo ratio of the residual was 1.7 for consecutive frames, 2.0 two apart, 1.8
- * three apart (larger gaps let a swaying photo's rotation blur the block matches).
+ * Motion is measured between frames about 0.13 s apart (two frames at 15 fps): slow non-rigid
+ * motion adds up over the gap while block-matching noise does not. Measured on ../shared/data
+ * at 15 fps, the live-to-photo ratio of the residual was 1.7 for consecutive frames, 2.0 two
+ * apart, 1.8 three apart (larger gaps let a swaying photo's rotation blur the block matches).
+ * With timestamps the base is the latest earlier frame at least MOTION_REFERENCE_MS older
+ * (4 frames back at 30 fps; the previous frame on a terminal that decides on 3 frames a
+ * second), and the measured motion is scaled to MOTION_REFERENCE_MS, the gap the motion
+ * thresholds were calibrated on: a longer gap collects more motion of a live face and of a
+ * swayed photo alike. Without timestamps: two frames back, unscaled.
  */
+export const MOTION_REFERENCE_MS = 2000 / 15;
 const MOTION_STRIDE = 2;
+/** Frames kept as motion bases (enough for MOTION_REFERENCE_MS at 60 fps). */
+const MAX_RECENT = 9;
+/** Timestamps are ms floats: a base 133.3 ms back at 15 fps must not miss by rounding. */
+const GAP_SLACK_MS = 1;
+/** Upper bound on frames in a window, whatever windowMs asks (the schema's windowFrames max). */
+const MAX_WINDOW_FRAMES = 90;
 
 type Prev = FrameMotionInput & { timestampMs: number | undefined };
 
@@ -52,13 +65,36 @@ function median(xs: readonly number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
+/** Ms from the first sample to the last; NaN when any has no timestamp (judged by count). */
+function spanOf(samples: readonly { timestampMs: number | undefined }[]): number {
+  const first = samples[0]?.timestampMs;
+  const last = samples.at(-1)?.timestampMs;
+  if (samples.some((x) => x.timestampMs === undefined) || first === undefined) return Number.NaN;
+  // Whole ms: frame times computed as i * 1000 / fps must not miss 600 ms by a rounding error.
+  return Math.round((last ?? first) - first);
+}
+
+/** Pair motion, scaled to MOTION_REFERENCE_MS when both frames carry a time. */
+function scaledMotion(a: Prev, b: Prev): PairMotion | null {
+  const m = pairMotion(a, b);
+  if (!m || a.timestampMs === undefined || b.timestampMs === undefined) return m;
+  const k = MOTION_REFERENCE_MS / Math.max(MOTION_REFERENCE_MS, b.timestampMs - a.timestampMs);
+  return {
+    ...m,
+    nonRigid: m.nonRigid * k,
+    nonRigidTop: m.nonRigidTop * k,
+    rigid: m.rigid * k,
+    background: m.background * k,
+  };
+}
+
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
 }
 
 export class LivenessTracker {
   private samples: Sample[] = [];
-  /** The last MOTION_STRIDE frames of this face, oldest first. */
+  /** The last frames of this face (motion bases), oldest first. */
   private recent: Prev[] = [];
   /** Consecutive pushes whose window said spoof (see settings.spoofConfirmWindows). */
   private spoofRun = 0;
@@ -96,23 +132,25 @@ export class LivenessTracker {
     if (last && this.jumped(last.square, square)) this.reset();
     const cur: Prev = { frame, square, thumb: backgroundThumb(frame), timestampMs };
     const prev = this.recent.at(-1) ?? null;
-    const base = this.recent.length >= MOTION_STRIDE ? this.recent[0]! : null;
     const identical = prev !== null && sameBytes(prev.frame.data, frame.data);
     const lastRun = this.samples.at(-1)?.identicalRun ?? 1;
+    const timeAnomaly =
+      prev?.timestampMs !== undefined &&
+      timestampMs !== undefined &&
+      timestampMs <= prev.timestampMs;
+    // Motion between identical frames is exactly zero and says nothing new.
+    const base = identical || timeAnomaly ? null : this.motionBase(timestampMs);
     this.samples.push({
+      timestampMs,
       texture: await textureScore(this.texture, frame, square),
       ear: meanEyeAspectRatio(face.landmarks68),
-      // Motion between identical frames is exactly zero and says nothing new.
-      motion: base && !identical ? pairMotion(base, cur) : null,
+      motion: base ? scaledMotion(base, cur) : null,
       identicalRun: identical ? lastRun + 1 : 1,
-      timeAnomaly:
-        prev?.timestampMs !== undefined &&
-        timestampMs !== undefined &&
-        timestampMs <= prev.timestampMs,
+      timeAnomaly,
     });
-    if (this.samples.length > this.settings.windowFrames) this.samples.shift();
+    this.trimWindow();
     this.recent.push(cur);
-    if (this.recent.length > MOTION_STRIDE) this.recent.shift();
+    if (this.recent.length > MAX_RECENT) this.recent.shift();
     const v = this.windowVerdict();
     this.spoofRun = v.verdict === 'spoof' ? this.spoofRun + 1 : 0;
     return this.confirmed(v);
@@ -129,6 +167,34 @@ export class LivenessTracker {
     return { ...v, verdict: 'inconclusive', reasons: [...v.reasons, 'spoof_pending'] };
   }
 
+  /** The frame motion is measured from (see MOTION_REFERENCE_MS), or null while there is none. */
+  private motionBase(timestampMs: number | undefined): Prev | null {
+    if (timestampMs === undefined || this.recent.some((r) => r.timestampMs === undefined)) {
+      return this.recent.length >= MOTION_STRIDE ? this.recent.at(-MOTION_STRIDE)! : null;
+    }
+    const latest = timestampMs - MOTION_REFERENCE_MS + GAP_SLACK_MS;
+    for (let i = this.recent.length - 1; i >= 0; i--) {
+      const r = this.recent[i]!;
+      if (r.timestampMs !== undefined && r.timestampMs <= latest) return r;
+    }
+    return null;
+  }
+
+  /**
+   * Keeps the shortest run of latest frames that still holds windowFrames frames spanning
+   * windowMs: at 15 fps with the defaults that is the calibrated 10-frame window; frames
+   * without timestamps keep windowFrames frames.
+   */
+  private trimWindow(): void {
+    const { windowFrames, windowMs } = this.settings;
+    while (this.samples.length > windowFrames) {
+      // NaN (no timestamps) compares false: trimmed to windowFrames by count.
+      const restSpan = spanOf(this.samples.slice(1));
+      if (this.samples.length <= MAX_WINDOW_FRAMES && restSpan < windowMs) break;
+      this.samples.shift();
+    }
+  }
+
   private jumped(a: FaceSquare, b: FaceSquare): boolean {
     const size = Math.max(a.side, 1);
     return (
@@ -142,7 +208,7 @@ export class LivenessTracker {
     const w = this.samples;
     const motions = w.map((s) => s.motion).filter((m): m is PairMotion => m !== null);
     // Motion needs most of the window's pairs: a median of two pairs is noise.
-    const enoughMotion = motions.length >= Math.max(2, Math.floor((w.length - MOTION_STRIDE) / 2));
+    const enoughMotion = motions.length >= Math.max(2, Math.floor(w.length / 2) - 1);
     const blink = blinkEvidence(
       w.map((s) => s.ear),
       this.settings.blinkClosedRatio,
@@ -150,6 +216,7 @@ export class LivenessTracker {
     return fuseLiveness(
       {
         frames: w.length,
+        spanMs: spanOf(w),
         texture: median(w.map((s) => s.texture)),
         motion: enoughMotion ? median(motions.map((m) => m.nonRigid)) : Number.NaN,
         rigidMotion: enoughMotion ? median(motions.map((m) => m.rigid)) : Number.NaN,

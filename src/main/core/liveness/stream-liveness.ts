@@ -50,7 +50,9 @@ export async function streamLiveness(
     if (face) framesWithFace++;
     last = await tracker.push(frame, face, (framesRead * 1000) / opts.fps);
     framesRead++;
-    const full = last.frames >= tracker.settings.windowFrames;
+    // Full: enough frames spanning enough time (settings.windowFrames and windowMs).
+    const full =
+      last.frames >= tracker.settings.windowFrames && !last.reasons.includes('collecting');
     if (full || last.verdict !== 'inconclusive') {
       windows[last.verdict]++;
       opts.onWindow?.(last);

@@ -1,19 +1,22 @@
 import type { StationApi } from '../../../shared/contract';
 import type { StationStatus } from '../../../shared/domain';
 import { AuditState } from './audit.svelte';
+import { CalibrationState } from './calibration.svelte';
 import { EnrollState } from './enroll.svelte';
 import { EraseState } from './erase.svelte';
 import { describeError } from './messages';
 import { OperatorAuthState } from './operator-auth.svelte';
+import { guardSession } from './session-guard';
 import type { OperatorRole } from '../../../shared/operator-roles';
 
-export const VIEWS = ['terminal', 'enroll', 'audit'] as const;
+export const VIEWS = ['terminal', 'enroll', 'calibration', 'audit'] as const;
 export type View = (typeof VIEWS)[number];
 
 /** The operator role each view's login form asks for (the terminal needs none). */
 export const VIEW_ROLES: Record<View, OperatorRole | null> = {
   terminal: null,
   enroll: 'admin',
+  calibration: 'admin',
   audit: 'reviewer',
 };
 
@@ -25,16 +28,28 @@ export class AppState {
   startupError = $state<string | null>(null);
   readonly enroll: EnrollState;
   readonly audit: AuditState;
+  readonly calibration: CalibrationState;
   readonly erase: EraseState;
   readonly auth: OperatorAuthState;
+  /** The station client; a refused operator session brings the login form back (see below). */
+  readonly api: StationApi;
 
-  constructor(readonly api: StationApi) {
+  constructor(station: StationApi) {
+    // A session that ended on the station (idle, logout elsewhere, new passphrase, restart)
+    // would otherwise show up as "not authorised" errors inside the view.
+    const api = guardSession(
+      station,
+      () => this.auth.role,
+      (refusal) => this.auth.refused(refusal.ended, refusal.notice),
+    );
+    this.api = api;
     this.auth = new OperatorAuthState(api, () => {
       void this.refreshStatus();
       this.show(this.view);
     });
     this.enroll = new EnrollState(api, () => void this.refreshStatus());
     this.audit = new AuditState(api);
+    this.calibration = new CalibrationState(api);
     this.erase = new EraseState(api, () => {
       void this.enroll.refreshPeople();
       void this.refreshStatus();

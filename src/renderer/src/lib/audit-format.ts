@@ -20,3 +20,12 @@ export function shortSubject(subject: string | null): string {
 export function reasonLabel(reason: string | null): string {
   return reason === null ? '—' : reason.replace(/_/g, ' ');
 }
+
+/** A door id as the reviewer reads it: with this station's label when it is this door. */
+export function doorLabel(
+  door: string | null,
+  current: { id: string; label: string } | undefined,
+): string {
+  if (door === null) return '—';
+  return current && current.id === door ? `${current.label} (${door})` : door;
+}

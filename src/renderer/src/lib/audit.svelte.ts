@@ -1,17 +1,19 @@
 import type { StationApi } from '../../../shared/api-methods';
 import type {
   AuditChainReportView,
+  AuditDoorList,
   AuditEventDetail,
   AuditFilter,
   AuditKind,
+  AuditReviewEvent,
 } from '../../../shared/audit-review';
-import type { AuditEventView, DecisionReason, PersonRef } from '../../../shared/domain';
+import type { DecisionReason, PersonRef } from '../../../shared/domain';
 import { exportFileName, localToIso } from './audit-format';
 import { downloadText } from './download';
 import { describeError } from './messages';
 
 // Formatting helpers live in a plain module; re-exported for the components.
-export { reasonLabel, shortSubject } from './audit-format';
+export { doorLabel, reasonLabel, shortSubject } from './audit-format';
 
 const PAGE_SIZE = 50;
 /** A runaway export (a bug, or a log far beyond any door's) stops here instead of filling memory. */
@@ -30,8 +32,12 @@ export class AuditState {
   kind = $state<AuditKind | ''>('');
   decision = $state<DecisionReason | ''>('');
   person = $state('');
+  /** Door id ('' = any door); the choices come from the log (audit:doors). */
+  door = $state('');
 
-  events = $state.raw<readonly AuditEventView[]>([]);
+  /** The doors found in the log, and this station's door (for its label). */
+  doors = $state.raw<AuditDoorList | null>(null);
+  events = $state.raw<readonly AuditReviewEvent[]>([]);
   /** Who the applied person filter matched. */
   people = $state.raw<readonly PersonRef[]>([]);
   pageIndex = $state(0);
@@ -59,8 +65,14 @@ export class AuditState {
   constructor(private readonly api: StationApi) {}
 
   /** Re-fetches the current page (the view was opened again; new events may have arrived). */
-  refresh(): Promise<void> {
-    return this.load();
+  async refresh(): Promise<void> {
+    await Promise.all([this.load(), this.loadDoors()]);
+  }
+
+  /** The door filter's choices; on failure the filter keeps its last list (or only "any"). */
+  async loadDoors(): Promise<void> {
+    const response = await this.api.auditDoors({});
+    if (response.ok) this.doors = response.value;
   }
 
   /** Applies the form's filter and starts again from the newest page. */
@@ -83,6 +95,7 @@ export class AuditState {
     this.kind = '';
     this.decision = '';
     this.person = '';
+    this.door = '';
     await this.search();
   }
 
@@ -191,6 +204,7 @@ export class AuditState {
       ...(this.kind === '' ? {} : { kind: this.kind }),
       ...(this.decision === '' ? {} : { decision: this.decision }),
       ...(person === '' ? {} : { person }),
+      ...(this.door === '' ? {} : { door: this.door }),
     };
   }
 }

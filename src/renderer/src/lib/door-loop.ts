@@ -14,6 +14,9 @@ const BUSY_DETECT_EVERY = 4;
  * The terminal's camera + detection loop. Detection runs on every video frame so the boxes stay
  * live; a frame goes to the station only when the previous one has been answered (at most one
  * request in flight, frames in between are skipped), which bounds the load on the station.
+ * When an answer arrives and the camera has delivered a frame since the one sent, that frame
+ * is detected and sent at once instead of waiting for the next camera frame: the station's
+ * decision window fills at the rate the station answers, not answer + half a frame interval.
  */
 export class DoorLoop {
   private stopped = false;
@@ -23,6 +26,10 @@ export class DoorLoop {
   private busy = false;
   private nextFrameId = 0;
   private framesWhileBusy = 0;
+  /** Camera frames seen (frame callbacks), and which of them the last request carried. */
+  private framesSeen = 0;
+  private frameSent = 0;
+  private lastFrameAtMs = 0;
   private cancelFrame: (() => void) | null = null;
 
   constructor(
@@ -74,6 +81,8 @@ export class DoorLoop {
     const detector = this.detector;
     if (this.stopped || !detector) return;
     const now = performance.now();
+    this.framesSeen++;
+    this.lastFrameAtMs = now;
     // While the station decides on the last frame, detect only every few camera frames (boxes
     // stay live at ~8 Hz): MediaPipe in software on every 30 fps frame would take the CPU the
     // station needs to answer sooner, and none of those detections could be sent anyway.
@@ -81,6 +90,12 @@ export class DoorLoop {
       this.schedule();
       return;
     }
+    this.detectAndSubmit(detector, now);
+    this.schedule();
+  }
+
+  /** Detects faces in the video's current frame (taken at `now`) and sends it when idle. */
+  private detectAndSubmit(detector: BrowserFaceDetector, now: number): void {
     try {
       const faces = detector.detect(this.video, now);
       this.state.faces = faces;
@@ -97,7 +112,6 @@ export class DoorLoop {
     } catch (err) {
       this.state.applyStationError(`Face detection failed: ${String(err)}`);
     }
-    this.schedule();
   }
 
   /** Main refuses virtual cameras (injection defence); the status bar shows the verdict. */
@@ -110,6 +124,7 @@ export class DoorLoop {
 
   private async submit(faces: readonly DetectedFace[], capturedAtMs: number): Promise<void> {
     this.busy = true;
+    this.frameSent = this.framesSeen;
     try {
       const request = this.capture.build(this.video, faces, this.nextFrameId++, capturedAtMs);
       const result = await this.api.submitFrame(request);
@@ -121,6 +136,9 @@ export class DoorLoop {
     } finally {
       this.busy = false;
     }
+    // A newer camera frame is already here: send it now rather than at the next frame callback.
+    if (!this.stopped && this.detector && this.framesSeen > this.frameSent)
+      this.detectAndSubmit(this.detector, this.lastFrameAtMs);
   }
 }
 

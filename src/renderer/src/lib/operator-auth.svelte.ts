@@ -9,6 +9,8 @@ import { describeError } from './messages';
 export class OperatorAuthState {
   role = $state<OperatorRole | null>(null);
   error = $state<string | null>(null);
+  /** Why the login form is back (session ended, view newly protected); cleared by a login. */
+  notice = $state<string | null>(null);
   busy = $state(false);
 
   constructor(
@@ -35,6 +37,7 @@ export class OperatorAuthState {
         return false;
       }
       this.role = r.value.role;
+      this.notice = null;
       this.onChange();
       return true;
     } finally {
@@ -42,10 +45,22 @@ export class OperatorAuthState {
     }
   }
 
+  /**
+   * The station refused a call this window expected to be allowed (see session-guard.ts): drop
+   * the role if its session ended, say why, and let the views ask for a login again.
+   */
+  refused(ended: boolean, notice: string): void {
+    if (ended) this.role = null;
+    this.error = null;
+    this.notice = notice;
+    this.onChange();
+  }
+
   async logout(): Promise<void> {
     await this.api.logout({});
     this.role = null;
     this.error = null;
+    this.notice = null;
     this.onChange();
   }
 }

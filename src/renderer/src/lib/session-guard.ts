@@ -1,0 +1,66 @@
+import { API_METHODS, type ApiMethod, type StationApi } from '../../../shared/api-methods';
+import type { Channel } from '../../../shared/contract';
+import type { Result } from '../../../shared/errors';
+import { CHANNEL_ROLES, type OperatorRole } from '../../../shared/operator-roles';
+
+/** What a refused operator call means for this window. */
+export interface SessionRefusal {
+  /** True when this window's session was meant to open the channel: it has ended. */
+  ended: boolean;
+  /** What the login form tells the operator. */
+  notice: string;
+}
+
+/**
+ * Reads one UNAUTHORIZED answer of a role-protected channel. The station ends a session after
+ * 15 idle minutes, at logout elsewhere, when the passphrase changes and when it restarts; it
+ * answers the next call with UNAUTHORIZED. A role that was open may also have been given a
+ * passphrase meanwhile. Either way the operator needs the login form, not an error text.
+ * Null when the answer is no such refusal (another error, or a channel without roles, where
+ * UNAUTHORIZED is about the page's access key or a wrong passphrase).
+ */
+export function readSessionRefusal(
+  channel: Channel,
+  result: Result<unknown>,
+  role: OperatorRole | null,
+): SessionRefusal | null {
+  if (result.ok || result.error.code !== 'UNAUTHORIZED') return null;
+  const roles = CHANNEL_ROLES[channel];
+  if (roles.length === 0) return null;
+  if (role !== null && roles.includes(role)) {
+    return {
+      ended: true,
+      notice: `Your ${role} session has ended (idle for 15 minutes, logged out elsewhere, passphrase changed, or the station restarted). Log in again to continue.`,
+    };
+  }
+  return {
+    ended: false,
+    notice:
+      role === null
+        ? 'This view needs a login now: a passphrase was set for it.'
+        : `This view needs another login than ${role}.`,
+  };
+}
+
+/**
+ * The station client with every answer checked for a refused session: the callback runs once
+ * per refusal, and the caller still gets the answer (its own error handling stays as it is).
+ */
+export function guardSession(
+  api: StationApi,
+  role: () => OperatorRole | null,
+  onRefused: (refusal: SessionRefusal) => void,
+): StationApi {
+  const guarded: Partial<Record<ApiMethod, (request: never) => Promise<Result<unknown>>>> = {};
+  for (const method of Object.keys(API_METHODS) as ApiMethod[]) {
+    const call = api[method] as (request: unknown) => Promise<Result<unknown>>;
+    guarded[method] = async (request: unknown) => {
+      const result = await call(request);
+      const refusal = readSessionRefusal(API_METHODS[method], result, role());
+      if (refusal) onRefused(refusal);
+      return result;
+    };
+  }
+  // Each entry wraps the same method of `api` and returns its answer unchanged.
+  return guarded as StationApi;
+}
