@@ -54,11 +54,13 @@ export interface HnswParams {
  * build time for no measurable recall): on the real LFW+CelebA embeddings (7k) recall@1 was
  * 0.991 at efSearch 32 and 1.0 at 64; on a 100k face-like gallery 0.961 at 32, 0.9905 at 64,
  * 0.9945 at 96, 0.9975 at 128 and 0.999 at 192 (docs/BENCHMARKS.md). HNSW is only used above
- * FLAT_MAX, so 128 keeps a margin over the 0.99 target; larger graphs need a wider search
- * (256 above 1M is an extrapolation: a 1M HNSW build was not affordable on this machine).
+ * FLAT_MAX, so 128 keeps a margin over the 0.99 target up to a few 100k. At 1M (face-like,
+ * AVX2 build, 59 min single-threaded) 128 gave only 0.92, so from 500k the search widens to
+ * 256; whether that reaches 0.99 at 1M was not measured (docs/BENCHMARKS.md, "With the AVX2
+ * faiss build"): a larger efConstruction is the other lever.
  */
 export function hnswParams(vectors: number): HnswParams {
-  return { M: 32, efConstruction: 40, efSearch: vectors > 1_000_000 ? 256 : 128 };
+  return { M: 32, efConstruction: 40, efSearch: vectors >= 500_000 ? 256 : 128 };
 }
 
 export interface IvfParams {
