@@ -28,24 +28,21 @@ function ffmpeg(args: string[]): void {
   });
 }
 
+/** ffmpeg input options reading `span` of `input`. */
+function spanOf(input: string, span: ClipSpan): string[] {
+  return ['-ss', String(span.start), '-t', String(span.duration), '-i', input];
+}
+
+/** Letterboxed into 640x480 at `fps`: what a VGA webcam delivers. */
+const webcamVga = (fps: number): string =>
+  `scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2,fps=${fps}`;
+
 /**
  * A webcam-like VGA stream: the clip letterboxed into 640x480 (portrait clips get side bars,
  * as a phone-shaped source would on a real camera), at 15 fps, in the yuv420p Chromium reads.
  */
 export function clipToY4m(input: string, output: string, span: ClipSpan, fps = 15): string {
-  ffmpeg([
-    '-ss',
-    String(span.start),
-    '-t',
-    String(span.duration),
-    '-i',
-    input,
-    '-vf',
-    `scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2,fps=${fps}`,
-    '-pix_fmt',
-    'yuv420p',
-    output,
-  ]);
+  ffmpeg([...spanOf(input, span), '-vf', webcamVga(fps), '-pix_fmt', 'yuv420p', output]);
   return output;
 }
 
@@ -56,14 +53,9 @@ export function clipToY4m(input: string, output: string, span: ClipSpan, fps = 1
  */
 export function clipToSeamlessY4m(input: string, output: string, span: ClipSpan, fps = 15): string {
   ffmpeg([
-    '-ss',
-    String(span.start),
-    '-t',
-    String(span.duration),
-    '-i',
-    input,
+    ...spanOf(input, span),
     '-filter_complex',
-    `[0:v]scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2,fps=${fps},split[f][b];[b]reverse[r];[f][r]concat=n=2:v=1[v]`,
+    `[0:v]${webcamVga(fps)},split[f][b];[b]reverse[r];[f][r]concat=n=2:v=1[v]`,
     '-map',
     '[v]',
     '-pix_fmt',
