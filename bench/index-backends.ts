@@ -25,24 +25,22 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { faissIndexFactory } from '../src/main/adapters/faiss-vector-index';
 import { loadStationFaiss, loadedFaissVariant } from '../src/main/adapters/station-faiss-addon';
-import { hnswParams, ivfParams } from '../src/main/core/gallery/index-policy';
+import { ivfParams, routedHnswParams } from '../src/main/core/gallery/index-policy';
 import type { IndexKind, VectorIndex } from '../src/main/core/gallery/vector-index';
 import { embedFaceImages, listFaceImages } from '../tests/support/face-embeddings';
 import { ms, summarize, timed } from './bench-stats';
 import { BruteForceKnn } from './brute-force-knn';
+import { PER_IDENTITY, faceLikeDataset } from './face-like-dataset';
 import {
   type FaceModel,
   type SimilarityStats,
   calibrate,
-  drawAround,
   fitFaceModel,
-  rng,
   similarityStats,
   synthesise,
 } from './face-like-gallery';
 
 const K = 32; // what Gallery.search asks for
-const PER_IDENTITY = 5;
 type Backend = 'brute' | IndexKind;
 
 interface Dataset {
@@ -131,7 +129,7 @@ function measure(
     const factory = faissIndexFactory(backend);
     const built = timed(() => {
       const ix = factory.create(ds.d);
-      ix.add(ds.vectors);
+      ix.add(ds.vectors, ds.ids); // persons: the routed HNSW makes one node per person
       return ix;
     });
     buildMs = built.ms;
@@ -218,23 +216,13 @@ async function realDataset(log: (l: string) => void): Promise<{ ds: Dataset; mod
   return { ds, model: fitFaceModel(real) };
 }
 
-function syntheticDataset(model: FaceModel, n: number, queries: number): Dataset {
-  const identities = Math.ceil(n / PER_IDENTITY);
-  const { vectors, centres } = synthesise(model, identities, PER_IDENTITY, n);
-  const rand = rng(n + 1);
-  const z = new Float64Array(model.d);
-  const tmp = new Float64Array(model.d);
-  const q = new Float32Array(queries * model.d);
-  const queryIds = new Int32Array(queries);
-  for (let i = 0; i < queries; i++) {
-    const id = Math.floor(rand() * identities);
-    queryIds[i] = id;
-    drawAround(model, centres, id, rand, z, tmp, q, i * model.d);
-  }
-  const ids = Int32Array.from({ length: identities * PER_IDENTITY }, (_, i) =>
-    Math.floor(i / PER_IDENTITY),
-  );
-  return { name: 'synthetic face-like', vectors, ids, queries: q, queryIds, d: model.d };
+function syntheticDataset(
+  model: FaceModel,
+  n: number,
+  queries: number,
+  log: (l: string) => void,
+): Dataset {
+  return { name: 'synthetic face-like', d: model.d, ...faceLikeDataset(model, n, queries, log) };
 }
 
 function statsTable(real: SimilarityStats, synth: SimilarityStats, model: FaceModel): void {
@@ -319,7 +307,7 @@ async function main(): Promise<void> {
   const out: Row[] = [];
   runAll(real, kinds, queries, batch, out);
   for (const n of sizes) {
-    const synth = timed(() => syntheticDataset(model, n, queries));
+    const synth = timed(() => syntheticDataset(model, n, queries, log));
     const ds = synth.value;
     log(`synthesised ${n} embeddings in ${(synth.ms / 1000).toFixed(0)} s`);
     const slow = (k: Backend): boolean => k === 'hnsw' || k === 'ivf';
@@ -334,7 +322,7 @@ async function main(): Promise<void> {
     `Engine: faiss ${loadStationFaiss().faissVersion} ${loadedFaissVariant() ?? '?'} (STATION_FAISS_SIMD=${process.env.STATION_FAISS_SIMD ?? 'auto'}).`,
   );
   console.log(
-    `1-min/5-min/15-min load average at start: ${loadAvg}. HNSW ${JSON.stringify(hnswParams(100_000))}; IVF at 100k ${JSON.stringify(ivfParams(100_000))}.`,
+    `1-min/5-min/15-min load average at start: ${loadAvg}. routed HNSW at 20k persons ${JSON.stringify(routedHnswParams(20_000))}; IVF at 100k ${JSON.stringify(ivfParams(100_000))}.`,
   );
   statsTable(realStats, similarityStats(check.vectors, labels, model.d), model);
   printRows(out);

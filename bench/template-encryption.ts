@@ -14,6 +14,7 @@
  * unlockTemplateCipher, TemplatesRepository, Gallery, faissFlatFactory.
  */
 import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -60,7 +61,10 @@ function unitVectors(n: number, seed: number): Float32Array[] {
 
 const identitySealer: IndexFileSealer = {
   sealFile: (b) => Buffer.from(b),
-  openFile: (b) => b,
+  openFileAt: (path, _context, sha256) => {
+    const bytes = readFileSync(path);
+    return createHash('sha256').update(bytes).digest('hex') === sha256 ? bytes : null;
+  },
 };
 
 function gallery(db: Db, indexFile: string, sealer?: IndexFileSealer) {

@@ -99,7 +99,8 @@ describe('station gallery stats|rebuild (real SQLite, FAISS, models, faces)', ()
     const rebuilt = r.json as StatsJson & { seconds: number };
     expect(rebuilt.indexSetting).toBe('hnsw');
     expect(rebuilt.index).toMatchObject({ kind: 'hnsw', size: 16, live: 16, removed: 0 });
-    expect(rebuilt.index.params).toMatchObject({ M: 32, efSearch: 128 });
+    // The HNSW kind is a graph over persons: 16 templates of 8 people are 8 routes.
+    expect(rebuilt.index.params).toMatchObject({ M: 32, efSearch: 64, routes: 8 });
 
     // The open station sees the other process's change and loads the HNSW file it saved.
     expect(await identifyAll()).toEqual(before);
@@ -146,7 +147,7 @@ describe('station gallery stats|rebuild (real SQLite, FAISS, models, faces)', ()
 
     const bad = cli('gallery', 'rebuild', '--index', 'foo');
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/--index must be one of flat, hnsw, ivf, auto/);
+    expect(bad.stderr).toMatch(/--index must be one of flat, pq, hnsw, ivf, auto/);
     expect(cli('gallery', 'stats', '--index', 'hnsw').code).toBe(2);
     expect(cli('gallery', 'shrink').code).toBe(2);
   });

@@ -106,7 +106,7 @@ describe('Gallery index kind (real SQLite + real FAISS)', () => {
     const hnsw = open().gallery;
     const expected = [0, 1, 2, 3, 4, 5].map((p) => hnsw.search(vec(p)));
     const { gallery, report } = open(() => faissIndexFactories.ivf);
-    expect(report.rebuiltBecause).toBe('index kind station-faiss-hnsw@1 != station-faiss-ivf@1');
+    expect(report.rebuiltBecause).toBe('index kind station-faiss-hnsw@2 != station-faiss-ivf@1');
     expect(gallery.stats().index.kind).toBe('ivf');
     const got = [0, 1, 2, 3, 4, 5].map((p) => gallery.search(vec(p)));
     expect(got.map((m) => m.map((x) => x.personId))).toEqual(

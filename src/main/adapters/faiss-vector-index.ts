@@ -1,10 +1,5 @@
 import { StationError } from '../../shared/errors';
-import {
-  factoryString,
-  hnswParams,
-  ivfParams,
-  rebuildRecommended,
-} from '../core/gallery/index-policy';
+import { factoryString, ivfParams, rebuildRecommended } from '../core/gallery/index-policy';
 import {
   INDEX_KINDS,
   type IndexKind,
@@ -18,17 +13,21 @@ import {
   type NativeStationIndex,
   loadStationFaiss,
   loadedFaissVariant,
-  nativeErrorCode,
 } from './station-faiss-addon';
+import { checkRows, native, removableLabels } from './faiss-guards';
+import { RoutedIndex } from './routed-index';
 import { decodeIndexContainer, encodeIndexContainer } from './faiss-index-container';
 
+/** The kinds served by one faiss index (PQ and HNSW are routed: routed-index.ts). */
+type FaissFamilyKind = Exclude<IndexKind, 'hnsw' | 'pq'>;
+
 /**
- * VectorIndex over our own faiss addon (station_index.cc): flat, HNSW or IVF, inner product.
+ * VectorIndex over our own faiss addon (station_index.cc): flat or IVF, inner product. The
+ * PQ and HNSW kinds are RoutedIndex (persons first, then exact re-ranking), also made here.
  *
- * Erasure (remove): HNSW cannot unlink a node and a flat remove_ids renumbers every later label,
- * so removed labels become tombstones: the native side destroys their stored vectors in place
- * (IVF drops them from its lists outright), and search over-fetches by the number of tombstones
- * and filters them out. stats().rebuildRecommended says when a rebuild from the database is
+ * Erasure (remove): a flat remove_ids renumbers every later label, so removed labels become
+ * tombstones: the native side destroys their stored vectors in place (IVF drops them from its
+ * lists outright), and search over-fetches by the number of tombstones and filters them out. stats().rebuildRecommended says when a rebuild from the database is
  * due (index-policy.ts); the gallery decides when to do it.
  *
  * IVF needs a trained coarse quantizer whose size depends on the gallery size, which create()
@@ -39,7 +38,7 @@ class FaissStationIndex implements VectorIndex {
   private readonly removed: Set<number>;
 
   constructor(
-    readonly kind: IndexKind,
+    readonly kind: FaissFamilyKind,
     readonly dim: number,
     native: NativeStationIndex | null,
     removed: Iterable<number> = [],
@@ -60,7 +59,7 @@ class FaissStationIndex implements VectorIndex {
 
   add(vectors: Float32Array): void {
     if (vectors.length === 0) return;
-    this.checkRows(vectors, 'add');
+    checkRows(vectors, this.dim, 'add');
     const n = vectors.length / this.dim;
     native(() => {
       if (!this.native) this.native = this.createNative(n);
@@ -89,7 +88,7 @@ class FaissStationIndex implements VectorIndex {
 
   searchBatch(queries: Float32Array, k: number): VectorBatchSearchResult {
     if (queries.length === 0) return { labels: new Int32Array(0), scores: new Float32Array(0) };
-    this.checkRows(queries, 'search');
+    checkRows(queries, this.dim, 'search');
     const nq = queries.length / this.dim;
     const kk = Math.min(Math.floor(k), this.live);
     if (!(kk >= 1) || !this.native) {
@@ -117,16 +116,7 @@ class FaissStationIndex implements VectorIndex {
   }
 
   remove(labels: readonly number[]): void {
-    const unique = new Set<number>();
-    for (const label of labels) {
-      if (!Number.isInteger(label) || label < 0 || label >= this.size) {
-        throw new StationError('INTERNAL', `remove: label ${label} is not in 0..${this.size - 1}`);
-      }
-      if (this.removed.has(label)) {
-        throw new StationError('INTERNAL', `remove: label ${label} was already removed`);
-      }
-      unique.add(label);
-    }
+    const unique = removableLabels(labels, this.size, this.removed);
     if (unique.size === 0 || !this.native) return;
     const ids = Int32Array.from(unique);
     const scrubbed = native(() => this.native!.scrub(ids));
@@ -144,9 +134,6 @@ class FaissStationIndex implements VectorIndex {
   stats(): VectorIndexStats {
     const params: Record<string, number> = {};
     const n = this.native;
-    if (n && this.kind === 'hnsw') {
-      for (const p of ['M', 'efConstruction', 'efSearch'] as const) params[p] = n.getParameter(p);
-    }
     if (n && this.kind === 'ivf') {
       for (const p of ['nlist', 'nprobe'] as const) params[p] = n.getParameter(p);
     }
@@ -176,23 +163,15 @@ class FaissStationIndex implements VectorIndex {
       factoryString(this.kind, expected),
     );
     applySearchParams(this.kind, index, expected);
-    if (this.kind === 'hnsw')
-      index.setParameter('efConstruction', hnswParams(expected).efConstruction);
     return index;
-  }
-
-  private checkRows(values: Float32Array, what: string): void {
-    if (values.length % this.dim !== 0) {
-      throw new StationError(
-        'INTERNAL',
-        `${what}: ${values.length} values is not a multiple of dim ${this.dim}`,
-      );
-    }
   }
 }
 
-function applySearchParams(kind: IndexKind, index: NativeStationIndex, vectors: number): void {
-  if (kind === 'hnsw') index.setParameter('efSearch', hnswParams(vectors).efSearch);
+function applySearchParams(
+  kind: FaissFamilyKind,
+  index: NativeStationIndex,
+  vectors: number,
+): void {
   if (kind === 'ivf') index.setParameter('nprobe', ivfParams(vectors).nprobe);
 }
 
@@ -216,27 +195,19 @@ function trainingSample(
   return sample;
 }
 
-/** Runs a native call; its errors become StationErrors (input mistakes are our bugs). */
-function native<T>(call: () => T): T {
-  try {
-    return call();
-  } catch (err) {
-    if (err instanceof StationError) throw err;
-    const code = nativeErrorCode(err);
-    const message = err instanceof Error ? err.message : String(err);
-    throw new StationError('INTERNAL', `faiss ${code ?? 'error'}: ${message}`, { cause: err });
-  }
-}
-
 /** Kind strings persisted with the index file; bump the suffix when the file format changes. */
 const FACTORY_KIND_PREFIX = 'station-faiss';
+/** hnsw@2: routed (one node per enrolment, exact re-ranking); an @1 file is rebuilt. */
+const FORMAT_VERSION: Record<IndexKind, number> = { flat: 1, pq: 1, hnsw: 2, ivf: 1 };
 
 export function faissIndexFactory(kind: IndexKind): VectorIndexFactory {
   return {
-    kind: `${FACTORY_KIND_PREFIX}-${kind}@1`,
+    kind: `${FACTORY_KIND_PREFIX}-${kind}@${FORMAT_VERSION[kind]}`,
     create(dim) {
       loadStationFaiss(); // fail now (NATIVE_MISSING), not at the first add
-      return new FaissStationIndex(kind, dim, null);
+      return kind === 'hnsw' || kind === 'pq'
+        ? new RoutedIndex(kind, dim)
+        : new FaissStationIndex(kind, dim, null);
     },
     fromBuffer(buf, dim) {
       const { header, faiss } = decodeIndexContainer(buf);
@@ -251,6 +222,11 @@ export function faissIndexFactory(kind: IndexKind): VectorIndexFactory {
           'INDEX_STALE',
           `index dim ${header.dim} does not match model dim ${dim}`,
         );
+      }
+      if (kind === 'hnsw' || kind === 'pq') {
+        return faiss
+          ? RoutedIndex.fromPayload(kind, faiss, dim, header.removed)
+          : new RoutedIndex(kind, dim);
       }
       if (!faiss) return new FaissStationIndex(kind, dim, null, header.removed);
       const index = native(() => loadStationFaiss().StationIndex.fromBuffer(faiss));
@@ -273,6 +249,7 @@ export const faissFlatFactory: VectorIndexFactory = faissIndexFactory('flat');
 /** One factory per kind, e.g. for `station gallery rebuild --index hnsw`. */
 export const faissIndexFactories: Record<IndexKind, VectorIndexFactory> = {
   flat: faissFlatFactory,
+  pq: faissIndexFactory('pq'),
   hnsw: faissIndexFactory('hnsw'),
   ivf: faissIndexFactory('ivf'),
 };

@@ -4,7 +4,7 @@ import { chooseIndexKind } from '../core/gallery/index-policy';
 import { INDEX_KINDS, type IndexKind } from '../core/gallery/vector-index';
 import { EXIT, type Output } from './cli-output';
 
-/** `station gallery stats|rebuild [--index flat|hnsw|ivf|auto] [--json]`. */
+/** `station gallery stats|rebuild [--index flat|pq|hnsw|ivf|auto] [--json]`. */
 export type IndexChoice = IndexKind | 'auto';
 
 type GalleryView = GalleryIndexStats & { indexSetting: IndexChoice };
@@ -19,7 +19,7 @@ export interface GalleryIndexAdmin {
 const CHOICES: readonly string[] = [...INDEX_KINDS, 'auto'];
 
 export const GALLERY_USAGE = `  gallery stats                          index kind, size, removed labels, search parameters
-  gallery rebuild [--index flat|hnsw|ivf|auto]
+  gallery rebuild [--index flat|pq|hnsw|ivf|auto]
                                          rebuild the search index from the database; --index
                                          sets the kind (audited; auto = follow gallery size)`;
 

@@ -1,6 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StationError } from '../../../shared/errors';
+import { makeTempDir } from '../../../../tests/support/temp-dir';
 import { TemplateCipher, type TemplateBinding } from './template-cipher';
 
 const at: TemplateBinding = { templateId: 7, personId: 'p-1', modelId: 'm@4', dim: 4 };
@@ -55,5 +58,33 @@ describe('TemplateCipher', () => {
     const sealed = cipher.sealFile(Buffer.from('index bytes'), 'ctx-a');
     expect(cipher.openFile(sealed, 'ctx-a').toString()).toBe('index bytes');
     expect(code(() => cipher.openFile(sealed, 'ctx-b'))).toBe('TEMPLATE_TAMPERED');
+  });
+
+  it('opens a sealed file from disk in chunks, checked against its SHA-256', () => {
+    const tmp = makeTempDir('station-cipher-');
+    try {
+      const file = join(tmp.dir, 'index.bin');
+      // Larger than one read chunk (4 MB), and not a multiple of it.
+      const plain = randomBytes(9 * 1024 * 1024 + 77);
+      const sealed = cipher.sealFile(plain, 'ctx-a');
+      writeFileSync(file, sealed);
+      const sha = createHash('sha256').update(sealed).digest('hex');
+      expect(cipher.openFileAt(file, 'ctx-a', sha)?.equals(plain)).toBe(true);
+      expect(cipher.openFileAt(file, 'ctx-a', '0'.repeat(64))).toBeNull();
+      expect(code(() => cipher.openFileAt(file, 'ctx-b', sha))).toBe('TEMPLATE_TAMPERED');
+      // A modified byte with a matching checksum (an attacker fixing up the meta) fails GCM.
+      sealed.writeUInt8(sealed.readUInt8(5_000_000) ^ 1, 5_000_000);
+      writeFileSync(file, sealed);
+      const forged = createHash('sha256').update(sealed).digest('hex');
+      expect(code(() => cipher.openFileAt(file, 'ctx-a', forged))).toBe('TEMPLATE_TAMPERED');
+      writeFileSync(file, sealed.subarray(0, 20));
+      expect(code(() => cipher.openFileAt(file, 'ctx-a', sha))).toBe('TEMPLATE_TAMPERED');
+      const empty = cipher.sealFile(Buffer.alloc(0), 'ctx-a');
+      writeFileSync(file, empty);
+      const emptySha = createHash('sha256').update(empty).digest('hex');
+      expect(cipher.openFileAt(file, 'ctx-a', emptySha)?.length).toBe(0);
+    } finally {
+      tmp.cleanup();
+    }
   });
 });

@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { StationError } from '../../../shared/errors';
 
 /** Stored with every sealed row and in template_encryption: what `seal` produces. */
@@ -77,6 +78,80 @@ export class TemplateCipher {
 
   openFile(sealed: Buffer, context: string): Buffer {
     return open(this.indexKey, sealed, Buffer.from(`file:v1\0${context}`), () => context);
+  }
+
+  /**
+   * openFile for a sealed file on disk, read in chunks, checked against the SHA-256 of its
+   * bytes in the same pass: null when the bytes do not have that hash (nothing returned).
+   * Never holds the sealed bytes whole: at 100k templates the index file is ~250 MB, and
+   * every fresh buffer that size cost ~1 s of page faults at start on the 2-core machine
+   * (docs/BENCHMARKS.md, "Cold start of a 100k gallery"); this way only the plaintext is one.
+   */
+  openFileAt(path: string, context: string, sha256: string): Buffer | null {
+    return openSealedFile(this.indexKey, path, Buffer.from(`file:v1\0${context}`), sha256);
+  }
+}
+
+const FILE_CHUNK_BYTES = 4 << 20;
+
+function readAt(fd: number, into: Buffer, length: number, position: number): Buffer {
+  let got = 0;
+  while (got < length) {
+    const n = readSync(fd, into, got, length - got, position + got);
+    if (n === 0) throw new StationError('TEMPLATE_TAMPERED', 'sealed file is truncated');
+    got += n;
+  }
+  return into.subarray(0, length);
+}
+
+function openSealedFile(key: Buffer, path: string, aad: Buffer, sha256: string): Buffer | null {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (size < NONCE_BYTES + TAG_BYTES) {
+      throw new StationError('TEMPLATE_TAMPERED', `${path}: ciphertext is truncated`);
+    }
+    const nonce = Buffer.from(readAt(fd, Buffer.alloc(NONCE_BYTES), NONCE_BYTES, 0));
+    const tag = Buffer.from(readAt(fd, Buffer.alloc(TAG_BYTES), TAG_BYTES, size - TAG_BYTES));
+    const decipher = createDecipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_BYTES });
+    decipher.setAAD(aad);
+    decipher.setAuthTag(tag);
+    const hash = createHash('sha256');
+    const bodyEnd = size - TAG_BYTES;
+    // Not from Buffer's shared pool: the caller zeroes it, and it must own what it zeroes.
+    const plain = Buffer.allocUnsafeSlow(bodyEnd - NONCE_BYTES);
+    const chunk = Buffer.allocUnsafeSlow(Math.min(FILE_CHUNK_BYTES, size));
+    let written = 0;
+    for (let pos = 0; pos < size;) {
+      const bytes = readAt(fd, chunk, Math.min(chunk.length, size - pos), pos);
+      hash.update(bytes);
+      const from = Math.max(pos, NONCE_BYTES) - pos;
+      const to = Math.min(pos + bytes.length, bodyEnd) - pos;
+      if (to > from) {
+        const part = decipher.update(bytes.subarray(from, to));
+        written += part.copy(plain, written);
+        part.fill(0);
+      }
+      pos += bytes.length;
+    }
+    if (hash.digest('hex') !== sha256) {
+      plain.fill(0);
+      return null;
+    }
+    try {
+      // GCM is a stream mode: final() only checks the tag (nothing was buffered).
+      if (decipher.final().length !== 0 || written !== plain.length) throw new Error('length');
+    } catch (err) {
+      plain.fill(0);
+      throw new StationError(
+        'TEMPLATE_TAMPERED',
+        `${path} failed its integrity check (ciphertext modified or moved to another file)`,
+        { cause: err },
+      );
+    }
+    return plain;
+  } finally {
+    closeSync(fd);
   }
 }
 

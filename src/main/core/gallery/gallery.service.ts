@@ -46,7 +46,12 @@ export interface GalleryIndexStats {
 /** Seals the index file at rest (TemplateCipher, with the same key as the templates). */
 export interface IndexFileSealer {
   sealFile(bytes: Uint8Array, context: string): Buffer;
-  openFile(sealed: Buffer, context: string): Buffer;
+  /**
+   * Opens the sealed file at `path` if its bytes have this SHA-256 (null when not), reading
+   * it in chunks: a 100k gallery's file is ~250 MB, and holding it whole next to its
+   * plaintext cost ~1 s more at start (docs/BENCHMARKS.md, "Cold start of a 100k gallery").
+   */
+  openFileAt(path: string, context: string, sha256: string): Buffer | null;
 }
 
 /** Written to the meta file: an index file in any other format is rebuilt (and scrubbed). */
@@ -176,9 +181,9 @@ export class Gallery {
       if (meta.kind !== factory.kind) return `index kind ${String(meta.kind)} != ${factory.kind}`;
       if (meta.modelId !== this.modelId) return `index built for model ${String(meta.modelId)}`;
       if (meta.fingerprint !== fingerprint) return 'index stale (templates changed)';
-      const sealed = readFileSync(this.indexFile);
-      if (sha256(sealed) !== meta.sha256) return 'index file checksum mismatch';
-      const bytes = this.sealer.openFile(sealed, this.fileContext(fingerprint, factory));
+      const context = this.fileContext(fingerprint, factory);
+      const bytes = this.sealer.openFileAt(this.indexFile, context, String(meta.sha256));
+      if (bytes === null) return 'index file checksum mismatch';
       let index: VectorIndex;
       let map: number[];
       try {
@@ -224,7 +229,7 @@ export class Gallery {
       this.assertFits(t.modelId, t.vector);
       all.set(t.vector, i * this.dim);
     });
-    index.add(all);
+    index.add(all, personGroups(stored));
     this.factory = factory;
     this.index = index;
     this.labelToTemplate = stored.map((t) => t.id);
@@ -279,7 +284,7 @@ export class Gallery {
       this.rebuild();
       return;
     }
-    this.index.add(all);
+    this.index.add(all, personGroups(added));
     for (const r of fresh) {
       this.labelToTemplate.push(r.id);
       this.labelToPerson.push(r.personId);
@@ -381,6 +386,16 @@ export class Gallery {
     writeFileAtomic(this.indexFile, bytes);
     writeFileAtomic(`${this.indexFile}.json`, JSON.stringify(meta, null, 2));
   }
+}
+
+/** One small number per person of `rows`, for VectorIndex.add's routing groups. */
+function personGroups(rows: readonly { personId: string }[]): Int32Array {
+  const group = new Map<string, number>();
+  return Int32Array.from(rows, (r) => {
+    let g = group.get(r.personId);
+    if (g === undefined) group.set(r.personId, (g = group.size));
+    return g;
+  });
 }
 
 /**

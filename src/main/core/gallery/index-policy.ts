@@ -8,27 +8,31 @@ import type { IndexKind } from './vector-index';
  *
  * - flat (exact) up to FLAT_MAX: nothing to tune, nothing approximate, cheap to rebuild.
  *   Above it exact search no longer meets the door's latency budget on this hardware.
- * - hnsw up to HNSW_MAX: sub-millisecond queries at recall@1 >= 0.99, but memory grows by
- *   ~M*8 bytes per vector on top of the vectors and builds are slow (hours at 10M on 2 cores).
+ * - pq up to PQ_MAX: routed (adapters/routed-index.ts): every person's mean template scanned
+ *   in 4-bit product quantisation, then the best persons' templates re-ranked exactly. At 1M
+ *   templates recall@1 0.99+ against exact search under a millisecond; builds in seconds.
+ * - hnsw (admin choice only): the same routing through an HNSW graph over the person means.
+ *   Slower to build (13 min at 1M) and worse on face data (recall@1 0.985 at ~9 ms at 1M):
+ *   identities are nearly orthogonal, the hard case for graphs.
  * - ivf above: coarse k-means lists; scalar-quantised (SQ8, 4x smaller) because at tens of
  *   millions of 512-d vectors RAM, not time, is the constraint.
  * Switching kind is a rebuild from the database (the index is a cache), never a migration.
  */
 export const FLAT_MAX = 50_000;
-export const HNSW_MAX = 10_000_000;
+export const PQ_MAX = 10_000_000;
 
 /**
- * A gallery steps DOWN a kind (HNSW back to flat, IVF back to HNSW) only once it is this far
- * below the boundary: one hovering at 50k would otherwise rebuild as HNSW (minutes) after
+ * A gallery steps DOWN a kind (PQ back to flat, IVF back to PQ) only once it is this far
+ * below the boundary: one hovering at 50k would otherwise rebuild as PQ after
  * every enrolment that crosses it and as flat after every erasure.
  */
 export const STEP_DOWN_FRACTION = 0.9;
 
-const KIND_RANK: Record<IndexKind, number> = { flat: 0, hnsw: 1, ivf: 2 };
+const KIND_RANK: Record<IndexKind, number> = { flat: 0, pq: 1, hnsw: 1, ivf: 2 };
 
 function kindForSize(vectors: number): IndexKind {
   if (vectors <= FLAT_MAX) return 'flat';
-  if (vectors <= HNSW_MAX) return 'hnsw';
+  if (vectors <= PQ_MAX) return 'pq';
   return 'ivf';
 }
 
@@ -49,18 +53,37 @@ export interface HnswParams {
   efSearch: number;
 }
 
+export interface RoutedHnswParams extends HnswParams {
+  /** Routes (a person's enrolment) whose templates are re-ranked exactly per query. */
+  routesProbed: number;
+}
+
 /**
- * Measured with M=32 and faiss's default efConstruction 40 (efConstruction 64 doubled the
- * build time for no measurable recall): on the real LFW+CelebA embeddings (7k) recall@1 was
- * 0.991 at efSearch 32 and 1.0 at 64; on a 100k face-like gallery 0.961 at 32, 0.9905 at 64,
- * 0.9945 at 96, 0.9975 at 128 and 0.999 at 192 (docs/BENCHMARKS.md). HNSW is only used above
- * FLAT_MAX, so 128 keeps a margin over the 0.99 target up to a few 100k. At 1M (face-like,
- * AVX2 build, 59 min single-threaded) 128 gave only 0.92, so from 500k the search widens to
- * 256; whether that reaches 0.99 at 1M was not measured (docs/BENCHMARKS.md, "With the AVX2
- * faiss build"): a larger efConstruction is the other lever.
+ * The HNSW kind is a graph over routes, one per person's enrolment (adapters/
+ * routed-index.ts), with exact re-ranking of the templates of the best routes. Measured
+ * on face-like galleries of 5 templates per person (docs/BENCHMARKS.md, "Routed HNSW"), M=32,
+ * efConstruction 40: at 20k routes (100k templates) recall@1 against exact search over all
+ * templates was 0.954 at efSearch 16, 0.984 at 32, 0.995 at 64; at 200k routes (1M) 0.903 at
+ * 64, 0.962 at 128, 0.983 at 192, 0.985 at 256. Probing 4 or 16 routes gave the same recall
+ * (the graph walk is what misses), so 8 leaves room for persons with few templates. Between
+ * the measured sizes efSearch steps up; 100k routes (500k templates) was not measured.
  */
-export function hnswParams(vectors: number): HnswParams {
-  return { M: 32, efConstruction: 40, efSearch: vectors >= 500_000 ? 256 : 128 };
+export function routedHnswParams(routes: number): RoutedHnswParams {
+  return {
+    M: 32,
+    efConstruction: 40,
+    efSearch: routes < 50_000 ? 64 : routes < 150_000 ? 128 : 256,
+    routesProbed: 8,
+  };
+}
+
+/**
+ * Routes re-ranked exactly per query. PQ kind, 1M templates (200k persons, PQ128x4fs):
+ * recall@1 against exact search 0.991 probing 8 routes, 0.993 at 16 and 32, 0.994 at 64,
+ * re-ranking costing ~0.05 ms per 8 routes (docs/BENCHMARKS.md, "Routed indexes").
+ */
+export function routesProbed(kind: 'hnsw' | 'pq', routes: number): number {
+  return kind === 'hnsw' ? routedHnswParams(routes).routesProbed : 16;
 }
 
 export interface IvfParams {
@@ -80,9 +103,9 @@ export interface IvfParams {
  * orthogonal (impostor cosine ~0.01 +- 0.10: ~100 effective dimensions), so k-means lists
  * separate them poorly: on the real LFW+CelebA embeddings recall@1 was 0.84 scanning 8 of 82
  * lists, 0.971 at 32, 0.988 at 48 and 0.998 at 64. Hence nprobe = 3/4 of the lists: IVF is
- * here for memory (SQ8 at tens of millions), not for speed; HNSW is the speed lever.
+ * here for memory (SQ8 at tens of millions), not for speed; PQ routing is the speed lever.
  */
-export function ivfParams(vectors: number, sq8 = vectors > HNSW_MAX): IvfParams {
+export function ivfParams(vectors: number, sq8 = vectors > PQ_MAX): IvfParams {
   const trainPerList = 40;
   const nlist = Math.max(
     1,
@@ -92,18 +115,14 @@ export function ivfParams(vectors: number, sq8 = vectors > HNSW_MAX): IvfParams 
   return { nlist, nprobe, trainPerList, sq8 };
 }
 
-/** faiss factory string for a kind and its parameters (inner-product metric is implied). */
-export function factoryString(kind: IndexKind, vectors: number): string {
-  switch (kind) {
-    case 'flat':
-      return 'Flat';
-    case 'hnsw':
-      return `HNSW${hnswParams(vectors).M},Flat`;
-    case 'ivf': {
-      const p = ivfParams(vectors);
-      return `IVF${p.nlist},${p.sq8 ? 'SQ8' : 'Flat'}`;
-    }
-  }
+/**
+ * faiss factory string of the kinds served by one faiss index (inner-product metric is
+ * implied); the PQ and HNSW kinds are built by adapters/routed-index.ts.
+ */
+export function factoryString(kind: Exclude<IndexKind, 'hnsw'>, vectors: number): string {
+  if (kind === 'flat') return 'Flat';
+  const p = ivfParams(vectors);
+  return `IVF${p.nlist},${p.sq8 ? 'SQ8' : 'Flat'}`;
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 
 /** The index families the station can build; see index-policy.ts for when each is used. */
-export const INDEX_KINDS = ['flat', 'hnsw', 'ivf'] as const;
+export const INDEX_KINDS = ['flat', 'pq', 'hnsw', 'ivf'] as const;
 export type IndexKind = (typeof INDEX_KINDS)[number];
 
 export interface VectorSearchResult {
@@ -44,8 +44,12 @@ export interface VectorIndex {
   readonly size: number;
   /** size minus removed labels. */
   readonly live: number;
-  /** Adds n vectors given as one n*dim array (L2-normalised). */
-  add(vectors: Float32Array): void;
+  /**
+   * Adds n vectors given as one n*dim array (L2-normalised). `groups` (n entries, optional)
+   * marks rows of the same person in this call: the PQ and HNSW kinds route searches through
+   * one entry per group (adapters/routed-index.ts); the others ignore it.
+   */
+  add(vectors: Float32Array, groups?: ArrayLike<number>): void;
   /** Inner-product top-k over live labels; k is clamped to live. */
   search(query: Float32Array, k: number): VectorSearchResult;
   /** The same for nq queries given as one nq*dim array, in one native call. */

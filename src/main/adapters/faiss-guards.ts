@@ -1,0 +1,46 @@
+import { StationError } from '../../shared/errors';
+import { nativeErrorCode } from './station-faiss-addon';
+
+/** Runs a native call; its errors become StationErrors (input mistakes are our bugs). */
+export function native<T>(call: () => T): T {
+  try {
+    return call();
+  } catch (err) {
+    if (err instanceof StationError) throw err;
+    const code = nativeErrorCode(err);
+    const message = err instanceof Error ? err.message : String(err);
+    throw new StationError('INTERNAL', `faiss ${code ?? 'error'}: ${message}`, { cause: err });
+  }
+}
+
+/** Rejects values that are not whole rows of `dim`. */
+export function checkRows(values: Float32Array, dim: number, what: string): void {
+  if (values.length % dim !== 0) {
+    throw new StationError(
+      'INTERNAL',
+      `${what}: ${values.length} values is not a multiple of dim ${dim}`,
+    );
+  }
+}
+
+/**
+ * The distinct labels of a remove() call, refusing labels never handed out or already
+ * removed: either means the gallery's label map and the index disagree.
+ */
+export function removableLabels(
+  labels: readonly number[],
+  size: number,
+  removed: ReadonlySet<number>,
+): Set<number> {
+  const unique = new Set<number>();
+  for (const label of labels) {
+    if (!Number.isInteger(label) || label < 0 || label >= size) {
+      throw new StationError('INTERNAL', `remove: label ${label} is not in 0..${size - 1}`);
+    }
+    if (removed.has(label)) {
+      throw new StationError('INTERNAL', `remove: label ${label} was already removed`);
+    }
+    unique.add(label);
+  }
+  return unique;
+}
