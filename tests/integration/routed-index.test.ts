@@ -183,6 +183,24 @@ describe.each(['pq', 'hnsw'] as const)('routed index, %s kind, on real face embe
     expect(() => index.remove([victim[0]!])).toThrow(/already removed/);
   });
 
+  it('loads its rows in place, zeroes the rest of the buffer, and erasure scrubs them there', () => {
+    const index = build(kind);
+    const buf = index.toBuffer();
+    const victim = labelsOf(4);
+    const reloaded = factory.fromBuffer(buf, fx.d);
+    expect(reloaded.keepsLoadBuffer).toBe(true);
+    expect(holds(buf, rowOf(victim[0]!))).toBe(true); // the row is the index's memory now
+    if (kind === 'hnsw') expect(holds(buf, routeMean(victim))).toBe(false); // graph copy zeroed
+    expect(topLabels(reloaded, 5)).toEqual(topLabels(index, 5));
+    reloaded.remove(victim);
+    for (const l of victim) expect(holds(buf, rowOf(l))).toBe(false);
+    expect(
+      topLabels(reloaded, 5)
+        .flat()
+        .some((l) => victim.includes(l)),
+    ).toBe(false);
+  });
+
   it('a later enrolment of a known person adds a route; both are searched', () => {
     const index = factory.create(fx.d) as RoutedIndex;
     const first = labelsOf(5);

@@ -21,7 +21,10 @@ const FORMAT = 1;
 const PREFIX = 12;
 
 export function encodeIndexContainer(header: IndexContainerHeader, faiss: Buffer | null): Buffer {
-  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  // Padded with spaces to a multiple of 4 (still JSON) so that the payload after it keeps
+  // the 4-byte alignment a routed index needs to use its rows in place.
+  const text = JSON.stringify(header);
+  const json = Buffer.from(text + ' '.repeat((4 - (Buffer.byteLength(text) % 4)) % 4), 'utf8');
   const prefix = Buffer.alloc(PREFIX);
   prefix.write(MAGIC, 0, 'latin1');
   prefix.writeUInt32LE(FORMAT, 4);

@@ -4,8 +4,13 @@ import { VectorRows } from './vector-rows';
 /**
  * Bytes of a routed index (routed-index.ts) (inside the station's index container, which is sealed):
  *
- *   "RHN1" | u32 dim | u32 routes | u32 rows | f64 coarse bytes
- *   | i32 offsets[routes + 1] | i32 members[offsets[routes]] | coarse (faiss) | rows (f32)
+ *   "RHN2" | u32 dim | u32 routes | u32 rows | f64 coarse bytes
+ *   | i32 offsets[routes + 1] | i32 members[offsets[routes]] | coarse (faiss) | 0-3 zero bytes
+ *   | rows (f32)
+ *
+ * The padding puts the rows at a multiple of 4 from the payload's start, so that a payload
+ * at an aligned offset (the container and label map keep it so) can be read without copying
+ * the rows (VectorRows.fromBytes).
  *
  * Routes are the coarse's labels; offsets/members list each route's rows (empty = scrubbed).
  */
@@ -16,7 +21,7 @@ export interface RoutedPayload {
   rows: VectorRows;
 }
 
-const MAGIC = 'RHN1';
+const MAGIC = 'RHN2';
 const HEAD = 24;
 
 export function encodeRoutedPayload(p: RoutedPayload): Buffer {
@@ -36,9 +41,13 @@ export function encodeRoutedPayload(p: RoutedPayload): Buffer {
     bytes(offsets),
     bytes(members),
     p.coarse ?? Buffer.alloc(0),
+    Buffer.alloc(pad4(p.coarse?.length ?? 0)),
     ...p.rows.byteChunks(),
   ]);
 }
+
+/** Zero bytes that bring `n` to a multiple of 4. */
+const pad4 = (n: number): number => (4 - (n % 4)) % 4;
 
 function stale(why: string): StationError {
   return new StationError('INDEX_STALE', `routed index file: ${why}`);
@@ -51,7 +60,10 @@ function int32s(buf: Buffer, at: number, count: number): Int32Array {
   return out;
 }
 
-/** @throws StationError INDEX_STALE when the bytes are not a consistent routed payload. */
+/**
+ * @throws StationError INDEX_STALE when the bytes are not a consistent routed payload. The
+ * rows may stay views of `buf` (see VectorRows.fromBytes): the caller hands `buf` over.
+ */
 export function decodeRoutedPayload(buf: Buffer, dim: number): RoutedPayload {
   if (buf.length < HEAD || buf.toString('latin1', 0, 4) !== MAGIC) throw stale('bad magic');
   if (buf.readUInt32LE(4) !== dim) throw stale(`dim ${buf.readUInt32LE(4)} != ${dim}`);
@@ -66,7 +78,7 @@ export function decodeRoutedPayload(buf: Buffer, dim: number): RoutedPayload {
   for (let i = 0; i < routes; i++) {
     if (offsets[i]! > offsets[i + 1]! || offsets[0] !== 0) throw stale('route table out of order');
   }
-  const expected = at + total * 4 + coarseBytes + rows * dim * 4;
+  const expected = at + total * 4 + coarseBytes + pad4(coarseBytes) + rows * dim * 4;
   if (!Number.isInteger(coarseBytes) || total < 0 || expected !== buf.length) {
     throw stale(`${buf.length} bytes where the header implies ${expected}`);
   }
@@ -74,6 +86,6 @@ export function decodeRoutedPayload(buf: Buffer, dim: number): RoutedPayload {
   at += total * 4;
   const members = Array.from({ length: routes }, (_, i) => flat.slice(offsets[i], offsets[i + 1]));
   const coarse = coarseBytes > 0 ? buf.subarray(at, at + coarseBytes) : null;
-  at += coarseBytes;
+  at += coarseBytes + pad4(coarseBytes);
   return { dim, coarse, members, rows: VectorRows.fromBytes(buf.subarray(at), dim) };
 }

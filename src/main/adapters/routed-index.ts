@@ -59,6 +59,8 @@ export class RoutedIndex implements VectorIndex {
   private deadRoutes: number;
   private readonly removed: Set<number>;
   private probedOverride: number | undefined;
+  /** True when loaded with its rows left in place in the load buffer (VectorIndex). */
+  keepsLoadBuffer = false;
 
   constructor(
     readonly kind: RoutedKind,
@@ -303,6 +305,15 @@ export class RoutedIndex implements VectorIndex {
       members: p.members,
       removed,
     });
+    if (p.rows.viewedBytes > 0) {
+      // The rows stay in `buf`: zero everything else of it now (the route means, the route
+      // table, the copied tail), so that an erasure, which scrubs the live copies, leaves no
+      // stale one behind in this buffer.
+      const rowsStart = buf.length - p.rows.byteLength;
+      buf.subarray(0, rowsStart).fill(0);
+      buf.subarray(rowsStart + p.rows.viewedBytes).fill(0);
+      index.keepsLoadBuffer = true;
+    }
     if (coarse && kind === 'hnsw') applyHnswSearch(coarse, index.liveRoutes);
     return index;
   }

@@ -184,14 +184,18 @@ export class Gallery {
       const context = this.fileContext(fingerprint, factory);
       const bytes = this.sealer.openFileAt(this.indexFile, context, String(meta.sha256));
       if (bytes === null) return 'index file checksum mismatch';
-      let index: VectorIndex;
+      let index: VectorIndex | undefined;
       let map: number[];
+      let indexBytes = 0;
       try {
         const decoded = decodeLabelMap(bytes);
         map = decoded.labels;
+        indexBytes = decoded.index.length;
         index = factory.fromBuffer(decoded.index, this.dim);
       } finally {
-        bytes.fill(0);
+        // Plaintext vectors: zeroed, except what the index now uses as its own memory.
+        if (index?.keepsLoadBuffer) bytes.subarray(0, bytes.length - indexBytes).fill(0);
+        else bytes.fill(0);
       }
       const persons = labelPersons(map, index, rows);
       if (typeof persons === 'string') return persons;

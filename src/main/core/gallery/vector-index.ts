@@ -63,6 +63,12 @@ export interface VectorIndex {
   stats(): VectorIndexStats;
   /** Serialised index bytes (removed labels included), for persisting beside the database. */
   toBuffer(): Buffer;
+  /**
+   * True when fromBuffer() kept (part of) the buffer it was given as the index's own memory
+   * (the routed kinds keep their rows in place: no second full-size copy at start) and zeroed
+   * the rest; the caller must then neither reuse nor zero that buffer.
+   */
+  readonly keepsLoadBuffer?: boolean;
 }
 
 export interface VectorIndexFactory {
