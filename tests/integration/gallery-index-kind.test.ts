@@ -9,6 +9,7 @@ import {
   type IndexFactoryChooser,
   type IndexMeta,
 } from '../../src/main/core/gallery/gallery.service';
+import { INDEX_KINDS } from '../../src/main/core/gallery/vector-index';
 import { decodeLabelMap, encodeLabelMap } from '../../src/main/core/gallery/gallery-label-map';
 import { l2Normalize } from '../../src/main/core/vision/embedding-math';
 import { openDatabase, type Db } from '../../src/main/db/connection';
@@ -138,7 +139,7 @@ describe('Gallery index kind (real SQLite + real FAISS)', () => {
 
 describe('Gallery erasure in place, every index kind (real SQLite + real FAISS)', () => {
   const PEOPLE = 40;
-  for (const kind of ['flat', 'hnsw', 'ivf'] as const) {
+  for (const kind of INDEX_KINDS) {
     it(`${kind}: removes one person's labels without a rebuild, on disk too`, () => {
       const vectors = Array.from({ length: PEOPLE }, (_, p) => enrol(`p${p}`, p));
       const chooser: IndexFactoryChooser = () => faissIndexFactories[kind];
