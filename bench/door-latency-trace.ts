@@ -2,7 +2,9 @@
  * Where the door's time goes (bench/door-latency.ts --trace): timing wrapped around the main
  * process's per-frame stages (by patching prototypes in this bench process only, no product
  * code changes), and a page probe that records camera frame delivery, the frame requests and
- * long tasks of the page's main thread.
+ * long tasks of the page's main thread, and the terminal loop's own User Timing measures
+ * (door:detect, door:capture, door:submit in src/renderer/src/lib/door-loop.ts).
+ * DOOR_TRACE_FRAMES=1 also prints one line per frame main decided (time, phase, liveness).
  */
 import { OnnxEmbedder } from '../src/main/adapters/onnx-embedder';
 import { OnnxLandmarker } from '../src/main/adapters/onnx-landmarker';
@@ -49,7 +51,14 @@ export function installMainTrace(): void {
     current = counts;
     const t0 = performance.now();
     try {
-      return await process.call(this, req);
+      const out = await process.call(this, req);
+      if (globalThis.process.env.DOOR_TRACE_FRAMES)
+        console.log(
+          `[frame] ${req.frameId} t=${req.capturedAtMs?.toFixed(0)} faces=${req.faces.length} ` +
+            `${out.phase}/${out.decision ?? '-'} per-face=${out.faces.map((f) => f.decision).join(',')} ` +
+            `live=${JSON.stringify(out.liveness)} ${(performance.now() - t0).toFixed(0)}ms`,
+        );
+      return out;
     } finally {
       const dt = performance.now() - t0;
       samples.get('process')?.push(dt);
@@ -61,7 +70,11 @@ export function installMainTrace(): void {
 
 /** Page probe: camera frame intervals, frame-request timing, main-thread long tasks. */
 export const PAGE_TRACE_PROBE = `
-  window.__trace = { frames: [], requests: [], longTasks: [] };
+  window.__trace = { frames: [], requests: [], longTasks: [], measures: [] };
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries())
+      if (e.name.startsWith('door:')) window.__trace.measures.push([e.name, e.duration]);
+  }).observe({ type: 'measure', buffered: true });
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
       if (e.name.includes('/api/access:frame'))
@@ -88,12 +101,15 @@ export interface PageTrace {
   frames: number[];
   requests: { start: number; duration: number; wait: number }[];
   longTasks: number[];
+  /** User Timing measures of the terminal loop (door-loop.ts): [name, duration]. */
+  measures?: [string, number][];
 }
 
 const pageIntervals: number[] = [];
 const pageRequests: number[] = [];
 const pageWaits: number[] = [];
 const pageLongTasks: number[] = [];
+const pageMeasures = new Map<string, number[]>();
 
 export function addPageTrace(t: PageTrace): void {
   for (let i = 1; i < t.frames.length; i++) pageIntervals.push(t.frames[i]! - t.frames[i - 1]!);
@@ -102,6 +118,11 @@ export function addPageTrace(t: PageTrace): void {
     if (r.wait > 0) pageWaits.push(r.wait);
   }
   pageLongTasks.push(...t.longTasks);
+  for (const [name, d] of t.measures ?? []) {
+    const xs = pageMeasures.get(name) ?? [];
+    xs.push(d);
+    pageMeasures.set(name, xs);
+  }
 }
 
 function row(name: string, xs: readonly number[]): string {
@@ -117,6 +138,7 @@ export function printTrace(): void {
   console.log(row('page: access:frame request (fetch)', pageRequests));
   console.log(row('page: request sent -> first answer byte', pageWaits));
   console.log(row('page: long tasks (>50 ms)', pageLongTasks));
+  for (const [name, xs] of pageMeasures) console.log(row(`page: ${name}`, xs));
   for (const s of STAGES) console.log(row(`main: ${s}`, samples.get(s) ?? []));
   const with3 = perFrame.filter((f) => f.counts.texture > 0).length;
   console.log(

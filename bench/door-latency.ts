@@ -17,9 +17,10 @@
  * same terminal measure. Without it every run pays the fresh page's start-up (MediaPipe and
  * the first requests warming up) inside the measured time.
  * --trace: where the time goes (bench/door-latency-trace.ts).
+ * DOOR_PROFILE=file.cpuprofile (with --warm): the page's JavaScript CPU profile.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -199,6 +200,15 @@ async function warmArrivals(
   });
   try {
     await page.goto(url);
+    // DOOR_PROFILE=file.cpuprofile: the page's JS CPU profile over the whole run (where the
+    // page's main thread spends its time; open in Chrome DevTools or summarise by self time).
+    const profileTo = process.env.DOOR_PROFILE;
+    const cdp = profileTo ? await page.context().newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
+      await cdp.send('Profiler.start');
+    }
     // The first arrival happens while the page is still starting: not a warm one, dropped.
     await page.waitForFunction(
       // A function, not a string: the page's CSP forbids eval.
@@ -208,6 +218,10 @@ async function warmArrivals(
       { timeout: 60_000 + runs * 30_000, polling: 500 },
     );
     const seen = await page.evaluate<{ ms: string; decision: string }[]>('window.__arrivals');
+    if (cdp && profileTo) {
+      const { profile } = await cdp.send('Profiler.stop');
+      writeFileSync(profileTo, JSON.stringify(profile));
+    }
     if (trace) addPageTrace(await page.evaluate<PageTrace>('window.__trace'));
     const warm = seen.slice(1, runs + 1);
     return { latencies: warm.map((a) => Number(a.ms)), outcomes: warm.map((a) => a.decision) };

@@ -87,8 +87,8 @@ async function requestFor(
   if (!face) return null;
   const region = regionForFaces([face.box], FRAME_WIDTH, FRAME_HEIGHT);
   if (!region) return null;
-  const rgba = await sharp(bytes)
-    .ensureAlpha()
+  const rgb = await sharp(bytes)
+    .removeAlpha()
     .extract({ left: region.x, top: region.y, width: region.width, height: region.height })
     .raw()
     .toBuffer();
@@ -107,7 +107,7 @@ async function requestFor(
           keypoints: [[...eyeL], [...eyeR], [...nose], mouth],
         },
       ],
-      region: { ...region, rgbaBase64: rgba.toString('base64') },
+      region: { ...region, rgb: Uint8Array.from(rgb) },
     },
   };
 }

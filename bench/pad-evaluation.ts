@@ -2,11 +2,16 @@
  * Presentation-attack detection evaluation in the ISO/IEC 30107-3 style, on ../shared/data.
  *
  *   npx tsx bench/pad-evaluation.ts [--max-seconds 6] [--channel-order bgr|rgb] [--json]
- *     [--fps 15] [--window-ms N] [--window-frames N]
+ *     [--fps 15] [--window-ms N] [--window-frames N] [--spoof-confirm N] [--face-px N]
+ *
+ * --face-px N: every frame is first shrunk as the door terminal shrinks the region it sends
+ * (src/shared/sent-face-scale.ts: the face box keeps N pixels, 1/8 steps, hysteresis), then
+ * detected and judged on the shrunk pixels. The face box here is fr_detect's, larger than the
+ * terminal's MediaPipe box, so frames are shrunk a little more than at the door.
  *
  * --fps decodes the clips at another rate (a terminal that decides on fewer of the camera's
- * frames sees the person at that rate); --window-ms / --window-frames evaluate other window
- * settings than the defaults.
+ * frames sees the person at that rate); --window-ms / --window-frames / --spoof-confirm
+ * (spoofConfirmWindows) evaluate other window settings than the defaults.
  *
  * Video presentations go through exactly what `station liveness` runs (ffmpeg at 15 fps, the
  * largest face, LivenessTracker + fusion with the default settings); the door's decision is the
@@ -54,6 +59,9 @@ import { streamLiveness } from '../src/main/core/liveness/stream-liveness';
 import { textureScore } from '../src/main/core/liveness/texture-model';
 import { defaultModelsDir } from '../src/main/core/models/model-verifier';
 import { FacePipeline } from '../src/main/core/vision/face-pipeline';
+import { resizeBilinear } from '../src/main/core/vision/image-ops';
+import type { RgbImage } from '../src/main/core/vision/vision.types';
+import { sentFaceScale } from '../src/shared/sent-face-scale';
 import { median, percentile } from './bench-stats';
 import { sharedDataDir } from '../tests/support/shared-data';
 
@@ -220,10 +228,37 @@ async function presentations(data: string, tmp: string, seconds: number): Promis
 }
 
 /** Decoding rate and liveness settings of this run (options --fps, --window-*). */
-const run: { fps: number; settings: LivenessSettings } = {
+const run: { fps: number; settings: LivenessSettings; facePx: number | null } = {
   fps: 15,
   settings: DEFAULT_LIVENESS_SETTINGS,
+  facePx: null,
 };
+
+/** The clip as the door would see it with --face-px: each frame shrunk by sentFaceScale. */
+async function* shrunkFrames(
+  frames: AsyncIterable<RgbImage>,
+  engine: LivenessEngine,
+  facePx: number,
+): AsyncIterable<RgbImage> {
+  let previous: number | null = null;
+  for await (const frame of frames) {
+    const face = await engine.largestFace(frame);
+    if (!face) {
+      yield frame;
+      continue;
+    }
+    const side = Math.max(face.box.x2 - face.box.x1, face.box.y2 - face.box.y1);
+    const k = sentFaceScale(side, previous, facePx);
+    previous = k;
+    yield k < 1
+      ? resizeBilinear(
+          frame,
+          Math.max(1, Math.floor(frame.width * k)),
+          Math.max(1, Math.floor(frame.height * k)),
+        )
+      : frame;
+  }
+}
 
 /** Milliseconds per LivenessTracker.push over all clips. */
 const pushMs: number[] = [];
@@ -255,7 +290,8 @@ async function runVideo(
       pushMs.push(performance.now() - t0);
       return v;
     };
-    const r = await streamLiveness(frames, (f) => engine.largestFace(f), tracker, {
+    const source = run.facePx === null ? frames : shrunkFrames(frames, engine, run.facePx);
+    const r = await streamLiveness(source, (f) => engine.largestFace(f), tracker, {
       fps: info.fps,
       stopAtDecision: false,
       source: p.name,
@@ -348,7 +384,7 @@ function report(
   const s = run.settings;
   const out: string[] = [];
   out.push(
-    `Settings: window >= ${s.windowFrames} frames spanning >= ${s.windowMs} ms, clips at ${run.fps} fps, texture spoof < ${s.textureSpoofBelow} / live >= ${s.textureLiveMin}, motion spoof < ${s.motionSpoofBelow} / live >= ${s.motionLiveMin}, score live >= ${s.scoreLiveMin}; texture channel order ${order}; first ${seconds} s of each clip.`,
+    `Settings: window >= ${s.windowFrames} frames spanning >= ${s.windowMs} ms, spoof confirmed over ${s.spoofConfirmWindows} windows, clips at ${run.fps} fps, texture spoof < ${s.textureSpoofBelow} / live >= ${s.textureLiveMin}, motion spoof < ${s.motionSpoofBelow} / live >= ${s.motionLiveMin}, score live >= ${s.scoreLiveMin}; texture channel order ${order}; first ${seconds} s of each clip${run.facePx === null ? '' : `; frames shrunk to a ${run.facePx} px face (--face-px)`}.`,
     '',
   );
   out.push(
@@ -429,13 +465,17 @@ async function main(): Promise<void> {
       fps: { type: 'string', default: '15' },
       'window-ms': { type: 'string' },
       'window-frames': { type: 'string' },
+      'spoof-confirm': { type: 'string' },
+      'face-px': { type: 'string' },
     },
   });
   run.fps = Number(values.fps);
+  run.facePx = values['face-px'] ? Number(values['face-px']) : null;
   run.settings = parseLivenessSettings({
     ...DEFAULT_LIVENESS_SETTINGS,
     ...(values['window-ms'] ? { windowMs: Number(values['window-ms']) } : {}),
     ...(values['window-frames'] ? { windowFrames: Number(values['window-frames']) } : {}),
+    ...(values['spoof-confirm'] ? { spoofConfirmWindows: Number(values['spoof-confirm']) } : {}),
   });
   const seconds = Number(values['max-seconds']);
   const order = values['channel-order'] === 'rgb' ? 'rgb' : 'bgr';

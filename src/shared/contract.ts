@@ -6,7 +6,7 @@ import type {
   PersonSummary,
   StationStatus,
 } from './domain';
-import { faceHint, frameRegion } from './frame-schemas';
+import { doorFrameRegion, faceHint } from './frame-schemas';
 import { LIMITS } from './limits';
 import { reviewContract } from './audit-contract';
 import { authContract, type LoginResult } from './auth-contract';
@@ -71,7 +71,7 @@ export const contract = {
       frameWidth: z.number().int().min(1).max(8192),
       frameHeight: z.number().int().min(1).max(8192),
       faces: z.array(faceHint).max(LIMITS.maxFacesPerFrame),
-      region: frameRegion.nullable(),
+      region: doorFrameRegion.nullable(),
       /** Capture time in ms on the terminal's monotonic clock: frame timing checks use it. */
       capturedAtMs: z.number().finite().min(0).optional(),
     })

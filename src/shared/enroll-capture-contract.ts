@@ -7,12 +7,6 @@ import { LIMITS } from './limits';
  * answers whether it would pass the same quality gates as an enrolment photo file. A check
  * stores nothing; accepted frames are enrolled later through `enroll:create`.
  */
-// The byte-count refine is checked here, before decoding: a capture region is decoded whole.
-const captureRegion = frameRegion.refine(
-  (r) => Math.floor((r.rgbaBase64.length * 3) / 4) >= r.width * r.height * 4,
-  'rgbaBase64 holds fewer bytes than width * height * 4',
-);
-
 export const enrollCaptureContract = {
   'enroll:check': z
     .object({
@@ -20,7 +14,7 @@ export const enrollCaptureContract = {
       frameHeight: z.number().int().min(1).max(8192),
       /** MediaPipe faces in frame coordinates (the page's live boxes). */
       faces: z.array(faceHint).max(LIMITS.maxFacesPerFrame),
-      region: captureRegion,
+      region: frameRegion,
     })
     .strict(),
 } as const;

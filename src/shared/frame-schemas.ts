@@ -17,16 +17,47 @@ export const faceHint = z
   .refine((f) => f.box.x2 > f.box.x1 && f.box.y2 > f.box.y1, 'box must have positive size');
 
 /**
- * A region of the camera frame as raw RGBA (base64), plus where it sits in the frame.
- * Face hints are in frame coordinates; main maps them into the region.
+ * A region of the camera frame as raw RGB bytes (3 per pixel, row by row, no padding), plus
+ * where it sits in the frame. Face hints are in frame coordinates; main maps them into the
+ * region. The bytes travel as a Uint8Array: structured clone over Electron IPC, a binary body
+ * over the loopback host (binary-body.ts), never base64 in JSON. RGB, not the canvas's RGBA:
+ * the alpha of a camera frame is always 255, and main works on RGB.
  */
-export const frameRegion = z
-  .object({
-    x: z.number().int().min(0),
-    y: z.number().int().min(0),
-    width: z.number().int().min(1).max(4096),
-    height: z.number().int().min(1).max(4096),
-    rgbaBase64: z.string().max(Math.ceil((LIMITS.maxRegionPixels * 4 * 4) / 3) + 4),
-  })
-  .strict()
-  .refine((r) => r.width * r.height <= LIMITS.maxRegionPixels, 'region too large');
+const regionFields = {
+  x: z.number().int().min(0),
+  y: z.number().int().min(0),
+  width: z.number().int().min(1).max(4096),
+  height: z.number().int().min(1).max(4096),
+  rgb: z.instanceof(Uint8Array, { message: 'region.rgb must be binary (a Uint8Array)' }),
+};
+
+type RegionShape = { width: number; height: number; rgb: Uint8Array };
+const regionChecks = <S extends z.ZodType<RegionShape>>(schema: S) =>
+  schema
+    .refine((r) => r.width * r.height <= LIMITS.maxRegionPixels, 'region too large')
+    .refine((r) => r.rgb.byteLength === r.width * r.height * 3, {
+      message: 'region.rgb must hold exactly width * height * 3 bytes (RGB)',
+      path: ['rgb'],
+    });
+
+export const frameRegion = regionChecks(z.object(regionFields).strict());
+
+/**
+ * The door's region may be shrunk (sent-face-scale.ts): `scale` is region pixels per frame
+ * pixel. `x`, `y` stay in frame pixels (where the region starts), `width` x `height` are the
+ * pixels sent, and face hints stay in frame pixels, so tracking and the minimum face size are
+ * judged in camera pixels whatever the terminal sent.
+ */
+export const doorFrameRegion = regionChecks(
+  z
+    .object({
+      ...regionFields,
+      scale: z
+        .number()
+        .finite()
+        .min(1 / 64)
+        .max(1)
+        .optional(),
+    })
+    .strict(),
+);

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStationHandlers } from '../../src/main/core/ipc/station-handlers';
 import { dispatch } from '../../src/main/core/ipc/dispatch';
@@ -69,6 +70,35 @@ describe('door frames through the contract (real pipeline, SQLite, FAISS)', () =
     expect(events.filter((e) => e.decision === 'spoof_suspected')).toHaveLength(1);
     expect(events.some((e) => e.kind === 'door')).toBe(false);
     expect(JSON.stringify(events)).not.toContain('Howard');
+  });
+
+  it('identifies a face from a shrunk region (region.scale) as from the full one', async () => {
+    station.reportCamera('HD Pro Webcam C920');
+    const full = await frameFromPhoto(station, bbt('howard/howard5.png'), 30);
+    const region = full.region!;
+    // The terminal's shrink: half the pixels each way; hints and origin stay in frame pixels.
+    const width = Math.floor(region.width / 2);
+    const height = Math.floor(region.height / 2);
+    const rgb = Uint8Array.from(
+      await sharp(Buffer.from(region.rgb), {
+        raw: { width: region.width, height: region.height, channels: 3 },
+      })
+        .resize(width, height, { fit: 'fill' })
+        .raw()
+        .toBuffer(),
+    );
+    const shrunk = { ...full, frameId: 31, region: { ...region, width, height, rgb, scale: 0.5 } };
+    const handlers = createStationHandlers(station);
+    const a = await dispatch(handlers, 'access:frame', { ...full, capturedAtMs: 0 });
+    station.reportCamera('HD Pro Webcam C920');
+    const b = await dispatch(handlers, 'access:frame', { ...shrunk, capturedAtMs: 0 });
+    if (!a.ok || !b.ok) throw new Error('frame refused');
+    const [fa] = (a.value as { faces: { decision: string; similarity: number }[] }).faces;
+    const [fb] = (b.value as { faces: { decision: string; similarity: number }[] }).faces;
+    expect(fa?.decision).toBe('granted');
+    // Boxes are reported in frame pixels either way; identity holds at half resolution.
+    expect(fb?.decision).toBe('granted');
+    expect(Math.abs((fa?.similarity ?? 0) - (fb?.similarity ?? 1))).toBeLessThan(0.1);
   });
 
   it('says "one person at a time" for a group, naming nobody', async () => {

@@ -39,7 +39,7 @@ describe('enroll:check on real photos used as camera frames', () => {
     tmp.cleanup();
   });
 
-  /** The whole photo as the page's RGBA region (no MediaPipe in Node: no hints needed). */
+  /** The whole photo as the page's RGB region (no MediaPipe in Node: no hints needed). */
   async function frameOf(bytes: Buffer): Promise<RequestOf<'enroll:check'>> {
     const { width, height, region } = await wholeImageRegion(bytes, 1280);
     return { frameWidth: width, frameHeight: height, faces: [], region };
@@ -114,7 +114,12 @@ describe('enroll:check on real photos used as camera frames', () => {
     for (const bad of [
       {},
       { ...frame, region: null },
-      { ...frame, region: { ...frame.region, rgbaBase64: 'AAAA' } },
+      { ...frame, region: { ...frame.region, rgb: new Uint8Array(3) } },
+      { ...frame, region: { ...frame.region, rgb: frame.region.rgb.subarray(1) } },
+      {
+        ...frame,
+        region: { ...frame.region, rgb: Buffer.from(frame.region.rgb).toString('base64') },
+      },
       { ...frame, region: { ...frame.region, width: 0 } },
       { ...frame, extra: 1 },
     ]) {

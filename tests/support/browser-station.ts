@@ -15,6 +15,7 @@ import {
   type LoopbackHost,
 } from '../../src/main/host/loopback-host';
 import { openStation } from '../../src/main/station-factory';
+import { BINARY_BODY_CONTENT_TYPE, encodeBinaryBody, hasBytes } from '../../src/shared/binary-body';
 import type { Channel, RequestOf, ResponseOf } from '../../src/shared/contract';
 import type { Result } from '../../src/shared/errors';
 import { launchChromium } from './chromium-launcher';
@@ -85,10 +86,15 @@ export async function callApi<C extends Channel>(
   channel: C,
   body: RequestOf<C>,
 ): Promise<Result<ResponseOf<C>>> {
+  // As the page's client does: a request with raw bytes (a frame region) as a binary body.
+  const binary = hasBytes(body);
   const res = await fetch(`${host.origin}/api/${channel}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', [SECRET_HEADER]: host.secret },
-    body: JSON.stringify(body),
+    headers: {
+      'content-type': binary ? BINARY_BODY_CONTENT_TYPE : 'application/json',
+      [SECRET_HEADER]: host.secret,
+    },
+    body: binary ? (encodeBinaryBody(body) as Uint8Array<ArrayBuffer>) : JSON.stringify(body),
   });
   return (await res.json()) as Result<ResponseOf<C>>;
 }

@@ -6,7 +6,7 @@ import type { RequestOf } from '../../src/shared/contract';
 /**
  * The `access:frame` request the terminal would send for a whole photo used as one camera
  * frame: faces located by the station's own detector (Node has no MediaPipe), keypoints from
- * its five points, the whole photo as the RGBA region.
+ * its five points, the whole photo as the RGB region.
  */
 export async function frameFromPhoto(
   station: Station,
@@ -29,7 +29,7 @@ export async function frameFromPhoto(
 }
 
 /**
- * A whole image as the page's RGBA frame region, optionally shrunk to fit `maxSide` (a camera
+ * A whole image as the page's RGB frame region, optionally shrunk to fit `maxSide` (a camera
  * frame is at most ~1280 px wide; large photos are scaled down like one).
  */
 export async function wholeImageRegion(
@@ -38,12 +38,12 @@ export async function wholeImageRegion(
 ): Promise<{
   width: number;
   height: number;
-  region: { x: number; y: number; width: number; height: number; rgbaBase64: string };
+  region: { x: number; y: number; width: number; height: number; rgb: Uint8Array<ArrayBuffer> };
 }> {
   const img = maxSide
     ? sharp(bytes).resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true })
     : sharp(bytes);
-  const { data, info } = await img.ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await img.removeAlpha().raw().toBuffer({ resolveWithObject: true });
   return {
     width: info.width,
     height: info.height,
@@ -52,7 +52,8 @@ export async function wholeImageRegion(
       y: 0,
       width: info.width,
       height: info.height,
-      rgbaBase64: data.toString('base64'),
+      // A copy on its own ArrayBuffer, as the page's bytes arrive (not a view of sharp's pool).
+      rgb: Uint8Array.from(data),
     },
   };
 }

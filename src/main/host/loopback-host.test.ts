@@ -3,6 +3,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../../tests/support/temp-dir';
+import { BINARY_BODY_CONTENT_TYPE, encodeBinaryBody } from '../../shared/binary-body';
 import { StationError } from '../../shared/errors';
 import { SESSION_HEADER } from '../../shared/operator-roles';
 import type { Handlers } from '../core/ipc/dispatch';
@@ -28,7 +29,17 @@ const handlers: Handlers = {
   'access:frame': (req) =>
     Promise.resolve({
       frameId: req.frameId,
-      faces: [],
+      // Echoes the region's first byte so the binary-body test sees the bytes arrived intact.
+      faces: req.region
+        ? [
+            {
+              box: [0, 0, 1, 1],
+              person: null,
+              similarity: req.region.rgb[0]!,
+              decision: 'unknown_face',
+            },
+          ]
+        : [],
       phase: 'idle',
       decision: 'no_face',
       person: null,
@@ -70,7 +81,12 @@ interface RawResponse {
 /** node:http rather than fetch: tests need raw paths (no dot-segment cleanup) and forged Host headers. */
 function raw(
   host: LoopbackHost,
-  opts: { method?: string; path: string; headers?: Record<string, string>; body?: string },
+  opts: {
+    method?: string;
+    path: string;
+    headers?: Record<string, string>;
+    body?: string | Uint8Array;
+  },
 ): Promise<RawResponse> {
   const { port } = new URL(host.origin);
   return new Promise((resolvePromise, reject) => {
@@ -226,6 +242,46 @@ describe('loopback host', () => {
     const internal = await api(host, 'models:detector', { variant: 'short_range' });
     expect(internal.status).toBe(500);
     expect(JSON.parse(internal.body)).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+  });
+
+  it('takes a frame region as a binary body and refuses malformed ones with a reason', async () => {
+    const frame = (rgb: unknown) => ({
+      frameId: 7,
+      frameWidth: 4,
+      frameHeight: 2,
+      faces: [],
+      region: { x: 0, y: 0, width: 2, height: 2, rgb },
+      capturedAtMs: 1,
+    });
+    const binary = (body: Uint8Array) =>
+      raw(host, {
+        method: 'POST',
+        path: '/api/access:frame',
+        headers: { 'content-type': BINARY_BODY_CONTENT_TYPE, [SECRET_HEADER]: SECRET },
+        body,
+      });
+    const rgb = Uint8Array.from({ length: 12 }, (_, i) => 200 + i);
+    const ok = await binary(encodeBinaryBody(frame(rgb)));
+    expect(ok.status).toBe(200);
+    expect(JSON.parse(ok.body)).toMatchObject({
+      ok: true,
+      value: { frameId: 7, faces: [{ similarity: 200 }] },
+    });
+    // Wrong byte count for 2 x 2 RGB (an RGBA region): refused by the contract, naming the field.
+    const envelope = (r: RawResponse) =>
+      JSON.parse(r.body) as { ok: boolean; error: { code: string; message: string } };
+    const rgba = envelope(await binary(encodeBinaryBody(frame(new Uint8Array(16)))));
+    expect(rgba).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(rgba.error.message).toMatch(/region\.rgb.*width \* height \* 3/);
+    // Base64 in JSON is no longer a frame region.
+    const json = envelope(await api(host, 'access:frame', frame('AAAA')));
+    expect(json).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(json.error.message).toMatch(/region\.rgb.*binary/);
+    // A truncated body: the transport refuses it before the contract sees anything.
+    const whole = encodeBinaryBody(frame(rgb));
+    const cut = await binary(whole.subarray(0, whole.length - 1));
+    expect(cut.status).toBe(400);
+    expect(envelope(cut).error.message).toMatch(/declares 12 blob bytes but 11 follow/);
   });
 
   it('takes JSON only, within the size cap, by POST only', async () => {

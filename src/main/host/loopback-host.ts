@@ -9,7 +9,7 @@ import { LIMITS } from '../../shared/limits';
 import { SESSION_HEADER } from '../../shared/operator-roles';
 import { sessionFrom } from '../../shared/session-token';
 import { dispatch, type Handlers } from '../core/ipc/dispatch';
-import { readJsonBody } from './json-body';
+import { readRequestBody } from './request-body';
 import { cspFromIndexHtml, mimeTypeOf, resolveStaticFile } from './static-files';
 
 /** Header the browser-mode client sends the per-run secret in (src/renderer/src/lib/station-client.ts). */
@@ -190,7 +190,7 @@ async function handleApi(
     sendJson(ctx, res, 401, envelope('UNAUTHORIZED', 'Missing or wrong station secret'));
     return;
   }
-  const body = await readJsonBody(req, ctx.maxBodyBytes);
+  const body = await readRequestBody(req, ctx.maxBodyBytes);
   if (!body.ok) {
     // After a refused body the rest of the upload is unread: do not reuse this connection.
     res.setHeader('Connection', 'close');

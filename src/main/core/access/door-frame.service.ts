@@ -6,9 +6,8 @@ import type { DoorActuator } from '../door/door-actuator';
 import type { RecognitionService } from '../recognition/recognition.service';
 import { boxTuple, round4 } from '../recognition/recognition.service';
 import type { FaceAnalyzer } from '../vision/face-analyzer';
-import { rgbFromRgba } from '../vision/image-ops';
 import type { FaceAnalysis, FaceBox, Point, RgbImage } from '../vision/vision.types';
-import { decideFace, type FaceVerdict } from './access-decision';
+import { decideFace, type FaceEvidence, type FaceVerdict } from './access-decision';
 import type { AccessPolicy } from './access-policy.schema';
 import { judgeCamera } from './camera-trust';
 import { DecisionDebouncer } from './decision-debouncer';
@@ -110,6 +109,7 @@ export class DoorFrameService {
         return img && region && hint ? this.analyze(img, region, hint) : Promise.resolve(null);
       },
       stamp,
+      region?.scale ?? 1,
     );
   }
 
@@ -126,6 +126,7 @@ export class DoorFrameService {
       faces.map((f) => f.box),
       (i) => Promise.resolve(faces[i] ?? null),
       capturedAtMs,
+      1,
     );
   }
 
@@ -136,6 +137,8 @@ export class DoorFrameService {
     /** Analysis of face i, asked for only when the decision still needs it (it is costly). */
     analysis: (i: number) => Promise<FaceAnalysis | null>,
     stamp: number,
+    /** Analysed pixels per camera pixel (a shrunk door region): sizes are judged in camera pixels. */
+    scale: number,
   ): Promise<FrameResult> {
     const now = this.d.now();
     const t = this.d.thresholds();
@@ -159,7 +162,7 @@ export class DoorFrameService {
       const decided = this.engine.finalOf(trackId, now) !== null;
       const face = frameDecided ? null : await analysis(i);
       const verdict = face
-        ? decideFace(this.d.recognition.evidence(face), t)
+        ? decideFace(inCameraPixels(this.d.recognition.evidence(face), scale), t)
         : frameDecided
           ? { decision: 'unknown_face' as const, person: null, similarity: -1 }
           : tooLittle();
@@ -203,18 +206,23 @@ export class DoorFrameService {
 
   private async analyze(
     img: RgbImage,
-    region: { x: number; y: number },
+    region: { x: number; y: number; scale?: number | undefined },
     hint: FaceHint,
   ): Promise<FaceAnalysis | null> {
+    // Frame pixels -> pixels of the (possibly shrunk) region.
+    const k = region.scale ?? 1;
     const box: FaceBox = {
-      x1: hint.box.x1 - region.x,
-      y1: hint.box.y1 - region.y,
-      x2: hint.box.x2 - region.x,
-      y2: hint.box.y2 - region.y,
+      x1: (hint.box.x1 - region.x) * k,
+      y1: (hint.box.y1 - region.y) * k,
+      x2: (hint.box.x2 - region.x) * k,
+      y2: (hint.box.y2 - region.y) * k,
       score: hint.box.score,
     };
     if (box.x2 <= 0 || box.y2 <= 0 || box.x1 >= img.width || box.y1 >= img.height) return null;
-    const keypoints: Point[] = hint.keypoints.map(([x, y]) => [x - region.x, y - region.y]);
+    const keypoints: Point[] = hint.keypoints.map(([x, y]) => [
+      (x - region.x) * k,
+      (y - region.y) * k,
+    ]);
     return this.d.analyzer.analyzeRegion(img, { box, keypoints });
   }
 
@@ -278,11 +286,20 @@ function largestIndex(boxes: readonly TrackBox[]): number {
   return best;
 }
 
+/**
+ * The minimum face size (minInterEyePx) is a property of the camera image, not of how much
+ * the terminal shrank the region it sent: measure it in camera pixels.
+ */
+function inCameraPixels(e: FaceEvidence, scale: number): FaceEvidence {
+  return scale === 1 ? e : { ...e, interEyePx: e.interEyePx / scale };
+}
+
 /** A face we could not analyse (outside the region, landmarks failed) is never granted. */
 function tooLittle(): FaceVerdict {
   return { decision: 'face_too_small', person: null, similarity: -1 };
 }
 
+/** The schema checked the byte count; the bytes are this request's own, so no copy. */
 function regionToRgb(region: NonNullable<FrameRequest['region']>): RgbImage {
-  return rgbFromRgba(Buffer.from(region.rgbaBase64, 'base64'), region.width, region.height);
+  return { width: region.width, height: region.height, data: region.rgb };
 }

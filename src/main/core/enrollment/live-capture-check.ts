@@ -6,7 +6,6 @@ import {
 import type { ParsedRequestOf } from '../../../shared/contract';
 import type { FaceAnalyzer } from '../vision/face-analyzer';
 import { measureFaceQuality } from '../vision/face-quality';
-import { rgbFromRgba } from '../vision/image-ops';
 import type { FaceAnalysis, RgbImage } from '../vision/vision.types';
 import { chooseEnrolmentFace } from './enroll-photo-check';
 import { judgeFaceQuality, type QualityGateLimits } from './quality-gates';
@@ -24,7 +23,8 @@ export async function checkLiveCapture(
   limits: QualityGateLimits,
 ): Promise<CaptureCheck> {
   const { region } = req;
-  const img = rgbFromRgba(Buffer.from(region.rgbaBase64, 'base64'), region.width, region.height);
+  // The schema checked the byte count (width * height * 3).
+  const img: RgbImage = { width: region.width, height: region.height, data: region.rgb };
   let faces = await analyzer.analyzeImage(img);
   if (faces.length === 0) faces = await fromHints(analyzer, img, req);
   const choice = chooseEnrolmentFace(faces);

@@ -103,6 +103,41 @@ describe('LivenessTracker', () => {
       expect(v.frames).toBe(5);
     });
 
+    describe('the default window (3 frames spanning 400 ms)', () => {
+      const d = DEFAULT_LIVENESS_SETTINGS;
+      const decide = async (stepMs: number, count: number) => {
+        const t = new LivenessTracker(fixedTexture(0.5), d);
+        let v = await t.push(noiseFrame(1), FACE, 0);
+        for (let i = 1; i < count; i++) v = await t.push(noiseFrame(i + 1), FACE, i * stepMs);
+        return v;
+      };
+
+      it('a terminal answering every ~210 ms decides on its 3rd answered frame', async () => {
+        expect((await decide(210, 2)).reasons).toContain('collecting');
+        const v = await decide(210, 3);
+        expect(v.reasons).not.toContain('collecting');
+        expect(v.frames).toBe(3);
+      });
+
+      it('a 15 fps stream needs 7 frames (400 ms), however many windowFrames asks', async () => {
+        expect((await decide(1000 / 15, 6)).reasons).toContain('collecting');
+        const v = await decide(1000 / 15, 7);
+        expect(v.reasons).not.toContain('collecting');
+        expect(v.frames).toBe(7);
+      });
+
+      it('a spoof is confirmed only after spoofConfirmWindows (5) spoof windows in a row', async () => {
+        const t = new LivenessTracker(fixedTexture(0.001), d);
+        const verdicts = [];
+        for (let i = 0; i < 2 + d.spoofConfirmWindows; i++)
+          verdicts.push((await t.push(noiseFrame(60 + i), FACE, i * 210)).verdict);
+        // Frames 1-2 collect; windows 3-6 are spoof windows still pending; the 5th confirms.
+        expect(d.spoofConfirmWindows).toBe(5);
+        expect(verdicts.slice(0, -1).every((v) => v === 'inconclusive')).toBe(true);
+        expect(verdicts.at(-1)).toBe('spoof');
+      });
+    });
+
     it('scales motion to MOTION_REFERENCE_MS: the same frames twice as far apart measure half', async () => {
       const frames = Array.from({ length: 10 }, (_, i) => noiseFrame(40 + i));
       const measure = async (gapMs: number): Promise<number> => {

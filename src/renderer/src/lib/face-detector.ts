@@ -2,6 +2,7 @@ import { FaceDetector, FilesetResolver, type Detection } from '@mediapipe/tasks-
 import type { StationApi } from '../../../shared/contract';
 import { StationError } from '../../../shared/errors';
 import { base64ToBytes } from './base64';
+import type { FramePixels } from './frame-pixels';
 import type { Box } from './frame-region';
 
 export interface DetectedFace {
@@ -18,8 +19,22 @@ const WASM_DIR = 'mediapipe';
  * the model bytes from the station (which checked the file's SHA-256 first), so nothing is
  * fetched from anywhere else. CPU delegate: predictable on machines without a usable GPU.
  */
+/**
+ * Longest side of the image MediaPipe is given. BlazeFace short-range looks at a 128 x 128
+ * input whatever it is handed, but MediaPipe first uploads the whole image into a WebGL
+ * texture (texImage2D), even with the CPU delegate: on a machine without a GPU (software GL)
+ * uploading a 640 x 480 video frame was ~80 % of each detection (bench/door-latency.ts with
+ * DOOR_PROFILE). A frame shrunk to this size by the 2D canvas first loses nothing the model
+ * would see; boxes and keypoints are mapped back to video pixels.
+ */
+export const DETECT_MAX_SIDE = 320;
+
 export class BrowserFaceDetector {
   private lastTimestamp = -1;
+  private readonly small = document.createElement('canvas');
+  private readonly smallCtx: CanvasRenderingContext2D | null = this.small.getContext('2d', {
+    alpha: false,
+  });
 
   private constructor(private readonly detector: FaceDetector) {}
 
@@ -37,13 +52,28 @@ export class BrowserFaceDetector {
     return new BrowserFaceDetector(detector);
   }
 
-  /** Faces in the current video frame, in the video's own pixel coordinates. */
-  detect(video: HTMLVideoElement, nowMs: number): DetectedFace[] {
+  /** Faces in the frame, in the frame's own (camera) pixel coordinates. */
+  detect(frame: FramePixels, nowMs: number): DetectedFace[] {
     // MediaPipe's VIDEO mode rejects timestamps that do not increase.
     const timestamp = Math.max(nowMs, this.lastTimestamp + 1);
     this.lastTimestamp = timestamp;
-    const result = this.detector.detectForVideo(video, timestamp);
-    return result.detections.flatMap((d) => toFace(d, video.videoWidth, video.videoHeight));
+    const { width, height } = frame;
+    const scale = Math.min(1, DETECT_MAX_SIDE / Math.max(width, height, 1));
+    let input: HTMLVideoElement | HTMLCanvasElement = frame.image;
+    if (scale < 1 && this.smallCtx) {
+      const w = Math.max(1, Math.round(width * scale));
+      const h = Math.max(1, Math.round(height * scale));
+      if (this.small.width !== w || this.small.height !== h) {
+        this.small.width = w;
+        this.small.height = h;
+      }
+      this.smallCtx.drawImage(frame.image, 0, 0, width, height, 0, 0, w, h);
+      input = this.small;
+    }
+    const result = this.detector.detectForVideo(input, timestamp);
+    // Boxes come in input pixels, keypoints normalised: both back to camera pixels.
+    const k = input === this.small ? width / this.small.width : 1;
+    return result.detections.flatMap((d) => toFace(d, width, height, k));
   }
 
   close(): void {
@@ -51,16 +81,16 @@ export class BrowserFaceDetector {
   }
 }
 
-function toFace(d: Detection, width: number, height: number): DetectedFace[] {
+function toFace(d: Detection, width: number, height: number, k: number): DetectedFace[] {
   const b = d.boundingBox;
   if (!b || b.width <= 0 || b.height <= 0) return [];
   return [
     {
       box: {
-        x1: b.originX,
-        y1: b.originY,
-        x2: b.originX + b.width,
-        y2: b.originY + b.height,
+        x1: b.originX * k,
+        y1: b.originY * k,
+        x2: (b.originX + b.width) * k,
+        y2: (b.originY + b.height) * k,
         score: Math.min(1, Math.max(0, d.categories[0]?.score ?? 0)),
       },
       keypoints: d.keypoints.slice(0, 6).map((k): [number, number] => [k.x * width, k.y * height]),

@@ -5,6 +5,7 @@ import { closeCamera, openCamera } from './camera';
 import { BrowserFaceDetector, type DetectedFace } from './face-detector';
 import { drawFaces } from './face-overlay';
 import { FrameCapture } from './frame-capture';
+import { videoPixels } from './frame-pixels';
 import { describeError } from './messages';
 
 /** The poses the guide asks for, in order; yaw/pitch signs as in main's head-pose.ts. */
@@ -149,7 +150,7 @@ export class CaptureLoop {
     if (this.stopped || !detector) return;
     try {
       const now = performance.now();
-      const faces = detector.detect(this.video, now);
+      const faces = detector.detect(videoPixels(this.video), now);
       const tone = this.state.status === 'ok' ? 'granted' : faces.length ? 'warning' : 'neutral';
       drawFaces(this.overlay, this.video.videoWidth, this.video.videoHeight, faces, tone);
       if (faces.length === 0) {
@@ -167,7 +168,7 @@ export class CaptureLoop {
   private async check(faces: readonly DetectedFace[], now: number): Promise<void> {
     this.busy = true;
     try {
-      const frame = this.capture.build(this.video, faces, 0, now);
+      const frame = this.capture.build(videoPixels(this.video), faces, 0, now);
       if (!frame.region) return;
       // Grab the still now, so the capture is the frame that was checked.
       this.grabStill();

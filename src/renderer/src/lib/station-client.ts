@@ -4,6 +4,7 @@ import {
   type ApiMethod,
   type StationApi,
 } from '../../../shared/api-methods';
+import { BINARY_BODY_CONTENT_TYPE, encodeBinaryBody, hasBytes } from '../../../shared/binary-body';
 import type { Channel } from '../../../shared/contract';
 import type { ErrorPayload, Result } from '../../../shared/errors';
 import { SESSION_HEADER } from '../../../shared/operator-roles';
@@ -62,8 +63,10 @@ export function createHttpClient(
     return result;
   }
   async function send(channel: Channel, request: unknown): Promise<Result<unknown>> {
+    // Requests with raw bytes (frame regions) go as one binary body, the rest as JSON.
+    const binary = hasBytes(request);
     const headers: Record<string, string> = {
-      'content-type': 'application/json',
+      'content-type': binary ? BINARY_BODY_CONTENT_TYPE : 'application/json',
       [SECRET_HEADER]: secret,
     };
     if (session.current !== null) headers[SESSION_HEADER] = session.current;
@@ -72,7 +75,9 @@ export function createHttpClient(
       response = await fetchFn(`./api/${channel}`, {
         method: 'POST',
         headers,
-        body: JSON.stringify(request),
+        body: binary
+          ? (encodeBinaryBody(request) as Uint8Array<ArrayBuffer>)
+          : JSON.stringify(request),
         cache: 'no-store',
       });
     } catch {

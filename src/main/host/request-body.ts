@@ -1,0 +1,84 @@
+import type { IncomingMessage } from 'node:http';
+import {
+  BINARY_BODY_CONTENT_TYPE,
+  BinaryBodyError,
+  decodeBinaryBody,
+} from '../../shared/binary-body';
+
+export type BodyOutcome =
+  { ok: true; value: unknown } | { ok: false; status: 400 | 413 | 415; message: string };
+
+type RawOutcome = { ok: true; bytes: Buffer } | Extract<BodyOutcome, { ok: false }>;
+
+/**
+ * Reads a request body with a hard size cap: JSON (`application/json`), or a request that
+ * carries raw bytes (a camera frame region) as a binary body (`application/octet-stream`,
+ * layout in src/shared/binary-body.ts). Either way the result is an untrusted value for the
+ * contract's schemas. The cap is checked against Content-Length first (no bytes read) and
+ * again while streaming (a lying or absent length cannot exceed it).
+ */
+export async function readRequestBody(
+  req: IncomingMessage,
+  maxBytes: number,
+): Promise<BodyOutcome> {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json' && type !== BINARY_BODY_CONTENT_TYPE) {
+    return {
+      ok: false,
+      status: 415,
+      message: `Content-Type must be application/json or ${BINARY_BODY_CONTENT_TYPE}`,
+    };
+  }
+  const raw = await readRawBody(req, maxBytes);
+  if (!raw.ok) return raw;
+  if (type === BINARY_BODY_CONTENT_TYPE) {
+    try {
+      return { ok: true, value: decodeBinaryBody(raw.bytes) };
+    } catch (err) {
+      const message = err instanceof BinaryBodyError ? err.message : 'Binary body is malformed';
+      return { ok: false, status: 400, message };
+    }
+  }
+  try {
+    return { ok: true, value: JSON.parse(raw.bytes.toString('utf8')) as unknown };
+  } catch {
+    return { ok: false, status: 400, message: 'Body is not valid JSON' };
+  }
+}
+
+function readRawBody(req: IncomingMessage, maxBytes: number): Promise<RawOutcome> {
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    return Promise.resolve({
+      ok: false,
+      status: 413,
+      message: `Body larger than ${maxBytes} bytes`,
+    });
+  }
+  return new Promise((resolvePromise) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const finish = (outcome: RawOutcome): void => {
+      if (done) return;
+      done = true;
+      resolvePromise(outcome);
+    };
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        finish({ ok: false, status: 413, message: `Body larger than ${maxBytes} bytes` });
+        // Stop buffering; the response closes the connection.
+        req.pause();
+        return;
+      }
+      if (!done) chunks.push(chunk);
+    });
+    // A fresh buffer per request: frame regions are used as views of it (no copy) and kept
+    // by the liveness window, so it must never be shared with another request.
+    req.on('end', () => finish({ ok: true, bytes: Buffer.concat(chunks) }));
+    req.on('error', () =>
+      finish({ ok: false, status: 400, message: 'Request body could not be read' }),
+    );
+  });
+}
