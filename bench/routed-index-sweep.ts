@@ -86,7 +86,7 @@ async function main(): Promise<void> {
   const loaded = timed(() => factory.fromBuffer(bytes, d));
   const index = loaded.value as RoutedIndex;
   const fileMB = bytes.length / 1e6;
-  bytes.fill(0);
+  // Not zeroed: the loaded index keeps its rows in these bytes (keepsLoadBuffer).
 
   const header =
     `### Routed ${kind} at ${n} (${index.routes} routes = persons), ` +

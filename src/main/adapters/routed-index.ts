@@ -36,8 +36,8 @@ export type RoutedKind = 'hnsw' | 'pq';
  * Why routes: a person's mean is closer to a new photo of them than most of their single
  * templates, and there are ~5x fewer of them. Why a compressed scan rather than a graph: face
  * identities are nearly orthogonal (impostor cosine ~0.01 +- 0.10), the hard case for graphs:
- * at 1M templates the HNSW kind reached recall@1 0.985 at ~9 ms, the PQ scan 0.99+ under a
- * millisecond (docs/BENCHMARKS.md, "Routed indexes"). The scan cannot miss a route by
+ * at 1M templates the HNSW kind reached recall@1 0.985 at ~9 ms (loaded machine), the PQ scan
+ * 0.993 at 1.1 ms p50 / 1.6 ms p99 (docs/BENCHMARKS.md, "Routed indexes"). The scan cannot miss a route by
  * walking the wrong way; it can only mis-rank it by quantisation error, which the exact
  * re-ranking of several routes absorbs.
  * Rows added without groups each get their own route.

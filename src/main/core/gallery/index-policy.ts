@@ -10,7 +10,7 @@ import type { IndexKind } from './vector-index';
  *   Above it exact search no longer meets the door's latency budget on this hardware.
  * - pq up to PQ_MAX: routed (adapters/routed-index.ts): every person's mean template scanned
  *   in 4-bit product quantisation, then the best persons' templates re-ranked exactly. At 1M
- *   templates recall@1 0.99+ against exact search under a millisecond; builds in seconds.
+ *   templates recall@1 0.993 against exact search, p99 1.6 ms; built in ~30 s.
  * - hnsw (admin choice only): the same routing through an HNSW graph over the person means.
  *   Slower to build (13 min at 1M) and worse on face data (recall@1 0.985 at ~9 ms at 1M):
  *   identities are nearly orthogonal, the hard case for graphs.
@@ -79,8 +79,8 @@ export function routedHnswParams(routes: number): RoutedHnswParams {
 
 /**
  * Routes re-ranked exactly per query. PQ kind, 1M templates (200k persons, PQ128x4fs):
- * recall@1 against exact search 0.991 probing 8 routes, 0.993 at 16 and 32, 0.994 at 64,
- * re-ranking costing ~0.05 ms per 8 routes (docs/BENCHMARKS.md, "Routed indexes").
+ * recall@1 against exact search 0.993 probing 4 to 32 routes, 0.995 at 64; 16 had the lowest
+ * p99 of the light-load runs (docs/BENCHMARKS.md, "Routed indexes").
  */
 export function routesProbed(kind: 'hnsw' | 'pq', routes: number): number {
   return kind === 'hnsw' ? routedHnswParams(routes).routesProbed : 16;
