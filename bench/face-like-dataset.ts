@@ -9,7 +9,11 @@
  * disk cache (bench/face-like-cache.ts) keyed by size, probe count and the fitted model's
  * digest: a different procedure under the same key would hand one bench the other's data.
  */
-import { embedFaceImages, listFaceImages } from '../tests/support/face-embeddings';
+import {
+  type LabelledEmbeddings,
+  embedFaceImages,
+  listFaceImages,
+} from '../tests/support/face-embeddings';
 import { type FaceLikeGallery, cachedFaceLikeGallery } from './face-like-cache';
 import {
   type FaceModel,
@@ -29,34 +33,61 @@ export interface FittedFaceModel {
   modelId: string;
 }
 
-/** Fits and calibrates the generator on the real embeddings (cached outside the repo). */
-export async function fittedFaceModel(log: (l: string) => void): Promise<FittedFaceModel> {
+/**
+ * The real LFW + CelebA embeddings (cached outside the repo), split into a gallery and one
+ * held-out probe per identity that has another image left in the gallery.
+ */
+export interface RealSplit {
+  real: LabelledEmbeddings;
+  /** Dense identity number of every embedding. */
+  ids: number[];
+  identities: number;
+  galleryRows: number[];
+  probeRows: number[];
+}
+
+export async function realSplit(log: (l: string) => void): Promise<RealSplit> {
   const images = [...listFaceImages('lfw'), ...listFaceImages('celeba')];
   const real = await embedFaceImages(images, { log });
-  const d = real.dim;
   const idOf = new Map<string, number>();
   const ids = real.images.map((img) => {
     if (!idOf.has(img.identity)) idOf.set(img.identity, idOf.size);
     return idOf.get(img.identity)!;
   });
-  // Calibration target: the real gallery without one held-out probe per identity that has
-  // another image left (as index-backends.ts computes it).
   const count = new Map<number, number>();
   for (const id of ids) count.set(id, (count.get(id) ?? 0) + 1);
   const seen = new Set<number>();
   const galleryRows: number[] = [];
+  const probeRows: number[] = [];
   ids.forEach((id, i) => {
-    if ((count.get(id) ?? 0) >= 2 && !seen.has(id)) seen.add(id);
-    else galleryRows.push(i);
+    if ((count.get(id) ?? 0) >= 2 && !seen.has(id)) {
+      seen.add(id);
+      probeRows.push(i);
+    } else galleryRows.push(i);
   });
-  const vectors = new Float32Array(galleryRows.length * d);
-  galleryRows.forEach((row, i) =>
-    vectors.set(real.vectors.subarray(row * d, (row + 1) * d), i * d),
-  );
+  return { real, ids, identities: idOf.size, galleryRows, probeRows };
+}
+
+/** Rows `list` of `vectors` (dim d), copied into one array. */
+export function pickRows(vectors: Float32Array, d: number, list: readonly number[]): Float32Array {
+  const out = new Float32Array(list.length * d);
+  list.forEach((row, i) => out.set(vectors.subarray(row * d, (row + 1) * d), i * d));
+  return out;
+}
+
+/**
+ * Fits and calibrates the generator on the real embeddings. Calibration target: the
+ * similarity statistics of the real gallery of `realSplit`.
+ */
+export async function fittedFaceModel(
+  log: (l: string) => void,
+  split?: RealSplit,
+): Promise<FittedFaceModel> {
+  const { real, ids, galleryRows } = split ?? (await realSplit(log));
   const target = similarityStats(
-    vectors,
+    pickRows(real.vectors, real.dim, galleryRows),
     galleryRows.map((r) => ids[r]!),
-    d,
+    real.dim,
   );
   return { model: calibrate(fitFaceModel(real), target), modelId: real.modelId };
 }

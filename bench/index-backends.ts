@@ -27,15 +27,19 @@ import { faissIndexFactory } from '../src/main/adapters/faiss-vector-index';
 import { loadStationFaiss, loadedFaissVariant } from '../src/main/adapters/station-faiss-addon';
 import { ivfParams, routedHnswParams } from '../src/main/core/gallery/index-policy';
 import type { IndexKind, VectorIndex } from '../src/main/core/gallery/vector-index';
-import { embedFaceImages, listFaceImages } from '../tests/support/face-embeddings';
 import { ms, summarize, timed } from './bench-stats';
 import { BruteForceKnn } from './brute-force-knn';
-import { PER_IDENTITY, faceLikeDataset } from './face-like-dataset';
+import {
+  PER_IDENTITY,
+  type RealSplit,
+  faceLikeDataset,
+  fittedFaceModel,
+  pickRows,
+  realSplit,
+} from './face-like-dataset';
 import {
   type FaceModel,
   type SimilarityStats,
-  calibrate,
-  fitFaceModel,
   similarityStats,
   synthesise,
 } from './face-like-gallery';
@@ -175,45 +179,22 @@ function measure(
   };
 }
 
-async function realDataset(log: (l: string) => void): Promise<{ ds: Dataset; model: FaceModel }> {
-  const images = [...listFaceImages('lfw'), ...listFaceImages('celeba')];
-  const real = await embedFaceImages(images, { log });
+async function realDataset(log: (l: string) => void): Promise<{ ds: Dataset; split: RealSplit }> {
+  const split = await realSplit(log);
+  const { real, ids, galleryRows, probeRows } = split;
   const d = real.dim;
-  const idOf = new Map<string, number>();
-  const ids = real.images.map((img) => {
-    if (!idOf.has(img.identity)) idOf.set(img.identity, idOf.size);
-    return idOf.get(img.identity)!;
-  });
-  // One held-out probe per identity that has another image left in the gallery.
-  const count = new Map<number, number>();
-  for (const id of ids) count.set(id, (count.get(id) ?? 0) + 1);
-  const probe = new Set<number>();
-  const seen = new Set<number>();
-  ids.forEach((id, i) => {
-    if ((count.get(id) ?? 0) >= 2 && !seen.has(id)) {
-      seen.add(id);
-      probe.add(i);
-    }
-  });
-  const galleryRows = ids.map((_, i) => i).filter((i) => !probe.has(i));
-  const probeRows = [...probe];
-  const pick = (list: number[]): Float32Array => {
-    const out = new Float32Array(list.length * d);
-    list.forEach((row, i) => out.set(rows(real.vectors, d, row), i * d));
-    return out;
-  };
   const ds: Dataset = {
     name: 'real LFW+CelebA',
-    vectors: pick(galleryRows),
+    vectors: pickRows(real.vectors, d, galleryRows),
     ids: Int32Array.from(galleryRows.map((r) => ids[r]!)),
-    queries: pick(probeRows),
+    queries: pickRows(real.vectors, d, probeRows),
     queryIds: Int32Array.from(probeRows.map((r) => ids[r]!)),
     d,
   };
   log(
-    `real: ${real.images.length} embeddings (${real.noFace} images without a face), ${idOf.size} identities`,
+    `real: ${real.images.length} embeddings (${real.noFace} images without a face), ${split.identities} identities`,
   );
-  return { ds, model: fitFaceModel(real) };
+  return { ds, split };
 }
 
 function syntheticDataset(
@@ -296,9 +277,9 @@ async function main(): Promise<void> {
   const batch = Number(values.batch);
   const loadAvg = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
-  const { ds: real, model: fitted } = await realDataset(log);
+  const { ds: real, split } = await realDataset(log);
   const realStats = similarityStats(real.vectors, Array.from(real.ids), real.d);
-  const model = calibrate(fitted, realStats);
+  const { model } = await fittedFaceModel(log, split);
   const check = synthesise(model, 2000, PER_IDENTITY, 5);
   const labels = Array.from({ length: 2000 * PER_IDENTITY }, (_, i) =>
     Math.floor(i / PER_IDENTITY),

@@ -1,5 +1,10 @@
 import { StationError } from '../../shared/errors';
-import { nativeErrorCode } from './station-faiss-addon';
+import type {
+  VectorBatchSearchResult,
+  VectorIndex,
+  VectorSearchResult,
+} from '../core/gallery/vector-index';
+import { loadStationFaiss, loadedFaissVariant, nativeErrorCode } from './station-faiss-addon';
 
 /** Runs a native call; its errors become StationErrors (input mistakes are our bugs). */
 export function native<T>(call: () => T): T {
@@ -43,4 +48,36 @@ export function removableLabels(
     unique.add(label);
   }
   return unique;
+}
+
+/** A batch result with no rows. */
+export function noResults(): VectorBatchSearchResult {
+  return { labels: new Int32Array(0), scores: new Float32Array(0) };
+}
+
+/** VectorIndex.search for every kind: one query through searchBatch, padding dropped. */
+export function searchOne(
+  index: Pick<VectorIndex, 'dim' | 'searchBatch'>,
+  query: Float32Array,
+  k: number,
+): VectorSearchResult {
+  if (query.length !== index.dim) {
+    throw new StationError(
+      'INTERNAL',
+      `search: query has ${query.length} values, index dim is ${index.dim}`,
+    );
+  }
+  const { labels, scores } = index.searchBatch(query, k);
+  const out: VectorSearchResult = { labels: [], scores: [] };
+  labels.forEach((label, i) => {
+    if (label < 0) return;
+    out.labels.push(label);
+    out.scores.push(scores[i] ?? -Infinity);
+  });
+  return out;
+}
+
+/** The search library build for VectorIndexStats.engine, e.g. "faiss 1.7.3 avx2". */
+export function engineName(): string {
+  return `faiss ${loadStationFaiss().faissVersion} ${loadedFaissVariant() ?? 'generic'}`;
 }

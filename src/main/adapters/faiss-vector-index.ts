@@ -9,12 +9,15 @@ import {
   type VectorIndexStats,
   type VectorSearchResult,
 } from '../core/gallery/vector-index';
+import { type NativeStationIndex, loadStationFaiss } from './station-faiss-addon';
 import {
-  type NativeStationIndex,
-  loadStationFaiss,
-  loadedFaissVariant,
-} from './station-faiss-addon';
-import { checkRows, native, removableLabels } from './faiss-guards';
+  checkRows,
+  engineName,
+  native,
+  noResults,
+  removableLabels,
+  searchOne,
+} from './faiss-guards';
 import { RoutedIndex } from './routed-index';
 import { decodeIndexContainer, encodeIndexContainer } from './faiss-index-container';
 
@@ -70,29 +73,16 @@ class FaissStationIndex implements VectorIndex {
   }
 
   search(query: Float32Array, k: number): VectorSearchResult {
-    if (query.length !== this.dim) {
-      throw new StationError(
-        'INTERNAL',
-        `search: query has ${query.length} values, index dim is ${this.dim}`,
-      );
-    }
-    const { labels, scores } = this.searchBatch(query, k);
-    const out: VectorSearchResult = { labels: [], scores: [] };
-    labels.forEach((label, i) => {
-      if (label < 0) return;
-      out.labels.push(label);
-      out.scores.push(scores[i] ?? -Infinity);
-    });
-    return out;
+    return searchOne(this, query, k);
   }
 
   searchBatch(queries: Float32Array, k: number): VectorBatchSearchResult {
-    if (queries.length === 0) return { labels: new Int32Array(0), scores: new Float32Array(0) };
+    if (queries.length === 0) return noResults();
     checkRows(queries, this.dim, 'search');
     const nq = queries.length / this.dim;
     const kk = Math.min(Math.floor(k), this.live);
     if (!(kk >= 1) || !this.native) {
-      return { labels: new Int32Array(0), scores: new Float32Array(0) };
+      return noResults();
     }
     // IVF dropped removed vectors from its lists; flat/HNSW still hold them (scrubbed).
     const fetch = this.kind === 'ivf' ? kk : Math.min(this.size, kk + this.removed.size);
@@ -145,7 +135,7 @@ class FaissStationIndex implements VectorIndex {
       removed: this.removed.size,
       rebuildRecommended: rebuildRecommended(this.size, this.removed.size),
       params,
-      engine: `faiss ${loadStationFaiss().faissVersion} ${loadedFaissVariant() ?? 'generic'}`,
+      engine: engineName(),
     };
   }
 

@@ -11,12 +11,15 @@ import type {
   VectorIndexStats,
   VectorSearchResult,
 } from '../core/gallery/vector-index';
-import { checkRows, native, removableLabels } from './faiss-guards';
 import {
-  type NativeStationIndex,
-  loadStationFaiss,
-  loadedFaissVariant,
-} from './station-faiss-addon';
+  checkRows,
+  engineName,
+  native,
+  noResults,
+  removableLabels,
+  searchOne,
+} from './faiss-guards';
+import { type NativeStationIndex, loadStationFaiss } from './station-faiss-addon';
 import { encodeIndexContainer } from './faiss-index-container';
 import { decodeRoutedPayload, encodeRoutedPayload } from './routed-index-payload';
 import { VectorRows } from './vector-rows';
@@ -143,29 +146,16 @@ export class RoutedIndex implements VectorIndex {
   }
 
   search(query: Float32Array, k: number): VectorSearchResult {
-    if (query.length !== this.dim) {
-      throw new StationError(
-        'INTERNAL',
-        `search: query has ${query.length} values, index dim is ${this.dim}`,
-      );
-    }
-    const { labels, scores } = this.searchBatch(query, k);
-    const out: VectorSearchResult = { labels: [], scores: [] };
-    labels.forEach((label, i) => {
-      if (label < 0) return;
-      out.labels.push(label);
-      out.scores.push(scores[i] ?? -Infinity);
-    });
-    return out;
+    return searchOne(this, query, k);
   }
 
   searchBatch(queries: Float32Array, k: number): VectorBatchSearchResult {
-    if (queries.length === 0) return { labels: new Int32Array(0), scores: new Float32Array(0) };
+    if (queries.length === 0) return noResults();
     checkRows(queries, this.dim, 'search');
     const nq = queries.length / this.dim;
     const kk = Math.min(Math.floor(k), this.live);
     const coarse = this.coarse;
-    if (!(kk >= 1) || !coarse) return { labels: new Int32Array(0), scores: new Float32Array(0) };
+    if (!(kk >= 1) || !coarse) return noResults();
     // Enough live routes to re-rank (at least kk of them: rows added without groups are
     // routes of one), over-fetching by the HNSW tombstones the graph may still return.
     const want = Math.min(this.liveRoutes, Math.max(kk, this.probed()));
@@ -258,7 +248,7 @@ export class RoutedIndex implements VectorIndex {
         rebuildRecommended(this.size, this.removed.size) ||
         rebuildRecommended(this.routes, this.deadRoutes),
       params,
-      engine: `faiss ${loadStationFaiss().faissVersion} ${loadedFaissVariant() ?? 'generic'}`,
+      engine: engineName(),
     };
   }
 
