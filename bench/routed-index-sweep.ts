@@ -7,6 +7,7 @@
  *
  *   OMP_NUM_THREADS=1 npx tsx bench/routed-index-sweep.ts [--kind pq|hnsw] [--size 1000000]
  *       [--queries 1000] [--probe 8,16,32] [--ef 32,48,64,96] [--ef-construction N] [--m N]
+ *       [--pq-m N]   (PQ sub-quantisers of 4 bits; the policy uses dim/4)
  *
  * recall@1 is the share of probes whose top-1 TEMPLATE equals exact search's top-1 over all
  * templates (faiss flat, cached beside the gallery: ~4 min at 1M); "same person" is the
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
       probe: { type: 'string', default: '8,16,32' },
       'ef-construction': { type: 'string' },
       m: { type: 'string' },
+      'pq-m': { type: 'string' },
     },
   });
   const log = (l: string): void => console.error(`[routed-index] ${l}`);
@@ -75,6 +77,7 @@ async function main(): Promise<void> {
   const build = {
     ...(values['ef-construction'] ? { efConstruction: Number(values['ef-construction']) } : {}),
     ...(values.m ? { M: Number(values.m) } : {}),
+    ...(values['pq-m'] ? { pqSubquantizers: Number(values['pq-m']) } : {}),
   };
   const built = timed(() => {
     const ix = new RoutedIndex(kind, d, null, build);

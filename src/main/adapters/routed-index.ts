@@ -27,6 +27,11 @@ import { VectorRows } from './vector-rows';
 /** The kinds built as a routed index; they differ only in how routes are found. */
 export type RoutedKind = 'hnsw' | 'pq';
 
+/** HNSW graph shape, or the PQ code's sub-quantiser count (4 bits each). */
+export type RoutedBuildOverrides = Partial<Pick<HnswParams, 'M' | 'efConstruction'>> & {
+  pqSubquantizers?: number;
+};
+
 /**
  * A routed index: ROUTES, one per enrolled group (a person's templates of one enrolment, as
  * their normalised mean), are searched first, then every template of the best routes is
@@ -74,8 +79,8 @@ export class RoutedIndex implements VectorIndex {
       members: Int32Array[];
       removed: Iterable<number>;
     } | null = null,
-    /** HNSW construction overrides of the policy (benchmarks compare settings). */
-    private readonly build: Partial<Pick<HnswParams, 'M' | 'efConstruction'>> = {},
+    /** Construction overrides of the policy (benchmarks compare settings). */
+    private readonly build: RoutedBuildOverrides = {},
   ) {
     this.coarse = parts?.coarse ?? null;
     this.rows = parts?.rows ?? new VectorRows(dim);
@@ -236,8 +241,12 @@ export class RoutedIndex implements VectorIndex {
     if (c && this.kind === 'hnsw') {
       for (const p of ['M', 'efConstruction', 'efSearch'] as const) params[p] = c.getParameter(p);
     }
-    if (this.kind === 'pq')
-      params.pqBytesPerRoute = c?.family === 'other' ? this.dim / 8 : this.dim * 4;
+    if (this.kind === 'pq') {
+      // 4 bits per sub-quantiser when coded; a float mean when scanned exactly (few routes).
+      // (A benchmark's override is not saved with the file: a reload reports the policy's.)
+      const m = this.build.pqSubquantizers ?? pqSubquantizers(this.dim) ?? 0;
+      params.pqBytesPerRoute = c?.family === 'other' ? m / 2 : this.dim * 4;
+    }
     return {
       kind: this.kind,
       dim: this.dim,
@@ -341,7 +350,7 @@ export class RoutedIndex implements VectorIndex {
       applyHnswSearch(graph, count);
       return graph;
     }
-    const m = pqSubquantizers(this.dim);
+    const m = this.build.pqSubquantizers ?? pqSubquantizers(this.dim);
     if (m === null || count < PQ_MIN_ROUTES) {
       // Too few routes to train a codebook (or a dim PQ fast-scan cannot split): scan the
       // means exactly instead; still correct, and cheap at this size.
