@@ -10,10 +10,11 @@
  * dynamically so they can be timed; the app pays the same). Variants:
  * - gallery: openDatabase + key unlock + Gallery.open + first search, with Gallery.open's
  *   stages timed by wrapping what the Gallery calls (the repository, the index factory, the
- *   file sealer: read + SHA-256 + decrypt); the rest of Gallery.open (meta, label map decode
+ *   file sealer: read + decrypt + tag check); the rest of Gallery.open (meta, label map decode
  *   and check, zeroing the plaintext) is the remainder. Afterwards the steps are re-timed one
  *   by one in the same process, with the whole-file path (readFileSync, SHA-256, openFile)
- *   that Gallery.open used before openFileAt, for comparison.
+ *   that Gallery.open used before openFileAt, for comparison (the SHA-256 pass is gone from
+ *   Gallery.open since the meta names the file's GCM tag; it is timed here for the record).
  * - station: Station.create (the composition root without the ONNX models) + first 1:N search.
  * - models: openStation from station-factory.ts (models hash-checked and loaded) + first 1:N
  *   search, then the first whole image through detection, embedding and search.
@@ -101,6 +102,7 @@ async function galleryVariant(dir: string, prepared: Prepared): Promise<Record<s
     ...(await import('../src/main/core/settings/settings.service')),
     ...(await import('../src/main/core/util/data-dir')),
     ...(await import('../src/main/db/connection')),
+    ...(await import('../src/main/db/integrity-check')),
     ...(await import('../src/main/db/settings.repository')),
     ...(await import('../src/main/db/template-encryption.repository')),
     ...(await import('../src/main/db/templates.repository')),
@@ -109,8 +111,12 @@ async function galleryVariant(dir: string, prepared: Prepared): Promise<Record<s
   const t0 = performance.now();
   const paths = imported.dataPaths(dir);
   const keys = imported.dataFolderTemplateKeyStore(dir);
-  const db = stage('openDatabase (quick_check, migrations)', () =>
-    imported.openDatabase(paths.database, { templateKeys: keys }),
+  // As openStation does: quick_check on a worker from the start, awaited before the answer.
+  const integrity = stage('integrity check start (worker)', () =>
+    imported.BackgroundIntegrityCheck.start(paths.database),
+  );
+  const db = stage('openDatabase (migrations; check on the worker)', () =>
+    imported.openDatabase(paths.database, { templateKeys: keys, integrityCheck: 'background' }),
   );
   const cipher = stage('unlock template key', () =>
     imported.unlockTemplateCipher(
@@ -133,8 +139,9 @@ async function galleryVariant(dir: string, prepared: Prepared): Promise<Record<s
   };
   const sealer = {
     sealFile: (b: Uint8Array, c: string) => cipher.sealFile(b, c),
-    openFileAt: (path: string, c: string, sha: string) =>
-      stage('read + SHA-256 + AES-GCM open (openFileAt)', () => cipher.openFileAt(path, c, sha)),
+    sealedTag: (b: Uint8Array) => cipher.sealedTag(b),
+    openFileAt: (path: string, c: string, tag: string) =>
+      stage('read + AES-GCM open (openFileAt)', () => cipher.openFileAt(path, c, tag)),
   };
   const templates = timedMethods(new imported.TemplatesRepository(db, cipher), 'sql');
   const tOpen = performance.now();
@@ -148,6 +155,7 @@ async function galleryVariant(dir: string, prepared: Prepared): Promise<Record<s
   });
   const galleryOpenMs = performance.now() - tOpen;
   if (report.rebuiltBecause !== null) throw new Error(`rebuilt: ${report.rebuiltBecause}`);
+  await stageAsync('integrity check wait', () => integrity.verify(db));
   const readyMs = performance.now();
   const outcome = searchTwice((q) => gallery.search(q), prepared);
   const answeredMs = readyMs + outcome.firstSearchMs;
@@ -165,7 +173,7 @@ async function galleryVariant(dir: string, prepared: Prepared): Promise<Record<s
   const meta = JSON.parse(readFileSync(`${paths.galleryIndex}.json`, 'utf8')) as {
     fingerprint: string;
     kind: string;
-    sha256: string;
+    tag: string;
   };
   const context = imported.indexFileContext({
     kind: meta.kind,
@@ -183,9 +191,9 @@ async function galleryVariant(dir: string, prepared: Prepared): Promise<Record<s
     return seen.size;
   });
   redo('zero plaintext', () => plain.fill(0));
-  redo('openFileAt (again)', () =>
-    cipher.openFileAt(paths.galleryIndex, context, meta.sha256),
-  )?.fill(0);
+  redo('openFileAt (again)', () => cipher.openFileAt(paths.galleryIndex, context, meta.tag))?.fill(
+    0,
+  );
   db.close();
   return {
     galleryOpenMs,

@@ -59,11 +59,14 @@ function unitVectors(n: number, seed: number): Float32Array[] {
   });
 }
 
+/** The unsealed baseline: a plain file, named by its SHA-256 where a sealing has its tag. */
+const sha256Hex = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const identitySealer: IndexFileSealer = {
   sealFile: (b) => Buffer.from(b),
-  openFileAt: (path, _context, sha256) => {
+  sealedTag: sha256Hex,
+  openFileAt: (path, _context, tag) => {
     const bytes = readFileSync(path);
-    return createHash('sha256').update(bytes).digest('hex') === sha256 ? bytes : null;
+    return sha256Hex(bytes) === tag ? bytes : null;
   },
 };
 

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -128,8 +127,8 @@ describe('Gallery index kind (real SQLite + real FAISS)', () => {
     const plain = encodeLabelMap(forged, index.toBuffer());
     const sealed = templateCipherFor(db).sealFile(plain, indexFileContext(meta));
     writeFileSync(indexFile, sealed);
-    const sha256 = createHash('sha256').update(sealed).digest('hex');
-    writeFileSync(`${indexFile}.json`, JSON.stringify({ ...meta, sha256 }));
+    const tag = templateCipherFor(db).sealedTag(sealed);
+    writeFileSync(`${indexFile}.json`, JSON.stringify({ ...meta, tag }));
     const { gallery, report } = open();
     expect(report.rebuiltBecause).toBe('index holds template 999, which the database does not');
     expect(gallery.stats().index).toMatchObject({ size: 3, live: 3, removed: 0 });

@@ -110,6 +110,17 @@ describe('Gallery (real SQLite + real FAISS)', () => {
     expect(open().report.rebuiltBecause).toBe('index file checksum mismatch');
   });
 
+  it('rebuilds once from a meta that names no sealing tag (an older station wrote it)', () => {
+    seedPeople(2, 2);
+    open();
+    const metaFile = `${indexFile}.json`;
+    const meta = JSON.parse(readFileSync(metaFile, 'utf8')) as Record<string, unknown>;
+    delete meta.tag;
+    writeFileSync(metaFile, JSON.stringify({ ...meta, sha256: '0'.repeat(64) }));
+    expect(open().report.rebuiltBecause).toBe('index meta names no sealing tag');
+    expect(open().report.rebuiltBecause).toBeNull();
+  });
+
   it('rebuilds when the meta file is gone, and never mixes another model in', () => {
     seedPeople(2, 2);
     open();

@@ -4,13 +4,20 @@ import { dirname } from 'node:path';
 import { StationError } from '../../shared/errors';
 import { electronSqliteBinding } from '../adapters/native-paths';
 import type { TemplateKeyStore } from '../core/crypto/template-key-store';
-import { dataFolderContext, migrate } from './migrations';
+import { quickCheck } from './integrity-check';
+import { dataFolderContext, LATEST_VERSION, migrate } from './migrations';
 
 export type Db = Database.Database;
 
 export interface OpenDatabaseOptions {
   /** Where migrations find the template key; default: the data folder's 0600 key file. */
   templateKeys?: TemplateKeyStore;
+  /**
+   * 'now' (default): SQLite's quick_check before anything else. 'background': the caller runs
+   * it on a worker (BackgroundIntegrityCheck) and awaits it before deciding anything, so it is
+   * skipped here, except when a migration is pending: never migrate an unchecked file.
+   */
+  integrityCheck?: 'now' | 'background';
 }
 
 /**
@@ -36,8 +43,11 @@ export function openDatabase(file: string, opts: OpenDatabaseOptions = {}): Db {
     });
   }
   try {
-    const check = db.pragma('quick_check', { simple: true });
-    if (check !== 'ok') throw new Error(String(check));
+    const pending = db.pragma('user_version', { simple: true }) !== LATEST_VERSION;
+    if (opts.integrityCheck !== 'background' || pending) {
+      const check = quickCheck(db);
+      if (check !== 'ok') throw new Error(check.problem);
+    }
     migrate(db, undefined, dataFolderContext(db, opts.templateKeys));
   } catch (err) {
     db.close();

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { StationError } from '../../../shared/errors';
 
@@ -81,15 +81,30 @@ export class TemplateCipher {
   }
 
   /**
-   * openFile for a sealed file on disk, read in chunks, checked against the SHA-256 of its
-   * bytes in the same pass: null when the bytes do not have that hash (nothing returned).
-   * Never holds the sealed bytes whole: at 100k templates the index file is ~250 MB, and
-   * every fresh buffer that size cost ~1 s of page faults at start on the 2-core machine
-   * (docs/BENCHMARKS.md, "Cold start of a 100k gallery"); this way only the plaintext is one.
+   * openFile for a sealed file on disk, read in chunks: null (nothing decrypted) when the
+   * file's GCM tag is not `expectedTag` (`sealedFileTag` of the bytes that were written).
+   * The tag is read first, so a stale or replaced file costs one small read, not a pass.
+   * Why the tag and not a hash of the file: with a fresh random nonce per seal, the tag names
+   * one sealing, and GCM's own check at the end proves every byte belongs to it; a SHA-256
+   * pass over a 100k gallery's ~200 MB file only repeated that (~0.5 s of a 3 s cold start,
+   * docs/BENCHMARKS.md). Never holds the sealed bytes whole: every fresh buffer that size
+   * cost ~1 s of page faults at start on the 2-core machine; only the plaintext is one.
    */
-  openFileAt(path: string, context: string, sha256: string): Buffer | null {
-    return openSealedFile(this.indexKey, path, Buffer.from(`file:v1\0${context}`), sha256);
+  openFileAt(path: string, context: string, expectedTag: string): Buffer | null {
+    return openSealedFile(this.indexKey, path, Buffer.from(`file:v1\0${context}`), expectedTag);
   }
+
+  sealedTag(sealed: Uint8Array): string {
+    return sealedFileTag(sealed);
+  }
+}
+
+/** The GCM tag of sealed bytes (hex): what `openFileAt` expects to find in the file. */
+export function sealedFileTag(sealed: Uint8Array): string {
+  if (sealed.length < NONCE_BYTES + TAG_BYTES) {
+    throw new StationError('INTERNAL', `sealed bytes are ${sealed.length} long, too short`);
+  }
+  return Buffer.from(sealed.subarray(sealed.length - TAG_BYTES)).toString('hex');
 }
 
 const FILE_CHUNK_BYTES = 4 << 20;
@@ -104,7 +119,12 @@ function readAt(fd: number, into: Buffer, length: number, position: number): Buf
   return into.subarray(0, length);
 }
 
-function openSealedFile(key: Buffer, path: string, aad: Buffer, sha256: string): Buffer | null {
+function openSealedFile(
+  key: Buffer,
+  path: string,
+  aad: Buffer,
+  expectedTag: string,
+): Buffer | null {
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;
@@ -113,30 +133,21 @@ function openSealedFile(key: Buffer, path: string, aad: Buffer, sha256: string):
     }
     const nonce = Buffer.from(readAt(fd, Buffer.alloc(NONCE_BYTES), NONCE_BYTES, 0));
     const tag = Buffer.from(readAt(fd, Buffer.alloc(TAG_BYTES), TAG_BYTES, size - TAG_BYTES));
+    if (tag.toString('hex') !== expectedTag) return null;
     const decipher = createDecipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_BYTES });
     decipher.setAAD(aad);
     decipher.setAuthTag(tag);
-    const hash = createHash('sha256');
     const bodyEnd = size - TAG_BYTES;
     // Not from Buffer's shared pool: the caller zeroes it, and it must own what it zeroes.
     const plain = Buffer.allocUnsafeSlow(bodyEnd - NONCE_BYTES);
     const chunk = Buffer.allocUnsafeSlow(Math.min(FILE_CHUNK_BYTES, size));
     let written = 0;
-    for (let pos = 0; pos < size;) {
-      const bytes = readAt(fd, chunk, Math.min(chunk.length, size - pos), pos);
-      hash.update(bytes);
-      const from = Math.max(pos, NONCE_BYTES) - pos;
-      const to = Math.min(pos + bytes.length, bodyEnd) - pos;
-      if (to > from) {
-        const part = decipher.update(bytes.subarray(from, to));
-        written += part.copy(plain, written);
-        part.fill(0);
-      }
+    for (let pos = NONCE_BYTES; pos < bodyEnd;) {
+      const bytes = readAt(fd, chunk, Math.min(chunk.length, bodyEnd - pos), pos);
+      const part = decipher.update(bytes);
+      written += part.copy(plain, written);
+      part.fill(0);
       pos += bytes.length;
-    }
-    if (hash.digest('hex') !== sha256) {
-      plain.fill(0);
-      return null;
     }
     try {
       // GCM is a stream mode: final() only checks the tag (nothing was buffered).

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { StationError } from '../../../shared/errors';
 import { writeFileAtomic } from '../util/atomic-file';
@@ -47,11 +46,13 @@ export interface GalleryIndexStats {
 export interface IndexFileSealer {
   sealFile(bytes: Uint8Array, context: string): Buffer;
   /**
-   * Opens the sealed file at `path` if its bytes have this SHA-256 (null when not), reading
-   * it in chunks: a 100k gallery's file is ~250 MB, and holding it whole next to its
-   * plaintext cost ~1 s more at start (docs/BENCHMARKS.md, "Cold start of a 100k gallery").
+   * Opens the sealed file at `path` if it is the sealing whose GCM tag is `tag` (null when
+   * not), reading it in chunks: a 100k gallery's file is ~200 MB, and holding it whole next
+   * to its plaintext cost ~1 s more at start (docs/BENCHMARKS.md, "Cold start of a 100k gallery").
    */
-  openFileAt(path: string, context: string, sha256: string): Buffer | null;
+  openFileAt(path: string, context: string, tag: string): Buffer | null;
+  /** The tag `openFileAt` expects, of bytes `sealFile` returned. */
+  sealedTag(sealed: Uint8Array): string;
 }
 
 /** Written to the meta file: an index file in any other format is rebuilt (and scrubbed). */
@@ -63,7 +64,8 @@ export interface IndexMeta {
   modelId: string;
   dim: number;
   fingerprint: string;
-  sha256: string;
+  /** The sealed file's GCM tag (hex): names the one sealing this meta vouches for. */
+  tag: string;
 }
 
 /** How many neighbours to fetch per query: enough to find the runner-up person. */
@@ -182,7 +184,9 @@ export class Gallery {
       if (meta.modelId !== this.modelId) return `index built for model ${String(meta.modelId)}`;
       if (meta.fingerprint !== fingerprint) return 'index stale (templates changed)';
       const context = this.fileContext(fingerprint, factory);
-      const bytes = this.sealer.openFileAt(this.indexFile, context, String(meta.sha256));
+      // Metas of older stations carried a SHA-256 instead: the file is rebuilt once.
+      if (typeof meta.tag !== 'string') return 'index meta names no sealing tag';
+      const bytes = this.sealer.openFileAt(this.indexFile, context, meta.tag);
       if (bytes === null) return 'index file checksum mismatch';
       let index: VectorIndex | undefined;
       let map: number[];
@@ -383,7 +387,7 @@ export class Gallery {
       modelId: this.modelId,
       dim: this.dim,
       fingerprint: this.fingerprint,
-      sha256: sha256(bytes),
+      tag: this.sealer.sealedTag(bytes),
     };
     // Data first, then the meta that vouches for it: a crash in between leaves a mismatch,
     // which the next start detects and repairs by rebuilding.
@@ -441,8 +445,4 @@ function labelPersons(
     persons.push(person);
   }
   return persons;
-}
-
-function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
