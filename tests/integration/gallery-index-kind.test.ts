@@ -114,25 +114,42 @@ describe('Gallery index kind (real SQLite + real FAISS)', () => {
     );
   });
 
-  it('does not load a saved index whose labels do not fit the database', () => {
-    for (let p = 0; p < 3; p++) enrol(`p${p}`, p);
-    open();
-    const ids = templates.labelsForModel('m1').map((r) => r.id);
-    // A well-sealed file of the right kind and count whose label map names a template the
-    // database does not have (an erasure whose index write was lost, or a forged map).
+  /** A well-sealed flat file of the right kind holding vec(p) for `persons`, labelled `map`. */
+  function writeSavedIndex(persons: number[], map: number[]): void {
     const meta = JSON.parse(readFileSync(`${indexFile}.json`, 'utf8')) as IndexMeta;
     const index = faissIndexFactories.flat.create(DIM);
-    index.add(new Float32Array([...vec(0), ...vec(1), ...vec(2)]));
-    const forged = [ids[0]!, ids[1]!, 999];
-    const plain = encodeLabelMap(forged, index.toBuffer());
+    index.add(new Float32Array(persons.flatMap((p) => [...vec(p)])));
+    const plain = encodeLabelMap(map, index.toBuffer());
     const sealed = templateCipherFor(db).sealFile(plain, indexFileContext(meta));
     writeFileSync(indexFile, sealed);
     const tag = templateCipherFor(db).sealedTag(sealed);
     writeFileSync(`${indexFile}.json`, JSON.stringify({ ...meta, tag }));
+  }
+
+  it('does not load a saved index whose labels do not fit the database', () => {
+    for (let p = 0; p < 3; p++) enrol(`p${p}`, p);
+    open();
+    const ids = templates.labelsForModel('m1').map((r) => r.id);
+    // The right kind and count, but the label map names a template the database does not
+    // have (an erasure whose index write was lost, or a forged map), or one twice.
+    writeSavedIndex([0, 1, 2], [ids[0]!, ids[1]!, 999]);
     const { gallery, report } = open();
     expect(report.rebuiltBecause).toBe('index holds template 999, which the database does not');
     expect(gallery.stats().index).toMatchObject({ size: 3, live: 3, removed: 0 });
     expect(gallery.search(vec(2))[0]?.personId).toBe('p2');
+    writeSavedIndex([0, 0, 1], [ids[0]!, ids[0]!, ids[1]!]);
+    expect(open().report.rebuiltBecause).toBe(`index holds template ${ids[0]!} twice`);
+  });
+
+  it('loads a saved index whose labels are the database templates in another order', () => {
+    for (let p = 0; p < 3; p++) enrol(`p${p}`, p);
+    open();
+    const ids = templates.labelsForModel('m1').map((r) => r.id);
+    // Not the id order a rebuild writes: the start maps labels by lookup instead.
+    writeSavedIndex([2, 0, 1], [ids[2]!, ids[0]!, ids[1]!]);
+    const { gallery, report } = open();
+    expect(report.rebuiltBecause).toBeNull();
+    for (const p of [0, 1, 2]) expect(gallery.search(vec(p))[0]?.personId).toBe(`p${p}`);
   });
 });
 
