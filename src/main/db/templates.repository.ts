@@ -76,8 +76,9 @@ export class TemplatesRepository {
     this.selectForModel = db.prepare<[string], TemplateRow>(
       `SELECT ${COLUMNS} FROM templates WHERE model_id = ? ORDER BY id`,
     );
-    this.selectLabels = db.prepare<[string, number], { id: number; person_id: string }>(
-      'SELECT id, person_id FROM templates WHERE model_id = ? AND id > ? ORDER BY id',
+    // Aliased to TemplateLabel's own names: 100k rows at start, not copied into new objects.
+    this.selectLabels = db.prepare<[string, number], TemplateLabel>(
+      'SELECT id, person_id AS personId FROM templates WHERE model_id = ? AND id > ? ORDER BY id',
     );
     this.selectFingerprint = db.prepare<
       [string],
@@ -130,9 +131,7 @@ export class TemplatesRepository {
    * when given), without decrypting anything: what the index labels map to.
    */
   labelsForModel(modelId: string, afterId = 0): TemplateLabel[] {
-    return this.selectLabels
-      .all(modelId, afterId)
-      .map((r) => ({ id: r.id, personId: r.person_id }));
+    return this.selectLabels.all(modelId, afterId);
   }
 
   /** Templates of every OTHER model: never indexed with this one, but reported. */
