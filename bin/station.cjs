@@ -1,10 +1,16 @@
 #!/usr/bin/env node
 'use strict';
-// `station` CLI entry (package.json "bin"). Runs the TypeScript core directly through tsx's
-// CommonJS hook, so the CLI is always the code in src/ and needs no build step or Electron.
+// `station` CLI entry (package.json "bin"). Runs the bundle in out/node when it is up to date
+// with src/, else the TypeScript source through tsx's CommonJS hook, so the CLI is always the
+// code in src/ and needs no build step or Electron (see node-entry.cjs for the choice).
 const path = require('node:path');
-require('tsx/cjs/api').register();
-const { main } = require(path.join(__dirname, '..', 'src', 'main', 'cli', 'station-cli.ts'));
+const { loadNodeEntry } = require('./node-entry.cjs');
+
+const { main } = loadNodeEntry(
+  path.join(__dirname, '..'),
+  'station-cli',
+  path.join('src', 'main', 'cli', 'station-cli.ts'),
+);
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

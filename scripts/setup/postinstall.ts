@@ -3,12 +3,16 @@
  * package.json "allowScripts" would have done, offline-capable and verified:
  *   1. build faiss-node's addon against the system faiss (scripts/native/faiss-addon-builder.ts)
  *   2. fetch the pinned models and check their hashes (scripts/models/model-fetcher.ts)
- * Both steps are idempotent and fast when already done. STATION_SKIP_POSTINSTALL=1 skips all.
+ *   3. bundle the CLI and browser mode into out/node (scripts/setup/node-bundle-builder.ts), so
+ *      they start without tsx; a few seconds, redone at every install
+ * All steps are idempotent and fast when already done. STATION_SKIP_POSTINSTALL=1 skips all
+ * (the CLI then runs its TypeScript through tsx).
  */
 import { join } from 'node:path';
 import { defaultModelsDir, projectRoot } from '../../src/main/core/models/model-verifier';
 import { fetchModels } from '../models/model-fetcher';
 import { buildFaissAddon } from '../native/faiss-addon-builder';
+import { buildNodeBundles } from './node-bundle-builder';
 
 interface Step {
   title: string;
@@ -42,12 +46,19 @@ function steps(root: string): Step[] {
         return `${report.alreadyOk.length} already verified, ${report.written.length} written${skipped}`;
       },
     },
+    {
+      title: 'Node bundles (CLI, browser mode)',
+      hint: 'Run `npm run build:node` to see the full Vite error; until it builds, the CLI runs its TypeScript through tsx.',
+      run: () => buildNodeBundles(root),
+    },
   ];
 }
 
 async function main(): Promise<number> {
   if (process.env.STATION_SKIP_POSTINSTALL === '1') {
-    log('STATION_SKIP_POSTINSTALL=1: skipping the faiss-node build and the model download');
+    log(
+      'STATION_SKIP_POSTINSTALL=1: skipping the faiss-node build, the model download and the Node bundles',
+    );
     return 0;
   }
   const root = projectRoot();

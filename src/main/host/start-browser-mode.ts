@@ -38,14 +38,19 @@ export function chromiumAppArgs(url: string, profileDir: string): string[] {
   ];
 }
 
-/** Builds the renderer with the same Vite config as `npm run build:web` (loaded only when needed). */
+/**
+ * Builds the renderer exactly as `npm run build:web` does (Vite loaded only when needed). Vite
+ * loads vite.web.config.ts itself rather than this module importing the renderer config: the
+ * bundled host (out/node) would otherwise have to require() the ESM-only Svelte plugin, which
+ * Node 20's require(esm) fails on.
+ */
 async function buildRenderer(root: string): Promise<void> {
   process.stdout.write('Building the renderer…\n');
-  const [{ build }, { webRendererViteConfig }] = await Promise.all([
-    import('vite'),
-    import('../../../scripts/vite/renderer-config'),
-  ]);
-  await build({ ...webRendererViteConfig(root), configFile: false, logLevel: 'warn' });
+  // Vite 8 warns that a future config loader will not read our (ESM-syntax .ts) configs; the
+  // build itself is unaffected, and `npm run build:web` still shows the warning to developers.
+  process.env.VITE_CONFIG_NATIVE_IGNORE_WARNING ??= 'true';
+  const { build } = await import('vite');
+  await build({ configFile: join(root, 'vite.web.config.ts'), logLevel: 'warn' });
 }
 
 function launchChromium(
@@ -116,9 +121,9 @@ export async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-// `npm start` runs this file directly through tsx.
-if (typeof require !== 'undefined' && require.main === module) {
-  main(process.argv.slice(2)).then(
+/** Runs browser mode as a program: sets the exit code, reports a start-up failure in one line. */
+export function runBrowserMode(argv: string[]): void {
+  main(argv).then(
     (code) => {
       process.exitCode = code;
     },
@@ -128,4 +133,10 @@ if (typeof require !== 'undefined' && require.main === module) {
       process.exitCode = 1;
     },
   );
+}
+
+// `npm start` goes through bin/browser-mode.cjs (bundle or tsx); this file, or its bundle
+// out/node/browser-mode.cjs, can also be run directly.
+if (typeof require !== 'undefined' && require.main === module) {
+  runBrowserMode(process.argv.slice(2));
 }
