@@ -8,7 +8,13 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-const FAST = ['pipeline-latency', 'search-latency', 'page-detect-latency', 'frame-latency'];
+const FAST = [
+  'pipeline-latency',
+  'search-latency',
+  'page-detect-latency',
+  'frame-latency',
+  'onnx-worker-latency',
+];
 const LONG: [name: string, args: string[]][] = [
   ['lfw-verification', []],
   ['open-set-identification', ['--enrol', '140', '--strangers', '140']],

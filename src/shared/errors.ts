@@ -11,6 +11,8 @@ export const ERROR_CODES = [
   'FACE_TOO_SMALL',
   'MODEL_MISSING',
   'MODEL_TAMPERED',
+  /** A verified model could not be loaded or run (e.g. its inference worker thread died). */
+  'MODEL_FAILED',
   'INDEX_STALE',
   'DB_CORRUPT',
   'DB_TOO_NEW',

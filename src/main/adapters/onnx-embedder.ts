@@ -3,12 +3,10 @@
  * (v - 127) / 128 per channel.
  */
 import { fillChwInput } from './chw-input';
-import { Tensor } from 'onnxruntime-node';
-import type { InferenceSession } from 'onnxruntime-node';
 import { l2Normalize } from '../core/vision/embedding-math';
 import type { EmbeddingModel } from '../core/vision/vision-models';
 import type { RgbImage } from '../core/vision/vision.types';
-import { SerialQueue, loadModelSession, sessionFromBytes } from './onnx-session';
+import { type OnnxWorkerSession, loadModelWorker, workerFromBytes } from './onnx-worker-session';
 
 const SIZE = 112;
 
@@ -24,14 +22,12 @@ export type ChannelOrder = 'rgb' | 'bgr';
  */
 export const CHANNEL_ORDER: ChannelOrder = 'bgr';
 
+/** Runs in its own worker thread (onnx-worker-session.ts), so a frame's other work goes on meanwhile. */
 export class OnnxEmbedder implements EmbeddingModel {
   readonly dim = 512;
-  private readonly input = new Float32Array(3 * SIZE * SIZE);
-  private readonly tensor = new Tensor('float32', this.input, [1, 3, SIZE, SIZE]);
-  private readonly queue = new SerialQueue();
 
   private constructor(
-    private readonly session: InferenceSession,
+    private readonly session: OnnxWorkerSession,
     readonly modelId: string,
     private readonly order: ChannelOrder,
   ) {}
@@ -40,7 +36,7 @@ export class OnnxEmbedder implements EmbeddingModel {
     modelsDir: string,
     order: ChannelOrder = CHANNEL_ORDER,
   ): Promise<OnnxEmbedder> {
-    const { session, modelId } = await loadModelSession(modelsDir, 'fr_feature.onnx');
+    const { session, modelId } = await loadModelWorker(modelsDir, 'fr_feature.onnx');
     return new OnnxEmbedder(session, modelId, order);
   }
 
@@ -48,26 +44,28 @@ export class OnnxEmbedder implements EmbeddingModel {
     bytes: Uint8Array,
     order: ChannelOrder = CHANNEL_ORDER,
   ): Promise<OnnxEmbedder> {
-    const { session, modelId } = await sessionFromBytes('fr_feature', bytes);
+    const { session, modelId } = await workerFromBytes('fr_feature', bytes);
     return new OnnxEmbedder(session, modelId, order);
   }
 
-  embed(aligned112: RgbImage): Promise<Float32Array> {
-    return this.queue.run(() => this.embedNow(aligned112));
-  }
-
-  private async embedNow(aligned112: RgbImage): Promise<Float32Array> {
+  async embed(aligned112: RgbImage): Promise<Float32Array> {
     if (aligned112.width !== SIZE || aligned112.height !== SIZE) {
       throw new RangeError(
         `embedder input must be ${SIZE}x${SIZE}, got ${aligned112.width}x${aligned112.height}`,
       );
     }
+    // A fresh input per call: its buffer moves to the worker, and overlapping calls (a door
+    // frame during an enrolment import) each keep their own.
+    const input = new Float32Array(3 * SIZE * SIZE);
     // (x - 127) / 128, as the model was trained (1/128 is exact: same floats as a division).
-    fillChwInput(this.input, aligned112, this.order, 127, 1 / 128);
-    const out = await this.session.run({ input: this.tensor });
-    const data = out.output?.data;
-    if (!(data instanceof Float32Array) || data.length !== this.dim)
-      throw new Error('fr_feature: unexpected output');
+    fillChwInput(input, aligned112, this.order, 127, 1 / 128);
+    const data = await this.session.run(input, [1, 3, SIZE, SIZE]);
+    if (data.length !== this.dim) throw new Error('fr_feature: unexpected output');
     return l2Normalize(data);
+  }
+
+  /** Stops the worker thread; pending and later calls fail with MODEL_FAILED. */
+  close(): Promise<void> {
+    return this.session.close();
   }
 }

@@ -23,7 +23,7 @@ export interface LoadedModel {
   modelId: string;
 }
 
-function modelIdOf(name: string, sha256: string): string {
+export function modelIdOf(name: string, sha256: string): string {
   return `${name.replace(/\.onnx$/, '')}@${sha256.slice(0, 12)}`;
 }
 

@@ -2,14 +2,12 @@
  * fr_liveness.onnx (MiniFASNet-like anti-spoofing): input 1x3x128x128, raw 0..255 floats, CHW;
  * output 3 logits, class 0 = live. The core does the crop and the softmax (texture-crop.ts).
  */
-import { Tensor } from 'onnxruntime-node';
-import type { InferenceSession } from 'onnxruntime-node';
 import type { TextureLivenessModel } from '../core/liveness/texture-model';
 import { TEXTURE_INPUT } from '../core/liveness/texture-crop';
 import type { RgbImage } from '../core/vision/vision.types';
 import type { ChannelOrder } from './onnx-embedder';
 import { fillChwInput } from './chw-input';
-import { SerialQueue, loadModelSession, sessionFromBytes } from './onnx-session';
+import { type OnnxWorkerSession, loadModelWorker, workerFromBytes } from './onnx-worker-session';
 
 const SIZE = TEXTURE_INPUT;
 
@@ -22,13 +20,10 @@ const SIZE = TEXTURE_INPUT;
  */
 export const TEXTURE_CHANNEL_ORDER: ChannelOrder = 'bgr';
 
+/** Runs in its own worker thread (onnx-worker-session.ts), in parallel with the embedder's. */
 export class OnnxTextureLiveness implements TextureLivenessModel {
-  private readonly input = new Float32Array(3 * SIZE * SIZE);
-  private readonly tensor = new Tensor('float32', this.input, [1, 3, SIZE, SIZE]);
-  private readonly queue = new SerialQueue();
-
   private constructor(
-    private readonly session: InferenceSession,
+    private readonly session: OnnxWorkerSession,
     readonly modelId: string,
     private readonly order: ChannelOrder,
   ) {}
@@ -37,7 +32,7 @@ export class OnnxTextureLiveness implements TextureLivenessModel {
     modelsDir: string,
     order: ChannelOrder = TEXTURE_CHANNEL_ORDER,
   ): Promise<OnnxTextureLiveness> {
-    const { session, modelId } = await loadModelSession(modelsDir, 'fr_liveness.onnx');
+    const { session, modelId } = await loadModelWorker(modelsDir, 'fr_liveness.onnx');
     return new OnnxTextureLiveness(session, modelId, order);
   }
 
@@ -45,26 +40,27 @@ export class OnnxTextureLiveness implements TextureLivenessModel {
     bytes: Uint8Array,
     order: ChannelOrder = TEXTURE_CHANNEL_ORDER,
   ): Promise<OnnxTextureLiveness> {
-    const { session, modelId } = await sessionFromBytes('fr_liveness', bytes);
+    const { session, modelId } = await workerFromBytes('fr_liveness', bytes);
     return new OnnxTextureLiveness(session, modelId, order);
   }
 
-  logits(crop128: RgbImage): Promise<Float32Array> {
-    return this.queue.run(() => this.logitsNow(crop128));
-  }
-
-  private async logitsNow(crop: RgbImage): Promise<Float32Array> {
+  async logits(crop: RgbImage): Promise<Float32Array> {
     if (crop.width !== SIZE || crop.height !== SIZE) {
       throw new RangeError(
         `liveness input must be ${SIZE}x${SIZE}, got ${crop.width}x${crop.height}`,
       );
     }
+    // A fresh input per call: its buffer moves to the worker.
+    const input = new Float32Array(3 * SIZE * SIZE);
     // Raw 0..255 values: the network was trained without normalisation.
-    fillChwInput(this.input, crop, this.order, 0, 1);
-    const out = await this.session.run({ input: this.tensor });
-    const data = out.output?.data;
-    if (!(data instanceof Float32Array) || data.length !== 3)
-      throw new Error('fr_liveness: unexpected output');
-    return data.slice();
+    fillChwInput(input, crop, this.order, 0, 1);
+    const data = await this.session.run(input, [1, 3, SIZE, SIZE]);
+    if (data.length !== 3) throw new Error('fr_liveness: unexpected output');
+    return data;
+  }
+
+  /** Stops the worker thread; pending and later calls fail with MODEL_FAILED. */
+  close(): Promise<void> {
+    return this.session.close();
   }
 }

@@ -41,6 +41,9 @@ const HINTS: Partial<Record<ErrorPayload['code'], string>> = {
   MODEL_TAMPERED:
     'A model file does not match its recorded SHA-256 hash and was refused. Reinstall the models ' +
     '(`npm run models`) and check who had write access to the models folder.',
+  MODEL_FAILED:
+    'ONNX Runtime could not load or run a verified model (its worker thread failed). Check that ' +
+    'onnxruntime-node is installed for this platform, then restart the station.',
   DB_CORRUPT:
     'The station database could not be opened or failed its integrity check. Restore it from a ' +
     'backup, or move it aside to start with an empty gallery.',

@@ -31,6 +31,11 @@ export class LivenessEngine {
     return new LivenessEngine(pipeline, texture, settings);
   }
 
+  /** Stops the models' worker threads. */
+  async close(): Promise<void> {
+    await Promise.all([this.pipeline.close(), this.texture.close?.()]);
+  }
+
   /** A fresh tracker for one face (the door keeps one per tracked face). */
   tracker(): LivenessTracker {
     return new LivenessTracker(this.texture, this.settings);

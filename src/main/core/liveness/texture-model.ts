@@ -7,6 +7,8 @@ export interface TextureLivenessModel {
   readonly modelId: string;
   /** Raw logits (3) for a 128x128 crop from textureCrop(). */
   logits(crop128: RgbImage): Promise<Float32Array>;
+  /** Releases what the model holds outside the heap (the ONNX adapter's worker thread). */
+  close?(): Promise<void>;
 }
 
 /** Live probability (softmax class 0) of the face in one frame. */

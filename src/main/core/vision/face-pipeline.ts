@@ -127,6 +127,11 @@ export class FacePipeline implements FaceAnalyzer {
     return this.embedder.embed(aligned112);
   }
 
+  /** Stops the embedder's worker thread (later embeddings fail with MODEL_FAILED). */
+  async close(): Promise<void> {
+    await this.embedder.close?.();
+  }
+
   private cropFromHint(hint: RegionHint): FaceCrop | null {
     const { box, keypoints } = hint;
     const w = box.x2 - box.x1;

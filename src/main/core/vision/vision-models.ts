@@ -29,4 +29,6 @@ export interface EmbeddingModel {
   readonly dim: number;
   /** Embedding of a 112 x 112 aligned face, L2-normalised. */
   embed(aligned112: RgbImage): Promise<Float32Array>;
+  /** Releases what the model holds outside the heap (the ONNX adapter's worker thread). */
+  close?(): Promise<void>;
 }

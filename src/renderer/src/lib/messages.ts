@@ -24,6 +24,8 @@ export function describeErrorCode(code: ErrorCode): string {
       return 'A face model is missing. Run `npm run models` on the station.';
     case 'MODEL_TAMPERED':
       return 'A face model failed its integrity check. The station refuses to use it.';
+    case 'MODEL_FAILED':
+      return 'A face model stopped working. Restart the station if this persists.';
     case 'INDEX_STALE':
       return 'The face index is out of date and is being rebuilt.';
     case 'DB_CORRUPT':

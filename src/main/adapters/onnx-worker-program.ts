@@ -1,0 +1,72 @@
+/**
+ * The program an ONNX worker thread runs, and the messages it exchanges with the main thread.
+ *
+ * Why a worker: onnxruntime-node runs `session.run` synchronously on the calling JS thread, so
+ * in main the embedding and texture networks blocked everything else (HTTP requests, the next
+ * frame, each other) for ~10-45 ms per call. One worker per model lets them run on the second
+ * core while the main thread goes on.
+ *
+ * Why a source string (`eval: true`) and not a worker file: the same code runs under tsx (CLI,
+ * browser mode), vitest and the electron-vite bundle (and a bundled CLI). A file entry would
+ * need its own build input and a different path in each mode; a string travels inside whatever
+ * module imports it. It is plain CommonJS kept deliberately tiny (load, run, reply); every
+ * check and conversion stays in the typed main-thread client (onnx-worker-session.ts).
+ */
+import type { InferenceSession } from 'onnxruntime-node';
+
+/** workerData of an ONNX worker. */
+export interface OnnxWorkerData {
+  /** Absolute path of onnxruntime-node's entry, resolved in main (the worker has no module base). */
+  ortPath: string;
+  /** The hash-verified model bytes (copied into the worker). */
+  model: Uint8Array;
+  options: InferenceSession.SessionOptions;
+}
+
+/** Main -> worker: one inference on a float32 input (its buffer is transferred). */
+export interface OnnxRunRequest {
+  id: number;
+  inputName: string;
+  outputName: string;
+  input: Float32Array;
+  dims: readonly number[];
+}
+
+/** Worker -> main. */
+export type OnnxWorkerMessage =
+  | { kind: 'ready' }
+  | { kind: 'load-failed'; message: string }
+  | { kind: 'result'; id: number; output: Float32Array }
+  | { kind: 'run-failed'; id: number; message: string };
+
+/**
+ * Loads the session, then answers run requests in arrival order (the session runs one at a
+ * time on this thread). Outputs are copied into their own buffer so they can be transferred.
+ */
+export const ONNX_WORKER_SOURCE = `
+'use strict';
+const { parentPort, workerData } = require('node:worker_threads');
+const ort = require(workerData.ortPath);
+const describe = (err) => (err && err.message) || String(err);
+let session = null;
+ort.InferenceSession.create(workerData.model, workerData.options).then(
+  (s) => {
+    session = s;
+    parentPort.postMessage({ kind: 'ready' });
+  },
+  (err) => parentPort.postMessage({ kind: 'load-failed', message: describe(err) }),
+);
+parentPort.on('message', async (req) => {
+  try {
+    const feeds = { [req.inputName]: new ort.Tensor('float32', req.input, req.dims) };
+    const out = await session.run(feeds);
+    const tensor = out[req.outputName];
+    if (!tensor || !(tensor.data instanceof Float32Array))
+      throw new Error('output "' + req.outputName + '" is missing or not float32');
+    const output = tensor.data.slice();
+    parentPort.postMessage({ kind: 'result', id: req.id, output }, [output.buffer]);
+  } catch (err) {
+    parentPort.postMessage({ kind: 'run-failed', id: req.id, message: describe(err) });
+  }
+});
+`;
