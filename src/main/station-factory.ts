@@ -2,26 +2,71 @@ import { decodeImageBuffer, DEFAULT_DECODE_LIMITS } from './adapters/image-decod
 import { faissIndexFactories } from './adapters/faiss-vector-index';
 import { OnnxTextureLiveness } from './adapters/onnx-texture-liveness';
 import { defaultModelsDir } from './core/models/model-verifier';
+import { dataPaths } from './core/util/data-dir';
+import { BackgroundIntegrityCheck } from './db/integrity-check';
 import { Station, type OpenStationOptions } from './core/station.service';
 import { FacePipeline } from './core/vision/face-pipeline';
+import { LoadingFaceAnalyzer, LoadingTextureModel } from './loading-models';
 
 /**
  * Composition root shared by all three hosts (Electron main, loopback host, CLI): the core
  * station wired to the real adapters. Models are hash-checked as they load; a missing or
  * tampered model stops the start with MODEL_MISSING / MODEL_TAMPERED.
+ *
+ * A start runs three things at once (a 100k gallery must be ready within 3 s on two cores:
+ * docs/BENCHMARKS.md, "Cold start of a 100k gallery"): the database's integrity check on a
+ * worker, the model sessions (the embedding and texture nets on their own workers), and, on
+ * this thread, the database, the template key and the gallery index. Nothing is returned, so
+ * nothing is served, until all three are done and sound.
  */
 export async function openStation(opts: OpenStationOptions): Promise<Station> {
+  const integrity = BackgroundIntegrityCheck.start(dataPaths(opts.dataDir).database);
   const modelsDir = opts.modelsDir ?? defaultModelsDir();
-  const pipeline = await FacePipeline.load(modelsDir);
-  const texture = await OnnxTextureLiveness.create(modelsDir);
-  return Station.create({
-    dataDir: opts.dataDir,
-    mode: opts.mode,
-    modelsDir,
-    analyzer: pipeline,
-    decode: (bytes, name) => decodeImageBuffer(bytes, DEFAULT_DECODE_LIMITS, name),
-    indexFactories: faissIndexFactories,
-    templateKeys: opts.templateKeys,
-    texture,
-  });
+  const pipelineLoading = FacePipeline.load(modelsDir);
+  const textureLoading = OnnxTextureLiveness.create(modelsDir);
+  // Their failures are reported below, through `settled`: never as unhandled rejections.
+  pipelineLoading.catch(() => undefined);
+  textureLoading.catch(() => undefined);
+  const analyzer = new LoadingFaceAnalyzer(pipelineLoading);
+  const texture = new LoadingTextureModel(textureLoading);
+  // The models are loaded for this station only: their worker threads stop with it.
+  const release = (): void => {
+    void pipelineLoading.then(
+      (p) => p.close(),
+      () => undefined,
+    );
+    void textureLoading.then(
+      (t) => t.close(),
+      () => undefined,
+    );
+  };
+  let station: Station;
+  try {
+    station = Station.create({
+      dataDir: opts.dataDir,
+      mode: opts.mode,
+      modelsDir,
+      analyzer,
+      decode: (bytes, name) => decodeImageBuffer(bytes, DEFAULT_DECODE_LIMITS, name),
+      indexFactories: faissIndexFactories,
+      templateKeys: opts.templateKeys,
+      texture,
+      release,
+      integrity,
+    });
+  } catch (err) {
+    integrity.cancel();
+    release();
+    // A model that cannot load says more than what it made fail later (as before this start
+    // was overlapped, when models loaded first).
+    await Promise.all([analyzer.settled(), texture.settled()]);
+    throw err;
+  }
+  try {
+    await Promise.all([analyzer.settled(), texture.settled(), station.ready()]);
+  } catch (err) {
+    station.close();
+    throw err;
+  }
+  return station;
 }

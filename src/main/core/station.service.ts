@@ -10,6 +10,7 @@ import type {
   Thresholds,
 } from '../../shared/domain';
 import { openDatabase, type Db } from '../db/connection';
+import type { BackgroundIntegrityCheck } from '../db/integrity-check';
 import { AuditLogRepository, type AuditChainRow } from '../db/audit-log.repository';
 import { AuditPurgeRepository } from '../db/audit-purge.repository';
 import { compactDatabase } from '../db/storage-maintenance';
@@ -75,6 +76,16 @@ export interface StationParts {
   /** Texture liveness network; null/absent = unavailable, so a policy requiring liveness never opens. */
   texture?: TextureLivenessModel | null;
   now?: () => Date;
+  /**
+   * Called by close(): releases what was created for this station alone (the model worker
+   * threads). Absent when the models are shared with other stations (tests).
+   */
+  release?: () => void;
+  /**
+   * The database's integrity check, already running on a worker (openStation starts it first
+   * thing, so it overlaps the model and gallery loads). Absent: checked when opened, in line.
+   */
+  integrity?: BackgroundIntegrityCheck;
 }
 
 export interface OpenStationOptions {
@@ -287,7 +298,10 @@ export class Station {
 
   static create(parts: StationParts): Station {
     const templateKeys = parts.templateKeys ?? dataFolderTemplateKeyStore(parts.dataDir);
-    const db = openDatabase(dataPaths(parts.dataDir).database, { templateKeys });
+    const db = openDatabase(dataPaths(parts.dataDir).database, {
+      templateKeys,
+      integrityCheck: parts.integrity ? 'background' : 'now',
+    });
     try {
       // The key is proven against the database's key check value before any row is read.
       const now = parts.now ?? (() => new Date());
@@ -556,9 +570,19 @@ export class Station {
     return new DoorActuator({ controller, audit: this.audit, now, doorId: () => this.doorId() });
   }
 
+  /**
+   * Resolves once the database passed its integrity check (at once when it was checked as it
+   * opened); DB_CORRUPT otherwise. Hosts await it before serving anything.
+   */
+  async ready(): Promise<void> {
+    await this.parts.integrity?.verify(this.db);
+  }
+
   close(): void {
+    this.parts.integrity?.cancel();
     this.doorActuator.dispose();
     for (const a of this.sessionActuators) a.dispose();
     if (this.db.open) this.db.close();
+    this.parts.release?.();
   }
 }

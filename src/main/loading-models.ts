@@ -1,0 +1,74 @@
+import { StationError } from '../shared/errors';
+import { modelIdOf } from './adapters/onnx-session';
+import type { TextureLivenessModel } from './core/liveness/texture-model';
+import { MODEL_CATALOG } from './core/models/model-catalog';
+import type { FaceAnalyzer } from './core/vision/face-analyzer';
+import type { FaceAnalysis, FaceBox, Point, RgbImage } from './core/vision/vision.types';
+
+/**
+ * Stand-ins for models still loading, so a station can open its database and gallery on the
+ * main thread while the model sessions load on their worker threads (docs/BENCHMARKS.md, "Cold
+ * start of a 100k gallery"). What the station needs at open, the embedding model's id and
+ * dimension, is known from the pinned catalog before any session exists; every call waits for
+ * the real model. openStation awaits `settled` before anyone can call, and `settled` checks
+ * that the loaded models are the ones these stand-ins announced.
+ */
+export class LoadingFaceAnalyzer implements FaceAnalyzer {
+  readonly modelId = modelIdOf('fr_feature.onnx', MODEL_CATALOG['fr_feature.onnx'].sha256);
+  readonly embeddingDim = 512;
+
+  constructor(private readonly loading: Promise<FaceAnalyzer>) {}
+
+  /** The loaded analyzer, once it proved to be the model announced. */
+  async settled(): Promise<FaceAnalyzer> {
+    const analyzer = await this.loading;
+    sameModel('embedding', this, analyzer);
+    if (analyzer.embeddingDim !== this.embeddingDim) {
+      throw new StationError(
+        'INTERNAL',
+        `the embedding model gives ${analyzer.embeddingDim} values, ${this.embeddingDim} announced`,
+      );
+    }
+    return analyzer;
+  }
+
+  async analyzeImage(img: RgbImage): Promise<FaceAnalysis[]> {
+    return (await this.loading).analyzeImage(img);
+  }
+
+  async analyzeRegion(
+    img: RgbImage,
+    hint: { box: FaceBox; keypoints?: Point[] },
+  ): Promise<FaceAnalysis | null> {
+    return (await this.loading).analyzeRegion(img, hint);
+  }
+}
+
+export class LoadingTextureModel implements TextureLivenessModel {
+  readonly modelId = modelIdOf('fr_liveness.onnx', MODEL_CATALOG['fr_liveness.onnx'].sha256);
+
+  constructor(private readonly loading: Promise<TextureLivenessModel>) {}
+
+  async settled(): Promise<TextureLivenessModel> {
+    const model = await this.loading;
+    sameModel('texture liveness', this, model);
+    return model;
+  }
+
+  async logits(crop128: RgbImage): Promise<Float32Array> {
+    return (await this.loading).logits(crop128);
+  }
+
+  async close(): Promise<void> {
+    await (await this.loading).close?.();
+  }
+}
+
+function sameModel(what: string, announced: { modelId: string }, loaded: { modelId: string }) {
+  if (loaded.modelId !== announced.modelId) {
+    throw new StationError(
+      'INTERNAL',
+      `the ${what} model loaded as ${loaded.modelId}, ${announced.modelId} announced`,
+    );
+  }
+}
