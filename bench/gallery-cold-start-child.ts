@@ -183,7 +183,8 @@ async function galleryVariant(dir: string, prepared: Prepared): Promise<Record<s
   });
   const plain = redo('AES-GCM open (again)', () => cipher.openFile(sealed, context));
   const decoded = redo('decodeLabelMap', () => imported.decodeLabelMap(plain));
-  const rows = templates.labelsForModel(prepared.modelId);
+  // Not through `templates`: its timed stages belong to Gallery.open alone.
+  const rows = new imported.TemplatesRepository(db, cipher).labelsForModel(prepared.modelId);
   redo('label check (Map of rows + walk)', () => {
     const personOf = new Map(rows.map((r) => [r.id, r.personId]));
     const seen = new Set<number>();

@@ -7,7 +7,7 @@
  * HNSW and that first build takes minutes: set-up, not timed, and reused across runs).
  *
  *   npx tsx bench/gallery-cold-start.ts [--sizes 10000,100000] [--repeats 5] [--cold 1]
- *       [--variants gallery,station,models,cli] [--root DIR]
+ *       [--variants gallery,station,models,cli,host] [--root DIR]
  *
  * Every timed start is a FRESH Node process (bench/gallery-cold-start-child.ts), the variants
  * interleaved so they share the machine's other load:
@@ -17,7 +17,11 @@
  * - models: openStation (station-factory.ts, models hash-checked and loaded) + first 1:N
  *   search; then the first photo through the whole pipeline.
  * - cli: `station --data-dir DIR --json identify PHOTO` as a user runs it, wall time from
- *   spawn to exit (the CLI runs the TypeScript through tsx, like this bench).
+ *   spawn to exit, including the photo (bin/station.cjs: the out/node bundle while it is up to
+ *   date, else tsx; run `npm run build:node` first).
+ * - host: browser mode as the kiosk starts it (`node bin/browser-mode.cjs --data-dir DIR
+ *   --port 0`, the same bundle rule): spawn -> the door terminal's URL printed, i.e. the
+ *   station open (models loaded, gallery loaded, database checked) and the host listening.
  * The OS page cache stays warm between runs (drop_caches would empty it for every job on a
  * shared machine). --cold N adds N runs
  * of gallery and models after evicting the data folder's files (and for models also the
@@ -27,7 +31,7 @@
  * Data folders live under --root (default: $TMPDIR/station-bench-cold-start), kept for the
  * next run: delete them to rebuild, or after changing the data generator.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -39,7 +43,7 @@ import { fittedFaceModel } from './face-like-dataset';
 import { type PreparedDir, prepareStationDir } from './gallery-cold-start-setup';
 
 const ROOT = resolve(__dirname, '..');
-const VARIANTS = ['gallery', 'station', 'models', 'cli'] as const;
+const VARIANTS = ['gallery', 'station', 'models', 'cli', 'host'] as const;
 type Variant = (typeof VARIANTS)[number];
 
 interface Run {
@@ -48,7 +52,7 @@ interface Run {
   load1: number;
   /** Parent's view: spawn to exit. */
   wallMs: number;
-  /** Child's own figures (absent for cli). */
+  /** Child's own figures (absent for cli and host). */
   child?: Record<string, unknown> & {
     bootMs: number;
     answeredMs: number;
@@ -100,10 +104,46 @@ function evict(files: string[]): number {
     .reduce((a, l) => a + Number(l.trim()) / 1e6, 0);
 }
 
-function runOnce(variant: Variant, p: PreparedDir, image: string, cold: boolean): Run {
+/** Browser mode from spawn to its URL line (the station ready to serve), then stopped. */
+function hostReadyMs(dir: string): Promise<number> {
+  const t0 = performance.now();
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, 'bin', 'browser-mode.cjs'), '--data-dir', dir, '--port', '0'],
+    { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  let err = '';
+  let readyMs: number | null = null;
+  return new Promise<number>((resolveReady, reject) => {
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (readyMs === null && /http:\/\/127\.0\.0\.1:\d+/.test(out)) {
+        readyMs = performance.now() - t0;
+        child.kill('SIGTERM');
+      }
+    });
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.once('exit', (code) => {
+      if (readyMs !== null) resolveReady(readyMs);
+      else reject(new Error(`host exited (${code}) before ready: ${err}${out}`));
+    });
+  });
+}
+
+async function runOnce(
+  variant: Variant,
+  p: PreparedDir,
+  image: string,
+  cold: boolean,
+): Promise<Run> {
   if (cold) {
     const left = evict(coldFiles(p.dir, variant !== 'gallery'));
     if (left > 1) log(`after eviction ${left.toFixed(1)} MB were still cached`);
+  }
+  if (variant === 'host') {
+    const load = load1();
+    return { variant, cold, load1: load, wallMs: await hostReadyMs(p.dir) };
   }
   const args =
     variant === 'cli'
@@ -145,6 +185,12 @@ function loadRange(runs: Run[]): string {
   return `${Math.min(...l).toFixed(1)}-${Math.max(...l).toFixed(1)}`;
 }
 
+/** What the first-answer column means for the variants timed from outside. */
+const SPAWNED_NOTE: Partial<Record<Variant, string>> = {
+  cli: ' (spawn -> exit, incl. photo)',
+  host: ' (spawn -> URL printed: ready to serve)',
+};
+
 function printSize(p: PreparedDir, runs: Run[]): void {
   console.log(`\n#### ${p.templates.toLocaleString('en')} templates (${p.dir})\n`);
   if (p.firstOpenMs > 0) {
@@ -162,10 +208,10 @@ function printSize(p: PreparedDir, runs: Run[]): void {
       if (rs.length === 0) continue;
       const c = (f: (r: NonNullable<Run['child']>) => unknown): number[] =>
         num(rs, (r) => (r.child ? f(r.child) : undefined));
-      const start = v === 'cli' ? num(rs, (r) => r.wallMs) : c((x) => x.answeredMs);
+      const start = v === 'cli' || v === 'host' ? num(rs, (r) => r.wallMs) : c((x) => x.answeredMs);
       const hits = rs.filter((r) => r.child?.topIsProbePerson).length;
       console.log(
-        `| ${v}${cold ? ' (page cache evicted)' : ''}${v === 'cli' ? ' (spawn -> exit, incl. photo)' : ''} | ${rs.length} | ${loadRange(rs)} | ${cell(start)} | ${cell(c((x) => x.openToAnswerMs))} | ${cell(c((x) => x.cpuMs))} | ${cell(c((x) => x.firstSearchMs))} | ${cell(c((x) => x.secondSearchMs))} | ${cell(c((x) => x.rssMb))} | ${v === 'cli' ? '-' : `${hits}/${rs.length}`} |`,
+        `| ${v}${cold ? ' (page cache evicted)' : ''}${SPAWNED_NOTE[v] ?? ''} | ${rs.length} | ${loadRange(rs)} | ${cell(start)} | ${cell(c((x) => x.openToAnswerMs))} | ${cell(c((x) => x.cpuMs))} | ${cell(c((x) => x.firstSearchMs))} | ${cell(c((x) => x.secondSearchMs))} | ${cell(c((x) => x.rssMb))} | ${rs[0]?.child ? `${hits}/${rs.length}` : '-'} |`,
       );
     }
   }
@@ -237,7 +283,7 @@ async function main(): Promise<void> {
     const runs: Run[] = [];
     for (let r = 0; r < repeats; r++) {
       for (const v of variants) {
-        runs.push(runOnce(v, p, image, false));
+        runs.push(await runOnce(v, p, image, false));
         log(
           `${n} ${v} run ${r + 1}: ${ms(runs.at(-1)!.child?.answeredMs ?? runs.at(-1)!.wallMs)} ms (load ${runs.at(-1)!.load1})`,
         );
@@ -245,7 +291,7 @@ async function main(): Promise<void> {
     }
     for (let r = 0; r < coldRuns; r++) {
       for (const v of variants.filter((x) => x === 'gallery' || x === 'models')) {
-        runs.push(runOnce(v, p, image, true));
+        runs.push(await runOnce(v, p, image, true));
         log(`${n} ${v} cold run ${r + 1}: ${ms(runs.at(-1)!.child?.answeredMs ?? 0)} ms`);
       }
     }
