@@ -6,6 +6,8 @@ import {
   defaultSearchRoots,
   ELECTRON_SQLITE_RELATIVE,
   electronSqliteBinding,
+  unpackedFromAsar,
+  workerRequirePath,
 } from './native-paths';
 
 const electronVersions = {
@@ -50,5 +52,28 @@ describe('electronSqliteBinding', () => {
 
   it('searches from this file up to the project root', () => {
     expect(defaultSearchRoots()).toContain(process.cwd());
+  });
+});
+
+describe('workerRequirePath', () => {
+  it("resolves a package's entry to an absolute path a worker thread can require", () => {
+    const entry = workerRequirePath('better-sqlite3');
+    expect(entry).toMatch(/node_modules[/\\]better-sqlite3[/\\]/);
+  });
+
+  it('prefers the unpacked copy of a packaged app, where a worker thread cannot read the asar', () => {
+    const inAsar = join('/opt/app/resources', 'app.asar', 'node_modules', 'ort', 'index.js');
+    const unpacked = join(
+      '/opt/app/resources',
+      'app.asar.unpacked',
+      'node_modules',
+      'ort',
+      'index.js',
+    );
+    expect(unpackedFromAsar(inAsar, (p) => p === unpacked)).toBe(unpacked);
+    expect(unpackedFromAsar(inAsar, () => false)).toBe(inAsar);
+    expect(unpackedFromAsar('/work/node_modules/ort/index.js', () => true)).toBe(
+      '/work/node_modules/ort/index.js',
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join, sep } from 'node:path';
 
 /**
  * Where the Electron build of better-sqlite3 lives. Node (tests, CLI, browser mode) and Electron
@@ -63,4 +64,23 @@ function stampMatches(addon: string, modules: string): boolean {
   } catch {
     return true;
   }
+}
+
+/**
+ * A package's entry as an absolute path, for a worker thread's `require` (an eval'd worker has
+ * no module of its own to resolve from). In a packaged app the native packages are unpacked
+ * next to the asar (electron-builder.yml asarUnpack) and a worker thread may not read the asar,
+ * so the unpacked copy is used when there is one.
+ */
+export function workerRequirePath(pkg: string): string {
+  return unpackedFromAsar(createRequire(__filename).resolve(pkg));
+}
+
+/** `entry`'s copy outside the asar when the package was unpacked, else `entry` itself. */
+export function unpackedFromAsar(
+  entry: string,
+  exists: (path: string) => boolean = existsSync,
+): string {
+  const unpacked = entry.replace(`app.asar${sep}`, `app.asar.unpacked${sep}`);
+  return unpacked !== entry && exists(unpacked) ? unpacked : entry;
 }

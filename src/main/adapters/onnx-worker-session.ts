@@ -4,9 +4,6 @@
  * in-thread sessions) and every failure becomes a StationError('MODEL_FAILED') for the callers
  * waiting on it: a worker that dies never leaves a request hanging.
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { sep } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { StationError } from '../../shared/errors';
 import { MODEL_CATALOG, type ModelName } from '../core/models/model-catalog';
@@ -17,6 +14,7 @@ import {
   type OnnxWorkerData,
   type OnnxWorkerMessage,
 } from './onnx-worker-program';
+import { workerRequirePath } from './native-paths';
 import { SESSION_OPTIONS, modelIdOf } from './onnx-session';
 
 interface Pending {
@@ -118,7 +116,7 @@ export class OnnxWorkerSession {
   private spawn(): Promise<Worker> {
     return new Promise<Worker>((resolve, reject) => {
       const workerData: OnnxWorkerData = {
-        ortPath: onnxRuntimeEntry(),
+        ortPath: workerRequirePath('onnxruntime-node'),
         model: this.model,
         options: SESSION_OPTIONS,
       };
@@ -186,15 +184,4 @@ export class OnnxWorkerSession {
   private stoppedError(why: string, cause?: unknown): StationError {
     return new StationError('MODEL_FAILED', `${this.name} is unavailable: ${why}.`, { cause });
   }
-}
-
-/**
- * onnxruntime-node's entry, for the worker's require (an eval'd worker has no module of its
- * own to resolve from). In a packaged app the package is unpacked next to the asar
- * (electron-builder.yml asarUnpack): load it from there, a worker thread may not read the asar.
- */
-function onnxRuntimeEntry(): string {
-  const entry = createRequire(__filename).resolve('onnxruntime-node');
-  const unpacked = entry.replace(`app.asar${sep}`, `app.asar.unpacked${sep}`);
-  return unpacked !== entry && existsSync(unpacked) ? unpacked : entry;
 }

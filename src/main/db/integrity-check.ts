@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { StationError } from '../../shared/errors';
-import { electronSqliteBinding } from '../adapters/native-paths';
+import { electronSqliteBinding, workerRequirePath } from '../adapters/native-paths';
 import type { Db } from './connection';
 
 /**
@@ -55,7 +54,7 @@ export class BackgroundIntegrityCheck {
   /** `addon`: better-sqlite3's entry the worker requires (this process's own by default). */
   static start(
     file: string,
-    addon: string = createRequire(__filename).resolve('better-sqlite3'),
+    addon: string = workerRequirePath('better-sqlite3'),
   ): BackgroundIntegrityCheck {
     // A first start creates the file: nothing to check yet.
     if (!existsSync(file)) return new BackgroundIntegrityCheck(file, null, Promise.resolve('ok'));
