@@ -16,6 +16,8 @@ import type { FaceAnalysis, FaceBox, Point, RgbImage } from './core/vision/visio
 export class LoadingFaceAnalyzer implements FaceAnalyzer {
   readonly modelId = modelIdOf('fr_feature.onnx', MODEL_CATALOG['fr_feature.onnx'].sha256);
   readonly embeddingDim = 512;
+  /** Set by `settled`: from then on every call (one per door frame) goes straight to it. */
+  private loaded: FaceAnalyzer | null = null;
 
   constructor(private readonly loading: Promise<FaceAnalyzer>) {}
 
@@ -29,34 +31,41 @@ export class LoadingFaceAnalyzer implements FaceAnalyzer {
         `the embedding model gives ${analyzer.embeddingDim} values, ${this.embeddingDim} announced`,
       );
     }
+    this.loaded = analyzer;
     return analyzer;
   }
 
-  async analyzeImage(img: RgbImage): Promise<FaceAnalysis[]> {
-    return (await this.loading).analyzeImage(img);
+  analyzeImage(img: RgbImage): Promise<FaceAnalysis[]> {
+    if (this.loaded) return this.loaded.analyzeImage(img);
+    return this.loading.then((a) => a.analyzeImage(img));
   }
 
-  async analyzeRegion(
+  analyzeRegion(
     img: RgbImage,
     hint: { box: FaceBox; keypoints?: Point[] },
   ): Promise<FaceAnalysis | null> {
-    return (await this.loading).analyzeRegion(img, hint);
+    if (this.loaded) return this.loaded.analyzeRegion(img, hint);
+    return this.loading.then((a) => a.analyzeRegion(img, hint));
   }
 }
 
 export class LoadingTextureModel implements TextureLivenessModel {
   readonly modelId = modelIdOf('fr_liveness.onnx', MODEL_CATALOG['fr_liveness.onnx'].sha256);
+  /** Set by `settled`, as for LoadingFaceAnalyzer: liveness frames then call it directly. */
+  private loaded: TextureLivenessModel | null = null;
 
   constructor(private readonly loading: Promise<TextureLivenessModel>) {}
 
   async settled(): Promise<TextureLivenessModel> {
     const model = await this.loading;
     sameModel('texture liveness', this, model);
+    this.loaded = model;
     return model;
   }
 
-  async logits(crop128: RgbImage): Promise<Float32Array> {
-    return (await this.loading).logits(crop128);
+  logits(crop128: RgbImage): Promise<Float32Array> {
+    if (this.loaded) return this.loaded.logits(crop128);
+    return this.loading.then((m) => m.logits(crop128));
   }
 
   async close(): Promise<void> {

@@ -50,6 +50,22 @@ export function removableLabels(
   return unique;
 }
 
+/**
+ * The shape of a searchBatch call for every kind: `nq` whole queries of `dim` and `kk`
+ * answers each (k capped at the live vectors); null when there is nothing to answer.
+ */
+export function batchShape(
+  queries: Float32Array,
+  dim: number,
+  k: number,
+  live: number,
+): { nq: number; kk: number } | null {
+  if (queries.length === 0) return null;
+  checkRows(queries, dim, 'search');
+  const kk = Math.min(Math.floor(k), live);
+  return kk >= 1 ? { nq: queries.length / dim, kk } : null;
+}
+
 /** A batch result with no rows. */
 export function noResults(): VectorBatchSearchResult {
   return { labels: new Int32Array(0), scores: new Float32Array(0) };

@@ -11,6 +11,7 @@ import {
 } from '../core/gallery/vector-index';
 import { type NativeStationIndex, loadStationFaiss } from './station-faiss-addon';
 import {
+  batchShape,
   checkRows,
   engineName,
   native,
@@ -77,13 +78,9 @@ class FaissStationIndex implements VectorIndex {
   }
 
   searchBatch(queries: Float32Array, k: number): VectorBatchSearchResult {
-    if (queries.length === 0) return noResults();
-    checkRows(queries, this.dim, 'search');
-    const nq = queries.length / this.dim;
-    const kk = Math.min(Math.floor(k), this.live);
-    if (!(kk >= 1) || !this.native) {
-      return noResults();
-    }
+    const shape = batchShape(queries, this.dim, k, this.live);
+    if (!shape || !this.native) return noResults();
+    const { nq, kk } = shape;
     // IVF dropped removed vectors from its lists; flat/HNSW still hold them (scrubbed).
     const fetch = this.kind === 'ivf' ? kk : Math.min(this.size, kk + this.removed.size);
     const raw = native(() => this.native!.search(queries, fetch));

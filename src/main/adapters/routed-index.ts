@@ -12,6 +12,7 @@ import type {
   VectorSearchResult,
 } from '../core/gallery/vector-index';
 import {
+  batchShape,
   checkRows,
   engineName,
   native,
@@ -155,12 +156,10 @@ export class RoutedIndex implements VectorIndex {
   }
 
   searchBatch(queries: Float32Array, k: number): VectorBatchSearchResult {
-    if (queries.length === 0) return noResults();
-    checkRows(queries, this.dim, 'search');
-    const nq = queries.length / this.dim;
-    const kk = Math.min(Math.floor(k), this.live);
+    const shape = batchShape(queries, this.dim, k, this.live);
     const coarse = this.coarse;
-    if (!(kk >= 1) || !coarse) return noResults();
+    if (!shape || !coarse) return noResults();
+    const { nq, kk } = shape;
     // Enough live routes to re-rank (at least kk of them: rows added without groups are
     // routes of one), over-fetching by the HNSW tombstones the graph may still return.
     const want = Math.min(this.liveRoutes, Math.max(kk, this.probed()));
