@@ -1,4 +1,5 @@
 /** Small timing helpers shared by the benchmarks (nearest-rank percentiles, markdown rows). */
+import { loadavg } from 'node:os';
 
 export interface Summary {
   n: number;
@@ -52,4 +53,16 @@ export function median(values: readonly number[]): number {
     [...values].sort((a, b) => a - b),
     0.5,
   );
+}
+
+/** The 1-minute load average: the machine is often shared, so figures are stated with it. */
+export function load1(): number {
+  return loadavg()[0] ?? NaN;
+}
+
+/** The 1-, 5- and 15-minute load averages, as the benches print them ("1.06 1.32 2.50"). */
+export function loadAverages(): string {
+  return loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 }

@@ -18,12 +18,12 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildNodeBundles } from '../scripts/setup/node-bundle-builder';
 import { sharedDataPath } from '../tests/support/shared-data';
-import { ms, summarize } from './bench-stats';
+import { load1, ms, summarize } from './bench-stats';
 
 const ROOT = resolve(__dirname, '..');
 const BIN = join(ROOT, 'bin', 'station.cjs');
@@ -88,7 +88,7 @@ async function main(): Promise<void> {
   }
   const scratch = mkdtempSync(join(tmpdir(), 'station-bench-cli-boot-'));
   const times = new Map<string, number[]>();
-  const load1Before = loadavg()[0] ?? NaN;
+  const load1Before = load1();
   const started = new Date().toISOString();
   try {
     for (let i = 0; i < warmup + repeats; i++) {
@@ -105,7 +105,7 @@ async function main(): Promise<void> {
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-  const load1After = loadavg()[0] ?? NaN;
+  const load1After = load1();
   console.log(
     `\n${started} -> ${new Date().toISOString()}, Node ${process.version}, ${repeats} runs each ` +
       `(+${warmup} warm-up), 1-min load average ${load1Before.toFixed(2)} -> ${load1After.toFixed(2)}\n`,

@@ -33,7 +33,7 @@ import { sharedDataDir } from '../tests/support/shared-data';
 import { makeTempDir } from '../tests/support/temp-dir';
 import { extractStills } from '../tests/support/video-clips';
 import { benchClip, extractVgaFrames, FRAME_HEIGHT, FRAME_WIDTH } from './bench-frames';
-import { ms, summarize } from './bench-stats';
+import { load1, ms, summarize } from './bench-stats';
 
 type FrameRequest = ParsedRequestOf<'access:frame'>;
 
@@ -170,7 +170,7 @@ async function main(): Promise<void> {
   });
   const warmup = Number(values.warmup);
   const total = Number(values.frames) + warmup;
-  const load = readFileSync('/proc/loadavg', 'utf8').split(' ')[0] ?? '?';
+  const load = load1().toFixed(2);
   const tmp = makeTempDir('station-bench-frame-');
   const station = await openStation({ dataDir: join(tmp.dir, 'data'), mode: 'cli' });
   try {

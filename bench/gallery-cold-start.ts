@@ -32,13 +32,13 @@
  * next run: delete them to rebuild, or after changing the data generator.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { listFaceImages } from '../tests/support/face-embeddings';
 import { sharedDataPath } from '../tests/support/shared-data';
-import { ms, summarize } from './bench-stats';
+import { load1, loadAverages, ms, summarize } from './bench-stats';
 import { fittedFaceModel } from './face-like-dataset';
 import { type PreparedDir, prepareStationDir } from './gallery-cold-start-setup';
 
@@ -67,7 +67,6 @@ interface Run {
 }
 
 const log = (l: string): void => console.error(`[gallery-cold-start] ${l}`);
-const load1 = (): number => Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
 
 /** Files of the data folder plus, for a whole-app start, the models and native libraries. */
 function coldFiles(dir: string, app: boolean): string[] {
@@ -276,7 +275,7 @@ async function main(): Promise<void> {
   const face = listFaceImages('lfw')[0];
   if (!face) throw new Error('no LFW image found');
   const image = sharedDataPath(face.file);
-  const loadAtStart = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  const loadAtStart = loadAverages();
   const results: { p: PreparedDir; runs: Run[] }[] = [];
   for (const n of sizes) {
     const p = prepareStationDir(values.root, n, fitted, log);

@@ -59,13 +59,22 @@ function centralBox(img: RgbImage): FaceBox {
   const side = 0.45 * Math.min(img.width, img.height);
   const cx = img.width / 2;
   const cy = img.height / 2;
-  return { x1: cx - 0.36 * side, y1: cy - side / 2, x2: cx + 0.36 * side, y2: cy + side / 2, score: 0 };
+  return {
+    x1: cx - 0.36 * side,
+    y1: cy - side / 2,
+    x2: cx + 0.36 * side,
+    y2: cy + side / 2,
+    score: 0,
+  };
 }
 
 function pickFace(boxes: FaceBox[], img: RgbImage, dataset: Dataset): FaceBox | undefined {
-  const dist = (b: FaceBox): number => Math.hypot((b.x1 + b.x2 - img.width) / 2, (b.y1 + b.y2 - img.height) / 2);
+  const dist = (b: FaceBox): number =>
+    Math.hypot((b.x1 + b.x2 - img.width) / 2, (b.y1 + b.y2 - img.height) / 2);
   const height = (b: FaceBox): number => b.y2 - b.y1;
-  return [...boxes].sort((p, q) => (dataset === 'lfw' ? dist(p) - dist(q) : height(q) - height(p)))[0];
+  return [...boxes].sort((p, q) =>
+    dataset === 'lfw' ? dist(p) - dist(q) : height(q) - height(p),
+  )[0];
 }
 
 async function main(): Promise<void> {
@@ -146,15 +155,21 @@ function report(
   const pct = (x: number): string => (100 * x).toFixed(2);
   console.log(`### ${dataset} verification, full pipeline (${order.toUpperCase()} input)\n`);
   console.log('| metric | value |\n|---|---|');
-  console.log(`| pairs (genuine / impostor) | ${pairs.length} (${genuine.length} / ${impostor.length}) |`);
+  console.log(
+    `| pairs (genuine / impostor) | ${pairs.length} (${genuine.length} / ${impostor.length}) |`,
+  );
   console.log(`| images | ${embeddings.size} |`);
-  console.log(`| images with no detected face (benchmark-only central-box fallback) | ${fallback.length} |`);
+  console.log(
+    `| images with no detected face (benchmark-only central-box fallback) | ${fallback.length} |`,
+  );
   console.log(`| 10-fold accuracy | ${pct(cv.mean)} % ± ${pct(cv.std)} |`);
   console.log(`| mean fold threshold (cosine) | ${mean(cv.thresholds).toFixed(3)} |`);
   console.log(`| EER | ${pct(eer.eer)} % (at cosine ${eer.threshold.toFixed(3)}) |`);
   console.log(`| TAR @ FAR = 1e-3 | ${pct(tar.tar)} % (at cosine ${tar.threshold.toFixed(3)}) |`);
   console.log(`| AUC | ${result.auc.toFixed(5)} |`);
-  console.log(`| mean cosine genuine / impostor | ${mean(genuine).toFixed(3)} / ${mean(impostor).toFixed(3)} |`);
+  console.log(
+    `| mean cosine genuine / impostor | ${mean(genuine).toFixed(3)} / ${mean(impostor).toFixed(3)} |`,
+  );
   console.log(`| time per image (decode..embed) | ${msPerImage.toFixed(1)} ms |\n`);
   console.log('```json\n' + JSON.stringify(result, null, 2) + '\n```');
 }

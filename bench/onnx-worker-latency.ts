@@ -13,7 +13,7 @@
  */
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { cpus, loadavg } from 'node:os';
+import { cpus } from 'node:os';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { fillChwInput } from '../src/main/adapters/chw-input';
 import { decodeImageFile } from '../src/main/adapters/image-decoder';
@@ -30,7 +30,7 @@ import { alignFace } from '../src/main/core/vision/face-alignment';
 import { FacePipeline } from '../src/main/core/vision/face-pipeline';
 import type { RgbImage } from '../src/main/core/vision/vision.types';
 import { sharedDataPath } from '../tests/support/shared-data';
-import { ms, summarize } from './bench-stats';
+import { load1, ms, summarize } from './bench-stats';
 
 type Call = () => Promise<unknown>;
 
@@ -94,7 +94,7 @@ async function main(): Promise<void> {
   const embedWorker: Call = () => embedder.embed(aligned);
   const textureWorker: Call = () => texture.logits(crop);
 
-  const load0 = loadavg()[0] ?? NaN;
+  const load0 = load1();
   const rows: [string, Call][] = [
     ['embedding, calling thread', embedHere],
     ['embedding, worker', embedWorker],
@@ -109,12 +109,12 @@ async function main(): Promise<void> {
   const lines: string[] = [];
   for (const [name, call] of rows)
     lines.push(`| ${name} | ${(await time(call, calls, warmup)).join(' | ')} |`);
-  const load1 = loadavg()[0] ?? NaN;
+  const loadAfter = load1();
 
   console.log(`### ONNX in worker threads: per-call cost\n`);
   console.log(
     `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}; ` +
-      `${calls} calls after ${warmup} warm-up; 1-min load ${load0.toFixed(2)} -> ${load1.toFixed(2)}.\n`,
+      `${calls} calls after ${warmup} warm-up; 1-min load ${load0.toFixed(2)} -> ${loadAfter.toFixed(2)}.\n`,
   );
   console.log('| mode | wall p50 ms | wall p95 ms | main thread busy ms/call |');
   console.log('|---|---:|---:|---:|');

@@ -24,7 +24,12 @@ interface Probe {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { enrol: { type: 'string', default: '100' }, strangers: { type: 'string', default: '100' } } });
+  const { values } = parseArgs({
+    options: {
+      enrol: { type: 'string', default: '100' },
+      strangers: { type: 'string', default: '100' },
+    },
+  });
   const split = celebaOpenSetSplit(sharedDataDir(), Number(values.enrol), Number(values.strangers));
   const tmp = makeTempDir('station-bench-');
   const station = await openStation({ dataDir: tmp.dir, mode: 'cli' });
@@ -38,19 +43,25 @@ async function main(): Promise<void> {
   const evidenceOf = async (file: string): Promise<FaceEvidence | null> => {
     const faces = await station.recognition.analyzeFile(readFileSync(file), file);
     const all = faces.map((f) => station.recognition.evidence(f));
-    return all.sort((a, b) => (b.matches[0]?.similarity ?? -1) - (a.matches[0]?.similarity ?? -1))[0] ?? null;
+    return (
+      all.sort((a, b) => (b.matches[0]?.similarity ?? -1) - (a.matches[0]?.similarity ?? -1))[0] ??
+      null
+    );
   };
   for (const [id, file] of split.genuineProbes) {
     const personId = idToPerson.get(id);
     if (personId) probes.push({ truth: personId, evidence: await evidenceOf(file) });
   }
-  for (const file of split.strangerProbes) probes.push({ truth: null, evidence: await evidenceOf(file) });
+  for (const file of split.strangerProbes)
+    probes.push({ truth: null, evidence: await evidenceOf(file) });
   station.close();
   tmp.cleanup();
 
   const genuine = probes.filter((p) => p.truth !== null).length;
   const strangers = probes.length - genuine;
-  console.log(`enrolled ${idToPerson.size} identities; ${genuine} genuine probes, ${strangers} stranger probes`);
+  console.log(
+    `enrolled ${idToPerson.size} identities; ${genuine} genuine probes, ${strangers} stranger probes`,
+  );
   console.log(`faces not found: ${probes.filter((p) => !p.evidence).length}\n`);
   const row = (identify: number, margin: number): string => {
     const t = { ...DEFAULT_THRESHOLDS, identify, margin };
@@ -68,7 +79,9 @@ async function main(): Promise<void> {
     }
     return `| ${identify.toFixed(2)} | ${margin.toFixed(2)} | ${pct(fp, strangers)} | ${pct(fn, genuine)} | ${wrong} |`;
   };
-  console.log('| identify | margin | FPIR (strangers granted) | FNIR (genuine not granted) | wrong-person grants |');
+  console.log(
+    '| identify | margin | FPIR (strangers granted) | FNIR (genuine not granted) | wrong-person grants |',
+  );
   console.log('|---|---|---|---|---|');
   for (let th = 0.25; th <= 0.551; th += 0.025) console.log(row(th, DEFAULT_THRESHOLDS.margin));
   for (const m of [0, 0.02, 0.05, 0.08, 0.1]) console.log(row(DEFAULT_THRESHOLDS.identify, m));

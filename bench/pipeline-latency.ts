@@ -19,7 +19,11 @@ import { OnnxLandmarker } from '../src/main/adapters/onnx-landmarker';
 import { defaultModelsDir } from '../src/main/core/models/model-verifier';
 import { alignFace } from '../src/main/core/vision/face-alignment';
 import { detectFaces } from '../src/main/core/vision/face-detection';
-import { cropFromBox, cropFromFivePoints, predictLandmarks } from '../src/main/core/vision/face-landmarks';
+import {
+  cropFromBox,
+  cropFromFivePoints,
+  predictLandmarks,
+} from '../src/main/core/vision/face-landmarks';
 import { DEFAULT_PIPELINE_CONFIG, FacePipeline } from '../src/main/core/vision/face-pipeline';
 import { fivePointsFrom68 } from '../src/main/core/vision/five-points';
 import { sharedDataDir } from '../tests/support/shared-data';
@@ -33,12 +37,18 @@ function percentile(sorted: number[], p: number): number {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { images: { type: 'string', default: '100' }, warmup: { type: 'string', default: '5' } },
+    options: {
+      images: { type: 'string', default: '100' },
+      warmup: { type: 'string', default: '5' },
+    },
   });
   const dir = join(sharedDataDir(), 'lfw_pairs_gray');
   const rows = readFileSync(join(dir, 'pairs.csv'), 'utf8').trim().split(/\r?\n/).slice(1);
   const warmup = Number(values.warmup);
-  const files = [...new Set(rows.flatMap((l) => l.split(',').slice(1, 3)))].slice(0, Number(values.images) + warmup);
+  const files = [...new Set(rows.flatMap((l) => l.split(',').slice(1, 3)))].slice(
+    0,
+    Number(values.images) + warmup,
+  );
 
   const modelsDir = defaultModelsDir();
   const detector = await OnnxFaceDetector.create(modelsDir);
@@ -67,13 +77,16 @@ async function main(): Promise<void> {
     }
     const first = fivePointsFrom68(await predictLandmarks(landmarker, img, cropFromBox(box)));
     const refined = cropFromFivePoints(first, DEFAULT_PIPELINE_CONFIG.uprightRefine);
-    const five = refined ? fivePointsFrom68(await predictLandmarks(landmarker, img, refined)) : first;
+    const five = refined
+      ? fivePointsFrom68(await predictLandmarks(landmarker, img, refined))
+      : first;
     lap('landmarks');
     const aligned = alignFace(img, five);
     lap('align');
     await embedder.embed(aligned);
     lap('embed');
-    t.total = (t.decode ?? 0) + (t.detect ?? 0) + (t.landmarks ?? 0) + (t.align ?? 0) + (t.embed ?? 0);
+    t.total =
+      (t.decode ?? 0) + (t.detect ?? 0) + (t.landmarks ?? 0) + (t.align ?? 0) + (t.embed ?? 0);
     t0 = performance.now();
     await pipeline.analyzeRegion(img, { box });
     lap('door path');
@@ -82,13 +95,17 @@ async function main(): Promise<void> {
   }
 
   const n = times.get('total')!.length;
-  console.log(`### Pipeline latency: ${n} LFW images (250x250), 1 ONNX thread, Node ${process.version}\n`);
+  console.log(
+    `### Pipeline latency: ${n} LFW images (250x250), 1 ONNX thread, Node ${process.version}\n`,
+  );
   if (noFace) console.log(`(${noFace} images without a detected face were skipped)\n`);
   console.log('| stage | mean ms | p50 ms | p95 ms |\n|---|---:|---:|---:|');
   for (const s of STAGES) {
     const v = [...times.get(s)!].sort((a, b) => a - b);
     const mean = v.reduce((a, b) => a + b, 0) / v.length;
-    console.log(`| ${s} | ${mean.toFixed(2)} | ${percentile(v, 0.5).toFixed(2)} | ${percentile(v, 0.95).toFixed(2)} |`);
+    console.log(
+      `| ${s} | ${mean.toFixed(2)} | ${percentile(v, 0.5).toFixed(2)} | ${percentile(v, 0.95).toFixed(2)} |`,
+    );
   }
 }
 

@@ -20,7 +20,7 @@ import { RoutedIndex, type RoutedKind } from '../src/main/adapters/routed-index'
 import { loadStationFaiss, loadedFaissVariant } from '../src/main/adapters/station-faiss-addon';
 import { routedHnswParams, routesProbed } from '../src/main/core/gallery/index-policy';
 import { embeddingCacheDir } from '../tests/support/face-embeddings';
-import { ms, summarize, timed } from './bench-stats';
+import { loadAverages, ms, summarize, timed } from './bench-stats';
 import type { FaceLikeGallery } from './face-like-cache';
 import { faceLikeDataset, fittedFaceModel } from './face-like-dataset';
 
@@ -65,14 +65,12 @@ async function main(): Promise<void> {
   if (kind !== 'pq' && kind !== 'hnsw') throw new Error('--kind pq|hnsw');
   const n = Number(values.size);
   const queries = Number(values.queries);
-  const loadAvg = (): string =>
-    readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   const { model } = await fittedFaceModel(log);
   const g = faceLikeDataset(model, n, queries, log);
   const d = model.d;
   const exact = exactTop1(g, d, log);
 
-  const loadAtBuild = loadAvg();
+  const loadAtBuild = loadAverages();
   const factory = faissIndexFactory(kind);
   const build = {
     ...(values['ef-construction'] ? { efConstruction: Number(values['ef-construction']) } : {}),
@@ -120,7 +118,7 @@ async function main(): Promise<void> {
       }
       const s = summarize(times);
       console.log(
-        `| ${ef ?? '-'} | ${probe} | ${ms(s.p50)} | ${ms(s.p99)} | ${ms(s.max)} | ${(hits / queries).toFixed(4)} | ${(same / queries).toFixed(4)} | ${loadAvg()} |`,
+        `| ${ef ?? '-'} | ${probe} | ${ms(s.p50)} | ${ms(s.p99)} | ${ms(s.max)} | ${(hits / queries).toFixed(4)} | ${(same / queries).toFixed(4)} | ${loadAverages()} |`,
       );
     }
   }
