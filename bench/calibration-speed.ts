@@ -25,8 +25,8 @@ import { calibrateSorted } from '../src/main/core/calibration/threshold-calibrat
 import { summariseScores } from '../src/main/core/calibration/calibration-summary';
 import { enrolledProbes } from '../src/main/core/calibration/open-set-probes';
 import { embedFaceImages, listFaceImages } from '../tests/support/face-embeddings';
-import { median, timed } from './bench-stats';
-import { rng } from './face-like-gallery';
+import { median, timed } from './lib/bench-stats';
+import { rng } from './lib/face-like-gallery';
 
 const GENUINE = 10_000;
 const IMPOSTOR = 1_000_000;

@@ -62,7 +62,7 @@ import { FacePipeline } from '../src/main/core/vision/face-pipeline';
 import { resizeBilinear } from '../src/main/core/vision/image-ops';
 import type { RgbImage } from '../src/main/core/vision/vision.types';
 import { sentFaceScale } from '../src/shared/sent-face-scale';
-import { median, percentile } from './bench-stats';
+import { median, percentile } from './lib/bench-stats';
 import { sharedDataDir } from '../tests/support/shared-data';
 
 interface Presentation {

@@ -1,5 +1,5 @@
 /**
- * Disk cache for the synthetic face-like galleries of bench/face-like-gallery.ts. Synthesis is
+ * Disk cache for the synthetic face-like galleries of bench/lib/face-like-gallery.ts. Synthesis is
  * a 512x512 triangular matrix-vector product per embedding in plain TS: ~20 min for 1M on
  * this machine, longer than most of the index builds it feeds. The cache lives beside the
  * real-embedding cache (outside the repository: the generator is fitted to research-only
@@ -17,7 +17,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { embeddingCacheDir } from '../tests/support/face-embeddings';
+import { embeddingCacheDir } from '../../tests/support/face-embeddings';
 import type { FaceModel } from './face-like-gallery';
 
 export interface FaceLikeGallery {

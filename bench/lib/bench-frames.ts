@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { sharedDataPath } from '../tests/support/shared-data';
+import { sharedDataPath } from '../../tests/support/shared-data';
 
 export const FRAME_WIDTH = 640;
 export const FRAME_HEIGHT = 480;

@@ -2,7 +2,7 @@
  * One timed start of bench/gallery-cold-start.ts, run in a FRESH Node process per start (the
  * way the app, the browser host or the CLI starts), then prints one JSON line.
  *
- *   node --import tsx bench/gallery-cold-start-child.ts --variant gallery|station|models
+ *   node --import tsx bench/lib/gallery-cold-start-child.ts --variant gallery|station|models
  *       --dir DATA_DIR [--image FACE.jpg]
  *
  * Times are ms since the process started (performance.now()'s origin): "boot" is Node + the
@@ -91,21 +91,21 @@ function searchTwice(
 
 async function galleryVariant(dir: string, prepared: Prepared): Promise<Record<string, unknown>> {
   const imported = await stageAsync('imports', async () => ({
-    ...(await import('../src/main/adapters/faiss-vector-index')),
-    ...(await import('../src/main/adapters/station-faiss-addon')),
-    ...(await import('../src/main/core/gallery/gallery.service')),
-    ...(await import('../src/main/core/gallery/gallery-label-map')),
-    ...(await import('../src/main/core/gallery/index-policy')),
-    ...(await import('../src/main/core/gallery/vector-index')),
-    ...(await import('../src/main/core/crypto/file-template-key-store')),
-    ...(await import('../src/main/core/crypto/template-key-unlock')),
-    ...(await import('../src/main/core/settings/settings.service')),
-    ...(await import('../src/main/core/util/data-dir')),
-    ...(await import('../src/main/db/connection')),
-    ...(await import('../src/main/db/integrity-check')),
-    ...(await import('../src/main/db/settings.repository')),
-    ...(await import('../src/main/db/template-encryption.repository')),
-    ...(await import('../src/main/db/templates.repository')),
+    ...(await import('../../src/main/adapters/faiss-vector-index')),
+    ...(await import('../../src/main/adapters/station-faiss-addon')),
+    ...(await import('../../src/main/core/gallery/gallery.service')),
+    ...(await import('../../src/main/core/gallery/gallery-label-map')),
+    ...(await import('../../src/main/core/gallery/index-policy')),
+    ...(await import('../../src/main/core/gallery/vector-index')),
+    ...(await import('../../src/main/core/crypto/file-template-key-store')),
+    ...(await import('../../src/main/core/crypto/template-key-unlock')),
+    ...(await import('../../src/main/core/settings/settings.service')),
+    ...(await import('../../src/main/core/util/data-dir')),
+    ...(await import('../../src/main/db/connection')),
+    ...(await import('../../src/main/db/integrity-check')),
+    ...(await import('../../src/main/db/settings.repository')),
+    ...(await import('../../src/main/db/template-encryption.repository')),
+    ...(await import('../../src/main/db/templates.repository')),
   }));
   const { faissIndexFactories, INDEX_KINDS, chooseIndexKind } = imported;
   const t0 = performance.now();
@@ -215,7 +215,7 @@ async function stationVariant(
   image: string | undefined,
 ): Promise<Record<string, unknown>> {
   const mods = await stageAsync('imports', async () => ({
-    ...(await import('../src/main/station-factory')),
+    ...(await import('../../src/main/station-factory')),
     ...(await import('./station-without-models')),
   }));
   const t0 = performance.now();

@@ -3,11 +3,11 @@
  * that time the start of the data side (database, key, gallery) without the models' load.
  * Imports only what that needs, so a timed import of this module is not inflated.
  */
-import { decodeImageBuffer, DEFAULT_DECODE_LIMITS } from '../src/main/adapters/image-decoder';
-import { faissIndexFactories } from '../src/main/adapters/faiss-vector-index';
-import { defaultModelsDir } from '../src/main/core/models/model-verifier';
-import { Station } from '../src/main/core/station.service';
-import type { FaceAnalyzer } from '../src/main/core/vision/face-analyzer';
+import { decodeImageBuffer, DEFAULT_DECODE_LIMITS } from '../../src/main/adapters/image-decoder';
+import { faissIndexFactories } from '../../src/main/adapters/faiss-vector-index';
+import { defaultModelsDir } from '../../src/main/core/models/model-verifier';
+import { Station } from '../../src/main/core/station.service';
+import type { FaceAnalyzer } from '../../src/main/core/vision/face-analyzer';
 
 /**
  * The FaceAnalyzer the station is composed with when the ONNX models are left out: it only

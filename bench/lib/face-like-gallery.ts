@@ -22,7 +22,7 @@
  *     tails): the printed table compares them.
  * Everything is seeded: the same gallery on every run.
  */
-import type { LabelledEmbeddings } from '../tests/support/face-embeddings';
+import type { LabelledEmbeddings } from '../../tests/support/face-embeddings';
 
 /** mulberry32: small, seeded, good enough for sampling. */
 export function rng(seed: number): () => number {

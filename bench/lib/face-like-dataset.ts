@@ -1,19 +1,19 @@
 /**
  * The face-like gallery of bench/index-backends.ts, for other benches that need the same data:
- * the generator of bench/face-like-gallery.ts fitted to the real LFW + CelebA embeddings and
+ * the generator of bench/lib/face-like-gallery.ts fitted to the real LFW + CelebA embeddings and
  * calibrated against the real gallery's similarity statistics, then N embeddings (5 per
  * identity) plus probes drawn around random gallery identities.
  *
  * It must stay draw-for-draw identical to index-backends.ts (same fit, same calibration target:
  * the real gallery minus one held-out probe per identity, same seeds), because both share one
- * disk cache (bench/face-like-cache.ts) keyed by size, probe count and the fitted model's
+ * disk cache (bench/lib/face-like-cache.ts) keyed by size, probe count and the fitted model's
  * digest: a different procedure under the same key would hand one bench the other's data.
  */
 import {
   type LabelledEmbeddings,
   embedFaceImages,
   listFaceImages,
-} from '../tests/support/face-embeddings';
+} from '../../tests/support/face-embeddings';
 import { type FaceLikeGallery, cachedFaceLikeGallery } from './face-like-cache';
 import {
   type FaceModel,

@@ -6,11 +6,11 @@
  * (door:detect, door:capture, door:submit in src/renderer/src/lib/door-loop.ts).
  * DOOR_TRACE_FRAMES=1 also prints one line per frame main decided (time, phase, liveness).
  */
-import { OnnxEmbedder } from '../src/main/adapters/onnx-embedder';
-import { OnnxLandmarker } from '../src/main/adapters/onnx-landmarker';
-import { OnnxTextureLiveness } from '../src/main/adapters/onnx-texture-liveness';
-import { DoorFrameService } from '../src/main/core/access/door-frame.service';
-import { LivenessTracker } from '../src/main/core/liveness/liveness-tracker';
+import { OnnxEmbedder } from '../../src/main/adapters/onnx-embedder';
+import { OnnxLandmarker } from '../../src/main/adapters/onnx-landmarker';
+import { OnnxTextureLiveness } from '../../src/main/adapters/onnx-texture-liveness';
+import { DoorFrameService } from '../../src/main/core/access/door-frame.service';
+import { LivenessTracker } from '../../src/main/core/liveness/liveness-tracker';
 import { ms, summarize } from './bench-stats';
 
 type Stage = 'process' | 'landmarks' | 'embedding' | 'texture' | 'liveness';
