@@ -51,11 +51,19 @@ export function clipToY4m(input: string, output: string, span: ClipSpan, fps = 1
  * jump: a person who stays at the door stays in place, instead of teleporting every loop (a
  * face that jumps is a new face to the station's tracker, decided afresh: a second grant).
  */
-export function clipToSeamlessY4m(input: string, output: string, span: ClipSpan, fps = 15): string {
+export function clipToSeamlessY4m(
+  input: string,
+  output: string,
+  span: ClipSpan,
+  fps = 15,
+  /** Extra filters before the webcam conversion (e.g. `hflip`: a mirrored recording). */
+  pre = '',
+): string {
+  const first = pre ? `${pre},` : '';
   ffmpeg([
     ...spanOf(input, span),
     '-filter_complex',
-    `[0:v]${webcamVga(fps)},split[f][b];[b]reverse[r];[f][r]concat=n=2:v=1[v]`,
+    `[0:v]${first}${webcamVga(fps)},split[f][b];[b]reverse[r];[f][r]concat=n=2:v=1[v]`,
     '-map',
     '[v]',
     '-pix_fmt',
