@@ -19,6 +19,7 @@ import { sharedDataPath } from '../support/shared-data';
 import { makeTempDir } from '../support/temp-dir';
 import {
   clipToSeamlessY4m,
+  clipWithHeldSpanY4m,
   extractStills,
   ffmpegAvailable,
   type ClipSpan,
@@ -28,9 +29,10 @@ import {
  * Issue 12, the active challenge end to end: the terminal in Chromium with the fake camera
  * playing real footage, the station choosing the actions (here through the injected chooser,
  * so the test knows them), the terminal showing the instruction and a countdown, the station
- * checking the answer on the frames it receives. "Tran" (tranvanluyt2203's live clip) faces
- * the camera until 1.9 s and turns to their own left from 2.0 s; Apfol's replay is a phone
- * screen in front of the camera.
+ * checking the answer on the frames it receives. "Krz" (Krzysiek354's live webcam clip)
+ * faces the camera until 2.5 s and turns to their own left at 2.6-3.1 s; "D10" (a live
+ * portrait clip) keeps facing the camera; Apfol's replay is a phone screen in front of the
+ * camera.
  */
 const WAIT_MS = 120_000;
 /** Enrolment, a Chromium start and up to two waits per test, on a shared 2-core machine. */
@@ -38,33 +40,37 @@ const SLOW = 400_000;
 const ready = chromiumAvailable() && ffmpegAvailable();
 if (!ready) console.warn('[challenge e2e] skipped: needs /usr/bin/chromium and ffmpeg');
 
-const TRAN = sharedDataPath(
+const KRZ = sharedDataPath(
   'spoof_ext',
   'videos',
-  'tranvanluyt2203+face_anti_spoofing',
+  'Krzysiek354+Python_Face_Detection',
   'live',
   'videos__real.mp4',
 );
+const D10 = sharedDataPath('video', 'liveportrait_d10.mp4');
 const APFOL_REAL = sharedDataPath('spoof', 'videos', 'apfol_real.webm');
 const APFOL_REPLAY = sharedDataPath('spoof', 'videos', 'apfol_replay.webm');
-/** Facing the camera, then a turn to the person's left (played forward, then backward). */
-const TURN: ClipSpan = { start: 0.2, duration: 2.6 };
+/** Facing the camera, then a turn to the person's left, held (played forward, then backward). */
+const TURN: ClipSpan = { start: 1, duration: 2.3 };
+/** The turned part of TURN (absolute seconds), played to and fro so the turn lasts ~2 s. */
+const HELD: ClipSpan = { start: 2.7, duration: 0.4 };
 
 const tmp = makeTempDir('station-e2e-challenge-');
-const clips = { rendererDir: '', turnLeft: '', turnRight: '', facing: '', replay: '' };
-let stills: { tran: string[]; apfol: string[] };
+const clips = { rendererDir: '', turnLeft: '', facing: '', replay: '' };
+let stills: { krz: string[]; d10: string[]; apfol: string[] };
 let asked: ChallengeAction[] = ['turn_left'];
 
 async function session(): Promise<BrowserSession> {
   const s = await openBrowserSession({
     rendererDir: clips.rendererDir,
-    allowCameras: [clips.turnLeft, clips.turnRight, clips.facing, clips.replay],
+    allowCameras: [clips.turnLeft, clips.facing, clips.replay],
     challengeChooser: () => asked,
   });
   // Every face answers a challenge here, whatever its texture score: the flow under test.
   s.station.setChallengeSettings({ ...s.station.access.challenge(), mode: 'always' }, 'e2e');
   for (const [name, files] of [
-    ['Tran', stills.tran],
+    ['Krz', stills.krz],
+    ['D10', stills.d10],
     ['Apfol', stills.apfol],
   ] as const) {
     const r = unwrap(
@@ -103,16 +109,12 @@ describe.skipIf(!ready)('active challenge in Chromium (fake camera, real footage
   beforeAll(async () => {
     clips.rendererDir = await buildRenderer(join(tmp.dir, 'renderer'));
     stills = {
-      tran: extractStills(TRAN, tmp.dir, { start: 18.5, duration: 2 }, 3, 'tran'),
+      krz: extractStills(KRZ, tmp.dir, { start: 5.8, duration: 2 }, 3, 'krz'),
+      d10: extractStills(D10, tmp.dir, { start: 10, duration: 2 }, 3, 'd10'),
       apfol: extractStills(APFOL_REAL, tmp.dir, { start: 4, duration: 2 }, 3, 'apfol'),
     };
-    clips.turnLeft = clipToSeamlessY4m(TRAN, join(tmp.dir, 'turn-left.y4m'), TURN);
-    // Mirrored, the same footage turns to the person's right.
-    clips.turnRight = clipToSeamlessY4m(TRAN, join(tmp.dir, 'turn-right.y4m'), TURN, 15, 'hflip');
-    clips.facing = clipToSeamlessY4m(TRAN, join(tmp.dir, 'facing.y4m'), {
-      start: 0.2,
-      duration: 1.6,
-    });
+    clips.turnLeft = clipWithHeldSpanY4m(KRZ, join(tmp.dir, 'turn-left.y4m'), TURN, HELD, 3);
+    clips.facing = clipToSeamlessY4m(D10, join(tmp.dir, 'facing.y4m'), { start: 1, duration: 3 });
     clips.replay = clipToSeamlessY4m(APFOL_REPLAY, join(tmp.dir, 'replay.y4m'), {
       start: 1,
       duration: 4,
@@ -135,13 +137,13 @@ describe.skipIf(!ready)('active challenge in Chromium (fake camera, real footage
           );
           expect(seconds).toBeGreaterThan(0);
           expect(seconds).toBeLessThanOrEqual(8);
-          await waitForTerminal(page, 'Access granted: Tran', WAIT_MS);
+          await waitForTerminal(page, 'Access granted: Krz', WAIT_MS);
           await page
             .locator('[data-testid="terminal-door"][data-door="unlocked"]')
             .waitFor({ timeout: 10_000 });
         });
         expect(log.indexOf('Turn your head to your left')).toBeLessThan(
-          log.indexOf('Access granted: Tran'),
+          log.indexOf('Access granted: Krz'),
         );
         const granted = events.filter((e) => e.decision === 'granted');
         expect(granted).toHaveLength(1);
@@ -158,17 +160,23 @@ describe.skipIf(!ready)('active challenge in Chromium (fake camera, real footage
   );
 
   it(
-    'the same footage mirrored (a turn to the other side) is refused, audited',
+    'footage that turns the other way than asked is refused, audited',
     async () => {
-      asked = ['turn_left'];
+      // The same left turn, but the station asked for the right: a recording cannot know which.
+      asked = ['turn_right'];
       const s = await session();
       try {
-        const { log, events } = await runTerminal(s, clips.turnRight, (page) =>
+        const { log, events } = await runTerminal(s, clips.turnLeft, (page) =>
           waitForTerminal(page, 'not the movement asked for', WAIT_MS),
         );
-        expect(log).toContain('Turn your head to your left');
+        expect(log).toContain('Turn your head to your right');
         expect(log.filter((t) => t.startsWith('Access granted'))).toEqual([]);
-        expect(events.some((e) => e.decision === 'challenge_failed')).toBe(true);
+        const row = events.find((e) => e.decision === 'challenge_failed');
+        const detail = unwrap(await callApi(s.host, 'audit:detail', { id: row?.id ?? 0 }));
+        expect(detail.facts).toMatchObject({
+          challengeResult: 'failed',
+          challengeSeen: 'turn_left',
+        });
         expect(events.some((e) => e.decision === 'granted' || e.kind === 'door')).toBe(false);
       } finally {
         await s.cleanup();

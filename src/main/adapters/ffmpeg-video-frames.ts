@@ -21,6 +21,8 @@ export interface VideoDecodeOptions {
   /** Frames are shrunk (never enlarged) to fit this box, aspect kept. */
   maxWidth?: number;
   maxHeight?: number;
+  /** Start this many seconds into the video (its frames' times then count from there). */
+  startSeconds?: number;
   /** Stop after this many seconds of video. */
   maxSeconds?: number;
 }
@@ -73,7 +75,7 @@ export async function openVideoFrames(
     fps: opts.maxFps ? Math.min(opts.maxFps, p.fps) : p.fps,
     rotation: p.rotation,
   };
-  const frames = decodeFrames(file, info, opts.maxSeconds);
+  const frames = decodeFrames(file, info, opts);
   return { info, frames: opts.maxFps ? atMost(frames, opts.maxFps) : frames };
 }
 
@@ -92,11 +94,13 @@ async function* atMost(
   }
 }
 
-function ffmpegArgs(file: string, info: VideoInfo, maxSeconds?: number): string[] {
+function ffmpegArgs(file: string, info: VideoInfo, opts: VideoDecodeOptions): string[] {
   // ffmpeg turns the frames upright itself (autorotate, the default); `level` prefixes every
   // log line with its level, so errors can be told from showinfo's per-frame lines.
-  const args = ['-hide_banner', '-nostats', '-loglevel', 'level+info', '-i', file, '-an'];
-  if (maxSeconds !== undefined) args.push('-t', String(maxSeconds));
+  const args = ['-hide_banner', '-nostats', '-loglevel', 'level+info'];
+  if (opts.startSeconds !== undefined) args.push('-ss', String(opts.startSeconds));
+  args.push('-i', file, '-an');
+  if (opts.maxSeconds !== undefined) args.push('-t', String(opts.maxSeconds));
   args.push(
     // passthrough: each decoded frame once with its own timestamp (no fps filter, no
     // duplicates); setpts first, so a stream that starts after its container (a video track at
@@ -117,9 +121,9 @@ function ffmpegArgs(file: string, info: VideoInfo, maxSeconds?: number): string[
 async function* decodeFrames(
   file: string,
   info: VideoInfo,
-  maxSeconds?: number,
+  opts: VideoDecodeOptions,
 ): AsyncGenerator<VideoFrame> {
-  const child = spawn('ffmpeg', ffmpegArgs(file, info, maxSeconds), {
+  const child = spawn('ffmpeg', ffmpegArgs(file, info, opts), {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const times = new FrameTimes();
