@@ -151,33 +151,32 @@ export const ATTACKS: Presentation[] = [
 
 /** Footage that faces the camera and then performs the action: the door starts at `start`. */
 export const ACTION_CLIPS: ActionClip[] = [
-  { ...live('tran', 1.3, 6), name: 'tran turn_left', actions: ['turn_left'] },
-  { ...live('tran', 6.6, 6), name: 'tran turn_right', actions: ['turn_right'] },
-  { ...live('tran', 13.9, 5), name: 'tran look_up', actions: ['look_up'] },
+  { ...live('tran', 0.9, 6), name: 'tran turn_left', actions: ['turn_left'] },
+  { ...live('tran', 6.2, 6), name: 'tran turn_right', actions: ['turn_right'] },
   {
-    ...live('tran', 1.3, 6),
+    ...live('tran', 0.9, 6),
     name: 'tran mirrored turn_right',
     actions: ['turn_right'],
     mirror: true,
   },
   {
-    ...live('tran', 6.6, 6),
+    ...live('tran', 6.2, 6),
     name: 'tran mirrored turn_left',
     actions: ['turn_left'],
     mirror: true,
   },
-  { ...live('krz', 1.9, 6), name: 'krz turn_left', actions: ['turn_left'] },
+  { ...live('krz', 1.5, 6), name: 'krz turn_left', actions: ['turn_left'] },
   {
-    ...live('krz', 1.9, 6),
+    ...live('krz', 1.5, 6),
     name: 'krz turn_left + turn_right',
     actions: ['turn_left', 'turn_right'],
   },
   {
-    ...live('krz', 1.9, 6),
+    ...live('krz', 1.5, 6),
     name: 'krz mirrored turn_right',
     actions: ['turn_right'],
     mirror: true,
   },
-  { ...live('akshay', 3.6, 6), name: 'akshay turn_left', actions: ['turn_left'] },
-  { ...live('d6', 12.0, 5), name: 'd6 blink_twice', actions: ['blink_twice'] },
+  { ...live('akshay', 3.2, 6), name: 'akshay turn_left', actions: ['turn_left'] },
+  { ...live('d6', 11.8, 5), name: 'd6 blink_twice', actions: ['blink_twice'] },
 ];
