@@ -9,11 +9,12 @@
  * detected and judged on the shrunk pixels. The face box here is fr_detect's, larger than the
  * terminal's MediaPipe box, so frames are shrunk a little more than at the door.
  *
- * --fps decodes the clips at another rate (a terminal that decides on fewer of the camera's
+ * --fps keeps at most that many frames a second (a terminal that decides on fewer of the camera's
  * frames sees the person at that rate); --window-ms / --window-frames / --spoof-confirm
  * (spoofConfirmWindows) evaluate other window settings than the defaults.
  *
- * Video presentations go through exactly what `station liveness` runs (ffmpeg at 15 fps, the
+ * Video presentations go through exactly what `station liveness` runs (ffmpeg, each recorded
+ * frame at its own time, at most --fps frames a second: frames dropped, never repeated; the
  * largest face, LivenessTracker + fusion with the default settings); the door's decision is the
  * first live window or first run of spoofConfirmWindows spoof windows. Reported:
  * - APCER per attack species: the share of attack presentations whose decision is `live`;
@@ -55,12 +56,11 @@ import {
   parseLivenessSettings,
   type LivenessSettings,
 } from '../src/main/core/liveness/liveness-settings';
-import { streamLiveness } from '../src/main/core/liveness/stream-liveness';
+import { streamLiveness, type StreamFrame } from '../src/main/core/liveness/stream-liveness';
 import { textureScore } from '../src/main/core/liveness/texture-model';
 import { defaultModelsDir } from '../src/main/core/models/model-verifier';
 import { FacePipeline } from '../src/main/core/vision/face-pipeline';
 import { resizeBilinear } from '../src/main/core/vision/image-ops';
-import type { RgbImage } from '../src/main/core/vision/vision.types';
 import { sentFaceScale } from '../src/shared/sent-face-scale';
 import { median, percentile } from './lib/bench-stats';
 import { sharedDataDir } from '../tests/support/shared-data';
@@ -236,10 +236,10 @@ const run: { fps: number; settings: LivenessSettings; facePx: number | null } = 
 
 /** The clip as the door would see it with --face-px: each frame shrunk by sentFaceScale. */
 async function* shrunkFrames(
-  frames: AsyncIterable<RgbImage>,
+  frames: AsyncIterable<StreamFrame>,
   engine: LivenessEngine,
   facePx: number,
-): AsyncIterable<RgbImage> {
+): AsyncIterable<StreamFrame> {
   let previous: number | null = null;
   for await (const frame of frames) {
     const face = await engine.largestFace(frame);
@@ -250,12 +250,16 @@ async function* shrunkFrames(
     const side = Math.max(face.box.x2 - face.box.x1, face.box.y2 - face.box.y1);
     const k = sentFaceScale(side, previous, facePx);
     previous = k;
+    // The shrunk frame keeps the time the camera took it.
     yield k < 1
-      ? resizeBilinear(
-          frame,
-          Math.max(1, Math.floor(frame.width * k)),
-          Math.max(1, Math.floor(frame.height * k)),
-        )
+      ? {
+          ...resizeBilinear(
+            frame,
+            Math.max(1, Math.floor(frame.width * k)),
+            Math.max(1, Math.floor(frame.height * k)),
+          ),
+          timestampMs: frame.timestampMs,
+        }
       : frame;
   }
 }
@@ -279,7 +283,7 @@ async function runVideo(
   try {
     const { info, frames } = await openVideoFrames(p.file, {
       maxSeconds: seconds,
-      fps: run.fps,
+      maxFps: run.fps,
     });
     const tracker = engine.tracker();
     // Time the liveness step alone (texture + motion + fusion), not detection/landmarks.

@@ -53,6 +53,7 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
       texture,
       release,
       integrity,
+      ...(opts.challengeChooser ? { challengeChooser: opts.challengeChooser } : {}),
     });
   } catch (err) {
     integrity.cancel();

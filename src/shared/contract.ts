@@ -6,6 +6,7 @@ import type {
   PersonSummary,
   StationStatus,
 } from './domain';
+import type { ChallengeView } from './challenge';
 import { doorFrameRegion, faceHint } from './frame-schemas';
 import { LIMITS } from './limits';
 import { reviewContract } from './audit-contract';
@@ -104,6 +105,8 @@ export interface FrameResult {
   decision: FaceDecision['decision'] | null;
   person: FaceDecision['person'];
   liveness: LivenessSummary | null;
+  /** The active challenge being asked of this face (phase 'challenge'), else null. */
+  challenge: ChallengeView | null;
   door: DoorStatusView;
 }
 

@@ -24,6 +24,10 @@ export const DECISIONS = [
   'locked_out',
   'device_untrusted',
   'no_face',
+  /** The person did something other than the action the station asked for (active challenge). */
+  'challenge_failed',
+  /** The asked action was not seen within the challenge's time limit: a refusal, never a grant. */
+  'challenge_timeout',
 ] as const;
 export type DecisionReason = (typeof DECISIONS)[number];
 

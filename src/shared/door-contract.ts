@@ -28,7 +28,14 @@ export interface DoorStatusView {
 }
 
 /** What the terminal shows while evidence accumulates, and once it is decided. */
-export type DoorPhase = 'idle' | 'looking' | 'hold_still' | 'blink_please' | 'decided';
+export type DoorPhase =
+  | 'idle'
+  | 'looking'
+  | 'hold_still'
+  | 'blink_please'
+  /** The station asked for random actions (FrameResult.challenge) and is checking them. */
+  | 'challenge'
+  | 'decided';
 
 export interface LivenessSummary {
   verdict: 'live' | 'spoof' | 'inconclusive';

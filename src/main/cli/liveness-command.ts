@@ -20,8 +20,8 @@ export function parseMaxSeconds(text: string | undefined): number | undefined {
 }
 
 /**
- * `station liveness VIDEO [--json]`: the video decoded by ffmpeg frame by frame at camera-like
- * 15 fps, the largest face of each frame through the same tracker and fusion the door uses;
+ * `station liveness VIDEO [--json]`: the video decoded by ffmpeg frame by frame as the camera
+ * delivered it (its own frame times, upright by its rotation tag), the largest face of each frame through the same tracker and fusion the door uses;
  * prints the first conclusive window's verdict (where the door would act). Needs no data folder.
  */
 export async function livenessCommand(out: Output, opts: LivenessCommandOptions): Promise<number> {
@@ -45,7 +45,7 @@ export async function livenessCommand(out: Output, opts: LivenessCommandOptions)
     frames: result.framesRead,
     reasons: d.reasons,
     raw: { motion: round(d.raw.motion), rigidMotion: round(d.raw.rigidMotion) },
-    video: { width: info.width, height: info.height, fps: info.fps },
+    video: { width: info.width, height: info.height, fps: info.fps, rotation: info.rotation },
   };
   out.result(value, () => human(opts.video, result));
   return EXIT.ok;

@@ -26,6 +26,8 @@ import type { CameraReport, DoorStatusView } from '../../shared/door-contract';
 import { AccessSettings } from './access/access-settings.service';
 import { accessPolicySchema, type AccessPolicy } from './access/access-policy.schema';
 import { livenessSettingsSchema, type LivenessSettings } from './liveness/liveness-settings';
+import { randomChallengeChooser, type ChallengeChooser } from './challenge/challenge-chooser';
+import { challengeSettingsSchema, type ChallengeSettings } from './challenge/challenge-settings';
 import { DoorFrameService } from './access/door-frame.service';
 import { DoorLivenessMonitor } from './liveness/door-liveness-monitor';
 import type { TextureLivenessModel } from './liveness/texture-model';
@@ -77,6 +79,12 @@ export interface StationParts {
   texture?: TextureLivenessModel | null;
   now?: () => Date;
   /**
+   * Picks the actions of an active challenge. Default: the CSPRNG chooser. Only the
+   * composition root sets it (a test that must know the order); no setting or environment
+   * variable can, so nobody at the door can make the challenge predictable.
+   */
+  challengeChooser?: ChallengeChooser;
+  /**
    * Called by close(): releases what was created for this station alone (the model worker
    * threads). Absent when the models are shared with other stations (tests).
    */
@@ -94,6 +102,8 @@ export interface OpenStationOptions {
   mode: StationMode;
   /** Electron passes its safeStorage-backed store; CLI and browser mode use the default. */
   templateKeys?: TemplateKeyStore;
+  /** Test harnesses only (see StationParts.challengeChooser); hosts never pass it. */
+  challengeChooser?: ChallengeChooser;
 }
 
 const DETECTOR_FILES = {
@@ -246,6 +256,7 @@ export class Station {
     source: string,
     door: () => DoorActuator,
     doorId: () => string | null,
+    now: () => Date = this.parts.now ?? (() => new Date()),
   ): DoorFrameService {
     const texture = this.parts.texture;
     return new DoorFrameService({
@@ -256,9 +267,14 @@ export class Station {
       thresholds: () => this.settings.thresholds(),
       policy: () => this.access.policy(),
       liveness: texture ? new DoorLivenessMonitor(texture, () => this.access.liveness()) : null,
-      now: this.parts.now ?? (() => new Date()),
+      now,
       source,
       doorId,
+      challenge: {
+        settings: () => this.access.challenge(),
+        chooser: this.parts.challengeChooser ?? randomChallengeChooser,
+        blinkClosedRatio: () => this.access.liveness().blinkClosedRatio,
+      },
     });
   }
 
@@ -281,14 +297,20 @@ export class Station {
     });
     // Disposed with the station: its re-lock timer must not outlive the database.
     this.sessionActuators.add(actuator);
+    // The door's clock follows the recording (decoding is faster or slower than real time),
+    // so a decision's 10 s, the lockout window and a challenge's limit mean recording time.
+    const startMs = (this.parts.now ?? (() => new Date()))().getTime();
+    let videoMs = 0;
     const door = this.makeDoorFrameService(
       `video:${fileLabel}`,
       () => actuator,
       () => null,
+      () => new Date(startMs + videoMs),
     );
     door.trustSource();
     return {
       process: async (frameId, img, capturedAtMs) => {
+        videoMs = capturedAtMs;
         const faces = await this.parts.analyzer.analyzeImage(img);
         return door.processAnalysed(frameId, img, faces, capturedAtMs);
       },
@@ -507,16 +529,32 @@ export class Station {
     return valid;
   }
 
+  /** The active challenge's settings (validated, audited); apply to the next challenge asked. */
+  setChallengeSettings(next: unknown, changedBy: string): ChallengeSettings {
+    const valid = this.access.setChallenge(next);
+    this.audit.record({
+      kind: 'settings',
+      decision: null,
+      personId: null,
+      similarity: null,
+      details: { setting: 'liveness_challenge', door: this.doorId(), changedBy, value: valid },
+    });
+    return valid;
+  }
+
   /** Throws the validation error of the first invalid part; writes nothing. */
   validateDoorSettings(parts: {
     policy: unknown;
     door: unknown;
     liveness: unknown;
     identity?: unknown;
+    challenge?: unknown;
   }): void {
     if (parts.policy !== null) accessPolicySchema.parse(parts.policy);
     if (parts.door !== null) doorConfigSchema.parse(parts.door);
     if (parts.liveness !== null) livenessSettingsSchema.parse(parts.liveness);
+    if (parts.challenge !== undefined && parts.challenge !== null)
+      challengeSettingsSchema.parse(parts.challenge);
     if (parts.identity !== undefined && parts.identity !== null)
       doorIdentitySchema.parse(parts.identity);
   }

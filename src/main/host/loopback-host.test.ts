@@ -44,6 +44,7 @@ const handlers: Handlers = {
       decision: 'no_face',
       person: null,
       liveness: null,
+      challenge: null,
       door: { state: 'locked', controller: 'simulated', unlockedUntil: null, lastError: null },
     }),
   'audit:recent': () => Promise.resolve({ events: [] }),

@@ -70,5 +70,9 @@ export function describeDecision(d: DecisionReason): string {
       return 'Camera not trusted';
     case 'no_face':
       return 'No face';
+    case 'challenge_failed':
+      return 'Challenge failed: not the action asked for';
+    case 'challenge_timeout':
+      return 'Challenge not answered in time';
   }
 }

@@ -3,6 +3,10 @@ import { DECISIONS, type DecisionReason } from '../../../shared/domain';
 import type { FaceVerdict } from './access-decision';
 import { DEFAULT_ACCESS_POLICY, type AccessPolicy } from './access-policy.schema';
 import {
+  DEFAULT_CHALLENGE_SETTINGS,
+  type ChallengeSettings,
+} from '../challenge/challenge-settings';
+import {
   DoorDecisionEngine,
   type DoorDecision,
   type FaceObservation,
@@ -12,7 +16,12 @@ import {
 const alice = { id: 'alice-id', name: 'Alice' };
 const bob = { id: 'bob-id', name: 'Bob' };
 const box = { x1: 100, y1: 100, x2: 200, y2: 220 };
-const LIVE: LivenessReading = { verdict: 'live', settled: true, score: 0.9, components: {} };
+const LIVE: LivenessReading = {
+  verdict: 'live',
+  settled: true,
+  score: 0.9,
+  components: { texture: 0.9 },
+};
 const SPOOF: LivenessReading = { verdict: 'spoof', settled: true, score: 0.1, components: {} };
 const WAIT: LivenessReading = {
   verdict: 'inconclusive',
@@ -42,9 +51,17 @@ function obs(
   return { trackId, box, verdict, liveness };
 }
 
-function engine(over: Partial<AccessPolicy> = {}): DoorDecisionEngine {
+function engine(
+  over: Partial<AccessPolicy> = {},
+  challenge: Partial<ChallengeSettings> = {},
+): DoorDecisionEngine {
   const policy: AccessPolicy = { ...DEFAULT_ACCESS_POLICY, timeZone: 'UTC', ...over };
-  return new DoorDecisionEngine(() => policy);
+  const settings = { ...DEFAULT_CHALLENGE_SETTINGS, ...challenge };
+  return new DoorDecisionEngine(() => policy, {
+    settings: () => settings,
+    chooser: (allowed, n) => allowed.slice(0, n),
+    blinkClosedRatio: () => 0.7,
+  });
 }
 
 function run(
@@ -93,8 +110,8 @@ describe('DoorDecisionEngine', () => {
     expect(out[1]).toMatchObject({ decision: 'spoof_suspected', person: null });
   });
 
-  it('holds still while liveness is undecided, asks for a blink when it settled inconclusive', () => {
-    const e = engine({ agreeFrames: 1, maxFramesPerDecision: 4 });
+  it('without the active challenge: holds still while undecided, asks for a blink when inconclusive', () => {
+    const e = engine({ agreeFrames: 1, maxFramesPerDecision: 4 }, { mode: 'off' });
     const out = run(e, [
       [obs(granted(), WAIT)],
       [obs(granted(), UNSURE)],
@@ -244,6 +261,9 @@ describe('DoorDecisionEngine', () => {
       'locked_out',
       'device_untrusted',
       'no_face',
+      // door-challenge.test.ts
+      'challenge_failed',
+      'challenge_timeout',
     ];
     expect([...covered].sort()).toEqual([...DECISIONS].sort());
   });

@@ -6,6 +6,7 @@ import type { DoorActuator } from '../door/door-actuator';
 import type { RecognitionService } from '../recognition/recognition.service';
 import { boxTuple, round4 } from '../recognition/recognition.service';
 import type { FaceAnalyzer } from '../vision/face-analyzer';
+import { poseSample } from '../challenge/pose-sample';
 import type { FaceAnalysis, FaceBox, Point, RgbImage } from '../vision/vision.types';
 import { decideFace, type FaceEvidence, type FaceVerdict } from './access-decision';
 import type { AccessPolicy } from './access-policy.schema';
@@ -18,6 +19,7 @@ import {
 } from './door-decision-engine';
 import { FaceTracker, type TrackBox } from './face-tracker';
 import type { LivenessMonitor } from './liveness-monitor';
+import type { ChallengeDeps, ChallengeOutcome } from './track-challenge';
 
 type FrameRequest = ParsedRequestOf<'access:frame'>;
 type FaceHint = FrameRequest['faces'][number];
@@ -40,6 +42,8 @@ export interface DoorFrameDeps {
    * null for a replayed recording: it never happened at a door, so it is not one door's event.
    */
   doorId: () => string | null;
+  /** Settings and chooser of the active challenge (the composition root injects the chooser). */
+  challenge: ChallengeDeps;
 }
 
 /** How long the same frame-level outcome (several faces, locked out) stays one audit event. */
@@ -59,7 +63,7 @@ export class DoorFrameService {
   private camera: CameraReport = { trusted: false, reason: 'no camera reported yet' };
 
   constructor(private readonly d: DoorFrameDeps) {
-    this.engine = new DoorDecisionEngine(d.policy);
+    this.engine = new DoorDecisionEngine(d.policy, d.challenge);
   }
 
   /** The terminal tells us which camera it opened; virtual cameras are refused (audited). */
@@ -67,7 +71,8 @@ export class DoorFrameService {
     // The terminal reports its camera whenever it (re)starts the stream: start afresh, so no
     // face, window or decision of the previous stream (whose clock may restart) carries over.
     this.tracker.reset();
-    this.engine.resetTracks();
+    this.engine.resetTracks(this.d.now());
+    this.auditAbandoned();
     this.d.liveness?.retain(new Set());
     this.camera = judgeCamera(label, this.d.policy().allowedCameraLabels);
     if (!this.camera.trusted)
@@ -175,7 +180,9 @@ export class DoorFrameService {
         verdict.decision !== 'face_too_small'
           ? await this.d.liveness.observe(trackId, img, face, stamp)
           : null;
-      observations.push({ trackId, box, verdict, liveness });
+      // The station's own measurement of head pose and eyes, for the active challenge.
+      const pose = face && i === judged ? poseSample(face.landmarks68) : null;
+      observations.push({ trackId, box, verdict, liveness, pose });
       faces.push({
         box: boxTuple(box),
         person: null,
@@ -188,6 +195,7 @@ export class DoorFrameService {
       cameraTrusted: this.camera.trusted,
       liveTrackIds: liveIds,
     });
+    this.auditAbandoned();
     await this.act(decision, frameId, faces.length, t);
     const shownFaces = faces.map((f, i) =>
       // Only the decided face carries a name, and only when it was let in.
@@ -200,8 +208,26 @@ export class DoorFrameService {
       decision: decision.decision,
       person: decision.person,
       liveness: decision.liveness,
+      challenge: decision.challenge,
       door: this.d.door().current(),
     };
+  }
+
+  /** Challenges whose face left before answering: one refusal row each (never a grant). */
+  private auditAbandoned(): void {
+    for (const d of this.engine.takeAbandoned())
+      this.d.audit.record({
+        kind: 'decision',
+        decision: d.decision ?? 'challenge_timeout',
+        personId: null,
+        similarity: null,
+        details: {
+          ...this.doorFact(),
+          source: this.d.source,
+          track: d.trackId,
+          ...challengeFacts(d.challengeOutcome),
+        },
+      });
   }
 
   private async analyze(
@@ -262,6 +288,7 @@ export class DoorFrameService {
         margin: d.runnerUp === null || d.runnerUp < -0.5 ? null : round4(d.similarity - d.runnerUp),
         thresholds: { identify: t.identify, margin: t.margin },
         liveness: d.liveness,
+        ...challengeFacts(d.challengeOutcome),
       },
     });
     if (d.decision === 'granted' && d.newlyFinal)
@@ -271,6 +298,21 @@ export class DoorFrameService {
         personId: d.person?.id ?? null,
       });
   }
+}
+
+/**
+ * A challenge's outcome as flat facts of the audit row (the reviewer's detail view lists
+ * scalar facts): what was asked, how it ended, how far the person got and how long it took.
+ */
+function challengeFacts(o: ChallengeOutcome | null): Record<string, string | number> {
+  if (!o) return {};
+  return {
+    challengeActions: o.actions.join(','),
+    challengeResult: o.result,
+    challengeCompleted: o.completed,
+    challengeMs: Math.round(o.elapsedMs),
+    ...(o.seen ? { challengeSeen: o.seen } : {}),
+  };
 }
 
 function largestIndex(boxes: readonly TrackBox[]): number {

@@ -1,4 +1,5 @@
 import type { DecisionReason, EnrollFileStatus } from '../../../shared/domain';
+import type { ChallengeAction } from '../../../shared/challenge';
 import type { DoorPhase } from '../../../shared/door-contract';
 import type { ErrorCode, ErrorPayload } from '../../../shared/errors';
 
@@ -120,6 +121,24 @@ export function terminalWording(
       return { text: 'Camera not trusted. Call an administrator.', tone: 'denied' };
     case 'no_face':
       return { text: 'Looking…', tone: 'neutral' };
+    case 'challenge_failed':
+      return { text: 'Access denied: not the movement asked for', tone: 'denied' };
+    case 'challenge_timeout':
+      return { text: 'Access denied: no answer in time', tone: 'denied' };
+  }
+}
+
+/** The plain instruction for one action of the active challenge (turns are the person's own). */
+export function challengeWording(action: ChallengeAction): string {
+  switch (action) {
+    case 'turn_left':
+      return 'Turn your head to your left';
+    case 'turn_right':
+      return 'Turn your head to your right';
+    case 'look_up':
+      return 'Look up';
+    case 'blink_twice':
+      return 'Blink twice';
   }
 }
 
@@ -133,6 +152,8 @@ export function pendingWording(phase: DoorPhase): { text: string; tone: Tone } {
       return { text: 'Hold still…', tone: 'neutral' };
     case 'blink_please':
       return { text: 'Please blink', tone: 'warning' };
+    case 'challenge':
+      return { text: 'Follow the instruction', tone: 'warning' };
     case 'decided':
       return { text: 'Looking…', tone: 'neutral' };
   }
