@@ -36,7 +36,7 @@ import type { FrameResult } from '../src/shared/contract';
 import { sharedDataPath } from '../tests/support/shared-data';
 import { makeTempDir } from '../tests/support/temp-dir';
 import { extractStills } from '../tests/support/video-clips';
-import { load1, median } from './bench-stats';
+import { load1, median } from './lib/bench-stats';
 import {
   ACTION_CLIPS,
   ATTACKS,
