@@ -69,7 +69,9 @@ async function main(): Promise<void> {
     const img = await decodeImageFile(join(dir, f));
     lap('decode');
     // The same steps, in the same order, as FacePipeline.analyzeImage for one face.
-    const box = (await detectFaces(detector, img, DEFAULT_PIPELINE_CONFIG.detect))[0];
+    const box = (
+      await detectFaces(detector, img, { ...DEFAULT_PIPELINE_CONFIG.finder.detect, minScore: 0.7 })
+    )[0];
     lap('detect');
     if (!box) {
       noFace++;
