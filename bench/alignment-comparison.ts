@@ -1,12 +1,14 @@
 /**
- * Which five points align faces best for the recogniser? On the LFW or CelebA pairs, every photo
- * is aligned from several landmark sources and embedded, with and without a mirrored second
- * embedding (test-time flip):
+ * Which five points align faces best for the recogniser? On the LFW or CelebA pairs, the face
+ * the station's FaceFinder chooses ('precise' mode) is aligned from several landmark sources and
+ * embedded, with and without a mirrored second embedding (test-time flip):
  *
- *   fr68      fr_detect box -> 68-point model (two passes) -> five points (the station until now)
- *   mtcnn     MTCNN O-Net's five points
- *   mtcnn68   the 68-point model started from MTCNN's points (two passes) -> five points
- *   mean      the average of fr68 and mtcnn points (same face)
+ *   until-now  fr_detect alone (score 0.7) -> 68-point model from its box (two passes), the
+ *              station before MTCNN (its own face choice)
+ *   box68      the finder's face -> 68-point model started from the box (two passes)
+ *   onet       MTCNN O-Net's five points of the finder's face
+ *   onet68     68-point model started from O-Net's points (two passes): the station now
+ *   mean       the average of onet and onet68
  *
  *   npx tsx bench/alignment-comparison.ts [--dataset lfw|celeba] [--limit 6000] [--save FILE.json]
  *
@@ -14,8 +16,9 @@
  * and the alignment residual: RMS distance, in 112-px crop pixels, between the five points
  * mapped by their own least-squares similarity and the ArcFace template (how far the points are
  * from a shape the template can fit; it is no ground truth, a lower value only means a more
- * template-like point set). When MTCNN finds no face the photo falls back to fr68 (counted);
- * when fr_detect finds none, to a central box as in bench/lfw-verification.ts.
+ * template-like point set). The last row embeds two alignments (box68 and onet68) and averages
+ * them, a test-time ensemble of the same cost as a flip. When no face is found the photo falls
+ * back to a central box (counted), as in bench/lfw-verification.ts.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,12 +40,12 @@ import {
 } from '../src/main/core/vision/face-landmarks';
 import {
   DEFAULT_PIPELINE_CONFIG,
+  FacePipeline,
   UNCONFIRMED_MIN_SCORE,
 } from '../src/main/core/vision/face-pipeline';
 import { fivePointsFrom68 } from '../src/main/core/vision/five-points';
 import { applyAffine } from '../src/main/core/vision/image-ops';
 import { MtcnnDetector } from '../src/main/core/vision/mtcnn-detector';
-import { iou } from '../src/main/core/vision/nms';
 import { ARCFACE_TEMPLATE_112 } from '../src/main/core/vision/similarity-transform';
 import {
   crossValidatedAccuracy,
@@ -66,22 +69,22 @@ const FR_DETECT_ALONE = {
   minScore: UNCONFIRMED_MIN_SCORE,
 };
 
-const VARIANTS = ['fr68', 'mtcnn', 'mtcnn68', 'mean'] as const;
+const VARIANTS = ['until-now', 'box68', 'onet', 'onet68', 'mean'] as const;
 type Variant = (typeof VARIANTS)[number];
 
 interface ImageResult {
   five: Record<Variant, FivePoints>;
   plain: Record<Variant, Float32Array>;
   flipped: Record<Variant, Float32Array>;
-  mtcnnMissed: boolean;
-  frMissed: boolean;
+  notFound: boolean;
+  legacyNotFound: boolean;
 }
 
 interface Models {
   detector: OnnxFaceDetector;
   landmarker: OnnxLandmarker;
   embedder: OnnxEmbedder;
-  mtcnn: MtcnnDetector;
+  pipeline: FacePipeline;
 }
 
 /** Benchmark-only fallback, the box fr_detect typically returns on a 250x250 LFW photo. */
@@ -133,21 +136,23 @@ export function alignmentResidual(five: FivePoints): number {
 }
 
 async function analyse(m: Models, img: RgbImage, dataset: Dataset): Promise<ImageResult> {
-  const frBox = pickFace(
+  const legacyBox = pickFace(
     (await detectFaces(m.detector, img, FR_DETECT_ALONE)).map((box) => ({ box })),
     img,
     dataset,
   )?.box;
-  const box = frBox ?? centralBox(img);
-  const fr68 = await fiveFrom68(m, img, cropFromBox(box));
-  const mt = pickFace(await m.mtcnn.detect(img), img, dataset);
-  const sameFace = mt !== undefined && iou(mt.box, box) > 0.3;
-  const mtcnnCrop = mt ? cropFromFivePoints(mt.five, true) : null;
+  const found = pickFace(await m.pipeline.find(img), img, dataset);
+  const box = found?.box ?? centralBox(img);
+  const box68 = await fiveFrom68(m, img, cropFromBox(box));
+  const onet = found?.five ?? box68;
+  const onetCrop = cropFromFivePoints(onet, true);
+  const onet68 = onetCrop ? await fiveFrom68(m, img, onetCrop) : box68;
   const five: Record<Variant, FivePoints> = {
-    fr68,
-    mtcnn: mt?.five ?? fr68,
-    mtcnn68: mtcnnCrop ? await fiveFrom68(m, img, mtcnnCrop) : fr68,
-    mean: sameFace ? meanFive(fr68, mt.five) : fr68,
+    'until-now': await fiveFrom68(m, img, cropFromBox(legacyBox ?? centralBox(img))),
+    box68,
+    onet,
+    onet68,
+    mean: meanFive(onet, onet68),
   };
   const plain = {} as Record<Variant, Float32Array>;
   const flipped = {} as Record<Variant, Float32Array>;
@@ -156,7 +161,7 @@ async function analyse(m: Models, img: RgbImage, dataset: Dataset): Promise<Imag
     plain[v] = await m.embedder.embed(aligned);
     flipped[v] = await m.embedder.embed(mirrored(aligned));
   }
-  return { five, plain, flipped, mtcnnMissed: !mt, frMissed: !frBox };
+  return { five, plain, flipped, notFound: !found, legacyNotFound: !legacyBox };
 }
 
 /** --save FILE: every photo's points and embeddings as JSON, for further analysis (outside the repo). */
@@ -172,8 +177,10 @@ function saveResults(file: string, results: Map<string, ImageResult>): void {
   writeFileSync(file, JSON.stringify(out));
 }
 
-function flipFused(a: Float32Array, b: Float32Array): Float32Array {
-  const s = a.map((v, i) => v + b[i]!);
+/** The L2-normalised sum of unit embeddings (a test-time ensemble). */
+function fused(list: readonly Float32Array[]): Float32Array {
+  const s = new Float32Array(list[0]!.length);
+  for (const e of list) e.forEach((v, i) => (s[i]! += v));
   const n = Math.hypot(...s);
   return s.map((v) => v / n);
 }
@@ -192,12 +199,12 @@ async function main(): Promise<void> {
   const pairs = readPairs(join(dir, 'pairs.csv'), Number(values.limit));
   const files = [...new Set(pairs.flatMap((p) => [p.a, p.b]))];
   const modelsDir = defaultModelsDir();
-  const models: Models = {
-    detector: await OnnxFaceDetector.create(modelsDir),
-    landmarker: await OnnxLandmarker.create(modelsDir),
-    embedder: await OnnxEmbedder.create(modelsDir),
-    mtcnn: new MtcnnDetector(await OnnxMtcnn.create(modelsDir)),
-  };
+  const detector = await OnnxFaceDetector.create(modelsDir);
+  const landmarker = await OnnxLandmarker.create(modelsDir);
+  const embedder = await OnnxEmbedder.create(modelsDir);
+  const mtcnn = new MtcnnDetector(await OnnxMtcnn.create(modelsDir));
+  const pipeline = new FacePipeline(detector, landmarker, embedder, mtcnn);
+  const models: Models = { detector, landmarker, embedder, pipeline };
   const results = new Map<string, ImageResult>();
   const loads: number[] = [];
   for (const [i, f] of files.entries()) {
@@ -212,6 +219,35 @@ async function main(): Promise<void> {
   report(dataset, pairs, results, loads);
 }
 
+/** Embeddings of every photo under one scheme: a variant, optionally flipped, or an ensemble. */
+type Scheme = { label: string; flip: boolean; embed: (r: ImageResult) => Float32Array };
+
+function schemes(): Scheme[] {
+  const out: Scheme[] = [];
+  for (const v of VARIANTS) {
+    out.push({ label: v, flip: false, embed: (r) => r.plain[v] });
+    out.push({ label: v, flip: true, embed: (r) => fused([r.plain[v], r.flipped[v]]) });
+  }
+  out.push({
+    label: 'box68 + onet68 (two alignments)',
+    flip: false,
+    embed: (r) => fused([r.plain.box68, r.plain.onet68]),
+  });
+  out.push({
+    label: 'box68 + onet68 (two alignments)',
+    flip: true,
+    embed: (r) => fused([r.plain.box68, r.plain.onet68, r.flipped.box68, r.flipped.onet68]),
+  });
+  return out;
+}
+
+function residualOf(label: string, all: ImageResult[]): string {
+  const v = VARIANTS.find((x) => x === label);
+  if (!v) return '-';
+  const res = summarize(all.map((r) => alignmentResidual(r.five[v])));
+  return `${res.mean.toFixed(2)} / ${res.p95.toFixed(2)}`;
+}
+
 function report(
   dataset: Dataset,
   pairs: ReturnType<typeof readPairs>,
@@ -224,34 +260,27 @@ function report(
     `### Alignment sources on ${dataset} (${pairs.length} pairs, ${results.size} photos)\n`,
   );
   console.log(
-    `MTCNN found no face in ${all.filter((r) => r.mtcnnMissed).length} photos, fr_detect in ` +
-      `${all.filter((r) => r.frMissed).length} (fallbacks as described in the bench header).\n`,
+    `The finder found no face in ${all.filter((r) => r.notFound).length} photos, fr_detect alone ` +
+      `in ${all.filter((r) => r.legacyNotFound).length} (central-box fallback for those).\n`,
   );
   console.log(
     '| five points from | flip | 10-fold accuracy | AUC | TAR @ FAR 1e-3 | residual mean / p95 (px) |',
   );
   console.log('|---|---|---|---|---|---|');
-  for (const v of VARIANTS) {
-    const res = summarize(all.map((r) => alignmentResidual(r.five[v])));
-    for (const flip of [false, true]) {
-      const emb = (f: string): Float32Array => {
-        const r = results.get(f)!;
-        return flip ? flipFused(r.plain[v], r.flipped[v]) : r.plain[v];
-      };
-      const scored = pairs.map((p) => ({
-        score: dot(emb(p.a), emb(p.b)),
-        same: p.same,
-        fold: p.fold,
-      }));
-      const genuine = scored.filter((p) => p.same).map((p) => p.score);
-      const impostor = scored.filter((p) => !p.same).map((p) => p.score);
-      const cv = crossValidatedAccuracy(scored);
-      console.log(
-        `| ${v} | ${flip ? 'yes' : 'no'} | ${pct(cv.mean)} % ± ${pct(cv.std)} | ` +
-          `${rocAuc(genuine, impostor).toFixed(5)} | ${pct(tarAtFar(genuine, impostor, 1e-3).tar)} % | ` +
-          `${res.mean.toFixed(2)} / ${res.p95.toFixed(2)} |`,
-      );
-    }
+  for (const scheme of schemes()) {
+    const scored = pairs.map((p) => ({
+      score: dot(scheme.embed(results.get(p.a)!), scheme.embed(results.get(p.b)!)),
+      same: p.same,
+      fold: p.fold,
+    }));
+    const genuine = scored.filter((p) => p.same).map((p) => p.score);
+    const impostor = scored.filter((p) => !p.same).map((p) => p.score);
+    const cv = crossValidatedAccuracy(scored);
+    console.log(
+      `| ${scheme.label} | ${scheme.flip ? 'yes' : 'no'} | ${pct(cv.mean)} % ± ${pct(cv.std)} | ` +
+        `${rocAuc(genuine, impostor).toFixed(5)} | ${pct(tarAtFar(genuine, impostor, 1e-3).tar)} % | ` +
+        `${residualOf(scheme.label, all)} |`,
+    );
   }
   const l = summarize(loads);
   console.log(`\n1-minute load average during the run: ${l.min.toFixed(1)}-${l.max.toFixed(1)}.`);
