@@ -17,6 +17,9 @@ const FAST = [
 ];
 const LONG: [name: string, args: string[]][] = [
   ['lfw-verification', []],
+  ['lfw-verification', ['--dataset', 'celeba']],
+  ['detector-recall', ['--sets', 'multi,noface,video']],
+  ['alignment-comparison', ['--dataset', 'celeba']],
   ['open-set-identification', ['--enrol', '140', '--strangers', '140']],
   ['audit-log', []],
   ['bias-report', []],
