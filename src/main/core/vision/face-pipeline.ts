@@ -1,8 +1,8 @@
 /**
  * The station's face pipeline: find faces (fr_detect proposals confirmed by MTCNN's O-Net, see
- * face-finder.ts) -> 68 landmarks, started from O-Net's five points -> five points ->
- * similarity alignment to the ArcFace 112x112 template -> 512-d embedding. Plain TypeScript over
- * model interfaces; `load` wires in the ONNX adapters.
+ * face-finder.ts) -> 68 landmarks, started from O-Net's five points -> five points (averaged
+ * with O-Net's) -> similarity alignment to the ArcFace 112x112 template -> 512-d embedding.
+ * Plain TypeScript over model interfaces; `load` wires in the ONNX adapters.
  */
 import { OnnxEmbedder } from '../../adapters/onnx-embedder';
 import { OnnxFaceDetector } from '../../adapters/onnx-face-detector';
@@ -22,7 +22,7 @@ import {
 import { fivePointsFrom68, interEyeDistance } from './five-points';
 import { MtcnnDetector } from './mtcnn-detector';
 import type { EmbeddingModel, FaceDetectorModel, LandmarkModel } from './vision-models';
-import type { FaceAnalysis, FaceBox, Point, RgbImage } from './vision.types';
+import type { FaceAnalysis, FaceBox, FivePoints, Point, RgbImage } from './vision.types';
 
 export interface FacePipelineConfig {
   finder: FaceFinderConfig;
@@ -147,12 +147,15 @@ export class FacePipeline implements FaceAnalyzer {
     return faces;
   }
 
-  /** Landmarks, alignment and embedding for one face from `find`. */
+  /**
+   * Landmarks, alignment and embedding for one face from `find`. O-Net's points give the
+   * landmark model a level, centred face even when the head is sideways or the box loose; the
+   * face is then aligned on the average of O-Net's and the 68-point model's five points, which
+   * beat either alone on both LFW and CelebA (docs/BENCHMARKS.md, "Alignment sources").
+   */
   async analyzeFound(img: RgbImage, found: FoundFace): Promise<FaceAnalysis> {
-    // O-Net's points give the landmark model a level, centred face even when the head is
-    // turned sideways or the box is loose; a box alone gives an upright crop.
     const first = (found.five && cropFromFivePoints(found.five, true)) ?? cropFromBox(found.box);
-    return this.analyzeCrop(img, found.box, first);
+    return this.analyzeCrop(img, found.box, first, found.five);
   }
 
   /** Landmarks, alignment and embedding for a bare box (no O-Net points). */
@@ -201,6 +204,7 @@ export class FacePipeline implements FaceAnalyzer {
     img: RgbImage,
     box: FaceBox,
     firstCrop: FaceCrop,
+    onetFive: FivePoints | null = null,
   ): Promise<FaceAnalysis> {
     let landmarks68 = await predictLandmarks(this.landmarker, img, firstCrop);
     let five = fivePointsFrom68(landmarks68);
@@ -211,9 +215,16 @@ export class FacePipeline implements FaceAnalyzer {
         five = fivePointsFrom68(landmarks68);
       }
     }
+    if (onetFive) five = meanOfFive(five, onetFive);
     const embedding = await this.embedder.embed(alignFace(img, five));
     return { box, landmarks68, five, embedding, interEyePx: interEyeDistance(five) };
   }
+}
+
+/** Point-by-point average of two five-point sets of the same face. */
+export function meanOfFive(a: FivePoints, b: FivePoints): FivePoints {
+  const p = (i: number): Point => [(a[i]![0] + b[i]![0]) / 2, (a[i]![1] + b[i]![1]) / 2];
+  return [p(0), p(1), p(2), p(3), p(4)];
 }
 
 function definedOnly(opts: AnalyzeImageOptions): Partial<DetectOptions> {
