@@ -3,6 +3,7 @@ import { modelIdOf } from './adapters/onnx-session';
 import type { TextureLivenessModel } from './core/liveness/texture-model';
 import { MODEL_CATALOG } from './core/models/model-catalog';
 import type { FaceAnalyzer } from './core/vision/face-analyzer';
+import type { FindMode } from './core/vision/face-finder';
 import type { FaceAnalysis, FaceBox, Point, RgbImage } from './core/vision/vision.types';
 
 /**
@@ -35,9 +36,9 @@ export class LoadingFaceAnalyzer implements FaceAnalyzer {
     return analyzer;
   }
 
-  analyzeImage(img: RgbImage): Promise<FaceAnalysis[]> {
-    if (this.loaded) return this.loaded.analyzeImage(img);
-    return this.loading.then((a) => a.analyzeImage(img));
+  analyzeImage(img: RgbImage, opts?: { mode?: FindMode }): Promise<FaceAnalysis[]> {
+    if (this.loaded) return this.loaded.analyzeImage(img, opts);
+    return this.loading.then((a) => a.analyzeImage(img, opts));
   }
 
   analyzeRegion(
