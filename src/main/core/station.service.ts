@@ -52,6 +52,8 @@ import { Gallery, type GalleryIndexStats, type GalleryOpenReport } from './galle
 import { chooseIndexKind } from './gallery/index-policy';
 import { INDEX_KINDS, type IndexKind, type VectorIndexFactory } from './gallery/vector-index';
 import { RecognitionService, type VerifyResult } from './recognition/recognition.service';
+import type { IdentifyScoring } from './recognition/identify-scoring';
+import { defaultScoringFor } from './settings/threshold-defaults';
 import { loadVerifiedModel } from './models/model-verifier';
 import { SettingsService } from './settings/settings.service';
 import { CalibrationUploads } from './calibration/calibration-uploads';
@@ -179,6 +181,7 @@ export class Station {
     this.gallery = opened.gallery;
     this.galleryReport = opened.report;
     const thresholds = (): Thresholds => this.settings.thresholds();
+    const scoring = (): IdentifyScoring => this.identifyScoring();
     const { analyzer, decode } = parts;
     this.recognition = new RecognitionService({
       people: this.people,
@@ -186,6 +189,7 @@ export class Station {
       analyzer,
       decode,
       thresholds,
+      scoring,
     });
     this.enrollment = new EnrollmentService({
       db,
@@ -197,6 +201,7 @@ export class Station {
       decode,
       audit: this.audit,
       thresholds,
+      scoring,
       quality: () => this.settings.qualityLimits(),
       now,
     });
@@ -218,7 +223,9 @@ export class Station {
       dim: analyzer.embeddingDim,
       uploads: this.calibrationUploads,
       thresholds,
+      scoring,
       setThresholds: (next) => this.settings.setThresholds(next),
+      setScoring: (next) => this.settings.setIdentifyScoring(next),
       audit: (details) =>
         this.audit.record({
           kind: 'settings',
@@ -235,6 +242,14 @@ export class Station {
       () => this.doorActuator,
       () => this.doorId(),
     );
+  }
+
+  /**
+   * How the door turns a search into its identify score: the scoring adopted with the identify
+   * threshold, else the embedding space's default (identify-scoring.ts, threshold-defaults.ts).
+   */
+  identifyScoring(): IdentifyScoring {
+    return this.settings.identifyScoring(defaultScoringFor(this.parts.analyzer.modelId));
   }
 
   /** The id every audit row about this station's door carries (the reviewer's door filter). */

@@ -33,6 +33,8 @@ export interface DoorDecision {
   similarity: number;
   /** Best other person's similarity (-1 none; null when not measured). */
   runnerUp: number | null;
+  /** The identify score the threshold judged (identify-scoring.ts); null when not measured. */
+  score: number | null;
   trackId: number | null;
   liveness: LivenessReading | null;
   /** True on exactly one frame per tracked face: audit it, and open the door if granted. */
@@ -186,6 +188,7 @@ export class DoorDecisionEngine {
       person: named,
       similarity: face.verdict.similarity,
       runnerUp: face.verdict.runnerUp ?? null,
+      score: face.verdict.score ?? null,
       trackId: face.trackId,
       liveness: face.liveness,
       newlyFinal: true,
@@ -236,6 +239,7 @@ function pending(
     person: null,
     similarity: face?.verdict.similarity ?? -1,
     runnerUp: face?.verdict.runnerUp ?? null,
+    score: face?.verdict.score ?? null,
     trackId: face?.trackId ?? null,
     liveness,
     newlyFinal: false,
@@ -251,6 +255,7 @@ function frameLevel(decision: DecisionReason, faces: readonly FaceObservation[])
     person: null,
     similarity,
     runnerUp: null,
+    score: null,
     trackId: null,
     liveness: null,
     newlyFinal: false,

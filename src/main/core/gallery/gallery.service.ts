@@ -70,6 +70,8 @@ export interface IndexMeta {
 
 /** How many neighbours to fetch per query: enough to find the runner-up person. */
 const SEARCH_K = 32;
+/** Deepest search for a full cohort: past this, missing cohort places take the reference. */
+const MAX_SEARCH_K = 2048;
 
 /**
  * The searchable gallery. SQLite holds the templates (source of truth); the FAISS index is a
@@ -338,9 +340,22 @@ export class Gallery {
     return max;
   }
 
-  /** Best similarity per person, best first (the top two drive the margin rule). */
-  search(query: Float32Array, k = SEARCH_K): PersonMatch[] {
+  /**
+   * Best similarity per person, best first (the top two drive the margin rule). When fewer
+   * than `minPeople` people are among the `k` nearest templates (a few people with many
+   * templates each), the search goes deeper, so the identify score's cohort
+   * (identify-scoring.ts) sees the same people as the calibration, which scores everyone.
+   */
+  search(query: Float32Array, k = SEARCH_K, minPeople = 0): PersonMatch[] {
     this.refreshIfChangedElsewhere();
+    const live = this.index.live;
+    for (let depth = k; ; depth *= 4) {
+      const found = this.searchPeople(query, depth);
+      if (found.length >= minPeople || depth >= live || depth >= MAX_SEARCH_K) return found;
+    }
+  }
+
+  private searchPeople(query: Float32Array, k: number): PersonMatch[] {
     const { labels, scores } = this.index.search(query, k);
     const best = new Map<string, number>();
     labels.forEach((label, i) => {
