@@ -21,6 +21,7 @@ import { type ChannelOrder, CHANNEL_ORDER, OnnxEmbedder } from '../src/main/adap
 import { OnnxFaceDetector } from '../src/main/adapters/onnx-face-detector';
 import { OnnxLandmarker } from '../src/main/adapters/onnx-landmarker';
 import { defaultModelsDir } from '../src/main/core/models/model-verifier';
+import { builtinSpec } from '../src/main/core/models/embedding-model-source';
 import { dot } from '../src/main/core/vision/embedding-math';
 import { FacePipeline } from '../src/main/core/vision/face-pipeline';
 import {
@@ -96,7 +97,7 @@ async function main(): Promise<void> {
   const pipeline = new FacePipeline(
     await OnnxFaceDetector.create(modelsDir),
     await OnnxLandmarker.create(modelsDir),
-    await OnnxEmbedder.create(modelsDir, order),
+    await OnnxEmbedder.create(modelsDir, builtinSpec(order)),
   );
   const embeddings = new Map<string, Float32Array>();
   const fallback: string[] = [];

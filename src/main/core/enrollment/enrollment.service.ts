@@ -182,7 +182,7 @@ export class EnrollmentService {
     req: EnrollRequest,
   ): void {
     const at = this.d.now().toISOString();
-    const modelId = this.d.analyzer.modelId;
+    const { modelId, embeddingSpace } = this.d.analyzer;
     const { recordedBy } = req;
     const consent = {
       textVersion: CONSENT_TEXT_VERSION,
@@ -203,6 +203,7 @@ export class EnrollmentService {
         this.d.templates.add({
           personId: person.id,
           modelId,
+          embeddingSpace,
           vector: a.face.embedding,
           imageSha256: a.imageSha256,
           interEyePx: a.face.interEyePx,

@@ -102,6 +102,7 @@ export class Gallery {
     factory: VectorIndexFactory | IndexFactoryChooser,
     private readonly sealer: IndexFileSealer,
     private readonly indexFile: string,
+    /** The embedding space this index holds (the model id for the shipped model). */
     readonly modelId: string,
     readonly dim: number,
   ) {
@@ -236,7 +237,7 @@ export class Gallery {
     const index = factory.create(this.dim);
     const all = new Float32Array(stored.length * this.dim);
     stored.forEach((t, i) => {
-      this.assertFits(t.modelId, t.vector);
+      this.assertFits(t.embeddingSpace, t.vector);
       all.set(t.vector, i * this.dim);
     });
     index.add(all, personGroups(stored));
@@ -264,7 +265,7 @@ export class Gallery {
   }
 
   /** Call after the templates were committed to the database. */
-  addCommitted(added: { personId: string; vector: Float32Array; modelId?: string }[]): void {
+  addCommitted(added: { personId: string; vector: Float32Array; embeddingSpace?: string }[]): void {
     if (added.length === 0) return;
     const version = this.templates.dataVersion();
     if (version !== this.seenDataVersion) {
@@ -277,7 +278,7 @@ export class Gallery {
     }
     const all = new Float32Array(added.length * this.dim);
     added.forEach((t, i) => {
-      this.assertFits(t.modelId ?? this.modelId, t.vector);
+      this.assertFits(t.embeddingSpace ?? this.modelId, t.vector);
       all.set(t.vector, i * this.dim);
     });
     const count = this.index.live + added.length;
@@ -370,12 +371,12 @@ export class Gallery {
   }
 
   /** The one guard against mixing embedding spaces in this index. */
-  private assertFits(modelId: string, vector: Float32Array): void {
-    if (modelId !== this.modelId || vector.length !== this.dim) {
+  private assertFits(space: string, vector: Float32Array): void {
+    if (space !== this.modelId || vector.length !== this.dim) {
       throw new StationError(
         'INDEX_STALE',
-        `refusing to add a ${vector.length}-d template of model ${modelId} to the index of ` +
-          `model ${this.modelId} (${this.dim}-d): templates of different models are never mixed`,
+        `refusing to add a ${vector.length}-d template of embedding space ${space} to the index ` +
+          `of space ${this.modelId} (${this.dim}-d): templates of different spaces are never mixed`,
       );
     }
   }
