@@ -59,6 +59,12 @@ export function describeModel(v: EmbeddingModelView): string {
   ];
   for (const o of v.otherSpaces)
     lines.push(`not searchable: ${o.templates} template(s) of space ${o.embeddingSpace}`);
+  if (v.source !== 'built-in') {
+    lines.push(
+      'thresholds: the defaults were measured on the built-in model; calibrate this one on ' +
+        'your people and adopt its thresholds (station calibrate --enrolled --adopt-identify T)',
+    );
+  }
   if (v.reEnrol.length > 0) {
     lines.push(
       `re-enrol (no template of this model; station enroll --add-to NAME --consent PHOTOS): ` +
