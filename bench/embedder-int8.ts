@@ -7,6 +7,7 @@
  * calibrated on CelebA faces (--calibration photos), never on LFW.
  *
  *   npx tsx bench/embedder-int8.ts [--calibration 200] [--runs 300] [--limit 6000] [--write DIR]
+ *   npx tsx bench/embedder-int8.ts --cost-only [--runs 1000]   # the cost column alone, in a minute
  *
  * Every variant embeds the same aligned crops (detection, landmarks and alignment by the
  * float pipeline), so only the embedding differs. LFW faces not detected fall back to the
@@ -145,6 +146,7 @@ async function main(): Promise<void> {
       runs: { type: 'string', default: '300' },
       limit: { type: 'string', default: '6000' },
       write: { type: 'string' },
+      'cost-only': { type: 'boolean', default: false },
     },
   });
   const modelsDir = defaultModelsDir();
@@ -181,6 +183,10 @@ async function main(): Promise<void> {
       console.error(`${file}: ${name}, SHA-256 ${sha256Hex(bytes)}`);
     });
   }
+  if (values['cost-only']) {
+    await pipeline.close();
+    return costOnly(variants, calibration, Number(values.runs));
+  }
   const pairs = lfwPairs(Number(values.limit));
   const aligned = await alignedFaces(
     pipeline,
@@ -213,6 +219,36 @@ async function main(): Promise<void> {
       `| ${name} | ${bytes.length} | ${pct(cv.mean)} ± ${(100 * cv.std).toFixed(2)} | ${pct(equalErrorRate(genuine, impostor).eer)} | ${pct(tarAtFar(genuine, impostor, 1e-3).tar)} | ${cpu.toFixed(2)} | ${wall.toFixed(2)} |`,
     );
   }
+  console.log(`\n1-minute load average at the end: ${loadavg()[0]!.toFixed(2)} (2 cores)`);
+  process.exit(0);
+}
+
+/** The variants' cost, interleaved round by round so a change of machine load hits all alike. */
+async function costOnly(
+  variants: readonly [string, Uint8Array][],
+  inputs: readonly Float32Array[],
+  runs: number,
+): Promise<void> {
+  const sessions = await Promise.all(
+    variants.map(([, bytes]) => InferenceSession.create(bytes, SESSION_OPTIONS)),
+  );
+  const totals = variants.map(() => ({ cpu: 0, wall: [] as number[] }));
+  const rounds = 10;
+  for (let r = 0; r < rounds; r++) {
+    for (const [i, s] of sessions.entries()) {
+      const { cpu, wall } = await cost(s, inputs, Math.ceil(runs / rounds));
+      totals[i]!.cpu += cpu / rounds;
+      totals[i]!.wall.push(wall);
+    }
+  }
+  console.log('| variant | CPU ms / embedding | wall p50 ms (median of rounds) |');
+  console.log('|---|---:|---:|');
+  variants.forEach(([name], i) => {
+    const walls = totals[i]!.wall.sort((a, b) => a - b);
+    console.log(
+      `| ${name} | ${totals[i]!.cpu.toFixed(2)} | ${walls[Math.floor(walls.length / 2)]!.toFixed(2)} |`,
+    );
+  });
   console.log(`\n1-minute load average at the end: ${loadavg()[0]!.toFixed(2)} (2 cores)`);
   process.exit(0);
 }

@@ -25,6 +25,8 @@ const LONG: [name: string, args: string[]][] = [
   // single-threaded 100k HNSW build alone takes ~10 min on 2 cores.
   ['index-backends', ['--all']],
   ['pad-evaluation', []],
+  // Int8 variants of the recogniser vs float: LFW accuracy and CPU cost (minutes: 7,701 photos).
+  ['embedder-int8', []],
 ];
 
 function runBench(name: string, args: string[]): boolean {
