@@ -55,7 +55,9 @@ export interface OnnxGraph {
   modelRest: PbField[];
   /** Graph fields other than nodes, initializers and outputs (inputs, name, value_info...). */
   graphRest: PbField[];
+  /** Version of the default ('') operator set; other domains' imports are kept in `otherOpsets`. */
   opset: number;
+  otherOpsets: PbField[][];
 }
 
 function tensorOf(t: PbField[]): OnnxTensor {
@@ -138,6 +140,7 @@ export function readOnnx(bytes: Uint8Array): OnnxGraph {
     ),
     modelRest: model.filter((f) => f.field !== MODEL.graph && f.field !== MODEL.opsetImport),
     opset: Number(main ? (getInt(main, OPSET.version) ?? 0n) : 0n),
+    otherOpsets: opsets.filter((o) => o !== main),
   };
 }
 
@@ -157,6 +160,7 @@ export function writeOnnx(g: OnnxGraph): Uint8Array {
   return encodeMessage([
     ...rest,
     pb.msg(MODEL.opsetImport, [pb.str(OPSET.domain, ''), pb.int(OPSET.version, g.opset)]),
+    ...g.otherOpsets.map((o) => pb.msg(MODEL.opsetImport, o)),
     pb.msg(MODEL.graph, graph),
   ]);
 }

@@ -155,11 +155,7 @@ function quantizeConvWeights(
 }
 
 /** Q -> DQ after every activation with a measured range; consumers read the DQ output. */
-function insertActivationQdq(
-  g: OnnxGraph,
-  b: Builder,
-  ranges: ReadonlyMap<string, Range>,
-): Map<string, string> {
+function insertActivationQdq(b: Builder, ranges: ReadonlyMap<string, Range>): Map<string, string> {
   const renamed = new Map<string, string>();
   for (const [name, range] of ranges) {
     const { scale, zeroPoint } = uint8Params(range);
@@ -184,7 +180,6 @@ function insertActivationQdq(
     );
     renamed.set(name, `${name}_qdq`);
   }
-  void g;
   return renamed;
 }
 
@@ -197,7 +192,7 @@ export function quantizeEmbedder(bytes: Uint8Array, opts: QuantizeOptions): Uint
     opts.mode === 'static' ? (opts.ranges ?? new Map<string, Range>()) : new Map<string, Range>();
   const replaced = new Set<string>();
   const b: Builder = { nodes: [], initializers: [] };
-  const renamed = insertActivationQdq(g, b, ranges);
+  const renamed = insertActivationQdq(b, ranges);
   const activationNodes = b.nodes.splice(0);
   const out: OnnxNode[] = [];
   // Activation Q/DQ of the graph input go first; the others right after their producer.

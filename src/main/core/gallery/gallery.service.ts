@@ -350,7 +350,7 @@ export class Gallery {
   search(query: Float32Array, k = SEARCH_K, minPeople = 0): PersonMatch[] {
     this.refreshIfChangedElsewhere();
     const live = this.index.live;
-    for (let depth = k; ; depth *= 4) {
+    for (let depth = Math.max(1, k); ; depth *= 4) {
       const found = this.searchPeople(query, depth);
       if (found.length >= minPeople || depth >= live || depth >= MAX_SEARCH_K) return found;
     }
