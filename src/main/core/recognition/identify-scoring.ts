@@ -11,10 +11,11 @@ import { z } from 'zod';
  *   stands apart needs less. The enrolled gallery is the impostor cohort, so nothing is
  *   stored and the search the door already runs provides it.
  *
- * Measured in docs/BENCHMARKS.md ("Open-set scoring"): on CelebA the cohort score lowers FNIR
- * at FPIR <= 1 % slightly, and on UTKFace it cuts the spread of false-match rates between
- * demographic groups from ~17x to ~2-3x at the same overall rate, which is why it is the
- * default. The margin rule keeps comparing raw similarities: the cohort is the same for the
+ * Measured in docs/BENCHMARKS.md ("Open-set scoring", bias report): on CelebA it is level with
+ * the best similarity at FPIR <= 1 %; on UTKFace, when the gallery holds faces of a group, it
+ * cuts the spread of false-match rates between groups from 17x to 2.1x at the same overall
+ * rate, which is why it is the default. One-sided (below): a face unlike everyone enrolled gains
+ * nothing, so a gallery lacking a group is judged exactly as by the best similarity. The margin rule keeps comparing raw similarities: the cohort is the same for the
  * best person and the runner-up, so normalising both would not change their difference.
  */
 export const identifyScoringSchema = z.discriminatedUnion('kind', [

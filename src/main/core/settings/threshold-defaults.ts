@@ -28,7 +28,7 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
  * best-similarity rule at 0.50 refused. Fold A's FPIR <= 1 % point for this scoring is 0.44,
  * but at 0.46 the UTKFace bias report showed more within-group false matches than before when
  * the gallery holds few faces of the probe's group (nothing crowds the cohort, nothing
- * compensates the lower threshold); fold B at 0.50: FPIR 0.2 %, FNIR 19.2 % per probe.
+ * compensates the lower threshold); fold B at 0.50: FPIR 0.2 %, FNIR 19.6 % per probe.
  */
 export const DEFAULT_IDENTIFY_SCORING: IdentifyScoring = {
   kind: 'cohort',
