@@ -15,7 +15,7 @@ import { z } from 'zod';
  * the best similarity at FPIR <= 1 %; on UTKFace, when the gallery holds faces of a group, it
  * cuts the spread of false-match rates between groups from 17x to 2.1x at the same overall
  * rate, which is why it is the default. One-sided (below): a face unlike everyone enrolled gains
- * nothing, so a gallery lacking a group is judged exactly as by the best similarity. The margin rule keeps comparing raw similarities: the cohort is the same for the
+ * nothing, so a gallery lacking a group is judged almost as by the best similarity. The margin rule keeps comparing raw similarities: the cohort is the same for the
  * best person and the runner-up, so normalising both would not change their difference.
  */
 export const identifyScoringSchema = z.discriminatedUnion('kind', [
