@@ -21,6 +21,7 @@ import { OnnxFaceDetector } from '../src/main/adapters/onnx-face-detector';
 import { OnnxLandmarker } from '../src/main/adapters/onnx-landmarker';
 import { OnnxMtcnn } from '../src/main/adapters/onnx-mtcnn';
 import { defaultModelsDir } from '../src/main/core/models/model-verifier';
+import { builtinSpec } from '../src/main/core/models/embedding-model-source';
 import { dot } from '../src/main/core/vision/embedding-math';
 import { FacePipeline } from '../src/main/core/vision/face-pipeline';
 import { MtcnnDetector } from '../src/main/core/vision/mtcnn-detector';
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
   const pipeline = new FacePipeline(
     await OnnxFaceDetector.create(modelsDir),
     await OnnxLandmarker.create(modelsDir),
-    await OnnxEmbedder.create(modelsDir, order),
+    await OnnxEmbedder.create(modelsDir, builtinSpec(order)),
     new MtcnnDetector(await OnnxMtcnn.create(modelsDir)),
   );
   const embeddings = new Map<string, Float32Array>();

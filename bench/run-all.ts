@@ -26,7 +26,6 @@ const RUNS: Record<string, string[][]> = {
   'lfw-verification': [[], ['--dataset', 'celeba']],
   'detector-recall': [['--sets', 'multi,noface,video']],
   'alignment-comparison': [['--dataset', 'celeba']],
-  'open-set-identification': [['--enrol', '140', '--strangers', '140']],
   'index-backends': [['--all']],
   'door-latency': [['--warm', '--runs', '10']],
 };

@@ -17,7 +17,13 @@ export function stubAnalyzer(modelId: string, dim: number): FaceAnalyzer {
   const refuse = (): never => {
     throw new Error('the cold-start bench does not analyse images without the models');
   };
-  return { modelId, embeddingDim: dim, analyzeImage: refuse, analyzeRegion: refuse };
+  return {
+    modelId,
+    embeddingSpace: modelId,
+    embeddingDim: dim,
+    analyzeImage: refuse,
+    analyzeRegion: refuse,
+  };
 }
 
 /** The station as the hosts compose it, but with the analyzer above and no texture model. */

@@ -19,6 +19,8 @@ import { LIVENESS_USAGE, livenessCommand, parseMaxSeconds } from './liveness-com
 import { ACCESS_USAGE, accessCommand } from './access-command';
 import { DOOR_USAGE, doorSetCommand, doorShowCommand } from './door-command';
 import { checkGalleryUsage, GALLERY_USAGE, galleryCommand } from './gallery-command';
+import { checkModelUsage, MODEL_USAGE, modelCommand, switchEmbeddingModel } from './model-command';
+import { defaultModelsDir } from '../core/models/model-verifier';
 import {
   checkOperatorUsage,
   OPERATOR_OPTIONS,
@@ -43,6 +45,7 @@ ${LIVENESS_USAGE}
 ${ACCESS_USAGE}
 ${DOOR_USAGE}
 ${GALLERY_USAGE}
+${MODEL_USAGE}
 ${OPERATOR_USAGE}
 
 Data folder: --data-dir, else $STATION_DATA_DIR, else ${defaultDataDir()}`;
@@ -94,7 +97,9 @@ export async function main(argv: string[]): Promise<number> {
         ? checkOperatorUsage(rest, values)
         : command === 'calibrate'
           ? checkCalibrateUsage(rest, values)
-          : checkUsage(command, rest, values);
+          : command === 'model'
+            ? checkModelUsage(rest)
+            : checkUsage(command, rest, values);
   if (usageError) {
     process.stderr.write(`station: ${usageError}\n\n${USAGE}\n`);
     return EXIT.usage;
@@ -113,12 +118,17 @@ export async function main(argv: string[]): Promise<number> {
   }
   let station: Station | undefined;
   try {
-    station = await openStation({
-      dataDir: values['data-dir'] ?? defaultDataDir(),
-      ...(values['models-dir'] ? { modelsDir: values['models-dir'] } : {}),
-      mode: 'cli',
-    });
+    const dataDir = values['data-dir'] ?? defaultDataDir();
+    const modelsDir = values['models-dir'] ?? defaultModelsDir();
+    // A model switch is checked (and recorded) before the station opens with the new model.
+    const previousSpace =
+      command === 'model' && rest[0] === 'use'
+        ? await switchEmbeddingModel(dataDir, modelsDir, rest[1] ?? '')
+        : null;
+    station = await openStation({ dataDir, modelsDir, mode: 'cli' });
+    if (previousSpace !== null) station.recordEmbeddingModelChange(previousSpace, 'cli');
     warnExcludedModels(station);
+    if (command === 'model') return modelCommand(station.embeddingModel(), out, rest[0]);
     if (command === 'calibrate') {
       const { pairs, enrolled, folder, groups, csv, 'target-fmr': targetFmr } = values;
       return await calibrateCommand(station, out, {
@@ -156,12 +166,12 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** Templates of another embedding model are never mixed into the index: say so, every run. */
+/** Templates of another embedding space are never mixed into the index: say so, every run. */
 function warnExcludedModels(station: Station): void {
   for (const m of station.galleryReport.excludedOtherModels) {
     process.stderr.write(
-      `station: warning: ${m.templates} template(s) of embedding model ${m.modelId} are not ` +
-        'searchable with the current model; re-enrol or erase those people\n',
+      `station: warning: ${m.templates} template(s) of embedding space ${m.modelId} are not ` +
+        'searchable with the current model; re-enrol or erase those people (station model show)\n',
     );
   }
 }

@@ -54,6 +54,10 @@ import { Gallery, type GalleryIndexStats, type GalleryOpenReport } from './galle
 import { chooseIndexKind } from './gallery/index-policy';
 import { INDEX_KINDS, type IndexKind, type VectorIndexFactory } from './gallery/vector-index';
 import { RecognitionService, type VerifyResult } from './recognition/recognition.service';
+import type { IdentifyScoring } from './recognition/identify-scoring';
+import { builtinSpec, type EmbeddingModelSpec } from './models/embedding-model-source';
+import { embeddingModelView, type EmbeddingModelView } from './models/embedding-model-view';
+import { defaultScoringFor } from './settings/threshold-defaults';
 import { loadVerifiedModel } from './models/model-verifier';
 import { SettingsService } from './settings/settings.service';
 import { CalibrationUploads } from './calibration/calibration-uploads';
@@ -71,6 +75,8 @@ export interface StationParts {
   decode: ImageDecoder;
   /** One factory per index kind: the gallery's kind follows its size or the admin setting. */
   indexFactories: Record<IndexKind, VectorIndexFactory>;
+  /** The embedding model the analyzer runs (absent: the shipped one). */
+  embedding?: EmbeddingModelSpec;
   /** Folder of verified model files (the renderer's detector model is served from here). */
   modelsDir: string;
   /** Where the template key lives; default: keys/template.key (0600) in the data folder. */
@@ -141,6 +147,7 @@ export class Station {
   private readonly auditVerifier: AuditChainVerifier;
   private readonly auditRetention: AuditRetentionService;
   private readonly gallery: Gallery;
+  private readonly templates: TemplatesRepository;
 
   private constructor(
     private readonly db: Db,
@@ -151,6 +158,7 @@ export class Station {
     const paths = dataPaths(parts.dataDir);
     this.people = new PeopleRepository(db);
     const templates = new TemplatesRepository(db, cipher);
+    this.templates = templates;
     const links = new PersonLinksRepository(db);
     this.settings = new SettingsService(new SettingsRepository(db));
     const hasher = new IdentityHasher(loadOrCreateKey(paths.pepperKey), (id) => links.find(id));
@@ -183,12 +191,14 @@ export class Station {
       factory: (n, current) => parts.indexFactories[this.galleryIndexKindFor(n, current)],
       sealer: cipher,
       indexFile: paths.galleryIndex,
-      modelId: parts.analyzer.modelId,
+      // One index per embedding space: templates of another space are reported, never mixed.
+      modelId: parts.analyzer.embeddingSpace,
       dim: parts.analyzer.embeddingDim,
     });
     this.gallery = opened.gallery;
     this.galleryReport = opened.report;
     const thresholds = (): Thresholds => this.settings.thresholds();
+    const scoring = (): IdentifyScoring => this.identifyScoring();
     const { analyzer, decode } = parts;
     this.recognition = new RecognitionService({
       people: this.people,
@@ -196,6 +206,7 @@ export class Station {
       analyzer,
       decode,
       thresholds,
+      scoring,
     });
     this.enrollment = new EnrollmentService({
       db,
@@ -207,6 +218,7 @@ export class Station {
       decode,
       audit: this.audit,
       thresholds,
+      scoring,
       quality: () => this.settings.qualityLimits(),
       now,
     });
@@ -223,12 +235,14 @@ export class Station {
     this.access = new AccessSettings(new SettingsRepository(db));
     this.calibrationUploads = new CalibrationUploads(analyzer, decode, () => now().getTime());
     this.calibration = new StationCalibrationService({
-      templates: () => templates.allForModel(analyzer.modelId),
+      templates: () => templates.allForModel(analyzer.embeddingSpace),
       people: () => this.people.list(),
       dim: analyzer.embeddingDim,
       uploads: this.calibrationUploads,
       thresholds,
+      scoring,
       setThresholds: (next) => this.settings.setThresholds(next),
+      setScoring: (next) => this.settings.setIdentifyScoring(next),
       audit: (details) =>
         this.audit.record({
           kind: 'settings',
@@ -245,6 +259,14 @@ export class Station {
       () => this.doorActuator,
       () => this.doorId(),
     );
+  }
+
+  /**
+   * How the door turns a search into its identify score: the scoring adopted with the identify
+   * threshold, else the embedding space's default (identify-scoring.ts, threshold-defaults.ts).
+   */
+  identifyScoring(): IdentifyScoring {
+    return this.settings.identifyScoring(defaultScoringFor(this.parts.analyzer.embeddingSpace));
   }
 
   /** The id every audit row about this station's door carries (the reviewer's door filter). */
@@ -348,7 +370,43 @@ export class Station {
   }
 
   listPeople(): PersonSummary[] {
-    return this.people.list();
+    const outside = new Set(this.templates.peopleOutsideSpace(this.gallery.modelId));
+    return this.people.list().map((p) => (outside.has(p.id) ? { ...p, reEnrol: true } : p));
+  }
+
+  /**
+   * The embedding model in use and what it means for the enrolled people: templates of other
+   * spaces are never compared, so their people are listed for re-enrolment (`station model`).
+   */
+  embeddingModel(): EmbeddingModelView {
+    return embeddingModelView(this.parts.embedding ?? builtinSpec(), {
+      searchable: this.gallery.size,
+      otherSpaces: this.templates.otherModels(this.gallery.modelId),
+      outside: this.templates.peopleOutsideSpace(this.gallery.modelId),
+      people: this.people.list(),
+    });
+  }
+
+  /** Audits a change of embedding model (the folder's choice was just written; see model-command). */
+  recordEmbeddingModelChange(previousSpace: string, changedBy: string): number {
+    const m = this.embeddingModel();
+    return this.audit.record({
+      kind: 'settings',
+      decision: null,
+      personId: null,
+      similarity: null,
+      details: {
+        setting: 'embedding_model',
+        changedBy,
+        source: m.source,
+        name: m.name,
+        sha256: m.sha256,
+        // Not 'embeddingSpace': the review hides keys that look like biometric data.
+        space: m.embeddingSpace,
+        previousSpace,
+        reEnrol: m.reEnrol.length,
+      },
+    });
   }
 
   /** Exact id first, then case-insensitive name (may be several people of one name). */

@@ -50,6 +50,8 @@ export interface DoorDecision {
   similarity: number;
   /** Best other person's similarity (-1 none; null when not measured). */
   runnerUp: number | null;
+  /** The identify score the threshold judged (identify-scoring.ts); null when not measured. */
+  score: number | null;
   trackId: number | null;
   liveness: LivenessReading | null;
   /** The challenge being asked (phase 'challenge'), for the terminal. */
@@ -279,6 +281,7 @@ export class DoorDecisionEngine {
       person: null,
       similarity: -1,
       runnerUp: null,
+      score: null,
       trackId: id,
       liveness: null,
       challenge: null,
@@ -354,6 +357,7 @@ export class DoorDecisionEngine {
       person: named,
       similarity: face.verdict.similarity,
       runnerUp: face.verdict.runnerUp ?? null,
+      score: face.verdict.score ?? null,
       trackId: face.trackId,
       liveness: face.liveness,
       challenge: null,

@@ -286,6 +286,8 @@ export class DoorFrameService {
         // Component scores for the reviewer's detail view: why this decision, in numbers.
         runnerUp: d.runnerUp === null ? null : round4(d.runnerUp),
         margin: d.runnerUp === null || d.runnerUp < -0.5 ? null : round4(d.similarity - d.runnerUp),
+        // The number the identify threshold judged: the similarity less a crowded cohort.
+        score: d.score === null ? null : round4(d.score),
         thresholds: { identify: t.identify, margin: t.margin },
         liveness: d.liveness,
         ...challengeFacts(d.challengeOutcome),

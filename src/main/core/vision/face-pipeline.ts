@@ -8,6 +8,7 @@ import { OnnxEmbedder } from '../../adapters/onnx-embedder';
 import { OnnxFaceDetector } from '../../adapters/onnx-face-detector';
 import { OnnxLandmarker } from '../../adapters/onnx-landmarker';
 import { OnnxMtcnn } from '../../adapters/onnx-mtcnn';
+import type { EmbeddingModelSpec } from '../models/embedding-model-source';
 import { alignFace } from './face-alignment';
 import type { FaceAnalyzer } from './face-analyzer';
 import type { DetectOptions } from './face-detection';
@@ -104,15 +105,19 @@ export class FacePipeline implements FaceAnalyzer {
     this.finder = new FaceFinder(detector, mtcnn, { ...config.finder, detect });
   }
 
-  /** Loads the verified models from `modelsDir` (throws MODEL_MISSING / MODEL_TAMPERED). */
+  /**
+   * Loads the three verified models from `modelsDir` (throws MODEL_MISSING / MODEL_TAMPERED),
+   * the embedding model from `embedding` when a site brings its own.
+   */
   static async load(
     modelsDir: string,
     config: FacePipelineConfig = DEFAULT_PIPELINE_CONFIG,
+    embedding?: EmbeddingModelSpec,
   ): Promise<FacePipeline> {
     const [detector, landmarker, embedder, mtcnn] = await Promise.all([
       OnnxFaceDetector.create(modelsDir),
       OnnxLandmarker.create(modelsDir),
-      OnnxEmbedder.create(modelsDir),
+      OnnxEmbedder.create(modelsDir, embedding),
       OnnxMtcnn.create(modelsDir),
     ]);
     return new FacePipeline(detector, landmarker, embedder, new MtcnnDetector(mtcnn), config);
@@ -121,6 +126,10 @@ export class FacePipeline implements FaceAnalyzer {
   /** e.g. 'fr_feature@87aacdfe5751': templates from different weights are never compared. */
   get modelId(): string {
     return this.embedder.modelId;
+  }
+
+  get embeddingSpace(): string {
+    return this.embedder.embeddingSpace;
   }
 
   get embeddingDim(): number {

@@ -27,6 +27,8 @@ export interface LandmarkModel {
 export interface EmbeddingModel {
   /** Stable identity of the weights, e.g. 'fr_feature@1a2b3c4d5e6f'; stored with templates. */
   readonly modelId: string;
+  /** The weights and how they are fed (embedding-manifest.ts); templates of another are never compared. */
+  readonly embeddingSpace: string;
   readonly dim: number;
   /** Embedding of a 112 x 112 aligned face, L2-normalised. */
   embed(aligned112: RgbImage): Promise<Float32Array>;

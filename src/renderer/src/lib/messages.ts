@@ -27,6 +27,8 @@ export function describeErrorCode(code: ErrorCode): string {
       return 'A face model failed its integrity check. The station refuses to use it.';
     case 'MODEL_FAILED':
       return 'A face model stopped working. Restart the station if this persists.';
+    case 'MODEL_MANIFEST_INVALID':
+      return "The embedding model's manifest does not describe the model; the station refuses it.";
     case 'INDEX_STALE':
       return 'The face index is out of date and is being rebuilt.';
     case 'DB_CORRUPT':
