@@ -115,7 +115,19 @@ function main(): void {
     const review = new AuditReviewService({
       queries,
       findPeople: (q) =>
-        q === 'P0' ? [{ id: 'P0', name: 'P0', templates: 5, enrolledAt: '2026-01-01' }] : [],
+        q === 'P0'
+          ? [
+              {
+                id: 'P0',
+                name: 'P0',
+                templates: 5,
+                enrolledAt: '2026-01-01',
+                employeeId: null,
+                groups: [],
+                schedule: null,
+              },
+            ]
+          : [],
       subjectsOf: () => [person],
     });
     const mid = new Date(T0 + Math.floor(rows / 2) * STEP_MS).toISOString();

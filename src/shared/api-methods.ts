@@ -23,6 +23,11 @@ export const API_METHODS = {
   uploadCalibrationPhotos: 'calibration:upload',
   runCalibration: 'calibration:run',
   adoptCalibration: 'calibration:adopt',
+  updatePerson: 'people:update',
+  schedules: 'schedules:get',
+  setSchedules: 'schedules:set',
+  auditSince: 'audit:since',
+  auditAttendance: 'audit:attendance',
 } as const satisfies Record<string, Channel>;
 
 export type ApiMethod = keyof typeof API_METHODS;

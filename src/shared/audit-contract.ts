@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   AUDIT_KINDS,
   AUDIT_PAGE,
+  AUDIT_SOURCES,
   MAX_DOOR_FILTER_LENGTH,
   decodeAuditCursor,
   toIsoInstant,
@@ -52,6 +53,8 @@ export const auditFilterSchema = z
     person: z.string().trim().min(1).max(LIMITS.maxNameLength).optional(),
     /** Door id, matched exactly (never as a pattern). */
     door: z.string().min(1).max(MAX_DOOR_FILTER_LENGTH).optional(),
+    /** Station events only, or `station access` replays only; absent = both. */
+    source: z.enum(AUDIT_SOURCES).optional(),
   })
   .strict()
   .refine((f) => f.from === undefined || f.to === undefined || f.from < f.to, {
@@ -73,12 +76,44 @@ export const reviewContract = {
       filter: auditFilterSchema,
       cursor: cursor.optional(),
       limit: z.number().int().min(1).max(AUDIT_PAGE.maxLimit).default(AUDIT_PAGE.defaultLimit),
+      /** Resolve the page's pseudonyms of currently enrolled people to names (audited). */
+      reveal: z.boolean().optional(),
     })
     .strict(),
-  /** One chunk of the CSV export of the same filters, oldest first. */
-  'audit:export': z.object({ filter: auditFilterSchema, cursor: cursor.optional() }).strict(),
+  /**
+   * One chunk of the CSV export of the same filters, oldest first; pseudonyms only unless
+   * `names` asks for name and employee-id columns (each such chunk is audited).
+   */
+  'audit:export': z
+    .object({ filter: auditFilterSchema, cursor: cursor.optional(), names: z.boolean().optional() })
+    .strict(),
   'audit:detail': z.object({ id: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER) }).strict(),
   'audit:verify': z.object({}).strict(),
   /** The distinct doors in the log, for the door filter's choices. */
   'audit:doors': z.object({}).strict(),
+  /**
+   * The live view: events after `afterId` (null = the newest few), oldest first. Polled with
+   * the same session as every other call, so it is as protected as the search.
+   */
+  'audit:since': z
+    .object({
+      afterId: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable(),
+      reveal: z.boolean().optional(),
+      source: z.enum(AUDIT_SOURCES).optional(),
+      door: z.string().min(1).max(MAX_DOOR_FILTER_LENGTH).optional(),
+    })
+    .strict(),
+  /**
+   * Per person and day (in the station's time zone): first and last granted entry, as CSV.
+   * Pseudonyms unless `names` (audited). Replays never count.
+   */
+  'audit:attendance': z
+    .object({
+      from: isoInstant,
+      to: isoInstant,
+      door: z.string().min(1).max(MAX_DOOR_FILTER_LENGTH).optional(),
+      names: z.boolean().optional(),
+    })
+    .strict()
+    .refine((r) => r.from < r.to, { message: '"from" must be earlier than "to"', path: ['to'] }),
 } as const;

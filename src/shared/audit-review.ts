@@ -13,6 +13,8 @@ export const AUDIT_KINDS = [
   'door',
   'retention',
   'login',
+  /** Names shown to a reviewer (counts only, never the names): one row per reveal request. */
+  'reveal',
 ] as const satisfies readonly AuditEventView['kind'][];
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 
@@ -28,7 +30,29 @@ export const MAX_DOOR_FILTER_LENGTH = 64;
 /** A review row: the event plus the door it happened at (null = no door, or before 0070). */
 export interface AuditReviewEvent extends AuditEventView {
   door: string | null;
+  /**
+   * The recording a `station access` replay decided on (its file name), null for events at the
+   * station itself (migration 0225): replays are kept apart from real door events.
+   */
+  replay: string | null;
 }
+
+/** Where events come from: the station itself (door, admin, reviewer) or a replayed recording. */
+export const AUDIT_SOURCES = ['station', 'replay'] as const;
+export type AuditSource = (typeof AUDIT_SOURCES)[number];
+
+/**
+ * A pseudonym resolved to the CURRENTLY enrolled person it belongs to, at view time, for a
+ * reviewer who asked for names. Never stored; an erased person's pseudonyms resolve to nothing.
+ */
+export interface RevealedPerson {
+  id: string;
+  name: string;
+  employeeId: string | null;
+}
+
+/** Subject HMAC -> the enrolled person, for the subjects of one answer that resolved. */
+export type RevealedNames = Record<string, RevealedPerson>;
 
 /** What `audit:doors` answers: the doors in the log, for the reviewer's door filter. */
 export interface AuditDoorList {
@@ -50,6 +74,8 @@ export interface AuditFilter {
   person?: string | undefined;
   /** Door id, exactly as the log holds it (`details.door`). */
   door?: string | undefined;
+  /** Station events only, or replays only; absent = both. */
+  source?: AuditSource | undefined;
 }
 
 export interface AuditPage {
@@ -59,6 +85,26 @@ export interface AuditPage {
   nextCursor: string | null;
   /** The enrolled people the person filter matched (empty without a person filter). */
   people: PersonRef[];
+  /** With `reveal`: the page's pseudonyms of currently enrolled people (audited); else {}. */
+  revealed: RevealedNames;
+}
+
+/** What `audit:since` answers: events after a known id, oldest first (the live view). */
+export interface AuditLivePage {
+  events: AuditReviewEvent[];
+  /** The newest id seen: pass it back as `afterId`. */
+  lastId: number;
+  revealed: RevealedNames;
+}
+
+/** What `audit:attendance` answers: one CSV line per person and day, first and last entry. */
+export interface AttendanceReport {
+  csv: string;
+  /** Lines in the CSV (person-days). */
+  rows: number;
+  /** Distinct people (pseudonyms) in it. */
+  people: number;
+  timeZone: string;
 }
 
 export interface AuditCsvChunk {

@@ -20,6 +20,12 @@ import {
 } from './door-contract';
 import { enrollCaptureContract, type CaptureCheck } from './enroll-capture-contract';
 import {
+  employeeIdSchema,
+  groupListSchema,
+  peopleContract,
+  type SchedulesView,
+} from './people-contract';
+import {
   calibrationContract,
   type CalibrationAdoptView,
   type CalibrationRunView,
@@ -30,7 +36,9 @@ import type {
   AuditCsvChunk,
   AuditDoorList,
   AuditEventDetail,
+  AuditLivePage,
   AuditPage,
+  AttendanceReport,
   ErasureOutcome,
 } from './audit-review';
 
@@ -64,6 +72,14 @@ export const contract = {
       allowDuplicate: z.boolean().optional(),
       /** Re-enrolment: add the photos to this enrolled person instead of creating one. */
       personId: z.string().min(1).max(64).optional(),
+      /** The HR admin's employee id (unique, compared without case) and groups. */
+      employeeId: employeeIdSchema.optional(),
+      groups: groupListSchema.optional(),
+      /**
+       * Bulk import: when `employeeId` is already enrolled, report that person and enrol
+       * nothing (a re-run resumes); without it such a request is refused.
+       */
+      skipEnrolledEmployee: z.boolean().optional(),
     })
     .strict(),
   'access:frame': z
@@ -90,6 +106,8 @@ export const contract = {
   ...authContract,
   // Admin calibration: uploads, runs, audited threshold adoption (calibration-contract.ts).
   ...calibrationContract,
+  // People management and door schedules edited by name (people-contract.ts).
+  ...peopleContract,
 } as const;
 
 export type Channel = keyof typeof contract;
@@ -132,6 +150,11 @@ export interface ResponseMap {
   'calibration:upload': CalibrationUploadView;
   'calibration:run': CalibrationRunView;
   'calibration:adopt': CalibrationAdoptView;
+  'people:update': PersonSummary;
+  'schedules:get': SchedulesView;
+  'schedules:set': SchedulesView;
+  'audit:since': AuditLivePage;
+  'audit:attendance': AttendanceReport;
 }
 export type ResponseOf<C extends Channel> = ResponseMap[C];
 

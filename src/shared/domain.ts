@@ -10,6 +10,12 @@ export interface PersonRef {
 export interface PersonSummary extends PersonRef {
   templates: number;
   enrolledAt: string;
+  /** The HR admin's employee id (unique without regard to case); null when none was given. */
+  employeeId: string | null;
+  /** Groups the person belongs to (door schedules per group), sorted. */
+  groups: string[];
+  /** A personal door schedule's name, overriding the groups'; null = follow the groups. */
+  schedule: string | null;
   /**
    * Present when none of the person's templates was made by the station's current embedding
    * model (another model, or the same one fed differently): the door cannot recognise them
@@ -69,6 +75,11 @@ export interface EnrollResult {
   /** null when no file yielded a usable face: then nothing was written. */
   person: PersonRef | null;
   files: EnrollFileResult[];
+  /**
+   * Bulk import (skipEnrolledEmployee): the employee id was already enrolled as this person,
+   * so nothing was read or written for this request.
+   */
+  alreadyEnrolled?: PersonRef;
 }
 
 export type BoxTuple = [number, number, number, number];
@@ -95,7 +106,8 @@ export interface Thresholds {
 export interface AuditEventView {
   id: number;
   at: string;
-  kind: 'decision' | 'enrolment' | 'erasure' | 'settings' | 'door' | 'retention' | 'login';
+  kind:
+    'decision' | 'enrolment' | 'erasure' | 'settings' | 'door' | 'retention' | 'login' | 'reveal';
   decision: DecisionReason | null;
   /** HMAC of the person id (hex), never a name. */
   subject: string | null;

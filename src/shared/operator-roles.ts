@@ -53,4 +53,9 @@ export const CHANNEL_ROLES: Record<Channel, readonly OperatorRole[]> = {
   'calibration:upload': ['admin'],
   'calibration:run': ['admin'],
   'calibration:adopt': ['admin'],
+  'people:update': ['admin'],
+  'schedules:get': ['admin'],
+  'schedules:set': ['admin'],
+  'audit:since': ['reviewer', 'admin'],
+  'audit:attendance': ['reviewer', 'admin'],
 };

@@ -88,6 +88,9 @@ function findPeople(q: string): PersonSummary[] {
     name: p.name,
     templates: 3,
     enrolledAt: '2026-10-01T00:00:00.000Z',
+    employeeId: null,
+    groups: [],
+    schedule: null,
   }));
 }
 

@@ -22,7 +22,7 @@ const handlers: Handlers = stubHandlers({
     verified: true,
     problems: [],
   }),
-  'audit:query': record('audit:query', { events: [], nextCursor: null, people: [] }),
+  'audit:query': record('audit:query', { events: [], nextCursor: null, people: [], revealed: {} }),
   'audit:export': record('audit:export', { csv: 'id\r\n', rows: 0, nextCursor: null }),
   'audit:doors': record('audit:doors', { doors: [], current: { id: 'door-1', label: 'Door 1' } }),
   'audit:verify': record('audit:verify', {

@@ -45,6 +45,9 @@ import { AuditMac } from './audit/audit-mac';
 import { AuditRecorder } from './audit/audit-recorder';
 import { AuditRetentionService, type PurgeReport } from './audit/audit-retention.service';
 import { AuditReviewService } from './audit/audit-review.service';
+import { AuditNameResolver } from './audit/audit-names';
+import { ReviewerViewsService } from './audit/reviewer-views.service';
+import { PeopleAdminService } from './people/people-admin.service';
 import { IdentityHasher } from './audit/identity-hasher';
 import { EnrollmentService, type EnrollRequest } from './enrollment/enrollment.service';
 import { checkLiveCapture, type CaptureCheckRequest } from './enrollment/live-capture-check';
@@ -143,6 +146,10 @@ export class Station {
   readonly galleryReport: GalleryOpenReport;
   /** The reviewer's search, CSV export and event detail (audit:query/export/detail). */
   readonly review: AuditReviewService;
+  /** Names on request, the live view and attendance (audit:query reveal, since, attendance). */
+  readonly reviewer: ReviewerViewsService;
+  /** The HR admin's edits of a person's details and the door's schedules by name. */
+  readonly peopleAdmin: PeopleAdminService;
   /** Operator passphrases, sessions and login throttle (admin / reviewer roles). */
   readonly operators: OperatorAuthService;
   private readonly people: PeopleRepository;
@@ -237,6 +244,26 @@ export class Station {
       files: { database: paths.database, galleryIndex: paths.galleryIndex },
     });
     this.access = new AccessSettings(new SettingsRepository(db));
+    const queries = new AuditQueryRepository(db);
+    this.reviewer = new ReviewerViewsService({
+      review: this.review,
+      queries,
+      names: new AuditNameResolver({
+        people: () =>
+          this.people.list().map((p) => ({ id: p.id, name: p.name, employeeId: p.employeeId })),
+        subjectsOf: (personId) => this.audit.subjectsOf(personId),
+      }),
+      audit: this.audit,
+      timeZone: () => this.timeZone(),
+    });
+    this.peopleAdmin = new PeopleAdminService({
+      db,
+      people: this.people,
+      access: this.access,
+      audit: this.audit,
+      timeZone: () => this.timeZone(),
+      doorId: () => this.doorId(),
+    });
     this.calibrationUploads = new CalibrationUploads(analyzer, decode, () => now().getTime());
     this.calibration = new StationCalibrationService({
       templates: () => templates.allForModel(analyzer.embeddingSpace),
@@ -296,6 +323,7 @@ export class Station {
       now,
       source,
       doorId,
+      scheduleProfile: (personId) => this.people.accessProfile(personId),
       challenge: {
         settings: () => this.access.challenge(),
         chooser: this.parts.challengeChooser ?? randomChallengeChooser,

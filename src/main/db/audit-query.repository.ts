@@ -1,4 +1,4 @@
-import type { AuditCursor, AuditKind } from '../../shared/audit-review';
+import type { AuditCursor, AuditKind, AuditSource } from '../../shared/audit-review';
 import type { DecisionReason } from '../../shared/domain';
 import type { AuditChainRow } from './audit-log.repository';
 import type { Db } from './connection';
@@ -13,6 +13,8 @@ export interface AuditQuerySpec {
   subjects: readonly string[] | null;
   /** Door id (`details.door`, generated column `door` since 0070); null = any door or none. */
   door: string | null;
+  /** Station events only (`replay IS NULL`), replays only, or null = both (migration 0225). */
+  source?: AuditSource | null;
   /** Continue after this (at, id) position in `order`. */
   after: AuditCursor | null;
   order: 'newest' | 'oldest';
@@ -28,13 +30,19 @@ export interface AuditReviewRow extends AuditChainRow {
   decision: DecisionReason | null;
   /** Read from `details` (migration 0070); null for rows about no door and older rows. */
   door: string | null;
+  /** The replayed recording's file name (migration 0225); null for station events. */
+  replay: string | null;
 }
 
 /** Filters of an id-ordered walk (the CLI's query and export): all given ones hold. */
 export type AuditLogOrderSpec = Pick<AuditQuerySpec, 'from' | 'to' | 'subjects' | 'door'>;
-type FilterSpec = Pick<AuditQuerySpec, 'from' | 'to' | 'kind' | 'decision' | 'subjects' | 'door'>;
+type FilterSpec = Pick<
+  AuditQuerySpec,
+  'from' | 'to' | 'kind' | 'decision' | 'subjects' | 'door' | 'source'
+>;
 
-const COLUMNS = 'id, at, kind, decision, subject_hmac, similarity, details, prev_mac, mac, door';
+const COLUMNS =
+  'id, at, kind, decision, subject_hmac, similarity, details, prev_mac, mac, door, replay';
 /** Distinct doors one listing returns; a station drives one door, a log a handful over time. */
 export const MAX_DOORS = 200;
 /** Subjects one query may name (each person has 1, or 2 if enrolled before 0030). */
@@ -108,6 +116,66 @@ export class AuditQueryRepository {
     return this.db.prepare<[Record<string, string | number>], AuditReviewRow>(sql).iterate(params);
   }
 
+  /**
+   * Decision rows after `afterId` in log order (the live view), at most `limit`; with a null
+   * `afterId`, the newest `limit` decisions. Read by rowid: a poll costs the new rows only.
+   */
+  decisionsAfter(
+    afterId: number | null,
+    limit: number,
+    f: { door: string | null; source: AuditSource | null },
+  ): AuditReviewRow[] {
+    const where = ["kind = 'decision'"];
+    const params: Record<string, string | number> = { limit };
+    if (afterId !== null) {
+      where.push('id > @after');
+      params.after = afterId;
+    }
+    if (f.door !== null) {
+      where.push('door = @door');
+      params.door = f.door;
+    }
+    if (f.source === 'replay') where.push('replay IS NOT NULL');
+    if (f.source === 'station') where.push('replay IS NULL');
+    const order = afterId === null ? 'DESC' : 'ASC';
+    const rows = this.db
+      .prepare(
+        `SELECT ${COLUMNS} FROM audit_events WHERE ${where.join(' AND ')} ORDER BY id ${order} LIMIT @limit`,
+      )
+      .all(params) as AuditReviewRow[];
+    return afterId === null ? rows.reverse() : rows;
+  }
+
+  /** The newest row id (0 for an empty log): where a live view starts. */
+  lastId(): number {
+    const row = this.db.prepare('SELECT max(id) AS id FROM audit_events').get() as {
+      id: number | null;
+    };
+    return row.id ?? 0;
+  }
+
+  /**
+   * Granted decisions at the station (never replays) with from <= at < to, oldest first,
+   * streamed: the attendance summary's input. Through audit_decision_at: only grants are read.
+   */
+  grants(
+    from: string,
+    to: string,
+    door: string | null,
+  ): IterableIterator<{ at: string; subject_hmac: string | null; door: string | null }> {
+    const doorTerm = door === null ? '' : ' AND door = @door';
+    return this.db
+      .prepare<
+        [Record<string, string>],
+        { at: string; subject_hmac: string | null; door: string | null }
+      >(
+        `SELECT at, subject_hmac, door FROM audit_events INDEXED BY audit_decision_at
+         WHERE decision = 'granted' AND at >= @from AND at < @to AND replay IS NULL${doorTerm}
+         ORDER BY at, id`,
+      )
+      .iterate(door === null ? { from, to } : { from, to, door });
+  }
+
   /** The query plan of a spec's SQL (tests and the bench check that it stays index-backed). */
   plan(spec: AuditQuerySpec): string {
     const { sql, params } = buildQuery(spec);
@@ -123,6 +191,7 @@ function indexFor(spec: AuditQuerySpec): string {
   // decisions, and a rare kind at a door (settings) is a short walk next to a decision's.
   if (spec.door !== null)
     return spec.decision !== null ? 'audit_door_decision_at' : 'audit_door_at';
+  if (spec.source === 'replay') return 'audit_replay_at';
   if (spec.decision !== null) return 'audit_decision_at';
   if (spec.kind !== null) return 'audit_kind_at';
   return 'audit_at';
@@ -168,6 +237,8 @@ function conditions(spec: FilterSpec): {
     where.push('door = @door');
     params.door = spec.door;
   }
+  if (spec.source === 'replay') where.push('replay IS NOT NULL');
+  if (spec.source === 'station') where.push('replay IS NULL');
   if (spec.decision !== null) {
     where.push('decision = @decision');
     params.decision = spec.decision;

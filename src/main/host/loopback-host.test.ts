@@ -19,7 +19,17 @@ const handlers: Handlers = {
     Promise.reject(new StationError('MODEL_MISSING', 'no models in this test')),
   'people:list': () =>
     Promise.resolve({
-      people: [{ id: 'p1', name: 'Ada', templates: 2, enrolledAt: '2026-01-01T00:00:00Z' }],
+      people: [
+        {
+          id: 'p1',
+          name: 'Ada',
+          templates: 2,
+          enrolledAt: '2026-01-01T00:00:00Z',
+          employeeId: null,
+          groups: [],
+          schedule: null,
+        },
+      ],
     }),
   'enroll:create': (req) =>
     Promise.resolve({
@@ -50,7 +60,7 @@ const handlers: Handlers = {
   'audit:recent': () => Promise.resolve({ events: [] }),
   'models:detector': () => Promise.reject(new Error('boom')),
   'people:erase': () => Promise.reject(new StationError('PERSON_NOT_FOUND', 'nobody here')),
-  'audit:query': () => Promise.resolve({ events: [], nextCursor: null, people: [] }),
+  'audit:query': () => Promise.resolve({ events: [], nextCursor: null, people: [], revealed: {} }),
   'audit:export': () => Promise.resolve({ csv: '', rows: 0, nextCursor: null }),
   'audit:detail': () => Promise.reject(new StationError('BAD_REQUEST', 'no such event')),
   'audit:verify': () => Promise.resolve({ ok: true, rows: 0, firstBrokenRow: null, reason: null }),
@@ -71,6 +81,11 @@ const handlers: Handlers = {
   'calibration:upload': () => Promise.reject(new StationError('BAD_REQUEST', 'not here')),
   'calibration:run': () => Promise.reject(new StationError('BAD_REQUEST', 'not here')),
   'calibration:adopt': () => Promise.reject(new StationError('BAD_REQUEST', 'not here')),
+  'people:update': () => Promise.reject(new StationError('PERSON_NOT_FOUND', 'nobody here')),
+  'schedules:get': () => Promise.reject(new StationError('BAD_REQUEST', 'not here')),
+  'schedules:set': () => Promise.reject(new StationError('BAD_REQUEST', 'not here')),
+  'audit:since': () => Promise.resolve({ events: [], lastId: 0, revealed: {} }),
+  'audit:attendance': () => Promise.reject(new StationError('BAD_REQUEST', 'not here')),
 };
 
 interface RawResponse {

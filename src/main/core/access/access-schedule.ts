@@ -26,27 +26,45 @@ function toMinute(hhmm: string): number {
 }
 
 function scheduleAllows(policy: AccessPolicy, name: string, day: number, minute: number): boolean {
-  const windows = policy.schedules[name] ?? [];
+  const windows = Object.hasOwn(policy.schedules, name) ? (policy.schedules[name] ?? []) : [];
   return windows.some(
     (w) => w.days.includes(day) && minute >= toMinute(w.from) && minute < toMinute(w.to),
   );
+}
+
+/** A person's own schedule and groups as the people table holds them (migration 0220). */
+export interface PersonScheduleProfile {
+  schedule: string | null;
+  groups: readonly string[];
 }
 
 /**
  * Whether a recognised person may enter now. A personal schedule overrides group schedules;
  * several groups combine with OR (any group that is open lets the member in); a person with
  * no schedule at all is always allowed (schedules restrict, they are not an allow-list).
+ * The person's schedule and groups come from the people table (`profile`, edited by the admin
+ * by name) and from the policy's id-keyed fields, which a settings file may still set; a
+ * schedule name that no longer exists allows nothing (deny-leaning).
  */
-export function withinSchedule(policy: AccessPolicy, personId: string, at: Date): boolean {
+export function withinSchedule(
+  policy: AccessPolicy,
+  personId: string,
+  at: Date,
+  profile: PersonScheduleProfile | null = null,
+): boolean {
   const { day, minute } = localWeekMinute(at, policy.timeZone);
-  const own = policy.personSchedules[personId];
-  if (own !== undefined) return scheduleAllows(policy, own, day, minute);
-  const groupSchedules = Object.entries(policy.groups)
-    .filter(([, members]) => members.includes(personId))
-    .flatMap(([group]) => {
-      const s = policy.groupSchedules[group];
-      return s === undefined ? [] : [s];
-    });
+  const own = profile?.schedule ?? policy.personSchedules[personId];
+  if (own != null) return scheduleAllows(policy, own, day, minute);
+  const groups = new Set(profile?.groups ?? []);
+  for (const [group, members] of Object.entries(policy.groups))
+    if (members.includes(personId)) groups.add(group);
+  const groupSchedules = [...groups].flatMap((group) => {
+    // Own keys only: a group called "constructor" must not find Object.prototype's.
+    const s = Object.hasOwn(policy.groupSchedules, group)
+      ? policy.groupSchedules[group]
+      : undefined;
+    return s === undefined ? [] : [s];
+  });
   if (groupSchedules.length === 0) return true;
   return groupSchedules.some((s) => scheduleAllows(policy, s, day, minute));
 }

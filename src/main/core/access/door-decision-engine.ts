@@ -8,7 +8,7 @@ import type { PoseSample } from '../challenge/pose-sample';
 import { DEFAULT_LIVENESS_SETTINGS } from '../liveness/liveness-settings';
 import type { FaceVerdict } from './access-decision';
 import type { AccessPolicy } from './access-policy.schema';
-import { withinSchedule } from './access-schedule';
+import { withinSchedule, type PersonScheduleProfile } from './access-schedule';
 import { FailureLockout } from './failure-lockout';
 import type { TrackBox } from './face-tracker';
 import { agreedIdentity, frameLevel, largest, pending } from './door-decision-parts';
@@ -130,6 +130,9 @@ export class DoorDecisionEngine {
   constructor(
     private readonly policy: () => AccessPolicy,
     private readonly challenges: ChallengeDeps = DEFAULT_CHALLENGE,
+    /** A person's own schedule and groups (people table); read once per decision, at a grant. */
+    private readonly scheduleProfile: (personId: string) => PersonScheduleProfile | null = () =>
+      null,
   ) {
     this.lockout = new FailureLockout(() => this.policy().lockout);
   }
@@ -189,7 +192,7 @@ export class DoorDecisionEngine {
       const waiting = this.livenessGate(track, face, person, outOfFrames, nowMs, clockMs);
       if (waiting) return waiting;
     }
-    if (person && !withinSchedule(p, person.id, now))
+    if (person && !withinSchedule(p, person.id, now, this.scheduleProfile(person.id)))
       return this.finish(track, face, 'outside_schedule', person, nowMs);
     return this.finish(track, face, 'granted', person, nowMs);
   }
@@ -258,7 +261,7 @@ export class DoorDecisionEngine {
         return this.finish(track, face, 'challenge_timeout', null, nowMs, outcome);
       case 'passed': {
         const person = track.challenged;
-        if (person && !withinSchedule(p, person.id, now))
+        if (person && !withinSchedule(p, person.id, now, this.scheduleProfile(person.id)))
           return this.finish(track, face, 'outside_schedule', person, nowMs, outcome);
         return this.finish(track, face, 'granted', person, nowMs, outcome);
       }

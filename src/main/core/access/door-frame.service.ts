@@ -10,6 +10,7 @@ import { poseSample } from '../challenge/pose-sample';
 import type { FaceAnalysis, FaceBox, Point, RgbImage } from '../vision/vision.types';
 import { decideFace, type FaceEvidence, type FaceVerdict } from './access-decision';
 import type { AccessPolicy } from './access-policy.schema';
+import type { PersonScheduleProfile } from './access-schedule';
 import { judgeCamera } from './camera-trust';
 import { DecisionDebouncer } from './decision-debouncer';
 import {
@@ -44,6 +45,8 @@ export interface DoorFrameDeps {
   doorId: () => string | null;
   /** Settings and chooser of the active challenge (the composition root injects the chooser). */
   challenge: ChallengeDeps;
+  /** A person's own door schedule and groups (people table), for the schedule rule. */
+  scheduleProfile?: (personId: string) => PersonScheduleProfile | null;
 }
 
 /** How long the same frame-level outcome (several faces, locked out) stays one audit event. */
@@ -63,7 +66,7 @@ export class DoorFrameService {
   private camera: CameraReport = { trusted: false, reason: 'no camera reported yet' };
 
   constructor(private readonly d: DoorFrameDeps) {
-    this.engine = new DoorDecisionEngine(d.policy, d.challenge);
+    this.engine = new DoorDecisionEngine(d.policy, d.challenge, d.scheduleProfile);
   }
 
   /** The terminal tells us which camera it opened; virtual cameras are refused (audited). */

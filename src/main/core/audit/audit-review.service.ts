@@ -58,11 +58,25 @@ export class AuditReviewService {
       events: page.map(toView),
       nextCursor: rows.length > limit && last ? encodeAuditCursor(last) : null,
       people,
+      revealed: {},
     };
   }
 
   /** One chunk of the CSV of `filter`, oldest first; the header only in the first chunk. */
   exportChunk(filter: AuditFilter, cursor: AuditCursor | undefined): AuditCsvChunk {
+    const { rows, nextCursor } = this.exportRows(filter, cursor);
+    return {
+      csv: (cursor === undefined ? AUDIT_CSV_HEADER : '') + rows.map(auditCsvLine).join(''),
+      rows: rows.length,
+      nextCursor,
+    };
+  }
+
+  /** The rows of one export chunk, oldest first (the CSV with names formats them itself). */
+  exportRows(
+    filter: AuditFilter,
+    cursor: AuditCursor | undefined,
+  ): { rows: AuditReviewRow[]; nextCursor: string | null } {
     const { spec } = this.resolve(filter);
     const limit = AUDIT_PAGE.exportChunk;
     const rows = this.d.queries.page({
@@ -74,8 +88,7 @@ export class AuditReviewService {
     const chunk = rows.slice(0, limit);
     const last = chunk[chunk.length - 1];
     return {
-      csv: (cursor === undefined ? AUDIT_CSV_HEADER : '') + chunk.map(auditCsvLine).join(''),
-      rows: chunk.length,
+      rows: chunk,
       nextCursor: rows.length > limit && last ? encodeAuditCursor(last) : null,
     };
   }
@@ -138,6 +151,7 @@ export class AuditReviewService {
         decision: filter.decision ?? null,
         subjects,
         door: filter.door ?? null,
+        source: filter.source ?? null,
       },
       people,
     };
@@ -154,5 +168,6 @@ export function toView(r: AuditReviewRow): AuditReviewEvent {
     subject: r.subject_hmac,
     similarity: r.similarity,
     door: r.door,
+    replay: r.replay,
   };
 }

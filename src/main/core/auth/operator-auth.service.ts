@@ -132,6 +132,14 @@ export class OperatorAuthService {
       : `Your session has ended (logged out or idle for 15 min): log in as ${needed} again.`;
   }
 
+  /**
+   * The role of the caller's session, for audit rows that say who looked (a name reveal); null
+   * without a live session (a role that is still open). Does not renew the session.
+   */
+  roleOf(token: string | null): OperatorRole | null {
+    return this.sessions.peek(token);
+  }
+
   private recordLogin(role: OperatorRole, ok: boolean, reason: string | null): void {
     this.deps.audit.record({
       kind: 'login',

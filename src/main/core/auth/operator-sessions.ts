@@ -32,6 +32,14 @@ export class OperatorSessions {
     return s.role;
   }
 
+  /** The session's role without renewing it; null when unknown or idle too long. */
+  peek(token: string | null): OperatorRole | null {
+    if (token === null) return null;
+    const s = this.sessions.get(token);
+    if (!s || this.nowMs() - s.lastSeenMs > AUTH_LIMITS.sessionIdleMs) return null;
+    return s.role;
+  }
+
   close(token: string | null): OperatorRole | null {
     if (token === null) return null;
     const s = this.sessions.get(token);

@@ -39,6 +39,16 @@ export interface EnrollRequest {
    * (twins, look-alikes). Without it such a request commits nothing.
    */
   allowDuplicate?: boolean | undefined;
+  /** The HR admin's employee id of a new person (unique without regard to case). */
+  employeeId?: string | undefined;
+  /** Groups of a new person (door schedules per group). */
+  groups?: readonly string[] | undefined;
+  /**
+   * Bulk import: a new person whose employee id is already enrolled is reported as
+   * `alreadyEnrolled` and nothing happens, so a re-run of the same list resumes. Without it,
+   * such a request is refused.
+   */
+  skipEnrolledEmployee?: boolean | undefined;
 }
 
 interface Accepted {
@@ -82,6 +92,8 @@ export class EnrollmentService {
       );
     }
     const existing = this.target(req);
+    const holder = existing ? undefined : this.employeeHolder(req);
+    if (holder) return { person: null, files: [], alreadyEnrolled: holder };
     const files: EnrollFileResult[] = [];
     const accepted: Accepted[] = [];
     const seen = new Set<string>();
@@ -125,6 +137,22 @@ export class EnrollmentService {
   }
 
   /**
+   * The person already enrolled under the request's employee id: returned when the request
+   * asked to skip such rows (a bulk re-run), else the request is refused before any work.
+   */
+  private employeeHolder(req: EnrollRequest): PersonRef | undefined {
+    if (req.employeeId === undefined) return undefined;
+    const found = this.d.people.findByEmployeeId(req.employeeId);
+    if (!found) return undefined;
+    if (req.skipEnrolledEmployee === true) return { id: found.id, name: found.name };
+    throw new StationError(
+      'BAD_REQUEST',
+      `Employee id ${req.employeeId} is already enrolled as ${found.name}: add the photos to ` +
+        'that person instead, or use another employee id.',
+    );
+  }
+
+  /**
    * Searches the gallery with every accepted face. Returns true when the request must stop:
    * some face matches another enrolled person and the admin did not allow it. Then the
    * matching files say whom they match and the others are held, so no second identity is
@@ -149,18 +177,18 @@ export class EnrollmentService {
     for (const a of dups) {
       const m = a.duplicateOf!;
       const f = files[a.index]!;
-      const who = `${m.name} (similarity ${m.similarity.toFixed(2)})`;
+      // The screens say what to do next (buttons, CLI flags); this says what was found.
       files[a.index] = allow
         ? {
             ...f,
             duplicateOf: m,
-            message: `Enrolled although the face matches ${who}: allowed as a different person.`,
+            message: `Enrolled although the face matches ${m.name}: allowed as a different person.`,
           }
         : {
             file: f.file,
             status: 'duplicate_person',
             duplicateOf: m,
-            message: `The face matches ${who}, who is already enrolled. Nothing was enrolled: if this is the same person, add the photos to ${m.name}; if not, enrol again allowing duplicates.`,
+            message: `The face matches ${m.name}, who is already enrolled. Nothing was enrolled.`,
           };
     }
     if (allow) return false;
@@ -195,7 +223,10 @@ export class EnrollmentService {
         // New photos, new agreement: each enrolment has its own consent record.
         this.d.people.addConsent(person.id, consent);
       } else {
-        this.d.people.create(person.id, person.name, at, consent);
+        this.d.people.create(person.id, person.name, at, consent, {
+          employeeId: req.employeeId,
+          groups: req.groups,
+        });
         // Before the audit row below: its subject is derived from this secret.
         this.d.links.create(person.id);
       }

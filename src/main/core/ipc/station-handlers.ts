@@ -1,9 +1,18 @@
 import { CONSENT_RECORDED_BY_UI } from '../enrollment/enrollment.service';
 import type { Station } from '../station.service';
-import type { Handlers } from './dispatch';
+import type { Viewer } from '../audit/reviewer-views.service';
+import type { CallerContext, Handlers } from './dispatch';
 
 /** Who changed the thresholds, in the audit row, when the admin view adopted them. */
 const CALIBRATION_ADOPTED_BY_UI = 'admin (calibration view)';
+
+/** Who edited people or schedules, in the audit row (the channels are admin-only). */
+const PEOPLE_CHANGED_BY_UI = 'admin (people view)';
+
+/** The role looking at names, for the reveal audit row; 'open' while no passphrase is set. */
+function viewer(station: Station, caller: CallerContext): Viewer {
+  return station.operators.roleOf(caller.session) ?? 'open';
+}
 
 /** Binds every contract channel to the station. Payloads arrive here already validated. */
 export function createStationHandlers(station: Station): Handlers {
@@ -17,6 +26,9 @@ export function createStationHandlers(station: Station): Handlers {
         recordedBy: CONSENT_RECORDED_BY_UI,
         allowDuplicate: req.allowDuplicate,
         personId: req.personId,
+        employeeId: req.employeeId,
+        groups: req.groups,
+        skipEnrolledEmployee: req.skipEnrolledEmployee,
         images: req.images.map((i) => ({
           fileName: i.fileName,
           bytes: Buffer.from(i.base64, 'base64'),
@@ -28,9 +40,34 @@ export function createStationHandlers(station: Station): Handlers {
     // The schema already required confirm === true; the id must be exact (no name matching
     // here: erasing the wrong one of two people with one name cannot be undone).
     'people:erase': (req) => Promise.resolve(station.erasePerson(req.personId)),
-    'audit:query': (req) =>
-      Promise.resolve(station.review.query(req.filter, req.cursor, req.limit)),
-    'audit:export': (req) => Promise.resolve(station.review.exportChunk(req.filter, req.cursor)),
+    'audit:query': (req, caller) =>
+      Promise.resolve(
+        station.reviewer.query(
+          req.filter,
+          req.cursor,
+          req.limit,
+          req.reveal === true,
+          viewer(station, caller),
+        ),
+      ),
+    'audit:export': (req, caller) =>
+      Promise.resolve(
+        station.reviewer.exportChunk(
+          req.filter,
+          req.cursor,
+          req.names === true,
+          viewer(station, caller),
+        ),
+      ),
+    'audit:since': (req, caller) =>
+      Promise.resolve(station.reviewer.since(req, viewer(station, caller))),
+    'audit:attendance': (req, caller) =>
+      Promise.resolve(station.reviewer.attendance(req, viewer(station, caller))),
+    'people:update': (req) =>
+      Promise.resolve(station.peopleAdmin.update(req, PEOPLE_CHANGED_BY_UI)),
+    'schedules:get': () => Promise.resolve(station.peopleAdmin.schedules()),
+    'schedules:set': (req) =>
+      Promise.resolve(station.peopleAdmin.setSchedules(req, PEOPLE_CHANGED_BY_UI)),
     'audit:detail': (req) => Promise.resolve(station.review.detail(req.id)),
     'audit:verify': () => Promise.resolve(station.verifyAuditChain()),
     'audit:doors': () =>

@@ -14,6 +14,8 @@ import { migration0050 } from './0050-audit-review-indexes';
 import { migration0060 } from './0060-audit-retention';
 import { migration0070 } from './0070-audit-door';
 import { migration0160 } from './0160-embedding-space';
+import { migration0220 } from './0220-people-profile';
+import { migration0225 } from './0225-audit-replay';
 import type { Migration, MigrationContext } from './migration.types';
 
 /** Ordered registry: append only, never edit a released migration. */
@@ -26,6 +28,8 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0060,
   migration0070,
   migration0160,
+  migration0220,
+  migration0225,
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

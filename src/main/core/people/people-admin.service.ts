@@ -1,0 +1,130 @@
+import type { PersonSummary } from '../../../shared/domain';
+import { StationError } from '../../../shared/errors';
+import type { SchedulesView, WeeklyWindowView } from '../../../shared/people-contract';
+import type { Db } from '../../db/connection';
+import type { PeopleRepository, PersonPatch } from '../../db/people.repository';
+import type { AccessSettings } from '../access/access-settings.service';
+import type { AuditRecorder } from '../audit/audit-recorder';
+
+export interface PeopleAdminDeps {
+  db: Db;
+  people: PeopleRepository;
+  access: AccessSettings;
+  audit: AuditRecorder;
+  /** The zone the schedules are read in (policy zone, else the machine's). */
+  timeZone: () => string;
+  /** This station's door id, written into schedule changes like every door settings row. */
+  doorId: () => string;
+}
+
+export interface PersonEdit extends PersonPatch {
+  personId: string;
+}
+
+/**
+ * The HR admin's people management beside enrolment: a person's name, employee id, groups and
+ * personal schedule, and the door's weekly schedules per group, edited by name. Every change is
+ * validated against the policy it will be judged by and audited in the same transaction; the
+ * audit rows name the person only by pseudonym and list the fields that changed, not values
+ * that would describe them.
+ */
+export class PeopleAdminService {
+  constructor(private readonly d: PeopleAdminDeps) {}
+
+  update(edit: PersonEdit, changedBy: string): PersonSummary {
+    const person = this.d.people.findById(edit.personId);
+    if (!person)
+      throw new StationError('PERSON_NOT_FOUND', `No enrolled person has id ${edit.personId}`);
+    if (edit.employeeId != null) {
+      const holder = this.d.people.findByEmployeeId(edit.employeeId);
+      if (holder && holder.id !== person.id)
+        throw new StationError(
+          'BAD_REQUEST',
+          `Employee id ${edit.employeeId} is already used by ${holder.name}.`,
+        );
+    }
+    if (edit.schedule != null && !this.scheduleNames().has(edit.schedule))
+      throw new StationError('BAD_REQUEST', `There is no schedule named "${edit.schedule}".`);
+    const fields = changedFields(person, edit);
+    if (fields.length === 0) return person;
+    this.d.db.transaction(() => {
+      this.d.people.update(person.id, edit);
+      this.d.audit.record({
+        kind: 'enrolment',
+        decision: null,
+        personId: person.id,
+        similarity: null,
+        details: { change: 'details', fields, changedBy },
+      });
+    })();
+    return this.d.people.findById(person.id)!;
+  }
+
+  schedules(): SchedulesView {
+    const policy = this.d.access.policy();
+    const groups = new Set([...this.d.people.groupNames(), ...Object.keys(policy.groupSchedules)]);
+    return {
+      schedules: structuredClone(policy.schedules),
+      groupSchedules: { ...policy.groupSchedules },
+      groups: [...groups].sort((a, b) => a.localeCompare(b)),
+      personalUse: this.d.people.personalScheduleUse(),
+      timeZone: this.d.timeZone(),
+    };
+  }
+
+  /**
+   * Replaces the named schedules and the group choices. Refused while a person still follows
+   * a schedule that would disappear (the door would then refuse them at every hour).
+   */
+  setSchedules(
+    next: { schedules: Record<string, WeeklyWindowView[]>; groupSchedules: Record<string, string> },
+    changedBy: string,
+  ): SchedulesView {
+    const names = new Set(Object.keys(next.schedules));
+    for (const [name, count] of Object.entries(this.d.people.personalScheduleUse()))
+      if (!names.has(name))
+        throw new StationError(
+          'BAD_REQUEST',
+          `The schedule "${name}" is still the personal schedule of ${count} ` +
+            `${count === 1 ? 'person' : 'people'}: choose another one for them first.`,
+        );
+    for (const [group, name] of Object.entries(next.groupSchedules))
+      if (!names.has(name))
+        throw new StationError(
+          'BAD_REQUEST',
+          `The group "${group}" follows "${name}", which is not among the schedules.`,
+        );
+    this.d.db.transaction(() => {
+      const policy = this.d.access.policy();
+      const value = { schedules: next.schedules, groupSchedules: next.groupSchedules };
+      try {
+        this.d.access.setPolicy({ ...policy, ...value });
+      } catch (err) {
+        throw new StationError('BAD_REQUEST', `The schedules are not valid: ${String(err)}`);
+      }
+      this.d.audit.record({
+        kind: 'settings',
+        decision: null,
+        personId: null,
+        similarity: null,
+        details: { setting: 'schedules', door: this.d.doorId(), changedBy, value },
+      });
+    })();
+    return this.schedules();
+  }
+
+  private scheduleNames(): Set<string> {
+    return new Set(Object.keys(this.d.access.policy().schedules));
+  }
+}
+
+/** Names of the fields an edit really changes (for the audit row; values stay out of it). */
+function changedFields(p: PersonSummary, e: PersonEdit): string[] {
+  const fields: string[] = [];
+  if (e.name !== undefined && e.name !== p.name) fields.push('name');
+  if (e.employeeId !== undefined && e.employeeId !== p.employeeId) fields.push('employeeId');
+  if (e.schedule !== undefined && e.schedule !== p.schedule) fields.push('schedule');
+  if (e.groups !== undefined && [...e.groups].sort().join('\n') !== p.groups.join('\n'))
+    fields.push('groups');
+  return fields;
+}
