@@ -6,6 +6,8 @@ import { dataPaths } from './core/util/data-dir';
 import { BackgroundIntegrityCheck } from './db/integrity-check';
 import { Station, type OpenStationOptions } from './core/station.service';
 import { FacePipeline } from './core/vision/face-pipeline';
+import { loadPadModel } from './core/liveness/pad-model-loader';
+import { TexturePadScorer } from './core/liveness/passive-scorer';
 import { LoadingFaceAnalyzer, LoadingTextureModel } from './loading-models';
 
 /**
@@ -20,8 +22,11 @@ import { LoadingFaceAnalyzer, LoadingTextureModel } from './loading-models';
  * nothing is served, until all three are done and sound.
  */
 export async function openStation(opts: OpenStationOptions): Promise<Station> {
-  const integrity = BackgroundIntegrityCheck.start(dataPaths(opts.dataDir).database);
   const modelsDir = opts.modelsDir ?? defaultModelsDir();
+  // A few kB, read and verified before anything starts: a missing or altered PAD weights file
+  // stops the start with MODEL_MISSING / MODEL_TAMPERED like the other models.
+  const pad = loadPadModel(modelsDir);
+  const integrity = BackgroundIntegrityCheck.start(dataPaths(opts.dataDir).database);
   const pipelineLoading = FacePipeline.load(modelsDir);
   const textureLoading = OnnxTextureLiveness.create(modelsDir);
   // Their failures are reported below, through `settled`: never as unhandled rejections.
@@ -50,7 +55,7 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
       decode: (bytes, name) => decodeImageBuffer(bytes, DEFAULT_DECODE_LIMITS, name),
       indexFactories: faissIndexFactories,
       templateKeys: opts.templateKeys,
-      texture,
+      passive: new TexturePadScorer(texture, pad),
       release,
       integrity,
     });

@@ -1,4 +1,5 @@
 import type { DecisionReason, PersonRef } from '../../../shared/domain';
+import type { PassiveSummary } from '../../../shared/door-contract';
 import type { FaceVerdict } from './access-decision';
 import type { AccessPolicy } from './access-policy.schema';
 import { withinSchedule } from './access-schedule';
@@ -12,7 +13,16 @@ export interface LivenessReading {
   settled: boolean;
   score: number;
   components: Record<string, number | null>;
+  /**
+   * The passive evidence in three bands (core/liveness/passive-assessment.ts): 'uncertain' is
+   * what an active challenge is for. Flat, so the audit detail view shows every field.
+   */
+  passive: PassiveReading;
+  /** Why the verdict is what it is (LivenessReason values). */
+  reasons: readonly string[];
 }
+
+export type PassiveReading = PassiveSummary;
 
 export interface FaceObservation {
   trackId: number;

@@ -50,7 +50,20 @@ export interface DerivedModelEntry extends ModelEntryBase {
   transform: 'tflite-image-metadata';
 }
 
-export type ModelEntry = PackagedModelEntry | DerivedModelEntry;
+/**
+ * A file of our own, committed under `models/` in the repository and copied into the models
+ * folder by `npm run models`: the PAD classifier's coefficients, which `npm run train:pad`
+ * fits on the developers' data (the data itself never enters the repository).
+ */
+export interface ProjectModelEntry extends ModelEntryBase {
+  kind: 'project';
+  /** Path under the project root. */
+  repoPath: string;
+  /** The command that reproduces the file. */
+  producedBy: string;
+}
+
+export type ModelEntry = PackagedModelEntry | DerivedModelEntry | ProjectModelEntry;
 
 export const MODEL_CATALOG = {
   'fr_detect.onnx': {
@@ -127,6 +140,16 @@ export const MODEL_CATALOG = {
     bytes: 1_085_264,
     role: 'BlazeFace full range with RGB image-input metadata (mean/std 127.5), for MediaPipe Tasks in the renderer',
   },
+  // Our own coefficients (scripts/pad/train-pad.ts): retraining changes the hash, so the pin
+  // is updated with the file, in the same commit (a test checks train:pad reproduces it).
+  'pad_model.json': {
+    kind: 'project',
+    repoPath: 'models/pad_model.json',
+    producedBy: 'npm run train:pad',
+    sha256: '341d923d81c7e4574629230a0a704e823667b0ed7f44f05a19ac30f3742120b8',
+    bytes: 14479,
+    role: 'passive PAD classifier: colour-texture (LBP on HSV/YCbCr) and frequency measurements fused with fr_liveness, trained by the project',
+  },
 } as const satisfies Record<string, ModelEntry>;
 
 export type ModelName = keyof typeof MODEL_CATALOG;
@@ -142,9 +165,10 @@ export function modelEntry(name: ModelName): ModelEntry {
   return MODEL_CATALOG[name];
 }
 
-/** `name@version:path` for packaged files, `derived:<from>` otherwise (manifest, messages). */
+/** `name@version:path` for packaged files, `derived:<from>` or the repo path otherwise. */
 export function describeSource(entry: ModelEntry): string {
   if (entry.kind === 'derived') return `${entry.transform}(${entry.from})`;
+  if (entry.kind === 'project') return `project:${entry.repoPath} (${entry.producedBy})`;
   const pkg = MODEL_PACKAGES[entry.package];
   return `${pkg.name}@${pkg.version}:${entry.tarballPath}`;
 }
