@@ -16,7 +16,10 @@ export const SHIPPED_RECIPE: PadRecipe = {
   contextGroups: null,
   lbpTransform: 'sqrt',
   classifier: { kind: 'lr', lambda: 100 },
-  weighting: 'source_class',
+  // Live and attack frames weigh the same in total. Weighting every source equally as well
+  // scored the same leave-one-source-out (0.91) but gave Replay-Attack, the one database with
+  // a train/devel protocol, 1/24 of the fit: ACER on its devel set rose from 5 % to 19 %.
+  weighting: 'class',
 };
 
 /**

@@ -146,8 +146,8 @@ export const MODEL_CATALOG = {
     kind: 'project',
     repoPath: 'models/pad_model.json',
     producedBy: 'npm run train:pad',
-    sha256: '341d923d81c7e4574629230a0a704e823667b0ed7f44f05a19ac30f3742120b8',
-    bytes: 14479,
+    sha256: '86a07bc7217bdfb74cd890e69322f9c8444846a90a5f2c8f3d0979cb382b2001',
+    bytes: 14498,
     role: 'passive PAD classifier: colour-texture (LBP on HSV/YCbCr) and frequency measurements fused with fr_liveness, trained by the project',
   },
 } as const satisfies Record<string, ModelEntry>;
