@@ -1,7 +1,7 @@
 /**
  * The passive PAD model on the developers' data, as docs/BENCHMARKS.md reports it:
  *
- *   npx tsx bench/pad-loso.ts [--alternatives] [--cost-frames 200]
+ *   npx tsx bench/pad-loso.ts [--alternatives] [--videos] [--cost-frames 200]
  *
  * 1. Leave-one-source-out: for every source of spoof_ext and spoof, the shipped recipe
  *    (scripts/pad/pad-recipe.ts) fitted on all other sources and scored on that one; per-source
@@ -14,6 +14,8 @@
  * 4. Cost of the PAD model per face (features + classifier, the texture network excluded: it
  *    runs on its worker thread), on real frames, with the 1-minute load average.
  * --alternatives also runs the other recipes tried (slow: minutes each on 2 cores).
+ * --videos plays every labelled video through the door's liveness window (15 fps, first 10 s)
+ *   with a model fitted without the video's source (bench/lib/pad-video-loso.ts).
  * The first run measures the data into .cache/pad (several minutes); later runs reuse it.
  */
 import { parseArgs } from 'node:util';
@@ -21,6 +23,13 @@ import { decodeImageFile } from '../src/main/adapters/image-decoder';
 import { loadPadModel } from '../src/main/core/liveness/pad-model-loader';
 import { liveProbability } from '../src/main/core/liveness/texture-crop';
 import { defaultModelsDir, projectRoot } from '../src/main/core/models/model-verifier';
+import { OnnxTextureLiveness } from '../src/main/adapters/onnx-texture-liveness';
+import { DEFAULT_LIVENESS_SETTINGS } from '../src/main/core/liveness/liveness-settings';
+import type { PadModelFile } from '../src/main/core/liveness/pad-model';
+import { largestFace } from '../src/main/core/vision/face-choice';
+import { FacePipeline } from '../src/main/core/vision/face-pipeline';
+import type { RgbImage } from '../src/main/core/vision/vision.types';
+import { videoLeaveOneSourceOut } from './lib/pad-video-loso';
 import { padCache } from '../scripts/pad/pad-cache';
 import type { PadCache } from '../scripts/pad/pad-feature-cache';
 import type { PadRecipe } from '../scripts/pad/pad-fit';
@@ -136,11 +145,51 @@ async function costPerFace(cache: PadCache, frames: number): Promise<string[]> {
   ];
 }
 
+async function videoTable(cache: PadCache, shipped: PadModelFile): Promise<string[]> {
+  const models = defaultModelsDir();
+  const [pipeline, texture] = await Promise.all([
+    FacePipeline.load(models),
+    OnnxTextureLiveness.create(models),
+  ]);
+  try {
+    const largest = async (f: RgbImage) => largestFace(await pipeline.analyzeImage(f)) ?? null;
+    const rows = await videoLeaveOneSourceOut(
+      sharedDataDir(),
+      cache,
+      SHIPPED_RECIPE,
+      shipped,
+      { texture, largestFace: largest },
+      DEFAULT_LIVENESS_SETTINGS,
+      10,
+    );
+    const out = [
+      '| video | label | door decision (frame) | passive band | PAD score |',
+      '|---|---|---|---|---|',
+    ];
+    for (const r of rows) {
+      const at = r.decidedAt === null ? '' : ` (${r.decidedAt})`;
+      out.push(
+        `| ${r.file.split('/').slice(-3).join('/')} | ${r.label} | ${r.decision}${at} | ${r.band} | ${f3(r.score)} |`,
+      );
+    }
+    const attacks = rows.filter((r) => r.label === 'attack');
+    const live = rows.filter((r) => r.label === 'live');
+    out.push(
+      '',
+      `Attack videos decided live: ${attacks.filter((r) => r.decision === 'live').length}/${attacks.length}; live videos not decided live: ${live.filter((r) => r.decision !== 'live').length}/${live.length}.`,
+    );
+    return out;
+  } finally {
+    await Promise.all([pipeline.close(), texture.close()]);
+  }
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       alternatives: { type: 'boolean', default: false },
       'cost-frames': { type: 'string', default: '200' },
+      videos: { type: 'boolean', default: false },
     },
   });
   const started = performance.now();
@@ -169,6 +218,7 @@ async function main(): Promise<void> {
       process.stderr.write(`${name} done\n`);
     }
   }
+  if (values.videos) out.push('', ...(await videoTable(cache, model.file)));
   console.log(out.join('\n'));
   console.log(
     `\n(${((performance.now() - started) / 1000).toFixed(0)} s; load average ${loadAverages()})`,

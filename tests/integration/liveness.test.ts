@@ -146,6 +146,7 @@ describe('station liveness VIDEO (the real CLI)', () => {
     verdict: string;
     score: number;
     components: { texture: number; motion: number; blink: number };
+    passive: { band: string; score: number; spoofBelow: number; clearLiveMin: number };
     frames: number;
   };
 
@@ -166,6 +167,9 @@ describe('station liveness VIDEO (the real CLI)', () => {
     const p = replay.json as LivenessJson;
     expect(l.verdict).toBe('live');
     expect(p.verdict).toBe('spoof');
+    expect(l.passive.band).toBe('clear_live');
+    expect(p.passive.band).toBe('spoof');
+    expect(p.passive.score).toBeLessThan(p.passive.spoofBelow);
     for (const v of [l, p]) {
       expect(Object.keys(v.components).sort()).toEqual(['blink', 'motion', 'texture']);
       expect(v.frames).toBeGreaterThanOrEqual(3);
