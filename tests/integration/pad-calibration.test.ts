@@ -82,6 +82,19 @@ describe.skipIf(!ffmpegAvailable())("liveness calibration of the station's own c
       if (out.decision === 'granted') {
         granted = true;
         expect(out.liveness?.passive?.band).toBe('clear_live');
+        // The decision record keeps every component, the passive band and why.
+        const row = station.recentAudit(5).find((e) => e.decision === 'granted');
+        const liveness = station.review.detail(row?.id ?? 0).scores.liveness ?? {};
+        expect(liveness).toMatchObject({ verdict: 'live', 'passive.band': 'clear_live' });
+        expect(Object.keys(liveness)).toEqual(
+          expect.arrayContaining([
+            'components.texture',
+            'passive.score',
+            'passive.textureNet',
+            'passive.clearLiveMin',
+            'reasons',
+          ]),
+        );
         break;
       }
     }
