@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedDataPath } from '../support/shared-data';
@@ -107,6 +107,22 @@ describe('station pad-eval', () => {
     );
     expect(lines).toHaveLength(7);
     expect(lines.find((l) => l.startsWith('broken.jpg,'))).toMatch(/unreadable: /);
+  });
+
+  it('--bands judges with other passive bands (a proposal) without storing them', () => {
+    const stills = join(tmp.dir, 'stills.csv');
+    writeFileSync(stills, readFileSync(labels, 'utf8').split('\n').slice(0, 3).join('\n'));
+    const lax = station('pad-eval', '--labels', stills, '--bands', '0,0', '--json');
+    expect(lax.code).toBe(0);
+    const j = lax.json as Json & { bands: { given: boolean } };
+    expect(j.bands).toMatchObject({ spoofBelow: 0, clearLiveMin: 0, given: true });
+    // With "clearly live" from 0, the printed photo passes: the APCER shows it.
+    expect(j.summary.apcer[0]).toMatchObject({ species: 'print_hand', errors: 1, total: 1 });
+    const back = station('pad-eval', '--labels', stills, '--json');
+    expect((back.json as Json).bands.origin).toBe('model_default');
+    const bad = station('pad-eval', '--labels', stills, '--bands', '0.7,0.2');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--bands needs SPOOF_BELOW,CLEAR_LIVE_MIN/);
   });
 
   it('says which line of a malformed labels file is wrong, and refuses an empty one', () => {

@@ -14,9 +14,25 @@ import type { Station } from '../core/station.service';
 import { EXIT, type Output } from './cli-output';
 import { padEvalCsv, padEvalText } from './pad-eval-text';
 
-export const PAD_EVAL_USAGE = `  pad-eval --labels CSV [--csv]         presentation-attack evaluation of labelled recordings and
+export const PAD_EVAL_USAGE = `  pad-eval --labels CSV [--csv] [--bands SPOOF,LIVE]
+                                         presentation-attack evaluation of labelled recordings and
                                          photos (CSV file,label,species; label live|attack): APCER
-                                         per species, BPCER, ACER with 95 % intervals, per file`;
+                                         per species, BPCER, ACER with 95 % intervals, per file;
+                                         --bands judges with other passive bands (a proposal)`;
+
+/** `--bands 0.1,0.6` -> the two thresholds, or a message saying what is wrong. */
+export function parseBands(
+  text: string | undefined,
+): { spoofBelow: number; clearLiveMin: number } | string | undefined {
+  if (text === undefined) return undefined;
+  const [a, b, ...rest] = text.split(',').map((x) => Number(x.trim()));
+  const ok = (x: number | undefined): x is number =>
+    x !== undefined && Number.isFinite(x) && x >= 0 && x <= 1;
+  if (rest.length || !ok(a) || !ok(b) || a > b) {
+    return '--bands needs SPOOF_BELOW,CLEAR_LIVE_MIN: two numbers in 0..1, the first not above the second';
+  }
+  return { spoofBelow: a, clearLiveMin: b };
+}
 
 /**
  * `station pad-eval --labels CSV [--json|--csv]`: how a site checks the passive liveness on its
@@ -27,7 +43,11 @@ export const PAD_EVAL_USAGE = `  pad-eval --labels CSV [--csv]         presentat
 export async function padEvalCommand(
   station: Station,
   out: Output,
-  opts: { labels: string; csv: boolean },
+  opts: {
+    labels: string;
+    csv: boolean;
+    bands?: { spoofBelow: number; clearLiveMin: number } | undefined;
+  },
 ): Promise<number> {
   let text: string;
   try {
@@ -45,10 +65,15 @@ export async function padEvalCommand(
       'Passive liveness models are not loaded on this station.',
     );
   }
+  // Bands given on the command line (e.g. the Calibration view's proposal) replace the ones in
+  // force for this evaluation only; nothing is stored.
+  const settings = opts.bands
+    ? { ...judge.settings, passive: { ...opts.bands, modelId: judge.passive.modelId } }
+    : judge.settings;
   const evaluator = new PadEvaluator({
     largestFace: judge.largestFace,
     passive: judge.passive,
-    settings: judge.settings,
+    settings,
     decodeImage: (path) => decodeImageFile(path),
     openVideo: async (path) => {
       const { info, frames } = await openVideoFrames(path);
@@ -66,13 +91,16 @@ export async function padEvalCommand(
   const summary = summarizePadEval(outcomes, skipped);
   const value = {
     labels: opts.labels,
-    bands: evaluator.bands,
+    bands: { ...evaluator.bands, given: opts.bands !== undefined },
     presentations: { judged: outcomes.length, skipped: skipped.length },
     summary,
     files: outcomes.map(fileView),
   };
   if (opts.csv && !out.json) process.stdout.write(padEvalCsv(outcomes, skipped));
-  else out.result(value, () => padEvalText(opts.labels, evaluator.bands, summary, outcomes.length));
+  else
+    out.result(value, () =>
+      padEvalText(opts.labels, evaluator.bands, summary, outcomes.length, opts.bands !== undefined),
+    );
   return outcomes.length > 0 ? EXIT.ok : EXIT.failed;
 }
 

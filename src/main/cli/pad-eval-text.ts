@@ -21,10 +21,12 @@ export function padEvalText(
   bands: PassiveThresholds,
   s: PadEvalSummary,
   judged: number,
+  given = false,
 ): string {
+  const origin = given ? 'given with --bands, not stored' : bands.origin;
   const lines = [
     `${labels}: ${judged} presentation(s) judged, ${s.skipped.length} skipped`,
-    `Passive bands (${bands.origin}): spoof < ${bands.spoofBelow}, clearly live >= ${bands.clearLiveMin}`,
+    `Passive bands (${origin}): spoof < ${bands.spoofBelow}, clearly live >= ${bands.clearLiveMin}`,
     '',
     'APCER (attacks decided live), per species:',
     ...s.apcer.map((a) => `  ${a.species.padEnd(28)} ${rateText(a)}`),

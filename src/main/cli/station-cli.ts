@@ -17,7 +17,7 @@ import { AUDIT_OPTIONS, AUDIT_USAGE, auditCommand, checkAuditUsage } from './aud
 import { createOutput, EXIT } from './cli-output';
 import { LIVENESS_USAGE, livenessCommand, parseMaxSeconds } from './liveness-command';
 import { ACCESS_USAGE, accessCommand } from './access-command';
-import { PAD_EVAL_USAGE, padEvalCommand } from './pad-eval-command';
+import { PAD_EVAL_USAGE, padEvalCommand, parseBands } from './pad-eval-command';
 import { DOOR_USAGE, doorSetCommand, doorShowCommand } from './door-command';
 import { checkGalleryUsage, GALLERY_USAGE, galleryCommand } from './gallery-command';
 import {
@@ -71,6 +71,7 @@ export async function main(argv: string[]): Promise<number> {
         file: { type: 'string' },
         index: { type: 'string' },
         labels: { type: 'string' },
+        bands: { type: 'string' },
         ...AUDIT_OPTIONS,
         ...CALIBRATE_OPTIONS,
         ...OPERATOR_OPTIONS,
@@ -143,7 +144,11 @@ export async function main(argv: string[]): Promise<number> {
         ? await doorSetCommand(station, out, values.file ?? '')
         : doorShowCommand(station, out);
     if (command === 'pad-eval')
-      return await padEvalCommand(station, out, { labels: values.labels ?? '', csv: values.csv });
+      return await padEvalCommand(station, out, {
+        labels: values.labels ?? '',
+        csv: values.csv,
+        bands: parseBands(values.bands) as { spoofBelow: number; clearLiveMin: number } | undefined,
+      });
     if (command === 'access')
       return await accessCommand(station, out, {
         video: rest[0] ?? '',
@@ -182,6 +187,7 @@ function checkUsage(
     file?: string | undefined;
     index?: string | undefined;
     labels?: string | undefined;
+    bands?: string | undefined;
     csv?: boolean;
     json?: boolean;
   },
@@ -216,6 +222,7 @@ function checkUsage(
       if (rest.length)
         return 'pad-eval takes no positional arguments (the files are in --labels CSV)';
       if (!v.labels) return 'pad-eval needs --labels CSV (columns file,label,species)';
+      if (typeof parseBands(v.bands) === 'string') return parseBands(v.bands) as string;
       return v.csv && v.json ? 'pad-eval takes --json or --csv, not both' : null;
     case 'liveness':
     case 'access':

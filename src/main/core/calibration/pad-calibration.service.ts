@@ -53,7 +53,7 @@ const CAVEAT =
   'Live scores only: the proposal sets how many live people are asked for more, not how many ' +
   'attacks get through. Granted decisions were clearly live already, so they under-represent ' +
   'the low end; enrolment captures do not. Check APCER with your own attack recordings ' +
-  '(station pad-eval --labels CSV) before adopting.';
+  '(station pad-eval --labels CSV --bands SPOOF,LIVE with the proposed values) before adopting.';
 
 function model(d: PadCalibrationDeps): PassiveLivenessModel {
   const m = d.passive();
