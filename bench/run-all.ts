@@ -27,6 +27,7 @@ const RUNS: Record<string, string[][]> = {
   'detector-recall': [['--sets', 'multi,noface,video']],
   'alignment-comparison': [['--dataset', 'celeba']],
   'index-backends': [['--all']],
+  'pad-loso': [['--videos']],
   'door-latency': [['--warm', '--runs', '10']],
 };
 

@@ -7,6 +7,8 @@ import { dataPaths } from './core/util/data-dir';
 import { BackgroundIntegrityCheck } from './db/integrity-check';
 import { Station, type OpenStationOptions } from './core/station.service';
 import { FacePipeline } from './core/vision/face-pipeline';
+import { loadPadModel } from './core/liveness/pad-model-loader';
+import { TexturePadScorer } from './core/liveness/passive-scorer';
 import { LoadingFaceAnalyzer, LoadingTextureModel } from './loading-models';
 
 /**
@@ -24,8 +26,11 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
   // The folder's model choice: the shipped model, or a site's own (manifest read and checked
   // now, its model hash-checked and shape-checked as it loads).
   const embedding = chosenEmbeddingModel(opts.dataDir);
-  const integrity = BackgroundIntegrityCheck.start(dataPaths(opts.dataDir).database);
   const modelsDir = opts.modelsDir ?? defaultModelsDir();
+  // A few kB, read and verified before anything starts: a missing or altered PAD weights file
+  // stops the start with MODEL_MISSING / MODEL_TAMPERED like the other models.
+  const pad = loadPadModel(modelsDir);
+  const integrity = BackgroundIntegrityCheck.start(dataPaths(opts.dataDir).database);
   const pipelineLoading = FacePipeline.load(modelsDir, undefined, embedding);
   const textureLoading = OnnxTextureLiveness.create(modelsDir);
   // Their failures are reported below, through `settled`: never as unhandled rejections.
@@ -55,7 +60,7 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
       decode: (bytes, name) => decodeImageBuffer(bytes, DEFAULT_DECODE_LIMITS, name),
       indexFactories: faissIndexFactories,
       templateKeys: opts.templateKeys,
-      texture,
+      passive: new TexturePadScorer(texture, pad),
       release,
       integrity,
       ...(opts.challengeChooser ? { challengeChooser: opts.challengeChooser } : {}),

@@ -28,6 +28,8 @@ export const API_METHODS = {
   setSchedules: 'schedules:set',
   auditSince: 'audit:since',
   auditAttendance: 'audit:attendance',
+  runPadCalibration: 'calibration:pad-run',
+  adoptPadCalibration: 'calibration:pad-adopt',
 } as const satisfies Record<string, Channel>;
 
 export type ApiMethod = keyof typeof API_METHODS;

@@ -31,6 +31,11 @@ import {
   type CalibrationRunView,
   type CalibrationUploadView,
 } from './calibration-contract';
+import {
+  padCalibrationContract,
+  type PadCalibrationAdoptView,
+  type PadCalibrationRunView,
+} from './pad-calibration-contract';
 import type {
   AuditChainReportView,
   AuditCsvChunk,
@@ -80,6 +85,11 @@ export const contract = {
        * nothing (a re-run resumes); without it such a request is refused.
        */
       skipEnrolledEmployee: z.boolean().optional(),
+      /**
+       * The images are live captures from this camera (its device label): the station keeps
+       * their passive liveness scores for that camera's calibration (scores only).
+       */
+      captureCamera: z.string().min(1).max(200).optional(),
     })
     .strict(),
   'access:frame': z
@@ -108,6 +118,8 @@ export const contract = {
   ...calibrationContract,
   // People management and door schedules edited by name (people-contract.ts).
   ...peopleContract,
+  // Per-camera passive liveness bands, audited adoption (pad-calibration-contract.ts).
+  ...padCalibrationContract,
 } as const;
 
 export type Channel = keyof typeof contract;
@@ -155,6 +167,8 @@ export interface ResponseMap {
   'schedules:set': SchedulesView;
   'audit:since': AuditLivePage;
   'audit:attendance': AttendanceReport;
+  'calibration:pad-run': PadCalibrationRunView;
+  'calibration:pad-adopt': PadCalibrationAdoptView;
 }
 export type ResponseOf<C extends Channel> = ResponseMap[C];
 

@@ -58,4 +58,7 @@ export const CHANNEL_ROLES: Record<Channel, readonly OperatorRole[]> = {
   'schedules:set': ['admin'],
   'audit:since': ['reviewer', 'admin'],
   'audit:attendance': ['reviewer', 'admin'],
+  // Changes the liveness bands the door decides by.
+  'calibration:pad-run': ['admin'],
+  'calibration:pad-adopt': ['admin'],
 };

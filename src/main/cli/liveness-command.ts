@@ -42,6 +42,15 @@ export async function livenessCommand(out: Output, opts: LivenessCommandOptions)
       motion: round(d.components.motion),
       blink: round(d.components.blink),
     },
+    // The passive bands (clear_live | uncertain | spoof) with the score and thresholds behind them.
+    passive: {
+      band: d.passive.band,
+      score: round(d.passive.score),
+      spoofBelow: d.passive.thresholds.spoofBelow,
+      clearLiveMin: d.passive.thresholds.clearLiveMin,
+      origin: d.passive.thresholds.origin,
+      textureNet: round(d.passive.components.textureNet),
+    },
     frames: result.framesRead,
     reasons: d.reasons,
     raw: { motion: round(d.raw.motion), rigidMotion: round(d.raw.rigidMotion) },
@@ -61,6 +70,7 @@ function human(video: string, r: StreamLivenessResult): string {
   return [
     `${video}: ${d.verdict.toUpperCase()} (score ${d.score.toFixed(3)}) after ${r.framesRead} frames`,
     `  texture ${c.texture.toFixed(3)}  motion ${c.motion.toFixed(3)}  blink ${c.blink.toFixed(3)}`,
+    `  passive: ${d.passive.band} (PAD score ${d.passive.score.toFixed(3)}; spoof < ${d.passive.thresholds.spoofBelow}, clearly live >= ${d.passive.thresholds.clearLiveMin})`,
     `  reasons: ${d.reasons.join(', ') || '-'}`,
   ].join('\n');
 }

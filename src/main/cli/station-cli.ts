@@ -17,6 +17,7 @@ import { AUDIT_OPTIONS, AUDIT_USAGE, auditCommand, checkAuditUsage } from './aud
 import { createOutput, EXIT } from './cli-output';
 import { LIVENESS_USAGE, livenessCommand, parseMaxSeconds } from './liveness-command';
 import { ACCESS_USAGE, accessCommand } from './access-command';
+import { PAD_EVAL_USAGE, padEvalCommand, parseBands } from './pad-eval-command';
 import { DOOR_USAGE, doorSetCommand, doorShowCommand } from './door-command';
 import { checkGalleryUsage, GALLERY_USAGE, galleryCommand } from './gallery-command';
 import { checkModelUsage, MODEL_USAGE, modelCommand, switchEmbeddingModel } from './model-command';
@@ -43,6 +44,7 @@ ${AUDIT_USAGE}
 ${CALIBRATE_USAGE}
 ${LIVENESS_USAGE}
 ${ACCESS_USAGE}
+${PAD_EVAL_USAGE}
 ${DOOR_USAGE}
 ${GALLERY_USAGE}
 ${MODEL_USAGE}
@@ -71,6 +73,8 @@ export async function main(argv: string[]): Promise<number> {
         'max-seconds': { type: 'string' },
         file: { type: 'string' },
         index: { type: 'string' },
+        labels: { type: 'string' },
+        bands: { type: 'string' },
         ...AUDIT_OPTIONS,
         ...CALIBRATE_OPTIONS,
         ...OPERATOR_OPTIONS,
@@ -149,6 +153,12 @@ export async function main(argv: string[]): Promise<number> {
       return rest[0] === 'set'
         ? await doorSetCommand(station, out, values.file ?? '')
         : doorShowCommand(station, out);
+    if (command === 'pad-eval')
+      return await padEvalCommand(station, out, {
+        labels: values.labels ?? '',
+        csv: values.csv,
+        bands: parseBands(values.bands) as { spoofBelow: number; clearLiveMin: number } | undefined,
+      });
     if (command === 'access')
       return await accessCommand(station, out, {
         video: rest[0] ?? '',
@@ -186,6 +196,10 @@ function checkUsage(
     'max-seconds'?: string | undefined;
     file?: string | undefined;
     index?: string | undefined;
+    labels?: string | undefined;
+    bands?: string | undefined;
+    csv?: boolean;
+    json?: boolean;
   },
 ): string | null {
   switch (command) {
@@ -214,6 +228,12 @@ function checkUsage(
       return 'unknown door subcommand (try: door show | door set --file JSON)';
     case 'gallery':
       return checkGalleryUsage(rest, v.index);
+    case 'pad-eval':
+      if (rest.length)
+        return 'pad-eval takes no positional arguments (the files are in --labels CSV)';
+      if (!v.labels) return 'pad-eval needs --labels CSV (columns file,label,species)';
+      if (typeof parseBands(v.bands) === 'string') return parseBands(v.bands) as string;
+      return v.csv && v.json ? 'pad-eval takes --json or --csv, not both' : null;
     case 'liveness':
     case 'access':
       if (rest.length !== 1) return `${command} needs exactly one VIDEO file`;

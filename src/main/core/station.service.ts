@@ -22,7 +22,7 @@ import { OperatorCredentials } from './auth/operator-credentials.repository';
 import { OperatorAuthService } from './auth/operator-auth.service';
 import { TemplateEncryptionRepository } from '../db/template-encryption.repository';
 import { TemplatesRepository } from '../db/templates.repository';
-import type { CameraReport, DoorStatusView } from '../../shared/door-contract';
+import type { CameraReport, DoorStatusView, PassiveSummary } from '../../shared/door-contract';
 import { AccessSettings } from './access/access-settings.service';
 import { accessPolicySchema, type AccessPolicy } from './access/access-policy.schema';
 import { livenessSettingsSchema, type LivenessSettings } from './liveness/liveness-settings';
@@ -30,7 +30,9 @@ import { randomChallengeChooser, type ChallengeChooser } from './challenge/chall
 import { challengeSettingsSchema, type ChallengeSettings } from './challenge/challenge-settings';
 import { DoorFrameService } from './access/door-frame.service';
 import { DoorLivenessMonitor } from './liveness/door-liveness-monitor';
-import type { TextureLivenessModel } from './liveness/texture-model';
+import type { PassiveLivenessModel } from './liveness/passive-scorer';
+import { faceSquare, type LivenessFace } from './liveness/face-square';
+import { largestFace } from './vision/face-choice';
 import { DoorActuator } from './door/door-actuator';
 import { createDoorController, doorConfigSchema, type DoorConfig } from './door/door-config';
 import { doorIdentitySchema, type DoorIdentity } from './door/door-identity';
@@ -65,6 +67,8 @@ import { loadVerifiedModel } from './models/model-verifier';
 import { SettingsService } from './settings/settings.service';
 import { CalibrationUploads } from './calibration/calibration-uploads';
 import { StationCalibrationService } from './calibration/station-calibration.service';
+import { PadCalibrationService } from './calibration/pad-calibration.service';
+import { PadLiveScoresRepository } from '../db/pad-live-scores.repository';
 import { dataPaths } from './util/data-dir';
 import { loadOrCreateKey } from './util/key-file';
 import type { FaceAnalyzer, ImageDecoder } from './vision/face-analyzer';
@@ -84,8 +88,11 @@ export interface StationParts {
   modelsDir: string;
   /** Where the template key lives; default: keys/template.key (0600) in the data folder. */
   templateKeys?: TemplateKeyStore;
-  /** Texture liveness network; null/absent = unavailable, so a policy requiring liveness never opens. */
-  texture?: TextureLivenessModel | null;
+  /**
+   * Passive liveness (texture network + PAD weights); null/absent = unavailable, so a policy
+   * requiring liveness never opens.
+   */
+  passive?: PassiveLivenessModel | null;
   now?: () => Date;
   /**
    * Picks the actions of an active challenge. Default: the CSPRNG chooser. Only the
@@ -142,6 +149,8 @@ export class Station {
   /** Admin calibration: runs from templates or uploads, audited threshold adoption. */
   readonly calibration: StationCalibrationService;
   readonly calibrationUploads: CalibrationUploads;
+  /** Per-camera passive liveness bands from this station's own live scores (audited adoption). */
+  readonly padCalibration: PadCalibrationService;
   readonly settings: SettingsService;
   readonly galleryReport: GalleryOpenReport;
   /** The reviewer's search, CSV export and event detail (audit:query/export/detail). */
@@ -284,11 +293,35 @@ export class Station {
         }),
       transaction: (fn) => db.transaction(fn)(),
     });
+    this.padCalibration = new PadCalibrationService({
+      store: new PadLiveScoresRepository(db),
+      passive: () => parts.passive ?? null,
+      liveness: () => this.access.liveness(),
+      setLiveness: (next) => this.access.setLiveness(next),
+      audit: (details) =>
+        this.audit.record({
+          kind: 'settings',
+          decision: null,
+          personId: null,
+          similarity: null,
+          details: { ...details, door: this.doorId() },
+        }),
+      transaction: (fn) => db.transaction(fn)(),
+      doorCamera: () => this.door.reportedCamera(),
+      now,
+    });
     this.doorActuator = this.makeDoorActuator(now);
     this.door = this.makeDoorFrameService(
       'terminal',
       () => this.doorActuator,
       () => this.doorId(),
+      {
+        onGrantedLive: (camera, p) =>
+          this.padCalibration.recordLive('granted', camera, {
+            padModel: p.score ?? Number.NaN,
+            textureNet: p.textureNet ?? Number.NaN,
+          }),
+      },
     );
   }
 
@@ -309,9 +342,12 @@ export class Station {
     source: string,
     door: () => DoorActuator,
     doorId: () => string | null,
-    now: () => Date = this.parts.now ?? (() => new Date()),
+    opts: {
+      now?: () => Date;
+      onGrantedLive?: (camera: string, passive: PassiveSummary) => void;
+    } = {},
   ): DoorFrameService {
-    const texture = this.parts.texture;
+    const passive = this.parts.passive;
     return new DoorFrameService({
       analyzer: this.parts.analyzer,
       recognition: this.recognition,
@@ -319,8 +355,8 @@ export class Station {
       door,
       thresholds: () => this.settings.thresholds(),
       policy: () => this.access.policy(),
-      liveness: texture ? new DoorLivenessMonitor(texture, () => this.access.liveness()) : null,
-      now,
+      liveness: passive ? new DoorLivenessMonitor(passive, () => this.access.liveness()) : null,
+      now: opts.now ?? this.parts.now ?? (() => new Date()),
       source,
       doorId,
       scheduleProfile: (personId) => this.people.accessProfile(personId),
@@ -329,6 +365,7 @@ export class Station {
         chooser: this.parts.challengeChooser ?? randomChallengeChooser,
         blinkClosedRatio: () => this.access.liveness().blinkClosedRatio,
       },
+      ...(opts.onGrantedLive ? { onGrantedLive: opts.onGrantedLive } : {}),
     });
   }
 
@@ -359,7 +396,7 @@ export class Station {
       `video:${fileLabel}`,
       () => actuator,
       () => null,
-      () => new Date(startMs + videoMs),
+      { now: () => new Date(startMs + videoMs) },
     );
     door.trustSource();
     return {
@@ -454,8 +491,29 @@ export class Station {
     return byId ? [byId] : this.people.findByName(nameOrId);
   }
 
-  enroll(req: EnrollRequest): Promise<EnrollResult> {
-    return this.enrollment.enroll(req);
+  /**
+   * Enrols; when the images are live captures from a camera (the Enrolment view's guided
+   * capture), the passive liveness score of each enrolled one is kept for that camera's
+   * calibration: consented, supervised live presentations (scores only, never the image).
+   */
+  async enroll(req: EnrollRequest & { captureCamera?: string | undefined }): Promise<EnrollResult> {
+    const result = await this.enrollment.enroll(req);
+    if (result.person && req.captureCamera)
+      await this.recordCaptureScores(req, result, req.captureCamera);
+    return result;
+  }
+
+  private async recordCaptureScores(req: EnrollRequest, result: EnrollResult, camera: string) {
+    const passive = this.parts.passive;
+    if (!passive) return;
+    for (const [i, image] of req.images.entries()) {
+      if (result.files[i]?.status !== 'enrolled') continue;
+      const frame = await this.parts.decode(image.bytes, image.fileName);
+      const face = largestFace(await this.parts.analyzer.analyzeImage(frame));
+      if (!face) continue;
+      const s = await passive.scoreFace(frame, faceSquare(face));
+      this.padCalibration.recordLive('enrolment', camera, s);
+    }
   }
 
   identify(bytes: Buffer, fileName: string) {
@@ -637,6 +695,24 @@ export class Station {
       details: { setting: 'liveness_challenge', door: this.doorId(), changedBy, value: valid },
     });
     return valid;
+  }
+
+  /**
+   * What `station pad-eval` judges presentations with: the door's own face finder, passive
+   * models and the liveness settings in force (a calibrated camera keeps its calibration).
+   * Null passive models: liveness is unavailable on this station.
+   */
+  livenessJudge(): {
+    largestFace: (frame: RgbImage) => Promise<LivenessFace | null>;
+    passive: PassiveLivenessModel | null;
+    settings: LivenessSettings;
+  } {
+    return {
+      largestFace: async (frame) =>
+        largestFace(await this.parts.analyzer.analyzeImage(frame)) ?? null,
+      passive: this.parts.passive ?? null,
+      settings: this.access.liveness(),
+    };
   }
 
   /** Throws the validation error of the first invalid part; writes nothing. */

@@ -86,6 +86,8 @@ const handlers: Handlers = {
   'schedules:set': () => Promise.reject(new StationError('BAD_REQUEST', 'not here')),
   'audit:since': () => Promise.resolve({ events: [], lastId: 0, revealed: {} }),
   'audit:attendance': () => Promise.reject(new StationError('BAD_REQUEST', 'not here')),
+  'calibration:pad-run': () => Promise.reject(new StationError('BAD_REQUEST', 'not here')),
+  'calibration:pad-adopt': () => Promise.reject(new StationError('BAD_REQUEST', 'not here')),
 };
 
 interface RawResponse {

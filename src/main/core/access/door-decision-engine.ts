@@ -1,6 +1,6 @@
 import type { ChallengeView } from '../../../shared/challenge';
 import type { DecisionReason, PersonRef } from '../../../shared/domain';
-import type { DoorPhase } from '../../../shared/door-contract';
+import type { DoorPhase, PassiveSummary } from '../../../shared/door-contract';
 import { randomChallengeChooser } from '../challenge/challenge-chooser';
 import type { ChallengeSession } from '../challenge/challenge-session';
 import { DEFAULT_CHALLENGE_SETTINGS, needsChallenge } from '../challenge/challenge-settings';
@@ -28,7 +28,16 @@ export interface LivenessReading {
   settled: boolean;
   score: number;
   components: Record<string, number | null>;
+  /**
+   * The passive evidence in three bands (core/liveness/passive-assessment.ts): 'uncertain' is
+   * what an active challenge is for. Flat, so the audit detail view shows every field.
+   */
+  passive: PassiveReading;
+  /** Why the verdict is what it is (LivenessReason values). */
+  reasons: readonly string[];
 }
+
+export type PassiveReading = PassiveSummary;
 
 export interface FaceObservation {
   trackId: number;

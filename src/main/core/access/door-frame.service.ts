@@ -1,6 +1,6 @@
 import type { FaceDecision, Thresholds } from '../../../shared/domain';
 import type { FrameResult, ParsedRequestOf } from '../../../shared/contract';
-import type { CameraReport } from '../../../shared/door-contract';
+import type { CameraReport, PassiveSummary } from '../../../shared/door-contract';
 import type { AuditRecorder } from '../audit/audit-recorder';
 import type { DoorActuator } from '../door/door-actuator';
 import type { RecognitionService } from '../recognition/recognition.service';
@@ -47,6 +47,12 @@ export interface DoorFrameDeps {
   challenge: ChallengeDeps;
   /** A person's own door schedule and groups (people table), for the schedule rule. */
   scheduleProfile?: (personId: string) => PersonScheduleProfile | null;
+  /**
+   * Called for each grant with the camera's label and the passive evidence it rested on: the
+   * station's per-camera liveness calibration keeps the score (never the image). Absent for
+   * replayed recordings, which are no camera's evidence.
+   */
+  onGrantedLive?: (camera: string, passive: PassiveSummary) => void;
 }
 
 /** How long the same frame-level outcome (several faces, locked out) stays one audit event. */
@@ -64,6 +70,7 @@ export class DoorFrameService {
   private readonly engine: DoorDecisionEngine;
   /** Deny by default: until the terminal reported a trusted camera, nothing opens. */
   private camera: CameraReport = { trusted: false, reason: 'no camera reported yet' };
+  private cameraLabel: string | null = null;
 
   constructor(private readonly d: DoorFrameDeps) {
     this.engine = new DoorDecisionEngine(d.policy, d.challenge, d.scheduleProfile);
@@ -78,6 +85,7 @@ export class DoorFrameService {
     this.auditAbandoned();
     this.d.liveness?.retain(new Set());
     this.camera = judgeCamera(label, this.d.policy().allowedCameraLabels);
+    this.cameraLabel = label.slice(0, 200);
     if (!this.camera.trusted)
       this.d.audit.record({
         kind: 'decision',
@@ -101,6 +109,11 @@ export class DoorFrameService {
 
   resetLockout(): void {
     this.engine.resetLockout();
+  }
+
+  /** The camera label the terminal reported last (null before it did). */
+  reportedCamera(): string | null {
+    return this.cameraLabel;
   }
 
   /** A frame from the terminal: faces located by MediaPipe, refined here. */
@@ -292,10 +305,14 @@ export class DoorFrameService {
         // The number the identify threshold judged: the similarity less a crowded cohort.
         score: d.score === null ? null : round4(d.score),
         thresholds: { identify: t.identify, margin: t.margin },
-        liveness: d.liveness,
+        // Each liveness component, the passive bands and why: the reasons as one string, so
+        // the detail view (one level of nesting, scalars only) shows them.
+        liveness: d.liveness && { ...d.liveness, reasons: d.liveness.reasons.join(',') },
         ...challengeFacts(d.challengeOutcome),
       },
     });
+    if (d.decision === 'granted' && d.newlyFinal && d.liveness && this.cameraLabel !== null)
+      this.d.onGrantedLive?.(this.cameraLabel, d.liveness.passive);
     if (d.decision === 'granted' && d.newlyFinal)
       await this.d.door().unlock({
         durationMs: this.d.policy().unlockMs,

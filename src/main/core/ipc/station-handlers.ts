@@ -29,6 +29,7 @@ export function createStationHandlers(station: Station): Handlers {
         employeeId: req.employeeId,
         groups: req.groups,
         skipEnrolledEmployee: req.skipEnrolledEmployee,
+        captureCamera: req.captureCamera,
         images: req.images.map((i) => ({
           fileName: i.fileName,
           bytes: Buffer.from(i.base64, 'base64'),
@@ -92,5 +93,8 @@ export function createStationHandlers(station: Station): Handlers {
     // The channel is admin-only (CHANNEL_ROLES), so the operator is the admin role.
     'calibration:adopt': (req) =>
       Promise.resolve(station.calibration.adopt(req, CALIBRATION_ADOPTED_BY_UI)),
+    'calibration:pad-run': (req) => Promise.resolve(station.padCalibration.run(req)),
+    'calibration:pad-adopt': (req) =>
+      Promise.resolve(station.padCalibration.adopt(req, CALIBRATION_ADOPTED_BY_UI)),
   };
 }

@@ -62,7 +62,20 @@ export interface DerivedModelEntry extends ModelEntryBase {
   transform: 'tflite-image-metadata' | 'mtcnn-tflite-to-onnx';
 }
 
-export type ModelEntry = PackagedModelEntry | DerivedModelEntry;
+/**
+ * A file of our own, committed under `models/` in the repository and copied into the models
+ * folder by `npm run models`: the PAD classifier's coefficients, which `npm run train:pad`
+ * fits on the developers' data (the data itself never enters the repository).
+ */
+export interface ProjectModelEntry extends ModelEntryBase {
+  kind: 'project';
+  /** Path under the project root. */
+  repoPath: string;
+  /** The command that reproduces the file. */
+  producedBy: string;
+}
+
+export type ModelEntry = PackagedModelEntry | DerivedModelEntry | ProjectModelEntry;
 
 export const MODEL_CATALOG = {
   'fr_detect.onnx': {
@@ -189,6 +202,16 @@ export const MODEL_CATALOG = {
     bytes: 1_560_068,
     role: 'MTCNN O-Net: N x 3 x 48 x 48 candidates -> face probability, box regression, five landmarks',
   },
+  // Our own coefficients (scripts/pad/train-pad.ts): retraining changes the hash, so the pin
+  // is updated with the file, in the same commit (a test checks train:pad reproduces it).
+  'pad_model.json': {
+    kind: 'project',
+    repoPath: 'models/pad_model.json',
+    producedBy: 'npm run train:pad',
+    sha256: '86a07bc7217bdfb74cd890e69322f9c8444846a90a5f2c8f3d0979cb382b2001',
+    bytes: 14498,
+    role: 'passive PAD classifier: colour-texture (LBP on HSV/YCbCr) and frequency measurements fused with fr_liveness, trained by the project',
+  },
 } as const satisfies Record<string, ModelEntry>;
 
 export type ModelName = keyof typeof MODEL_CATALOG;
@@ -204,9 +227,10 @@ export function modelEntry(name: ModelName): ModelEntry {
   return MODEL_CATALOG[name];
 }
 
-/** `name@version:path` for packaged files, `derived:<from>` otherwise (manifest, messages). */
+/** `name@version:path` for packaged files, `derived:<from>` or the repo path otherwise. */
 export function describeSource(entry: ModelEntry): string {
   if (entry.kind === 'derived') return `${entry.transform}(${entry.from})`;
+  if (entry.kind === 'project') return `project:${entry.repoPath} (${entry.producedBy})`;
   const pkg = MODEL_PACKAGES[entry.package];
   return `${pkg.name}@${pkg.version}:${entry.tarballPath}`;
 }

@@ -13,6 +13,7 @@ import { migration0040 } from './0040-template-encryption';
 import { migration0050 } from './0050-audit-review-indexes';
 import { migration0060 } from './0060-audit-retention';
 import { migration0070 } from './0070-audit-door';
+import { migration0100 } from './0100-pad-live-scores';
 import { migration0160 } from './0160-embedding-space';
 import { migration0220 } from './0220-people-profile';
 import { migration0225 } from './0225-audit-replay';
@@ -27,6 +28,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0050,
   migration0060,
   migration0070,
+  migration0100,
   migration0160,
   migration0220,
   migration0225,
