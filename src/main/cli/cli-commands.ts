@@ -55,7 +55,9 @@ export async function enrollCommand(
       result.person
         ? `Enrolled ${result.person.name} (${result.person.id})`
         : all.some((f) => f.status === 'duplicate_person')
-          ? 'Nothing enrolled: a face matches someone already enrolled (see below).'
+          ? 'Nothing enrolled: a face matches someone already enrolled (see below). The same ' +
+            'person: station enroll --add-to ID --consent FILE...; someone else: run again ' +
+            'with --allow-duplicate.'
           : 'Nothing enrolled: no usable face in the given files.',
       ...all.map((f) => `  ${f.status.padEnd(16)} ${f.file}${f.message ? `  (${f.message})` : ''}`),
     ].join('\n'),

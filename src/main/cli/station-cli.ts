@@ -11,6 +11,7 @@ import {
   verifyCommand,
 } from './cli-commands';
 import { calibrateCommand } from './calibrate-command';
+import { ENROLL_BULK_USAGE, enrollBulkCommand } from './enroll-bulk-command';
 import { CALIBRATE_OPTIONS, CALIBRATE_USAGE, checkCalibrateUsage } from './calibrate-usage';
 import { eraseCommand } from './erase-command';
 import { AUDIT_OPTIONS, AUDIT_USAGE, auditCommand, checkAuditUsage } from './audit-commands';
@@ -36,6 +37,7 @@ Commands:
          [--allow-duplicate]             enrol even if a face matches another enrolled person
   enroll --add-to NAME-or-ID --consent FILE...
                                          re-enrol: add photos to an enrolled person
+${ENROLL_BULK_USAGE}
   identify FILE...                       1:N identification of every face in each image
   verify FILE_A FILE_B                   1:1 verification of the largest face in each image
   people list                            list enrolled people
@@ -164,6 +166,12 @@ export async function main(argv: string[]): Promise<number> {
         video: rest[0] ?? '',
         maxSeconds: values['max-seconds'],
       });
+    if (command === 'enroll' && (values.csv || values.folder !== undefined))
+      return await enrollBulkCommand(
+        station,
+        out,
+        values.folder !== undefined ? { folder: values.folder } : { csv: rest[0] ?? '' },
+      );
     return await run(station, out, command, rest, {
       name: values.name ?? '',
       allowDuplicate: values['allow-duplicate'],
@@ -199,11 +207,13 @@ function checkUsage(
     labels?: string | undefined;
     bands?: string | undefined;
     csv?: boolean;
+    folder?: string | undefined;
     json?: boolean;
   },
 ): string | null {
   switch (command) {
     case 'enroll':
+      if (v.csv || v.folder !== undefined) return checkBulkUsage(rest, v);
       if (!v.name?.trim() && !v['add-to']?.trim()) {
         return 'enroll needs --name NAME (new person) or --add-to NAME-or-ID (re-enrolment)';
       }
@@ -243,6 +253,26 @@ function checkUsage(
     default:
       return `unknown command: ${command}`;
   }
+}
+
+/** `enroll --csv FILE` or `enroll --folder DIR`: a whole list, with consent for all of it. */
+function checkBulkUsage(
+  rest: string[],
+  v: {
+    name?: string | undefined;
+    'add-to'?: string | undefined;
+    consent: boolean;
+    csv?: boolean;
+    folder?: string | undefined;
+  },
+): string | null {
+  if (v.csv && v.folder !== undefined) return 'enroll takes --csv FILE or --folder DIR, not both';
+  if (v.name !== undefined || v['add-to'] !== undefined)
+    return 'a bulk enrol takes the names from the list, not --name or --add-to';
+  if (!v.consent)
+    return 'enroll needs --consent: everyone on the list must have agreed to enrolment';
+  if (v.csv) return rest.length === 1 ? null : 'enroll --csv needs exactly one CSV file';
+  return rest.length === 0 ? null : 'enroll --folder DIR takes no other files';
 }
 
 async function run(

@@ -49,6 +49,8 @@ export interface EnrollRequest {
    * such a request is refused.
    */
   skipEnrolledEmployee?: boolean | undefined;
+  /** Called as each photo's check finishes (a bulk run's progress counts files, not rows). */
+  onFileChecked?: ((result: EnrollFileResult) => void) | undefined;
 }
 
 interface Accepted {
@@ -99,21 +101,8 @@ export class EnrollmentService {
     const seen = new Set<string>();
     const limits = { ...this.d.quality(), minInterEyePx: this.d.thresholds().minInterEyePx };
     for (const image of req.images) {
-      const file = image.fileName;
-      const imageSha256 = createHash('sha256').update(image.bytes).digest('hex');
-      if (seen.has(imageSha256)) {
-        files.push({ file, status: 'duplicate_image', message: 'Same image given twice.' });
-        continue;
-      }
-      seen.add(imageSha256);
-      const check = await checkEnrolPhoto(this.d, image, limits);
-      if (!check.ok) {
-        files.push(check.result);
-        continue;
-      }
-      const message = check.warnings.length ? check.warnings.join(' ') : undefined;
-      accepted.push({ index: files.length, face: check.face, imageSha256 });
-      files.push({ file, status: 'enrolled', ...(message ? { message } : {}) });
+      await this.checkOne(image, limits, seen, accepted, files);
+      req.onFileChecked?.(files[files.length - 1]!);
     }
     if (accepted.length === 0) return { person: null, files };
     if (this.flagDuplicates(accepted, files, existing?.id ?? null, req.allowDuplicate === true)) {
@@ -122,6 +111,31 @@ export class EnrollmentService {
     const person = existing ?? { id: randomUUID(), name: req.name.trim() };
     this.commit(person, existing !== undefined, accepted, req);
     return { person, files };
+  }
+
+  /** Checks one photo and appends its result (and, when usable, its face) to the lists. */
+  private async checkOne(
+    image: EnrollImage,
+    limits: Parameters<typeof checkEnrolPhoto>[2],
+    seen: Set<string>,
+    accepted: Accepted[],
+    files: EnrollFileResult[],
+  ): Promise<void> {
+    const file = image.fileName;
+    const imageSha256 = createHash('sha256').update(image.bytes).digest('hex');
+    if (seen.has(imageSha256)) {
+      files.push({ file, status: 'duplicate_image', message: 'Same image given twice.' });
+      return;
+    }
+    seen.add(imageSha256);
+    const check = await checkEnrolPhoto(this.d, image, limits);
+    if (!check.ok) {
+      files.push(check.result);
+      return;
+    }
+    const message = check.warnings.length ? check.warnings.join(' ') : undefined;
+    accepted.push({ index: files.length, face: check.face, imageSha256 });
+    files.push({ file, status: 'enrolled', ...(message ? { message } : {}) });
   }
 
   /** The person a re-enrolment adds to (undefined for a new person); checks the name. */
