@@ -1,6 +1,7 @@
 import type { StationApi } from '../../../shared/api-methods';
 import { LIMITS } from '../../../shared/limits';
-import type { EnrollResult, PersonSummary } from '../../../shared/domain';
+import type { EnrollResult, PersonRef, PersonSummary } from '../../../shared/domain';
+import { employeeIdProblem, groupListProblem, splitGroups } from '../../../shared/person-fields';
 import { bytesToBase64 } from './base64';
 import { t } from './i18n';
 import { describeError } from './messages';
@@ -10,6 +11,11 @@ export type EnrollPhase = 'idle' | 'reading' | 'analysing' | 'done' | 'failed';
 /** Enrolment form + people list. All checks here are for the user; main re-validates everything. */
 export class EnrollState {
   name = $state('');
+  /** The HR admin's employee id and groups of a new person (optional). */
+  employeeId = $state('');
+  groupsText = $state('');
+  /** Re-enrolment: the photos go to this enrolled person instead of a new one. */
+  target = $state.raw<PersonRef | null>(null);
   consent = $state(false);
   files = $state.raw<readonly File[]>([]);
   /** The camera the files were captured with (live capture); null for chosen photo files. */
@@ -30,8 +36,15 @@ export class EnrollState {
       ? t('enroll.tooManyFiles', { max: LIMITS.maxEnrollFiles })
       : null,
   );
+  readonly fieldProblem = $derived(
+    this.target
+      ? null
+      : ((this.employeeId.trim() ? employeeIdProblem(this.employeeId.trim()) : null) ??
+          groupListProblem(splitGroups(this.groupsText))),
+  );
   readonly canSubmit = $derived(
     !this.busy &&
+      this.fieldProblem === null &&
       this.name.trim().length > 0 &&
       this.name.trim().length <= LIMITS.maxNameLength &&
       this.consent &&
@@ -63,7 +76,23 @@ export class EnrollState {
     this.error = null;
   }
 
-  async submit(): Promise<void> {
+  /** "Add photos" on a person: the form enrols into them (name fixed, no new fields). */
+  addTo(person: PersonRef | null): void {
+    this.target = person ? { id: person.id, name: person.name } : null;
+    this.name = person?.name ?? '';
+    this.result = null;
+    this.error = null;
+  }
+
+  /** The duplicate-face answer's actions: same person (add the photos) or a different one. */
+  async resolveDuplicate(choice: 'same' | 'different', match: PersonRef): Promise<void> {
+    if (choice === 'same') {
+      this.addTo(match);
+      await this.submit();
+    } else await this.submit({ allowDuplicate: true });
+  }
+
+  async submit(opts: { allowDuplicate?: boolean } = {}): Promise<void> {
     if (!this.canSubmit || !this.consent) return;
     this.phase = 'reading';
     this.readCount = 0;
@@ -79,10 +108,15 @@ export class EnrollState {
         this.readCount += 1;
       }
       this.phase = 'analysing';
+      const groups = splitGroups(this.groupsText);
       const response = await this.api.enroll({
         name: this.name.trim(),
         consent: true,
         images,
+        ...(this.target ? { personId: this.target.id } : {}),
+        ...(!this.target && this.employeeId.trim() ? { employeeId: this.employeeId.trim() } : {}),
+        ...(!this.target && groups.length > 0 ? { groups } : {}),
+        ...(opts.allowDuplicate ? { allowDuplicate: true } : {}),
         ...(this.captureCamera ? { captureCamera: this.captureCamera.slice(0, 200) } : {}),
       });
       if (!response.ok) {
@@ -119,6 +153,9 @@ export class EnrollState {
   /** After a successful enrolment the next person starts from a blank form and fresh consent. */
   private resetForm(): void {
     this.name = '';
+    this.employeeId = '';
+    this.groupsText = '';
+    this.target = null;
     this.consent = false;
     this.files = [];
     this.formVersion += 1;
