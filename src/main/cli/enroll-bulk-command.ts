@@ -6,7 +6,8 @@ import {
   runBulkEnrolment,
   type BulkProgress,
   type BulkRowResult,
-} from '../core/enrollment/bulk-enrolment';
+} from '../../shared/bulk-enrol-run';
+import type { EnrollImage } from '../core/enrollment/enrollment.service';
 import type { Station } from '../core/station.service';
 import { EXIT, type Output } from './cli-output';
 import { readInputFile } from './read-input-file';
@@ -33,15 +34,14 @@ export async function enrollBulkCommand(
   const { rows, base } =
     'csv' in source ? await csvRows(source.csv) : await folderRows(source.folder);
   if (rows.length === 0) throw new StationError('BAD_REQUEST', 'The list holds no person.');
-  const results = await runBulkEnrolment(
+  const results = await runBulkEnrolment<EnrollImage>(
     rows,
     {
-      enroll: (req) => station.enroll(req),
+      enroll: (req) => station.enroll({ ...req, recordedBy: 'cli (bulk list)' }),
       readPhoto: async (path) => ({
         fileName: path,
         bytes: (await readInputFile(isAbsolute(path) ? path : resolve(base, path))).bytes,
       }),
-      recordedBy: 'cli (bulk list)',
     },
     out.json ? undefined : reportProgress,
   );

@@ -1,7 +1,19 @@
-import type { BulkRow } from '../../../shared/bulk-enrol';
-import type { EnrollFileResult, EnrollResult, PersonRef } from '../../../shared/domain';
-import { toErrorPayload } from '../../../shared/errors';
-import type { EnrollImage, EnrollRequest } from './enrollment.service';
+import type { BulkRow } from './bulk-enrol';
+import type { EnrollFileResult, EnrollResult, PersonRef } from './domain';
+import { toErrorPayload } from './errors';
+
+/** One row's enrolment request; images are whatever the host reads (bytes, or base64). */
+export interface BulkEnrolRequest<I> {
+  name: string;
+  consent: true;
+  images: I[];
+  employeeId: string | undefined;
+  groups: string[];
+  /** A re-run skips an employee id that is already enrolled (the list resumes). */
+  skipEnrolledEmployee: true;
+  /** Called as each photo's check finishes, where the host can tell (in-process runs). */
+  onFileChecked: () => void;
+}
 
 /** What became of one row of a bulk list. */
 export type BulkRowStatus =
@@ -33,12 +45,10 @@ export interface BulkProgress {
   rowsTotal: number;
 }
 
-export interface BulkEnrolmentDeps {
-  enroll: (req: EnrollRequest) => Promise<EnrollResult>;
+export interface BulkEnrolmentDeps<I> {
+  enroll: (req: BulkEnrolRequest<I>) => Promise<EnrollResult>;
   /** Reads a listed photo (the CLI: relative to the list's folder); throws a StationError. */
-  readPhoto: (path: string) => Promise<EnrollImage>;
-  /** Who recorded the consent (the CLI or the admin view). */
-  recordedBy: string;
+  readPhoto: (path: string) => Promise<I>;
 }
 
 /**
@@ -48,9 +58,9 @@ export interface BulkEnrolmentDeps {
  * whose employee id is enrolled is skipped, and a row without one whose face matches an
  * enrolled person of the same name is reported as already enrolled, never enrolled twice.
  */
-export async function runBulkEnrolment(
+export async function runBulkEnrolment<I>(
   rows: readonly BulkRow[],
-  d: BulkEnrolmentDeps,
+  d: BulkEnrolmentDeps<I>,
   onProgress: (p: BulkProgress, row: BulkRowResult | null) => void = () => undefined,
 ): Promise<BulkRowResult[]> {
   const progress: BulkProgress = {
@@ -75,15 +85,15 @@ export async function runBulkEnrolment(
   return results;
 }
 
-async function enrolRow(
+async function enrolRow<I>(
   row: BulkRow,
-  d: BulkEnrolmentDeps,
+  d: BulkEnrolmentDeps<I>,
   fileDone: () => void,
 ): Promise<BulkRowResult> {
   const base = { line: row.line, employeeId: row.employeeId, name: row.name };
   if (row.problems.length > 0)
     return { ...base, status: 'invalid', person: null, files: [], message: row.problems.join(' ') };
-  const images: EnrollImage[] = [];
+  const images: I[] = [];
   const unreadable = new Map<string, EnrollFileResult>();
   for (const path of row.photos) {
     try {
@@ -102,11 +112,10 @@ async function enrolRow(
         name: row.name,
         consent: true,
         images,
-        recordedBy: d.recordedBy,
         employeeId: row.employeeId ?? undefined,
         groups: row.groups,
         skipEnrolledEmployee: true,
-        onFileChecked: fileDone,
+        onFileChecked: () => fileDone(),
       });
   } catch (err) {
     return {
