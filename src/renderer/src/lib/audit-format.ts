@@ -39,3 +39,27 @@ export function doorLabel(
     ? t('audit.doorLabel', { label: current.label, id: door })
     : door;
 }
+
+export type QuickRange = 'today' | 'yesterday' | 'last7';
+
+/** A datetime-local value (this browser's local time) for a Date. */
+function localInputValue(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+/** The reviewer's quick ranges as the filter form's from/to (local midnight boundaries). */
+export function quickRange(range: QuickRange, nowMs: number): { from: string; to: string } {
+  const now = new Date(nowMs);
+  const midnight = new Date(now.getFullYear(), now.getMonth(), now.getDate());
+  const dayMs = (n: number) =>
+    new Date(midnight.getFullYear(), midnight.getMonth(), midnight.getDate() + n);
+  switch (range) {
+    case 'today':
+      return { from: localInputValue(midnight), to: localInputValue(dayMs(1)) };
+    case 'yesterday':
+      return { from: localInputValue(dayMs(-1)), to: localInputValue(midnight) };
+    case 'last7':
+      return { from: localInputValue(dayMs(-6)), to: localInputValue(dayMs(1)) };
+  }
+}

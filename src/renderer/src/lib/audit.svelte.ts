@@ -6,9 +6,11 @@ import type {
   AuditFilter,
   AuditKind,
   AuditReviewEvent,
+  AuditSource,
+  RevealedNames,
 } from '../../../shared/audit-review';
 import type { DecisionReason, PersonRef } from '../../../shared/domain';
-import { exportFileName, localToIso } from './audit-format';
+import { exportFileName, localToIso, quickRange, type QuickRange } from './audit-format';
 import { downloadText } from './download';
 import { t } from './i18n';
 import { describeError } from './messages';
@@ -35,6 +37,16 @@ export class AuditState {
   person = $state('');
   /** Door id ('' = any door); the choices come from the log (audit:doors). */
   door = $state('');
+  /** Station events, replays of `station access`, or both (''). */
+  source = $state<AuditSource | ''>('');
+  /**
+   * Show the names of currently enrolled people instead of pseudonyms (resolved by the station
+   * at view time, audited there); also adds name columns to the CSV and the attendance file.
+   */
+  showNames = $state(false);
+  /** Pseudonym -> the enrolled person, for the shown page (empty unless showNames). */
+  revealed = $state.raw<RevealedNames>({});
+  attendanceMessage = $state<string | null>(null);
 
   /** The doors found in the log, and this station's door (for its label). */
   doors = $state.raw<AuditDoorList | null>(null);
@@ -90,8 +102,39 @@ export class AuditState {
     await this.load();
   }
 
+  /** Today, yesterday or the last 7 days, in this browser's local time; searches at once. */
+  async range(range: QuickRange): Promise<void> {
+    const r = quickRange(range, Date.now());
+    this.from = r.from;
+    this.to = r.to;
+    await this.search();
+  }
+
+  /** First in / last out per person and day for the form's range, downloaded as CSV. */
+  async downloadAttendance(): Promise<void> {
+    const from = localToIso(this.from);
+    const to = localToIso(this.to);
+    if (!from || !to || from >= to) {
+      this.attendanceMessage = t('audit.attendanceNeedsRange');
+      return;
+    }
+    const response = await this.api.auditAttendance({
+      from,
+      to,
+      ...(this.door === '' ? {} : { door: this.door }),
+      ...(this.showNames ? { names: true } : {}),
+    });
+    if (!response.ok) {
+      this.attendanceMessage = describeError(response.error);
+      return;
+    }
+    downloadText(`attendance-${from.slice(0, 10)}.csv`, [response.value.csv], 'text/csv');
+    this.attendanceMessage = t('audit.attendanceDone', { count: response.value.rows });
+  }
+
   async clear(): Promise<void> {
     this.from = '';
+    this.source = '';
     this.to = '';
     this.kind = '';
     this.decision = '';
@@ -137,6 +180,7 @@ export class AuditState {
       for (let chunk = 0; chunk < MAX_EXPORT_CHUNKS; chunk++) {
         const response = await this.api.exportAudit({
           filter: this.applied,
+          ...(this.showNames ? { names: true } : {}),
           ...(cursor === undefined ? {} : { cursor }),
         });
         if (!response.ok) {
@@ -173,6 +217,7 @@ export class AuditState {
     const response = await this.api.queryAudit({
       filter: this.applied,
       limit: PAGE_SIZE,
+      ...(this.showNames ? { reveal: true } : {}),
       ...(cursor === undefined ? {} : { cursor }),
     });
     this.loading = false;
@@ -186,6 +231,7 @@ export class AuditState {
     this.error = null;
     this.events = response.value.events;
     this.people = response.value.people;
+    this.revealed = response.value.revealed;
     this.nextCursor = response.value.nextCursor;
     this.hasNext = response.value.nextCursor !== null;
   }
@@ -205,6 +251,7 @@ export class AuditState {
       ...(this.decision === '' ? {} : { decision: this.decision }),
       ...(person === '' ? {} : { person }),
       ...(this.door === '' ? {} : { door: this.door }),
+      ...(this.source === '' ? {} : { source: this.source }),
     };
   }
 }

@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildRenderer, openBrowserSession, type BrowserSession } from '../support/browser-station';
+import { chromiumAvailable, launchChromium } from '../support/chromium-launcher';
+import { frameFromPhoto } from '../support/frame-request';
+import { sharedDataPath } from '../support/shared-data';
+import { makeTempDir } from '../support/temp-dir';
+
+const bbt = (who: string, i: number) =>
+  sharedDataPath('small_identity_sets', 'faceapi_bbt', who, `${who}${i}.png`);
+
+const ready = chromiumAvailable();
+if (!ready) console.warn('[reviewer e2e] skipped: needs /usr/bin/chromium');
+
+/**
+ * The reviewer's question "who entered door-1 today?" in Chromium against the real station:
+ * a quick range, the door and decision filters, and "show names" turn the pseudonyms of the
+ * currently enrolled person into a name (the station audits the reveal, without names); off
+ * again, the rows are pseudonyms; the attendance summary downloads for the same range.
+ */
+describe.skipIf(!ready)('reviewer names and quick ranges, end to end', () => {
+  const fixture = makeTempDir('station-reviewer-e2e-');
+  let session: BrowserSession;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    const rendererDir = await buildRenderer(join(fixture.dir, 'renderer'));
+    session = await openBrowserSession({ rendererDir });
+    const { station } = session;
+    const images = [1, 2, 3].map((i) => ({
+      fileName: `amy${i}`,
+      bytes: readFileSync(bbt('amy', i)),
+    }));
+    await station.enroll({ name: 'Amy Farrah', consent: true, images, recordedBy: 'test' });
+    station.setDoorIdentity({ id: 'door-1', label: 'Door 1' }, 'e2e-admin');
+    station.setAccessPolicy(
+      { ...station.access.policy(), requireLiveness: false, agreeFrames: 1 },
+      'e2e-admin',
+    );
+    station.reportCamera('Desk Camera');
+    const r = await station.processFrame(await frameFromPhoto(station, bbt('amy', 4), 1));
+    expect(r).toMatchObject({ decision: 'granted' });
+    browser = await launchChromium({
+      extraArgs: ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'],
+    });
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      acceptDownloads: true,
+    });
+    page = await context.newPage();
+    page.on('pageerror', (e) => console.error('[page error]', e.message));
+    await page.goto(session.host.url);
+    await page.getByTestId('tab-audit').click();
+  }, 300_000);
+  afterAll(async () => {
+    await browser?.close();
+    await session?.cleanup();
+    fixture.cleanup();
+  });
+
+  it('answers who entered door-1 today, with names only on request', async () => {
+    await page.getByTestId('audit-filter-door').selectOption('door-1');
+    await page.getByTestId('audit-filter-decision').selectOption('granted');
+    await page.getByTestId('audit-show-names').check();
+    await page.getByTestId('audit-range-today').click();
+    const subject = page.getByTestId('audit-row-subject');
+    await expect.poll(() => subject.count()).toBe(1);
+    await expect.poll(() => subject.first().textContent()).toContain('Amy Farrah');
+    const reveal = session.station.recentAudit(5).find((e) => e.kind === 'reveal');
+    expect(reveal).toBeDefined();
+    expect(JSON.stringify(reveal)).not.toContain('Amy');
+
+    await page.getByTestId('audit-show-names').uncheck();
+    await page.getByTestId('audit-search').click();
+    await expect.poll(() => subject.first().textContent()).not.toContain('Amy');
+
+    const download = page.waitForEvent('download');
+    await page.getByTestId('audit-attendance').click();
+    const file = await (await download).path();
+    const csv = readFileSync(file, 'utf8');
+    expect(csv.split('\r\n')[0]).toBe('date,subject_hmac,first_in,last_out,entries,time_zone');
+    expect(csv.split('\r\n').filter((l) => l.length > 0)).toHaveLength(2);
+    expect(await page.getByTestId('audit-attendance-status').textContent()).toBe(
+      'Attendance downloaded: 1 person-day.',
+    );
+  });
+});
