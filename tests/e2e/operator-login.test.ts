@@ -102,7 +102,18 @@ describe.skipIf(!ready)('operator login, end to end', () => {
     });
     try {
       await page.goto(host.url);
+      // A failed admin login is the admin form's business: the reviewer's form starts clean.
+      await page.getByTestId('tab-enroll').click();
+      await page.getByTestId('login-passphrase').fill('not the passphrase');
+      await page.getByTestId('login-submit').click();
+      await page.getByTestId('login-error').waitFor({ timeout: WAIT_MS });
       await page.getByTestId('tab-audit').click();
+      await page.getByTestId('login-passphrase').waitFor({ timeout: WAIT_MS });
+      expect(await page.getByTestId('login-error').count()).toBe(0);
+      // The login form is all the view shows: its passphrase field has the focus.
+      const focused =
+        "document.activeElement && document.activeElement.getAttribute('data-testid')";
+      expect(await page.evaluate(focused)).toBe('login-passphrase');
       await page.getByTestId('login-passphrase').fill(REVIEWER_PASSPHRASE);
       await page.getByTestId('login-submit').click();
       await page.getByTestId('audit-search').waitFor({ timeout: WAIT_MS });

@@ -9,6 +9,8 @@ import { describeError } from './messages';
 export class OperatorAuthState {
   role = $state<OperatorRole | null>(null);
   error = $state<string | null>(null);
+  /** The role the error is about: the reviewer's form never shows the admin's failed login. */
+  errorFor = $state<OperatorRole | null>(null);
   /** Why the login form is back (session ended, view newly protected); cleared by a login. */
   notice = $state<string | null>(null);
   busy = $state(false);
@@ -34,6 +36,7 @@ export class OperatorAuthState {
         // The station's own wording ("Wrong admin passphrase.", "try again in 42 s") is meant
         // for the operator; the generic UNAUTHORIZED text is about the page's access key.
         this.error = r.error.code === 'UNAUTHORIZED' ? r.error.message : describeError(r.error);
+        this.errorFor = role;
         return false;
       }
       this.role = r.value.role;
