@@ -54,6 +54,9 @@ describe.skipIf(!ready)('people management, end to end', () => {
   const outcome = () => page.getByTestId('enroll-outcome');
 
   it('enrols with employee id and groups; a duplicate face offers the right buttons', async () => {
+    // A radio button sits next to its words (its label is not stretched across the form).
+    const radio = page.locator('label', { has: page.getByTestId('mode-files') });
+    expect((await radio.boundingBox())?.width).toBeLessThan(300);
     await page.getByTestId('enroll-name').fill('Amy Adams');
     await page.getByTestId('enroll-employee-id').fill('E1');
     await page.getByTestId('enroll-groups').fill('staff; lab');

@@ -224,7 +224,7 @@ describe('station calibrate --enrolled / --folder (real CLI)', () => {
   it('--adopt-identify: the audited core adoption on the run just made; absurd ones refused', async () => {
     const refused = cli('calibrate', '--enrolled', '--adopt-identify', '0.02');
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/Refused: a identify threshold of 0.02 accepts/);
+    expect(refused.stderr).toMatch(/Refused: the identify threshold 0.02 accepts/);
     const r = cli('calibrate', '--enrolled', '--adopt-identify', '0.45', '--json');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);

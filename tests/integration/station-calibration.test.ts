@@ -152,7 +152,7 @@ describe('station calibration (enrolled templates and uploaded identities)', () 
     const attempt = () =>
       station.calibration.adopt({ runId: enrolledRun.runId, identify: 0.02 }, 'test');
     expect(attempt).toThrow(StationError);
-    expect(attempt).toThrow(/Refused: a identify threshold of 0.02 accepts/);
+    expect(attempt).toThrow(/Refused: the identify threshold 0.02 accepts/);
     expect(() =>
       station.calibration.adopt({ runId: enrolledRun.runId, identify: 0.99 }, 'test'),
     ).toThrow(/rejects .* genuine pairs/);

@@ -233,7 +233,7 @@ export class StationCalibrationService {
     if (p.fmr > MAX_ADOPT_FMR) {
       throw new StationError(
         'BAD_REQUEST',
-        `Refused: a ${name} threshold of ${t} accepts ${pct(p.fmr)} of this run's impostor ` +
+        `Refused: the ${name} threshold ${t} accepts ${pct(p.fmr)} of this run's impostor ` +
           `pairs (more than 1 in ${1 / MAX_ADOPT_FMR}); strangers would be let in. ` +
           `Choose at least the EER threshold ${run.view.eerThreshold.toFixed(3)} or a target row.`,
       );
@@ -241,7 +241,7 @@ export class StationCalibrationService {
     if (p.fnmr > MAX_ADOPT_FNMR) {
       throw new StationError(
         'BAD_REQUEST',
-        `Refused: a ${name} threshold of ${t} rejects ${pct(p.fnmr)} of this run's genuine ` +
+        `Refused: the ${name} threshold ${t} rejects ${pct(p.fnmr)} of this run's genuine ` +
           `pairs (more than half); enrolled people would be kept out.`,
       );
     }
