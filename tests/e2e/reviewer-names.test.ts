@@ -77,12 +77,25 @@ describe.skipIf(!ready)('reviewer names and quick ranges, end to end', () => {
     await page.getByTestId('audit-search').click();
     await expect.poll(() => subject.first().textContent()).not.toContain('Amy');
 
+    // The live view: a new decision appears without searching again.
+    await page.getByTestId('audit-live-toggle').click();
+    const liveRows = page.getByTestId('audit-live-row');
+    await expect.poll(() => liveRows.count()).toBe(1);
+    await new Promise((r) => setTimeout(r, 1_200)); // a new track (face-tracker.ts)
+    const again = await session.station.processFrame(
+      await frameFromPhoto(session.station, bbt('amy', 5), 2),
+    );
+    expect(again).toMatchObject({ decision: 'granted' });
+    await expect.poll(() => liveRows.count(), { timeout: 30_000 }).toBe(2);
+    await page.getByTestId('audit-live-toggle').click();
+
     const download = page.waitForEvent('download');
     await page.getByTestId('audit-attendance').click();
     const file = await (await download).path();
     const csv = readFileSync(file, 'utf8');
     expect(csv.split('\r\n')[0]).toBe('date,subject_hmac,first_in,last_out,entries,time_zone');
     expect(csv.split('\r\n').filter((l) => l.length > 0)).toHaveLength(2);
+    expect(csv).toMatch(/,2,[^,]+\r\n$/); // two entries that day
     expect(await page.getByTestId('audit-attendance-status').textContent()).toBe(
       'Attendance downloaded: 1 person-day.',
     );

@@ -75,7 +75,11 @@ export class AuditState {
   private cursors: (string | undefined)[] = [undefined];
   private nextCursor: string | null = null;
 
-  constructor(private readonly api: StationApi) {}
+  /** The live event view is open (it polls while shown). */
+  liveOpen = $state(false);
+
+  /** Public for the live event view, which polls the same station. */
+  constructor(readonly api: StationApi) {}
 
   /** Re-fetches the current page (the view was opened again; new events may have arrived). */
   async refresh(): Promise<void> {
