@@ -1,13 +1,7 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  buildRenderer,
-  callApi,
-  openBrowserSession,
-  unwrap,
-  type BrowserSession,
-} from '../support/browser-station';
+import { buildRenderer, openBrowserSession, type BrowserSession } from '../support/browser-station';
 import { chromiumAvailable, launchChromium } from '../support/chromium-launcher';
 import { sharedDataPath } from '../support/shared-data';
 import { makeTempDir } from '../support/temp-dir';
@@ -88,13 +82,17 @@ describe.skipIf(!ready)('people management, end to end', () => {
     expect(people.map((p) => [p.name, p.templates])).toEqual([['Amy Adams', 5]]);
   });
 
-  it('searches by employee id and edits id, groups and schedule in a focused dialog', async () => {
-    unwrap(
-      await callApi(session.host, 'schedules:set', {
-        schedules: { office: [{ days: [1, 2, 3, 4, 5], from: '08:00', to: '18:00' }] },
-        groupSchedules: {},
-      }),
-    );
+  it('edits schedules as forms, searches by employee id, edits a person in a focused dialog', async () => {
+    // The door schedules as forms: a named schedule of weekday windows, and the group's choice.
+    await page.getByTestId('schedule-add').click();
+    await page.getByTestId('schedule-name').last().fill('office');
+    await page.locator('[data-testid="group-schedule"][data-group="lab"]').selectOption('office');
+    await page.getByTestId('schedules-save').click();
+    await page.getByTestId('schedules-saved').waitFor();
+    expect(session.station.peopleAdmin.schedules()).toMatchObject({
+      schedules: { office: [{ days: [1, 2, 3, 4, 5], from: '08:00', to: '18:00' }] },
+      groupSchedules: { lab: 'office' },
+    });
     await page.getByTestId('people-search').fill('e1');
     await expect.poll(() => page.getByTestId('people-row').count()).toBe(1);
     await page.getByTestId('people-search').fill('nobody-like-this');
