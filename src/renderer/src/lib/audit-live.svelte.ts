@@ -49,7 +49,10 @@ export class AuditLiveState {
       this.lastId = r.value.lastId;
       if (r.value.events.length === 0) return;
       this.revealed = { ...this.revealed, ...r.value.revealed };
-      this.events = [...r.value.events].reverse().concat(this.events).slice(0, LIVE_KEEP);
+      // Only rows newer than the newest shown: a poll overlapping a restart never doubles one.
+      const newest = this.events[0]?.id ?? 0;
+      const fresh = r.value.events.filter((e) => e.id > newest).reverse();
+      this.events = fresh.concat(this.events).slice(0, LIVE_KEEP);
     } finally {
       this.busy = false;
     }
