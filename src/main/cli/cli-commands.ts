@@ -89,12 +89,18 @@ export async function identifyCommand(
       } else throw err;
     }
   }
-  out.result({ results }, () => results.map(humanIdentify).join('\n'));
+  // Errors go to stderr; stdout carries the results (with --json, the per-file error too).
+  for (const r of results) if (r.error) out.problem(`${r.file}: ${r.error.message}`);
+  out.result({ results }, () =>
+    results
+      .filter((r) => !r.error)
+      .map(humanIdentify)
+      .join('\n'),
+  );
   return results.some((r) => r.error) ? EXIT.failed : EXIT.ok;
 }
 
 function humanIdentify(r: IdentifyFileResult): string {
-  if (r.error) return `${r.file}: ERROR ${r.error.message}`;
   if (r.faces.length === 0) return `${r.file}: no face`;
   const lines = r.faces.map((f, i) => {
     const who = f.person ? `${f.person.name}` : 'nobody';

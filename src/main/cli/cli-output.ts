@@ -6,6 +6,8 @@ export interface Output {
   json: boolean;
   /** Prints the command's result: one JSON document with --json, else the human text. */
   result(value: unknown, human: () => string): void;
+  /** One line on stderr about part of a command that failed (a file it could not read). */
+  problem(message: string): void;
   error(err: unknown): number;
 }
 
@@ -13,7 +15,14 @@ export function createOutput(json: boolean, out = process.stdout, err = process.
   return {
     json,
     result(value, human) {
-      out.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
+      if (json) out.write(`${JSON.stringify(value, null, 2)}\n`);
+      else {
+        const text = human();
+        if (text !== '') out.write(`${text}\n`);
+      }
+    },
+    problem(message) {
+      err.write(`station: ${message}\n`);
     },
     error(e) {
       const payload = toErrorPayload(e);

@@ -75,18 +75,16 @@ export async function main(argv: string[]): Promise<number> {
       },
     });
   } catch (err) {
-    process.stderr.write(
-      `station: ${err instanceof Error ? err.message : String(err)}\n\n${USAGE}\n`,
-    );
-    return EXIT.usage;
+    return usageFailure(err instanceof Error ? err.message : String(err));
   }
   const { values, positionals } = parsed;
   const out = createOutput(values.json);
   const [command, ...rest] = positionals;
-  if (values.help || !command) {
+  if (values.help) {
     process.stdout.write(`${USAGE}\n`);
-    return values.help ? EXIT.ok : EXIT.usage;
+    return EXIT.ok;
   }
+  if (!command) return usageFailure('no command given');
   const usageError =
     command === 'audit'
       ? checkAuditUsage(rest, values)
@@ -95,10 +93,7 @@ export async function main(argv: string[]): Promise<number> {
         : command === 'calibrate'
           ? checkCalibrateUsage(rest, values)
           : checkUsage(command, rest, values);
-  if (usageError) {
-    process.stderr.write(`station: ${usageError}\n\n${USAGE}\n`);
-    return EXIT.usage;
-  }
+  if (usageError) return usageFailure(usageError);
   if (command === 'liveness') {
     // Judges a recording only: needs the models, not the data folder.
     try {
@@ -154,6 +149,15 @@ export async function main(argv: string[]): Promise<number> {
   } finally {
     station?.close();
   }
+}
+
+/**
+ * A usage error: what is wrong and where to look, on stderr. The whole usage text (~50 lines)
+ * would bury the one line that matters; `--help` prints it on stdout.
+ */
+function usageFailure(problem: string): number {
+  process.stderr.write(`station: ${problem}\nRun \`station --help\` for usage.\n`);
+  return EXIT.usage;
 }
 
 /** Templates of another embedding model are never mixed into the index: say so, every run. */
