@@ -8,6 +8,7 @@ import type {
 } from './domain';
 import { doorFrameRegion, faceHint } from './frame-schemas';
 import { LIMITS } from './limits';
+import { plainTextField, withoutControls } from './text-fields';
 import { reviewContract } from './audit-contract';
 import { authContract, type LoginResult } from './auth-contract';
 import {
@@ -45,14 +46,14 @@ export const contract = {
   'people:list': z.object({}).strict(),
   'enroll:create': z
     .object({
-      name: z.string().trim().min(1).max(LIMITS.maxNameLength),
+      name: plainTextField(LIMITS.maxNameLength),
       /** Must be literally true: consent is explicit, never defaulted. */
       consent: z.literal(true),
       images: z
         .array(
           z
             .object({
-              fileName: z.string().min(1).max(255),
+              fileName: withoutControls(z.string().min(1).max(255)),
               base64: z.string().min(1).max(LIMITS.maxImageBase64),
             })
             .strict(),
@@ -62,7 +63,7 @@ export const contract = {
       /** Enrol even when a face matches another enrolled person (the admin confirmed it). */
       allowDuplicate: z.boolean().optional(),
       /** Re-enrolment: add the photos to this enrolled person instead of creating one. */
-      personId: z.string().min(1).max(64).optional(),
+      personId: plainTextField(64).optional(),
     })
     .strict(),
   'access:frame': z

@@ -1,5 +1,6 @@
 import type { EnrollFileResult, FaceDecision } from '../../shared/domain';
 import { StationError, toErrorPayload, type ErrorPayload } from '../../shared/errors';
+import { escapeControlCharacters } from '../../shared/plain-text';
 import { describeDecision } from '../core/access/access-decision';
 import type { Station } from '../core/station.service';
 import { EXIT, fmtSim, type Output } from './cli-output';
@@ -133,7 +134,12 @@ export function peopleListCommand(station: Station, out: Output): number {
   out.result({ people }, () =>
     people.length === 0
       ? 'No one is enrolled.'
-      : people.map((p) => `${p.id}  ${p.name}  (${p.templates} templates)`).join('\n'),
+      : people
+          .map(
+            (p) =>
+              `${escapeControlCharacters(p.id)}  ${escapeControlCharacters(p.name)}  (${p.templates} templates)`,
+          )
+          .join('\n'),
   );
   return EXIT.ok;
 }

@@ -15,6 +15,7 @@ import { CALIBRATE_OPTIONS, CALIBRATE_USAGE, checkCalibrateUsage } from './calib
 import { eraseCommand } from './erase-command';
 import { AUDIT_OPTIONS, AUDIT_USAGE, auditCommand, checkAuditUsage } from './audit-commands';
 import { createOutput, EXIT } from './cli-output';
+import { textArgumentProblem } from './cli-text-args';
 import { LIVENESS_USAGE, livenessCommand, parseMaxSeconds } from './liveness-command';
 import { ACCESS_USAGE, accessCommand } from './access-command';
 import { DOOR_USAGE, doorSetCommand, doorShowCommand } from './door-command';
@@ -94,6 +95,8 @@ export async function main(argv: string[]): Promise<number> {
           ? checkCalibrateUsage(rest, values)
           : checkUsage(command, rest, values);
   if (usageError) return usageFailure(usageError);
+  const textError = textArgumentProblem(command, rest, values, argv);
+  if (textError) return usageFailure(textError);
   if (command === 'liveness') {
     // Judges a recording only: needs the models, not the data folder.
     try {

@@ -1,4 +1,5 @@
 import type { FaceDecision, Thresholds } from '../../../shared/domain';
+import { escapeControlCharacters } from '../../../shared/plain-text';
 import type { FrameResult, ParsedRequestOf } from '../../../shared/contract';
 import type { CameraReport } from '../../../shared/door-contract';
 import type { AuditRecorder } from '../audit/audit-recorder';
@@ -79,7 +80,8 @@ export class DoorFrameService {
         details: {
           ...this.doorFact(),
           source: this.d.source,
-          camera: label.slice(0, 200),
+          // A device names itself: stored with its control characters made visible.
+          camera: escapeControlCharacters(label).slice(0, 200),
           reason: this.camera.reason,
         },
       });

@@ -2,6 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { CONSENT_PURPOSE, CONSENT_TEXT_VERSION } from '../../../shared/consent';
 import type { EnrollFileResult, EnrollResult, PersonRef, Thresholds } from '../../../shared/domain';
 import { StationError } from '../../../shared/errors';
+import { LIMITS } from '../../../shared/limits';
+import { plainTextProblem } from '../../../shared/plain-text';
 import type { Db } from '../../db/connection';
 import type { PeopleRepository } from '../../db/people.repository';
 import type { PersonLinksRepository } from '../../db/person-links.repository';
@@ -117,7 +119,11 @@ export class EnrollmentService {
         throw new StationError('PERSON_NOT_FOUND', `No enrolled person has id ${req.personId}`);
       return { id: p.id, name: p.name };
     }
-    if (req.name.trim().length === 0) throw new StationError('BAD_REQUEST', 'A name is required.');
+    const name = req.name.trim();
+    if (name.length === 0) throw new StationError('BAD_REQUEST', 'A name is required.');
+    // Every host (the CLI included) comes through here: names are shown again everywhere.
+    const problem = plainTextProblem('The name', name, LIMITS.maxNameLength);
+    if (problem) throw new StationError('BAD_REQUEST', `${problem}.`);
     return undefined;
   }
 
