@@ -50,7 +50,6 @@ function enrol(id: string, seed: number): Float32Array {
     personId: id,
     modelId: 'm1',
     vector,
-    imageSha256: id,
     interEyePx: 50,
     createdAt: 't',
   });

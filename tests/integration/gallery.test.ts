@@ -38,7 +38,6 @@ function seedPeople(n: number, perPerson: number): void {
         personId: `p${p}`,
         modelId: 'm1',
         vector: vec(p * 100 + k),
-        imageSha256: `${p}-${k}`,
         interEyePx: 50,
         createdAt: 't',
       });
@@ -140,7 +139,6 @@ describe('Gallery (real SQLite + real FAISS)', () => {
       personId: 'n',
       modelId: 'm1',
       vector: v,
-      imageSha256: 'n',
       interEyePx: 50,
       createdAt: 't',
     });
@@ -162,7 +160,6 @@ function seedPeople2(): void {
     personId: 'late',
     modelId: 'm1',
     vector: vec(999),
-    imageSha256: 'l',
     interEyePx: 50,
     createdAt: 't',
   });
@@ -181,7 +178,6 @@ describe('Gallery shared between processes', () => {
       personId: 'cli',
       modelId: 'm1',
       vector: vec(777),
-      imageSha256: 'c',
       interEyePx: 50,
       createdAt: 't',
     });

@@ -6,7 +6,6 @@ export interface NewTemplate {
   personId: string;
   modelId: string;
   vector: Float32Array;
-  imageSha256: string;
   interEyePx: number;
   createdAt: string;
 }
@@ -58,7 +57,6 @@ export class TemplatesRepository {
   private readonly selectForModel;
   private readonly selectLabels;
   private readonly selectFingerprint;
-  private readonly selectImageHash;
   private readonly selectForPerson;
   private readonly selectOtherModels;
   private readonly deleteForPersonStmt;
@@ -69,8 +67,8 @@ export class TemplatesRepository {
   ) {
     // Inserted with an empty blob, then sealed once the row id (part of the AAD) is known.
     this.insert = db.prepare(
-      `INSERT INTO templates (person_id, model_id, dim, vector, image_sha256, inter_eye_px, created_at)
-       VALUES (?, ?, ?, zeroblob(0), ?, ?, ?)`,
+      `INSERT INTO templates (person_id, model_id, dim, vector, inter_eye_px, created_at)
+       VALUES (?, ?, ?, zeroblob(0), ?, ?)`,
     );
     this.setSealed = db.prepare('UPDATE templates SET vector = ?, key_id = ? WHERE id = ?');
     this.selectForModel = db.prepare<[string], TemplateRow>(
@@ -85,9 +83,6 @@ export class TemplatesRepository {
       { n: number; max_id: number | null; sum_id: number | null }
     >(
       'SELECT COUNT(*) AS n, MAX(id) AS max_id, SUM(id) AS sum_id FROM templates WHERE model_id = ?',
-    );
-    this.selectImageHash = db.prepare<[string, string], { id: number }>(
-      'SELECT id FROM templates WHERE person_id = ? AND image_sha256 = ?',
     );
     this.selectForPerson = db.prepare<[string], TemplateRow>(
       `SELECT ${COLUMNS} FROM templates WHERE person_id = ? ORDER BY id`,
@@ -105,7 +100,6 @@ export class TemplatesRepository {
         t.personId,
         t.modelId,
         t.vector.length,
-        t.imageSha256,
         t.interEyePx,
         t.createdAt,
       );
@@ -166,10 +160,6 @@ export class TemplatesRepository {
    */
   dataVersion(): number {
     return this.db.pragma('data_version', { simple: true }) as number;
-  }
-
-  hasImage(personId: string, imageSha256: string): boolean {
-    return this.selectImageHash.get(personId, imageSha256) !== undefined;
   }
 
   private open(row: TemplateRow): StoredTemplate {

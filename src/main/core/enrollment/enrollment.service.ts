@@ -45,7 +45,6 @@ export interface EnrollRequest {
 interface Accepted {
   index: number;
   face: FaceAnalysis;
-  imageSha256: string;
   duplicateOf?: DuplicateMatch;
 }
 
@@ -87,6 +86,8 @@ export class EnrollmentService {
     const limits = { ...this.d.quality(), minInterEyePx: this.d.thresholds().minInterEyePx };
     for (const image of req.images) {
       const file = image.fileName;
+      // In memory only, for this request: a stored photo hash would let anyone holding the
+      // database and a copy of a photo confirm its subject is enrolled (migration 0080).
       const imageSha256 = createHash('sha256').update(image.bytes).digest('hex');
       if (seen.has(imageSha256)) {
         files.push({ file, status: 'duplicate_image', message: 'Same image given twice.' });
@@ -99,7 +100,7 @@ export class EnrollmentService {
         continue;
       }
       const message = check.warnings.length ? check.warnings.join(' ') : undefined;
-      accepted.push({ index: files.length, face: check.face, imageSha256 });
+      accepted.push({ index: files.length, face: check.face });
       files.push({ file, status: 'enrolled', ...(message ? { message } : {}) });
     }
     if (accepted.length === 0) return { person: null, files };
@@ -205,7 +206,6 @@ export class EnrollmentService {
           personId: person.id,
           modelId,
           vector: a.face.embedding,
-          imageSha256: a.imageSha256,
           interEyePx: a.face.interEyePx,
           createdAt: at,
         });
