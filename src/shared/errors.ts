@@ -20,6 +20,8 @@ export const ERROR_CODES = [
   'TEMPLATE_KEY_MISMATCH',
   'TEMPLATE_KEY_INSECURE',
   'TEMPLATE_TAMPERED',
+  /** A database file (or its WAL/SHM) other users can read: refused, like an exposed key. */
+  'DATA_INSECURE',
   'CONSENT_REQUIRED',
   'PERSON_NOT_FOUND',
   'NATIVE_MISSING',

@@ -57,6 +57,7 @@ import { SettingsService } from './settings/settings.service';
 import { CalibrationUploads } from './calibration/calibration-uploads';
 import { StationCalibrationService } from './calibration/station-calibration.service';
 import { dataPaths } from './util/data-dir';
+import { assertPrivateDatabase, preparePrivateDataFolder } from './util/private-files';
 import { loadOrCreateKey } from './util/key-file';
 import type { FaceAnalyzer, ImageDecoder } from './vision/face-analyzer';
 
@@ -298,6 +299,8 @@ export class Station {
 
   static create(parts: StationParts): Station {
     const templateKeys = parts.templateKeys ?? dataFolderTemplateKeyStore(parts.dataDir);
+    preparePrivateDataFolder(parts.dataDir);
+    assertPrivateDatabase(dataPaths(parts.dataDir).database);
     const db = openDatabase(dataPaths(parts.dataDir).database, {
       templateKeys,
       integrityCheck: parts.integrity ? 'background' : 'now',

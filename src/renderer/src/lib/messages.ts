@@ -48,6 +48,8 @@ export function describeErrorCode(code: ErrorCode): string {
       return 'The template key file is readable by other users.';
     case 'TEMPLATE_TAMPERED':
       return 'A stored face template failed its integrity check.';
+    case 'DATA_INSECURE':
+      return 'The station database is readable by other users.';
     case 'INTERNAL':
       return 'Something went wrong inside the station.';
   }
