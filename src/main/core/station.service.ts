@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
+import { dirname } from 'node:path';
 import { StationError } from '../../shared/errors';
 import type { FrameResult, ParsedRequestOf } from '../../shared/contract';
 import type {
@@ -48,7 +49,12 @@ import { EnrollmentService, type EnrollRequest } from './enrollment/enrollment.s
 import { checkLiveCapture, type CaptureCheckRequest } from './enrollment/live-capture-check';
 import type { CaptureCheck } from '../../shared/enroll-capture-contract';
 import { ErasureService, type ErasureReport } from './erasure/erasure.service';
-import { Gallery, type GalleryIndexStats, type GalleryOpenReport } from './gallery/gallery.service';
+import {
+  Gallery,
+  type GalleryIndexStats,
+  type GalleryOpenReport,
+  type WriteLock,
+} from './gallery/gallery.service';
 import { chooseIndexKind } from './gallery/index-policy';
 import { INDEX_KINDS, type IndexKind, type VectorIndexFactory } from './gallery/vector-index';
 import { RecognitionService, type VerifyResult } from './recognition/recognition.service';
@@ -58,6 +64,7 @@ import { CalibrationUploads } from './calibration/calibration-uploads';
 import { StationCalibrationService } from './calibration/station-calibration.service';
 import { dataPaths } from './util/data-dir';
 import { assertPrivateDatabase, preparePrivateDataFolder } from './util/private-files';
+import { removeStaleTempFiles } from './util/stale-temp-files';
 import { loadOrCreateKey } from './util/key-file';
 import type { FaceAnalyzer, ImageDecoder } from './vision/face-analyzer';
 
@@ -169,7 +176,19 @@ export class Station {
       findPeople: (nameOrId) => this.findPeople(nameOrId),
       subjectsOf: (personId) => this.audit.subjectsOf(personId),
     });
+    // One lock for every writer of the index files, in every process: SQLite's write lock.
+    const writeLock: WriteLock = (fn) => db.transaction(fn).immediate();
+    const removeStaleTemp = (): string[] =>
+      writeLock(() =>
+        removeStaleTempFiles(
+          [parts.dataDir, dirname(paths.templateKey)],
+          [paths.galleryIndex, `${paths.galleryIndex}.json`],
+        ),
+      );
+    // A writer killed mid-write leaves a temp file (for the index: a sealed copy of every vector).
+    removeStaleTemp();
     const opened = Gallery.open({
+      writeLock,
       templates,
       factory: (n, current) => parts.indexFactories[this.galleryIndexKindFor(n, current)],
       sealer: cipher,
@@ -209,7 +228,9 @@ export class Station {
       gallery: this.gallery,
       audit: this.audit,
       thresholds,
-      files: { database: paths.database, galleryIndex: paths.galleryIndex },
+      dataDir: parts.dataDir,
+      galleryIndex: paths.galleryIndex,
+      removeStaleTemp,
     });
     this.access = new AccessSettings(new SettingsRepository(db));
     this.calibrationUploads = new CalibrationUploads(analyzer, decode, () => now().getTime());

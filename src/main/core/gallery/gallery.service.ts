@@ -55,6 +55,13 @@ export interface IndexFileSealer {
   sealedTag(sealed: Uint8Array): string;
 }
 
+/**
+ * Runs `fn` holding the lock every writer of the index files holds (the database's write lock,
+ * shared by all processes on this data folder): a temp file seen under it is a killed
+ * writer's leftover (removeStaleTempFiles), never one being written.
+ */
+export type WriteLock = <T>(fn: () => T) => T;
+
 /** Written to the meta file: an index file in any other format is rebuilt (and scrubbed). */
 const INDEX_FILE_FORMAT = 'faiss+labels+aes-256-gcm/v2';
 
@@ -94,6 +101,7 @@ export class Gallery {
   private labelToPerson: (string | undefined)[] = [];
   private fingerprint = '';
   private seenDataVersion = -1;
+  private writeLock: WriteLock = (fn) => fn();
 
   private constructor(
     private readonly templates: TemplatesRepository,
@@ -116,6 +124,8 @@ export class Gallery {
     indexFile: string;
     modelId: string;
     dim: number;
+    /** Held while the index files are written; absent: none (a single-process tool). */
+    writeLock?: WriteLock;
   }): { gallery: Gallery; report: GalleryOpenReport } {
     const g = new Gallery(
       opts.templates,
@@ -125,6 +135,7 @@ export class Gallery {
       opts.modelId,
       opts.dim,
     );
+    if (opts.writeLock) g.writeLock = opts.writeLock;
     const report = g.load();
     return { gallery: g, report };
   }
@@ -161,7 +172,8 @@ export class Gallery {
     // An index file from before encryption holds plaintext vectors: zero its blocks, not
     // just rename over it. (A stale SEALED file is harmless, and another process may be
     // writing it right now, so it is left to the atomic rename.)
-    if (this.readMeta()?.format !== INDEX_FILE_FORMAT) zeroFileInPlace(this.indexFile);
+    if (this.readMeta()?.format !== INDEX_FILE_FORMAT)
+      this.writeLock(() => zeroFileInPlace(this.indexFile));
     const stored = this.templates.allForModel(this.modelId);
     this.rebuild(stored, current);
     return { templates: stored.length, rebuiltBecause: problem, excludedOtherModels };
@@ -391,8 +403,10 @@ export class Gallery {
     };
     // Data first, then the meta that vouches for it: a crash in between leaves a mismatch,
     // which the next start detects and repairs by rebuilding.
-    writeFileAtomic(this.indexFile, bytes);
-    writeFileAtomic(`${this.indexFile}.json`, JSON.stringify(meta, null, 2));
+    this.writeLock(() => {
+      writeFileAtomic(this.indexFile, bytes);
+      writeFileAtomic(`${this.indexFile}.json`, JSON.stringify(meta, null, 2));
+    });
   }
 }
 
