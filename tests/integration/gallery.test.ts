@@ -75,9 +75,15 @@ describe('Gallery (real SQLite + real FAISS)', () => {
       templates: 15,
       rebuiltBecause: 'index file missing',
       excludedOtherModels: [],
+      tampered: [],
     });
     const second = open();
-    expect(second.report).toEqual({ templates: 15, rebuiltBecause: null, excludedOtherModels: [] });
+    expect(second.report).toEqual({
+      templates: 15,
+      rebuiltBecause: null,
+      excludedOtherModels: [],
+      tampered: [],
+    });
     expect(second.gallery.size).toBe(15);
   });
 

@@ -165,6 +165,16 @@ function usageFailure(problem: string): number {
 
 /** Templates of another embedding model are never mixed into the index: say so, every run. */
 function warnExcludedModels(station: Station): void {
+  const tampered = station.galleryReport.tampered;
+  if (tampered.length > 0) {
+    const people = new Set(tampered.map((t) => t.personId)).size;
+    process.stderr.write(
+      `station: warning: recognition is stopped: ${tampered.length} stored template(s) of ` +
+        `${people} person(s) failed their integrity check (templates ` +
+        `${tampered.map((t) => t.templateId).join(', ')}); erase those people or restore the ` +
+        'database, then run `station gallery rebuild`\n',
+    );
+  }
   for (const m of station.galleryReport.excludedOtherModels) {
     process.stderr.write(
       `station: warning: ${m.templates} template(s) of embedding model ${m.modelId} are not ` +

@@ -189,6 +189,20 @@ export class Station {
     removeStaleTemp();
     const opened = Gallery.open({
       writeLock,
+      // Audited once per finding: which rows (by template id; people only as a count).
+      onTampered: (tampered, foundBy) =>
+        this.audit.record({
+          kind: 'integrity',
+          decision: null,
+          personId: null,
+          similarity: null,
+          details: {
+            what: 'templates',
+            foundBy,
+            templates: tampered.map((t) => t.templateId),
+            people: new Set(tampered.map((t) => t.personId)).size,
+          },
+        }),
       templates,
       factory: (n, current) => parts.indexFactories[this.galleryIndexKindFor(n, current)],
       sealer: cipher,

@@ -23,9 +23,27 @@ export interface TemplateLabel {
   personId: string;
 }
 
-/** A template with the bytes stored for it (erasure scans the files for both forms). */
-export interface SealedTemplate extends StoredTemplate {
+/**
+ * A template with the bytes stored for it (erasure scans the files for both forms); vector is
+ * null when the row failed its integrity check (it is erased all the same).
+ */
+export interface SealedTemplate extends Omit<StoredTemplate, 'vector'> {
+  vector: Float32Array | null;
   sealed: Buffer;
+}
+
+/** A stored template that failed its integrity check, and why (for reports and errors). */
+export interface TamperedTemplate {
+  templateId: number;
+  /** The person the row names now (which may itself be what was changed). */
+  personId: string;
+  reason: string;
+}
+
+/** All templates of a model that opened, and those that did not. */
+export interface OpenedTemplates {
+  rows: StoredTemplate[];
+  tampered: TamperedTemplate[];
 }
 
 /** How many templates of another embedding model the gallery left out of its index. */
@@ -58,6 +76,7 @@ export class TemplatesRepository {
   private readonly selectLabels;
   private readonly selectFingerprint;
   private readonly selectForPerson;
+  private readonly selectById;
   private readonly selectOtherModels;
   private readonly deleteForPersonStmt;
 
@@ -86,6 +105,9 @@ export class TemplatesRepository {
     );
     this.selectForPerson = db.prepare<[string], TemplateRow>(
       `SELECT ${COLUMNS} FROM templates WHERE person_id = ? ORDER BY id`,
+    );
+    this.selectById = db.prepare<[number], TemplateRow>(
+      `SELECT ${COLUMNS} FROM templates WHERE id = ?`,
     );
     this.selectOtherModels = db.prepare<[string], { model_id: string; n: number }>(
       `SELECT model_id, COUNT(*) AS n FROM templates WHERE model_id <> ?
@@ -121,6 +143,51 @@ export class TemplatesRepository {
   }
 
   /**
+   * Every template of one model, opened one by one: a row that fails its integrity check is
+   * reported instead of stopping the others, so a rebuild can name every tampered row at once.
+   */
+  openAllForModel(modelId: string): OpenedTemplates {
+    const out: OpenedTemplates = { rows: [], tampered: [] };
+    for (const row of this.selectForModel.iterate(modelId)) {
+      try {
+        out.rows.push(this.open(row));
+      } catch (err) {
+        if (!(err instanceof StationError) || err.code !== 'TEMPLATE_TAMPERED') throw err;
+        out.tampered.push({ templateId: row.id, personId: row.person_id, reason: err.message });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Template `id` as the database holds it now, opened only if the row still belongs to
+   * `expected` (the person and model the sealed index recorded for it): its sealed blob is
+   * bound to its row's id, person and model, so this proves the stored vector is that
+   * person's. Null when the row is gone; `{ tampered }` when it no longer matches.
+   */
+  openBound(
+    id: number,
+    expected: { personId: string; modelId: string },
+  ): { vector: Float32Array } | { tampered: TamperedTemplate } | null {
+    const row = this.selectById.get(id);
+    if (!row) return null;
+    const tampered = (reason: string) => ({
+      tampered: { templateId: id, personId: row.person_id, reason },
+    });
+    if (row.person_id !== expected.personId || row.model_id !== expected.modelId)
+      return tampered(
+        `template ${id} belongs to another person or model in the database than in the sealed index`,
+      );
+    try {
+      return { vector: this.open(row).vector };
+    } catch (err) {
+      if (err instanceof StationError && err.code === 'TEMPLATE_TAMPERED')
+        return tampered(err.message);
+      throw err;
+    }
+  }
+
+  /**
    * Template id and person of every template of one model (id order; only ids above `afterId`
    * when given), without decrypting anything: what the index labels map to.
    */
@@ -137,10 +204,17 @@ export class TemplatesRepository {
 
   /** One person's templates of every model, with their stored bytes (erasure verifies both). */
   forPerson(personId: string): SealedTemplate[] {
-    return this.selectForPerson.all(personId).map((row) => ({
-      ...this.open(row),
-      sealed: Buffer.from(row.vector),
-    }));
+    return this.selectForPerson.all(personId).map((row) => {
+      const base = { id: row.id, personId: row.person_id, modelId: row.model_id };
+      const sealed = Buffer.from(row.vector);
+      try {
+        return { ...base, vector: this.open(row).vector, sealed };
+      } catch (err) {
+        if (err instanceof StationError && err.code === 'TEMPLATE_TAMPERED')
+          return { ...base, vector: null, sealed };
+        throw err;
+      }
+    });
   }
 
   /** Deletes one person's templates; returns how many rows went. */

@@ -58,7 +58,12 @@ export class ErasureService {
     if (problems.length > 0 && !compact.walTruncated) {
       problems.push('the WAL could not be truncated (another process holds an old snapshot)');
     }
-    return { erased: person, templates: vectors.length, verified: problems.length === 0, problems };
+    return {
+      erased: person,
+      templates: sealed.length,
+      verified: problems.length === 0,
+      problems,
+    };
   }
 
   /**
@@ -76,7 +81,9 @@ export class ErasureService {
     if (!found) throw new StationError('PERSON_NOT_FOUND', `No enrolled person has id ${personId}`);
     // Read inside the write transaction: the vectors checked later are exactly those deleted.
     const rows = this.d.templates.forPerson(personId);
-    const vectors = rows.map((t) => t.vector);
+    // A tampered row (its blob no longer opens) is erased all the same; only its stored bytes
+    // can be looked for afterwards.
+    const vectors = rows.flatMap((t) => (t.vector ? [t.vector] : []));
     const sealed = rows.map((t) => t.sealed);
     const templates = this.d.templates.deleteForPerson(personId);
     this.d.links.delete(personId);
@@ -114,7 +121,8 @@ export class ErasureService {
     const threshold = this.d.thresholds().identify;
     const problems: string[] = [];
     vectors.forEach((v, i) => {
-      const best = this.d.gallery.search(v)[0];
+      // The index itself, unchecked: it must not find the person, stopped recognition or not.
+      const best = this.d.gallery.nearestUnchecked(v)[0];
       if (best && best.similarity >= threshold) {
         problems.push(
           `erased template ${i + 1} still matches someone (similarity ${best.similarity.toFixed(4)} >= ${threshold})`,
