@@ -165,6 +165,7 @@ function usageFailure(problem: string): number {
 
 /** Templates of another embedding model are never mixed into the index: say so, every run. */
 function warnExcludedModels(station: Station): void {
+  for (const note of station.integrityNotes) process.stderr.write(`station: warning: ${note}\n`);
   const tampered = station.galleryReport.tampered;
   if (tampered.length > 0) {
     const people = new Set(tampered.map((t) => t.personId)).size;

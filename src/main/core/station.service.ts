@@ -41,6 +41,8 @@ import type { TemplateKeyStore } from './crypto/template-key-store';
 import { unlockTemplateCipher } from './crypto/template-key-unlock';
 import { AuditChainVerifier, type AuditChainReport } from './audit/audit-chain-verifier';
 import { AuditMac } from './audit/audit-mac';
+import { anchorAdvancer, AuditAnchorFile } from './audit/audit-anchor';
+import { restoreDroppedTriggers } from './audit/audit-triggers';
 import { AuditRecorder } from './audit/audit-recorder';
 import { AuditRetentionService, type PurgeReport } from './audit/audit-retention.service';
 import { AuditReviewService } from './audit/audit-review.service';
@@ -129,6 +131,8 @@ export class Station {
   readonly calibrationUploads: CalibrationUploads;
   readonly settings: SettingsService;
   readonly galleryReport: GalleryOpenReport;
+  /** What this start found changed outside the station and repaired (hosts show it). */
+  readonly integrityNotes: string[];
   /** The reviewer's search, CSV export and event detail (audit:query/export/detail). */
   readonly review: AuditReviewService;
   /** Operator passphrases, sessions and login throttle (admin / reviewer roles). */
@@ -153,9 +157,22 @@ export class Station {
     this.settings = new SettingsService(new SettingsRepository(db));
     const hasher = new IdentityHasher(loadOrCreateKey(paths.pepperKey), (id) => links.find(id));
     const auditMac = new AuditMac(loadOrCreateKey(paths.auditMacKey));
-    this.auditLog = new AuditLogRepository(db, auditMac);
+    const anchor = new AuditAnchorFile(paths.auditAnchor, auditMac);
+    this.auditLog = new AuditLogRepository(
+      db,
+      auditMac,
+      anchorAdvancer(anchor, auditMac, {
+        genesis: () => this.auditLog.genesis(),
+        rowMac: (id) => this.auditLog.rowMac(id),
+        purgedUpTo: () => this.auditLog.latestCheckpoint()?.boundary_id ?? 0,
+      }),
+    );
     this.audit = new AuditRecorder(this.auditLog, hasher, now);
-    this.auditVerifier = new AuditChainVerifier(this.auditLog, auditMac);
+    this.auditVerifier = new AuditChainVerifier(this.auditLog, auditMac, {
+      file: anchor,
+      enrolledSince: (since) => this.people.countCreatedSince(since),
+    });
+    this.integrityNotes = restoreDroppedTriggers(db, this.audit);
     this.operators = new OperatorAuthService({
       credentials: new OperatorCredentials(new SettingsRepository(db)),
       audit: this.audit,
@@ -620,7 +637,11 @@ export class Station {
     this.parts.integrity?.cancel();
     this.doorActuator.dispose();
     for (const a of this.sessionActuators) a.dispose();
-    if (this.db.open) this.db.close();
+    if (this.db.open) {
+      // An append inside a transaction tells the anchor in a microtask: tell it now.
+      this.auditLog.tellCommitted();
+      this.db.close();
+    }
     this.parts.release?.();
   }
 }

@@ -14,6 +14,7 @@ import { migration0050 } from './0050-audit-review-indexes';
 import { migration0060 } from './0060-audit-retention';
 import { migration0070 } from './0070-audit-door';
 import { migration0080 } from './0080-drop-photo-hash';
+import { migration0090 } from './0090-audit-anchor';
 import type { Migration, MigrationContext } from './migration.types';
 
 /** Ordered registry: append only, never edit a released migration. */
@@ -26,6 +27,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0060,
   migration0070,
   migration0080,
+  migration0090,
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
@@ -75,6 +77,9 @@ export function dataFolderContext(
     templateKey() {
       const store = templateKeys ?? dataFolderTemplateKeyStore(folder());
       return store.load() ?? store.create();
+    },
+    auditAnchorFile() {
+      return db.memory ? null : dataPaths(folder()).auditAnchor;
     },
   };
 }
