@@ -71,6 +71,9 @@ export function postApi(
         port: Number(port),
         method: 'POST',
         path: `/api/${channel}`,
+        // One connection per call: a kept-alive socket can be closed by the server's idle timer
+        // while a test blocks on a CLI child process (spawnSync), then reused: ECONNRESET.
+        agent: false,
         headers: {
           'content-type': 'application/json',
           'content-length': String(payload.length),
