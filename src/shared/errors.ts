@@ -26,6 +26,8 @@ export const ERROR_CODES = [
   'PERSON_NOT_FOUND',
   'NATIVE_MISSING',
   'UNAUTHORIZED',
+  /** The loopback host holds too many request bytes at once (HTTP 503): try again shortly. */
+  'BUSY',
   'INTERNAL',
 ] as const;
 

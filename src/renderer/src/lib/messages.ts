@@ -50,6 +50,8 @@ export function describeErrorCode(code: ErrorCode): string {
       return 'A stored face template failed its integrity check.';
     case 'DATA_INSECURE':
       return 'The station database is readable by other users.';
+    case 'BUSY':
+      return 'The station is busy with other uploads. Try again in a moment.';
     case 'INTERNAL':
       return 'Something went wrong inside the station.';
   }
