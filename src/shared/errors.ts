@@ -48,9 +48,24 @@ export class StationError extends Error {
   }
 }
 
+/**
+ * SQLite's own codes for a file that is not a sound database (better-sqlite3's SqliteError
+ * carries them in `code`): damage found while reading, wherever it surfaces, is DB_CORRUPT.
+ */
+const SQLITE_DAMAGE = /^SQLITE_(CORRUPT|NOTADB)/;
+
 export function toErrorPayload(err: unknown): ErrorPayload {
   if (err instanceof StationError) return { code: err.code, message: err.message };
   const message = err instanceof Error ? err.message : String(err);
+  const sqliteCode = err instanceof Error && 'code' in err ? String(err.code) : '';
+  if (SQLITE_DAMAGE.test(sqliteCode)) {
+    return {
+      code: 'DB_CORRUPT',
+      message:
+        `The station database is damaged (${message}). Restore it from a backup made together ` +
+        'with its keys folder, or move it aside to start with an empty station.',
+    };
+  }
   return { code: 'INTERNAL', message: `Internal error: ${message}` };
 }
 

@@ -57,8 +57,20 @@ interface TemplateRow {
   person_id: string;
   model_id: string;
   dim: number;
-  vector: Buffer;
+  /** A Buffer unless someone stored something else in the BLOB column (SQLite allows it). */
+  vector: Buffer | string | number | null;
   key_id: string | null;
+}
+
+/** A row's vector as the sealed blob it must be (TEMPLATE_TAMPERED when it is not one). */
+function sealedBytes(row: TemplateRow): Buffer {
+  if (Buffer.isBuffer(row.vector)) return row.vector;
+  const stored =
+    row.vector === null ? 'NULL' : typeof row.vector === 'string' ? 'text' : 'a number';
+  throw new StationError(
+    'TEMPLATE_TAMPERED',
+    `template ${row.id}: its vector is stored as ${stored}, not as a sealed blob`,
+  );
 }
 
 const COLUMNS = 'id, person_id, model_id, dim, vector, key_id';
@@ -206,7 +218,10 @@ export class TemplatesRepository {
   forPerson(personId: string): SealedTemplate[] {
     return this.selectForPerson.all(personId).map((row) => {
       const base = { id: row.id, personId: row.person_id, modelId: row.model_id };
-      const sealed = Buffer.from(row.vector);
+      // What is stored, whatever its type (a row tampered into text is erased all the same).
+      const sealed = Buffer.isBuffer(row.vector)
+        ? Buffer.from(row.vector)
+        : Buffer.from(String(row.vector ?? ''));
       try {
         return { ...base, vector: this.open(row).vector, sealed };
       } catch (err) {
@@ -243,7 +258,7 @@ export class TemplatesRepository {
         `template ${row.id} is sealed with key ${String(row.key_id)}, the station holds key ${this.cipher.keyId}`,
       );
     }
-    const vector = this.cipher.openTemplate(row.vector, {
+    const vector = this.cipher.openTemplate(sealedBytes(row), {
       templateId: row.id,
       personId: row.person_id,
       modelId: row.model_id,

@@ -141,7 +141,7 @@ export class ErasureService {
    */
   private fileProblems(vectors: Float32Array[], sealed: Buffer[]): string[] {
     const plain = vectors.flatMap((v) => vectorNeedles(v));
-    const encrypted = sealed.flatMap((b) => byteNeedles(b));
+    const encrypted = sealed.filter((b) => b.length > 0).flatMap((b) => byteNeedles(b));
     const needles = [...plain, ...encrypted];
     return filesUnder(this.d.dataDir).flatMap((file) => {
       let found: number[];
