@@ -27,7 +27,7 @@ import type { CameraReport, DoorStatusView } from '../../shared/door-contract';
 import { AccessSettings } from './access/access-settings.service';
 import { accessPolicySchema, type AccessPolicy } from './access/access-policy.schema';
 import { livenessSettingsSchema, type LivenessSettings } from './liveness/liveness-settings';
-import { DoorFrameService } from './access/door-frame.service';
+import { DoorFrameService, type AuditedDecision } from './access/door-frame.service';
 import { DoorLivenessMonitor } from './liveness/door-liveness-monitor';
 import type { TextureLivenessModel } from './liveness/texture-model';
 import { DoorActuator } from './door/door-actuator';
@@ -299,6 +299,7 @@ export class Station {
     source: string,
     door: () => DoorActuator,
     doorId: () => string | null,
+    onDecision?: (e: AuditedDecision) => void,
   ): DoorFrameService {
     const texture = this.parts.texture;
     return new DoorFrameService({
@@ -312,6 +313,7 @@ export class Station {
       now: this.parts.now ?? (() => new Date()),
       source,
       doorId,
+      ...(onDecision ? { onDecision } : {}),
     });
   }
 
@@ -323,6 +325,8 @@ export class Station {
   videoAccessSession(fileLabel: string): {
     process: (frameId: number, img: RgbImage, capturedAtMs: number) => Promise<FrameResult>;
     unlocks: () => number;
+    /** Every audited decision so far, in order, each saying whether it opened the door. */
+    decisions: () => AuditedDecision[];
   } {
     const relay = new SimulatedRelay();
     // A replay happened at no door: its rows carry no door id (see DoorFrameDeps.doorId).
@@ -334,10 +338,12 @@ export class Station {
     });
     // Disposed with the station: its re-lock timer must not outlive the database.
     this.sessionActuators.add(actuator);
+    const decisions: AuditedDecision[] = [];
     const door = this.makeDoorFrameService(
       `video:${fileLabel}`,
       () => actuator,
       () => null,
+      (e) => decisions.push(e),
     );
     door.trustSource();
     return {
@@ -346,6 +352,7 @@ export class Station {
         return door.processAnalysed(frameId, img, faces, capturedAtMs);
       },
       unlocks: () => relay.unlockCount,
+      decisions: () => [...decisions],
     };
   }
 

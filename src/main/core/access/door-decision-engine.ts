@@ -37,6 +37,12 @@ export interface DoorDecision {
   liveness: LivenessReading | null;
   /** True on exactly one frame per tracked face: audit it, and open the door if granted. */
   newlyFinal: boolean;
+  /**
+   * A grant of the person the same track was granted for before, decided again once that
+   * decision was FINAL_TTL_MS old: they never left. It opens the door again (see docs/DOOR.md,
+   * "A person who stays") and its audit row says so.
+   */
+  regrant: boolean;
 }
 
 interface TrackState {
@@ -50,6 +56,8 @@ interface TrackState {
    * of an enrolled person): a person id, null for a stranger, undefined when not established.
    */
   decidedIdentity: string | null | undefined;
+  /** The decision this track had before it expired (FINAL_TTL_MS), for the regrant rule. */
+  previous: { decision: DecisionReason; identity: string | null | undefined } | null;
 }
 
 /**
@@ -80,11 +88,22 @@ export class DoorDecisionEngine {
 
   decide(
     faces: readonly FaceObservation[],
-    ctx: { now: Date; cameraTrusted: boolean; liveTrackIds: ReadonlySet<number> },
+    ctx: {
+      now: Date;
+      /**
+       * The frame's capture time on its stream's clock (ms), what FINAL_TTL_MS is measured in:
+       * a recording replayed faster or slower than real time (`station access`) keeps its
+       * decisions for 10 s of video, not of however long the replay took. Default: now.
+       */
+      atMs?: number;
+      cameraTrusted: boolean;
+      liveTrackIds: ReadonlySet<number>;
+    },
   ): DoorDecision {
     for (const id of this.tracks.keys()) if (!ctx.liveTrackIds.has(id)) this.tracks.delete(id);
     const p = this.policy();
     const nowMs = ctx.now.getTime();
+    const atMs = ctx.atMs ?? nowMs;
     if (!ctx.cameraTrusted) return frameLevel('device_untrusted', faces);
     if (this.lockout.isLocked(nowMs)) return frameLevel('locked_out', faces);
     if (faces.length === 0) return { ...pending('idle', null, null), decision: 'no_face' };
@@ -92,10 +111,19 @@ export class DoorDecisionEngine {
 
     const face = largest(faces);
     const track = this.trackState(face.trackId);
-    if (track.final && (nowMs - track.finalAtMs >= FINAL_TTL_MS || swapped(track, face.verdict)))
+    let previous: TrackState['previous'] = null;
+    if (track.final && swapped(track, face.verdict)) this.tracks.delete(face.trackId);
+    else if (track.final && (atMs - track.finalAtMs >= FINAL_TTL_MS || atMs < track.finalAtMs)) {
+      // The same face, still here: decided afresh, remembering what it was decided before.
+      previous = {
+        decision: track.final.decision ?? 'unknown_face',
+        identity: track.decidedIdentity,
+      };
       this.tracks.delete(face.trackId);
-    else if (track.final) return { ...track.final, newlyFinal: false };
-    return this.decideTrack(this.trackState(face.trackId), face, p, ctx.now);
+    } else if (track.final) return { ...track.final, newlyFinal: false };
+    const current = this.trackState(face.trackId);
+    if (previous) current.previous = previous;
+    return this.decideTrack(current, face, p, ctx.now, atMs);
   }
 
   private decideTrack(
@@ -103,8 +131,10 @@ export class DoorDecisionEngine {
     face: FaceObservation,
     p: AccessPolicy,
     now: Date,
+    atMs: number,
   ): DoorDecision {
     const nowMs = now.getTime();
+    const at = { nowMs, atMs };
 
     const v = face.verdict;
     if (v.decision === 'face_too_small' || v.decision === 'poor_quality')
@@ -118,21 +148,21 @@ export class DoorDecisionEngine {
     const outOfFrames = track.frames >= p.maxFramesPerDecision;
 
     if (p.requireLiveness && live?.settled && live.verdict === 'spoof')
-      return this.finish(track, face, 'spoof_suspected', null, nowMs);
-    if (identity === null) return this.finish(track, face, 'unknown_face', null, nowMs);
+      return this.finish(track, face, 'spoof_suspected', null, at);
+    if (identity === null) return this.finish(track, face, 'unknown_face', null, at);
     if (identity === undefined)
       return outOfFrames
-        ? this.finish(track, face, 'unknown_face', null, nowMs)
+        ? this.finish(track, face, 'unknown_face', null, at)
         : pending('looking', face, live);
 
     const person = track.people.get(identity) ?? null;
     if (p.requireLiveness && live?.verdict !== 'live') {
-      if (outOfFrames) return this.finish(track, face, 'spoof_suspected', null, nowMs);
+      if (outOfFrames) return this.finish(track, face, 'spoof_suspected', null, at);
       return pending(live?.settled ? 'blink_please' : 'hold_still', face, live);
     }
     if (person && !withinSchedule(p, person.id, now))
-      return this.finish(track, face, 'outside_schedule', person, nowMs);
-    return this.finish(track, face, 'granted', person, nowMs);
+      return this.finish(track, face, 'outside_schedule', person, at);
+    return this.finish(track, face, 'granted', person, at);
   }
 
   lockedOut(now: Date): boolean {
@@ -140,9 +170,9 @@ export class DoorDecisionEngine {
   }
 
   /** The final decision already taken about this tracked face, if any. */
-  finalOf(trackId: number, now: Date): DoorDecision | null {
+  finalOf(trackId: number, atMs: number): DoorDecision | null {
     const t = this.tracks.get(trackId);
-    return t?.final && now.getTime() - t.finalAtMs < FINAL_TTL_MS ? t.final : null;
+    return t?.final && atMs - t.finalAtMs < FINAL_TTL_MS && atMs >= t.finalAtMs ? t.final : null;
   }
 
   /** A new camera stream: per-face evidence and decisions go; the lockout stays (a reload must not lift it). */
@@ -165,6 +195,7 @@ export class DoorDecisionEngine {
         final: null,
         finalAtMs: 0,
         decidedIdentity: undefined,
+        previous: null,
       };
       this.tracks.set(id, t);
     }
@@ -176,7 +207,8 @@ export class DoorDecisionEngine {
     face: FaceObservation,
     decision: DecisionReason,
     person: PersonRef | null,
-    nowMs: number,
+    /** Wall clock (the lockout survives stream restarts) and the frame's stream time (TTL). */
+    at: { nowMs: number; atMs: number },
   ): DoorDecision {
     // A refusal never names anyone: the terminal must not tell a stranger whom they resemble.
     const named = decision === 'granted' || decision === 'outside_schedule' ? person : null;
@@ -189,11 +221,15 @@ export class DoorDecisionEngine {
       trackId: face.trackId,
       liveness: face.liveness,
       newlyFinal: true,
+      regrant:
+        decision === 'granted' &&
+        track.previous?.decision === 'granted' &&
+        track.previous.identity === (person?.id ?? null),
     };
     track.final = d;
-    track.finalAtMs = nowMs;
+    track.finalAtMs = at.atMs;
     track.decidedIdentity = agreedIdentity(track.votes, this.policy().agreeFrames);
-    if (FAILURES.has(decision)) this.lockout.recordFailure(nowMs);
+    if (FAILURES.has(decision)) this.lockout.recordFailure(at.nowMs);
     return d;
   }
 }
@@ -239,6 +275,7 @@ function pending(
     trackId: face?.trackId ?? null,
     liveness,
     newlyFinal: false,
+    regrant: false,
   };
 }
 
@@ -254,5 +291,6 @@ function frameLevel(decision: DecisionReason, faces: readonly FaceObservation[])
     trackId: null,
     liveness: null,
     newlyFinal: false,
+    regrant: false,
   };
 }

@@ -1,4 +1,4 @@
-import type { FaceDecision, Thresholds } from '../../../shared/domain';
+import type { DecisionReason, FaceDecision, PersonRef, Thresholds } from '../../../shared/domain';
 import { escapeControlCharacters } from '../../../shared/plain-text';
 import type { FrameResult, ParsedRequestOf } from '../../../shared/contract';
 import type { CameraReport } from '../../../shared/door-contract';
@@ -41,6 +41,23 @@ export interface DoorFrameDeps {
    * null for a replayed recording: it never happened at a door, so it is not one door's event.
    */
   doorId: () => string | null;
+  /** Told every decision that was audited, once (the `station access` report lists them). */
+  onDecision?: (e: AuditedDecision) => void;
+}
+
+/** One audited door decision, as `station access` reports it. */
+export interface AuditedDecision {
+  frameId: number;
+  decision: DecisionReason;
+  person: PersonRef | null;
+  similarity: number;
+  liveness: DoorDecision['liveness'];
+  /** The audit row that records it. */
+  auditRow: number;
+  /** This decision opened the door (the lock confirmed the unlock). */
+  unlocked: boolean;
+  /** A repeated grant of a person who never left (DoorDecision.regrant). */
+  regrant: boolean;
 }
 
 /** How long the same frame-level outcome (several faces, locked out) stays one audit event. */
@@ -147,7 +164,11 @@ export class DoorFrameService {
     const policy = this.d.policy();
     const trackIds = this.tracker.update(boxes, stamp);
     const liveIds = this.tracker.liveIds();
-    this.d.liveness?.retain(liveIds);
+    // A decided face's liveness window is dropped: when its decision expires (a person who
+    // stays is decided again) liveness starts afresh, never from samples 10 s old.
+    this.d.liveness?.retain(
+      new Set([...liveIds].filter((id) => this.engine.finalOf(id, stamp) === null)),
+    );
     // Liveness costs a network pass and flow per face: only for the face that can open the door.
     const judged = boxes.length <= policy.maxFaces ? largestIndex(boxes) : -1;
     // Nothing to learn from faces when the frame-level rules decide anyway, or about a face
@@ -161,7 +182,7 @@ export class DoorFrameService {
       const trackId = trackIds[i] ?? 0;
       // A decided face is still identified on every frame (the engine re-decides if someone
       // else stepped into the same spot), but its liveness window is not needed any more.
-      const decided = this.engine.finalOf(trackId, now) !== null;
+      const decided = this.engine.finalOf(trackId, stamp) !== null;
       const face = frameDecided ? null : await analysis(i);
       const verdict = face
         ? decideFace(inCameraPixels(this.d.recognition.evidence(face), scale), t)
@@ -187,6 +208,7 @@ export class DoorFrameService {
     }
     const decision = this.engine.decide(observations, {
       now,
+      atMs: stamp,
       cameraTrusted: this.camera.trusted,
       liveTrackIds: liveIds,
     });
@@ -264,14 +286,29 @@ export class DoorFrameService {
         margin: d.runnerUp === null || d.runnerUp < -0.5 ? null : round4(d.similarity - d.runnerUp),
         thresholds: { identify: t.identify, margin: t.margin },
         liveness: d.liveness,
+        ...(d.regrant ? { regrant: true } : {}),
       },
     });
-    if (d.decision === 'granted' && d.newlyFinal)
-      await this.d.door().unlock({
-        durationMs: this.d.policy().unlockMs,
-        decisionRef: String(row),
-        personId: d.person?.id ?? null,
-      });
+    const unlocked =
+      d.decision === 'granted' && d.newlyFinal
+        ? (
+            await this.d.door().unlock({
+              durationMs: this.d.policy().unlockMs,
+              decisionRef: String(row),
+              personId: d.person?.id ?? null,
+            })
+          ).ok
+        : false;
+    this.d.onDecision?.({
+      frameId,
+      decision: d.decision,
+      person: d.person,
+      similarity: d.similarity,
+      liveness: d.liveness,
+      auditRow: row,
+      unlocked,
+      regrant: d.regrant,
+    });
   }
 }
 
