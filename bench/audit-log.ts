@@ -26,7 +26,7 @@ import { AuditMac } from '../src/main/core/audit/audit-mac';
 import { AuditLogRepository, type NewAuditEvent } from '../src/main/db/audit-log.repository';
 import { openDatabase, type Db } from '../src/main/db/connection';
 import { makeTempDir } from '../tests/support/temp-dir';
-import { ms, summarize, timed, type Summary } from './bench-stats';
+import { ms, summarize, timed, type Summary } from './lib/bench-stats';
 
 const T0 = Date.parse('2026-01-01T00:00:00.000Z');
 const STEP_MS = 2500;

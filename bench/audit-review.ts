@@ -22,7 +22,7 @@ import { openDatabase } from '../src/main/db/connection';
 import type { AuditFilter } from '../src/shared/audit-review';
 import { decodeAuditCursor } from '../src/shared/audit-review';
 import { makeTempDir } from '../tests/support/temp-dir';
-import { ms, summarize, timed, type Summary } from './bench-stats';
+import { ms, summarize, timed, type Summary } from './lib/bench-stats';
 
 const T0 = Date.parse('2026-01-01T00:00:00.000Z');
 const STEP_MS = 2500;

@@ -23,7 +23,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildNodeBundles } from '../scripts/setup/node-bundle-builder';
 import { sharedDataPath } from '../tests/support/shared-data';
-import { load1, ms, summarize } from './bench-stats';
+import { load1, ms, summarize } from './lib/bench-stats';
 
 const ROOT = resolve(__dirname, '..');
 const BIN = join(ROOT, 'bin', 'station.cjs');

@@ -32,8 +32,8 @@ import { celebaOpenSetSplit } from '../tests/support/celeba-split';
 import { sharedDataDir } from '../tests/support/shared-data';
 import { makeTempDir } from '../tests/support/temp-dir';
 import { extractStills } from '../tests/support/video-clips';
-import { benchClip, extractVgaFrames, FRAME_HEIGHT, FRAME_WIDTH } from './bench-frames';
-import { load1, ms, summarize } from './bench-stats';
+import { benchClip, extractVgaFrames, FRAME_HEIGHT, FRAME_WIDTH } from './lib/bench-frames';
+import { load1, ms, summarize } from './lib/bench-stats';
 
 type FrameRequest = ParsedRequestOf<'access:frame'>;
 

@@ -3,13 +3,13 @@
  * 100k gallery ready in <= 3 s on this 2-core machine), measured end to end on a real data
  * folder: a real SQLite file written through the product's repositories and migrations,
  * templates sealed as enrolment seals them, and the sealed index file the station's own
- * Gallery built and saved (bench/gallery-cold-start-setup.ts; at 100k the size policy picks
+ * Gallery built and saved (bench/lib/gallery-cold-start-setup.ts; at 100k the size policy picks
  * HNSW and that first build takes minutes: set-up, not timed, and reused across runs).
  *
  *   npx tsx bench/gallery-cold-start.ts [--sizes 10000,100000] [--repeats 5] [--cold 1]
  *       [--variants gallery,station,models,cli,host] [--root DIR]
  *
- * Every timed start is a FRESH Node process (bench/gallery-cold-start-child.ts), the variants
+ * Every timed start is a FRESH Node process (bench/lib/gallery-cold-start-child.ts), the variants
  * interleaved so they share the machine's other load:
  * - gallery: openDatabase + key unlock + Gallery.open (saved index reused) + first search,
  *   with the stage breakdown.
@@ -38,9 +38,9 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { listFaceImages } from '../tests/support/face-embeddings';
 import { sharedDataPath } from '../tests/support/shared-data';
-import { load1, loadAverages, ms, summarize } from './bench-stats';
-import { fittedFaceModel } from './face-like-dataset';
-import { type PreparedDir, prepareStationDir } from './gallery-cold-start-setup';
+import { load1, loadAverages, ms, summarize } from './lib/bench-stats';
+import { fittedFaceModel } from './lib/face-like-dataset';
+import { type PreparedDir, prepareStationDir } from './lib/gallery-cold-start-setup';
 
 const ROOT = resolve(__dirname, '..');
 const VARIANTS = ['gallery', 'station', 'models', 'cli', 'host'] as const;
@@ -150,7 +150,7 @@ async function runOnce(
       : [
           '--import',
           'tsx',
-          join(__dirname, 'gallery-cold-start-child.ts'),
+          join(__dirname, 'lib', 'gallery-cold-start-child.ts'),
           '--variant',
           variant,
           '--dir',

@@ -13,7 +13,7 @@
  * Data: embeddings of the real LFW + CelebA photos in ../shared/data computed with the
  * station's FacePipeline (cached outside the repo, tests/support/face-embeddings.ts), used
  * (a) as they are: a real gallery with one held-out probe per identity, and (b) to fit the
- * generator of bench/face-like-gallery.ts, which synthesises galleries of N embeddings
+ * generator of bench/lib/face-like-gallery.ts, which synthesises galleries of N embeddings
  * (5 per identity) whose genuine / impostor similarity statistics match the real ones
  * (printed). Probes are fresh draws around gallery identities, like a person at the door.
  *
@@ -27,8 +27,8 @@ import { faissIndexFactory } from '../src/main/adapters/faiss-vector-index';
 import { loadStationFaiss, loadedFaissVariant } from '../src/main/adapters/station-faiss-addon';
 import { ivfParams, routedHnswParams } from '../src/main/core/gallery/index-policy';
 import type { IndexKind, VectorIndex } from '../src/main/core/gallery/vector-index';
-import { ms, summarize, timed } from './bench-stats';
-import { BruteForceKnn } from './brute-force-knn';
+import { ms, summarize, timed } from './lib/bench-stats';
+import { BruteForceKnn } from './lib/brute-force-knn';
 import {
   PER_IDENTITY,
   type RealSplit,
@@ -36,13 +36,13 @@ import {
   fittedFaceModel,
   pickRows,
   realSplit,
-} from './face-like-dataset';
+} from './lib/face-like-dataset';
 import {
   type FaceModel,
   type SimilarityStats,
   similarityStats,
   synthesise,
-} from './face-like-gallery';
+} from './lib/face-like-gallery';
 
 const K = 32; // what Gallery.search asks for
 type Backend = 'brute' | IndexKind;

@@ -30,7 +30,7 @@ import { alignFace } from '../src/main/core/vision/face-alignment';
 import { FacePipeline } from '../src/main/core/vision/face-pipeline';
 import type { RgbImage } from '../src/main/core/vision/vision.types';
 import { sharedDataPath } from '../tests/support/shared-data';
-import { load1, ms, summarize } from './bench-stats';
+import { load1, ms, summarize } from './lib/bench-stats';
 
 type Call = () => Promise<unknown>;
 

@@ -25,8 +25,8 @@ import { launchChromium, recordRequests } from '../tests/support/chromium-launch
 import { startStaticServer } from '../tests/support/static-server';
 import { makeTempDir } from '../tests/support/temp-dir';
 import { clipToY4m } from '../tests/support/video-clips';
-import { benchClip, extractVgaFrames } from './bench-frames';
-import { ms, summarize } from './bench-stats';
+import { benchClip, extractVgaFrames } from './lib/bench-frames';
+import { ms, summarize } from './lib/bench-stats';
 
 /** Seconds into the clip where the face is steady (the e2e door stream uses 6-10 s). */
 const CLIP_START = 2;

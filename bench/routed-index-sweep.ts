@@ -20,9 +20,9 @@ import { RoutedIndex, type RoutedKind } from '../src/main/adapters/routed-index'
 import { loadStationFaiss, loadedFaissVariant } from '../src/main/adapters/station-faiss-addon';
 import { routedHnswParams, routesProbed } from '../src/main/core/gallery/index-policy';
 import { embeddingCacheDir } from '../tests/support/face-embeddings';
-import { loadAverages, ms, summarize, timed } from './bench-stats';
-import type { FaceLikeGallery } from './face-like-cache';
-import { faceLikeDataset, fittedFaceModel } from './face-like-dataset';
+import { loadAverages, ms, summarize, timed } from './lib/bench-stats';
+import type { FaceLikeGallery } from './lib/face-like-cache';
+import { faceLikeDataset, fittedFaceModel } from './lib/face-like-dataset';
 
 const K = 32; // what Gallery.search asks for
 

@@ -26,7 +26,7 @@ import { PeopleRepository } from '../src/main/db/people.repository';
 import { TemplatesRepository } from '../src/main/db/templates.repository';
 import { templateCipherFor } from '../tests/support/template-cipher';
 import { makeTempDir } from '../tests/support/temp-dir';
-import { median, ms, summarize, timed, type Summary } from './bench-stats';
+import { median, ms, summarize, timed, type Summary } from './lib/bench-stats';
 
 const DIM = 512;
 const MODEL_ID = 'bench-synthetic@512';

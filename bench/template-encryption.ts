@@ -27,7 +27,7 @@ import { PeopleRepository } from '../src/main/db/people.repository';
 import { TemplatesRepository } from '../src/main/db/templates.repository';
 import { templateCipherFor } from '../tests/support/template-cipher';
 import { makeTempDir } from '../tests/support/temp-dir';
-import { median, ms, timed } from './bench-stats';
+import { median, ms, timed } from './lib/bench-stats';
 
 const DIM = 512;
 const MODEL_ID = 'bench-synthetic@512';

@@ -6,9 +6,11 @@ import type {
   PersonSummary,
   StationStatus,
 } from './domain';
+import type { ChallengeView } from './challenge';
 import { doorFrameRegion, faceHint } from './frame-schemas';
 import { LIMITS } from './limits';
 import { plainTextField, withoutControls } from './text-fields';
+import { escapeControlCharacters } from './plain-text';
 import { reviewContract } from './audit-contract';
 import { authContract, type LoginResult } from './auth-contract';
 import {
@@ -25,6 +27,11 @@ import {
   type CalibrationRunView,
   type CalibrationUploadView,
 } from './calibration-contract';
+import {
+  padCalibrationContract,
+  type PadCalibrationAdoptView,
+  type PadCalibrationRunView,
+} from './pad-calibration-contract';
 import type {
   AuditChainReportView,
   AuditCsvChunk,
@@ -64,6 +71,13 @@ export const contract = {
       allowDuplicate: z.boolean().optional(),
       /** Re-enrolment: add the photos to this enrolled person instead of creating one. */
       personId: plainTextField(64).optional(),
+      /**
+       * The images are live captures from this camera (its device label): the station keeps
+       * their passive liveness scores for that camera's calibration (scores only).
+       */
+      // A device names itself: kept with its control characters made visible, as the door
+      // stores the same camera's label, so both name one camera in the calibration.
+      captureCamera: z.string().min(1).max(200).transform(escapeControlCharacters).optional(),
     })
     .strict(),
   'access:frame': z
@@ -90,6 +104,8 @@ export const contract = {
   ...authContract,
   // Admin calibration: uploads, runs, audited threshold adoption (calibration-contract.ts).
   ...calibrationContract,
+  // Per-camera passive liveness bands, audited adoption (pad-calibration-contract.ts).
+  ...padCalibrationContract,
 } as const;
 
 export type Channel = keyof typeof contract;
@@ -105,6 +121,8 @@ export interface FrameResult {
   decision: FaceDecision['decision'] | null;
   person: FaceDecision['person'];
   liveness: LivenessSummary | null;
+  /** The active challenge being asked of this face (phase 'challenge'), else null. */
+  challenge: ChallengeView | null;
   door: DoorStatusView;
 }
 
@@ -130,6 +148,8 @@ export interface ResponseMap {
   'calibration:upload': CalibrationUploadView;
   'calibration:run': CalibrationRunView;
   'calibration:adopt': CalibrationAdoptView;
+  'calibration:pad-run': PadCalibrationRunView;
+  'calibration:pad-adopt': PadCalibrationAdoptView;
 }
 export type ResponseOf<C extends Channel> = ResponseMap[C];
 

@@ -110,12 +110,12 @@ describe('audit chain anchored outside the database', () => {
     expect((r.json as Report).reason).toMatch(/deleted/);
   });
 
-  it('migration 0080 -> 0090 on a real file anchors the log as it is, which then verifies', () => {
+  it('migration 0170 -> 0180 on a real file anchors the log as it is, which then verifies', () => {
     const dataDir = join(tmp.dir, 'migration');
     mkdirSync(dataDir, { recursive: true });
     const paths = dataPaths(dataDir);
     const raw = rawDatabase(paths.database);
-    migrate(raw, 80);
+    migrate(raw, 170);
     const mac = new AuditMac(loadOrCreateKey(paths.auditMacKey));
     const log = new AuditLogRepository(raw, mac);
     for (let i = 0; i < 30; i++)

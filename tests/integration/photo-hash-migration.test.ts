@@ -14,7 +14,7 @@ import { makeTempDir } from '../support/temp-dir';
  * Item 9 of issue 13: the plaintext SHA-256 of each enrolment photo was stored with its
  * template, which links the station to a known photo without any key. Nothing needs it
  * (duplicate photos are caught within a request, duplicate people by face search), so no
- * hash is stored any more and migration 0080 removes the ones already there.
+ * hash is stored any more and migration 0170 removes the ones already there.
  */
 const tmp = makeTempDir('station-photo-hash-');
 afterAll(() => tmp.cleanup());
@@ -49,13 +49,13 @@ describe('no plaintext photo hash at rest', () => {
     expect(columns.map((c) => c.name)).not.toContain('image_sha256');
   });
 
-  it('migration 0070 -> 0080 removes the hashes already stored, leaving no copy in the file', () => {
+  it('migration 0160 -> 0170 removes the hashes already stored, leaving no copy in the file', () => {
     const dataDir = join(tmp.dir, 'migrated');
     mkdirSync(dataDir);
     const file = join(dataDir, 'station.sqlite');
-    // A station at schema 0070 with two templates and their photo hashes.
+    // A station at schema 0160 with two templates and their photo hashes.
     const db = new Database(file);
-    migrate(db, 70);
+    migrate(db, 160);
     const person = randomUUID();
     db.prepare('INSERT INTO people (id, name, created_at) VALUES (?, ?, ?)').run(
       person,
@@ -63,8 +63,9 @@ describe('no plaintext photo hash at rest', () => {
       't',
     );
     const insert = db.prepare(
-      `INSERT INTO templates (person_id, model_id, dim, vector, image_sha256, inter_eye_px, created_at, key_id)
-       VALUES (?, 'm', 4, ?, ?, 60, 't', 'k')`,
+      `INSERT INTO templates (person_id, model_id, embedding_space, dim, vector, image_sha256,
+         inter_eye_px, created_at, key_id)
+       VALUES (?, 'm', 'm', 4, ?, ?, 60, 't', 'k')`,
     );
     const hashes = photos.map(sha256);
     for (const h of hashes) insert.run(person, Buffer.alloc(44, 7), h);

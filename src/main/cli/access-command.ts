@@ -28,11 +28,12 @@ interface DecisionEvent {
 
 /**
  * `station access VIDEO [--json]`: how a site tests its own camera recordings. Frames are
- * decoded by ffmpeg at camera-like 15 fps and timestamped by their position in the video, so
- * the decision window behaves as at the door. Decisions are audited (source "video:<file>");
- * the lock is always simulated: replaying a recording never opens the real door. The report
- * lists every audited decision, each saying whether it opened the door, so its unlocking
- * decisions always add up to `unlocks`.
+ * decoded by ffmpeg as the camera delivered them, each with its own time in the recording
+ * (never duplicated to a nominal rate) and upright by the rotation tag, so the decision window
+ * behaves as at the door. Decisions are audited (source "video:<file>"); the lock is always
+ * simulated: replaying a recording never opens the real door. The report lists every audited
+ * decision, each saying whether it opened the door, so its unlocking decisions always add up
+ * to `unlocks`.
  */
 export async function accessCommand(
   station: Station,
@@ -42,13 +43,16 @@ export async function accessCommand(
   const maxSeconds = parseMaxSeconds(opts.maxSeconds);
   const { info, frames } = await openVideoFrames(opts.video, maxSeconds ? { maxSeconds } : {});
   const session = station.videoAccessSession(basename(opts.video));
+  // Each frame's own time in the recording, by frame number (the report's `t`).
+  const frameTimes: number[] = [];
   let frameNo = 0;
   for await (const img of frames) {
-    await session.process(frameNo, img, (frameNo / info.fps) * 1000);
+    await session.process(frameNo, img, img.timestampMs);
+    frameTimes.push(img.timestampMs);
     frameNo += 1;
   }
   const events: DecisionEvent[] = session.decisions().map((d) => ({
-    t: Math.round((d.frameId / info.fps) * 1000) / 1000,
+    t: Math.round(frameTimes[d.frameId] ?? 0) / 1000,
     frame: d.frameId,
     decision: d.decision,
     person: d.person?.name ?? null,
@@ -59,7 +63,13 @@ export async function accessCommand(
     auditRow: d.auditRow,
   }));
   const value = {
-    video: { file: opts.video, width: info.width, height: info.height, fps: info.fps },
+    video: {
+      file: opts.video,
+      width: info.width,
+      height: info.height,
+      fps: info.fps,
+      rotation: info.rotation,
+    },
     frames: frameNo,
     decisions: events,
     unlocks: session.unlocks(),

@@ -123,7 +123,7 @@ export class AuditLogRepository {
       .get(id)?.mac;
   }
 
-  /** The log's genesis record (migration 0090); undefined if someone deleted it. */
+  /** The log's genesis record (migration 0180); undefined if someone deleted it. */
   genesis(): AuditGenesisRow | undefined {
     // Prepared here, not in the constructor: tests build this repository on older schemas.
     return this.db

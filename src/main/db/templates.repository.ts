@@ -5,6 +5,8 @@ import type { Db } from './connection';
 export interface NewTemplate {
   personId: string;
   modelId: string;
+  /** The embedding space (embedding-manifest.ts); defaults to modelId (the shipped feeding). */
+  embeddingSpace?: string;
   vector: Float32Array;
   interEyePx: number;
   createdAt: string;
@@ -14,6 +16,7 @@ export interface StoredTemplate {
   id: number;
   personId: string;
   modelId: string;
+  embeddingSpace: string;
   vector: Float32Array;
 }
 
@@ -46,8 +49,9 @@ export interface OpenedTemplates {
   tampered: TamperedTemplate[];
 }
 
-/** How many templates of another embedding model the gallery left out of its index. */
+/** How many templates of another embedding space the gallery left out of its index. */
 export interface ModelCount {
+  /** The embedding space (the model id, for templates of the shipped model). */
   modelId: string;
   templates: number;
 }
@@ -56,6 +60,7 @@ interface TemplateRow {
   id: number;
   person_id: string;
   model_id: string;
+  embedding_space: string;
   dim: number;
   /** A Buffer unless someone stored something else in the BLOB column (SQLite allows it). */
   vector: Buffer | string | number | null;
@@ -73,7 +78,7 @@ function sealedBytes(row: TemplateRow): Buffer {
   );
 }
 
-const COLUMNS = 'id, person_id, model_id, dim, vector, key_id';
+const COLUMNS = 'id, person_id, model_id, embedding_space, dim, vector, key_id';
 
 /**
  * Face templates (embeddings). The database is the source of truth; the FAISS file is a cache.
@@ -91,6 +96,7 @@ export class TemplatesRepository {
   private readonly selectById;
   private readonly selectOtherModels;
   private readonly deleteForPersonStmt;
+  private readonly selectOutsideSpace;
 
   constructor(
     private readonly db: Db,
@@ -98,22 +104,25 @@ export class TemplatesRepository {
   ) {
     // Inserted with an empty blob, then sealed once the row id (part of the AAD) is known.
     this.insert = db.prepare(
-      `INSERT INTO templates (person_id, model_id, dim, vector, inter_eye_px, created_at)
-       VALUES (?, ?, ?, zeroblob(0), ?, ?)`,
+      `INSERT INTO templates (person_id, model_id, embedding_space, dim, vector, inter_eye_px,
+         created_at)
+       VALUES (?, ?, ?, ?, zeroblob(0), ?, ?)`,
     );
     this.setSealed = db.prepare('UPDATE templates SET vector = ?, key_id = ? WHERE id = ?');
     this.selectForModel = db.prepare<[string], TemplateRow>(
-      `SELECT ${COLUMNS} FROM templates WHERE model_id = ? ORDER BY id`,
+      `SELECT ${COLUMNS} FROM templates WHERE embedding_space = ? ORDER BY id`,
     );
     // Aliased to TemplateLabel's own names: 100k rows at start, not copied into new objects.
     this.selectLabels = db.prepare<[string, number], TemplateLabel>(
-      'SELECT id, person_id AS personId FROM templates WHERE model_id = ? AND id > ? ORDER BY id',
+      `SELECT id, person_id AS personId FROM templates WHERE embedding_space = ? AND id > ?
+       ORDER BY id`,
     );
     this.selectFingerprint = db.prepare<
       [string],
       { n: number; max_id: number | null; sum_id: number | null }
     >(
-      'SELECT COUNT(*) AS n, MAX(id) AS max_id, SUM(id) AS sum_id FROM templates WHERE model_id = ?',
+      `SELECT COUNT(*) AS n, MAX(id) AS max_id, SUM(id) AS sum_id FROM templates
+       WHERE embedding_space = ?`,
     );
     this.selectForPerson = db.prepare<[string], TemplateRow>(
       `SELECT ${COLUMNS} FROM templates WHERE person_id = ? ORDER BY id`,
@@ -122,10 +131,14 @@ export class TemplatesRepository {
       `SELECT ${COLUMNS} FROM templates WHERE id = ?`,
     );
     this.selectOtherModels = db.prepare<[string], { model_id: string; n: number }>(
-      `SELECT model_id, COUNT(*) AS n FROM templates WHERE model_id <> ?
-       GROUP BY model_id ORDER BY model_id`,
+      `SELECT embedding_space AS model_id, COUNT(*) AS n FROM templates
+       WHERE embedding_space <> ? GROUP BY embedding_space ORDER BY embedding_space`,
     );
     this.deleteForPersonStmt = db.prepare('DELETE FROM templates WHERE person_id = ?');
+    this.selectOutsideSpace = db.prepare<[string], { person_id: string }>(
+      `SELECT person_id FROM templates GROUP BY person_id
+       HAVING SUM(embedding_space = ?) = 0 ORDER BY person_id`,
+    );
   }
 
   add(t: NewTemplate): number {
@@ -133,6 +146,7 @@ export class TemplatesRepository {
       const info = this.insert.run(
         t.personId,
         t.modelId,
+        t.embeddingSpace ?? t.modelId,
         t.vector.length,
         t.interEyePx,
         t.createdAt,
@@ -149,13 +163,17 @@ export class TemplatesRepository {
     })();
   }
 
-  /** All templates of one embedding model, in id order (the order the index is built in). */
+  /**
+   * All templates of one embedding space (the model id for the shipped model: templates of
+   * other spaces are never compared with them), in id order (the order the index is built in).
+   * The *ForModel names predate spaces; every method here takes the space.
+   */
   allForModel(modelId: string): StoredTemplate[] {
     return this.selectForModel.all(modelId).map((row) => this.open(row));
   }
 
   /**
-   * Every template of one model, opened one by one: a row that fails its integrity check is
+   * Every template of one embedding space, opened one by one: a row that fails its integrity check is
    * reported instead of stopping the others, so a rebuild can name every tampered row at once.
    */
   openAllForModel(modelId: string): OpenedTemplates {
@@ -173,20 +191,20 @@ export class TemplatesRepository {
 
   /**
    * Template `id` as the database holds it now, opened only if the row still belongs to
-   * `expected` (the person and model the sealed index recorded for it): its sealed blob is
-   * bound to its row's id, person and model, so this proves the stored vector is that
+   * `expected` (the person and embedding space the sealed index recorded for it): its sealed
+   * blob is bound to its row's id, person and model, so this proves the stored vector is that
    * person's. Null when the row is gone; `{ tampered }` when it no longer matches.
    */
   openBound(
     id: number,
-    expected: { personId: string; modelId: string },
+    expected: { personId: string; space: string },
   ): { vector: Float32Array } | { tampered: TamperedTemplate } | null {
     const row = this.selectById.get(id);
     if (!row) return null;
     const tampered = (reason: string) => ({
       tampered: { templateId: id, personId: row.person_id, reason },
     });
-    if (row.person_id !== expected.personId || row.model_id !== expected.modelId)
+    if (row.person_id !== expected.personId || row.embedding_space !== expected.space)
       return tampered(
         `template ${id} belongs to another person or model in the database than in the sealed index`,
       );
@@ -207,17 +225,30 @@ export class TemplatesRepository {
     return this.selectLabels.all(modelId, afterId);
   }
 
-  /** Templates of every OTHER model: never indexed with this one, but reported. */
+  /** Templates of every OTHER embedding space: never indexed with this one, but reported. */
   otherModels(modelId: string): ModelCount[] {
     return this.selectOtherModels
       .all(modelId)
       .map((r) => ({ modelId: r.model_id, templates: r.n }));
   }
 
+  /**
+   * People whose templates all lie in other embedding spaces: the current model can never
+   * recognise them (templates-only storage: nothing to re-embed), so they must be re-enrolled.
+   */
+  peopleOutsideSpace(space: string): string[] {
+    return this.selectOutsideSpace.all(space).map((r) => r.person_id);
+  }
+
   /** One person's templates of every model, with their stored bytes (erasure verifies both). */
   forPerson(personId: string): SealedTemplate[] {
     return this.selectForPerson.all(personId).map((row) => {
-      const base = { id: row.id, personId: row.person_id, modelId: row.model_id };
+      const base = {
+        id: row.id,
+        personId: row.person_id,
+        modelId: row.model_id,
+        embeddingSpace: row.embedding_space,
+      };
       // What is stored, whatever its type (a row tampered into text is erased all the same).
       const sealed = Buffer.isBuffer(row.vector)
         ? Buffer.from(row.vector)
@@ -264,6 +295,12 @@ export class TemplatesRepository {
       modelId: row.model_id,
       dim: row.dim,
     });
-    return { id: row.id, personId: row.person_id, modelId: row.model_id, vector };
+    return {
+      id: row.id,
+      personId: row.person_id,
+      modelId: row.model_id,
+      embeddingSpace: row.embedding_space,
+      vector,
+    };
   }
 }

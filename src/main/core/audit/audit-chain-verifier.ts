@@ -85,7 +85,7 @@ export class AuditChainVerifier {
     if (!tail.ok || !this.anchor || anchor === undefined) return tail;
     const total = cur.purged + cur.rows;
     const genesis = this.repo.genesis();
-    // Enrolments are counted from when anchoring started (0090 trusts the log before it as it
+    // Enrolments are counted from when anchoring started (0180 trusts the log before it as it
     // was) and, after a purge, from the oldest row kept.
     const since = [genesis?.created_at, cp ? (firstAt ?? '\uffff') : undefined]
       .filter((t): t is string => t !== undefined)

@@ -21,20 +21,20 @@ export interface CandidateMatch {
 
 /**
  * Binds the deciding candidates to the database as it is now: each one's template must still
- * be that person's row of this model, and its sealed blob must open (its AAD binds id, person
+ * be that person's row of this embedding space, and its sealed blob must open (its AAD binds id, person
  * and model). Their similarity is then recomputed from the opened vector, so a decision rests
  * on authenticated data alone, whatever the cached index holds. 'missing' when a row is gone
  * (another process erased it: the caller reloads).
  */
 export function bindCandidates(
   templates: TemplatesRepository,
-  modelId: string,
+  space: string,
   query: Float32Array,
   candidates: readonly CandidateMatch[],
 ): { matches: CandidateMatch[] } | { tampered: TamperedTemplate } | 'missing' {
   const matches = candidates.map((c) => ({ ...c }));
   for (const m of matches.slice(0, BOUND_CANDIDATES)) {
-    const opened = templates.openBound(m.templateId, { personId: m.personId, modelId });
+    const opened = templates.openBound(m.templateId, { personId: m.personId, space });
     if (opened === null) return 'missing';
     if ('tampered' in opened) return opened;
     m.similarity = dot(query, opened.vector);

@@ -44,6 +44,8 @@ export type {
 
 /** How many neighbours to fetch per query: enough to find the runner-up person. */
 const SEARCH_K = 32;
+/** Deepest search for a full cohort: past this, missing cohort places take the reference. */
+const MAX_SEARCH_K = 2048;
 
 /**
  * The searchable gallery. SQLite holds the templates (source of truth); the FAISS index is a
@@ -81,6 +83,7 @@ export class Gallery {
     factory: VectorIndexFactory | IndexFactoryChooser,
     sealer: IndexFileSealer,
     indexFile: string,
+    /** The embedding space this index holds (the model id for the shipped model). */
     readonly modelId: string,
     readonly dim: number,
   ) {
@@ -227,7 +230,7 @@ export class Gallery {
     const index = factory.create(this.dim);
     const all = new Float32Array(stored.length * this.dim);
     stored.forEach((t, i) => {
-      this.assertFits(t.modelId, t.vector);
+      this.assertFits(t.embeddingSpace, t.vector);
       all.set(t.vector, i * this.dim);
     });
     index.add(all, personGroups(stored));
@@ -276,7 +279,7 @@ export class Gallery {
   }
 
   /** Call after the templates were committed to the database. */
-  addCommitted(added: { personId: string; vector: Float32Array; modelId?: string }[]): void {
+  addCommitted(added: { personId: string; vector: Float32Array; embeddingSpace?: string }[]): void {
     if (added.length === 0) return;
     if (this.tampered.length > 0) {
       this.seenDataVersion = this.templates.dataVersion();
@@ -294,7 +297,7 @@ export class Gallery {
     }
     const all = new Float32Array(added.length * this.dim);
     added.forEach((t, i) => {
-      this.assertFits(t.modelId ?? this.modelId, t.vector);
+      this.assertFits(t.embeddingSpace ?? this.modelId, t.vector);
       all.set(t.vector, i * this.dim);
     });
     const count = this.index.live + added.length;
@@ -367,15 +370,20 @@ export class Gallery {
   }
 
   /**
-   * Best similarity per person, best first (the top two drive the margin rule). The two
-   * deciding persons are bound to the database before anything is answered (bindCandidates):
-   * their templates must still be theirs and open, else recognition stops (TEMPLATE_TAMPERED).
+   * Best similarity per person, best first (the top two drive the margin rule). When fewer
+   * than `minPeople` people are among the `k` nearest templates (a few people with many
+   * templates each), the search goes deeper, so the identify score's cohort
+   * (identify-scoring.ts) sees the same people as the calibration, which scores everyone.
+   * The deciding persons are bound to the database before anything is answered
+   * (bindCandidates): their templates must still be theirs and open, else recognition stops
+   * (TEMPLATE_TAMPERED).
    */
-  search(query: Float32Array, k = SEARCH_K): PersonMatch[] {
+  search(query: Float32Array, k = SEARCH_K, minPeople = 0): PersonMatch[] {
     for (let attempt = 0; ; attempt++) {
       this.refreshIfChangedElsewhere();
       if (this.tampered.length > 0) throw tamperedError(this.tampered);
-      const bound = bindCandidates(this.templates, this.modelId, query, this.candidates(query, k));
+      const found = this.candidates(query, k, minPeople);
+      const bound = bindCandidates(this.templates, this.modelId, query, found);
       if (bound === 'missing' && attempt === 0) {
         // A row went between our refresh and the check (another process erased it).
         this.seenDataVersion = -1;
@@ -398,13 +406,21 @@ export class Gallery {
    * recognition is stopped.
    */
   nearestUnchecked(query: Float32Array, k = SEARCH_K): PersonMatch[] {
-    return this.candidates(query, k).map((m) => ({
+    return this.candidates(query, k, 0).map((m) => ({
       personId: m.personId,
       similarity: m.similarity,
     }));
   }
 
-  private candidates(query: Float32Array, k: number): CandidateMatch[] {
+  private candidates(query: Float32Array, k: number, minPeople: number): CandidateMatch[] {
+    const live = this.index.live;
+    for (let depth = Math.max(1, k); ; depth *= 4) {
+      const found = this.searchPeople(query, depth);
+      if (found.length >= minPeople || depth >= live || depth >= MAX_SEARCH_K) return found;
+    }
+  }
+
+  private searchPeople(query: Float32Array, k: number): CandidateMatch[] {
     const { labels, scores } = this.index.search(query, k);
     const best = new Map<string, CandidateMatch>();
     labels.forEach((label, i) => {
@@ -420,12 +436,12 @@ export class Gallery {
   }
 
   /** The one guard against mixing embedding spaces in this index. */
-  private assertFits(modelId: string, vector: Float32Array): void {
-    if (modelId !== this.modelId || vector.length !== this.dim) {
+  private assertFits(space: string, vector: Float32Array): void {
+    if (space !== this.modelId || vector.length !== this.dim) {
       throw new StationError(
         'INDEX_STALE',
-        `refusing to add a ${vector.length}-d template of model ${modelId} to the index of ` +
-          `model ${this.modelId} (${this.dim}-d): templates of different models are never mixed`,
+        `refusing to add a ${vector.length}-d template of embedding space ${space} to the index ` +
+          `of space ${this.modelId} (${this.dim}-d): templates of different spaces are never mixed`,
       );
     }
   }

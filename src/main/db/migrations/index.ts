@@ -13,8 +13,10 @@ import { migration0040 } from './0040-template-encryption';
 import { migration0050 } from './0050-audit-review-indexes';
 import { migration0060 } from './0060-audit-retention';
 import { migration0070 } from './0070-audit-door';
-import { migration0080 } from './0080-drop-photo-hash';
-import { migration0090 } from './0090-audit-anchor';
+import { migration0100 } from './0100-pad-live-scores';
+import { migration0160 } from './0160-embedding-space';
+import { migration0170 } from './0170-drop-photo-hash';
+import { migration0180 } from './0180-audit-anchor';
 import type { Migration, MigrationContext } from './migration.types';
 
 /** Ordered registry: append only, never edit a released migration. */
@@ -26,8 +28,10 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0050,
   migration0060,
   migration0070,
-  migration0080,
-  migration0090,
+  migration0100,
+  migration0160,
+  migration0170,
+  migration0180,
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
