@@ -1,5 +1,5 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dataPaths } from '../../src/main/core/util/data-dir';
 import { openStation } from '../../src/main/station-factory';
@@ -43,9 +43,21 @@ describe('no copy of an erased person survives in the data folder', () => {
     const index = dataPaths(dataDir).galleryIndex;
     copyFileSync(index, `${index}.${DEAD_PID}.tmp`);
     copyFileSync(`${index}.json`, `${index}.json.${DEAD_PID}.tmp`);
+    // A first start killed while writing a key: the key writer's temp name has a random part.
+    const keys = dirname(dataPaths(dataDir).templateKey);
+    copyFileSync(
+      dataPaths(dataDir).templateKey,
+      join(keys, `template.key.${DEAD_PID}.0a1b2c3d.tmp`),
+    );
+    copyFileSync(
+      dataPaths(dataDir).auditMacKey,
+      join(keys, `audit-mac.key.${DEAD_PID}.12345678.tmp`),
+    );
     expect(tempFiles(dataDir)).toHaveLength(2);
+    expect(tempFiles(keys)).toHaveLength(2);
     expect(cli('people', 'list').code).toBe(0);
     expect(tempFiles(dataDir)).toEqual([]);
+    expect(tempFiles(keys)).toEqual([]);
   });
 
   it('erasure removes a sealed index copy left while the station runs, and still verifies', async () => {

@@ -2,8 +2,12 @@ import { existsSync, readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { zeroFileInPlace } from './zero-file';
 
-/** writeFileAtomic's temp name: `<file>.<pid>.tmp`. */
-const TEMP_NAME = /^(.+)\.(\d+)\.tmp$/;
+/**
+ * The writers' temp names: writeFileAtomic's `<file>.<pid>.tmp`, and the key writer's
+ * `<file>.<pid>.<8 hex>.tmp`. The file part is matched shortest first, so a random part of
+ * digits only is never read as the pid.
+ */
+const TEMP_NAME = /^(.+?)\.(\d+)(?:\.[0-9a-f]{8})?\.tmp$/;
 
 function processAlive(pid: number): boolean {
   try {
