@@ -46,6 +46,11 @@ export async function openBrowserSession(opts: {
   rendererDir: string;
   modelsDir?: string;
   allowCameras?: readonly string[];
+  /**
+   * Holds every door frame's answer back this long: a station as busy as a loaded machine
+   * makes it (first-run work, a whole test run on two cores), deterministically.
+   */
+  frameAnswerDelayMs?: number;
   /** Fixes the active challenge's actions (composition-level injection, tests only). */
   challengeChooser?: ChallengeChooser;
 }): Promise<BrowserSession> {
@@ -63,10 +68,17 @@ export async function openBrowserSession(opts: {
         { ...station.access.policy(), allowedCameraLabels: [...opts.allowCameras] },
         'e2e-admin',
       );
-    const host = await startLoopbackHost({
-      handlers: createStationHandlers(station),
-      rendererDir: opts.rendererDir,
-    });
+    const handlers = createStationHandlers(station);
+    const delay = opts.frameAnswerDelayMs ?? 0;
+    if (delay > 0) {
+      const frame = handlers['access:frame'];
+      handlers['access:frame'] = async (req, caller) => {
+        const answer = await frame(req, caller);
+        await new Promise((r) => setTimeout(r, delay));
+        return answer;
+      };
+    }
+    const host = await startLoopbackHost({ handlers, rendererDir: opts.rendererDir });
     const opened = station;
     return {
       station: opened,

@@ -9,7 +9,8 @@ import { LIMITS } from '../../shared/limits';
 import { SESSION_HEADER } from '../../shared/operator-roles';
 import { sessionFrom } from '../../shared/session-token';
 import { dispatch, type Handlers } from '../core/ipc/dispatch';
-import { readRequestBody } from './request-body';
+import { InFlightBudget } from './in-flight-budget';
+import { BUSY_MESSAGE, readRequestBody } from './request-body';
 import { cspFromIndexHtml, mimeTypeOf, resolveStaticFile } from './static-files';
 
 /** Header the browser-mode client sends the per-run secret in (src/renderer/src/lib/station-client.ts). */
@@ -19,6 +20,13 @@ export const SECRET_HEADER = 'x-station-secret';
  * framing, so any payload the contract accepts also fits through the host.
  */
 export const DEFAULT_MAX_BODY_BYTES = LIMITS.maxEnrollFiles * LIMITS.maxImageBase64 + 1024 * 1024;
+/**
+ * Request bytes the host holds at once, over all requests: one full-size enrolment plus room
+ * for the terminal's frames (a region is at most ~8 MB). A body costs several times its size
+ * while it is decoded (JSON string, base64, images): five full-size enrolments at once grew
+ * the host to 1.8 GB; past this budget a request is answered 503 before its body is read.
+ */
+export const DEFAULT_MAX_IN_FLIGHT_BYTES = DEFAULT_MAX_BODY_BYTES + 64 * 1024 * 1024;
 const LOOPBACK_ADDRESS = '127.0.0.1';
 const API_PREFIX = '/api/';
 
@@ -31,6 +39,8 @@ export interface LoopbackHostOptions {
   /** Per-run secret; generated when absent (tests may pin one). */
   secret?: string;
   maxBodyBytes?: number;
+  /** Request bytes held at once over all requests (DEFAULT_MAX_IN_FLIGHT_BYTES). */
+  maxInFlightBytes?: number;
 }
 
 export interface LoopbackHost {
@@ -46,6 +56,7 @@ interface HostContext {
   rendererDir: string;
   secretDigest: Buffer;
   maxBodyBytes: number;
+  inFlight: InFlightBudget;
   securityHeaders: Record<string, string>;
   allowedHosts: Set<string>;
   allowedOrigins: Set<string>;
@@ -72,6 +83,7 @@ export async function startLoopbackHost(opts: LoopbackHostOptions): Promise<Loop
     rendererDir: opts.rendererDir,
     secretDigest: digest(secret),
     maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    inFlight: new InFlightBudget(opts.maxInFlightBytes ?? DEFAULT_MAX_IN_FLIGHT_BYTES),
     securityHeaders: securityHeaders(csp),
     allowedHosts: new Set(),
     allowedOrigins: new Set(),
@@ -190,11 +202,18 @@ async function handleApi(
     sendJson(ctx, res, 401, envelope('UNAUTHORIZED', 'Missing or wrong station secret'));
     return;
   }
-  const body = await readRequestBody(req, ctx.maxBodyBytes);
+  // Held until the answer is sent: the handler works on the decoded body until then.
+  const held = ctx.inFlight.hold(res);
+  if (!held.reserve(declaredLength(req))) {
+    refuseBusy(ctx, res);
+    return;
+  }
+  const body = await readRequestBody(req, ctx.maxBodyBytes, held.reserve);
   if (!body.ok) {
     // After a refused body the rest of the upload is unread: do not reuse this connection.
     res.setHeader('Connection', 'close');
-    sendJson(ctx, res, body.status, envelope('BAD_REQUEST', body.message));
+    if (body.status === 503) refuseBusy(ctx, res);
+    else sendJson(ctx, res, body.status, envelope('BAD_REQUEST', body.message));
     return;
   }
   // The operator session (after auth:login) rides in its own header; dispatch checks roles.
@@ -202,6 +221,17 @@ async function handleApi(
     session: sessionFrom(req.headers[SESSION_HEADER]),
   });
   sendJson(ctx, res, statusOf(result), result);
+}
+
+function declaredLength(req: IncomingMessage): number {
+  const n = Number(req.headers['content-length'] ?? NaN);
+  return Number.isFinite(n) && n > 0 ? n : 0;
+}
+
+function refuseBusy(ctx: HostContext, res: ServerResponse): void {
+  res.setHeader('Connection', 'close');
+  res.setHeader('Retry-After', '2');
+  sendJson(ctx, res, 503, envelope('BUSY', BUSY_MESSAGE));
 }
 
 function decodeChannel(raw: string): string {

@@ -69,6 +69,12 @@ export interface DoorDecision {
   challengeOutcome: ChallengeOutcome | null;
   /** True on exactly one frame per tracked face: audit it, and open the door if granted. */
   newlyFinal: boolean;
+  /**
+   * A grant of the person the same track was granted for before, decided again once that
+   * decision was FINAL_TTL_MS old: they never left. It opens the door again (see docs/DOOR.md,
+   * "A person who stays") and its audit row says so.
+   */
+  regrant: boolean;
 }
 
 /**
@@ -78,8 +84,19 @@ export interface DoorDecision {
  */
 export interface DecideContext {
   now: Date;
+  /**
+   * The frame's capture time on its stream's clock (ms), what FINAL_TTL_MS is measured in, so
+   * a decision sticks for 10 s of the stream the face was seen in. Default: now.
+   */
+  atMs?: number;
   cameraTrusted: boolean;
   liveTrackIds: ReadonlySet<number>;
+}
+
+/** The two clocks a final decision is stamped with (see DecideContext). */
+interface FinishClock {
+  nowMs: number;
+  atMs: number;
 }
 
 interface TrackState {
@@ -93,6 +110,8 @@ interface TrackState {
    * of an enrolled person): a person id, null for a stranger, undefined when not established.
    */
   decidedIdentity: string | null | undefined;
+  /** The decision this track had before it expired (FINAL_TTL_MS), for the regrant rule. */
+  previous: { decision: DecisionReason; identity: string | null | undefined } | null;
   /** The station's pose measurements of the last frames (reference for the challenge). */
   poses: PoseSample[];
   challenge: ChallengeSession | null;
@@ -146,20 +165,29 @@ export class DoorDecisionEngine {
   decide(faces: readonly FaceObservation[], ctx: DecideContext): DoorDecision {
     const clockMs = ctx.now.getTime();
     for (const [id, t] of this.tracks)
-      if (!ctx.liveTrackIds.has(id)) this.dropTrack(id, t, clockMs, ctx.now.getTime());
+      if (!ctx.liveTrackIds.has(id)) this.dropTrack(id, t, clockMs, clockMs);
     const p = this.policy();
-    const nowMs = ctx.now.getTime();
+    const atMs = ctx.atMs ?? clockMs;
     if (!ctx.cameraTrusted) return frameLevel('device_untrusted', faces);
-    if (this.lockout.isLocked(nowMs)) return frameLevel('locked_out', faces);
+    if (this.lockout.isLocked(clockMs)) return frameLevel('locked_out', faces);
     if (faces.length === 0) return { ...pending('idle', null, null), decision: 'no_face' };
     if (faces.length > p.maxFaces) return frameLevel('multiple_faces', faces);
 
     const face = largest(faces);
     const track = this.trackState(face.trackId);
-    if (track.final && (nowMs - track.finalAtMs >= FINAL_TTL_MS || swapped(track, face.verdict)))
+    let previous: TrackState['previous'] = null;
+    if (track.final && swapped(track, face.verdict)) this.tracks.delete(face.trackId);
+    else if (track.final && (atMs - track.finalAtMs >= FINAL_TTL_MS || atMs < track.finalAtMs)) {
+      // The same face, still here: decided afresh, remembering what it was decided before.
+      previous = {
+        decision: track.final.decision ?? 'unknown_face',
+        identity: track.decidedIdentity,
+      };
       this.tracks.delete(face.trackId);
-    else if (track.final) return { ...track.final, newlyFinal: false };
-    return this.decideTrack(this.trackState(face.trackId), face, p, ctx.now, clockMs);
+    } else if (track.final) return { ...track.final, newlyFinal: false };
+    const current = this.trackState(face.trackId);
+    if (previous) current.previous = previous;
+    return this.decideTrack(current, face, p, ctx.now, atMs);
   }
 
   private decideTrack(
@@ -167,11 +195,11 @@ export class DoorDecisionEngine {
     face: FaceObservation,
     p: AccessPolicy,
     now: Date,
-    clockMs: number,
+    atMs: number,
   ): DoorDecision {
-    const nowMs = now.getTime();
-    if (track.challenge)
-      return this.continueChallenge(track, track.challenge, face, p, now, clockMs);
+    const clockMs = now.getTime();
+    const at = { nowMs: clockMs, atMs };
+    if (track.challenge) return this.continueChallenge(track, track.challenge, face, p, now, at);
 
     const v = face.verdict;
     if (v.decision === 'face_too_small' || v.decision === 'poor_quality')
@@ -186,21 +214,21 @@ export class DoorDecisionEngine {
     const outOfFrames = track.frames >= p.maxFramesPerDecision;
 
     if (p.requireLiveness && live?.settled && live.verdict === 'spoof')
-      return this.finish(track, face, 'spoof_suspected', null, nowMs);
-    if (identity === null) return this.finish(track, face, 'unknown_face', null, nowMs);
+      return this.finish(track, face, 'spoof_suspected', null, at);
+    if (identity === null) return this.finish(track, face, 'unknown_face', null, at);
     if (identity === undefined)
       return outOfFrames
-        ? this.finish(track, face, 'unknown_face', null, nowMs)
+        ? this.finish(track, face, 'unknown_face', null, at)
         : pending('looking', face, live);
 
     const person = track.people.get(identity) ?? null;
     if (p.requireLiveness) {
-      const waiting = this.livenessGate(track, face, person, outOfFrames, nowMs, clockMs);
+      const waiting = this.livenessGate(track, face, person, outOfFrames, at);
       if (waiting) return waiting;
     }
     if (person && !withinSchedule(p, person.id, now))
-      return this.finish(track, face, 'outside_schedule', person, nowMs);
-    return this.finish(track, face, 'granted', person, nowMs);
+      return this.finish(track, face, 'outside_schedule', person, at);
+    return this.finish(track, face, 'granted', person, at);
   }
 
   /**
@@ -212,13 +240,13 @@ export class DoorDecisionEngine {
     face: FaceObservation,
     person: PersonRef | null,
     outOfFrames: boolean,
-    nowMs: number,
-    clockMs: number,
+    at: FinishClock,
   ): DoorDecision | null {
+    const clockMs = at.nowMs;
     const live = face.liveness;
     if (!live?.settled)
       return outOfFrames
-        ? this.finish(track, face, 'spoof_suspected', null, nowMs)
+        ? this.finish(track, face, 'spoof_suspected', null, at)
         : pending('hold_still', face, live);
     const settings = this.challenges.settings();
     if (needsChallenge(live, settings)) {
@@ -231,7 +259,7 @@ export class DoorDecisionEngine {
     }
     if (live.verdict === 'live') return null;
     return outOfFrames
-      ? this.finish(track, face, 'spoof_suspected', null, nowMs)
+      ? this.finish(track, face, 'spoof_suspected', null, at)
       : pending('blink_please', face, live);
   }
 
@@ -246,30 +274,30 @@ export class DoorDecisionEngine {
     face: FaceObservation,
     p: AccessPolicy,
     now: Date,
-    clockMs: number,
+    at: FinishClock,
   ): DoorDecision {
-    const nowMs = now.getTime();
+    const clockMs = at.nowMs;
     const v = face.verdict;
     const live = face.liveness;
     const status = session.observe(face.pose ?? null, clockMs);
     const outcome = challengeOutcome(session, status);
     if (p.requireLiveness && live?.settled && live.verdict === 'spoof')
-      return this.finish(track, face, 'spoof_suspected', null, nowMs, outcome);
+      return this.finish(track, face, 'spoof_suspected', null, at, outcome);
     const other = v.decision === 'granted' && v.person && v.person.id !== track.challenged?.id;
     if (other && status.state === 'running')
-      return this.finish(track, face, 'challenge_failed', null, nowMs, outcome);
+      return this.finish(track, face, 'challenge_failed', null, at, outcome);
     switch (status.state) {
       case 'running':
         return pending('challenge', face, live, challengeView(session, status));
       case 'failed':
-        return this.finish(track, face, 'challenge_failed', null, nowMs, outcome);
+        return this.finish(track, face, 'challenge_failed', null, at, outcome);
       case 'timeout':
-        return this.finish(track, face, 'challenge_timeout', null, nowMs, outcome);
+        return this.finish(track, face, 'challenge_timeout', null, at, outcome);
       case 'passed': {
         const person = track.challenged;
         if (person && !withinSchedule(p, person.id, now))
-          return this.finish(track, face, 'outside_schedule', person, nowMs, outcome);
-        return this.finish(track, face, 'granted', person, nowMs, outcome);
+          return this.finish(track, face, 'outside_schedule', person, at, outcome);
+        return this.finish(track, face, 'granted', person, at, outcome);
       }
     }
   }
@@ -296,6 +324,7 @@ export class DoorDecisionEngine {
       challenge: null,
       challengeOutcome: outcome,
       newlyFinal: true,
+      regrant: false,
     });
   }
 
@@ -311,9 +340,9 @@ export class DoorDecisionEngine {
   }
 
   /** The final decision already taken about this tracked face, if any. */
-  finalOf(trackId: number, now: Date): DoorDecision | null {
+  finalOf(trackId: number, atMs: number): DoorDecision | null {
     const t = this.tracks.get(trackId);
-    return t?.final && now.getTime() - t.finalAtMs < FINAL_TTL_MS ? t.final : null;
+    return t?.final && atMs - t.finalAtMs < FINAL_TTL_MS && atMs >= t.finalAtMs ? t.final : null;
   }
 
   /**
@@ -340,6 +369,7 @@ export class DoorDecisionEngine {
         final: null,
         finalAtMs: 0,
         decidedIdentity: undefined,
+        previous: null,
         poses: [],
         challenge: null,
         challenged: null,
@@ -354,7 +384,8 @@ export class DoorDecisionEngine {
     face: FaceObservation,
     decision: DecisionReason,
     person: PersonRef | null,
-    nowMs: number,
+    /** The station's clock (lockout, challenge) and the frame's stream time (FINAL_TTL_MS). */
+    at: FinishClock,
     outcome: ChallengeOutcome | null = null,
   ): DoorDecision {
     track.challenge = null;
@@ -372,11 +403,15 @@ export class DoorDecisionEngine {
       challenge: null,
       challengeOutcome: outcome,
       newlyFinal: true,
+      regrant:
+        decision === 'granted' &&
+        track.previous?.decision === 'granted' &&
+        track.previous.identity === (person?.id ?? null),
     };
     track.final = d;
-    track.finalAtMs = nowMs;
+    track.finalAtMs = at.atMs;
     track.decidedIdentity = agreedIdentity(track.votes, this.policy().agreeFrames);
-    if (FAILURES.has(decision)) this.lockout.recordFailure(nowMs);
+    if (FAILURES.has(decision)) this.lockout.recordFailure(at.nowMs);
     return d;
   }
 }

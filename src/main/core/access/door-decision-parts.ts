@@ -42,6 +42,7 @@ export function pending(
     challenge,
     challengeOutcome: null,
     newlyFinal: false,
+    regrant: false,
   };
 }
 
@@ -63,5 +64,6 @@ export function frameLevel(
     challenge: null,
     challengeOutcome: null,
     newlyFinal: false,
+    regrant: false,
   };
 }

@@ -51,6 +51,10 @@ export function describeErrorCode(code: ErrorCode): string {
       return 'The template key file is readable by other users.';
     case 'TEMPLATE_TAMPERED':
       return 'A stored face template failed its integrity check.';
+    case 'DATA_INSECURE':
+      return 'The station database is readable by other users.';
+    case 'BUSY':
+      return 'The station is busy with other uploads. Try again in a moment.';
     case 'INTERNAL':
       return 'Something went wrong inside the station.';
   }
