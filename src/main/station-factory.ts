@@ -7,6 +7,10 @@ import { BackgroundIntegrityCheck } from './db/integrity-check';
 import { Station, type OpenStationOptions } from './core/station.service';
 import { FacePipeline } from './core/vision/face-pipeline';
 import { LoadingFaceAnalyzer, LoadingTextureModel } from './loading-models';
+import { catchUpWithSite, siteBindingFor } from './composition/site-composition';
+
+/** How long a joined station waits for its site's tombstones before serving offline. */
+const SITE_CATCH_UP_MS = 10_000;
 
 /**
  * Composition root shared by all three hosts (Electron main, loopback host, CLI): the core
@@ -41,7 +45,9 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
     );
   };
   let station: Station;
+  const log = (line: string): void => void process.stderr.write(`station: ${line}\n`);
   try {
+    const site = siteBindingFor(opts.dataDir, { siteKeys: opts.siteKeys, log });
     station = Station.create({
       dataDir: opts.dataDir,
       mode: opts.mode,
@@ -53,6 +59,7 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
       texture,
       release,
       integrity,
+      ...(site ? { site } : {}),
     });
   } catch (err) {
     integrity.cancel();
@@ -68,5 +75,7 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
     station.close();
     throw err;
   }
+  // A site station erases what its site erased meanwhile before it serves anything.
+  await catchUpWithSite(station, SITE_CATCH_UP_MS, log);
   return station;
 }

@@ -19,6 +19,8 @@ import { LIVENESS_USAGE, livenessCommand, parseMaxSeconds } from './liveness-com
 import { ACCESS_USAGE, accessCommand } from './access-command';
 import { DOOR_USAGE, doorSetCommand, doorShowCommand } from './door-command';
 import { checkGalleryUsage, GALLERY_USAGE, galleryCommand } from './gallery-command';
+import { checkSiteUsage, SITE_OPTIONS, SITE_USAGE, siteCommand } from './site-command';
+import { siteAuditCommand } from './site-audit-command';
 import {
   checkOperatorUsage,
   OPERATOR_OPTIONS,
@@ -44,6 +46,9 @@ ${ACCESS_USAGE}
 ${DOOR_USAGE}
 ${GALLERY_USAGE}
 ${OPERATOR_USAGE}
+${SITE_USAGE}
+  audit verify|query|export ... --site [--station ID]
+                                         the same on the site's log (every door)
 
 Data folder: --data-dir, else $STATION_DATA_DIR, else ${defaultDataDir()}`;
 
@@ -71,6 +76,7 @@ export async function main(argv: string[]): Promise<number> {
         ...AUDIT_OPTIONS,
         ...CALIBRATE_OPTIONS,
         ...OPERATOR_OPTIONS,
+        ...SITE_OPTIONS,
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -88,13 +94,15 @@ export async function main(argv: string[]): Promise<number> {
     return values.help ? EXIT.ok : EXIT.usage;
   }
   const usageError =
-    command === 'audit'
-      ? checkAuditUsage(rest, values)
-      : command === 'operator'
-        ? checkOperatorUsage(rest, values)
-        : command === 'calibrate'
-          ? checkCalibrateUsage(rest, values)
-          : checkUsage(command, rest, values);
+    command === 'site'
+      ? checkSiteUsage(rest, values)
+      : command === 'audit'
+        ? checkAuditUsage(rest, values, values.site)
+        : command === 'operator'
+          ? checkOperatorUsage(rest, values)
+          : command === 'calibrate'
+            ? checkCalibrateUsage(rest, values)
+            : checkUsage(command, rest, values);
   if (usageError) {
     process.stderr.write(`station: ${usageError}\n\n${USAGE}\n`);
     return EXIT.usage;
@@ -111,13 +119,24 @@ export async function main(argv: string[]): Promise<number> {
       return out.error(err);
     }
   }
-  let station: Station | undefined;
-  try {
-    station = await openStation({
-      dataDir: values['data-dir'] ?? defaultDataDir(),
+  const dataDir = values['data-dir'] ?? defaultDataDir();
+  const open = (): Promise<Station> =>
+    openStation({
+      dataDir,
       ...(values['models-dir'] ? { modelsDir: values['models-dir'] } : {}),
       mode: 'cli',
     });
+  if (command === 'site') {
+    // Opens (and for join/init reopens) the station itself; pair and revoke need none.
+    try {
+      return await siteCommand(open, dataDir, out, rest, values);
+    } catch (err) {
+      return out.error(err);
+    }
+  }
+  let station: Station | undefined;
+  try {
+    station = await open();
     warnExcludedModels(station);
     if (command === 'calibrate') {
       const { pairs, enrolled, folder, groups, csv, 'target-fmr': targetFmr } = values;
@@ -132,6 +151,8 @@ export async function main(argv: string[]): Promise<number> {
         adoptVerify: values['adopt-verify'],
       });
     }
+    if (command === 'audit' && values.site)
+      return await siteAuditCommand(station, out, rest, values);
     if (command === 'audit') return auditCommand(station, out, rest, values);
     if (command === 'gallery') return galleryCommand(station, out, rest[0], values.index);
     if (command === 'operator') return await operatorCommand(station, out, values);
@@ -152,6 +173,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     return out.error(err);
   } finally {
+    await station?.site?.close();
     station?.close();
   }
 }

@@ -13,6 +13,7 @@ import { migration0040 } from './0040-template-encryption';
 import { migration0050 } from './0050-audit-review-indexes';
 import { migration0060 } from './0060-audit-retention';
 import { migration0070 } from './0070-audit-door';
+import { migration0180 } from './0180-site-replica';
 import type { Migration, MigrationContext } from './migration.types';
 
 /** Ordered registry: append only, never edit a released migration. */
@@ -24,6 +25,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0050,
   migration0060,
   migration0070,
+  migration0180,
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

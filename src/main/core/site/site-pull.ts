@@ -1,0 +1,263 @@
+import type {
+  LocalAuditPort,
+  LocalErasurePort,
+  LocalGalleryPort,
+  LocalPersonVersion,
+  LocalReplicaPort,
+  ReplicaPerson,
+} from './local-replica-port';
+import { foldSiteAccess, type LocalAccessPort } from './site-access';
+import type { SiteCipher } from './site-cipher';
+import type {
+  AccessEntity,
+  CentralPerson,
+  CentralTemplate,
+  SiteChange,
+  SiteDirectoryPort,
+} from './site-ports';
+
+export interface SitePullDeps {
+  dir: SiteDirectoryPort;
+  replica: LocalReplicaPort;
+  cipher: SiteCipher;
+  gallery: LocalGalleryPort;
+  erasure: LocalErasurePort;
+  audit: LocalAuditPort;
+  access: LocalAccessPort;
+  /** The gallery's embedding model: templates of others are stored, never indexed. */
+  modelId: string;
+  now: () => Date;
+  /** Changes per page: one page = one local transaction. */
+  pageSize: number;
+}
+
+export interface PullReport {
+  changes: number;
+  people: number;
+  templatesAdded: number;
+  templatesRemoved: number;
+  erased: number;
+  access: number;
+  cursor: number;
+  problems: string[];
+}
+
+type Added = { id: number; personId: string; vector: Float32Array; modelId: string };
+
+/**
+ * Pulls the site's changes after the replica's cursor, page by page. Each page is applied in
+ * ONE local transaction that also moves the cursor, so a station killed mid-pull resumes at
+ * the last committed page, and a page applied again changes nothing (people carry their site
+ * version, templates their site id). Tombstones are applied first, with the station's own
+ * erasure and its verification, and queued for acknowledgement.
+ *
+ * The gallery follows each page at once for ordinary traffic; a pull whose first page is full
+ * (a new station, one back after a long time) defers it and rebuilds the index once at the end,
+ * since growing a sealed index file page by page would rewrite it hundreds of times.
+ */
+export class SitePuller {
+  constructor(private readonly d: SitePullDeps) {}
+
+  async pull(): Promise<PullReport> {
+    const report: PullReport = {
+      changes: 0,
+      people: 0,
+      templatesAdded: 0,
+      templatesRemoved: 0,
+      erased: 0,
+      access: 0,
+      cursor: this.d.replica.state().cursor,
+      problems: [],
+    };
+    let bulk: boolean | null = null;
+    let deferred = false;
+    for (;;) {
+      const changes = await this.d.dir.changesSince(report.cursor, this.d.pageSize);
+      if (changes.length === 0) break;
+      bulk ??= changes.length === this.d.pageSize;
+      const page = await this.applyPage(changes, report, !bulk);
+      deferred ||= bulk && page > 0;
+      if (changes.length < this.d.pageSize) break;
+    }
+    if (deferred) this.d.gallery.rebuild();
+    // Tells the site how far this station got (the admin's lag), when that moved.
+    if (report.changes > 0) await this.d.dir.changesSince(report.cursor, 0);
+    this.d.replica.noteSync({ lastPullAt: this.d.now().toISOString() });
+    return report;
+  }
+
+  /**
+   * Tombstones after the replica's cursor, applied before anything else: a station back after
+   * a long absence erases before it decides a single door (see SiteSync.catchUp).
+   */
+  async applyTombstonesAfterCursor(): Promise<number> {
+    const list = await this.d.dir.tombstonesAfter(this.d.replica.state().cursor);
+    return this.applyTombstones(list.map((t) => t.personId));
+  }
+
+  /** Erases the listed people this station holds (one compaction), queues every ack. */
+  applyTombstones(personIds: readonly string[]): number {
+    const pending = new Set(this.d.replica.pendingErasures().map((e) => e.personId));
+    const todo = personIds.filter((id) => !pending.has(id));
+    const held = todo.filter((id) => this.d.replica.holds(id));
+    const reports = this.d.erasure.eraseMany(held, { source: 'site' });
+    const byId = new Map(held.map((id, i) => [id, reports[i]]));
+    for (const id of todo) {
+      const r = byId.get(id);
+      this.d.replica.recordErasure({
+        personId: id,
+        origin: 'site',
+        ack: { held: r !== undefined, verified: r?.verified ?? true, problems: r?.problems ?? [] },
+        tombstoneSent: true,
+      });
+    }
+    return held.length;
+  }
+
+  /** Returns the templates added to the database by this page. */
+  private async applyPage(
+    changes: SiteChange[],
+    report: PullReport,
+    live: boolean,
+  ): Promise<number> {
+    const ids = (entity: SiteChange['entity']) =>
+      changes.filter((c) => c.entity === entity).map((c) => c.entityId);
+    report.erased += this.applyTombstones(ids('tombstone'));
+    const erasing = new Set(this.d.replica.pendingErasures().map((e) => e.personId));
+    const { people, local } = await this.staleCentralPeople(
+      ids('person').filter((id) => !erasing.has(id)),
+    );
+    const templates = await this.d.dir.templates(people.map((p) => p.personId));
+    const prepared = people.map((p) => this.prepare(p, templates, local.get(p.personId)));
+    // Memberships are refolded into the policy only when some person's groups may have moved.
+    const membership = prepared.some((p, i) => {
+      const before = local.get(people[i]!.personId);
+      return p.groups.length > 0 || p.schedule !== null || (before?.hasMembership ?? false);
+    });
+    const names = { schedule: ids('schedule'), group: ids('group'), door: ids('door') };
+    const doorId = this.d.access.doorId();
+    const doors = names.door.filter((d) => d === doorId);
+    const access = await this.d.dir.access(names.schedule, names.group, doors);
+    const cursor = changes[changes.length - 1]!.cursor;
+    const added: Added[] = [];
+    const removed: number[] = [];
+    this.d.replica.transaction(() => {
+      for (const p of prepared) {
+        const r = this.d.replica.applyPerson(p, this.d.now().toISOString());
+        added.push(...r.added.map((a, i) => ({ ...a, modelId: p.addTemplates[i]!.modelId })));
+        removed.push(...r.removedIds);
+        this.audit(p, r.added.length, r.removedIds.length);
+      }
+      this.applyAccess(access, names, doors, membership, report);
+      this.d.replica.setCursor(cursor);
+    });
+    for (const p of prepared) p.addTemplates.forEach((t) => t.vector.fill(0));
+    if (live) this.updateGallery(added, removed);
+    report.changes += changes.length;
+    report.people += prepared.length;
+    report.templatesAdded += added.length;
+    report.templatesRemoved += removed.length;
+    report.cursor = cursor;
+    return added.length + removed.length;
+  }
+
+  /** The listed people whose site version is newer than the replica's. */
+  private async staleCentralPeople(
+    ids: string[],
+  ): Promise<{ people: CentralPerson[]; local: Map<string, LocalPersonVersion> }> {
+    if (ids.length === 0) return { people: [], local: new Map() };
+    const local = this.d.replica.versions(ids);
+    const central = await this.d.dir.people(ids);
+    const people = central.filter((p) => (local.get(p.personId)?.version ?? 0) < p.version);
+    return { people, local };
+  }
+
+  /** Decrypts what is new for the person (outside the transaction: it is CPU work). */
+  private prepare(
+    p: CentralPerson,
+    all: CentralTemplate[],
+    local: LocalPersonVersion | undefined,
+  ): ReplicaPerson {
+    const mine = all.filter((t) => t.personId === p.personId);
+    const have = local?.templateUids ?? new Set<string>();
+    const central = new Set(mine.map((t) => t.templateId));
+    return {
+      personId: p.personId,
+      name: p.name,
+      employeeId: p.employeeId,
+      schedule: p.schedule,
+      groups: p.groups,
+      version: p.version,
+      consents: p.consents,
+      linkSecret: this.d.cipher.openLinkSecret(p.linkSealed, p.personId),
+      addTemplates: mine
+        .filter((t) => !have.has(t.templateId))
+        .map((t) => ({
+          uid: t.templateId,
+          modelId: t.modelId,
+          vector: this.d.cipher.openTemplate(t.sealed, t),
+          imageSha256: t.imageSha256,
+          interEyePx: t.interEyePx,
+          createdAt: t.createdAt,
+        })),
+      removeTemplateUids: [...have].filter((uid) => !central.has(uid)),
+    };
+  }
+
+  /** One audit row per person change, under the person's (site-wide) subject. */
+  private audit(p: ReplicaPerson, added: number, removed: number): void {
+    const consent = p.consents[p.consents.length - 1];
+    this.d.audit.record({
+      kind: 'enrolment',
+      decision: null,
+      personId: p.personId,
+      similarity: null,
+      details: {
+        source: 'site',
+        version: p.version,
+        templates: added,
+        ...(removed > 0 ? { removedTemplates: removed } : {}),
+        ...(consent ? { consentVersion: consent.textVersion, recordedBy: consent.recordedBy } : {}),
+        ...(p.version > 1 ? { reEnrolment: true } : {}),
+      },
+    });
+  }
+
+  private applyAccess(
+    records: Awaited<ReturnType<SiteDirectoryPort['access']>>,
+    names: Record<AccessEntity, string[]>,
+    doors: string[],
+    peopleChanged: boolean,
+    report: PullReport,
+  ): void {
+    const seen = new Set(records.map((r) => `${r.entity}:${r.name}`));
+    const gone = (['schedule', 'group'] as const).flatMap((entity) =>
+      names[entity].filter((n) => !seen.has(`${entity}:${n}`)).map((name) => ({ entity, name })),
+    );
+    if (records.length === 0 && gone.length === 0 && !peopleChanged) return;
+    const groupsChanged = names.group.length > 0;
+    const members = peopleChanged || groupsChanged ? this.d.replica.memberships() : null;
+    const change = foldSiteAccess(
+      this.d.access.policy(),
+      records,
+      gone,
+      this.d.access.doorId(),
+      members,
+    );
+    if (change.policy) this.d.access.setPolicy(change.policy, 'site');
+    if (change.liveness) this.d.access.setLiveness(change.liveness, 'site');
+    report.problems.push(...change.problems);
+    for (const r of records) this.d.replica.setAccessVersion(r.entity, r.name, r.version);
+    for (const g of gone) this.d.replica.setAccessVersion(g.entity, g.name, null);
+    for (const d of doors.filter((x) => !seen.has(`door:${x}`)))
+      this.d.replica.setAccessVersion('door', d, null);
+    report.access += records.length + gone.length;
+  }
+
+  private updateGallery(added: Added[], removed: number[]): void {
+    let rebuilt = false;
+    if (removed.length > 0) rebuilt = this.d.gallery.removeTemplates(removed).rebuilt;
+    const mine = added.filter((a) => a.modelId === this.d.modelId);
+    if (!rebuilt && mine.length > 0) this.d.gallery.addCommitted(mine);
+  }
+}
