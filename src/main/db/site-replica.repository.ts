@@ -82,7 +82,8 @@ export class SiteReplicaRepository implements LocalReplicaPort {
       deleteTemplate: db.prepare('DELETE FROM templates WHERE id = ?'),
       sitePeople: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM site_people'),
       erasures: db.prepare<[], ErasureRow>(
-        'SELECT person_id, origin, held, verified, problems, tombstone_sent FROM site_erasures ORDER BY rowid',
+        `SELECT person_id, origin, held, verified, problems, tombstone_sent FROM site_erasures
+         WHERE acked = 0 ORDER BY rowid`,
       ),
       upsertErasure: db.prepare(
         `INSERT INTO site_erasures (person_id, origin, held, verified, problems, tombstone_sent)
@@ -90,7 +91,10 @@ export class SiteReplicaRepository implements LocalReplicaPort {
            verified = excluded.verified, problems = excluded.problems`,
       ),
       tombstoneSent: db.prepare('UPDATE site_erasures SET tombstone_sent = 1 WHERE person_id = ?'),
-      dropErasure: db.prepare('DELETE FROM site_erasures WHERE person_id = ?'),
+      acked: db.prepare('UPDATE site_erasures SET acked = 1 WHERE person_id = ?'),
+      known: db.prepare<[string], { n: number }>(
+        'SELECT 1 AS n FROM site_erasures WHERE person_id = ?',
+      ),
       accessVersions: db.prepare<[], { entity: string; name: string; version: number }>(
         'SELECT entity, name, version FROM site_access',
       ),
@@ -238,8 +242,12 @@ export class SiteReplicaRepository implements LocalReplicaPort {
     this.s.tombstoneSent.run(personId);
   }
 
-  dropErasure(personId: string): void {
-    this.s.dropErasure.run(personId);
+  markAcked(personId: string): void {
+    this.s.acked.run(personId);
+  }
+
+  knowsErasure(personId: string): boolean {
+    return this.s.known.get(personId) !== undefined;
   }
 
   accessVersions(): Map<string, number> {

@@ -79,7 +79,9 @@ export interface LocalReplicaPort {
   recordErasure(e: PendingErasure): void;
   markTombstoneSent(personId: string): void;
   /** The site has the tombstone and this station's ack: nothing left to send. */
-  dropErasure(personId: string): void;
+  markAcked(personId: string): void;
+  /** This station erased or applied the person's erasure already (acknowledged or not). */
+  knowsErasure(personId: string): boolean;
   accessVersions(): Map<string, number>;
   setAccessVersion(entity: string, name: string, version: number | null): void;
   memberships(): Membership[];

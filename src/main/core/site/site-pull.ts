@@ -97,8 +97,9 @@ export class SitePuller {
 
   /** Erases the listed people this station holds (one compaction), queues every ack. */
   applyTombstones(personIds: readonly string[]): number {
-    const pending = new Set(this.d.replica.pendingErasures().map((e) => e.personId));
-    const todo = personIds.filter((id) => !pending.has(id));
+    // Each erasure is applied and acknowledged once (a tombstone is seen again by the pull
+    // after the start-up catch-up, and the station's own erasures come back as tombstones).
+    const todo = personIds.filter((id) => !this.d.replica.knowsErasure(id));
     const held = todo.filter((id) => this.d.replica.holds(id));
     const reports = this.d.erasure.eraseMany(held, { source: 'site' });
     const byId = new Map(held.map((id, i) => [id, reports[i]]));
@@ -151,8 +152,9 @@ export class SitePuller {
       this.applyAccess(access, names, doors, membership, report);
       this.d.replica.setCursor(cursor);
     });
-    for (const p of prepared) p.addTemplates.forEach((t) => t.vector.fill(0));
     if (live) this.updateGallery(added, removed);
+    // Plaintext vectors do not outlive the page (the index holds its own copy).
+    for (const p of prepared) p.addTemplates.forEach((t) => t.vector.fill(0));
     report.changes += changes.length;
     report.people += prepared.length;
     report.templatesAdded += added.length;

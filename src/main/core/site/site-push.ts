@@ -69,7 +69,7 @@ export class SitePusher {
         report.tombstones++;
       }
       await this.d.dir.ack(e.personId, e.ack);
-      this.d.replica.dropErasure(e.personId);
+      this.d.replica.markAcked(e.personId);
       report.acks++;
     }
   }

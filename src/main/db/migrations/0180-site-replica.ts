@@ -12,9 +12,10 @@ import type { Migration } from './migration.types';
  * - site_templates: which site template each local template is, so a re-pulled page never adds
  *   a template twice; goes with the template.
  * - site_access: versions of the site's schedules, groups and this door's settings.
- * - site_erasures: erasures whose tombstone or acknowledgement the site has not received yet
- *   (the station erases at once, even offline, and tells the site when it can). The person id
- *   of an erased person is a random UUID with nothing left to link it to.
+ * - site_erasures: every erasure this station made or applied, until the site has its tombstone
+ *   and acknowledgement (the station erases at once, even offline, and tells the site when it
+ *   can), then kept as acknowledged so a tombstone pulled again is not acknowledged again.
+ *   The person id of an erased person is a random UUID with nothing left to link it to.
  */
 export const migration0180: Migration = {
   version: 180,
@@ -55,7 +56,8 @@ export const migration0180: Migration = {
         held            INTEGER NOT NULL CHECK (held IN (0, 1)),
         verified        INTEGER NOT NULL CHECK (verified IN (0, 1)),
         problems        TEXT NOT NULL DEFAULT '[]',
-        tombstone_sent  INTEGER NOT NULL DEFAULT 0 CHECK (tombstone_sent IN (0, 1))
+        tombstone_sent  INTEGER NOT NULL DEFAULT 0 CHECK (tombstone_sent IN (0, 1)),
+        acked           INTEGER NOT NULL DEFAULT 0 CHECK (acked IN (0, 1))
       );
     `);
   },

@@ -43,8 +43,6 @@ const GROUP_ROLES = `
     EXECUTE format('GRANT CONNECT ON DATABASE %I TO %I, %I', current_database(), st, pr);
     EXECUTE format('GRANT USAGE ON SCHEMA site TO %I, %I', st, pr);
   END $do$;
-  ALTER DEFAULT PRIVILEGES IN SCHEMA site REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
-  REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA site FROM PUBLIC;
 `;
 
 const CALLER = `
@@ -317,6 +315,9 @@ const ACCESS_WRITES = `
 `;
 
 const GRANTS = `
+  -- PostgreSQL grants EXECUTE to PUBLIC on every new function (a per-schema default cannot
+  -- take that back), so it is revoked here, after they exist, before granting to the roles.
+  REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA site FROM PUBLIC;
   DO $do$
   DECLARE st text := current_database() || '_station';
   BEGIN

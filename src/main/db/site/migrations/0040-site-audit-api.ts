@@ -190,6 +190,9 @@ const PAIRING = `
 `;
 
 const GRANTS = `
+  -- PostgreSQL grants EXECUTE to PUBLIC on every new function (a per-schema default cannot
+  -- take that back), so it is revoked here, after they exist, before granting to the roles.
+  REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA site FROM PUBLIC;
   DO $do$
   DECLARE st text := current_database() || '_station';
           pr text := current_database() || '_pairing';
