@@ -121,11 +121,17 @@ export class SiteSync {
         throw err;
       }
       this.head = pull.cursor;
-      // Erasures applied by this pull are acknowledged now, not a cycle later.
-      if (this.d.replica.pendingErasures().length > 0) {
+      // What the pull itself produced (acks of applied erasures, its audit rows) goes out
+      // now, not a cycle later.
+      const state = this.d.replica.state();
+      if (
+        this.d.replica.pendingErasures().length > 0 ||
+        this.d.replica.auditBacklog(state.pushedSeq) > 0
+      ) {
         const again = await this.d.pusher.push();
         push.acks += again.acks;
         push.events += again.events;
+        push.duplicates += again.duplicates;
       }
       const verified = this.revoked
         ? 0
