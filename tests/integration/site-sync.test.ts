@@ -226,4 +226,48 @@ describe('a site of two stations on PostgreSQL', () => {
     const e = (await a.site!.overview()).erasures.find((x) => x.personId === r.person!.id)!;
     expect(e.acks.find((k) => k.label === 'Door 2')).toMatchObject({ held: true, verified: true });
   });
+
+  it('a row edited or forged in the database is flagged with its station and row', async () => {
+    await b.site!.sync.syncNow();
+    const doorB = b.site!.sync.identity.stationId;
+    let next = 0;
+    const pool = createSitePool({ url: adminUrl, max: 1 });
+    try {
+      // Someone with database access but no station key: edits an old row, appends a new one.
+      await pool.query('ALTER TABLE site.audit_events DISABLE TRIGGER audit_events_append_only');
+      await pool.query(
+        `UPDATE site.audit_events SET decision = 'granted' WHERE station_id = $1 AND seq = 2`,
+        [doorB],
+      );
+      await pool.query('ALTER TABLE site.audit_events ENABLE TRIGGER audit_events_append_only');
+      const head = await pool.query<{ last_seq: string; last_mac: string }>(
+        'SELECT last_seq, last_mac FROM site.audit_chain WHERE station_id = $1',
+        [doorB],
+      );
+      next = Number(head.rows[0]!.last_seq) + 1;
+      await pool.query(
+        `INSERT INTO site.audit_events (station_id, seq, at, kind, decision, details, prev_mac, mac)
+         VALUES ($1, $2, '2099-01-01T00:00:00.000Z', 'decision', 'granted', '{"door":"door-2"}', $3, $4)`,
+        [doorB, next, head.rows[0]!.last_mac, 'e'.repeat(64)],
+      );
+      await pool.query('UPDATE site.audit_chain SET last_seq = $2 WHERE station_id = $1', [
+        doorB,
+        next,
+      ]);
+    } finally {
+      await pool.end();
+    }
+    // Arrivals are verified by key holders as they sync: the appended row is flagged.
+    await a.site!.sync.syncNow();
+    const flags = (await a.site!.overview()).flags.filter((f) => f.label === 'Door 2');
+    const forged = flags.find((f) => f.problem === 'forged' && f.seq === next);
+    expect(forged?.detail).toMatch(/does not verify under the station's audit key/);
+    // The reviewer's full check names the first broken row of that station, and only there.
+    const report = await a.site!.review.verify();
+    expect(report.ok).toBe(false);
+    const b2 = report.stations.find((x) => x.label === 'Door 2')!;
+    expect(b2).toMatchObject({ ok: false, firstBrokenRow: 2 });
+    expect(b2.reason).toMatch(/row 2: its MAC does not verify/);
+    expect(report.stations.find((x) => x.label === 'HR desk')?.ok).toBe(true);
+  });
 });
