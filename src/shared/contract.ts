@@ -24,6 +24,13 @@ import {
   type CalibrationRunView,
   type CalibrationUploadView,
 } from './calibration-contract';
+import {
+  siteContract,
+  type SiteAuditPage,
+  type SiteChainReportView,
+  type SiteOverview,
+  type SiteStatusView,
+} from './site-contract';
 import type {
   AuditChainReportView,
   AuditCsvChunk,
@@ -89,6 +96,8 @@ export const contract = {
   ...authContract,
   // Admin calibration: uploads, runs, audited threshold adoption (calibration-contract.ts).
   ...calibrationContract,
+  // The site this station belongs to: status, admin panel, site-wide audit (site-contract.ts).
+  ...siteContract,
 } as const;
 
 export type Channel = keyof typeof contract;
@@ -129,6 +138,11 @@ export interface ResponseMap {
   'calibration:upload': CalibrationUploadView;
   'calibration:run': CalibrationRunView;
   'calibration:adopt': CalibrationAdoptView;
+  'site:status': SiteStatusView;
+  'site:overview': SiteOverview;
+  'site:sync': SiteStatusView;
+  'site:audit-query': SiteAuditPage;
+  'site:audit-verify': SiteChainReportView;
 }
 export type ResponseOf<C extends Channel> = ResponseMap[C];
 
