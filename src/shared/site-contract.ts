@@ -102,6 +102,8 @@ export interface SiteAuditPage {
   people: PersonRef[];
   /** The stations of the site, for the station filter (id -> label). */
   stations: { stationId: string; label: string }[];
+  /** The doors found in the site's log, for the door filter. */
+  doors: string[];
 }
 
 export interface SiteChainReportView {

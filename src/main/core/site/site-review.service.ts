@@ -44,7 +44,7 @@ export class SiteReviewService {
     limit: number,
   ): Promise<SiteAuditPage> {
     const { subjects, people } = this.subjects(filter.person);
-    const [rows, stations] = await Promise.all([
+    const [rows, stations, doors] = await Promise.all([
       this.d.audit.page({
         ...this.spec(filter, station, subjects),
         after: cursor ?? null,
@@ -52,6 +52,7 @@ export class SiteReviewService {
         limit: limit + 1,
       }),
       this.d.audit.stations(),
+      this.d.audit.doors(),
     ]);
     const labels = new Map(stations.map((s) => [s.stationId, s.label]));
     const page = rows.slice(0, limit);
@@ -64,6 +65,7 @@ export class SiteReviewService {
           : null,
       people,
       stations: stations.map((s) => ({ stationId: s.stationId, label: s.label })),
+      doors,
     };
   }
 

@@ -69,7 +69,10 @@ export class SiteState {
  */
 export class SiteAuditState {
   station = $state('');
+  /** The site's door filter ('' = the Audit form's door, if any). */
+  door = $state('');
   stations = $state.raw<readonly { stationId: string; label: string }[]>([]);
+  doors = $state.raw<readonly string[]>([]);
   events = $state.raw<readonly SiteAuditEvent[]>([]);
   people = $state.raw<readonly PersonRef[]>([]);
   pageIndex = $state(0);
@@ -92,7 +95,7 @@ export class SiteAuditState {
       this.error = filter;
       return;
     }
-    this.applied = filter;
+    this.applied = this.door === '' ? filter : { ...filter, door: this.door };
     this.cursors = [undefined];
     this.pageIndex = 0;
     await this.load();
@@ -140,6 +143,7 @@ export class SiteAuditState {
     this.events = r.value.events;
     this.people = r.value.people;
     this.stations = r.value.stations;
+    this.doors = r.value.doors;
     this.nextCursor = r.value.nextCursor;
     this.hasNext = r.value.nextCursor !== null;
   }
