@@ -90,6 +90,7 @@ export function siteBindingFor(
         puller,
         pusher,
         verifier,
+        audit: st.audit,
         now,
         ...(opts.intervalMs === undefined ? {} : { intervalMs: opts.intervalMs }),
         ...(opts.log ? { log: opts.log } : {}),

@@ -142,13 +142,15 @@ export class SitePuller {
     const cursor = changes[changes.length - 1]!.cursor;
     const added: Added[] = [];
     const removed: number[] = [];
+    const from = report.cursor;
     this.d.replica.transaction(() => {
       for (const p of prepared) {
         const r = this.d.replica.applyPerson(p, this.d.now().toISOString());
         added.push(...r.added.map((a, i) => ({ ...a, modelId: p.addTemplates[i]!.modelId })));
         removed.push(...r.removedIds);
-        this.audit(p, r.added.length, r.removedIds.length);
       }
+      if (prepared.length > 0)
+        this.audit(prepared.length, added.length, removed.length, from, cursor);
       this.applyAccess(access, names, doors, membership, report);
       this.d.replica.setCursor(cursor);
     });
@@ -206,21 +208,25 @@ export class SitePuller {
     };
   }
 
-  /** One audit row per person change, under the person's (site-wide) subject. */
-  private audit(p: ReplicaPerson, added: number, removed: number): void {
-    const consent = p.consents[p.consents.length - 1];
+  /**
+   * One audit row per applied page, not per person: a new station's first pull is the whole
+   * directory, and 100,000 rows saying "copied" would drown its log (and the site's). The
+   * enrolment itself is logged, under the person's subject, by the station where it happened
+   * (SiteSync.publishEnrolment); this row says which changes reached this door and when.
+   */
+  private audit(people: number, added: number, removed: number, from: number, to: number): void {
     this.d.audit.record({
       kind: 'enrolment',
       decision: null,
-      personId: p.personId,
+      personId: null,
       similarity: null,
       details: {
         source: 'site',
-        version: p.version,
+        people,
         templates: added,
         ...(removed > 0 ? { removedTemplates: removed } : {}),
-        ...(consent ? { consentVersion: consent.textVersion, recordedBy: consent.recordedBy } : {}),
-        ...(p.version > 1 ? { reEnrolment: true } : {}),
+        fromCursor: from,
+        toCursor: to,
       },
     });
   }

@@ -3,7 +3,7 @@ import type { SiteStatusView } from '../../../shared/site-contract';
 import { StationError } from '../../../shared/errors';
 import type { EnrolmentPublication } from '../enrollment/enrollment.service';
 import type { ErasureReport } from '../erasure/erasure.service';
-import type { LocalReplicaPort } from './local-replica-port';
+import type { LocalAuditPort, LocalReplicaPort } from './local-replica-port';
 import type { SiteChainVerifier } from './site-chain-verifier';
 import type { SiteCipher } from './site-cipher';
 import type { AccessEntity, SiteDirectoryPort } from './site-ports';
@@ -25,6 +25,8 @@ export interface SiteSyncDeps {
   puller: SitePuller;
   pusher: SitePusher;
   verifier: SiteChainVerifier;
+  /** This station's audit log: enrolments and edits made here are logged here. */
+  audit: LocalAuditPort;
   now: () => Date;
   /** Pause between sync cycles while the site answers (default 1 s). */
   intervalMs?: number;
@@ -315,6 +317,20 @@ export class SiteSync {
         expected,
       );
       await this.pullAfterWrite();
+      // Logged where it happened, under the person's subject (the pull made the link secret).
+      this.d.audit.record({
+        kind: 'enrolment',
+        decision: null,
+        personId: p.person.id,
+        similarity: null,
+        details: {
+          templates: p.templates.length,
+          consentVersion: p.consent.textVersion,
+          recordedBy: p.consent.recordedBy,
+          site: true,
+          ...(p.reEnrol ? { reEnrolment: true } : {}),
+        },
+      });
     });
   }
 
@@ -324,6 +340,14 @@ export class SiteSync {
       const expected = expectedVersion ?? this.localVersion(personId);
       const version = await this.d.dir.putPerson({ personId, ...edit }, expected);
       await this.pullAfterWrite();
+      this.d.audit.record({
+        kind: 'enrolment',
+        decision: null,
+        personId,
+        similarity: null,
+        // Which fields changed, not their values (an employee id is personal data).
+        details: { edit: Object.keys(edit).sort(), version, site: true },
+      });
       return version;
     });
   }
