@@ -60,6 +60,7 @@ import { dataPaths } from './util/data-dir';
 import { loadOrCreateKey } from './util/key-file';
 import type { FaceAnalyzer, ImageDecoder } from './vision/face-analyzer';
 import type { SiteStation } from './site/site-station';
+import { policyForAudit } from './site/site-access';
 
 export type StationMode = StationStatus['mode'];
 
@@ -289,7 +290,22 @@ export class Station {
       access: {
         doorId: () => this.doorId(),
         policy: () => this.access.policy(),
-        setPolicy: (next, by) => this.setAccessPolicy(next, by),
+        setPolicy: (next, by) => {
+          const valid = this.access.setPolicy(next);
+          this.audit.record({
+            kind: 'settings',
+            decision: null,
+            personId: null,
+            similarity: null,
+            details: {
+              setting: 'access_policy',
+              door: this.doorId(),
+              changedBy: by,
+              value: policyForAudit(valid),
+            },
+          });
+          return valid;
+        },
         liveness: () => this.access.liveness(),
         setLiveness: (next, by) => this.setLivenessSettings(next, by),
       },

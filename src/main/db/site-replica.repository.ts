@@ -3,6 +3,7 @@ import type {
   LocalReplicaPort,
   Membership,
   PendingErasure,
+  ReplicaAdded,
   ReplicaPerson,
   ReplicaState,
 } from '../core/site/local-replica-port';
@@ -48,21 +49,23 @@ export class SiteReplicaRepository implements LocalReplicaPort {
       ),
       setCursor: db.prepare<[number]>('UPDATE site_replica SET cursor = ? WHERE id = 1'),
       setPushed: db.prepare<[number]>('UPDATE site_replica SET pushed_seq = ? WHERE id = 1'),
-      version: db.prepare<[string], { version: number; member: number }>(
-        `SELECT version, (groups <> '[]' OR schedule IS NOT NULL) AS member
-         FROM site_people WHERE person_id = ?`,
+      // One query per page, not two per person (a page is up to a thousand people).
+      versions: db.prepare<[string], { person_id: string; version: number; member: number }>(
+        `SELECT person_id, version, (groups <> '[]' OR schedule IS NOT NULL) AS member
+         FROM site_people WHERE person_id IN (SELECT value FROM json_each(?))`,
       ),
-      uids: db.prepare<[string], { template_uid: string }>(
-        'SELECT template_uid FROM site_templates WHERE person_id = ?',
+      uids: db.prepare<[string], { person_id: string; template_uid: string }>(
+        `SELECT person_id, template_uid FROM site_templates
+         WHERE person_id IN (SELECT value FROM json_each(?))`,
       ),
       personExists: db.prepare<[string], { n: number }>('SELECT 1 AS n FROM people WHERE id = ?'),
-      insertPerson: db.prepare('INSERT INTO people (id, name, created_at) VALUES (?, ?, ?)'),
-      renamePerson: db.prepare('UPDATE people SET name = ? WHERE id = ?'),
-      linkExists: db.prepare<[string], { n: number }>(
-        'SELECT 1 AS n FROM person_links WHERE person_id = ?',
+      upsertPerson: db.prepare(
+        `INSERT INTO people (id, name, created_at) VALUES (?, ?, ?)
+         ON CONFLICT(id) DO UPDATE SET name = excluded.name`,
       ),
+      // The site's link secret, kept once it is here (a person's subject never changes).
       insertLink: db.prepare(
-        'INSERT INTO person_links (person_id, secret, legacy) VALUES (?, ?, 0)',
+        'INSERT OR IGNORE INTO person_links (person_id, secret, legacy) VALUES (?, ?, 0)',
       ),
       deleteConsents: db.prepare('DELETE FROM consents WHERE person_id = ?'),
       insertConsent: db.prepare(
@@ -156,23 +159,49 @@ export class SiteReplicaRepository implements LocalReplicaPort {
 
   versions(personIds: readonly string[]): Map<string, LocalPersonVersion> {
     const out = new Map<string, LocalPersonVersion>();
-    for (const id of personIds) {
-      const v = this.s.version.get(id);
-      if (!v) continue;
-      const templateUids = new Set(this.s.uids.all(id).map((r) => r.template_uid));
-      out.set(id, { version: v.version, templateUids, hasMembership: v.member === 1 });
+    const ids = JSON.stringify(personIds);
+    for (const v of this.s.versions.all(ids)) {
+      out.set(v.person_id, {
+        version: v.version,
+        templateUids: new Set(),
+        hasMembership: v.member === 1,
+      });
     }
+    for (const u of this.s.uids.all(ids)) out.get(u.person_id)?.templateUids.add(u.template_uid);
     return out;
   }
 
-  applyPerson(
-    p: ReplicaPerson,
+  applyPeople(
+    people: readonly ReplicaPerson[],
     at: string,
-  ): { added: { id: number; personId: string; vector: Float32Array }[]; removedIds: number[] } {
-    if (this.s.personExists.get(p.personId)) this.s.renamePerson.run(p.name, p.personId);
-    else this.s.insertPerson.run(p.personId, p.name, p.consents[0]?.grantedAt ?? at);
+  ): { added: ReplicaAdded[]; removedIds: number[] } {
+    const removedIds: number[] = [];
+    for (const p of people) removedIds.push(...this.writePerson(p, at));
+    // Every new template of the page in one go (one savepoint, not one per person).
+    const adding = people.flatMap((p) => p.addTemplates.map((t) => ({ p, t })));
+    const ids = this.templates.addMany(
+      adding.map(({ p, t }) => ({
+        personId: p.personId,
+        modelId: t.modelId,
+        vector: t.vector,
+        imageSha256: t.imageSha256,
+        interEyePx: t.interEyePx,
+        createdAt: t.createdAt,
+      })),
+    );
+    const added = adding.map(({ p, t }, i) => {
+      const id = ids[i]!;
+      this.s.mapTemplate.run(t.uid, id, p.personId);
+      return { id, personId: p.personId, vector: t.vector, modelId: t.modelId };
+    });
+    return { added, removedIds };
+  }
+
+  /** The person's rows (person, link, consents, site record); returns removed template ids. */
+  private writePerson(p: ReplicaPerson, at: string): number[] {
+    this.s.upsertPerson.run(p.personId, p.name, p.consents[0]?.grantedAt ?? at);
     // The site's link secret, so this person's audit subject is the same at every door.
-    if (!this.s.linkExists.get(p.personId)) this.s.insertLink.run(p.personId, p.linkSecret);
+    this.s.insertLink.run(p.personId, p.linkSecret);
     this.s.deleteConsents.run(p.personId);
     for (const c of p.consents) {
       this.s.insertConsent.run(p.personId, c.textVersion, c.purpose, c.grantedAt, c.recordedBy);
@@ -191,19 +220,7 @@ export class SiteReplicaRepository implements LocalReplicaPort {
       this.s.deleteTemplate.run(row.template_id);
       removedIds.push(row.template_id);
     }
-    const added = p.addTemplates.map((t) => {
-      const id = this.templates.add({
-        personId: p.personId,
-        modelId: t.modelId,
-        vector: t.vector,
-        imageSha256: t.imageSha256,
-        interEyePx: t.interEyePx,
-        createdAt: t.createdAt,
-      });
-      this.s.mapTemplate.run(t.uid, id, p.personId);
-      return { id, personId: p.personId, vector: t.vector };
-    });
-    return { added, removedIds };
+    return removedIds;
   }
 
   holds(personId: string): boolean {

@@ -37,6 +37,14 @@ export interface ReplicaPerson {
   removeTemplateUids: string[];
 }
 
+/** A template the replica stored: its local id, and the vector for the gallery. */
+export interface ReplicaAdded {
+  id: number;
+  personId: string;
+  vector: Float32Array;
+  modelId: string;
+}
+
 export interface LocalPersonVersion {
   version: number;
   templateUids: Set<string>;
@@ -68,11 +76,11 @@ export interface LocalReplicaPort {
   noteSync(patch: Partial<Pick<ReplicaState, 'lastPullAt' | 'lastPushAt' | 'lastError'>>): void;
   /** Site version and template uids of the given people this station holds. */
   versions(personIds: readonly string[]): Map<string, LocalPersonVersion>;
-  /** Creates or updates the person; returns the local templates added and removed. */
-  applyPerson(
-    p: ReplicaPerson,
+  /** Creates or updates the people; returns the local templates added and removed. */
+  applyPeople(
+    people: readonly ReplicaPerson[],
     at: string,
-  ): { added: { id: number; personId: string; vector: Float32Array }[]; removedIds: number[] };
+  ): { added: ReplicaAdded[]; removedIds: number[] };
   holds(personId: string): boolean;
   sitePeople(): number;
   pendingErasures(): PendingErasure[];

@@ -104,3 +104,16 @@ function applyDoorRecord(
   }
   return parsed.data;
 }
+
+/**
+ * The policy as a site-applied settings row records it: memberships as counts, never the
+ * person ids (a raw id in the log would outlive the person's erasure and link their rows).
+ */
+export function policyForAudit(p: AccessPolicy): Record<string, unknown> {
+  const { groups, personSchedules, ...rest } = p;
+  return {
+    ...rest,
+    groups: Object.fromEntries(Object.entries(groups).map(([g, members]) => [g, members.length])),
+    personSchedules: Object.keys(personSchedules).length,
+  };
+}

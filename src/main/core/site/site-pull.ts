@@ -4,12 +4,14 @@ import type {
   LocalGalleryPort,
   LocalPersonVersion,
   LocalReplicaPort,
+  ReplicaAdded,
   ReplicaPerson,
 } from './local-replica-port';
 import { foldSiteAccess, type LocalAccessPort } from './site-access';
 import type { SiteCipher } from './site-cipher';
 import type {
   AccessEntity,
+  CentralAccessRecord,
   CentralPerson,
   CentralTemplate,
   SiteChange,
@@ -40,9 +42,21 @@ export interface PullReport {
   access: number;
   cursor: number;
   problems: string[];
+  /** Where a pull's time went: waiting for the site, applying pages, the deferred index build. */
+  timing: { waitMs: number; applyMs: number; indexMs: number };
 }
 
-type Added = { id: number; personId: string; vector: Float32Array; modelId: string };
+interface FetchedPage {
+  changes: SiteChange[];
+  tombstones: string[];
+  central: CentralPerson[];
+  templates: CentralTemplate[];
+  access: CentralAccessRecord[];
+  names: Record<AccessEntity, string[]>;
+  doors: string[];
+}
+
+const noPage: Promise<FetchedPage | null> = Promise.resolve(null);
 
 /**
  * Pulls the site's changes after the replica's cursor, page by page. Each page is applied in
@@ -68,18 +82,31 @@ export class SitePuller {
       access: 0,
       cursor: this.d.replica.state().cursor,
       problems: [],
+      timing: { waitMs: 0, applyMs: 0, indexMs: 0 },
     };
     let bulk: boolean | null = null;
     let deferred = false;
+    // The next page is fetched while this one is applied (the apply is local CPU and disk;
+    // the fetch waits on the site): a first sync of 100k people is dozens of pages.
+    let next = this.fetchPage(report.cursor);
     for (;;) {
-      const changes = await this.d.dir.changesSince(report.cursor, this.d.pageSize);
-      if (changes.length === 0) break;
-      bulk ??= changes.length === this.d.pageSize;
-      const page = await this.applyPage(changes, report, !bulk);
-      deferred ||= bulk && page > 0;
-      if (changes.length < this.d.pageSize) break;
+      const waited = performance.now();
+      const page = await next;
+      report.timing.waitMs += performance.now() - waited;
+      if (!page) break;
+      const full = page.changes.length === this.d.pageSize;
+      bulk ??= full;
+      next = full ? this.fetchPage(page.changes[page.changes.length - 1]!.cursor) : noPage;
+      // Failing, it fails the pull at the await above; never as an unhandled rejection.
+      next.catch(() => undefined);
+      const applying = performance.now();
+      const changed = this.applyPage(page, report, !bulk);
+      report.timing.applyMs += performance.now() - applying;
+      deferred ||= bulk && changed > 0;
     }
+    const indexing = performance.now();
     if (deferred) this.d.gallery.rebuild();
+    report.timing.indexMs = performance.now() - indexing;
     // Tells the site how far this station got (the admin's lag), when that moved.
     if (report.changes > 0) await this.d.dir.changesSince(report.cursor, 0);
     this.d.replica.noteSync({ lastPullAt: this.d.now().toISOString() });
@@ -115,40 +142,51 @@ export class SitePuller {
     return held.length;
   }
 
-  /** Returns the templates added to the database by this page. */
-  private async applyPage(
-    changes: SiteChange[],
-    report: PullReport,
-    live: boolean,
-  ): Promise<number> {
+  /** One page of changes with the site's current state of what they name (network only). */
+  private async fetchPage(cursor: number): Promise<FetchedPage | null> {
+    const changes = await this.d.dir.changesSince(cursor, this.d.pageSize);
+    if (changes.length === 0) return null;
     const ids = (entity: SiteChange['entity']) =>
       changes.filter((c) => c.entity === entity).map((c) => c.entityId);
-    report.erased += this.applyTombstones(ids('tombstone'));
+    const names = { schedule: ids('schedule'), group: ids('group'), door: ids('door') };
+    const doorId = this.d.access.doorId();
+    const doors = names.door.filter((d) => d === doorId);
+    const people = ids('person');
+    const [central, templates, access] = await Promise.all([
+      this.d.dir.people(people),
+      this.d.dir.templates(people),
+      this.d.dir.access(names.schedule, names.group, doors),
+    ]);
+    return { changes, tombstones: ids('tombstone'), central, templates, access, names, doors };
+  }
+
+  /** Applies a fetched page in one local transaction; returns the templates it changed. */
+  private applyPage(page: FetchedPage, report: PullReport, live: boolean): number {
+    const { changes, names, doors, access, templates } = page;
+    report.erased += this.applyTombstones(page.tombstones);
     const erasing = new Set(this.d.replica.pendingErasures().map((e) => e.personId));
-    const { people, local } = await this.staleCentralPeople(
-      ids('person').filter((id) => !erasing.has(id)),
+    const { people, local } = this.staleCentralPeople(
+      page.central.filter((p) => !erasing.has(p.personId)),
     );
-    const templates = await this.d.dir.templates(people.map((p) => p.personId));
-    const prepared = people.map((p) => this.prepare(p, templates, local.get(p.personId)));
+    const byPerson = new Map<string, CentralTemplate[]>();
+    for (const t of templates) byPerson.set(t.personId, [...(byPerson.get(t.personId) ?? []), t]);
+    const prepared = people.map((p) =>
+      this.prepare(p, byPerson.get(p.personId) ?? [], local.get(p.personId)),
+    );
     // Memberships are refolded into the policy only when some person's groups may have moved.
     const membership = prepared.some((p, i) => {
       const before = local.get(people[i]!.personId);
       return p.groups.length > 0 || p.schedule !== null || (before?.hasMembership ?? false);
     });
-    const names = { schedule: ids('schedule'), group: ids('group'), door: ids('door') };
-    const doorId = this.d.access.doorId();
-    const doors = names.door.filter((d) => d === doorId);
-    const access = await this.d.dir.access(names.schedule, names.group, doors);
     const cursor = changes[changes.length - 1]!.cursor;
-    const added: Added[] = [];
-    const removed: number[] = [];
+    let added: ReplicaAdded[] = [];
+    let removed: number[] = [];
     const from = report.cursor;
     this.d.replica.transaction(() => {
-      for (const p of prepared) {
-        const r = this.d.replica.applyPerson(p, this.d.now().toISOString());
-        added.push(...r.added.map((a, i) => ({ ...a, modelId: p.addTemplates[i]!.modelId })));
-        removed.push(...r.removedIds);
-      }
+      ({ added, removedIds: removed } = this.d.replica.applyPeople(
+        prepared,
+        this.d.now().toISOString(),
+      ));
       if (prepared.length > 0)
         this.audit(prepared.length, added.length, removed.length, from, cursor);
       this.applyAccess(access, names, doors, membership, report);
@@ -165,13 +203,12 @@ export class SitePuller {
     return added.length + removed.length;
   }
 
-  /** The listed people whose site version is newer than the replica's. */
-  private async staleCentralPeople(
-    ids: string[],
-  ): Promise<{ people: CentralPerson[]; local: Map<string, LocalPersonVersion> }> {
-    if (ids.length === 0) return { people: [], local: new Map() };
-    const local = this.d.replica.versions(ids);
-    const central = await this.d.dir.people(ids);
+  /** The fetched people whose site version is newer than the replica's. */
+  private staleCentralPeople(central: CentralPerson[]): {
+    people: CentralPerson[];
+    local: Map<string, LocalPersonVersion>;
+  } {
+    const local = this.d.replica.versions(central.map((p) => p.personId));
     const people = central.filter((p) => (local.get(p.personId)?.version ?? 0) < p.version);
     return { people, local };
   }
@@ -179,10 +216,9 @@ export class SitePuller {
   /** Decrypts what is new for the person (outside the transaction: it is CPU work). */
   private prepare(
     p: CentralPerson,
-    all: CentralTemplate[],
+    mine: CentralTemplate[],
     local: LocalPersonVersion | undefined,
   ): ReplicaPerson {
-    const mine = all.filter((t) => t.personId === p.personId);
     const have = local?.templateUids ?? new Set<string>();
     const central = new Set(mine.map((t) => t.templateId));
     return {
@@ -262,7 +298,7 @@ export class SitePuller {
     report.access += records.length + gone.length;
   }
 
-  private updateGallery(added: Added[], removed: number[]): void {
+  private updateGallery(added: ReplicaAdded[], removed: number[]): void {
     let rebuilt = false;
     if (removed.length > 0) rebuilt = this.d.gallery.removeTemplates(removed).rebuilt;
     const mine = added.filter((a) => a.modelId === this.d.modelId);

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ACCESS_POLICY } from '../access/access-policy.schema';
 import { AUDIT_GENESIS_MAC, AuditMac } from '../audit/audit-mac';
-import { foldSiteAccess } from './site-access';
+import { foldSiteAccess, policyForAudit } from './site-access';
 import { verifyChainSegment } from './site-chain-verifier';
 import type { CentralAuditRow } from './site-ports';
 
@@ -134,5 +134,21 @@ describe('foldSiteAccess (site schedules, groups and door settings into the door
     );
     expect(r.policy).toBeNull();
     expect(r.problems[0]).toMatch(/rejected/);
+  });
+});
+
+describe('policyForAudit', () => {
+  it('logs memberships as counts, never person ids', () => {
+    const id = randomUUID();
+    const logged = JSON.stringify(
+      policyForAudit({
+        ...DEFAULT_ACCESS_POLICY,
+        groups: { staff: [id, randomUUID()] },
+        personSchedules: { [id]: 'office' },
+        schedules: { office: [] },
+      }),
+    );
+    expect(logged).not.toContain(id);
+    expect(JSON.parse(logged)).toMatchObject({ groups: { staff: 2 }, personSchedules: 1 });
   });
 });
