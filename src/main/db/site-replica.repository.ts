@@ -47,7 +47,10 @@ export class SiteReplicaRepository implements LocalReplicaPort {
       state: db.prepare<[], StateRow>(
         'SELECT cursor, pushed_seq, last_pull_at, last_push_at, last_error FROM site_replica WHERE id = 1',
       ),
-      setCursor: db.prepare<[number]>('UPDATE site_replica SET cursor = ? WHERE id = 1'),
+      // Never backwards: a slower process of this station finishing an older page later.
+      setCursor: db.prepare<[number]>(
+        'UPDATE site_replica SET cursor = max(cursor, ?) WHERE id = 1',
+      ),
       setPushed: db.prepare<[number]>('UPDATE site_replica SET pushed_seq = ? WHERE id = 1'),
       // One query per page, not two per person (a page is up to a thousand people).
       versions: db.prepare<[string], { person_id: string; version: number; member: number }>(

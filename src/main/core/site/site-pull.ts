@@ -164,25 +164,28 @@ export class SitePuller {
   private applyPage(page: FetchedPage, report: PullReport, live: boolean): number {
     const { changes, names, doors, access, templates } = page;
     report.erased += this.applyTombstones(page.tombstones);
-    const erasing = new Set(this.d.replica.pendingErasures().map((e) => e.personId));
-    const { people, local } = this.staleCentralPeople(
-      page.central.filter((p) => !erasing.has(p.personId)),
-    );
     const byPerson = new Map<string, CentralTemplate[]>();
     for (const t of templates) byPerson.set(t.personId, [...(byPerson.get(t.personId) ?? []), t]);
-    const prepared = people.map((p) =>
-      this.prepare(p, byPerson.get(p.personId) ?? [], local.get(p.personId)),
-    );
-    // Memberships are refolded into the policy only when some person's groups may have moved.
-    const membership = prepared.some((p, i) => {
-      const before = local.get(people[i]!.personId);
-      return p.groups.length > 0 || p.schedule !== null || (before?.hasMembership ?? false);
-    });
     const cursor = changes[changes.length - 1]!.cursor;
     let added: ReplicaAdded[] = [];
     let removed: number[] = [];
+    let prepared: ReplicaPerson[] = [];
     const from = report.cursor;
+    // Local versions are read inside the write transaction: another process of this station
+    // (the CLI syncing while the host runs) cannot slip the same change in between.
     this.d.replica.transaction(() => {
+      const erasing = new Set(this.d.replica.pendingErasures().map((e) => e.personId));
+      const { people, local } = this.staleCentralPeople(
+        page.central.filter((p) => !erasing.has(p.personId)),
+      );
+      prepared = people.map((p) =>
+        this.prepare(p, byPerson.get(p.personId) ?? [], local.get(p.personId)),
+      );
+      // Memberships are refolded into the policy only when some person's groups may have moved.
+      const membership = prepared.some((p, i) => {
+        const before = local.get(people[i]!.personId);
+        return p.groups.length > 0 || p.schedule !== null || (before?.hasMembership ?? false);
+      });
       ({ added, removedIds: removed } = this.d.replica.applyPeople(
         prepared,
         this.d.now().toISOString(),
