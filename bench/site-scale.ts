@@ -221,10 +221,11 @@ async function runTraffic(
     commits,
   );
   const real = { edit: [] as number[], enrolment: [] as number[], missed: 0 };
+  const watchers: Promise<void>[] = [];
   // The real station syncs in a process of its own, as it would at a door: its applies (the
   // index rewritten per enrolment) must not stall the simulated stations' event loop.
   await first.close();
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, first.dir, '1000', '--loop'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, first.dir, '2000', '--loop'], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const replica = new Database(dataPaths(first.dir).database, { readonly: true });
@@ -249,7 +250,7 @@ async function runTraffic(
       const s = performance.now();
       try {
         await writer.change(i);
-        void watchRealStation(commits, versionOf, real, end);
+        watchers.push(watchRealStation(commits, versionOf, real, end));
       } catch {
         c.errors++;
       }
@@ -263,6 +264,8 @@ async function runTraffic(
     }
   })();
   await Promise.all([...loops, writing, sampling]);
+  // Each watcher gives up 30 s after the end at the latest.
+  await Promise.all(watchers);
   const seconds = (performance.now() - t0) / 1000;
   const after = await centralRows(adminPool);
   child.kill('SIGTERM');

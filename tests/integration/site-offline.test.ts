@@ -221,6 +221,31 @@ describe('site stations when the site goes away, and when a station dies mid-syn
     }
   });
 
+  it("a new station's first sync builds its index once from the pulled vectors, as the database holds them", async () => {
+    const dirD = join(tmp.dir, 'station-d');
+    const central = await importPeople(50);
+    const pair = await pairStation(site.dirA, adminUrl, { label: 'Door 4', doorId: 'door-4' });
+    // Pages of 100: the first page is full, so the pull defers the index to one build.
+    const joined = await joinSite(
+      await openSyncStation(dirD),
+      () => openSyncStation(dirD, { pageSize: 100 }),
+      dirD,
+      pair.joinUrl,
+      pair.code,
+    );
+    expect(joined.syncError).toBeNull();
+    expect(joined.sync!.pull.templatesAdded).toBe(central.templates);
+    // Reopened, the saved index is used as is: its label map is the database's rows.
+    const d = await openSyncStation(dirD);
+    try {
+      expect(d.galleryReport.rebuiltBecause).toBeNull();
+      expect(d.galleryStats().templates).toBe(central.templates);
+    } finally {
+      await d.site?.close();
+      d.close();
+    }
+  });
+
   /** People imported in bulk (sealed under the site key), as an admin's HR import would. */
   async function importPeople(
     n: number,
@@ -229,6 +254,8 @@ describe('site stations when the site goes away, and when a station dies mid-syn
     const pool = createSitePool({ url: adminUrl, max: 1 });
     try {
       const admin = new SiteAdminRepository(pool);
+      // Employee ids are unique on the site: each import gets its own series.
+      const batch = randomUUID().slice(0, 8);
       const people = Array.from({ length: n }, (_, i) => {
         const personId = randomUUID();
         const vector = new Float32Array(512).map(() => Math.random() - 0.5);
@@ -237,7 +264,7 @@ describe('site stations when the site goes away, and when a station dies mid-syn
         return {
           personId,
           name: `Person ${i}`,
-          employeeId: `E${i}`,
+          employeeId: `E${batch}-${i}`,
           linkSealed: cipher.sealLinkSecret(randomBytes(32), personId),
           consent: {
             consentId: randomUUID(),

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditMac, AUDIT_GENESIS_MAC } from '../../src/main/core/audit/audit-mac';
-import { issuePairing, redeemPairingCode } from '../../src/main/core/site/site-pairing';
+import { createSite, issuePairing, redeemPairingCode } from '../../src/main/core/site/site-pairing';
 import type { SiteAuditRow } from '../../src/main/core/site/site-ports';
 import { redeemPairing } from '../../src/main/db/site/site-pairing.repository';
 import { createSitePool } from '../../src/main/db/site/site-pool';
@@ -121,6 +121,14 @@ describe('site security (PostgreSQL, real logins)', () => {
     } finally {
       await pool.end();
     }
+  });
+
+  it('a second site init on the same database is refused, naming the site', async () => {
+    const err = await createSite(site.admin, { label: 'Other desk', doorId: 'other' }, null).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(StationError);
+    expect((err as StationError).message).toMatch(/already holds site .*pairing code/);
   });
 
   it('stations reach no table directly', async () => {

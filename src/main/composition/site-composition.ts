@@ -73,7 +73,7 @@ export function siteBindingFor(
         access: st.access,
         modelId: st.modelId,
         now,
-        pageSize: opts.pageSize ?? 1000,
+        pageSize: opts.pageSize ?? 2000,
       });
       const pusher = new SitePusher({ dir, audit, replica, stationId: config.stationId, now });
       const verifier = new SiteChainVerifier(audit, cipher);

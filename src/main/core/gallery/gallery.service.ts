@@ -163,7 +163,7 @@ export class Gallery {
     // writing it right now, so it is left to the atomic rename.)
     if (this.readMeta()?.format !== INDEX_FILE_FORMAT) zeroFileInPlace(this.indexFile);
     const stored = this.templates.allForModel(this.modelId);
-    this.rebuild(stored, current);
+    this.build(stored, current);
     return { templates: stored.length, rebuiltBecause: problem, excludedOtherModels };
   }
 
@@ -225,11 +225,25 @@ export class Gallery {
    * Rebuilds the index from the database rows, as the kind the chooser picks for their
    * number, and persists it. Erasure relies on this for every kind: a fresh index holds only
    * the rows still in the database (HNSW cannot unlink a node; see ErasureService).
+   * `stored` (vectors a caller decrypted already, e.g. a site's first sync) is used only when
+   * its ids are exactly the database's rows of this model in id order; else the database is
+   * read, so a stale list can never bring back an erased vector or drop a new one.
    */
-  rebuild(
-    stored: StoredTemplate[] = this.templates.allForModel(this.modelId),
-    current: string = this.factory.kind,
-  ): void {
+  rebuild(stored?: StoredTemplate[]): void {
+    const usable = stored !== undefined && this.matchesDatabase(stored);
+    this.build(usable ? stored : this.templates.allForModel(this.modelId));
+  }
+
+  /** The list's template ids are the database's rows of this model, in the same order. */
+  private matchesDatabase(stored: readonly StoredTemplate[]): boolean {
+    const labels = this.templates.labelsForModel(this.modelId);
+    return (
+      labels.length === stored.length &&
+      labels.every((l, i) => l.id === stored[i]!.id && l.personId === stored[i]!.personId)
+    );
+  }
+
+  private build(stored: StoredTemplate[], current: string = this.factory.kind): void {
     const factory = this.chooseFactory(stored.length, current);
     const index = factory.create(this.dim);
     const all = new Float32Array(stored.length * this.dim);

@@ -105,9 +105,12 @@ export interface LocalReplicaPort {
 
 /** The station's gallery, as the site pull updates it (Gallery implements it). */
 export interface LocalGalleryPort {
+  /** Templates in the index now. */
+  readonly size: number;
   addCommitted(added: { personId: string; vector: Float32Array }[]): void;
   removeTemplates(templateIds: readonly number[]): { rebuilt: boolean };
-  rebuild(): void;
+  /** From the database, or from `stored` when it is every template of the model, in id order. */
+  rebuild(stored?: { id: number; personId: string; modelId: string; vector: Float32Array }[]): void;
 }
 
 /** The station's erasure with its on-disk verification (ErasureService implements it). */

@@ -58,6 +58,12 @@ interface FetchedPage {
 
 const noPage: Promise<FetchedPage | null> = Promise.resolve(null);
 
+/** Zeroes collected vectors; the index build then reads the database instead. */
+function discard(kept: ReplicaAdded[]): null {
+  for (const a of kept) a.vector.fill(0);
+  return null;
+}
+
 /**
  * Pulls the site's changes after the replica's cursor, page by page. Each page is applied in
  * ONE local transaction that also moves the cursor, so a station killed mid-pull resumes at
@@ -86,6 +92,9 @@ export class SitePuller {
     };
     let bulk: boolean | null = null;
     let deferred = false;
+    // A replica without templates (a new station) builds its index from the vectors this pull
+    // decrypted anyway, instead of decrypting them all again from SQLite afterwards.
+    let fresh: ReplicaAdded[] | null = null;
     // The next page is fetched while this one is applied (the apply is local CPU and disk;
     // the fetch waits on the site): a first sync of 100k people is dozens of pages.
     let next = this.fetchPage(report.cursor);
@@ -95,17 +104,23 @@ export class SitePuller {
       report.timing.waitMs += performance.now() - waited;
       if (!page) break;
       const full = page.changes.length === this.d.pageSize;
-      bulk ??= full;
+      if (bulk === null) {
+        bulk = full;
+        if (bulk && this.d.gallery.size === 0) fresh = [];
+      }
       next = full ? this.fetchPage(page.changes[page.changes.length - 1]!.cursor) : noPage;
       // Failing, it fails the pull at the await above; never as an unhandled rejection.
       next.catch(() => undefined);
       const applying = performance.now();
-      const changed = this.applyPage(page, report, !bulk);
+      const r = this.applyPage(page, report, bulk ? 'defer' : 'live', fresh);
+      // A removal or an erasure during the pull makes the collected list stale: drop it.
+      if (fresh && r.removed + r.erased > 0) fresh = discard(fresh);
       report.timing.applyMs += performance.now() - applying;
-      deferred ||= bulk && changed > 0;
+      deferred ||= bulk && r.added + r.removed > 0;
     }
     const indexing = performance.now();
-    if (deferred) this.d.gallery.rebuild();
+    if (deferred) this.d.gallery.rebuild(fresh ?? undefined);
+    if (fresh) discard(fresh);
     report.timing.indexMs = performance.now() - indexing;
     // Tells the site how far this station got (the admin's lag), when that moved.
     if (report.changes > 0) await this.d.dir.changesSince(report.cursor, 0);
@@ -160,10 +175,20 @@ export class SitePuller {
     return { changes, tombstones: ids('tombstone'), central, templates, access, names, doors };
   }
 
-  /** Applies a fetched page in one local transaction; returns the templates it changed. */
-  private applyPage(page: FetchedPage, report: PullReport, live: boolean): number {
+  /**
+   * Applies a fetched page in one local transaction; returns what it changed.
+   * 'live' updates the gallery now; 'defer' leaves it to one build after the pull, and
+   * `keep` (a new station's) collects this model's new templates for that build.
+   */
+  private applyPage(
+    page: FetchedPage,
+    report: PullReport,
+    gallery: 'live' | 'defer',
+    keep: ReplicaAdded[] | null,
+  ): { added: number; removed: number; erased: number } {
     const { changes, names, doors, access, templates } = page;
-    report.erased += this.applyTombstones(page.tombstones);
+    const erased = this.applyTombstones(page.tombstones);
+    report.erased += erased;
     const byPerson = new Map<string, CentralTemplate[]>();
     for (const t of templates) byPerson.set(t.personId, [...(byPerson.get(t.personId) ?? []), t]);
     const cursor = changes[changes.length - 1]!.cursor;
@@ -195,15 +220,20 @@ export class SitePuller {
       this.applyAccess(access, names, doors, membership, report);
       this.d.replica.setCursor(cursor);
     });
-    if (live) this.updateGallery(added, removed);
-    // Plaintext vectors do not outlive the page (the index holds its own copy).
-    for (const p of prepared) p.addTemplates.forEach((t) => t.vector.fill(0));
+    if (gallery === 'live') this.updateGallery(added, removed);
+    const kept = keep ? added.filter((a) => a.modelId === this.d.modelId) : [];
+    keep?.push(...kept);
+    // Plaintext vectors do not outlive the page (the index holds its own copy), except those
+    // kept for the new station's one index build, zeroed right after it.
+    const keeping = new Set(kept.map((a) => a.vector));
+    for (const p of prepared)
+      p.addTemplates.forEach((t) => keeping.has(t.vector) || t.vector.fill(0));
     report.changes += changes.length;
     report.people += prepared.length;
     report.templatesAdded += added.length;
     report.templatesRemoved += removed.length;
     report.cursor = cursor;
-    return added.length + removed.length;
+    return { added: added.length, removed: removed.length, erased };
   }
 
   /** The fetched people whose site version is newer than the replica's. */

@@ -72,7 +72,7 @@ export class SiteAdminRepository implements SiteAdminPort {
       if (s.key_check !== meta.keyCheck) {
         throw new StationError(
           'TEMPLATE_KEY_MISMATCH',
-          `This database is site ${s.site_id} (key id ${s.key_id}); the site key at hand (key id ${meta.keyId}) is not its key.`,
+          `This database already holds site ${s.site_id} (key id ${s.key_id}): a station joins it with a pairing code from one of its stations (station site pair), not with site init.`,
         );
       }
       await c.query(
