@@ -4,7 +4,19 @@ import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'out/', 'dist/', 'resources/', 'coverage/', 'bin/', '**/*.cjs'] },
+  {
+    ignores: [
+      'node_modules/',
+      'out/',
+      'dist/',
+      'resources/',
+      'coverage/',
+      '.cache/',
+      'native/',
+      'bin/',
+      '**/*.cjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   ...svelte.configs['flat/recommended'],

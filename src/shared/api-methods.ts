@@ -28,6 +28,8 @@ export const API_METHODS = {
   syncSite: 'site:sync',
   querySiteAudit: 'site:audit-query',
   verifySiteAudit: 'site:audit-verify',
+  runPadCalibration: 'calibration:pad-run',
+  adoptPadCalibration: 'calibration:pad-adopt',
 } as const satisfies Record<string, Channel>;
 
 export type ApiMethod = keyof typeof API_METHODS;

@@ -6,6 +6,7 @@ import type {
   PersonSummary,
   StationStatus,
 } from './domain';
+import type { ChallengeView } from './challenge';
 import { doorFrameRegion, faceHint } from './frame-schemas';
 import { LIMITS } from './limits';
 import { reviewContract } from './audit-contract';
@@ -31,6 +32,11 @@ import {
   type SiteOverview,
   type SiteStatusView,
 } from './site-contract';
+import {
+  padCalibrationContract,
+  type PadCalibrationAdoptView,
+  type PadCalibrationRunView,
+} from './pad-calibration-contract';
 import type {
   AuditChainReportView,
   AuditCsvChunk,
@@ -70,6 +76,11 @@ export const contract = {
       allowDuplicate: z.boolean().optional(),
       /** Re-enrolment: add the photos to this enrolled person instead of creating one. */
       personId: z.string().min(1).max(64).optional(),
+      /**
+       * The images are live captures from this camera (its device label): the station keeps
+       * their passive liveness scores for that camera's calibration (scores only).
+       */
+      captureCamera: z.string().min(1).max(200).optional(),
     })
     .strict(),
   'access:frame': z
@@ -98,6 +109,8 @@ export const contract = {
   ...calibrationContract,
   // The site this station belongs to: status, admin panel, site-wide audit (site-contract.ts).
   ...siteContract,
+  // Per-camera passive liveness bands, audited adoption (pad-calibration-contract.ts).
+  ...padCalibrationContract,
 } as const;
 
 export type Channel = keyof typeof contract;
@@ -113,6 +126,8 @@ export interface FrameResult {
   decision: FaceDecision['decision'] | null;
   person: FaceDecision['person'];
   liveness: LivenessSummary | null;
+  /** The active challenge being asked of this face (phase 'challenge'), else null. */
+  challenge: ChallengeView | null;
   door: DoorStatusView;
 }
 
@@ -143,6 +158,8 @@ export interface ResponseMap {
   'site:sync': SiteStatusView;
   'site:audit-query': SiteAuditPage;
   'site:audit-verify': SiteChainReportView;
+  'calibration:pad-run': PadCalibrationRunView;
+  'calibration:pad-adopt': PadCalibrationAdoptView;
 }
 export type ResponseOf<C extends Channel> = ResponseMap[C];
 

@@ -10,6 +10,12 @@ export interface PersonRef {
 export interface PersonSummary extends PersonRef {
   templates: number;
   enrolledAt: string;
+  /**
+   * Present when none of the person's templates was made by the station's current embedding
+   * model (another model, or the same one fed differently): the door cannot recognise them
+   * until they are re-enrolled with new photos (only templates are stored, never photos).
+   */
+  reEnrol?: true;
 }
 
 /** Why a face was or was not let through. Closed set; later issues extend it deliberately. */
@@ -24,6 +30,10 @@ export const DECISIONS = [
   'locked_out',
   'device_untrusted',
   'no_face',
+  /** The person did something other than the action the station asked for (active challenge). */
+  'challenge_failed',
+  /** The asked action was not seen within the challenge's time limit: a refusal, never a grant. */
+  'challenge_timeout',
 ] as const;
 export type DecisionReason = (typeof DECISIONS)[number];
 

@@ -60,4 +60,7 @@ export const CHANNEL_ROLES: Record<Channel, readonly OperatorRole[]> = {
   'site:sync': ['admin'],
   'site:audit-query': ['reviewer', 'admin'],
   'site:audit-verify': ['reviewer', 'admin'],
+  // Changes the liveness bands the door decides by.
+  'calibration:pad-run': ['admin'],
+  'calibration:pad-adopt': ['admin'],
 };

@@ -23,11 +23,10 @@ async function playThrough(
   file: string,
 ): Promise<{ results: FrameResult[]; unlocks: number }> {
   const session = station.videoAccessSession(file);
-  const { info, frames } = await openVideoFrames(spoofVideos(file), { maxSeconds: SECONDS });
+  const { frames } = await openVideoFrames(spoofVideos(file), { maxSeconds: SECONDS });
   const results: FrameResult[] = [];
   let i = 0;
-  for await (const img of frames)
-    results.push(await session.process(i, img, (i++ * 1000) / info.fps));
+  for await (const img of frames) results.push(await session.process(i++, img, img.timestampMs));
   return { results, unlocks: session.unlocks() };
 }
 
@@ -47,6 +46,9 @@ describe.skipIf(!ffmpegAvailable())(
         'apfol',
       );
       station = await openStation({ dataDir: join(tmp.dir, 'data'), mode: 'cli' });
+      // The passive rules alone here; the active challenge has its own tests
+      // (door-challenge.test.ts): a recording cannot answer a random one.
+      station.setChallengeSettings({ ...station.access.challenge(), mode: 'off' }, 'test');
       const r = await station.enroll({
         name: 'Apfol',
         consent: true,
@@ -84,7 +86,11 @@ describe.skipIf(!ffmpegAvailable())(
       const before = station.recentAudit(1)[0]?.id ?? 0;
       const { results, unlocks } = await playThrough(station, 'apfol_replay.webm');
       expect(results.map((r) => r.decision)).not.toContain('granted');
-      expect(results.find((r) => r.phase === 'decided')?.decision).toBe('spoof_suspected');
+      // At the recording's own 30 fps, the face half in view in its first 0.2 s is decided
+      // "unknown" before the whole face is judged a spoof.
+      const finals = new Set(results.filter((r) => r.phase === 'decided').map((r) => r.decision));
+      expect(finals).toContain('spoof_suspected');
+      expect([...finals].every((d) => d === 'spoof_suspected' || d === 'unknown_face')).toBe(true);
       expect(results.every((r) => r.door.state === 'locked')).toBe(true);
       expect(unlocks).toBe(0);
       const rows = station.recentAudit(20).filter((e) => e.id > before);
@@ -105,8 +111,9 @@ describe.skipIf(!ffmpegAvailable())(
       };
       expect(out.frames).toBeGreaterThan(20);
       expect(out.unlocks).toBe(0);
-      expect(out.decisions[0]).toMatchObject({ decision: 'spoof_suspected' });
-      expect(out.decisions[0]?.t).toBeGreaterThan(0);
+      const spoof = out.decisions.find((d) => d.decision === 'spoof_suspected');
+      expect(spoof?.t).toBeGreaterThan(0);
+      expect(out.decisions.map((d) => d.decision)).not.toContain('granted');
       const bad = cli('access', join(tmp.dir, 'missing.mp4'), '--json');
       expect(bad.code).toBe(1);
       expect(bad.stderr).toMatch(/Cannot decode video/);

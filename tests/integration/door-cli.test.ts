@@ -24,6 +24,8 @@ describe('station door show | set (real CLI, real SQLite)', () => {
       status: { state: 'locked' },
       policy: { requireLiveness: true, maxFaces: 1, allowedCameraLabels: [] },
       liveness: { windowFrames: expect.any(Number) as number },
+      // The active challenge is on by default whenever passive evidence is not clearly live.
+      challenge: { mode: 'when_uncertain', actions: 2, timeLimitMs: 8000 },
     });
   });
 
@@ -98,5 +100,29 @@ describe('station door show | set (real CLI, real SQLite)', () => {
     expect(cli('door', 'set', '--file', unknownSchedule).stderr).toMatch(
       /unknown schedule "night"/,
     );
+  });
+
+  it('changes the active challenge (merged, validated, audited); a bad value changes nothing', () => {
+    const ok = cli(
+      'door',
+      'set',
+      '--file',
+      file('challenge.json', { challenge: { mode: 'always', timeLimitMs: 6000 } }),
+      '--json',
+    );
+    expect(ok.code).toBe(0);
+    expect(ok.json).toMatchObject({
+      challenge: { mode: 'always', timeLimitMs: 6000, actions: 2, turnDeg: 20 },
+    });
+    const rows = cli('audit', 'export', '--csv').stdout.split('\r\n');
+    expect(rows.filter((l) => l.includes('liveness_challenge'))).toHaveLength(1);
+    const before = cli('door', 'show', '--json').json;
+    for (const bad of [{ mode: 'never' }, { actions: 3 }, { allowed: ['turn_left'] }]) {
+      const r = cli('door', 'set', '--file', file('bad-challenge.json', { challenge: bad }));
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`challenge|${Object.keys(bad)[0]}`));
+    }
+    expect(cli('door', 'show', '--json').json).toEqual(before);
+    expect(cli('door', 'show').stdout).toMatch(/Active challenge: always, 2 action\(s\)/);
   });
 });

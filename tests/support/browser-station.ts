@@ -8,6 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { build } from 'vite';
 import { webRendererViteConfig } from '../../scripts/vite/renderer-config';
 import { createStationHandlers } from '../../src/main/core/ipc/station-handlers';
+import type { ChallengeChooser } from '../../src/main/core/challenge/challenge-chooser';
 import type { Station } from '../../src/main/core/station.service';
 import {
   SECRET_HEADER,
@@ -45,6 +46,8 @@ export async function openBrowserSession(opts: {
   rendererDir: string;
   modelsDir?: string;
   allowCameras?: readonly string[];
+  /** Fixes the active challenge's actions (composition-level injection, tests only). */
+  challengeChooser?: ChallengeChooser;
 }): Promise<BrowserSession> {
   const temp = makeTempDir('station-e2e-data-');
   let station: Station | undefined;
@@ -53,6 +56,7 @@ export async function openBrowserSession(opts: {
       dataDir: temp.dir,
       mode: 'browser',
       ...(opts.modelsDir ? { modelsDir: opts.modelsDir } : {}),
+      ...(opts.challengeChooser ? { challengeChooser: opts.challengeChooser } : {}),
     });
     if (opts.allowCameras?.length)
       station.setAccessPolicy(

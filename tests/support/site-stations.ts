@@ -22,6 +22,8 @@ function stubAnalyzer(): FaceAnalyzer {
   };
   return {
     modelId: EMBEDDING_MODEL_ID,
+    // The shipped model's space is its model id (embedding-manifest.ts).
+    embeddingSpace: EMBEDDING_MODEL_ID,
     embeddingDim: 512,
     analyzeImage: refuse,
     analyzeRegion: refuse,
@@ -45,7 +47,7 @@ export async function openSyncStation(
     analyzer: stubAnalyzer(),
     decode: (bytes, name) => decodeImageBuffer(bytes, DEFAULT_DECODE_LIMITS, name),
     indexFactories: faissIndexFactories,
-    texture: null,
+    passive: null,
     ...(site ? { site } : {}),
   });
   await catchUpWithSite(station, 10_000);

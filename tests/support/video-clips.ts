@@ -51,11 +51,19 @@ export function clipToY4m(input: string, output: string, span: ClipSpan, fps = 1
  * jump: a person who stays at the door stays in place, instead of teleporting every loop (a
  * face that jumps is a new face to the station's tracker, decided afresh: a second grant).
  */
-export function clipToSeamlessY4m(input: string, output: string, span: ClipSpan, fps = 15): string {
+export function clipToSeamlessY4m(
+  input: string,
+  output: string,
+  span: ClipSpan,
+  fps = 15,
+  /** Extra filters before the webcam conversion (e.g. `hflip`: a mirrored recording). */
+  pre = '',
+): string {
+  const first = pre ? `${pre},` : '';
   ffmpeg([
     ...spanOf(input, span),
     '-filter_complex',
-    `[0:v]${webcamVga(fps)},split[f][b];[b]reverse[r];[f][r]concat=n=2:v=1[v]`,
+    `[0:v]${first}${webcamVga(fps)},split[f][b];[b]reverse[r];[f][r]concat=n=2:v=1[v]`,
     '-map',
     '[v]',
     '-pix_fmt',
@@ -139,6 +147,49 @@ export function stillToY4m(image: string, output: string, seconds: number, fps =
     image,
     '-vf',
     `scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2,fps=${fps}`,
+    '-pix_fmt',
+    'yuv420p',
+    output,
+  ]);
+  return output;
+}
+
+/**
+ * Like clipToSeamlessY4m, but the `held` part of the span (absolute seconds in the input) plays
+ * forward and backward `times` times before the clip goes on: a short head turn in real footage
+ * becomes a turn the person holds for a while (every frame is still a real camera frame; no
+ * frame is frozen), which a station answering a few frames a second cannot miss.
+ */
+export function clipWithHeldSpanY4m(
+  input: string,
+  output: string,
+  span: ClipSpan,
+  held: ClipSpan,
+  times: number,
+  pre = '',
+): string {
+  const first = pre ? `${pre},` : '';
+  const h0 = held.start - span.start;
+  const h1 = h0 + held.duration;
+  const copies = Array.from({ length: times }, (_, i) => i + 1);
+  const graph = [
+    `[0:v]${first}split=3[a][b][c]`,
+    `[a]trim=end=${h0},setpts=PTS-STARTPTS[lead]`,
+    `[b]trim=start=${h0}:end=${h1},setpts=PTS-STARTPTS,split=2[h][hx]`,
+    `[hx]reverse[hr]`,
+    `[h]split=${times}${copies.map((i) => `[h${i}]`).join('')}`,
+    `[hr]split=${times}${copies.map((i) => `[r${i}]`).join('')}`,
+    `[c]trim=start=${h1},setpts=PTS-STARTPTS[tail]`,
+    `[lead]${copies.map((i) => `[h${i}][r${i}]`).join('')}[tail]concat=n=${2 * times + 2}:v=1,${webcamVga(15)},split[f][bk]`,
+    `[bk]reverse[rv]`,
+    `[f][rv]concat=n=2:v=1[v]`,
+  ].join(';');
+  ffmpeg([
+    ...spanOf(input, span),
+    '-filter_complex',
+    graph,
+    '-map',
+    '[v]',
     '-pix_fmt',
     'yuv420p',
     output,

@@ -22,8 +22,9 @@ interface DecisionEvent {
 
 /**
  * `station access VIDEO [--json]`: how a site tests its own camera recordings. Frames are
- * decoded by ffmpeg at camera-like 15 fps and timestamped by their position in the video, so
- * the decision window behaves as at the door. Decisions are audited (source "video:<file>");
+ * decoded by ffmpeg as the camera delivered them, each with its own time in the recording
+ * (never duplicated to a nominal rate) and upright by the rotation tag, so the decision window
+ * behaves as at the door. Decisions are audited (source "video:<file>");
  * the lock is always simulated: replaying a recording never opens the real door.
  */
 export async function accessCommand(
@@ -38,8 +39,8 @@ export async function accessCommand(
   let frameNo = 0;
   let last: string | null = null;
   for await (const img of frames) {
-    const t = frameNo / info.fps;
-    const r = await session.process(frameNo, img, t * 1000);
+    const t = img.timestampMs / 1000;
+    const r = await session.process(frameNo, img, img.timestampMs);
     // One line per change of outcome, not per frame (a person standing there is one event).
     const key = `${r.decision ?? ''}:${r.person?.id ?? ''}`;
     if (r.decision !== null && r.decision !== 'no_face' && key !== last)
@@ -56,7 +57,13 @@ export async function accessCommand(
     frameNo += 1;
   }
   const value = {
-    video: { file: opts.video, width: info.width, height: info.height, fps: info.fps },
+    video: {
+      file: opts.video,
+      width: info.width,
+      height: info.height,
+      fps: info.fps,
+      rotation: info.rotation,
+    },
     frames: frameNo,
     decisions: events,
     unlocks: session.unlocks(),

@@ -6,8 +6,9 @@ import { readInputFile } from './read-input-file';
 
 export const DOOR_USAGE = `  door show                              door id, lock controller, rules, liveness settings, lock state
   door set --file JSON                   change them: {"policy":{...},"door":{...},"liveness":{...},
+                                         "challenge":{"mode":"when_uncertain","timeLimitMs":8000,...},
                                          "identity":{"id":"door-1","label":"Main entrance"}}
-                                         (policy and liveness merge over the current values;
+                                         (policy, liveness and challenge merge over the current values;
                                          validated first, audited; invalid -> nothing changes)`;
 
 const changeSchema = z
@@ -15,6 +16,8 @@ const changeSchema = z
     policy: z.record(z.string(), z.unknown()).optional(),
     door: z.record(z.string(), z.unknown()).optional(),
     liveness: z.record(z.string(), z.unknown()).optional(),
+    /** The active challenge: mode off | when_uncertain | always, time limit, actions. */
+    challenge: z.record(z.string(), z.unknown()).optional(),
     /** The door's id (what audit rows and the reviewer's door filter use) and label. */
     identity: z.record(z.string(), z.unknown()).optional(),
   })
@@ -27,6 +30,7 @@ function show(station: Station) {
     status: station.doorStatus(),
     policy: station.access.policy(),
     liveness: station.access.liveness(),
+    challenge: station.access.challenge(),
   };
 }
 
@@ -39,6 +43,7 @@ export function doorShowCommand(station: Station, out: Output): number {
       `Rules: ${v.policy.agreeFrames} agreeing frames, at most ${v.policy.maxFaces} face(s), liveness ${v.policy.requireLiveness ? 'required' : 'NOT required'}, unlock ${v.policy.unlockMs} ms`,
       `Lockout: ${v.policy.lockout.maxFailures} refusals in ${v.policy.lockout.windowMs / 1000} s -> ${v.policy.lockout.lockMs / 1000} s`,
       `Liveness window: at least ${v.liveness.windowFrames} frames over at least ${v.liveness.windowMs} ms`,
+      `Active challenge: ${v.challenge.mode}, ${v.challenge.actions} action(s) from ${v.challenge.allowed.join(', ')} within ${v.challenge.timeLimitMs / 1000} s`,
       `Allowed virtual cameras: ${v.policy.allowedCameraLabels.join(', ') || '-'}`,
     ].join('\n'),
   );
@@ -46,7 +51,7 @@ export function doorShowCommand(station: Station, out: Output): number {
 }
 
 /**
- * `station door set --file JSON`: all three parts are validated before any is written, so a
+ * `station door set --file JSON`: all parts are validated before any is written, so a
  * file with one bad field changes nothing; each written part is audited as a settings change.
  */
 export async function doorSetCommand(station: Station, out: Output, file: string): Promise<number> {
@@ -59,12 +64,16 @@ export async function doorSetCommand(station: Station, out: Output, file: string
   }
   const policy = change.policy ? { ...station.access.policy(), ...change.policy } : null;
   const liveness = change.liveness ? { ...station.access.liveness(), ...change.liveness } : null;
+  const challenge = change.challenge
+    ? { ...station.access.challenge(), ...change.challenge }
+    : null;
   try {
     station.validateDoorSettings({
       policy,
       door: change.door ?? null,
       liveness,
       identity: change.identity ?? null,
+      challenge,
     });
   } catch (err) {
     throw new StationError('BAD_REQUEST', `${file}: ${message(err)}`);
@@ -74,6 +83,7 @@ export async function doorSetCommand(station: Station, out: Output, file: string
   if (policy) station.setAccessPolicy(policy, 'cli');
   if (change.door) station.setDoorConfig(change.door, 'cli');
   if (liveness) station.setLivenessSettings(liveness, 'cli');
+  if (challenge) station.setChallengeSettings(challenge, 'cli');
   return doorShowCommand(station, out);
 }
 

@@ -20,8 +20,8 @@ export function parseMaxSeconds(text: string | undefined): number | undefined {
 }
 
 /**
- * `station liveness VIDEO [--json]`: the video decoded by ffmpeg frame by frame at camera-like
- * 15 fps, the largest face of each frame through the same tracker and fusion the door uses;
+ * `station liveness VIDEO [--json]`: the video decoded by ffmpeg frame by frame as the camera
+ * delivered it (its own frame times, upright by its rotation tag), the largest face of each frame through the same tracker and fusion the door uses;
  * prints the first conclusive window's verdict (where the door would act). Needs no data folder.
  */
 export async function livenessCommand(out: Output, opts: LivenessCommandOptions): Promise<number> {
@@ -42,10 +42,19 @@ export async function livenessCommand(out: Output, opts: LivenessCommandOptions)
       motion: round(d.components.motion),
       blink: round(d.components.blink),
     },
+    // The passive bands (clear_live | uncertain | spoof) with the score and thresholds behind them.
+    passive: {
+      band: d.passive.band,
+      score: round(d.passive.score),
+      spoofBelow: d.passive.thresholds.spoofBelow,
+      clearLiveMin: d.passive.thresholds.clearLiveMin,
+      origin: d.passive.thresholds.origin,
+      textureNet: round(d.passive.components.textureNet),
+    },
     frames: result.framesRead,
     reasons: d.reasons,
     raw: { motion: round(d.raw.motion), rigidMotion: round(d.raw.rigidMotion) },
-    video: { width: info.width, height: info.height, fps: info.fps },
+    video: { width: info.width, height: info.height, fps: info.fps, rotation: info.rotation },
   };
   out.result(value, () => human(opts.video, result));
   return EXIT.ok;
@@ -61,6 +70,7 @@ function human(video: string, r: StreamLivenessResult): string {
   return [
     `${video}: ${d.verdict.toUpperCase()} (score ${d.score.toFixed(3)}) after ${r.framesRead} frames`,
     `  texture ${c.texture.toFixed(3)}  motion ${c.motion.toFixed(3)}  blink ${c.blink.toFixed(3)}`,
+    `  passive: ${d.passive.band} (PAD score ${d.passive.score.toFixed(3)}; spoof < ${d.passive.thresholds.spoofBelow}, clearly live >= ${d.passive.thresholds.clearLiveMin})`,
     `  reasons: ${d.reasons.join(', ') || '-'}`,
   ].join('\n');
 }

@@ -72,6 +72,7 @@ export function siteBindingFor(
         audit: st.audit,
         access: st.access,
         modelId: st.modelId,
+        embeddingSpace: st.embeddingSpace,
         now,
         pageSize: opts.pageSize ?? 2000,
       });

@@ -22,13 +22,17 @@ import { OperatorCredentials } from './auth/operator-credentials.repository';
 import { OperatorAuthService } from './auth/operator-auth.service';
 import { TemplateEncryptionRepository } from '../db/template-encryption.repository';
 import { TemplatesRepository } from '../db/templates.repository';
-import type { CameraReport, DoorStatusView } from '../../shared/door-contract';
+import type { CameraReport, DoorStatusView, PassiveSummary } from '../../shared/door-contract';
 import { AccessSettings } from './access/access-settings.service';
 import { accessPolicySchema, type AccessPolicy } from './access/access-policy.schema';
 import { livenessSettingsSchema, type LivenessSettings } from './liveness/liveness-settings';
+import { randomChallengeChooser, type ChallengeChooser } from './challenge/challenge-chooser';
+import { challengeSettingsSchema, type ChallengeSettings } from './challenge/challenge-settings';
 import { DoorFrameService } from './access/door-frame.service';
 import { DoorLivenessMonitor } from './liveness/door-liveness-monitor';
-import type { TextureLivenessModel } from './liveness/texture-model';
+import type { PassiveLivenessModel } from './liveness/passive-scorer';
+import { faceSquare, type LivenessFace } from './liveness/face-square';
+import { largestFace } from './vision/face-choice';
 import { DoorActuator } from './door/door-actuator';
 import { createDoorController, doorConfigSchema, type DoorConfig } from './door/door-config';
 import { doorIdentitySchema, type DoorIdentity } from './door/door-identity';
@@ -52,10 +56,16 @@ import { Gallery, type GalleryIndexStats, type GalleryOpenReport } from './galle
 import { chooseIndexKind } from './gallery/index-policy';
 import { INDEX_KINDS, type IndexKind, type VectorIndexFactory } from './gallery/vector-index';
 import { RecognitionService, type VerifyResult } from './recognition/recognition.service';
+import type { IdentifyScoring } from './recognition/identify-scoring';
+import { builtinSpec, type EmbeddingModelSpec } from './models/embedding-model-source';
+import { embeddingModelView, type EmbeddingModelView } from './models/embedding-model-view';
+import { defaultScoringFor } from './settings/threshold-defaults';
 import { loadVerifiedModel } from './models/model-verifier';
 import { SettingsService } from './settings/settings.service';
 import { CalibrationUploads } from './calibration/calibration-uploads';
 import { StationCalibrationService } from './calibration/station-calibration.service';
+import { PadCalibrationService } from './calibration/pad-calibration.service';
+import { PadLiveScoresRepository } from '../db/pad-live-scores.repository';
 import { dataPaths } from './util/data-dir';
 import { loadOrCreateKey } from './util/key-file';
 import type { FaceAnalyzer, ImageDecoder } from './vision/face-analyzer';
@@ -71,13 +81,24 @@ export interface StationParts {
   decode: ImageDecoder;
   /** One factory per index kind: the gallery's kind follows its size or the admin setting. */
   indexFactories: Record<IndexKind, VectorIndexFactory>;
+  /** The embedding model the analyzer runs (absent: the shipped one). */
+  embedding?: EmbeddingModelSpec;
   /** Folder of verified model files (the renderer's detector model is served from here). */
   modelsDir: string;
   /** Where the template key lives; default: keys/template.key (0600) in the data folder. */
   templateKeys?: TemplateKeyStore;
-  /** Texture liveness network; null/absent = unavailable, so a policy requiring liveness never opens. */
-  texture?: TextureLivenessModel | null;
+  /**
+   * Passive liveness (texture network + PAD weights); null/absent = unavailable, so a policy
+   * requiring liveness never opens.
+   */
+  passive?: PassiveLivenessModel | null;
   now?: () => Date;
+  /**
+   * Picks the actions of an active challenge. Default: the CSPRNG chooser. Only the
+   * composition root sets it (a test that must know the order); no setting or environment
+   * variable can, so nobody at the door can make the challenge predictable.
+   */
+  challengeChooser?: ChallengeChooser;
   /**
    * Called by close(): releases what was created for this station alone (the model worker
    * threads). Absent when the models are shared with other stations (tests).
@@ -109,6 +130,7 @@ export interface StationSiteInternals {
     setLiveness(next: unknown, changedBy: string): LivenessSettings;
   };
   modelId: string;
+  embeddingSpace: string;
   now: () => Date;
 }
 
@@ -126,6 +148,8 @@ export interface OpenStationOptions {
   templateKeys?: TemplateKeyStore;
   /** The site key's store when the folder joined a site (default keys/site.key, 0600). */
   siteKeys?: TemplateKeyStore;
+  /** Test harnesses only (see StationParts.challengeChooser); hosts never pass it. */
+  challengeChooser?: ChallengeChooser;
 }
 
 const DETECTOR_FILES = {
@@ -151,6 +175,8 @@ export class Station {
   /** Admin calibration: runs from templates or uploads, audited threshold adoption. */
   readonly calibration: StationCalibrationService;
   readonly calibrationUploads: CalibrationUploads;
+  /** Per-camera passive liveness bands from this station's own live scores (audited adoption). */
+  readonly padCalibration: PadCalibrationService;
   readonly settings: SettingsService;
   readonly galleryReport: GalleryOpenReport;
   /** The reviewer's search, CSV export and event detail (audit:query/export/detail). */
@@ -165,6 +191,7 @@ export class Station {
   private readonly auditVerifier: AuditChainVerifier;
   private readonly auditRetention: AuditRetentionService;
   private readonly gallery: Gallery;
+  private readonly templates: TemplatesRepository;
 
   private constructor(
     private readonly db: Db,
@@ -175,6 +202,7 @@ export class Station {
     const paths = dataPaths(parts.dataDir);
     this.people = new PeopleRepository(db);
     const templates = new TemplatesRepository(db, cipher);
+    this.templates = templates;
     const links = new PersonLinksRepository(db);
     this.settings = new SettingsService(new SettingsRepository(db));
     const pepper = parts.site?.auditPepper ?? loadOrCreateKey(paths.pepperKey);
@@ -208,12 +236,14 @@ export class Station {
       factory: (n, current) => parts.indexFactories[this.galleryIndexKindFor(n, current)],
       sealer: cipher,
       indexFile: paths.galleryIndex,
-      modelId: parts.analyzer.modelId,
+      // One index per embedding space: templates of another space are reported, never mixed.
+      modelId: parts.analyzer.embeddingSpace,
       dim: parts.analyzer.embeddingDim,
     });
     this.gallery = opened.gallery;
     this.galleryReport = opened.report;
     const thresholds = (): Thresholds => this.settings.thresholds();
+    const scoring = (): IdentifyScoring => this.identifyScoring();
     const { analyzer, decode } = parts;
     this.recognition = new RecognitionService({
       people: this.people,
@@ -221,6 +251,7 @@ export class Station {
       analyzer,
       decode,
       thresholds,
+      scoring,
     });
     this.enrollment = new EnrollmentService({
       db,
@@ -232,6 +263,7 @@ export class Station {
       decode,
       audit: this.audit,
       thresholds,
+      scoring,
       quality: () => this.settings.qualityLimits(),
       now,
       publish: parts.site ? (p) => this.site!.publishEnrolment(p) : undefined,
@@ -249,12 +281,14 @@ export class Station {
     this.access = new AccessSettings(new SettingsRepository(db));
     this.calibrationUploads = new CalibrationUploads(analyzer, decode, () => now().getTime());
     this.calibration = new StationCalibrationService({
-      templates: () => templates.allForModel(analyzer.modelId),
+      templates: () => templates.allForModel(analyzer.embeddingSpace),
       people: () => this.people.list(),
       dim: analyzer.embeddingDim,
       uploads: this.calibrationUploads,
       thresholds,
+      scoring,
       setThresholds: (next) => this.settings.setThresholds(next),
+      setScoring: (next) => this.settings.setIdentifyScoring(next),
       audit: (details) =>
         this.audit.record({
           kind: 'settings',
@@ -265,11 +299,35 @@ export class Station {
         }),
       transaction: (fn) => db.transaction(fn)(),
     });
+    this.padCalibration = new PadCalibrationService({
+      store: new PadLiveScoresRepository(db),
+      passive: () => parts.passive ?? null,
+      liveness: () => this.access.liveness(),
+      setLiveness: (next) => this.access.setLiveness(next),
+      audit: (details) =>
+        this.audit.record({
+          kind: 'settings',
+          decision: null,
+          personId: null,
+          similarity: null,
+          details: { ...details, door: this.doorId() },
+        }),
+      transaction: (fn) => db.transaction(fn)(),
+      doorCamera: () => this.door.reportedCamera(),
+      now,
+    });
     this.doorActuator = this.makeDoorActuator(now);
     this.door = this.makeDoorFrameService(
       'terminal',
       () => this.doorActuator,
       () => this.doorId(),
+      {
+        onGrantedLive: (camera, p) =>
+          this.padCalibration.recordLive('granted', camera, {
+            padModel: p.score ?? Number.NaN,
+            textureNet: p.textureNet ?? Number.NaN,
+          }),
+      },
     );
     this.site = parts.site?.attach(this.siteInternals(db, templates, now)) ?? null;
   }
@@ -310,8 +368,17 @@ export class Station {
         setLiveness: (next, by) => this.setLivenessSettings(next, by),
       },
       modelId: this.parts.analyzer.modelId,
+      embeddingSpace: this.parts.analyzer.embeddingSpace,
       now,
     };
+  }
+
+  /**
+   * How the door turns a search into its identify score: the scoring adopted with the identify
+   * threshold, else the embedding space's default (identify-scoring.ts, threshold-defaults.ts).
+   */
+  identifyScoring(): IdentifyScoring {
+    return this.settings.identifyScoring(defaultScoringFor(this.parts.analyzer.embeddingSpace));
   }
 
   /** The id every audit row about this station's door carries (the reviewer's door filter). */
@@ -323,8 +390,12 @@ export class Station {
     source: string,
     door: () => DoorActuator,
     doorId: () => string | null,
+    opts: {
+      now?: () => Date;
+      onGrantedLive?: (camera: string, passive: PassiveSummary) => void;
+    } = {},
   ): DoorFrameService {
-    const texture = this.parts.texture;
+    const passive = this.parts.passive;
     return new DoorFrameService({
       analyzer: this.parts.analyzer,
       recognition: this.recognition,
@@ -332,10 +403,16 @@ export class Station {
       door,
       thresholds: () => this.settings.thresholds(),
       policy: () => this.access.policy(),
-      liveness: texture ? new DoorLivenessMonitor(texture, () => this.access.liveness()) : null,
-      now: this.parts.now ?? (() => new Date()),
+      liveness: passive ? new DoorLivenessMonitor(passive, () => this.access.liveness()) : null,
+      now: opts.now ?? this.parts.now ?? (() => new Date()),
       source,
       doorId,
+      challenge: {
+        settings: () => this.access.challenge(),
+        chooser: this.parts.challengeChooser ?? randomChallengeChooser,
+        blinkClosedRatio: () => this.access.liveness().blinkClosedRatio,
+      },
+      ...(opts.onGrantedLive ? { onGrantedLive: opts.onGrantedLive } : {}),
     });
   }
 
@@ -358,15 +435,21 @@ export class Station {
     });
     // Disposed with the station: its re-lock timer must not outlive the database.
     this.sessionActuators.add(actuator);
+    // The door's clock follows the recording (decoding is faster or slower than real time),
+    // so a decision's 10 s, the lockout window and a challenge's limit mean recording time.
+    const startMs = (this.parts.now ?? (() => new Date()))().getTime();
+    let videoMs = 0;
     const door = this.makeDoorFrameService(
       `video:${fileLabel}`,
       () => actuator,
       () => null,
+      { now: () => new Date(startMs + videoMs) },
     );
     door.trustSource();
     return {
       process: async (frameId, img, capturedAtMs) => {
-        const faces = await this.parts.analyzer.analyzeImage(img);
+        videoMs = capturedAtMs;
+        const faces = await this.parts.analyzer.analyzeImage(img, { mode: 'fast' });
         return door.processAnalysed(frameId, img, faces, capturedAtMs);
       },
       unlocks: () => relay.unlockCount,
@@ -403,7 +486,43 @@ export class Station {
   }
 
   listPeople(): PersonSummary[] {
-    return this.people.list();
+    const outside = new Set(this.templates.peopleOutsideSpace(this.gallery.modelId));
+    return this.people.list().map((p) => (outside.has(p.id) ? { ...p, reEnrol: true } : p));
+  }
+
+  /**
+   * The embedding model in use and what it means for the enrolled people: templates of other
+   * spaces are never compared, so their people are listed for re-enrolment (`station model`).
+   */
+  embeddingModel(): EmbeddingModelView {
+    return embeddingModelView(this.parts.embedding ?? builtinSpec(), {
+      searchable: this.gallery.size,
+      otherSpaces: this.templates.otherModels(this.gallery.modelId),
+      outside: this.templates.peopleOutsideSpace(this.gallery.modelId),
+      people: this.people.list(),
+    });
+  }
+
+  /** Audits a change of embedding model (the folder's choice was just written; see model-command). */
+  recordEmbeddingModelChange(previousSpace: string, changedBy: string): number {
+    const m = this.embeddingModel();
+    return this.audit.record({
+      kind: 'settings',
+      decision: null,
+      personId: null,
+      similarity: null,
+      details: {
+        setting: 'embedding_model',
+        changedBy,
+        source: m.source,
+        name: m.name,
+        sha256: m.sha256,
+        // Not 'embeddingSpace': the review hides keys that look like biometric data.
+        space: m.embeddingSpace,
+        previousSpace,
+        reEnrol: m.reEnrol.length,
+      },
+    });
   }
 
   /** Exact id first, then case-insensitive name (may be several people of one name). */
@@ -412,8 +531,29 @@ export class Station {
     return byId ? [byId] : this.people.findByName(nameOrId);
   }
 
-  enroll(req: EnrollRequest): Promise<EnrollResult> {
-    return this.enrollment.enroll(req);
+  /**
+   * Enrols; when the images are live captures from a camera (the Enrolment view's guided
+   * capture), the passive liveness score of each enrolled one is kept for that camera's
+   * calibration: consented, supervised live presentations (scores only, never the image).
+   */
+  async enroll(req: EnrollRequest & { captureCamera?: string | undefined }): Promise<EnrollResult> {
+    const result = await this.enrollment.enroll(req);
+    if (result.person && req.captureCamera)
+      await this.recordCaptureScores(req, result, req.captureCamera);
+    return result;
+  }
+
+  private async recordCaptureScores(req: EnrollRequest, result: EnrollResult, camera: string) {
+    const passive = this.parts.passive;
+    if (!passive) return;
+    for (const [i, image] of req.images.entries()) {
+      if (result.files[i]?.status !== 'enrolled') continue;
+      const frame = await this.parts.decode(image.bytes, image.fileName);
+      const face = largestFace(await this.parts.analyzer.analyzeImage(frame));
+      if (!face) continue;
+      const s = await passive.scoreFace(frame, faceSquare(face));
+      this.padCalibration.recordLive('enrolment', camera, s);
+    }
   }
 
   identify(bytes: Buffer, fileName: string) {
@@ -587,16 +727,50 @@ export class Station {
     return valid;
   }
 
+  /** The active challenge's settings (validated, audited); apply to the next challenge asked. */
+  setChallengeSettings(next: unknown, changedBy: string): ChallengeSettings {
+    const valid = this.access.setChallenge(next);
+    this.audit.record({
+      kind: 'settings',
+      decision: null,
+      personId: null,
+      similarity: null,
+      details: { setting: 'liveness_challenge', door: this.doorId(), changedBy, value: valid },
+    });
+    return valid;
+  }
+
+  /**
+   * What `station pad-eval` judges presentations with: the door's own face finder, passive
+   * models and the liveness settings in force (a calibrated camera keeps its calibration).
+   * Null passive models: liveness is unavailable on this station.
+   */
+  livenessJudge(): {
+    largestFace: (frame: RgbImage) => Promise<LivenessFace | null>;
+    passive: PassiveLivenessModel | null;
+    settings: LivenessSettings;
+  } {
+    return {
+      largestFace: async (frame) =>
+        largestFace(await this.parts.analyzer.analyzeImage(frame)) ?? null,
+      passive: this.parts.passive ?? null,
+      settings: this.access.liveness(),
+    };
+  }
+
   /** Throws the validation error of the first invalid part; writes nothing. */
   validateDoorSettings(parts: {
     policy: unknown;
     door: unknown;
     liveness: unknown;
     identity?: unknown;
+    challenge?: unknown;
   }): void {
     if (parts.policy !== null) accessPolicySchema.parse(parts.policy);
     if (parts.door !== null) doorConfigSchema.parse(parts.door);
     if (parts.liveness !== null) livenessSettingsSchema.parse(parts.liveness);
+    if (parts.challenge !== undefined && parts.challenge !== null)
+      challengeSettingsSchema.parse(parts.challenge);
     if (parts.identity !== undefined && parts.identity !== null)
       doorIdentitySchema.parse(parts.identity);
   }

@@ -186,6 +186,7 @@ export class SiteReplicaRepository implements LocalReplicaPort {
       adding.map(({ p, t }) => ({
         personId: p.personId,
         modelId: t.modelId,
+        embeddingSpace: t.embeddingSpace ?? t.modelId,
         vector: t.vector,
         imageSha256: t.imageSha256,
         interEyePx: t.interEyePx,
@@ -195,7 +196,8 @@ export class SiteReplicaRepository implements LocalReplicaPort {
     const added = adding.map(({ p, t }, i) => {
       const id = ids[i]!;
       this.s.mapTemplate.run(t.uid, id, p.personId);
-      return { id, personId: p.personId, vector: t.vector, modelId: t.modelId };
+      const embeddingSpace = t.embeddingSpace ?? t.modelId;
+      return { id, personId: p.personId, vector: t.vector, modelId: t.modelId, embeddingSpace };
     });
     return { added, removedIds };
   }

@@ -45,6 +45,7 @@ const handlers: Handlers = {
       decision: 'no_face',
       person: null,
       liveness: null,
+      challenge: null,
       door: { state: 'locked', controller: 'simulated', unlockedUntil: null, lastError: null },
     }),
   'audit:recent': () => Promise.resolve({ events: [] }),
@@ -72,6 +73,8 @@ const handlers: Handlers = {
   'calibration:run': () => Promise.reject(new StationError('BAD_REQUEST', 'not here')),
   'calibration:adopt': () => Promise.reject(new StationError('BAD_REQUEST', 'not here')),
   ...createSiteHandlers(null),
+  'calibration:pad-run': () => Promise.reject(new StationError('BAD_REQUEST', 'not here')),
+  'calibration:pad-adopt': () => Promise.reject(new StationError('BAD_REQUEST', 'not here')),
 };
 
 interface RawResponse {

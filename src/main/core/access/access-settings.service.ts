@@ -7,6 +7,11 @@ import {
   type DoorIdentity,
 } from '../door/door-identity';
 import {
+  challengeSettingsSchema,
+  DEFAULT_CHALLENGE_SETTINGS,
+  type ChallengeSettings,
+} from '../challenge/challenge-settings';
+import {
   DEFAULT_LIVENESS_SETTINGS,
   livenessSettingsSchema,
   type LivenessSettings,
@@ -21,6 +26,7 @@ const POLICY_KEY = 'access_policy';
 const DOOR_KEY = 'door_controller';
 const LIVENESS_KEY = 'liveness';
 const IDENTITY_KEY = 'door_identity';
+const CHALLENGE_KEY = 'liveness_challenge';
 
 /**
  * The door's rules and lock configuration. Reads never throw: a stored value that no longer
@@ -50,6 +56,15 @@ export class AccessSettings {
 
   setLiveness(next: unknown): LivenessSettings {
     return this.write(LIVENESS_KEY, livenessSettingsSchema, next);
+  }
+
+  /** The active challenge's settings; read when a challenge starts, so not cached. */
+  challenge(): ChallengeSettings {
+    return this.read(CHALLENGE_KEY, challengeSettingsSchema, DEFAULT_CHALLENGE_SETTINGS);
+  }
+
+  setChallenge(next: unknown): ChallengeSettings {
+    return this.write(CHALLENGE_KEY, challengeSettingsSchema, next);
   }
 
   door(): DoorConfig {

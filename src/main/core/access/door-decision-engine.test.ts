@@ -3,6 +3,10 @@ import { DECISIONS, type DecisionReason } from '../../../shared/domain';
 import type { FaceVerdict } from './access-decision';
 import { DEFAULT_ACCESS_POLICY, type AccessPolicy } from './access-policy.schema';
 import {
+  DEFAULT_CHALLENGE_SETTINGS,
+  type ChallengeSettings,
+} from '../challenge/challenge-settings';
+import {
   DoorDecisionEngine,
   type DoorDecision,
   type FaceObservation,
@@ -12,19 +16,41 @@ import {
 const alice = { id: 'alice-id', name: 'Alice' };
 const bob = { id: 'bob-id', name: 'Bob' };
 const box = { x1: 100, y1: 100, x2: 200, y2: 220 };
-const LIVE: LivenessReading = { verdict: 'live', settled: true, score: 0.9, components: {} };
-const SPOOF: LivenessReading = { verdict: 'spoof', settled: true, score: 0.1, components: {} };
+function passive(band: LivenessReading['passive']['band'], score: number) {
+  const bands = { spoofBelow: 0.2, clearLiveMin: 0.5, origin: 'model_default' as const };
+  return { band, score, textureNet: score, ...bands };
+}
+const LIVE: LivenessReading = {
+  verdict: 'live',
+  settled: true,
+  score: 0.9,
+  components: {},
+  passive: passive('clear_live', 0.9),
+  reasons: [],
+};
+const SPOOF: LivenessReading = {
+  verdict: 'spoof',
+  settled: true,
+  score: 0.1,
+  components: {},
+  passive: passive('spoof', 0.1),
+  reasons: ['passive_spoof'],
+};
 const WAIT: LivenessReading = {
   verdict: 'inconclusive',
   settled: false,
   score: 0.5,
   components: {},
+  passive: passive('uncertain', 0.3),
+  reasons: ['collecting'],
 };
 const UNSURE: LivenessReading = {
   verdict: 'inconclusive',
   settled: true,
   score: 0.5,
   components: {},
+  passive: passive('uncertain', 0.3),
+  reasons: ['passive_uncertain'],
 };
 // Wednesday 2026-12-02 10:30 UTC
 const WED_1030 = new Date('2026-12-02T10:30:00Z');
@@ -42,9 +68,17 @@ function obs(
   return { trackId, box, verdict, liveness };
 }
 
-function engine(over: Partial<AccessPolicy> = {}): DoorDecisionEngine {
+function engine(
+  over: Partial<AccessPolicy> = {},
+  challenge: Partial<ChallengeSettings> = {},
+): DoorDecisionEngine {
   const policy: AccessPolicy = { ...DEFAULT_ACCESS_POLICY, timeZone: 'UTC', ...over };
-  return new DoorDecisionEngine(() => policy);
+  const settings = { ...DEFAULT_CHALLENGE_SETTINGS, ...challenge };
+  return new DoorDecisionEngine(() => policy, {
+    settings: () => settings,
+    chooser: (allowed, n) => allowed.slice(0, n),
+    blinkClosedRatio: () => 0.7,
+  });
 }
 
 function run(
@@ -93,8 +127,8 @@ describe('DoorDecisionEngine', () => {
     expect(out[1]).toMatchObject({ decision: 'spoof_suspected', person: null });
   });
 
-  it('holds still while liveness is undecided, asks for a blink when it settled inconclusive', () => {
-    const e = engine({ agreeFrames: 1, maxFramesPerDecision: 4 });
+  it('without the active challenge: holds still while undecided, asks for a blink when inconclusive', () => {
+    const e = engine({ agreeFrames: 1, maxFramesPerDecision: 4 }, { mode: 'off' });
     const out = run(e, [
       [obs(granted(), WAIT)],
       [obs(granted(), UNSURE)],
@@ -244,6 +278,9 @@ describe('DoorDecisionEngine', () => {
       'locked_out',
       'device_untrusted',
       'no_face',
+      // door-challenge.test.ts
+      'challenge_failed',
+      'challenge_timeout',
     ];
     expect([...covered].sort()).toEqual([...DECISIONS].sort());
   });

@@ -1,9 +1,25 @@
+import type { ChallengeView } from '../../../shared/challenge';
 import type { DecisionReason, PersonRef } from '../../../shared/domain';
+import type { DoorPhase, PassiveSummary } from '../../../shared/door-contract';
+import { randomChallengeChooser } from '../challenge/challenge-chooser';
+import type { ChallengeSession } from '../challenge/challenge-session';
+import { DEFAULT_CHALLENGE_SETTINGS, needsChallenge } from '../challenge/challenge-settings';
+import type { PoseSample } from '../challenge/pose-sample';
+import { DEFAULT_LIVENESS_SETTINGS } from '../liveness/liveness-settings';
 import type { FaceVerdict } from './access-decision';
 import type { AccessPolicy } from './access-policy.schema';
 import { withinSchedule } from './access-schedule';
 import { FailureLockout } from './failure-lockout';
 import type { TrackBox } from './face-tracker';
+import { agreedIdentity, frameLevel, largest, pending } from './door-decision-parts';
+import {
+  challengeOutcome,
+  challengeView,
+  POSE_HISTORY,
+  startChallenge,
+  type ChallengeDeps,
+  type ChallengeOutcome,
+} from './track-challenge';
 
 /** What liveness said so far about one tracked face. */
 export interface LivenessReading {
@@ -12,7 +28,16 @@ export interface LivenessReading {
   settled: boolean;
   score: number;
   components: Record<string, number | null>;
+  /**
+   * The passive evidence in three bands (core/liveness/passive-assessment.ts): 'uncertain' is
+   * what an active challenge is for. Flat, so the audit detail view shows every field.
+   */
+  passive: PassiveReading;
+  /** Why the verdict is what it is (LivenessReason values). */
+  reasons: readonly string[];
 }
+
+export type PassiveReading = PassiveSummary;
 
 export interface FaceObservation {
   trackId: number;
@@ -20,10 +45,11 @@ export interface FaceObservation {
   /** Single-frame identity verdict (access-decision.ts decideFace). */
   verdict: FaceVerdict;
   liveness: LivenessReading | null;
+  /** Head pose and eye opening from the station's own landmarks (the active challenge). */
+  pose?: PoseSample | null;
 }
 
-/** What the terminal shows while evidence accumulates, and once it is decided. */
-export type DoorPhase = 'idle' | 'looking' | 'hold_still' | 'blink_please' | 'decided';
+export type { DoorPhase };
 
 export interface DoorDecision {
   phase: DoorPhase;
@@ -33,10 +59,27 @@ export interface DoorDecision {
   similarity: number;
   /** Best other person's similarity (-1 none; null when not measured). */
   runnerUp: number | null;
+  /** The identify score the threshold judged (identify-scoring.ts); null when not measured. */
+  score: number | null;
   trackId: number | null;
   liveness: LivenessReading | null;
+  /** The challenge being asked (phase 'challenge'), for the terminal. */
+  challenge: ChallengeView | null;
+  /** How a challenge ended, on the final decision it decided (audited). */
+  challengeOutcome: ChallengeOutcome | null;
   /** True on exactly one frame per tracked face: audit it, and open the door if granted. */
   newlyFinal: boolean;
+}
+
+/**
+ * Extra context of one frame's decision. `now` is the station's clock at the door (the
+ * terminal's frame stamps are not trusted for time limits); for `station access VIDEO` it is
+ * the recording's time, which decodes faster or slower than real time.
+ */
+export interface DecideContext {
+  now: Date;
+  cameraTrusted: boolean;
+  liveTrackIds: ReadonlySet<number>;
 }
 
 interface TrackState {
@@ -50,6 +93,11 @@ interface TrackState {
    * of an enrolled person): a person id, null for a stranger, undefined when not established.
    */
   decidedIdentity: string | null | undefined;
+  /** The station's pose measurements of the last frames (reference for the challenge). */
+  poses: PoseSample[];
+  challenge: ChallengeSession | null;
+  /** The person the challenge was asked of (identity agreed before it started). */
+  challenged: PersonRef | null;
 }
 
 /**
@@ -60,7 +108,18 @@ interface TrackState {
 const FINAL_TTL_MS = 10_000;
 
 /** Reasons that count towards the lockout: someone tried and was refused. */
-const FAILURES: ReadonlySet<DecisionReason> = new Set(['unknown_face', 'spoof_suspected']);
+const FAILURES: ReadonlySet<DecisionReason> = new Set([
+  'unknown_face',
+  'spoof_suspected',
+  'challenge_failed',
+  'challenge_timeout',
+]);
+
+const DEFAULT_CHALLENGE: ChallengeDeps = {
+  settings: () => DEFAULT_CHALLENGE_SETTINGS,
+  chooser: randomChallengeChooser,
+  blinkClosedRatio: () => DEFAULT_LIVENESS_SETTINGS.blinkClosedRatio,
+};
 
 /**
  * The one place that turns per-frame evidence into the door's decision (deny by default).
@@ -68,21 +127,26 @@ const FAILURES: ReadonlySet<DecisionReason> = new Set(['unknown_face', 'spoof_su
  * liveness verdict, then decides once; the decision sticks to that track so a person standing
  * at the door is not re-admitted or re-logged every frame. Order of rules (first match wins):
  * untrusted camera, lockout, no face, too many faces, track already decided, too small / poor
- * quality (advice, not a decision), settled spoof, identity votes, liveness, schedule.
+ * quality (advice, not a decision), settled spoof, identity votes, liveness (with the active
+ * challenge when passive evidence is not clearly live), schedule.
  */
 export class DoorDecisionEngine {
   private readonly tracks = new Map<number, TrackState>();
   private readonly lockout: FailureLockout;
+  /** Challenges whose face left before answering: refusals the caller audits. */
+  private abandoned: DoorDecision[] = [];
 
-  constructor(private readonly policy: () => AccessPolicy) {
+  constructor(
+    private readonly policy: () => AccessPolicy,
+    private readonly challenges: ChallengeDeps = DEFAULT_CHALLENGE,
+  ) {
     this.lockout = new FailureLockout(() => this.policy().lockout);
   }
 
-  decide(
-    faces: readonly FaceObservation[],
-    ctx: { now: Date; cameraTrusted: boolean; liveTrackIds: ReadonlySet<number> },
-  ): DoorDecision {
-    for (const id of this.tracks.keys()) if (!ctx.liveTrackIds.has(id)) this.tracks.delete(id);
+  decide(faces: readonly FaceObservation[], ctx: DecideContext): DoorDecision {
+    const clockMs = ctx.now.getTime();
+    for (const [id, t] of this.tracks)
+      if (!ctx.liveTrackIds.has(id)) this.dropTrack(id, t, clockMs, ctx.now.getTime());
     const p = this.policy();
     const nowMs = ctx.now.getTime();
     if (!ctx.cameraTrusted) return frameLevel('device_untrusted', faces);
@@ -95,7 +159,7 @@ export class DoorDecisionEngine {
     if (track.final && (nowMs - track.finalAtMs >= FINAL_TTL_MS || swapped(track, face.verdict)))
       this.tracks.delete(face.trackId);
     else if (track.final) return { ...track.final, newlyFinal: false };
-    return this.decideTrack(this.trackState(face.trackId), face, p, ctx.now);
+    return this.decideTrack(this.trackState(face.trackId), face, p, ctx.now, clockMs);
   }
 
   private decideTrack(
@@ -103,8 +167,11 @@ export class DoorDecisionEngine {
     face: FaceObservation,
     p: AccessPolicy,
     now: Date,
+    clockMs: number,
   ): DoorDecision {
     const nowMs = now.getTime();
+    if (track.challenge)
+      return this.continueChallenge(track, track.challenge, face, p, now, clockMs);
 
     const v = face.verdict;
     if (v.decision === 'face_too_small' || v.decision === 'poor_quality')
@@ -113,6 +180,7 @@ export class DoorDecisionEngine {
     track.frames += 1;
     track.votes.push(v.decision === 'granted' && v.person ? v.person.id : null);
     if (v.person) track.people.set(v.person.id, v.person);
+    if (face.pose) track.poses = [...track.poses.slice(1 - POSE_HISTORY), face.pose];
     const identity = agreedIdentity(track.votes, p.agreeFrames);
     const live = face.liveness;
     const outOfFrames = track.frames >= p.maxFramesPerDecision;
@@ -126,13 +194,116 @@ export class DoorDecisionEngine {
         : pending('looking', face, live);
 
     const person = track.people.get(identity) ?? null;
-    if (p.requireLiveness && live?.verdict !== 'live') {
-      if (outOfFrames) return this.finish(track, face, 'spoof_suspected', null, nowMs);
-      return pending(live?.settled ? 'blink_please' : 'hold_still', face, live);
+    if (p.requireLiveness) {
+      const waiting = this.livenessGate(track, face, person, outOfFrames, nowMs, clockMs);
+      if (waiting) return waiting;
     }
     if (person && !withinSchedule(p, person.id, now))
       return this.finish(track, face, 'outside_schedule', person, nowMs);
     return this.finish(track, face, 'granted', person, nowMs);
+  }
+
+  /**
+   * Liveness before the door opens: null when the face may go on to the schedule (clearly
+   * live); otherwise what to say meanwhile, a refusal, or a challenge started.
+   */
+  private livenessGate(
+    track: TrackState,
+    face: FaceObservation,
+    person: PersonRef | null,
+    outOfFrames: boolean,
+    nowMs: number,
+    clockMs: number,
+  ): DoorDecision | null {
+    const live = face.liveness;
+    if (!live?.settled)
+      return outOfFrames
+        ? this.finish(track, face, 'spoof_suspected', null, nowMs)
+        : pending('hold_still', face, live);
+    const settings = this.challenges.settings();
+    if (needsChallenge(live, settings)) {
+      const session = startChallenge(this.challenges, track.poses, clockMs);
+      track.challenge = session;
+      track.challenged = person;
+      // This frame already counts (a face towards the camera is where every action starts).
+      const status = session.observe(face.pose ?? null, clockMs);
+      return pending('challenge', face, live, challengeView(session, status));
+    }
+    if (live.verdict === 'live') return null;
+    return outOfFrames
+      ? this.finish(track, face, 'spoof_suspected', null, nowMs)
+      : pending('blink_please', face, live);
+  }
+
+  /**
+   * A face answering a challenge: the station's own pose measurement of each frame goes to the
+   * session. The passive check keeps running (a settled spoof still refuses), and a frame that
+   * names another enrolled person means this is not the face that was asked.
+   */
+  private continueChallenge(
+    track: TrackState,
+    session: ChallengeSession,
+    face: FaceObservation,
+    p: AccessPolicy,
+    now: Date,
+    clockMs: number,
+  ): DoorDecision {
+    const nowMs = now.getTime();
+    const v = face.verdict;
+    const live = face.liveness;
+    const status = session.observe(face.pose ?? null, clockMs);
+    const outcome = challengeOutcome(session, status);
+    if (p.requireLiveness && live?.settled && live.verdict === 'spoof')
+      return this.finish(track, face, 'spoof_suspected', null, nowMs, outcome);
+    const other = v.decision === 'granted' && v.person && v.person.id !== track.challenged?.id;
+    if (other && status.state === 'running')
+      return this.finish(track, face, 'challenge_failed', null, nowMs, outcome);
+    switch (status.state) {
+      case 'running':
+        return pending('challenge', face, live, challengeView(session, status));
+      case 'failed':
+        return this.finish(track, face, 'challenge_failed', null, nowMs, outcome);
+      case 'timeout':
+        return this.finish(track, face, 'challenge_timeout', null, nowMs, outcome);
+      case 'passed': {
+        const person = track.challenged;
+        if (person && !withinSchedule(p, person.id, now))
+          return this.finish(track, face, 'outside_schedule', person, nowMs, outcome);
+        return this.finish(track, face, 'granted', person, nowMs, outcome);
+      }
+    }
+  }
+
+  /**
+   * A face that left (or a stream that restarted) in the middle of a challenge is refused as a
+   * timeout, audited by the caller (takeAbandoned): stepping out must not be a free retry.
+   */
+  private dropTrack(id: number, t: TrackState, clockMs: number, nowMs: number): void {
+    this.tracks.delete(id);
+    if (!t.challenge || t.final) return;
+    const status = t.challenge.current(clockMs);
+    const outcome = challengeOutcome(t.challenge, status);
+    this.lockout.recordFailure(nowMs);
+    this.abandoned.push({
+      phase: 'decided',
+      decision: 'challenge_timeout',
+      person: null,
+      similarity: -1,
+      runnerUp: null,
+      score: null,
+      trackId: id,
+      liveness: null,
+      challenge: null,
+      challengeOutcome: outcome,
+      newlyFinal: true,
+    });
+  }
+
+  /** Refusals of challenges whose face left before answering, each to be audited once. */
+  takeAbandoned(): DoorDecision[] {
+    const out = this.abandoned;
+    this.abandoned = [];
+    return out;
   }
 
   lockedOut(now: Date): boolean {
@@ -145,8 +316,12 @@ export class DoorDecisionEngine {
     return t?.final && now.getTime() - t.finalAtMs < FINAL_TTL_MS ? t.final : null;
   }
 
-  /** A new camera stream: per-face evidence and decisions go; the lockout stays (a reload must not lift it). */
-  resetTracks(): void {
+  /**
+   * A new camera stream: per-face evidence and decisions go; the lockout stays (a reload must
+   * not lift it), and a challenge in progress is refused (a reload must not be a free retry).
+   */
+  resetTracks(now: Date = new Date()): void {
+    for (const [id, t] of this.tracks) this.dropTrack(id, t, now.getTime(), now.getTime());
     this.tracks.clear();
   }
 
@@ -165,6 +340,9 @@ export class DoorDecisionEngine {
         final: null,
         finalAtMs: 0,
         decidedIdentity: undefined,
+        poses: [],
+        challenge: null,
+        challenged: null,
       };
       this.tracks.set(id, t);
     }
@@ -177,7 +355,9 @@ export class DoorDecisionEngine {
     decision: DecisionReason,
     person: PersonRef | null,
     nowMs: number,
+    outcome: ChallengeOutcome | null = null,
   ): DoorDecision {
+    track.challenge = null;
     // A refusal never names anyone: the terminal must not tell a stranger whom they resemble.
     const named = decision === 'granted' || decision === 'outside_schedule' ? person : null;
     const d: DoorDecision = {
@@ -186,8 +366,11 @@ export class DoorDecisionEngine {
       person: named,
       similarity: face.verdict.similarity,
       runnerUp: face.verdict.runnerUp ?? null,
+      score: face.verdict.score ?? null,
       trackId: face.trackId,
       liveness: face.liveness,
+      challenge: null,
+      challengeOutcome: outcome,
       newlyFinal: true,
     };
     track.final = d;
@@ -206,53 +389,4 @@ export class DoorDecisionEngine {
 function swapped(track: TrackState, v: FaceVerdict): boolean {
   if (v.decision !== 'granted' || !v.person || track.decidedIdentity === undefined) return false;
   return track.decidedIdentity !== v.person.id;
-}
-
-/**
- * The person the last `k` votes agree on; null when the last `k` votes all say "unknown";
- * undefined while undecided (too few votes, or they disagree).
- */
-function agreedIdentity(votes: readonly (string | null)[], k: number): string | null | undefined {
-  if (votes.length < k) return undefined;
-  const last = votes.slice(-k);
-  const first = last[0];
-  if (first === undefined || !last.every((v) => v === first)) return undefined;
-  return first;
-}
-
-function largest(faces: readonly FaceObservation[]): FaceObservation {
-  const area = (f: FaceObservation): number => (f.box.x2 - f.box.x1) * (f.box.y2 - f.box.y1);
-  return faces.reduce((a, b) => (area(b) > area(a) ? b : a));
-}
-
-function pending(
-  phase: DoorPhase,
-  face: FaceObservation | null,
-  liveness: LivenessReading | null,
-): DoorDecision {
-  return {
-    phase,
-    decision: null,
-    person: null,
-    similarity: face?.verdict.similarity ?? -1,
-    runnerUp: face?.verdict.runnerUp ?? null,
-    trackId: face?.trackId ?? null,
-    liveness,
-    newlyFinal: false,
-  };
-}
-
-/** A decision about the whole frame (not one track): the caller debounces its audit rows. */
-function frameLevel(decision: DecisionReason, faces: readonly FaceObservation[]): DoorDecision {
-  const similarity = faces.length ? Math.max(...faces.map((f) => f.verdict.similarity)) : -1;
-  return {
-    phase: 'decided',
-    decision,
-    person: null,
-    similarity,
-    runnerUp: null,
-    trackId: null,
-    liveness: null,
-    newlyFinal: false,
-  };
 }

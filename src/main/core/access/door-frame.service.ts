@@ -1,11 +1,12 @@
 import type { FaceDecision, Thresholds } from '../../../shared/domain';
 import type { FrameResult, ParsedRequestOf } from '../../../shared/contract';
-import type { CameraReport } from '../../../shared/door-contract';
+import type { CameraReport, PassiveSummary } from '../../../shared/door-contract';
 import type { AuditRecorder } from '../audit/audit-recorder';
 import type { DoorActuator } from '../door/door-actuator';
 import type { RecognitionService } from '../recognition/recognition.service';
 import { boxTuple, round4 } from '../recognition/recognition.service';
 import type { FaceAnalyzer } from '../vision/face-analyzer';
+import { poseSample } from '../challenge/pose-sample';
 import type { FaceAnalysis, FaceBox, Point, RgbImage } from '../vision/vision.types';
 import { decideFace, type FaceEvidence, type FaceVerdict } from './access-decision';
 import type { AccessPolicy } from './access-policy.schema';
@@ -18,6 +19,7 @@ import {
 } from './door-decision-engine';
 import { FaceTracker, type TrackBox } from './face-tracker';
 import type { LivenessMonitor } from './liveness-monitor';
+import type { ChallengeDeps, ChallengeOutcome } from './track-challenge';
 
 type FrameRequest = ParsedRequestOf<'access:frame'>;
 type FaceHint = FrameRequest['faces'][number];
@@ -40,6 +42,14 @@ export interface DoorFrameDeps {
    * null for a replayed recording: it never happened at a door, so it is not one door's event.
    */
   doorId: () => string | null;
+  /** Settings and chooser of the active challenge (the composition root injects the chooser). */
+  challenge: ChallengeDeps;
+  /**
+   * Called for each grant with the camera's label and the passive evidence it rested on: the
+   * station's per-camera liveness calibration keeps the score (never the image). Absent for
+   * replayed recordings, which are no camera's evidence.
+   */
+  onGrantedLive?: (camera: string, passive: PassiveSummary) => void;
 }
 
 /** How long the same frame-level outcome (several faces, locked out) stays one audit event. */
@@ -57,9 +67,10 @@ export class DoorFrameService {
   private readonly engine: DoorDecisionEngine;
   /** Deny by default: until the terminal reported a trusted camera, nothing opens. */
   private camera: CameraReport = { trusted: false, reason: 'no camera reported yet' };
+  private cameraLabel: string | null = null;
 
   constructor(private readonly d: DoorFrameDeps) {
-    this.engine = new DoorDecisionEngine(d.policy);
+    this.engine = new DoorDecisionEngine(d.policy, d.challenge);
   }
 
   /** The terminal tells us which camera it opened; virtual cameras are refused (audited). */
@@ -67,9 +78,11 @@ export class DoorFrameService {
     // The terminal reports its camera whenever it (re)starts the stream: start afresh, so no
     // face, window or decision of the previous stream (whose clock may restart) carries over.
     this.tracker.reset();
-    this.engine.resetTracks();
+    this.engine.resetTracks(this.d.now());
+    this.auditAbandoned();
     this.d.liveness?.retain(new Set());
     this.camera = judgeCamera(label, this.d.policy().allowedCameraLabels);
+    this.cameraLabel = label.slice(0, 200);
     if (!this.camera.trusted)
       this.d.audit.record({
         kind: 'decision',
@@ -93,6 +106,11 @@ export class DoorFrameService {
 
   resetLockout(): void {
     this.engine.resetLockout();
+  }
+
+  /** The camera label the terminal reported last (null before it did). */
+  reportedCamera(): string | null {
+    return this.cameraLabel;
   }
 
   /** A frame from the terminal: faces located by MediaPipe, refined here. */
@@ -175,7 +193,9 @@ export class DoorFrameService {
         verdict.decision !== 'face_too_small'
           ? await this.d.liveness.observe(trackId, img, face, stamp)
           : null;
-      observations.push({ trackId, box, verdict, liveness });
+      // The station's own measurement of head pose and eyes, for the active challenge.
+      const pose = face && i === judged ? poseSample(face.landmarks68) : null;
+      observations.push({ trackId, box, verdict, liveness, pose });
       faces.push({
         box: boxTuple(box),
         person: null,
@@ -188,6 +208,7 @@ export class DoorFrameService {
       cameraTrusted: this.camera.trusted,
       liveTrackIds: liveIds,
     });
+    this.auditAbandoned();
     await this.act(decision, frameId, faces.length, t);
     const shownFaces = faces.map((f, i) =>
       // Only the decided face carries a name, and only when it was let in.
@@ -200,8 +221,26 @@ export class DoorFrameService {
       decision: decision.decision,
       person: decision.person,
       liveness: decision.liveness,
+      challenge: decision.challenge,
       door: this.d.door().current(),
     };
+  }
+
+  /** Challenges whose face left before answering: one refusal row each (never a grant). */
+  private auditAbandoned(): void {
+    for (const d of this.engine.takeAbandoned())
+      this.d.audit.record({
+        kind: 'decision',
+        decision: d.decision ?? 'challenge_timeout',
+        personId: null,
+        similarity: null,
+        details: {
+          ...this.doorFact(),
+          source: this.d.source,
+          track: d.trackId,
+          ...challengeFacts(d.challengeOutcome),
+        },
+      });
   }
 
   private async analyze(
@@ -260,10 +299,17 @@ export class DoorFrameService {
         // Component scores for the reviewer's detail view: why this decision, in numbers.
         runnerUp: d.runnerUp === null ? null : round4(d.runnerUp),
         margin: d.runnerUp === null || d.runnerUp < -0.5 ? null : round4(d.similarity - d.runnerUp),
+        // The number the identify threshold judged: the similarity less a crowded cohort.
+        score: d.score === null ? null : round4(d.score),
         thresholds: { identify: t.identify, margin: t.margin },
-        liveness: d.liveness,
+        // Each liveness component, the passive bands and why: the reasons as one string, so
+        // the detail view (one level of nesting, scalars only) shows them.
+        liveness: d.liveness && { ...d.liveness, reasons: d.liveness.reasons.join(',') },
+        ...challengeFacts(d.challengeOutcome),
       },
     });
+    if (d.decision === 'granted' && d.newlyFinal && d.liveness && this.cameraLabel !== null)
+      this.d.onGrantedLive?.(this.cameraLabel, d.liveness.passive);
     if (d.decision === 'granted' && d.newlyFinal)
       await this.d.door().unlock({
         durationMs: this.d.policy().unlockMs,
@@ -271,6 +317,21 @@ export class DoorFrameService {
         personId: d.person?.id ?? null,
       });
   }
+}
+
+/**
+ * A challenge's outcome as flat facts of the audit row (the reviewer's detail view lists
+ * scalar facts): what was asked, how it ended, how far the person got and how long it took.
+ */
+function challengeFacts(o: ChallengeOutcome | null): Record<string, string | number> {
+  if (!o) return {};
+  return {
+    challengeActions: o.actions.join(','),
+    challengeResult: o.result,
+    challengeCompleted: o.completed,
+    challengeMs: Math.round(o.elapsedMs),
+    ...(o.seen ? { challengeSeen: o.seen } : {}),
+  };
 }
 
 function largestIndex(boxes: readonly TrackBox[]): number {

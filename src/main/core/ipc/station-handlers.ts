@@ -18,6 +18,7 @@ export function createStationHandlers(station: Station): Handlers {
         recordedBy: CONSENT_RECORDED_BY_UI,
         allowDuplicate: req.allowDuplicate,
         personId: req.personId,
+        captureCamera: req.captureCamera,
         images: req.images.map((i) => ({
           fileName: i.fileName,
           bytes: Buffer.from(i.base64, 'base64'),
@@ -57,5 +58,8 @@ export function createStationHandlers(station: Station): Handlers {
     'calibration:adopt': (req) =>
       Promise.resolve(station.calibration.adopt(req, CALIBRATION_ADOPTED_BY_UI)),
     ...createSiteHandlers(station.site),
+    'calibration:pad-run': (req) => Promise.resolve(station.padCalibration.run(req)),
+    'calibration:pad-adopt': (req) =>
+      Promise.resolve(station.padCalibration.adopt(req, CALIBRATION_ADOPTED_BY_UI)),
   };
 }

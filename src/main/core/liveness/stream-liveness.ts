@@ -9,8 +9,15 @@ import type { LivenessFace } from './face-square';
 import type { LivenessVerdict, LivenessVerdictKind } from './liveness-fusion';
 import type { LivenessTracker } from './liveness-tracker';
 
+/** A frame with the time the camera took it (ms from the stream's start), when known. */
+export type StreamFrame = RgbImage & { timestampMs?: number };
+
 export interface StreamLivenessOptions {
-  /** Frame rate of the stream, for the timestamps handed to the tracker. */
+  /**
+   * Nominal frame rate, used only for frames that carry no time of their own. Recordings
+   * (ffmpeg-video-frames.ts) carry their own: a 2 fps or variable-rate one is judged at its
+   * real rate, not at a rate its frames would be relabelled with.
+   */
   fps: number;
   /** Stop at the first conclusive window (the door); false = score every window (evaluation). */
   stopAtDecision: boolean;
@@ -34,7 +41,7 @@ export interface StreamLivenessResult {
 }
 
 export async function streamLiveness(
-  frames: AsyncIterable<RgbImage>,
+  frames: AsyncIterable<StreamFrame>,
   findFace: (frame: RgbImage) => Promise<LivenessFace | null>,
   tracker: LivenessTracker,
   opts: StreamLivenessOptions,
@@ -48,7 +55,7 @@ export async function streamLiveness(
   for await (const frame of frames) {
     const face = await findFace(frame);
     if (face) framesWithFace++;
-    last = await tracker.push(frame, face, (framesRead * 1000) / opts.fps);
+    last = await tracker.push(frame, face, frame.timestampMs ?? (framesRead * 1000) / opts.fps);
     framesRead++;
     // Full: enough frames spanning enough time (settings.windowFrames and windowMs).
     const full =

@@ -17,6 +17,11 @@ export interface ReplicaState {
 export interface ReplicaTemplate {
   uid: string;
   modelId: string;
+  /**
+   * The local embedding space of a template of this station's own model (the site records
+   * the model id only); absent, the model id stands for it (never indexed here).
+   */
+  embeddingSpace?: string;
   vector: Float32Array;
   imageSha256: string;
   interEyePx: number;
@@ -43,6 +48,7 @@ export interface ReplicaAdded {
   personId: string;
   vector: Float32Array;
   modelId: string;
+  embeddingSpace: string;
 }
 
 export interface LocalPersonVersion {
@@ -107,10 +113,10 @@ export interface LocalReplicaPort {
 export interface LocalGalleryPort {
   /** Templates in the index now. */
   readonly size: number;
-  addCommitted(added: { personId: string; vector: Float32Array }[]): void;
+  addCommitted(added: { personId: string; vector: Float32Array; embeddingSpace: string }[]): void;
   removeTemplates(templateIds: readonly number[]): { rebuilt: boolean };
   /** From the database, or from `stored` when it is every template of the model, in id order. */
-  rebuild(stored?: { id: number; personId: string; modelId: string; vector: Float32Array }[]): void;
+  rebuild(stored?: ReplicaAdded[]): void;
 }
 
 /** The station's erasure with its on-disk verification (ErasureService implements it). */

@@ -26,8 +26,10 @@ export interface SitePullDeps {
   erasure: LocalErasurePort;
   audit: LocalAuditPort;
   access: LocalAccessPort;
-  /** The gallery's embedding model: templates of others are stored, never indexed. */
+  /** This station's embedding model: templates of others are stored, never indexed. */
   modelId: string;
+  /** Its embedding space (the gallery's): what this station's own model's templates get. */
+  embeddingSpace: string;
   now: () => Date;
   /** Changes per page: one page = one local transaction. */
   pageSize: number;
@@ -221,7 +223,7 @@ export class SitePuller {
       this.d.replica.setCursor(cursor);
     });
     if (gallery === 'live') this.updateGallery(added, removed);
-    const kept = keep ? added.filter((a) => a.modelId === this.d.modelId) : [];
+    const kept = keep ? added.filter((a) => a.embeddingSpace === this.d.embeddingSpace) : [];
     keep?.push(...kept);
     // Plaintext vectors do not outlive the page (the index holds its own copy), except those
     // kept for the new station's one index build, zeroed right after it.
@@ -268,6 +270,7 @@ export class SitePuller {
         .map((t) => ({
           uid: t.templateId,
           modelId: t.modelId,
+          ...(t.modelId === this.d.modelId ? { embeddingSpace: this.d.embeddingSpace } : {}),
           vector: this.d.cipher.openTemplate(t.sealed, t),
           imageSha256: t.imageSha256,
           interEyePx: t.interEyePx,
@@ -334,7 +337,7 @@ export class SitePuller {
   private updateGallery(added: ReplicaAdded[], removed: number[]): void {
     let rebuilt = false;
     if (removed.length > 0) rebuilt = this.d.gallery.removeTemplates(removed).rebuilt;
-    const mine = added.filter((a) => a.modelId === this.d.modelId);
+    const mine = added.filter((a) => a.embeddingSpace === this.d.embeddingSpace);
     if (!rebuilt && mine.length > 0) this.d.gallery.addCommitted(mine);
   }
 }

@@ -13,6 +13,8 @@ import { migration0040 } from './0040-template-encryption';
 import { migration0050 } from './0050-audit-review-indexes';
 import { migration0060 } from './0060-audit-retention';
 import { migration0070 } from './0070-audit-door';
+import { migration0100 } from './0100-pad-live-scores';
+import { migration0160 } from './0160-embedding-space';
 import { migration0180 } from './0180-site-replica';
 import type { Migration, MigrationContext } from './migration.types';
 
@@ -25,6 +27,8 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0050,
   migration0060,
   migration0070,
+  migration0100,
+  migration0160,
   migration0180,
 ];
 

@@ -2,6 +2,7 @@ import type { StationApi } from '../../../shared/contract';
 import type { StationStatus } from '../../../shared/domain';
 import { AuditState } from './audit.svelte';
 import { CalibrationState } from './calibration.svelte';
+import { PadCalibrationState } from './pad-calibration.svelte';
 import { EnrollState } from './enroll.svelte';
 import { EraseState } from './erase.svelte';
 import { describeError } from './messages';
@@ -31,6 +32,7 @@ export class AppState {
   readonly enroll: EnrollState;
   readonly audit: AuditState;
   readonly calibration: CalibrationState;
+  readonly padCalibration: PadCalibrationState;
   readonly erase: EraseState;
   readonly site: SiteState;
   readonly siteAudit: SiteAuditState;
@@ -56,6 +58,7 @@ export class AppState {
     this.calibration = new CalibrationState(api);
     this.site = new SiteState(api);
     this.siteAudit = new SiteAuditState(api);
+    this.padCalibration = new PadCalibrationState(api);
     this.erase = new EraseState(api, () => {
       void this.enroll.refreshPeople();
       void this.refreshStatus();

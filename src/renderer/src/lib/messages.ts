@@ -1,4 +1,5 @@
 import type { DecisionReason, EnrollFileStatus } from '../../../shared/domain';
+import type { ChallengeAction } from '../../../shared/challenge';
 import type { DoorPhase } from '../../../shared/door-contract';
 import type { ErrorCode, ErrorPayload } from '../../../shared/errors';
 
@@ -26,6 +27,8 @@ export function describeErrorCode(code: ErrorCode): string {
       return 'A face model failed its integrity check. The station refuses to use it.';
     case 'MODEL_FAILED':
       return 'A face model stopped working. Restart the station if this persists.';
+    case 'MODEL_MANIFEST_INVALID':
+      return "The embedding model's manifest does not describe the model; the station refuses it.";
     case 'INDEX_STALE':
       return 'The face index is out of date and is being rebuilt.';
     case 'DB_CORRUPT':
@@ -132,6 +135,24 @@ export function terminalWording(
       return { text: 'Camera not trusted. Call an administrator.', tone: 'denied' };
     case 'no_face':
       return { text: 'Looking…', tone: 'neutral' };
+    case 'challenge_failed':
+      return { text: 'Access denied: not the movement asked for', tone: 'denied' };
+    case 'challenge_timeout':
+      return { text: 'Access denied: no answer in time', tone: 'denied' };
+  }
+}
+
+/** The plain instruction for one action of the active challenge (turns are the person's own). */
+export function challengeWording(action: ChallengeAction): string {
+  switch (action) {
+    case 'turn_left':
+      return 'Turn your head to your left';
+    case 'turn_right':
+      return 'Turn your head to your right';
+    case 'look_up':
+      return 'Look up';
+    case 'blink_twice':
+      return 'Blink twice';
   }
 }
 
@@ -145,6 +166,8 @@ export function pendingWording(phase: DoorPhase): { text: string; tone: Tone } {
       return { text: 'Hold still…', tone: 'neutral' };
     case 'blink_please':
       return { text: 'Please blink', tone: 'warning' };
+    case 'challenge':
+      return { text: 'Follow the instruction', tone: 'warning' };
     case 'decided':
       return { text: 'Looking…', tone: 'neutral' };
   }

@@ -1,8 +1,9 @@
+import type { ChallengeView } from '../../../shared/challenge';
 import type { FrameResult } from '../../../shared/contract';
 import type { DecisionReason } from '../../../shared/domain';
 import type { DetectedFace } from './face-detector';
 import type { CameraReport, DoorStatusView } from '../../../shared/door-contract';
-import { pendingWording, terminalWording, type Tone } from './messages';
+import { challengeWording, pendingWording, terminalWording, type Tone } from './messages';
 
 /** How long a decision stays on screen, so a person can read it before the next frame. */
 export const DECISION_HOLD_MS = 2_000;
@@ -16,6 +17,8 @@ const HOLDING: ReadonlySet<DecisionReason> = new Set([
   'outside_schedule',
   'locked_out',
   'device_untrusted',
+  'challenge_failed',
+  'challenge_timeout',
 ]);
 
 export type TerminalPhase = 'starting' | 'running' | 'failed';
@@ -24,7 +27,13 @@ export interface TerminalDisplay {
   text: string;
   tone: Tone;
   /** The decision, or the pending phase ("hold_still", "blink_please") while undecided. */
-  decision: DecisionReason | 'hold_still' | 'blink_please' | 'looking';
+  decision: DecisionReason | 'hold_still' | 'blink_please' | 'challenge' | 'looking';
+}
+
+/** The active challenge on screen, with its deadline on this page's wall clock (Date.now). */
+export interface ShownChallenge {
+  view: ChallengeView;
+  deadlineMs: number;
 }
 
 const LOOKING: TerminalDisplay = { ...terminalWording('no_face', null), decision: 'no_face' };
@@ -42,6 +51,8 @@ export class TerminalState {
   /** Status bar: the camera the terminal opened and whether main trusts it, and the lock. */
   camera = $state.raw<(CameraReport & { label: string }) | null>(null);
   door = $state.raw<DoorStatusView | null>(null);
+  /** The station's active challenge for the face in view, while it is being asked. */
+  challenge = $state.raw<ShownChallenge | null>(null);
   /**
    * Milliseconds from the first camera frame in which a face appeared (after none) to the
    * station's final decision about it: the latency a person at the door feels.
@@ -70,13 +81,11 @@ export class TerminalState {
     }
     this.stationError = null;
     this.door = result.door;
-    const next: TerminalDisplay =
-      result.decision === null
-        ? { ...pendingWording(result.phase), decision: pendingDecision(result.phase) }
-        : {
-            ...terminalWording(result.decision, result.person?.name ?? null),
-            decision: result.decision,
-          };
+    // The station's clock decides; the countdown only shows its answer in local time.
+    this.challenge = result.challenge
+      ? { view: result.challenge, deadlineMs: Date.now() + result.challenge.remainingMs }
+      : null;
+    const next: TerminalDisplay = displayOf(result);
     if (nowMs < this.holdUntil) {
       // Keep the held message; seeing it again keeps it up while the person stays.
       if (next.text === this.display.text) this.holdUntil = nowMs + DECISION_HOLD_MS;
@@ -105,6 +114,20 @@ export class TerminalState {
   }
 }
 
+function displayOf(result: FrameResult): TerminalDisplay {
+  if (result.decision !== null)
+    return {
+      ...terminalWording(result.decision, result.person?.name ?? null),
+      decision: result.decision,
+    };
+  const action = result.challenge?.actions[result.challenge.step];
+  if (result.phase === 'challenge' && action)
+    return { text: challengeWording(action), tone: 'warning', decision: 'challenge' };
+  return { ...pendingWording(result.phase), decision: pendingDecision(result.phase) };
+}
+
 function pendingDecision(phase: FrameResult['phase']): TerminalDisplay['decision'] {
-  return phase === 'hold_still' || phase === 'blink_please' ? phase : 'looking';
+  return phase === 'hold_still' || phase === 'blink_please' || phase === 'challenge'
+    ? phase
+    : 'looking';
 }
