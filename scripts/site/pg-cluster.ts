@@ -122,6 +122,8 @@ function checkTraversable(dir: string): void {
   if (!serverUser()) return;
   for (let p = dir; p !== dirname(p); p = dirname(p)) {
     const parent = dirname(p);
+    // Folders not made yet are created world-searchable (0755) by initCluster.
+    if (!existsSync(parent)) continue;
     if ((statSync(parent).mode & 0o001) === 0) {
       throw new Error(
         `the postgres user cannot enter ${parent} (no search permission for others); ` +
@@ -173,7 +175,10 @@ function info(dir: string, c: ClusterFile): ClusterInfo {
 
 function initCluster(dir: string, log: (l: string) => void): void {
   const p = paths(dir);
-  mkdirSync(dir, { recursive: true, mode: 0o755 });
+  // Every folder made here (the default .pg/site makes two) is 0755 whatever the umask: the
+  // server user walks through them to its data directory.
+  const first = mkdirSync(dir, { recursive: true });
+  if (first) for (let d = dir; d.startsWith(first); d = dirname(d)) chmodSync(d, 0o755);
   // The server user reads the password file once, at initdb; it is ours (0600) afterwards.
   writeFileSync(p.password, `${randomBytes(18).toString('base64url')}\n`, { mode: 0o600 });
   const user = serverUser();
