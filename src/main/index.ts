@@ -1,7 +1,9 @@
 import { app, BrowserWindow, safeStorage, session } from 'electron';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { StationError } from '../shared/errors';
 import { longArgumentProblem } from '../shared/plain-text';
+import { sitePaths } from './composition/site-files';
 import { createStationHandlers } from './core/ipc/station-handlers';
 import { dataPaths } from './core/util/data-dir';
 import { openStation } from './station-factory';
@@ -73,12 +75,24 @@ async function start(): Promise<void> {
   if (keys.protection === 'key-file') {
     console.warn('safeStorage has no OS keyring here: the template key is a 0600 key file.');
   }
+  // A station of a site keeps the site key the same way (CLI-joined folders get it wrapped here).
+  const site = sitePaths(dataDir);
+  const siteKeys = existsSync(site.config)
+    ? (
+        await openSafeStorageKeyStore(safeStorage, {
+          templateKey: site.siteKey,
+          templateKeyWrapped: site.siteKeyWrapped,
+        })
+      ).store
+    : undefined;
   const station = await withDeadline(
-    openStation({ dataDir, modelsDir, mode: 'electron', templateKeys: keys.store }),
+    openStation({ dataDir, modelsDir, mode: 'electron', templateKeys: keys.store, siteKeys }),
     STARTUP_DEADLINE_MS,
     (late) => late.close(),
   );
   registerStationIpc(createStationHandlers(station), origin);
+  // A station of a site keeps syncing in the background (none otherwise).
+  station.site?.start();
   app.on('will-quit', () => station.close());
   createMainWindow({
     origin,

@@ -23,6 +23,11 @@ export const API_METHODS = {
   uploadCalibrationPhotos: 'calibration:upload',
   runCalibration: 'calibration:run',
   adoptCalibration: 'calibration:adopt',
+  siteStatus: 'site:status',
+  siteOverview: 'site:overview',
+  syncSite: 'site:sync',
+  querySiteAudit: 'site:audit-query',
+  verifySiteAudit: 'site:audit-verify',
   runPadCalibration: 'calibration:pad-run',
   adoptPadCalibration: 'calibration:pad-adopt',
 } as const satisfies Record<string, Channel>;

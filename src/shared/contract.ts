@@ -28,6 +28,13 @@ import {
   type CalibrationUploadView,
 } from './calibration-contract';
 import {
+  siteContract,
+  type SiteAuditPage,
+  type SiteChainReportView,
+  type SiteOverview,
+  type SiteStatusView,
+} from './site-contract';
+import {
   padCalibrationContract,
   type PadCalibrationAdoptView,
   type PadCalibrationRunView,
@@ -104,6 +111,8 @@ export const contract = {
   ...authContract,
   // Admin calibration: uploads, runs, audited threshold adoption (calibration-contract.ts).
   ...calibrationContract,
+  // The site this station belongs to: status, admin panel, site-wide audit (site-contract.ts).
+  ...siteContract,
   // Per-camera passive liveness bands, audited adoption (pad-calibration-contract.ts).
   ...padCalibrationContract,
 } as const;
@@ -148,6 +157,11 @@ export interface ResponseMap {
   'calibration:upload': CalibrationUploadView;
   'calibration:run': CalibrationRunView;
   'calibration:adopt': CalibrationAdoptView;
+  'site:status': SiteStatusView;
+  'site:overview': SiteOverview;
+  'site:sync': SiteStatusView;
+  'site:audit-query': SiteAuditPage;
+  'site:audit-verify': SiteChainReportView;
   'calibration:pad-run': PadCalibrationRunView;
   'calibration:pad-adopt': PadCalibrationAdoptView;
 }

@@ -30,6 +30,18 @@ export const ERROR_CODES = [
   'UNAUTHORIZED',
   /** The loopback host holds too many request bytes at once (HTTP 503): try again shortly. */
   'BUSY',
+  /** The site's PostgreSQL cannot be reached now (the station goes on deciding locally). */
+  'SITE_UNAVAILABLE',
+  /** Someone else changed the site record since this station read it (single-writer + version). */
+  'SITE_CONFLICT',
+  /** The site refused this station: not a paired station, or a row claiming another's id. */
+  'SITE_REFUSED',
+  /** An admin revoked this station's pairing: it receives no more site changes. */
+  'SITE_REVOKED',
+  /** The pairing code is unknown, already used or expired. */
+  'SITE_PAIRING_INVALID',
+  /** The command needs a station that joined a site (`station site join`). */
+  'SITE_NOT_JOINED',
   'INTERNAL',
 ] as const;
 

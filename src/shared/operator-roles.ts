@@ -53,6 +53,13 @@ export const CHANNEL_ROLES: Record<Channel, readonly OperatorRole[]> = {
   'calibration:upload': ['admin'],
   'calibration:run': ['admin'],
   'calibration:adopt': ['admin'],
+  // The site: its state is the admin's (and the reviewer's, who reads its log); the log is the
+  // reviewer's, as this station's own.
+  'site:status': ['admin', 'reviewer'],
+  'site:overview': ['admin'],
+  'site:sync': ['admin'],
+  'site:audit-query': ['reviewer', 'admin'],
+  'site:audit-verify': ['reviewer', 'admin'],
   // Changes the liveness bands the door decides by.
   'calibration:pad-run': ['admin'],
   'calibration:pad-adopt': ['admin'],

@@ -153,6 +153,22 @@ describe('Gallery (real SQLite + real FAISS)', () => {
     expect(open().report.rebuiltBecause).toBeNull();
   });
 
+  it('rebuilds from vectors at hand only when they are exactly the database rows', () => {
+    seedPeople(3, 2);
+    const { gallery } = open();
+    const rows = templates.allForModel('m1');
+    // The rows as stored: the index is built from them and matches the database.
+    gallery.rebuild(rows.map((r) => ({ ...r, vector: Float32Array.from(r.vector) })));
+    expect(gallery.search(vec(2 * 100 + 1))[0]?.personId).toBe('p2');
+    expect(open().report.rebuiltBecause).toBeNull();
+    // A stale list (p0 erased since it was read) is ignored: the database is read instead.
+    templates.deleteForPerson('p0');
+    gallery.rebuild(rows);
+    expect(gallery.size).toBe(4);
+    expect(gallery.search(vec(0 * 100 + 1)).map((m) => m.personId)).not.toContain('p0');
+    expect(open().report.rebuiltBecause).toBeNull();
+  });
+
   it('searches deeper when a few people with many templates fill the nearest ones', () => {
     // Four people with 40 templates each around one face, 30 others elsewhere: the 32 nearest
     // templates hold only those four, but the identify score's cohort needs 12 people

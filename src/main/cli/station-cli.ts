@@ -21,6 +21,8 @@ import { ACCESS_USAGE, accessCommand } from './access-command';
 import { PAD_EVAL_USAGE, padEvalCommand, parseBands } from './pad-eval-command';
 import { DOOR_USAGE, doorSetCommand, doorShowCommand } from './door-command';
 import { checkGalleryUsage, GALLERY_USAGE, galleryCommand } from './gallery-command';
+import { checkSiteUsage, SITE_OPTIONS, SITE_USAGE, siteCommand } from './site-command';
+import { siteAuditCommand } from './site-audit-command';
 import { checkModelUsage, MODEL_USAGE, modelCommand, switchEmbeddingModel } from './model-command';
 import { defaultModelsDir } from '../core/models/model-verifier';
 import {
@@ -50,6 +52,9 @@ ${DOOR_USAGE}
 ${GALLERY_USAGE}
 ${MODEL_USAGE}
 ${OPERATOR_USAGE}
+${SITE_USAGE}
+  audit verify|query|export ... --site [--station ID]
+                                         the same on the site's log (every door)
 
 Data folder: --data-dir, else $STATION_DATA_DIR, else ${defaultDataDir()}`;
 
@@ -79,6 +84,7 @@ export async function main(argv: string[]): Promise<number> {
         ...AUDIT_OPTIONS,
         ...CALIBRATE_OPTIONS,
         ...OPERATOR_OPTIONS,
+        ...SITE_OPTIONS,
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -94,15 +100,17 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (!command) return usageFailure('no command given');
   const usageError =
-    command === 'audit'
-      ? checkAuditUsage(rest, values)
-      : command === 'operator'
-        ? checkOperatorUsage(rest, values)
-        : command === 'calibrate'
-          ? checkCalibrateUsage(rest, values)
-          : command === 'model'
-            ? checkModelUsage(rest)
-            : checkUsage(command, rest, values);
+    command === 'site'
+      ? checkSiteUsage(rest, values)
+      : command === 'audit'
+        ? checkAuditUsage(rest, values, values.site)
+        : command === 'operator'
+          ? checkOperatorUsage(rest, values)
+          : command === 'calibrate'
+            ? checkCalibrateUsage(rest, values)
+            : command === 'model'
+              ? checkModelUsage(rest)
+              : checkUsage(command, rest, values);
   if (usageError) return usageFailure(usageError);
   const textError = textArgumentProblem(command, rest, values, argv);
   if (textError) return usageFailure(textError);
@@ -118,16 +126,25 @@ export async function main(argv: string[]): Promise<number> {
       return out.error(err);
     }
   }
+  const dataDir = values['data-dir'] ?? defaultDataDir();
+  const modelsDir = values['models-dir'] ?? defaultModelsDir();
+  const open = (): Promise<Station> => openStation({ dataDir, modelsDir, mode: 'cli' });
+  if (command === 'site') {
+    // Opens (and for join/init reopens) the station itself; pair and revoke need none.
+    try {
+      return await siteCommand(open, dataDir, out, rest, values);
+    } catch (err) {
+      return out.error(err);
+    }
+  }
   let station: Station | undefined;
   try {
-    const dataDir = values['data-dir'] ?? defaultDataDir();
-    const modelsDir = values['models-dir'] ?? defaultModelsDir();
     // A model switch is checked (and recorded) before the station opens with the new model.
     const previousSpace =
       command === 'model' && rest[0] === 'use'
         ? await switchEmbeddingModel(dataDir, modelsDir, rest[1] ?? '')
         : null;
-    station = await openStation({ dataDir, modelsDir, mode: 'cli' });
+    station = await open();
     if (previousSpace !== null) station.recordEmbeddingModelChange(previousSpace, 'cli');
     warnExcludedModels(station);
     if (command === 'model') return modelCommand(station.embeddingModel(), out, rest[0]);
@@ -144,6 +161,8 @@ export async function main(argv: string[]): Promise<number> {
         adoptVerify: values['adopt-verify'],
       });
     }
+    if (command === 'audit' && values.site)
+      return await siteAuditCommand(station, out, rest, values);
     if (command === 'audit') return auditCommand(station, out, rest, values);
     if (command === 'gallery') return galleryCommand(station, out, rest[0], values.index);
     if (command === 'operator') return await operatorCommand(station, out, values);
@@ -170,6 +189,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     return out.error(err);
   } finally {
+    await station?.site?.close();
     station?.close();
   }
 }

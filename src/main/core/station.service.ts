@@ -79,6 +79,8 @@ import { assertPrivateDatabase, preparePrivateDataFolder } from './util/private-
 import { removeStaleTempFiles } from './util/stale-temp-files';
 import { loadOrCreateKey } from './util/key-file';
 import type { FaceAnalyzer, ImageDecoder } from './vision/face-analyzer';
+import type { SiteStation } from './site/site-station';
+import { policyForAudit } from './site/site-access';
 
 export type StationMode = StationStatus['mode'];
 
@@ -117,6 +119,35 @@ export interface StationParts {
    * thing, so it overlaps the model and gallery loads). Absent: checked when opened, in line.
    */
   integrity?: BackgroundIntegrityCheck;
+  /** The site this data folder joined (issue 16); absent: a single station, as always. */
+  site?: StationSiteBinding;
+}
+
+/** What the site composition needs of a station to make it a replica (see SiteStation). */
+export interface StationSiteInternals {
+  db: Db;
+  templates: TemplatesRepository;
+  gallery: Gallery;
+  erasure: ErasureService;
+  audit: AuditRecorder;
+  findPeople: (nameOrId: string) => PersonSummary[];
+  subjectsOf: (personId: string) => string[];
+  access: {
+    doorId(): string;
+    policy(): AccessPolicy;
+    setPolicy(next: unknown, changedBy: string): AccessPolicy;
+    liveness(): LivenessSettings;
+    setLiveness(next: unknown, changedBy: string): LivenessSettings;
+  };
+  modelId: string;
+  embeddingSpace: string;
+  now: () => Date;
+}
+
+export interface StationSiteBinding {
+  /** The site's audit pepper: every station of a site names a person by the same subject. */
+  readonly auditPepper: Buffer;
+  attach(station: StationSiteInternals): SiteStation;
 }
 
 export interface OpenStationOptions {
@@ -125,6 +156,8 @@ export interface OpenStationOptions {
   mode: StationMode;
   /** Electron passes its safeStorage-backed store; CLI and browser mode use the default. */
   templateKeys?: TemplateKeyStore;
+  /** The site key's store when the folder joined a site (default keys/site.key, 0600). */
+  siteKeys?: TemplateKeyStore;
   /** Test harnesses only (see StationParts.challengeChooser); hosts never pass it. */
   challengeChooser?: ChallengeChooser;
 }
@@ -162,6 +195,8 @@ export class Station {
   readonly review: AuditReviewService;
   /** Operator passphrases, sessions and login throttle (admin / reviewer roles). */
   readonly operators: OperatorAuthService;
+  /** The site this station is a replica of; null for a single station. */
+  readonly site: SiteStation | null;
   private readonly people: PeopleRepository;
   private readonly audit: AuditRecorder;
   private readonly auditLog: AuditLogRepository;
@@ -182,7 +217,8 @@ export class Station {
     this.templates = templates;
     const links = new PersonLinksRepository(db);
     this.settings = new SettingsService(new SettingsRepository(db));
-    const hasher = new IdentityHasher(loadOrCreateKey(paths.pepperKey), (id) => links.find(id));
+    const pepper = parts.site?.auditPepper ?? loadOrCreateKey(paths.pepperKey);
+    const hasher = new IdentityHasher(pepper, (id) => links.find(id));
     const auditMac = new AuditMac(loadOrCreateKey(paths.auditMacKey));
     const anchor = new AuditAnchorFile(paths.auditAnchor, auditMac);
     this.auditLog = new AuditLogRepository(
@@ -281,6 +317,7 @@ export class Station {
       scoring,
       quality: () => this.settings.qualityLimits(),
       now,
+      publish: parts.site ? (p) => this.site!.publishEnrolment(p) : undefined,
     });
     this.erasure = new ErasureService({
       db,
@@ -345,6 +382,48 @@ export class Station {
           }),
       },
     );
+    this.site = parts.site?.attach(this.siteInternals(db, templates, now)) ?? null;
+  }
+
+  private siteInternals(
+    db: Db,
+    templates: TemplatesRepository,
+    now: () => Date,
+  ): StationSiteInternals {
+    return {
+      db,
+      templates,
+      gallery: this.gallery,
+      erasure: this.erasure,
+      audit: this.audit,
+      findPeople: (nameOrId) => this.findPeople(nameOrId),
+      subjectsOf: (personId) => this.audit.subjectsOf(personId),
+      access: {
+        doorId: () => this.doorId(),
+        policy: () => this.access.policy(),
+        setPolicy: (next, by) => {
+          const valid = this.access.setPolicy(next);
+          this.audit.record({
+            kind: 'settings',
+            decision: null,
+            personId: null,
+            similarity: null,
+            details: {
+              setting: 'access_policy',
+              door: this.doorId(),
+              changedBy: by,
+              value: policyForAudit(valid),
+            },
+          });
+          return valid;
+        },
+        liveness: () => this.access.liveness(),
+        setLiveness: (next, by) => this.setLivenessSettings(next, by),
+      },
+      modelId: this.parts.analyzer.modelId,
+      embeddingSpace: this.parts.analyzer.embeddingSpace,
+      now,
+    };
   }
 
   /**
@@ -555,7 +634,10 @@ export class Station {
    * secret), logs the erasure, then verifies by search and on disk. PERSON_NOT_FOUND if unknown.
    */
   erasePerson(personId: string): ErasureReport {
-    return this.erasure.erase(personId);
+    const report = this.erasure.erase(personId);
+    // A site station tells its site (tombstone + this verification) when it can.
+    this.site?.erased(personId, report);
+    return report;
   }
 
   /** Guided live capture: the enrolment quality gates on one camera frame; stores nothing. */
@@ -812,7 +894,14 @@ export class Station {
     await this.parts.integrity?.verify(this.db);
   }
 
+  private closed = false;
+
+  /** Idempotent: a host's error path and its normal exit may both close. */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    // Hosts await site.close() first where they can; this only makes sure it happens.
+    if (this.site) void this.site.close().catch(() => undefined);
     this.parts.integrity?.cancel();
     this.doorActuator.dispose();
     for (const a of this.sessionActuators) a.dispose();

@@ -89,6 +89,8 @@ const COLUMNS = 'id, person_id, model_id, embedding_space, dim, vector, key_id';
 export class TemplatesRepository {
   private readonly insert;
   private readonly setSealed;
+  private readonly nextId;
+  private readonly insertWithId;
   private readonly selectForModel;
   private readonly selectLabels;
   private readonly selectFingerprint;
@@ -109,6 +111,16 @@ export class TemplatesRepository {
        VALUES (?, ?, ?, ?, zeroblob(0), ?, ?)`,
     );
     this.setSealed = db.prepare('UPDATE templates SET vector = ?, key_id = ? WHERE id = ?');
+    // AUTOINCREMENT's own counter: ids are never reused, even after the newest row was deleted.
+    this.nextId = db.prepare<[], { next: number }>(
+      `SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'templates'), 0),
+                  coalesce((SELECT max(id) FROM templates), 0)) + 1 AS next`,
+    );
+    this.insertWithId = db.prepare(
+      `INSERT INTO templates (id, person_id, model_id, embedding_space, dim, vector, key_id,
+         inter_eye_px, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
     this.selectForModel = db.prepare<[string], TemplateRow>(
       `SELECT ${COLUMNS} FROM templates WHERE embedding_space = ? ORDER BY id`,
     );
@@ -142,25 +154,60 @@ export class TemplatesRepository {
   }
 
   add(t: NewTemplate): number {
+    return this.db.transaction(() => this.insertSealed(t))();
+  }
+
+  /**
+   * Several templates in one transaction (a site pull adds thousands per page: one savepoint
+   * per template cost more than the inserts). Returns their ids, in order.
+   */
+  addMany(ts: readonly NewTemplate[]): number[] {
     return this.db.transaction(() => {
-      const info = this.insert.run(
-        t.personId,
-        t.modelId,
-        t.embeddingSpace ?? t.modelId,
-        t.vector.length,
-        t.interEyePx,
-        t.createdAt,
-      );
-      const id = Number(info.lastInsertRowid);
-      const sealed = this.cipher.sealTemplate(t.vector, {
-        templateId: id,
-        personId: t.personId,
-        modelId: t.modelId,
-        dim: t.vector.length,
+      // The ids are taken up front (inside the transaction nobody else can), so each row is
+      // written once, sealed, instead of inserted empty and then updated.
+      let id = this.nextId.get()?.next ?? 1;
+      return ts.map((t) => {
+        const at = {
+          templateId: id,
+          personId: t.personId,
+          modelId: t.modelId,
+          dim: t.vector.length,
+        };
+        const sealed = this.cipher.sealTemplate(t.vector, at);
+        this.insertWithId.run(
+          id,
+          t.personId,
+          t.modelId,
+          t.embeddingSpace ?? t.modelId,
+          t.vector.length,
+          sealed,
+          this.cipher.keyId,
+          t.interEyePx,
+          t.createdAt,
+        );
+        return id++;
       });
-      this.setSealed.run(sealed, this.cipher.keyId, id);
-      return id;
     })();
+  }
+
+  private insertSealed(t: NewTemplate): number {
+    const info = this.insert.run(
+      t.personId,
+      t.modelId,
+      t.embeddingSpace ?? t.modelId,
+      t.vector.length,
+      t.interEyePx,
+      t.createdAt,
+    );
+    const id = Number(info.lastInsertRowid);
+    const sealed = this.cipher.sealTemplate(t.vector, {
+      templateId: id,
+      personId: t.personId,
+      modelId: t.modelId,
+      dim: t.vector.length,
+    });
+    this.setSealed.run(sealed, this.cipher.keyId, id);
+    return id;
   }
 
   /**

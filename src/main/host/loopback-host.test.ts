@@ -7,6 +7,7 @@ import { BINARY_BODY_CONTENT_TYPE, encodeBinaryBody } from '../../shared/binary-
 import { StationError } from '../../shared/errors';
 import { SESSION_HEADER } from '../../shared/operator-roles';
 import type { Handlers } from '../core/ipc/dispatch';
+import { createSiteHandlers } from '../core/site/site-handlers';
 import { SECRET_HEADER, startLoopbackHost, type LoopbackHost } from './loopback-host';
 
 const CSP = "default-src 'self'; connect-src 'self'";
@@ -71,6 +72,7 @@ const handlers: Handlers = {
   'calibration:upload': () => Promise.reject(new StationError('BAD_REQUEST', 'not here')),
   'calibration:run': () => Promise.reject(new StationError('BAD_REQUEST', 'not here')),
   'calibration:adopt': () => Promise.reject(new StationError('BAD_REQUEST', 'not here')),
+  ...createSiteHandlers(null),
   'calibration:pad-run': () => Promise.reject(new StationError('BAD_REQUEST', 'not here')),
   'calibration:pad-adopt': () => Promise.reject(new StationError('BAD_REQUEST', 'not here')),
 };

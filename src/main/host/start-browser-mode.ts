@@ -105,6 +105,8 @@ export async function main(argv: string[]): Promise<number> {
     ...(values['models-dir'] ? { modelsDir: values['models-dir'] } : {}),
     mode: 'browser',
   });
+  // A station of a site keeps syncing in the background (none otherwise).
+  station.site?.start();
   const host = await startLoopbackHost({
     handlers: createStationHandlers(station),
     rendererDir,
@@ -123,6 +125,7 @@ export async function main(argv: string[]): Promise<number> {
   chromium?.child.kill();
   chromium?.cleanup();
   await host.close();
+  await station.site?.close();
   station.close();
   return 0;
 }

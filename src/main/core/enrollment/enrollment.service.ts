@@ -64,6 +64,24 @@ export interface EnrollmentDeps {
   scoring: () => IdentifyScoring;
   quality: () => QualityLimits;
   now: () => Date;
+  /**
+   * A station of a site (issue 16) does not commit enrolments itself: they go to the site,
+   * which arbitrates concurrent edits, and come back through the site pull (core/site/).
+   */
+  publish?: ((p: EnrolmentPublication) => Promise<void>) | undefined;
+}
+
+/** What a site station hands to its site instead of committing locally. */
+export interface EnrolmentPublication {
+  person: PersonRef;
+  reEnrol: boolean;
+  templates: {
+    modelId: string;
+    vector: Float32Array;
+    interEyePx: number;
+    createdAt: string;
+  }[];
+  consent: { textVersion: string; purpose: string; grantedAt: string; recordedBy: string };
 }
 
 /**
@@ -111,7 +129,8 @@ export class EnrollmentService {
       return { person: null, files };
     }
     const person = existing ?? { id: randomUUID(), name: req.name.trim() };
-    this.commit(person, existing !== undefined, accepted, req);
+    if (this.d.publish) await this.d.publish(this.publication(person, existing, accepted, req));
+    else this.commit(person, existing !== undefined, accepted, req);
     return { person, files };
   }
 
@@ -180,6 +199,32 @@ export class EnrollmentService {
       };
     }
     return true;
+  }
+
+  private publication(
+    person: PersonRef,
+    existing: PersonRef | undefined,
+    accepted: Accepted[],
+    req: EnrollRequest,
+  ): EnrolmentPublication {
+    const at = this.d.now().toISOString();
+    const modelId = this.d.analyzer.modelId;
+    return {
+      person,
+      reEnrol: existing !== undefined,
+      templates: accepted.map((a) => ({
+        modelId,
+        vector: a.face.embedding,
+        interEyePx: a.face.interEyePx,
+        createdAt: at,
+      })),
+      consent: {
+        textVersion: CONSENT_TEXT_VERSION,
+        purpose: CONSENT_PURPOSE,
+        grantedAt: at,
+        recordedBy: req.recordedBy,
+      },
+    };
   }
 
   private commit(

@@ -46,24 +46,37 @@ export class ErasureService {
   constructor(private readonly d: ErasureDeps) {}
 
   erase(personId: string): ErasureReport {
-    const { person, vectors, sealed, templateIds } = this.d.db
-      .transaction(() => this.deleteRows(personId))
+    return this.eraseMany([personId], {})[0]!;
+  }
+
+  /**
+   * Several people at once (a site's tombstones): one transaction, one index rewrite, one
+   * compaction and one scan of each file, instead of a VACUUM per person. Each person gets
+   * their own audit row (with `details` added) and report; PERSON_NOT_FOUND if any is unknown.
+   */
+  eraseMany(personIds: readonly string[], details: Record<string, unknown>): ErasureReport[] {
+    if (personIds.length === 0) return [];
+    const erased = this.d.db
+      .transaction(() => personIds.map((id) => this.deleteRows(id, details)))
       .immediate();
-    this.rewriteIndex(templateIds);
+    this.rewriteIndex(erased.flatMap((e) => e.templateIds));
     const compact = compactDatabase(this.d.db);
     // A leftover index temp file is a sealed copy of every vector, the erased ones included,
     // that no byte scan can see into: it goes before the files are checked.
     this.d.removeStaleTemp();
-    const problems = [...this.searchProblems(vectors), ...this.fileProblems(vectors, sealed)];
-    if (problems.length > 0 && !compact.walTruncated) {
-      problems.push('the WAL could not be truncated (another process holds an old snapshot)');
-    }
-    return {
-      erased: person,
-      templates: sealed.length,
-      verified: problems.length === 0,
-      problems,
-    };
+    const filesHolding = this.fileProblems(erased);
+    return erased.map((e, i) => {
+      const problems = [...this.searchProblems(e.vectors), ...(filesHolding[i] ?? [])];
+      if (problems.length > 0 && !compact.walTruncated) {
+        problems.push('the WAL could not be truncated (another process holds an old snapshot)');
+      }
+      return {
+        erased: e.person,
+        templates: e.sealed.length,
+        verified: problems.length === 0,
+        problems,
+      };
+    });
   }
 
   /**
@@ -71,12 +84,7 @@ export class ErasureService {
    * rows (revealing which rows belonged to an erased person, and when), and after the link
    * secret is gone nobody could use it to find the erasure anyway. Details hold counts only.
    */
-  private deleteRows(personId: string): {
-    person: PersonRef;
-    vectors: Float32Array[];
-    sealed: Buffer[];
-    templateIds: number[];
-  } {
+  private deleteRows(personId: string, extra: Record<string, unknown>): ErasedRows {
     const found = this.d.people.findById(personId);
     if (!found) throw new StationError('PERSON_NOT_FOUND', `No enrolled person has id ${personId}`);
     // Read inside the write transaction: the vectors checked later are exactly those deleted.
@@ -93,7 +101,7 @@ export class ErasureService {
       decision: null,
       personId: null,
       similarity: null,
-      details: { templates, consents },
+      details: { ...extra, templates, consents },
     });
     // Only this gallery's space is indexed; other spaces' templates are just deleted rows.
     const templateIds = rows
@@ -141,24 +149,54 @@ export class ErasureService {
    * free page, the WAL or a copy of the database is as good as the vector. Every file in the
    * data folder is scanned, not a list of the files we expect: a copy anywhere counts.
    */
-  private fileProblems(vectors: Float32Array[], sealed: Buffer[]): string[] {
-    const plain = vectors.flatMap((v) => vectorNeedles(v));
-    const encrypted = sealed.filter((b) => b.length > 0).flatMap((b) => byteNeedles(b));
-    const needles = [...plain, ...encrypted];
-    return filesUnder(this.d.dataDir).flatMap((file) => {
+  private fileProblems(erased: readonly ErasedRows[]): string[][] {
+    // One scan per file for everyone's needles; each hit is attributed to its person.
+    const owner: number[] = [];
+    const plainNeedles: Buffer[] = [];
+    const sealedNeedles: Buffer[] = [];
+    const sealedOwner: number[] = [];
+    erased.forEach((e, i) => {
+      for (const n of e.vectors.flatMap((v) => vectorNeedles(v))) {
+        plainNeedles.push(n);
+        owner.push(i);
+      }
+      const sealed = e.sealed.filter((b) => b.length > 0);
+      for (const n of sealed.flatMap((b) => byteNeedles(b))) {
+        sealedNeedles.push(n);
+        sealedOwner.push(i);
+      }
+    });
+    const needles = [...plainNeedles, ...sealedNeedles];
+    const ownerOf = [...owner, ...sealedOwner];
+    const problems: string[][] = erased.map(() => []);
+    for (const file of filesUnder(this.d.dataDir)) {
       let found: number[];
       try {
         found = [...findNeedlesInFile(file, needles)];
       } catch (err) {
-        return [`${file} could not be read to verify the erasure (${String(err)})`];
+        problems.forEach((p) =>
+          p.push(`${file} could not be read to verify the erasure (${String(err)})`),
+        );
+        continue;
       }
-      if (found.length === 0) return [];
-      const plainHits = found.filter((i) => i < plain.length).length;
-      const form =
-        plainHits === found.length ? 'plaintext' : plainHits === 0 ? 'encrypted' : 'mixed';
-      return [
-        `${file} still contains bytes of an erased template (${found.length} match(es), ${form})`,
-      ];
-    });
+      erased.forEach((_, person) => {
+        const mine = found.filter((i) => ownerOf[i] === person);
+        if (mine.length === 0) return;
+        const plainHits = mine.filter((i) => i < plainNeedles.length).length;
+        const form =
+          plainHits === mine.length ? 'plaintext' : plainHits === 0 ? 'encrypted' : 'mixed';
+        problems[person]!.push(
+          `${file} still contains bytes of an erased template (${mine.length} match(es), ${form})`,
+        );
+      });
+    }
+    return problems;
   }
+}
+
+interface ErasedRows {
+  person: PersonRef;
+  vectors: Float32Array[];
+  sealed: Buffer[];
+  templateIds: number[];
 }

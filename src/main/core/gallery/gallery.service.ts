@@ -1,6 +1,7 @@
 import { StationError } from '../../../shared/errors';
 import type {
   OpenedTemplates,
+  StoredTemplate,
   TamperedTemplate,
   TemplateLabel,
   TemplatesRepository,
@@ -217,11 +218,27 @@ export class Gallery {
    * the rows still in the database (HNSW cannot unlink a node; see ErasureService). Every row
    * is opened on the way, so this is also the full integrity check of the templates: rows that
    * fail it stop recognition (TEMPLATE_TAMPERED, naming them all) rather than being skipped.
+   * `stored` (vectors this process just wrote, e.g. a site's first sync) is used only when its
+   * ids and people are exactly the database's rows of this model in id order; else every row
+   * is read and checked, so a stale list can never bring back an erased vector.
    */
-  rebuild(): void {
+  rebuild(stored?: StoredTemplate[]): void {
     this.seenDataVersion = this.templates.dataVersion();
-    this.rebuildFrom(this.templates.openAllForModel(this.modelId), this.factory.kind, 'rebuild');
+    const opened =
+      stored !== undefined && this.matchesDatabase(stored)
+        ? { rows: stored, tampered: [] }
+        : this.templates.openAllForModel(this.modelId);
+    this.rebuildFrom(opened, this.factory.kind, 'rebuild');
     if (this.tampered.length > 0) throw tamperedError(this.tampered);
+  }
+
+  /** The list's template ids and people are the database's rows of this model, in order. */
+  private matchesDatabase(stored: readonly StoredTemplate[]): boolean {
+    const labels = this.templates.labelsForModel(this.modelId);
+    return (
+      labels.length === stored.length &&
+      labels.every((l, i) => l.id === stored[i]!.id && l.personId === stored[i]!.personId)
+    );
   }
 
   private rebuildFrom(opened: OpenedTemplates, current: string, foundBy: TamperFoundBy): void {

@@ -1,6 +1,7 @@
 import { CONSENT_RECORDED_BY_UI } from '../enrollment/enrollment.service';
 import type { Station } from '../station.service';
 import type { Handlers } from './dispatch';
+import { createSiteHandlers } from '../site/site-handlers';
 
 /** Who changed the thresholds, in the audit row, when the admin view adopted them. */
 const CALIBRATION_ADOPTED_BY_UI = 'admin (calibration view)';
@@ -56,6 +57,7 @@ export function createStationHandlers(station: Station): Handlers {
     // The channel is admin-only (CHANNEL_ROLES), so the operator is the admin role.
     'calibration:adopt': (req) =>
       Promise.resolve(station.calibration.adopt(req, CALIBRATION_ADOPTED_BY_UI)),
+    ...createSiteHandlers(station.site),
     'calibration:pad-run': (req) => Promise.resolve(station.padCalibration.run(req)),
     'calibration:pad-adopt': (req) =>
       Promise.resolve(station.padCalibration.adopt(req, CALIBRATION_ADOPTED_BY_UI)),

@@ -17,6 +17,7 @@ import { migration0100 } from './0100-pad-live-scores';
 import { migration0160 } from './0160-embedding-space';
 import { migration0170 } from './0170-drop-photo-hash';
 import { migration0180 } from './0180-audit-anchor';
+import { migration0190 } from './0190-site-replica';
 import type { Migration, MigrationContext } from './migration.types';
 
 /** Ordered registry: append only, never edit a released migration. */
@@ -32,6 +33,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0160,
   migration0170,
   migration0180,
+  migration0190,
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -7,10 +7,11 @@ import { EnrollState } from './enroll.svelte';
 import { EraseState } from './erase.svelte';
 import { describeError } from './messages';
 import { OperatorAuthState } from './operator-auth.svelte';
+import { SiteAuditState, SiteState } from './site.svelte';
 import { guardSession } from './session-guard';
 import type { OperatorRole } from '../../../shared/operator-roles';
 
-export const VIEWS = ['terminal', 'enroll', 'calibration', 'audit'] as const;
+export const VIEWS = ['terminal', 'enroll', 'calibration', 'audit', 'site'] as const;
 export type View = (typeof VIEWS)[number];
 
 /** The operator role each view's login form asks for (the terminal needs none). */
@@ -19,6 +20,7 @@ export const VIEW_ROLES: Record<View, OperatorRole | null> = {
   enroll: 'admin',
   calibration: 'admin',
   audit: 'reviewer',
+  site: 'admin',
 };
 
 /** Top-level renderer state: which view is open, and whether the station answered at all. */
@@ -32,6 +34,8 @@ export class AppState {
   readonly calibration: CalibrationState;
   readonly padCalibration: PadCalibrationState;
   readonly erase: EraseState;
+  readonly site: SiteState;
+  readonly siteAudit: SiteAuditState;
   readonly auth: OperatorAuthState;
   /** The station client; a refused operator session brings the login form back (see below). */
   readonly api: StationApi;
@@ -52,6 +56,8 @@ export class AppState {
     this.enroll = new EnrollState(api, () => void this.refreshStatus());
     this.audit = new AuditState(api);
     this.calibration = new CalibrationState(api);
+    this.site = new SiteState(api);
+    this.siteAudit = new SiteAuditState(api);
     this.padCalibration = new PadCalibrationState(api);
     this.erase = new EraseState(api, () => {
       void this.enroll.refreshPeople();
@@ -82,6 +88,7 @@ export class AppState {
     if (this.locked(view)) return;
     // Lists are fetched when opened rather than kept live: the station has no push channel.
     if (view === 'enroll') void this.enroll.refreshPeople();
-    if (view === 'audit') void this.audit.refresh();
+    if (view === 'audit') void Promise.all([this.audit.refresh(), this.site.refreshStatus()]);
+    if (view === 'site') void this.site.refresh();
   }
 }

@@ -189,8 +189,8 @@ export class AuditState {
     this.hasNext = response.value.nextCursor !== null;
   }
 
-  /** The form as a filter, or a message saying what is wrong with it. */
-  private formFilter(): AuditFilter | string {
+  /** The form as a filter, or a message saying what is wrong with it (the site log uses it too). */
+  formFilter(): AuditFilter | string {
     const from = localToIso(this.from);
     const to = localToIso(this.to);
     if (from === null) return 'The "from" time is not a valid date and time.';

@@ -55,6 +55,18 @@ export function describeErrorCode(code: ErrorCode): string {
       return 'The station database is readable by other users.';
     case 'BUSY':
       return 'The station is busy with other uploads. Try again in a moment.';
+    case 'SITE_UNAVAILABLE':
+      return 'The site database cannot be reached; the station goes on deciding locally.';
+    case 'SITE_CONFLICT':
+      return 'Someone else changed this record meanwhile. Reload it and try again.';
+    case 'SITE_REFUSED':
+      return 'The site refused this station.';
+    case 'SITE_REVOKED':
+      return 'This station was removed from the site by an administrator.';
+    case 'SITE_PAIRING_INVALID':
+      return 'The pairing code is unknown, already used or expired.';
+    case 'SITE_NOT_JOINED':
+      return 'This station has not joined a site.';
     case 'INTERNAL':
       return 'Something went wrong inside the station.';
   }
