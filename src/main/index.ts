@@ -69,7 +69,14 @@ async function start(): Promise<void> {
     console.warn('safeStorage has no OS keyring here: the template key is a 0600 key file.');
   }
   const station = await withDeadline(
-    openStation({ dataDir, modelsDir, mode: 'electron', templateKeys: keys.store }),
+    // The OS locale picks the UI language until the operator chooses one (StationStatus.locale).
+    openStation({
+      dataDir,
+      modelsDir,
+      mode: 'electron',
+      templateKeys: keys.store,
+      locale: app.getLocale(),
+    }),
     STARTUP_DEADLINE_MS,
     (late) => late.close(),
   );

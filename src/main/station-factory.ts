@@ -54,6 +54,7 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
       release,
       integrity,
       ...(opts.challengeChooser ? { challengeChooser: opts.challengeChooser } : {}),
+      ...(opts.locale ? { locale: opts.locale } : {}),
     });
   } catch (err) {
     integrity.cancel();

@@ -94,6 +94,8 @@ export interface StationParts {
    * thing, so it overlaps the model and gallery loads). Absent: checked when opened, in line.
    */
   integrity?: BackgroundIntegrityCheck;
+  /** The host's OS locale (StationStatus.locale); absent = the page uses its own languages. */
+  locale?: string;
 }
 
 export interface OpenStationOptions {
@@ -104,6 +106,8 @@ export interface OpenStationOptions {
   templateKeys?: TemplateKeyStore;
   /** Test harnesses only (see StationParts.challengeChooser); hosts never pass it. */
   challengeChooser?: ChallengeChooser;
+  /** The OS locale the host knows (Electron: app.getLocale()), reported to the page. */
+  locale?: string;
 }
 
 const DETECTOR_FILES = {
@@ -344,7 +348,14 @@ export class Station {
       templates: this.gallery.size,
       thresholds: this.settings.thresholds(),
       auth: this.operators.status(),
+      timeZone: this.timeZone(),
+      locale: this.parts.locale ?? null,
     };
+  }
+
+  /** The zone the door schedules are written in, else this machine's zone. */
+  timeZone(): string {
+    return this.access.policy().timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   }
 
   listPeople(): PersonSummary[] {

@@ -4,6 +4,7 @@ import { AuditState } from './audit.svelte';
 import { CalibrationState } from './calibration.svelte';
 import { EnrollState } from './enroll.svelte';
 import { EraseState } from './erase.svelte';
+import { i18n } from './i18n';
 import { describeError } from './messages';
 import { OperatorAuthState } from './operator-auth.svelte';
 import { guardSession } from './session-guard';
@@ -58,14 +59,20 @@ export class AppState {
 
   async load(): Promise<void> {
     const response = await this.api.status({});
-    if (response.ok) this.status = response.value;
+    if (response.ok) this.useStatus(response.value);
     else this.startupError = describeError(response.error);
   }
 
   /** Header counts; a failure here is not a start-up failure, so it keeps the last value. */
   async refreshStatus(): Promise<void> {
     const response = await this.api.status({});
-    if (response.ok) this.status = response.value;
+    if (response.ok) this.useStatus(response.value);
+  }
+
+  /** The station's counts and auth state, and its time zone and OS locale for the texts. */
+  private useStatus(status: StationStatus): void {
+    this.status = status;
+    i18n.useStation(status);
   }
 
   /** True when the view is protected and this window has no session that opens it. */
