@@ -1,5 +1,6 @@
 import { app, BrowserWindow, safeStorage, session } from 'electron';
 import { join, resolve } from 'node:path';
+import { DOOR_STATE_EVENT } from '../shared/api-methods';
 import { createStationHandlers } from './core/ipc/station-handlers';
 import { dataPaths } from './core/util/data-dir';
 import { openStation } from './station-factory';
@@ -82,13 +83,18 @@ async function start(): Promise<void> {
   );
   registerStationIpc(createStationHandlers(station), origin);
   app.on('will-quit', () => station.close());
-  createMainWindow({
+  const win = createMainWindow({
     origin,
     preloadPath: join(__dirname, '../preload/index.js'),
     kiosk: options.kiosk,
     devTools: !app.isPackaged,
     dataDir,
   });
+  // The door screen, pushed to our own window only (the preload forwards it as data).
+  const unsubscribe = station.terminalAdmin.subscribe((state) => {
+    if (!win.isDestroyed()) win.webContents.send(DOOR_STATE_EVENT, state);
+  });
+  win.on('closed', unsubscribe);
 }
 
 /** Packaged: electron-builder's extraResources copy; development: the project's resources/. */

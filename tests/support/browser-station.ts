@@ -63,11 +63,12 @@ export async function openBrowserSession(opts: {
         { ...station.access.policy(), allowedCameraLabels: [...opts.allowCameras] },
         'e2e-admin',
       );
+    const opened = station;
     const host = await startLoopbackHost({
       handlers: createStationHandlers(station),
+      doorEvents: (listener) => opened.terminalAdmin.subscribe(listener),
       rendererDir: opts.rendererDir,
     });
-    const opened = station;
     return {
       station: opened,
       host,

@@ -22,13 +22,20 @@ import { OperatorCredentials } from './auth/operator-credentials.repository';
 import { OperatorAuthService } from './auth/operator-auth.service';
 import { TemplateEncryptionRepository } from '../db/template-encryption.repository';
 import { TemplatesRepository } from '../db/templates.repository';
-import type { CameraReport, DoorStatusView } from '../../shared/door-contract';
+import {
+  terminalDisplaySchema,
+  type CameraReport,
+  type DoorStatusView,
+  type TerminalDisplay,
+} from '../../shared/door-contract';
 import { AccessSettings } from './access/access-settings.service';
 import { accessPolicySchema, type AccessPolicy } from './access/access-policy.schema';
 import { livenessSettingsSchema, type LivenessSettings } from './liveness/liveness-settings';
 import { randomChallengeChooser, type ChallengeChooser } from './challenge/challenge-chooser';
 import { challengeSettingsSchema, type ChallengeSettings } from './challenge/challenge-settings';
 import { DoorFrameService } from './access/door-frame.service';
+import { DoorScreen } from './access/door-screen';
+import { DoorTerminalAdmin } from './access/door-terminal-admin';
 import { DoorLivenessMonitor } from './liveness/door-liveness-monitor';
 import type { TextureLivenessModel } from './liveness/texture-model';
 import { DoorActuator } from './door/door-actuator';
@@ -127,7 +134,13 @@ export class Station {
   readonly recognition: RecognitionService;
   readonly door: DoorFrameService;
   readonly access: AccessSettings;
+  /** The terminal's screen (banner, lock, camera in one snapshot), pushed to the page. */
+  readonly screen: DoorScreen;
+  /** Admin actions at the terminal (allow its camera, lift lockouts, cues), audited. */
+  readonly terminalAdmin: DoorTerminalAdmin;
   private doorActuator: DoorActuator;
+  /** The lock configuration the actuator was built from (rebuilt when another process changes it). */
+  private actuatorConfig = '';
   private readonly sessionActuators = new Set<DoorActuator>();
   readonly erasure: ErasureService;
   /** Admin calibration: runs from templates or uploads, audited threshold adoption. */
@@ -244,11 +257,43 @@ export class Station {
       transaction: (fn) => db.transaction(fn)(),
     });
     this.doorActuator = this.makeDoorActuator(now);
+    this.actuatorConfig = JSON.stringify(this.access.door());
+    // Before the door service (it reports to the screen); the screen asks it only later.
+    this.screen = new DoorScreen({
+      now,
+      door: () => this.actuator().current(),
+      display: () => this.access.terminalDisplay(),
+      terminalLock: () => this.door.terminalLock(),
+    });
     this.door = this.makeDoorFrameService(
       'terminal',
-      () => this.doorActuator,
+      () => this.actuator(),
       () => this.doorId(),
+      now,
+      this.screen,
     );
+    this.terminalAdmin = new DoorTerminalAdmin({
+      access: this.access,
+      door: this.door,
+      screen: this.screen,
+      audit: this.audit,
+      doorId: () => this.doorId(),
+      onExternalChange: () => void this.actuator(),
+    });
+  }
+
+  /**
+   * The terminal's lock actuator, rebuilt when the lock configuration changed in another
+   * process (`station door set` while the station runs): the next command uses the new lock.
+   */
+  private actuator(): DoorActuator {
+    const config = JSON.stringify(this.access.door());
+    if (config !== this.actuatorConfig) {
+      this.doorActuator.dispose();
+      this.doorActuator = this.makeDoorActuator(this.parts.now ?? (() => new Date()));
+      this.actuatorConfig = config;
+    }
+    return this.doorActuator;
   }
 
   /** The id every audit row about this station's door carries (the reviewer's door filter). */
@@ -261,6 +306,7 @@ export class Station {
     door: () => DoorActuator,
     doorId: () => string | null,
     now: () => Date = this.parts.now ?? (() => new Date()),
+    screen: DoorScreen | null = null,
   ): DoorFrameService {
     const texture = this.parts.texture;
     return new DoorFrameService({
@@ -279,6 +325,7 @@ export class Station {
         chooser: this.parts.challengeChooser ?? randomChallengeChooser,
         blinkClosedRatio: () => this.access.liveness().blinkClosedRatio,
       },
+      screen,
     });
   }
 
@@ -468,7 +515,7 @@ export class Station {
   }
 
   doorStatus(): DoorStatusView {
-    return this.doorActuator.current();
+    return this.actuator().current();
   }
 
   /** The admin's index kind if set, else the size policy's kind for n templates. */
@@ -560,6 +607,7 @@ export class Station {
     liveness: unknown;
     identity?: unknown;
     challenge?: unknown;
+    terminal?: unknown;
   }): void {
     if (parts.policy !== null) accessPolicySchema.parse(parts.policy);
     if (parts.door !== null) doorConfigSchema.parse(parts.door);
@@ -568,6 +616,13 @@ export class Station {
       challengeSettingsSchema.parse(parts.challenge);
     if (parts.identity !== undefined && parts.identity !== null)
       doorIdentitySchema.parse(parts.identity);
+    if (parts.terminal !== undefined && parts.terminal !== null)
+      terminalDisplaySchema.parse(parts.terminal);
+  }
+
+  /** The terminal's cues (validated, audited); the screen shows them from its next update. */
+  setTerminalDisplay(next: unknown, changedBy: string): TerminalDisplay {
+    return this.terminalAdmin.setDisplay(next, changedBy).value;
   }
 
   /**
@@ -607,6 +662,7 @@ export class Station {
     });
     this.doorActuator.dispose();
     this.doorActuator = this.makeDoorActuator(this.parts.now ?? (() => new Date()));
+    this.actuatorConfig = JSON.stringify(valid);
     return valid;
   }
 
@@ -616,7 +672,14 @@ export class Station {
       stationId: hostname(),
       webhookSecret: () => loadOrCreateKey(paths.doorWebhookKey),
     });
-    return new DoorActuator({ controller, audit: this.audit, now, doorId: () => this.doorId() });
+    return new DoorActuator({
+      controller,
+      audit: this.audit,
+      now,
+      doorId: () => this.doorId(),
+      // The screen follows the lock (the status bar's "Door: open" ends when it re-locks).
+      onChange: (status) => this.screen.doorChanged(status),
+    });
   }
 
   /**
@@ -629,6 +692,8 @@ export class Station {
 
   close(): void {
     this.parts.integrity?.cancel();
+    this.terminalAdmin.dispose();
+    this.screen.dispose();
     this.doorActuator.dispose();
     for (const a of this.sessionActuators) a.dispose();
     if (this.db.open) this.db.close();

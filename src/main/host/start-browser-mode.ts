@@ -101,6 +101,7 @@ export async function main(argv: string[]): Promise<number> {
   });
   const host = await startLoopbackHost({
     handlers: createStationHandlers(station),
+    doorEvents: (listener) => station.terminalAdmin.subscribe(listener),
     rendererDir,
     port: values.port ? Number(values.port) : 0,
   });

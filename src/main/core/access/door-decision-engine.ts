@@ -9,7 +9,7 @@ import { DEFAULT_LIVENESS_SETTINGS } from '../liveness/liveness-settings';
 import type { FaceVerdict } from './access-decision';
 import type { AccessPolicy } from './access-policy.schema';
 import { withinSchedule } from './access-schedule';
-import { FailureLockout } from './failure-lockout';
+import { FailureLockout, type FailingFace, type LockoutState } from './failure-lockout';
 import type { TrackBox } from './face-tracker';
 import { agreedIdentity, frameLevel, largest, pending } from './door-decision-parts';
 import {
@@ -38,6 +38,8 @@ export interface FaceObservation {
   liveness: LivenessReading | null;
   /** Head pose and eye opening from the station's own landmarks (the active challenge). */
   pose?: PoseSample | null;
+  /** The face's embedding when it was analysed: refusals are counted per face with it. */
+  embedding?: Float32Array | null;
 }
 
 export type { DoorPhase };
@@ -58,6 +60,10 @@ export interface DoorDecision {
   challengeOutcome: ChallengeOutcome | null;
   /** True on exactly one frame per tracked face: audit it, and open the door if granted. */
   newlyFinal: boolean;
+  /** The lock behind a `locked_out` decision (whose face, until when), for the countdown. */
+  lockout: LockoutState | null;
+  /** The audit row of this track's final decision, once the caller recorded it. */
+  auditRef: number | null;
 }
 
 /**
@@ -87,6 +93,8 @@ interface TrackState {
   challenge: ChallengeSession | null;
   /** The person the challenge was asked of (identity agreed before it started). */
   challenged: PersonRef | null;
+  /** The last embedding seen of this face (a challenge abandoned is counted against it). */
+  embedding: Float32Array | null;
 }
 
 /**
@@ -103,6 +111,9 @@ const FAILURES: ReadonlySet<DecisionReason> = new Set([
   'challenge_failed',
   'challenge_timeout',
 ]);
+
+/** DEFAULT_THRESHOLDS.verify: the engine's default when no settings are wired (unit tests). */
+const DEFAULT_SAME_FACE_MIN = 0.35;
 
 const DEFAULT_CHALLENGE: ChallengeDeps = {
   settings: () => DEFAULT_CHALLENGE_SETTINGS,
@@ -128,8 +139,10 @@ export class DoorDecisionEngine {
   constructor(
     private readonly policy: () => AccessPolicy,
     private readonly challenges: ChallengeDeps = DEFAULT_CHALLENGE,
+    /** Cosine above which two embeddings are the same face (the 1:1 verify threshold). */
+    sameFaceMin: () => number = () => DEFAULT_SAME_FACE_MIN,
   ) {
-    this.lockout = new FailureLockout(() => this.policy().lockout);
+    this.lockout = new FailureLockout(() => this.policy().lockout, sameFaceMin);
   }
 
   decide(faces: readonly FaceObservation[], ctx: DecideContext): DoorDecision {
@@ -139,12 +152,16 @@ export class DoorDecisionEngine {
     const p = this.policy();
     const nowMs = ctx.now.getTime();
     if (!ctx.cameraTrusted) return frameLevel('device_untrusted', faces);
-    if (this.lockout.isLocked(nowMs)) return frameLevel('locked_out', faces);
+    const flood = this.lockout.terminalLock(nowMs);
+    if (flood) return { ...frameLevel('locked_out', faces), lockout: flood };
     if (faces.length === 0) return { ...pending('idle', null, null), decision: 'no_face' };
     if (faces.length > p.maxFaces) return frameLevel('multiple_faces', faces);
 
     const face = largest(faces);
+    const locked = this.lockout.faceLock(nowMs, failing(face));
+    if (locked) return { ...frameLevel('locked_out', faces), lockout: locked };
     const track = this.trackState(face.trackId);
+    if (face.embedding) track.embedding = face.embedding;
     if (track.final && (nowMs - track.finalAtMs >= FINAL_TTL_MS || swapped(track, face.verdict)))
       this.tracks.delete(face.trackId);
     else if (track.final) return { ...track.final, newlyFinal: false };
@@ -272,7 +289,7 @@ export class DoorDecisionEngine {
     if (!t.challenge || t.final) return;
     const status = t.challenge.current(clockMs);
     const outcome = challengeOutcome(t.challenge, status);
-    this.lockout.recordFailure(nowMs);
+    this.lockout.recordFailure(nowMs, { trackId: id, embedding: t.embedding });
     this.abandoned.push({
       phase: 'decided',
       decision: 'challenge_timeout',
@@ -284,6 +301,8 @@ export class DoorDecisionEngine {
       challenge: null,
       challengeOutcome: outcome,
       newlyFinal: true,
+      lockout: null,
+      auditRef: null,
     });
   }
 
@@ -294,8 +313,19 @@ export class DoorDecisionEngine {
     return out;
   }
 
-  lockedOut(now: Date): boolean {
-    return this.lockout.isLocked(now.getTime());
+  /** The flood guard's terminal-wide lock (faces need not be analysed while it holds). */
+  terminalLocked(now: Date): boolean {
+    return this.terminalLock(now) !== null;
+  }
+
+  terminalLock(now: Date): LockoutState | null {
+    return this.lockout.terminalLock(now.getTime());
+  }
+
+  /** Remembers the audit row of a track's final decision (the screen names it). */
+  noteAudit(trackId: number, row: number): void {
+    const t = this.tracks.get(trackId);
+    if (t?.final) t.final.auditRef = row;
   }
 
   /** The final decision already taken about this tracked face, if any. */
@@ -313,9 +343,9 @@ export class DoorDecisionEngine {
     this.tracks.clear();
   }
 
-  /** Admin action from the terminal's operator: lift a lockout early. */
-  resetLockout(): void {
-    this.lockout.reset();
+  /** Admin action from the terminal: lift every lockout early (what was lifted, for the audit). */
+  resetLockout(now: Date): { lockedFaces: number; terminalLocked: boolean } {
+    return this.lockout.reset(now.getTime());
   }
 
   private trackState(id: number): TrackState {
@@ -331,6 +361,7 @@ export class DoorDecisionEngine {
         poses: [],
         challenge: null,
         challenged: null,
+        embedding: null,
       };
       this.tracks.set(id, t);
     }
@@ -359,13 +390,21 @@ export class DoorDecisionEngine {
       challenge: null,
       challengeOutcome: outcome,
       newlyFinal: true,
+      lockout: null,
+      auditRef: null,
     };
     track.final = d;
     track.finalAtMs = nowMs;
     track.decidedIdentity = agreedIdentity(track.votes, this.policy().agreeFrames);
-    if (FAILURES.has(decision)) this.lockout.recordFailure(nowMs);
+    if (FAILURES.has(decision)) d.lockout = this.lockout.recordFailure(nowMs, failing(face));
+    if (decision === 'granted') this.lockout.forgive(failing(face));
     return d;
   }
+}
+
+/** The face a refusal counts against: its track, and its embedding when analysed. */
+function failing(face: FaceObservation): FailingFace {
+  return { trackId: face.trackId, embedding: face.embedding ?? null };
 }
 
 /**

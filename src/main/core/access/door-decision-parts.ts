@@ -41,6 +41,8 @@ export function pending(
     challenge,
     challengeOutcome: null,
     newlyFinal: false,
+    lockout: null,
+    auditRef: null,
   };
 }
 
@@ -61,5 +63,7 @@ export function frameLevel(
     challenge: null,
     challengeOutcome: null,
     newlyFinal: false,
+    lockout: null,
+    auditRef: null,
   };
 }

@@ -11,6 +11,8 @@ import type { FaceAnalysis, FaceBox, Point, RgbImage } from '../vision/vision.ty
 import { decideFace, type FaceEvidence, type FaceVerdict } from './access-decision';
 import type { AccessPolicy } from './access-policy.schema';
 import { judgeCamera } from './camera-trust';
+import type { DoorScreen } from './door-screen';
+import type { LockoutState } from './failure-lockout';
 import { DecisionDebouncer } from './decision-debouncer';
 import {
   DoorDecisionEngine,
@@ -44,6 +46,8 @@ export interface DoorFrameDeps {
   doorId: () => string | null;
   /** Settings and chooser of the active challenge (the composition root injects the chooser). */
   challenge: ChallengeDeps;
+  /** The terminal's screen (the one source of truth pushed to the page); null for a replay. */
+  screen: DoorScreen | null;
 }
 
 /** How long the same frame-level outcome (several faces, locked out) stays one audit event. */
@@ -61,9 +65,12 @@ export class DoorFrameService {
   private readonly engine: DoorDecisionEngine;
   /** Deny by default: until the terminal reported a trusted camera, nothing opens. */
   private camera: CameraReport = { trusted: false, reason: 'no camera reported yet' };
+  /** The label the terminal reported (null: none yet, or a source that is no camera). */
+  private cameraLabel: string | null = null;
 
   constructor(private readonly d: DoorFrameDeps) {
-    this.engine = new DoorDecisionEngine(d.policy, d.challenge);
+    // Two embeddings of one face: at least the 1:1 verify threshold (refusals count per face).
+    this.engine = new DoorDecisionEngine(d.policy, d.challenge, () => d.thresholds().verify);
   }
 
   /** The terminal tells us which camera it opened; virtual cameras are refused (audited). */
@@ -74,7 +81,9 @@ export class DoorFrameService {
     this.engine.resetTracks(this.d.now());
     this.auditAbandoned();
     this.d.liveness?.retain(new Set());
+    this.cameraLabel = label.slice(0, 200);
     this.camera = judgeCamera(label, this.d.policy().allowedCameraLabels);
+    this.d.screen?.cameraChanged(this.cameraView());
     if (!this.camera.trusted)
       this.d.audit.record({
         kind: 'decision',
@@ -96,8 +105,34 @@ export class DoorFrameService {
     this.camera = { trusted: true, reason: null };
   }
 
-  resetLockout(): void {
-    this.engine.resetLockout();
+  /** The camera the terminal reported, and the station's verdict on it now. */
+  cameraView(): { label: string | null; trusted: boolean; reason: string | null } {
+    return { label: this.cameraLabel, ...this.camera };
+  }
+
+  /**
+   * Judges the reported camera again under the current settings: an admin may have allowed it
+   * (here, from the CLI or from another process) since it was reported. Cheap (a few regular
+   * expressions), so every frame does it; the screen hears of a change.
+   */
+  rejudgeCamera(): void {
+    if (this.cameraLabel === null) return;
+    const next = judgeCamera(this.cameraLabel, this.d.policy().allowedCameraLabels);
+    if (next.trusted === this.camera.trusted && next.reason === this.camera.reason) return;
+    this.camera = next;
+    this.d.screen?.cameraChanged(this.cameraView());
+  }
+
+  /** Admin action: lifts every lockout (what was lifted goes into the caller's audit row). */
+  resetLockout(): { lockedFaces: number; terminalLocked: boolean } {
+    const lifted = this.engine.resetLockout(this.d.now());
+    this.d.screen?.refresh();
+    return lifted;
+  }
+
+  /** The flood guard's lock, for the screen. */
+  terminalLock(): LockoutState | null {
+    return this.engine.terminalLock(this.d.now());
   }
 
   /** A frame from the terminal: faces located by MediaPipe, refined here. */
@@ -145,6 +180,7 @@ export class DoorFrameService {
     /** Analysed pixels per camera pixel (a shrunk door region): sizes are judged in camera pixels. */
     scale: number,
   ): Promise<FrameResult> {
+    this.rejudgeCamera();
     const now = this.d.now();
     const t = this.d.thresholds();
     const policy = this.d.policy();
@@ -156,7 +192,7 @@ export class DoorFrameService {
     // Nothing to learn from faces when the frame-level rules decide anyway, or about a face
     // already decided: skipping them keeps the station idle while someone stands at the door.
     const frameDecided =
-      !this.camera.trusted || boxes.length > policy.maxFaces || this.engine.lockedOut(now);
+      !this.camera.trusted || boxes.length > policy.maxFaces || this.engine.terminalLocked(now);
 
     const observations: FaceObservation[] = [];
     const faces: FaceDecision[] = [];
@@ -182,7 +218,7 @@ export class DoorFrameService {
           : null;
       // The station's own measurement of head pose and eyes, for the active challenge.
       const pose = face && i === judged ? poseSample(face.landmarks68) : null;
-      observations.push({ trackId, box, verdict, liveness, pose });
+      observations.push({ trackId, box, verdict, liveness, pose, embedding: face?.embedding });
       faces.push({
         box: boxTuple(box),
         person: null,
@@ -197,6 +233,7 @@ export class DoorFrameService {
     });
     this.auditAbandoned();
     await this.act(decision, frameId, faces.length, t);
+    const screen = this.d.screen?.frame(decision, boxes.length) ?? null;
     const shownFaces = faces.map((f, i) =>
       // Only the decided face carries a name, and only when it was let in.
       trackIds[i] === decision.trackId && decision.person ? { ...f, person: decision.person } : f,
@@ -210,6 +247,7 @@ export class DoorFrameService {
       liveness: decision.liveness,
       challenge: decision.challenge,
       door: this.d.door().current(),
+      screen,
     };
   }
 
@@ -272,11 +310,31 @@ export class DoorFrameService {
       if (d.trackId !== null) return;
       if (!this.debouncer.shouldRecord(d.decision, this.d.now().getTime())) return;
     }
-    const row = this.d.audit.record({
+    const row = this.recordDecision(d, frameId, faceCount, t);
+    d.auditRef = row;
+    if (d.trackId !== null && d.newlyFinal) this.engine.noteAudit(d.trackId, row);
+    if (d.decision === 'granted' && d.newlyFinal) {
+      this.d.screen?.grantPending(d);
+      await this.d.door().unlock({
+        durationMs: this.d.policy().unlockMs,
+        decisionRef: String(row),
+        personId: d.person?.id ?? null,
+      });
+    }
+  }
+
+  private recordDecision(
+    d: DoorDecision,
+    frameId: number,
+    faceCount: number,
+    t: Thresholds,
+  ): number {
+    return this.d.audit.record({
       kind: 'decision',
       decision: d.decision,
       personId: d.person?.id ?? null,
-      similarity: d.similarity,
+      // -1 is "nothing compared" (no face analysed, nobody enrolled), not a similarity.
+      similarity: d.similarity > -1 ? d.similarity : null,
       details: {
         ...this.doorFact(),
         source: this.d.source,
@@ -289,14 +347,9 @@ export class DoorFrameService {
         thresholds: { identify: t.identify, margin: t.margin },
         liveness: d.liveness,
         ...challengeFacts(d.challengeOutcome),
+        ...(d.lockout ? { lockout: d.lockout.scope } : {}),
       },
     });
-    if (d.decision === 'granted' && d.newlyFinal)
-      await this.d.door().unlock({
-        durationMs: this.d.policy().unlockMs,
-        decisionRef: String(row),
-        personId: d.person?.id ?? null,
-      });
   }
 }
 
