@@ -3,19 +3,38 @@
  * station's operating threshold, with the ratio to the best group, through the real
  * `station calibrate --pairs CSV --groups CSV --json` (same pipeline as the door).
  *
- *   npx tsx bench/bias-report.ts
+ *   npx tsx bench/bias-report.ts [--identify-only]
  *
  * - UTKFace subset: 100 within-group impostor pairs per race x gender group (no identities, so
  *   FMR only). A false match is most likely between similar-looking people, so within-group
  *   impostors are the honest test.
  * - LFW, 6,000 official pairs, gender from the (noisy, first-name-based) identity labels; a pair
  *   counts for a group when both images belong to it (mixed-gender impostors are left out).
+ * - UTKFace subset, at the door's identify decision: every within-group pair as a stranger
+ *   probe against an enrolled face, scored with the station's identify scoring against a
+ *   cohort (bench/lib/group-false-matches.ts), before (best similarity, identify 0.50) and
+ *   now (the default scoring and threshold), and at an equal pooled false-match rate.
  * The input CSVs are written to a temp folder at run time; the data never enters the repo.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { GroupMetrics } from '../src/main/core/calibration/group-metrics';
+import type { GroupMetrics, GroupReport } from '../src/main/core/calibration/group-metrics';
+import { defaultModelsDir } from '../src/main/core/models/model-verifier';
+import { BEST_SCORING } from '../src/main/core/recognition/identify-scoring';
+import {
+  DEFAULT_IDENTIFY_SCORING,
+  DEFAULT_MODEL_ID,
+  DEFAULT_THRESHOLDS,
+} from '../src/main/core/settings/threshold-defaults';
+import { FacePipeline } from '../src/main/core/vision/face-pipeline';
+import { celebaPhotos, faceRecords } from './lib/face-records';
+import {
+  groupFalseMatches,
+  scoredGroupPairs,
+  thresholdForPooledFmr,
+  type GroupedFace,
+} from './lib/group-false-matches';
 import { sharedDataPath } from '../tests/support/shared-data';
 import { makeTempDir } from '../tests/support/temp-dir';
 
@@ -126,4 +145,66 @@ function main(): void {
   }
 }
 
-main();
+const OLD_IDENTIFY = 0.5;
+
+function ratioCell(m: GroupMetrics): string {
+  return `${pct(m.fmr)} (${m.impostor}) | ${ratio(m.fmrRatioToBest)}`;
+}
+
+function worstRatio(r: GroupReport): string {
+  const rates = Object.values(r.byGroup).map((m) => m.fmr ?? 0);
+  const best = Math.min(...rates);
+  return best === 0 ? 'n/a (best group 0)' : `${(Math.max(...rates) / best).toFixed(1)}x`;
+}
+
+async function identifyBias(): Promise<void> {
+  const utk = sharedDataPath('utkface_subset');
+  const labels = rows(readFileSync(join(utk, 'labels.csv'), 'utf8'));
+  const photos = labels.map(([image, , gender, race]): [string, string] => [
+    join('utkface_subset', image ?? ''),
+    `${race ?? ''} ${gender ?? ''}`,
+  ]);
+  const load = () => FacePipeline.load(defaultModelsDir());
+  const modelId = DEFAULT_MODEL_ID;
+  const records = await faceRecords('utkface', photos, modelId, load);
+  const faces: GroupedFace[] = records
+    .filter((r) => r.main >= 0)
+    .map((r) => ({ file: r.file, group: r.identity, vector: r.faces[r.main]!.embedding }));
+  const celeba = await faceRecords('celeba', celebaPhotos(), modelId, load);
+  const seen = new Set<string>();
+  const celebaCohort = celeba.flatMap((r) => {
+    if (r.main < 0 || seen.has(r.identity)) return [];
+    seen.add(r.identity);
+    return [r.faces[r.main]!.embedding];
+  });
+  const before = groupFalseMatches(scoredGroupPairs(faces, BEST_SCORING, null), OLD_IDENTIFY);
+  const pooledBefore =
+    Object.values(before.byGroup).reduce((a, m) => a + (m.fmr ?? 0) * m.impostor, 0) /
+    Object.values(before.byGroup).reduce((a, m) => a + m.impostor, 0);
+  for (const [title, cohort] of [
+    ['cohort: the other UTKFace faces (a balanced population)', null],
+    [`cohort: ${celebaCohort.length} CelebA faces, one per identity (mostly white)`, celebaCohort],
+  ] as const) {
+    const pairs = scoredGroupPairs(faces, DEFAULT_IDENTIFY_SCORING, cohort);
+    const now = groupFalseMatches(pairs, DEFAULT_THRESHOLDS.identify);
+    const equal = groupFalseMatches(pairs, thresholdForPooledFmr(pairs, pooledBefore));
+    console.log(`### UTKFace within-group false matches at the identify decision, ${title}\n`);
+    console.log(
+      `Before: best similarity >= ${OLD_IDENTIFY}. Now: the station default (${JSON.stringify(DEFAULT_IDENTIFY_SCORING)}, identify ${DEFAULT_THRESHOLDS.identify}). Equal rate: the default scoring at the threshold giving the same pooled FMR as before (${pct(pooledBefore)}). Worst/best group: before ${worstRatio(before)}, now ${worstRatio(now)}, equal rate ${worstRatio(equal)}.\n`,
+    );
+    console.log(
+      '| group | before FMR (pairs) | / best | now FMR | / best | equal-rate FMR | / best |',
+    );
+    console.log('|---|---:|---:|---:|---:|---:|---:|');
+    for (const g of Object.keys(before.byGroup).sort()) {
+      console.log(
+        `| ${g} | ${ratioCell(before.byGroup[g]!)} | ${ratioCell(now.byGroup[g]!)} | ${ratioCell(equal.byGroup[g]!)} |`,
+      );
+    }
+    console.log('');
+  }
+}
+
+// --identify-only: just the door's identify figures (seconds once the records are cached).
+if (!process.argv.includes('--identify-only')) main();
+void identifyBias().then(() => process.exit(0));

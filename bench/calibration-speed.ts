@@ -24,6 +24,7 @@ import { SortedScores } from '../src/main/core/calibration/sorted-scores';
 import { calibrateSorted } from '../src/main/core/calibration/threshold-calibration';
 import { summariseScores } from '../src/main/core/calibration/calibration-summary';
 import { enrolledProbes } from '../src/main/core/calibration/open-set-probes';
+import { DEFAULT_IDENTIFY_SCORING } from '../src/main/core/settings/threshold-defaults';
 import { embedFaceImages, listFaceImages } from '../tests/support/face-embeddings';
 import { median, timed } from './lib/bench-stats';
 import { rng } from './lib/face-like-gallery';
@@ -113,13 +114,16 @@ async function main(): Promise<void> {
   );
   const personIds = [...idOf.keys()];
   const t0 = performance.now();
-  const openSet = await enrolledProbes({
-    vectors: real.vectors,
-    dim: real.dim,
-    labels: ids,
-    personIds,
-    identities: idOf.size,
-  });
+  const openSet = await enrolledProbes(
+    {
+      vectors: real.vectors,
+      dim: real.dim,
+      labels: ids,
+      personIds,
+      identities: idOf.size,
+    },
+    DEFAULT_IDENTIFY_SCORING,
+  );
   const open = { ms: performance.now() - t0, value: openSet };
   console.log(
     `open-set probes (admin view): ${open.value.probes.length} outcomes over ${ids.length} ` +

@@ -205,7 +205,7 @@ function report(r: {
   actions: Outcome[];
   loadStart: number;
   loadEnd: number;
-  settings: { mode: string; actions: number; timeLimitMs: number; clearLiveTextureMin: number };
+  settings: { mode: string; actions: number; timeLimitMs: number };
 }): void {
   if (values.json) {
     console.log(JSON.stringify(r, null, 2));
@@ -213,7 +213,7 @@ function report(r: {
   }
   const lines: string[] = [];
   lines.push(
-    `Settings: challenge ${r.settings.mode} (texture < ${r.settings.clearLiveTextureMin} or not live), ${r.settings.actions} actions, ${r.settings.timeLimitMs / 1000} s; at most ${MAX_FPS} frames/s; ${TRIES} random challenges per attack; 1-min load ${r.loadStart.toFixed(1)} -> ${r.loadEnd.toFixed(1)}.`,
+    `Settings: challenge ${r.settings.mode} (unless live with a clear_live passive PAD band), ${r.settings.actions} actions, ${r.settings.timeLimitMs / 1000} s; at most ${MAX_FPS} frames/s; ${TRIES} random challenges per attack; 1-min load ${r.loadStart.toFixed(1)} -> ${r.loadEnd.toFixed(1)}.`,
     '',
     row(['attack', 'species', 'tries', 'let in', 'decisions (one try per cell)']),
     row(['---', '---', '---:', '---:', '---']),

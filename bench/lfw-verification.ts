@@ -13,16 +13,18 @@
  * detected, THIS BENCHMARK ONLY falls back to a fixed central box (the station itself never
  * guesses a face); the count is printed.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { decodeImageFile } from '../src/main/adapters/image-decoder';
 import { type ChannelOrder, CHANNEL_ORDER, OnnxEmbedder } from '../src/main/adapters/onnx-embedder';
 import { OnnxFaceDetector } from '../src/main/adapters/onnx-face-detector';
 import { OnnxLandmarker } from '../src/main/adapters/onnx-landmarker';
+import { OnnxMtcnn } from '../src/main/adapters/onnx-mtcnn';
 import { defaultModelsDir } from '../src/main/core/models/model-verifier';
+import { builtinSpec } from '../src/main/core/models/embedding-model-source';
 import { dot } from '../src/main/core/vision/embedding-math';
 import { FacePipeline } from '../src/main/core/vision/face-pipeline';
+import { MtcnnDetector } from '../src/main/core/vision/mtcnn-detector';
 import {
   type ScoredPair,
   crossValidatedAccuracy,
@@ -33,26 +35,14 @@ import {
 } from '../src/main/core/vision/verification-metrics';
 import type { FaceBox, RgbImage } from '../src/main/core/vision/vision.types';
 import { sharedDataDir } from '../tests/support/shared-data';
-
-type Dataset = 'lfw' | 'celeba';
-const FOLDERS: Record<Dataset, string> = { lfw: 'lfw_pairs_gray', celeba: 'celeba_wild_subset' };
-
-interface Pair {
-  fold: number;
-  a: string;
-  b: string;
-  same: boolean;
-}
-
-function readPairs(dir: string, limit: number): Pair[] {
-  const rows = readFileSync(join(dir, 'pairs.csv'), 'utf8').trim().split(/\r?\n/).slice(1);
-  const all = rows.map((l) => {
-    const [fold, a, b, same] = l.split(',');
-    return { fold: Number(fold), a: a!, b: b!, same: same === '1' };
-  });
-  const step = Math.max(1, Math.floor(all.length / limit));
-  return all.filter((_, i) => i % step === 0).slice(0, limit);
-}
+import {
+  DATASET_FOLDERS,
+  type Dataset,
+  type Pair,
+  isDataset,
+  pickFace,
+  readPairs,
+} from './lib/verification-pairs';
 
 /** Benchmark-only fallback: the box fr_detect typically returns on a 250x250 LFW image. */
 function centralBox(img: RgbImage): FaceBox {
@@ -68,15 +58,6 @@ function centralBox(img: RgbImage): FaceBox {
   };
 }
 
-function pickFace(boxes: FaceBox[], img: RgbImage, dataset: Dataset): FaceBox | undefined {
-  const dist = (b: FaceBox): number =>
-    Math.hypot((b.x1 + b.x2 - img.width) / 2, (b.y1 + b.y2 - img.height) / 2);
-  const height = (b: FaceBox): number => b.y2 - b.y1;
-  return [...boxes].sort((p, q) =>
-    dataset === 'lfw' ? dist(p) - dist(q) : height(q) - height(p),
-  )[0];
-}
-
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -86,29 +67,30 @@ async function main(): Promise<void> {
     },
   });
   const dataset = values.dataset as Dataset;
-  if (!(dataset in FOLDERS)) throw new Error(`--dataset must be lfw or celeba`);
+  if (!isDataset(dataset)) throw new Error(`--dataset must be lfw or celeba`);
   const order = values['channel-order'] as ChannelOrder;
-  const dir = join(sharedDataDir(), FOLDERS[dataset]);
-  const pairs = readPairs(dir, Number(values.limit));
+  const dir = join(sharedDataDir(), DATASET_FOLDERS[dataset]);
+  const pairs = readPairs(join(dir, 'pairs.csv'), Number(values.limit));
   const files = [...new Set(pairs.flatMap((p) => [p.a, p.b]))];
 
   const modelsDir = defaultModelsDir();
   const pipeline = new FacePipeline(
     await OnnxFaceDetector.create(modelsDir),
     await OnnxLandmarker.create(modelsDir),
-    await OnnxEmbedder.create(modelsDir, order),
+    await OnnxEmbedder.create(modelsDir, builtinSpec(order)),
+    new MtcnnDetector(await OnnxMtcnn.create(modelsDir)),
   );
   const embeddings = new Map<string, Float32Array>();
   const fallback: string[] = [];
   const start = performance.now();
   for (const [i, f] of files.entries()) {
     const img = await decodeImageFile(join(dir, f));
-    let box = pickFace(await pipeline.detect(img), img, dataset);
-    if (!box) {
-      fallback.push(f);
-      box = centralBox(img);
-    }
-    embeddings.set(f, (await pipeline.analyzeDetection(img, box)).embedding);
+    const found = pickFace(await pipeline.find(img), img, dataset);
+    if (!found) fallback.push(f);
+    const face = found
+      ? await pipeline.analyzeFound(img, found)
+      : await pipeline.analyzeDetection(img, centralBox(img));
+    embeddings.set(f, face.embedding);
     if ((i + 1) % 500 === 0) process.stderr.write(`${i + 1}/${files.length} images\n`);
   }
   const msPerImage = (performance.now() - start) / files.length;

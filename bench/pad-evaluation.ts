@@ -22,8 +22,7 @@
  *   conclusive: either way the door stays shut), and separately the share called `spoof`;
  * - the same per sliding window (all windows of a clip; windows overlap, so they are not
  *   independent: read them as stability, not as extra samples);
- * - texture alone on still crops, counted per SUBJECT (the crops of one subject are
- *   near-duplicate frames of one clip), plus the silent-face print/live samples.
+ * Single frames and still photos are judged by bench/pad-loso.ts (leave-one-source-out).
  *
  * Species:
  * - replay: spoof/videos/*_replay. zubair_replay shows the real person beside the phone for
@@ -36,19 +35,20 @@
  * Bona fide: spoof/videos/*_real and the 9 talking-head clips in video/ (largest face).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { openVideoFrames } from '../src/main/adapters/ffmpeg-video-frames';
-import { decodeImageFile } from '../src/main/adapters/image-decoder';
 import type { ChannelOrder } from '../src/main/adapters/onnx-embedder';
 import {
   OnnxTextureLiveness,
   TEXTURE_CHANNEL_ORDER,
 } from '../src/main/adapters/onnx-texture-liveness';
-import { faceSquare } from '../src/main/core/liveness/face-square';
+import { loadPadModel } from '../src/main/core/liveness/pad-model-loader';
+import type { PassiveThresholds } from '../src/main/core/liveness/passive-assessment';
+import { TexturePadScorer } from '../src/main/core/liveness/passive-scorer';
 import { LivenessEngine } from '../src/main/core/liveness/liveness-engine';
 import type { LivenessVerdict } from '../src/main/core/liveness/liveness-fusion';
 import {
@@ -57,7 +57,6 @@ import {
   type LivenessSettings,
 } from '../src/main/core/liveness/liveness-settings';
 import { streamLiveness, type StreamFrame } from '../src/main/core/liveness/stream-liveness';
-import { textureScore } from '../src/main/core/liveness/texture-model';
 import { defaultModelsDir } from '../src/main/core/models/model-verifier';
 import { FacePipeline } from '../src/main/core/vision/face-pipeline';
 import { resizeBilinear } from '../src/main/core/vision/image-ops';
@@ -326,54 +325,6 @@ async function runVideo(
   }
 }
 
-interface CropRow {
-  subject: string;
-  live: boolean;
-  score: number;
-}
-
-async function cropScores(
-  data: string,
-  order: ChannelOrder,
-): Promise<{ rows: CropRow[]; noFace: number }> {
-  const models = defaultModelsDir();
-  const pipeline = await FacePipeline.load(models);
-  const texture = await OnnxTextureLiveness.create(models, order);
-  const spoof = join(data, 'spoof');
-  const lines = readFileSync(join(spoof, 'crops_labels.csv'), 'utf8')
-    .trim()
-    .split(/\r?\n/)
-    .slice(1);
-  const samples = lines.map((l) => l.split(',') as [string, string, string]);
-  for (const l of readFileSync(join(spoof, 'silent_face_samples', 'labels.csv'), 'utf8')
-    .trim()
-    .split(/\r?\n/)
-    .slice(1)) {
-    const [img, label] = l.split(',');
-    samples.push([`silent_face_samples/${img}`, `silent-face ${label}`, label ?? '']);
-  }
-  const rows: CropRow[] = [];
-  let noFace = 0;
-  for (const [img, subject, label] of samples) {
-    const frame = await decodeImageFile(join(spoof, img));
-    const faces = await pipeline.analyzeImage(frame);
-    const face = faces.reduce<(typeof faces)[number] | undefined>(
-      (b, f) => (!b || f.interEyePx > b.interEyePx ? f : b),
-      undefined,
-    );
-    if (!face) {
-      noFace++;
-      continue;
-    }
-    rows.push({
-      subject,
-      live: label === 'live',
-      score: await textureScore(texture, frame, faceSquare(face)),
-    });
-  }
-  return { rows, noFace };
-}
-
 const pct = (k: number, n: number): string =>
   n ? `${((100 * k) / n).toFixed(1)} % (${k}/${n})` : '-';
 const f3 = (x: number): string => (Number.isFinite(x) ? x.toFixed(3) : '-');
@@ -381,14 +332,14 @@ const f4k = (x: number): string => (Number.isFinite(x) ? (1000 * x).toFixed(2) :
 
 function report(
   videos: VideoOutcome[],
-  crops: { rows: CropRow[]; noFace: number },
   order: ChannelOrder,
   seconds: number,
+  bands: PassiveThresholds,
 ): string {
   const s = run.settings;
   const out: string[] = [];
   out.push(
-    `Settings: window >= ${s.windowFrames} frames spanning >= ${s.windowMs} ms, spoof confirmed over ${s.spoofConfirmWindows} windows, clips at ${run.fps} fps, texture spoof < ${s.textureSpoofBelow} / live >= ${s.textureLiveMin}, motion spoof < ${s.motionSpoofBelow} / live >= ${s.motionLiveMin}, score live >= ${s.scoreLiveMin}; texture channel order ${order}; first ${seconds} s of each clip${run.facePx === null ? '' : `; frames shrunk to a ${run.facePx} px face (--face-px)`}.`,
+    `Settings: window >= ${s.windowFrames} frames spanning >= ${s.windowMs} ms, spoof confirmed over ${s.spoofConfirmWindows} windows, clips at ${run.fps} fps, passive (PAD model) spoof < ${bands.spoofBelow} / clearly live >= ${bands.clearLiveMin} (${bands.origin}), motion spoof < ${s.motionSpoofBelow} / live >= ${s.motionLiveMin}, score live >= ${s.scoreLiveMin}; texture channel order ${order}; first ${seconds} s of each clip${run.facePx === null ? '' : `; frames shrunk to a ${run.facePx} px face (--face-px)`}.`,
     '',
   );
   out.push(
@@ -432,26 +383,6 @@ function report(
   out.push(
     `| live clips | ${bona.length} | ${pct(bona.filter((v) => v.decision !== 'live').length, bona.length)} | ${pct(bona.filter((v) => v.decision === 'spoof').length, bona.length)} | ${pct(bnl, bw)} |`,
   );
-  out.push(
-    '',
-    `Texture alone on still crops (${order}; ${crops.noFace} crops without a detected face skipped), per subject:`,
-    '',
-    '| subject | label | crops | median live prob. | share >= textureLiveMin | share < textureSpoofBelow |',
-    '|---|---|---|---|---|---|',
-  );
-  const groups = new Map<string, CropRow[]>();
-  for (const r of crops.rows)
-    groups.set(`${r.subject}|${r.live ? 'live' : 'spoof'}`, [
-      ...(groups.get(`${r.subject}|${r.live ? 'live' : 'spoof'}`) ?? []),
-      r,
-    ]);
-  for (const [k, rs] of [...groups].sort()) {
-    const [subject, label] = k.split('|');
-    const sc = rs.map((r) => r.score);
-    out.push(
-      `| ${subject} | ${label} | ${rs.length} | ${f3(median(sc))} | ${pct(sc.filter((x) => x >= s.textureLiveMin).length, sc.length)} | ${pct(sc.filter((x) => x < s.textureSpoofBelow).length, sc.length)} |`,
-    );
-  }
   const sorted = [...pushMs].sort((a, b) => a - b);
   out.push(
     '',
@@ -490,7 +421,7 @@ async function main(): Promise<void> {
     const models = defaultModelsDir();
     const engine = new LivenessEngine(
       await FacePipeline.load(models),
-      await OnnxTextureLiveness.create(models, order),
+      new TexturePadScorer(await OnnxTextureLiveness.create(models, order), loadPadModel(models)),
       run.settings,
     );
     const videos: VideoOutcome[] = [];
@@ -498,11 +429,10 @@ async function main(): Promise<void> {
       videos.push(await runVideo(engine, p, seconds));
       process.stderr.write(`${p.name}: ${videos.at(-1)?.decision}\n`);
     }
-    const crops = await cropScores(data, order);
     console.log(
       values.json
-        ? JSON.stringify({ videos, crops }, null, 2)
-        : report(videos, crops, order, seconds),
+        ? JSON.stringify({ videos }, null, 2)
+        : report(videos, order, seconds, engine.tracker().bands),
     );
     console.log(`\n(${((performance.now() - started) / 1000).toFixed(0)} s on this machine)`);
   } finally {

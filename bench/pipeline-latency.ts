@@ -1,13 +1,17 @@
 /**
- * Per-stage latency of the face pipeline on LFW images (250x250), single-threaded ONNX
- * sessions as in the station.
+ * Per-stage latency of the face pipeline on LFW images (250x250, one face each), single-threaded
+ * ONNX sessions as in the station. One command for a quiet-machine re-run:
  *
  *   npx tsx bench/pipeline-latency.ts [--images 100] [--warmup 5]
  *
- * Stages: decode (sharp, JPEG file -> RGB), detect (letterbox warp + fr_detect + NMS),
- * landmarks (both passes: crop warp + fr_landmark, x2), align (similarity fit + 112x112 warp),
- * embed (fr_feature + L2 norm). "door path" = analyzeRegion from a box (what a camera frame
- * costs once the renderer's MediaPipe has found the face: no detector). Prints a markdown table.
+ * Per face, in the order FacePipeline.analyzeImage runs them in 'fast' mode (video frames):
+ * detect (letterbox warp + fr_detect + NMS, then O-Net on each proposal), landmarks (68-point
+ * model twice, the first crop from O-Net's points), align (similarity fit + 112x112 warp), embed
+ * (fr_feature in its worker thread + L2 norm); "per face" is their sum. Also: decode (sharp),
+ * the door path (analyzeRegion from a box: what a camera frame costs once the renderer's
+ * MediaPipe found the face), 'precise' detection (3x3 tiles where the image is large enough;
+ * at 250x250 it is not) and the MTCNN cascade alone (the finder's second opinion).
+ * Prints a markdown table with the 1-minute load average.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,9 +20,9 @@ import { decodeImageFile } from '../src/main/adapters/image-decoder';
 import { OnnxEmbedder } from '../src/main/adapters/onnx-embedder';
 import { OnnxFaceDetector } from '../src/main/adapters/onnx-face-detector';
 import { OnnxLandmarker } from '../src/main/adapters/onnx-landmarker';
+import { OnnxMtcnn } from '../src/main/adapters/onnx-mtcnn';
 import { defaultModelsDir } from '../src/main/core/models/model-verifier';
 import { alignFace } from '../src/main/core/vision/face-alignment';
-import { detectFaces } from '../src/main/core/vision/face-detection';
 import {
   cropFromBox,
   cropFromFivePoints,
@@ -26,13 +30,58 @@ import {
 } from '../src/main/core/vision/face-landmarks';
 import { DEFAULT_PIPELINE_CONFIG, FacePipeline } from '../src/main/core/vision/face-pipeline';
 import { fivePointsFrom68 } from '../src/main/core/vision/five-points';
+import { MtcnnDetector } from '../src/main/core/vision/mtcnn-detector';
+import type { RgbImage } from '../src/main/core/vision/vision.types';
 import { sharedDataDir } from '../tests/support/shared-data';
+import { load1, ms, summarize } from './lib/bench-stats';
 
-const STAGES = ['decode', 'detect', 'landmarks', 'align', 'embed', 'total', 'door path'] as const;
+const STAGES = [
+  'decode',
+  'detect (fast)',
+  'landmarks (2 passes)',
+  'align',
+  'embed',
+  'per face (detect..embed)',
+  'door path (analyzeRegion)',
+  'detect (precise)',
+  'MTCNN cascade alone',
+] as const;
 type Stage = (typeof STAGES)[number];
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
+async function lap<T>(t: Map<Stage, number[]>, stage: Stage, f: () => Promise<T>): Promise<T> {
+  const t0 = performance.now();
+  const value = await f();
+  t.get(stage)!.push(performance.now() - t0);
+  return value;
+}
+
+async function onePhoto(
+  file: string,
+  p: FacePipeline,
+  m: { landmarker: OnnxLandmarker; embedder: OnnxEmbedder; mtcnn: MtcnnDetector },
+  t: Map<Stage, number[]>,
+): Promise<boolean> {
+  const img: RgbImage = await lap(t, 'decode', () => decodeImageFile(file));
+  const [face] = await lap(t, 'detect (fast)', () => p.find(img, { mode: 'fast' }));
+  if (!face) return false;
+  const five = await lap(t, 'landmarks (2 passes)', async () => {
+    const first = (face.five && cropFromFivePoints(face.five, true)) ?? cropFromBox(face.box);
+    const pass1 = fivePointsFrom68(await predictLandmarks(m.landmarker, img, first));
+    const refined = cropFromFivePoints(pass1, DEFAULT_PIPELINE_CONFIG.uprightRefine);
+    return refined ? fivePointsFrom68(await predictLandmarks(m.landmarker, img, refined)) : pass1;
+  });
+  const aligned = await lap(t, 'align', () => Promise.resolve(alignFace(img, five)));
+  await lap(t, 'embed', () => m.embedder.embed(aligned));
+  const n = t.get('decode')!.length - 1;
+  const perFace = (['detect (fast)', 'landmarks (2 passes)', 'align', 'embed'] as const).reduce(
+    (s, k) => s + t.get(k)![n]!,
+    0,
+  );
+  t.get('per face (detect..embed)')!.push(perFace);
+  await lap(t, 'door path (analyzeRegion)', () => p.analyzeRegion(img, { box: face.box }));
+  await lap(t, 'detect (precise)', () => p.find(img, { mode: 'precise' }));
+  await lap(t, 'MTCNN cascade alone', () => m.mtcnn.detect(img));
+  return true;
 }
 
 async function main(): Promise<void> {
@@ -49,63 +98,33 @@ async function main(): Promise<void> {
     0,
     Number(values.images) + warmup,
   );
-
   const modelsDir = defaultModelsDir();
   const detector = await OnnxFaceDetector.create(modelsDir);
   const landmarker = await OnnxLandmarker.create(modelsDir);
   const embedder = await OnnxEmbedder.create(modelsDir);
-  const pipeline = new FacePipeline(detector, landmarker, embedder);
+  const mtcnn = new MtcnnDetector(await OnnxMtcnn.create(modelsDir));
+  const pipeline = new FacePipeline(detector, landmarker, embedder, mtcnn);
   const times = new Map<Stage, number[]>(STAGES.map((s) => [s, []]));
+  const loads: number[] = [];
   let noFace = 0;
-
   for (const [i, f] of files.entries()) {
-    const t: Partial<Record<Stage, number>> = {};
-    let t0 = performance.now();
-    const lap = (stage: Stage): void => {
-      const now = performance.now();
-      t[stage] = now - t0;
-      t0 = now;
-    };
-    const img = await decodeImageFile(join(dir, f));
-    lap('decode');
-    // The same steps, in the same order, as FacePipeline.analyzeImage for one face.
-    const box = (await detectFaces(detector, img, DEFAULT_PIPELINE_CONFIG.detect))[0];
-    lap('detect');
-    if (!box) {
-      noFace++;
-      continue;
-    }
-    const first = fivePointsFrom68(await predictLandmarks(landmarker, img, cropFromBox(box)));
-    const refined = cropFromFivePoints(first, DEFAULT_PIPELINE_CONFIG.uprightRefine);
-    const five = refined
-      ? fivePointsFrom68(await predictLandmarks(landmarker, img, refined))
-      : first;
-    lap('landmarks');
-    const aligned = alignFace(img, five);
-    lap('align');
-    await embedder.embed(aligned);
-    lap('embed');
-    t.total =
-      (t.decode ?? 0) + (t.detect ?? 0) + (t.landmarks ?? 0) + (t.align ?? 0) + (t.embed ?? 0);
-    t0 = performance.now();
-    await pipeline.analyzeRegion(img, { box });
-    lap('door path');
-    if (i < warmup) continue;
-    for (const s of STAGES) times.get(s)!.push(t[s] ?? NaN);
+    // Warm-up photos are measured into a throw-away map.
+    const into = i < warmup ? new Map<Stage, number[]>(STAGES.map((s) => [s, []])) : times;
+    if (!(await onePhoto(join(dir, f), pipeline, { landmarker, embedder, mtcnn }, into))) noFace++;
+    if (i % 10 === 0) loads.push(load1());
   }
-
-  const n = times.get('total')!.length;
+  await embedder.close();
+  const l = summarize(loads);
+  const n = times.get('per face (detect..embed)')!.length;
   console.log(
-    `### Pipeline latency: ${n} LFW images (250x250), 1 ONNX thread, Node ${process.version}\n`,
+    `### Pipeline latency: ${n} LFW photos (250x250), 1 ONNX thread, Node ${process.version}, ` +
+      `1-minute load average ${l.min.toFixed(1)}-${l.max.toFixed(1)}\n`,
   );
-  if (noFace) console.log(`(${noFace} images without a detected face were skipped)\n`);
+  if (noFace) console.log(`(${noFace} photos without a face found were skipped)\n`);
   console.log('| stage | mean ms | p50 ms | p95 ms |\n|---|---:|---:|---:|');
   for (const s of STAGES) {
-    const v = [...times.get(s)!].sort((a, b) => a - b);
-    const mean = v.reduce((a, b) => a + b, 0) / v.length;
-    console.log(
-      `| ${s} | ${mean.toFixed(2)} | ${percentile(v, 0.5).toFixed(2)} | ${percentile(v, 0.95).toFixed(2)} |`,
-    );
+    const v = summarize(times.get(s)!);
+    console.log(`| ${s} | ${ms(v.mean)} | ${ms(v.p50)} | ${ms(v.p95)} |`);
   }
 }
 

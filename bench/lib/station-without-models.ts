@@ -17,10 +17,16 @@ export function stubAnalyzer(modelId: string, dim: number): FaceAnalyzer {
   const refuse = (): never => {
     throw new Error('the cold-start bench does not analyse images without the models');
   };
-  return { modelId, embeddingDim: dim, analyzeImage: refuse, analyzeRegion: refuse };
+  return {
+    modelId,
+    embeddingSpace: modelId,
+    embeddingDim: dim,
+    analyzeImage: refuse,
+    analyzeRegion: refuse,
+  };
 }
 
-/** The station as the hosts compose it, but with the analyzer above and no texture model. */
+/** The station as the hosts compose it, but with the analyzer above and no passive liveness models. */
 export function openStationWithoutModels(dir: string, modelId: string, dim: number): Station {
   return Station.create({
     dataDir: dir,
@@ -29,6 +35,6 @@ export function openStationWithoutModels(dir: string, modelId: string, dim: numb
     analyzer: stubAnalyzer(modelId, dim),
     decode: (bytes, name) => decodeImageBuffer(bytes, DEFAULT_DECODE_LIMITS, name),
     indexFactories: faissIndexFactories,
-    texture: null,
+    passive: null,
   });
 }

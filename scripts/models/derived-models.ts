@@ -3,7 +3,9 @@
  * model-catalog.ts). Each must be deterministic: its output is pinned by SHA-256 too.
  */
 import type { DerivedModelEntry, ModelName } from '../../src/main/core/models/model-catalog';
+import { sha256Hex } from '../../src/main/core/models/model-verifier';
 import { addImageMetadata } from './tflite-metadata';
+import { convertMtcnnTfliteToOnnx } from './tflite-to-onnx';
 
 export type DerivedTransform = (source: Uint8Array, sourceName: ModelName) => Uint8Array;
 
@@ -15,5 +17,10 @@ export function loadDerivedTransform(
     case 'tflite-image-metadata':
       // The legacy BlazeFace files lack the metadata MediaPipe Tasks insists on.
       return Promise.resolve((source) => addImageMetadata(source));
+    case 'mtcnn-tflite-to-onnx':
+      // onnxruntime-node cannot read TFLite; the converted graph names its pinned source.
+      return Promise.resolve((source, sourceName) =>
+        convertMtcnnTfliteToOnnx(source, { source: `${sourceName} (sha256 ${sha256Hex(source)})` }),
+      );
   }
 }

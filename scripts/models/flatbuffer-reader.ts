@@ -118,6 +118,18 @@ export class FlatReader {
     return at === undefined ? fallback : this.u32(at);
   }
 
+  i32Field(table: number, id: number, fallback = 0): number {
+    const at = this.field(table, id);
+    return at === undefined ? fallback : this.i32(at);
+  }
+
+  f32Field(table: number, id: number, fallback = 0): number {
+    const at = this.field(table, id);
+    if (at === undefined) return fallback;
+    this.check(at, 4);
+    return this.view.getFloat32(at, true);
+  }
+
   u64Field(table: number, id: number): bigint {
     const at = this.field(table, id);
     return at === undefined ? 0n : this.u64(at);

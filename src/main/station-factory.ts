@@ -2,10 +2,13 @@ import { decodeImageBuffer, DEFAULT_DECODE_LIMITS } from './adapters/image-decod
 import { faissIndexFactories } from './adapters/faiss-vector-index';
 import { OnnxTextureLiveness } from './adapters/onnx-texture-liveness';
 import { defaultModelsDir } from './core/models/model-verifier';
+import { chosenEmbeddingModel } from './core/models/embedding-model-source';
 import { dataPaths } from './core/util/data-dir';
 import { BackgroundIntegrityCheck } from './db/integrity-check';
 import { Station, type OpenStationOptions } from './core/station.service';
 import { FacePipeline } from './core/vision/face-pipeline';
+import { loadPadModel } from './core/liveness/pad-model-loader';
+import { TexturePadScorer } from './core/liveness/passive-scorer';
 import { LoadingFaceAnalyzer, LoadingTextureModel } from './loading-models';
 
 /**
@@ -20,14 +23,20 @@ import { LoadingFaceAnalyzer, LoadingTextureModel } from './loading-models';
  * nothing is served, until all three are done and sound.
  */
 export async function openStation(opts: OpenStationOptions): Promise<Station> {
-  const integrity = BackgroundIntegrityCheck.start(dataPaths(opts.dataDir).database);
+  // The folder's model choice: the shipped model, or a site's own (manifest read and checked
+  // now, its model hash-checked and shape-checked as it loads).
+  const embedding = chosenEmbeddingModel(opts.dataDir);
   const modelsDir = opts.modelsDir ?? defaultModelsDir();
-  const pipelineLoading = FacePipeline.load(modelsDir);
+  // A few kB, read and verified before anything starts: a missing or altered PAD weights file
+  // stops the start with MODEL_MISSING / MODEL_TAMPERED like the other models.
+  const pad = loadPadModel(modelsDir);
+  const integrity = BackgroundIntegrityCheck.start(dataPaths(opts.dataDir).database);
+  const pipelineLoading = FacePipeline.load(modelsDir, undefined, embedding);
   const textureLoading = OnnxTextureLiveness.create(modelsDir);
   // Their failures are reported below, through `settled`: never as unhandled rejections.
   pipelineLoading.catch(() => undefined);
   textureLoading.catch(() => undefined);
-  const analyzer = new LoadingFaceAnalyzer(pipelineLoading);
+  const analyzer = new LoadingFaceAnalyzer(pipelineLoading, embedding);
   const texture = new LoadingTextureModel(textureLoading);
   // The models are loaded for this station only: their worker threads stop with it.
   const release = (): void => {
@@ -47,10 +56,11 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
       mode: opts.mode,
       modelsDir,
       analyzer,
+      embedding,
       decode: (bytes, name) => decodeImageBuffer(bytes, DEFAULT_DECODE_LIMITS, name),
       indexFactories: faissIndexFactories,
       templateKeys: opts.templateKeys,
-      texture,
+      passive: new TexturePadScorer(texture, pad),
       release,
       integrity,
       ...(opts.challengeChooser ? { challengeChooser: opts.challengeChooser } : {}),

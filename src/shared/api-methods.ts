@@ -26,6 +26,8 @@ export const API_METHODS = {
   uploadCalibrationPhotos: 'calibration:upload',
   runCalibration: 'calibration:run',
   adoptCalibration: 'calibration:adopt',
+  runPadCalibration: 'calibration:pad-run',
+  adoptPadCalibration: 'calibration:pad-adopt',
 } as const satisfies Record<string, Channel>;
 
 export type ApiMethod = keyof typeof API_METHODS;

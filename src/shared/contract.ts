@@ -27,6 +27,11 @@ import {
   type CalibrationRunView,
   type CalibrationUploadView,
 } from './calibration-contract';
+import {
+  padCalibrationContract,
+  type PadCalibrationAdoptView,
+  type PadCalibrationRunView,
+} from './pad-calibration-contract';
 import type {
   AuditChainReportView,
   AuditCsvChunk,
@@ -66,6 +71,11 @@ export const contract = {
       allowDuplicate: z.boolean().optional(),
       /** Re-enrolment: add the photos to this enrolled person instead of creating one. */
       personId: z.string().min(1).max(64).optional(),
+      /**
+       * The images are live captures from this camera (its device label): the station keeps
+       * their passive liveness scores for that camera's calibration (scores only).
+       */
+      captureCamera: z.string().min(1).max(200).optional(),
     })
     .strict(),
   'access:frame': z
@@ -92,6 +102,8 @@ export const contract = {
   ...authContract,
   // Admin calibration: uploads, runs, audited threshold adoption (calibration-contract.ts).
   ...calibrationContract,
+  // Per-camera passive liveness bands, audited adoption (pad-calibration-contract.ts).
+  ...padCalibrationContract,
 } as const;
 
 export type Channel = keyof typeof contract;
@@ -138,6 +150,8 @@ export interface ResponseMap {
   'calibration:upload': CalibrationUploadView;
   'calibration:run': CalibrationRunView;
   'calibration:adopt': CalibrationAdoptView;
+  'calibration:pad-run': PadCalibrationRunView;
+  'calibration:pad-adopt': PadCalibrationAdoptView;
 }
 export type ResponseOf<C extends Channel> = ResponseMap[C];
 

@@ -10,6 +10,12 @@ export interface PersonRef {
 export interface PersonSummary extends PersonRef {
   templates: number;
   enrolledAt: string;
+  /**
+   * Present when none of the person's templates was made by the station's current embedding
+   * model (another model, or the same one fed differently): the door cannot recognise them
+   * until they are re-enrolled with new photos (only templates are stored, never photos).
+   */
+  reEnrol?: true;
 }
 
 /** Why a face was or was not let through. Closed set; later issues extend it deliberately. */

@@ -86,6 +86,23 @@ export interface LivenessSummary {
   settled: boolean;
   score: number;
   components: Record<string, number | null>;
+  /** The passive evidence in three bands; 'uncertain' is what an active challenge is for. */
+  passive?: PassiveSummary;
+  /** Why the verdict is what it is (the liveness reasons, e.g. 'passive_uncertain'). */
+  reasons?: readonly string[];
+}
+
+/** Passive liveness bands (src/main/core/liveness/passive-assessment.ts), flat for the audit. */
+export interface PassiveSummary {
+  band: 'clear_live' | 'uncertain' | 'spoof';
+  /** Window median of the PAD model's live score 0..1; null before any frame was scored. */
+  score: number | null;
+  spoofBelow: number;
+  clearLiveMin: number;
+  /** The weights file's defaults, or this station's adopted camera calibration. */
+  origin: 'model_default' | 'camera_calibration';
+  /** Window median of the texture network's own live probability. */
+  textureNet: number | null;
 }
 
 /**

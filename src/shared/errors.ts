@@ -13,6 +13,8 @@ export const ERROR_CODES = [
   'MODEL_TAMPERED',
   /** A verified model could not be loaded or run (e.g. its inference worker thread died). */
   'MODEL_FAILED',
+  /** An embedding model manifest is invalid or does not match its model's real shapes. */
+  'MODEL_MANIFEST_INVALID',
   'INDEX_STALE',
   'DB_CORRUPT',
   'DB_TOO_NEW',

@@ -17,3 +17,6 @@ export const CALIBRATION_BATCH_FILES = LIMITS.maxEnrollFiles;
 
 /** Photo files a calibration folder contributes (view picker and CLI alike); others are counted. */
 export const CALIBRATION_PHOTO_FILE = /\.(jpe?g|png|webp)$/i;
+
+/** BPCER targets the liveness calibration offers: the share of live people not clearly live. */
+export const PAD_BPCER_TARGETS = [0.05, 0.1, 0.2, 0.3] as const;

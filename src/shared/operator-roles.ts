@@ -56,4 +56,7 @@ export const CHANNEL_ROLES: Record<Channel, readonly OperatorRole[]> = {
   'calibration:upload': ['admin'],
   'calibration:run': ['admin'],
   'calibration:adopt': ['admin'],
+  // Changes the liveness bands the door decides by.
+  'calibration:pad-run': ['admin'],
+  'calibration:pad-adopt': ['admin'],
 };

@@ -109,4 +109,63 @@ describe.skipIf(!canRun)('calibration view, end to end', () => {
       await session.cleanup();
     }
   }, 300_000);
+
+  it("admin proposes liveness bands from the camera's own live scores and adopts them; audited", async () => {
+    const session = await openBrowserSession({ rendererDir });
+    const { station, host } = session;
+    const camera = 'USB2.0 HD UVC WebCam (13d3:56a2)';
+    // Too few scores first: the view says why there is nothing to adopt.
+    for (let i = 0; i < 10; i++) {
+      station.padCalibration.recordLive('enrolment', camera, {
+        padModel: 0.6 + i / 50,
+        textureNet: 0.9,
+      });
+    }
+    const browser = await launchChromium().catch(async (err: unknown) => {
+      await session.cleanup();
+      throw err;
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+      page.on('pageerror', (e) => console.error('[page error]', e.message));
+      await page.goto(host.url);
+      await page.getByTestId('tab-calibration').click();
+      await page.getByTestId('pad-run').click();
+      await page.getByTestId('pad-summary').waitFor({ timeout: WAIT_MS });
+      expect(await page.getByTestId('pad-camera-name').textContent()).toBe(camera);
+      expect(await page.getByTestId('pad-refusal').textContent()).toMatch(/at least 50/);
+      expect(await page.getByTestId('pad-adopt').isDisabled()).toBe(true);
+
+      // Weeks of granted decisions later: a proposal at 20 % not clearly live.
+      for (let i = 0; i < 90; i++) {
+        station.padCalibration.recordLive('granted', camera, {
+          padModel: 0.55 + i / 250,
+          textureNet: 0.9,
+        });
+      }
+      await page.getByTestId('pad-target').selectOption('0.2');
+      await page.getByTestId('pad-run').click();
+      await page.getByTestId('pad-proposal').waitFor({ timeout: WAIT_MS });
+      expect(await page.getByTestId('pad-histogram').locator('rect[data-point]').count()).toBe(20);
+      await page.getByTestId('pad-adopt').click();
+      await page.getByTestId('pad-confirm-ok').click();
+      const adopted = page.getByTestId('pad-adopted');
+      await adopted.waitFor({ timeout: WAIT_MS });
+      expect(await adopted.textContent()).toMatch(/audit log as event #\d+/);
+      const passive = station.access.liveness().passive;
+      expect(passive).not.toBeNull();
+      expect(await adopted.textContent()).toContain(String(passive?.clearLiveMin));
+      const row = station.recentAudit(1)[0];
+      expect(row).toMatchObject({ kind: 'settings' });
+      expect(station.review.detail(row?.id ?? 0).facts).toMatchObject({
+        setting: 'liveness.passive',
+        'evidence.camera': camera,
+        'evidence.liveScores': 100,
+      });
+      expect(station.verifyAuditChain().ok).toBe(true);
+    } finally {
+      await browser.close();
+      await session.cleanup();
+    }
+  }, 300_000);
 });

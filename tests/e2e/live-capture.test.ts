@@ -106,6 +106,11 @@ describe.skipIf(!ready)('guided live capture in Chromium', () => {
       await page.getByTestId('people-row').filter({ hasText: PERSON }).waitFor();
       const people = unwrap(await callApi(session.host, 'people:list', {})).people;
       expect(people.find((p) => p.name === PERSON)?.templates).toBeGreaterThanOrEqual(3);
+      // The consented captures left their passive liveness scores (never the images) for the
+      // camera's calibration, filed under the camera's own label.
+      const pad = unwrap(await callApi(session.host, 'calibration:pad-run', { targetBpcer: 0.1 }));
+      expect(pad.scores.enrolment).toBeGreaterThanOrEqual(3);
+      expect(pad.camera).toBeTruthy();
 
       // Leaving the mode releases the camera; the terminal still opens its own.
       await page.getByTestId('mode-files').check();

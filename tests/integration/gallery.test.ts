@@ -149,6 +149,30 @@ describe('Gallery (real SQLite + real FAISS)', () => {
     expect(open().report.rebuiltBecause).toBeNull();
   });
 
+  it('searches deeper when a few people with many templates fill the nearest ones', () => {
+    // Four people with 40 templates each around one face, 30 others elsewhere: the 32 nearest
+    // templates hold only those four, but the identify score's cohort needs 12 people
+    // (identify-scoring.ts peopleNeeded).
+    const people = new PeopleRepository(db);
+    const centre = vec(1);
+    const near = (k: number) =>
+      l2Normalize(Float32Array.from(centre, (c, i) => c + 0.3 * vec(k)[i]!));
+    for (let p = 0; p < 34; p++) {
+      people.create(`p${p}`, `Person ${p}`, 't', consent);
+      for (let k = 0; k < (p < 4 ? 40 : 2); k++) {
+        const vector = p < 4 ? near(p * 100 + k + 2) : vec(10_000 + p * 10 + k);
+        const row = { personId: `p${p}`, modelId: 'm1', vector, interEyePx: 50, createdAt: 't' };
+        templates.add({ ...row, imageSha256: `${p}-${k}` });
+      }
+    }
+    const { gallery } = open();
+    const shallow = gallery.search(centre);
+    expect(shallow.map((m) => m.personId).sort()).toEqual(['p0', 'p1', 'p2', 'p3']);
+    const deep = gallery.search(centre, undefined, 12);
+    expect(deep.length).toBeGreaterThanOrEqual(12);
+    expect(deep.slice(0, 4)).toEqual(shallow);
+  });
+
   it('returns no matches on an empty gallery and rejects a wrong-sized query without crashing', () => {
     const { gallery } = open();
     expect(gallery.search(vec(1))).toEqual([]);

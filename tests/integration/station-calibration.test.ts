@@ -5,6 +5,8 @@ import type { CalibrationRunView } from '../../src/shared/calibration-contract';
 import { StationError } from '../../src/shared/errors';
 import type { Station } from '../../src/main/core/station.service';
 import { openStation } from '../../src/main/station-factory';
+import { describeScoring } from '../../src/main/core/recognition/identify-scoring';
+import { DEFAULT_IDENTIFY_SCORING } from '../../src/main/core/settings/threshold-defaults';
 import { celebaOpenSetSplit } from '../support/celeba-split';
 import { sharedDataDir, sharedDataPath } from '../support/shared-data';
 import { makeTempDir } from '../support/temp-dir';
@@ -184,7 +186,10 @@ describe('station calibration (enrolled templates and uploaded identities)', () 
       'evidence.eer': expect.any(Number) as number,
       'evidence.identify.fmr': expect.any(Number) as number,
       'evidence.identify.fpir': expect.any(Number) as number,
+      // The figures were made with the door's scoring, which is adopted with the threshold.
+      'evidence.identify.scoring': describeScoring(DEFAULT_IDENTIFY_SCORING),
     });
+    expect(station.identifyScoring()).toEqual(DEFAULT_IDENTIFY_SCORING);
     expect(result.evidence).toMatchObject({ 'evidence.runId': enrolledRun.runId });
     expect(station.verifyAuditChain().ok).toBe(true);
     // The next identification decides with the new threshold (read per decision).

@@ -197,7 +197,9 @@ describe('one index per embedding model', () => {
     expect(gallery.size).toBe(2);
     expect(gallery.search(vec(2))[0]?.similarity ?? 0).toBeLessThan(0.5);
     expect(
-      errorCode(() => gallery.addCommitted([{ personId: 'a', vector: vec(9), modelId: 'x' }])),
+      errorCode(() =>
+        gallery.addCommitted([{ personId: 'a', vector: vec(9), embeddingSpace: 'x' }]),
+      ),
     ).toBe('INDEX_STALE');
   });
 });

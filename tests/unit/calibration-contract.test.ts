@@ -43,6 +43,8 @@ const handlers: Handlers = {
     'calibration:upload': record('calibration:upload'),
     'calibration:run': record('calibration:run'),
     'calibration:adopt': record('calibration:adopt'),
+    'calibration:pad-run': record('calibration:pad-run'),
+    'calibration:pad-adopt': record('calibration:pad-adopt'),
   }),
   authorize: (roles, session) => auth.authorize(roles, session),
 };
@@ -66,10 +68,19 @@ async function rejects(channel: Channel, payload: unknown, message: RegExp): Pro
 }
 
 const photo = { identity: 'ada', fileName: 'a.jpg', base64: 'AAAA' };
-const VALID: Record<'calibration:upload' | 'calibration:run' | 'calibration:adopt', unknown> = {
+const VALID: Record<
+  | 'calibration:upload'
+  | 'calibration:run'
+  | 'calibration:adopt'
+  | 'calibration:pad-run'
+  | 'calibration:pad-adopt',
+  unknown
+> = {
   'calibration:upload': { uploadId: null, photos: [photo] },
   'calibration:run': { source: 'enrolled' },
   'calibration:adopt': { runId: 'r1', identify: 0.5, confirm: true },
+  'calibration:pad-run': { targetBpcer: 0.1 },
+  'calibration:pad-adopt': { runId: 'r1', confirm: true },
 };
 
 describe('calibration channels', () => {
@@ -79,6 +90,8 @@ describe('calibration channels', () => {
       uploadCalibrationPhotos: 'calibration:upload',
       runCalibration: 'calibration:run',
       adoptCalibration: 'calibration:adopt',
+      runPadCalibration: 'calibration:pad-run',
+      adoptPadCalibration: 'calibration:pad-adopt',
     });
     for (const [, channel] of methods) expect(CHANNEL_ROLES[channel]).toEqual(['admin']);
   });
@@ -136,6 +149,9 @@ describe('calibration channels', () => {
     await rejects('calibration:adopt', { runId: 'r1', identify: 0.5, confirm: 'yes' }, /confirm/);
     await rejects('calibration:adopt', { runId: 'r1', identify: 1.5, confirm: true }, /identify/);
     await rejects('calibration:adopt', { runId: 'r1', identify: -0.1, confirm: true }, /identify/);
+    await rejects('calibration:pad-run', { targetBpcer: 0.15 }, /targetBpcer must be one of/);
+    await rejects('calibration:pad-run', { targetBpcer: 0.1, camera: '' }, /camera/);
+    await rejects('calibration:pad-adopt', { runId: 'r1' }, /confirm/);
     await rejects('calibration:adopt', { runId: 'r1', verify: 'NaN', confirm: true }, /verify/);
     await rejects(
       'calibration:adopt',

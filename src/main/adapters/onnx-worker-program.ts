@@ -13,6 +13,7 @@
  * check and conversion stays in the typed main-thread client (onnx-worker-session.ts).
  */
 import type { InferenceSession } from 'onnxruntime-node';
+import type { TensorInfo } from '../core/models/embedding-model-check';
 
 /** workerData of an ONNX worker. */
 export interface OnnxWorkerData {
@@ -34,7 +35,8 @@ export interface OnnxRunRequest {
 
 /** Worker -> main. */
 export type OnnxWorkerMessage =
-  | { kind: 'ready' }
+  /** The session's inputs and outputs as ONNX Runtime reads them from the graph. */
+  | { kind: 'ready'; inputs: TensorInfo[]; outputs: TensorInfo[] }
   | { kind: 'load-failed'; message: string }
   | { kind: 'result'; id: number; output: Float32Array }
   | { kind: 'run-failed'; id: number; message: string };
@@ -48,11 +50,14 @@ export const ONNX_WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const ort = require(workerData.ortPath);
 const describe = (err) => (err && err.message) || String(err);
+const info = (m) => ({ name: m.name, type: m.isTensor ? m.type : undefined, shape: m.isTensor ? [...m.shape] : [] });
 let session = null;
 ort.InferenceSession.create(workerData.model, workerData.options).then(
   (s) => {
     session = s;
-    parentPort.postMessage({ kind: 'ready' });
+    const inputs = s.inputMetadata.map(info);
+    const outputs = s.outputMetadata.map(info);
+    parentPort.postMessage({ kind: 'ready', inputs, outputs });
   },
   (err) => parentPort.postMessage({ kind: 'load-failed', message: describe(err) }),
 );

@@ -16,6 +16,7 @@ import {
 } from './onnx-worker-program';
 import { workerRequirePath } from './native-paths';
 import { SESSION_OPTIONS, modelIdOf } from './onnx-session';
+import type { ModelInterface } from '../core/models/embedding-model-check';
 
 interface Pending {
   resolve: (output: Float32Array) => void;
@@ -50,6 +51,7 @@ export class OnnxWorkerSession {
   /** A model that failed to load fails the same way every time: never respawned. */
   private loadError: StationError | null = null;
   private closed = false;
+  private io: ModelInterface | null = null;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
 
@@ -97,6 +99,12 @@ export class OnnxWorkerSession {
     if (worker) await worker.terminate();
   }
 
+  /** The model's inputs and outputs (with their shapes), known once the session loaded. */
+  get modelInterface(): ModelInterface {
+    if (!this.io) throw this.stoppedError('not loaded yet');
+    return this.io;
+  }
+
   /**
    * The current thread, for tests that stop it the way a crash would (not via close()).
    * Null before start or after the thread ended.
@@ -128,6 +136,7 @@ export class OnnxWorkerSession {
         switch (msg.kind) {
           case 'ready':
             loaded = true;
+            this.io = { inputs: msg.inputs, outputs: msg.outputs };
             this.idle(worker);
             resolve(worker);
             return;

@@ -130,13 +130,17 @@ export async function verifyCommand(
 
 /** `station people list` */
 export function peopleListCommand(station: Station, out: Output): number {
-  const people = station
-    .listPeople()
-    .map((p) => ({ id: p.id, name: p.name, templates: p.templates }));
+  const people = station.listPeople().map((p) => ({
+    id: p.id,
+    name: p.name,
+    templates: p.templates,
+    ...(p.reEnrol ? { reEnrol: true } : {}),
+  }));
+  const line = (p: (typeof people)[number]): string =>
+    `${p.id}  ${p.name}  (${p.templates} templates)` +
+    (p.reEnrol ? '  RE-ENROL: no template of the current embedding model' : '');
   out.result({ people }, () =>
-    people.length === 0
-      ? 'No one is enrolled.'
-      : people.map((p) => `${p.id}  ${p.name}  (${p.templates} templates)`).join('\n'),
+    people.length === 0 ? 'No one is enrolled.' : people.map(line).join('\n'),
   );
   return EXIT.ok;
 }

@@ -43,6 +43,15 @@ export async function livenessCommand(out: Output, opts: LivenessCommandOptions)
       motion: round(d.components.motion),
       blink: round(d.components.blink),
     },
+    // The passive bands (clear_live | uncertain | spoof) with the score and thresholds behind them.
+    passive: {
+      band: d.passive.band,
+      score: round(d.passive.score),
+      spoofBelow: d.passive.thresholds.spoofBelow,
+      clearLiveMin: d.passive.thresholds.clearLiveMin,
+      origin: d.passive.thresholds.origin,
+      textureNet: round(d.passive.components.textureNet),
+    },
     frames: result.framesRead,
     reasons: d.reasons,
     raw: { motion: round(d.raw.motion), rigidMotion: round(d.raw.rigidMotion) },
@@ -62,16 +71,22 @@ const VERDICT_WORDS: Record<StreamLivenessResult['decision']['verdict'], string>
   inconclusive: 'could not tell whether this is a live person',
 };
 
+const PASSIVE_WORDS: Record<StreamLivenessResult['decision']['passive']['band'], string> = {
+  spoof: 'looks like a presentation attack',
+  uncertain: 'not clear either way (the door would ask for a challenge)',
+  clear_live: 'clearly live',
+};
+
 /** Why, in words; a reason without words here (a newer fusion rule) shows its code. */
 const REASON_WORDS: Partial<Record<LivenessReason, string>> = {
   collecting: 'the recording ended before the check was complete',
   frozen_stream: 'the picture stopped changing (a frozen or looped stream)',
   time_anomaly: 'the frame times are impossible for a camera',
-  texture_spoof: 'the skin texture looks like a screen or print',
+  passive_spoof: 'the face looks like a screen or a print',
   no_micro_motion: 'the face shows none of the small movements of a live face',
   planar_motion: 'the face moves like a flat picture',
   motion_unmeasured: 'movement could not be measured',
-  texture_uncertain: 'the skin texture is not clear either way',
+  passive_uncertain: 'the face is not clearly live at a glance',
   motion_uncertain: 'the movement is not clear either way',
   score_low: 'the evidence together is too weak',
   spoof_pending: 'it looks like an attack, but not yet for long enough to be sure',
@@ -85,6 +100,7 @@ function human(video: string, r: StreamLivenessResult): string {
   return [
     `${video}: ${VERDICT_WORDS[d.verdict]} (after ${r.framesRead} frames)`,
     ...(why.length ? [`  why: ${why.join('; ')}`] : []),
-    '  (component scores: --json)',
+    `  passive check: ${PASSIVE_WORDS[d.passive.band]}`,
+    '  (scores and thresholds: --json)',
   ].join('\n');
 }

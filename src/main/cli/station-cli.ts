@@ -17,8 +17,11 @@ import { AUDIT_OPTIONS, AUDIT_USAGE, auditCommand, checkAuditUsage } from './aud
 import { createOutput, EXIT } from './cli-output';
 import { LIVENESS_USAGE, livenessCommand, parseMaxSeconds } from './liveness-command';
 import { ACCESS_USAGE, accessCommand } from './access-command';
+import { PAD_EVAL_USAGE, padEvalCommand, parseBands } from './pad-eval-command';
 import { DOOR_USAGE, doorSetCommand, doorShowCommand } from './door-command';
 import { checkGalleryUsage, GALLERY_USAGE, galleryCommand } from './gallery-command';
+import { checkModelUsage, MODEL_USAGE, modelCommand, switchEmbeddingModel } from './model-command';
+import { defaultModelsDir } from '../core/models/model-verifier';
 import {
   checkOperatorUsage,
   OPERATOR_OPTIONS,
@@ -41,8 +44,10 @@ ${AUDIT_USAGE}
 ${CALIBRATE_USAGE}
 ${LIVENESS_USAGE}
 ${ACCESS_USAGE}
+${PAD_EVAL_USAGE}
 ${DOOR_USAGE}
 ${GALLERY_USAGE}
+${MODEL_USAGE}
 ${OPERATOR_USAGE}
 
 Data folder: --data-dir, else $STATION_DATA_DIR, else ${defaultDataDir()}`;
@@ -68,6 +73,8 @@ export async function main(argv: string[]): Promise<number> {
         'max-seconds': { type: 'string' },
         file: { type: 'string' },
         index: { type: 'string' },
+        labels: { type: 'string' },
+        bands: { type: 'string' },
         ...AUDIT_OPTIONS,
         ...CALIBRATE_OPTIONS,
         ...OPERATOR_OPTIONS,
@@ -94,7 +101,9 @@ export async function main(argv: string[]): Promise<number> {
         ? checkOperatorUsage(rest, values)
         : command === 'calibrate'
           ? checkCalibrateUsage(rest, values)
-          : checkUsage(command, rest, values);
+          : command === 'model'
+            ? checkModelUsage(rest)
+            : checkUsage(command, rest, values);
   if (usageError) {
     process.stderr.write(`station: ${usageError}\n\n${USAGE}\n`);
     return EXIT.usage;
@@ -113,12 +122,17 @@ export async function main(argv: string[]): Promise<number> {
   }
   let station: Station | undefined;
   try {
-    station = await openStation({
-      dataDir: values['data-dir'] ?? defaultDataDir(),
-      ...(values['models-dir'] ? { modelsDir: values['models-dir'] } : {}),
-      mode: 'cli',
-    });
+    const dataDir = values['data-dir'] ?? defaultDataDir();
+    const modelsDir = values['models-dir'] ?? defaultModelsDir();
+    // A model switch is checked (and recorded) before the station opens with the new model.
+    const previousSpace =
+      command === 'model' && rest[0] === 'use'
+        ? await switchEmbeddingModel(dataDir, modelsDir, rest[1] ?? '')
+        : null;
+    station = await openStation({ dataDir, modelsDir, mode: 'cli' });
+    if (previousSpace !== null) station.recordEmbeddingModelChange(previousSpace, 'cli');
     warnExcludedModels(station);
+    if (command === 'model') return modelCommand(station.embeddingModel(), out, rest[0]);
     if (command === 'calibrate') {
       const { pairs, enrolled, folder, groups, csv, 'target-fmr': targetFmr } = values;
       return await calibrateCommand(station, out, {
@@ -139,6 +153,12 @@ export async function main(argv: string[]): Promise<number> {
       return rest[0] === 'set'
         ? await doorSetCommand(station, out, values.file ?? '')
         : doorShowCommand(station, out);
+    if (command === 'pad-eval')
+      return await padEvalCommand(station, out, {
+        labels: values.labels ?? '',
+        csv: values.csv,
+        bands: parseBands(values.bands) as { spoofBelow: number; clearLiveMin: number } | undefined,
+      });
     if (command === 'access')
       return await accessCommand(station, out, {
         video: rest[0] ?? '',
@@ -156,12 +176,12 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** Templates of another embedding model are never mixed into the index: say so, every run. */
+/** Templates of another embedding space are never mixed into the index: say so, every run. */
 function warnExcludedModels(station: Station): void {
   for (const m of station.galleryReport.excludedOtherModels) {
     process.stderr.write(
-      `station: warning: ${m.templates} template(s) of embedding model ${m.modelId} are not ` +
-        'searchable with the current model; re-enrol or erase those people\n',
+      `station: warning: ${m.templates} template(s) of embedding space ${m.modelId} are not ` +
+        'searchable with the current model; re-enrol or erase those people (station model show)\n',
     );
   }
 }
@@ -176,6 +196,10 @@ function checkUsage(
     'max-seconds'?: string | undefined;
     file?: string | undefined;
     index?: string | undefined;
+    labels?: string | undefined;
+    bands?: string | undefined;
+    csv?: boolean;
+    json?: boolean;
   },
 ): string | null {
   switch (command) {
@@ -204,6 +228,12 @@ function checkUsage(
       return 'unknown door subcommand (try: door show | door set --file JSON)';
     case 'gallery':
       return checkGalleryUsage(rest, v.index);
+    case 'pad-eval':
+      if (rest.length)
+        return 'pad-eval takes no positional arguments (the files are in --labels CSV)';
+      if (!v.labels) return 'pad-eval needs --labels CSV (columns file,label,species)';
+      if (typeof parseBands(v.bands) === 'string') return parseBands(v.bands) as string;
+      return v.csv && v.json ? 'pad-eval takes --json or --csv, not both' : null;
     case 'liveness':
     case 'access':
       if (rest.length !== 1) return `${command} needs exactly one VIDEO file`;

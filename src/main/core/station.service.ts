@@ -26,6 +26,7 @@ import {
   terminalDisplaySchema,
   type CameraReport,
   type DoorStatusView,
+  type PassiveSummary,
   type TerminalDisplay,
 } from '../../shared/door-contract';
 import { AccessSettings } from './access/access-settings.service';
@@ -37,7 +38,9 @@ import { DoorFrameService } from './access/door-frame.service';
 import { DoorScreen } from './access/door-screen';
 import { DoorTerminalAdmin } from './access/door-terminal-admin';
 import { DoorLivenessMonitor } from './liveness/door-liveness-monitor';
-import type { TextureLivenessModel } from './liveness/texture-model';
+import type { PassiveLivenessModel } from './liveness/passive-scorer';
+import { faceSquare, type LivenessFace } from './liveness/face-square';
+import { largestFace } from './vision/face-choice';
 import { DoorActuator } from './door/door-actuator';
 import { createDoorController, doorConfigSchema, type DoorConfig } from './door/door-config';
 import { doorIdentitySchema, type DoorIdentity } from './door/door-identity';
@@ -61,10 +64,16 @@ import { Gallery, type GalleryIndexStats, type GalleryOpenReport } from './galle
 import { chooseIndexKind } from './gallery/index-policy';
 import { INDEX_KINDS, type IndexKind, type VectorIndexFactory } from './gallery/vector-index';
 import { RecognitionService, type VerifyResult } from './recognition/recognition.service';
+import type { IdentifyScoring } from './recognition/identify-scoring';
+import { builtinSpec, type EmbeddingModelSpec } from './models/embedding-model-source';
+import { embeddingModelView, type EmbeddingModelView } from './models/embedding-model-view';
+import { defaultScoringFor } from './settings/threshold-defaults';
 import { loadVerifiedModel } from './models/model-verifier';
 import { SettingsService } from './settings/settings.service';
 import { CalibrationUploads } from './calibration/calibration-uploads';
 import { StationCalibrationService } from './calibration/station-calibration.service';
+import { PadCalibrationService } from './calibration/pad-calibration.service';
+import { PadLiveScoresRepository } from '../db/pad-live-scores.repository';
 import { dataPaths } from './util/data-dir';
 import { loadOrCreateKey } from './util/key-file';
 import type { FaceAnalyzer, ImageDecoder } from './vision/face-analyzer';
@@ -78,12 +87,17 @@ export interface StationParts {
   decode: ImageDecoder;
   /** One factory per index kind: the gallery's kind follows its size or the admin setting. */
   indexFactories: Record<IndexKind, VectorIndexFactory>;
+  /** The embedding model the analyzer runs (absent: the shipped one). */
+  embedding?: EmbeddingModelSpec;
   /** Folder of verified model files (the renderer's detector model is served from here). */
   modelsDir: string;
   /** Where the template key lives; default: keys/template.key (0600) in the data folder. */
   templateKeys?: TemplateKeyStore;
-  /** Texture liveness network; null/absent = unavailable, so a policy requiring liveness never opens. */
-  texture?: TextureLivenessModel | null;
+  /**
+   * Passive liveness (texture network + PAD weights); null/absent = unavailable, so a policy
+   * requiring liveness never opens.
+   */
+  passive?: PassiveLivenessModel | null;
   now?: () => Date;
   /**
    * Picks the actions of an active challenge. Default: the CSPRNG chooser. Only the
@@ -146,6 +160,8 @@ export class Station {
   /** Admin calibration: runs from templates or uploads, audited threshold adoption. */
   readonly calibration: StationCalibrationService;
   readonly calibrationUploads: CalibrationUploads;
+  /** Per-camera passive liveness bands from this station's own live scores (audited adoption). */
+  readonly padCalibration: PadCalibrationService;
   readonly settings: SettingsService;
   readonly galleryReport: GalleryOpenReport;
   /** The reviewer's search, CSV export and event detail (audit:query/export/detail). */
@@ -158,6 +174,7 @@ export class Station {
   private readonly auditVerifier: AuditChainVerifier;
   private readonly auditRetention: AuditRetentionService;
   private readonly gallery: Gallery;
+  private readonly templates: TemplatesRepository;
 
   private constructor(
     private readonly db: Db,
@@ -168,6 +185,7 @@ export class Station {
     const paths = dataPaths(parts.dataDir);
     this.people = new PeopleRepository(db);
     const templates = new TemplatesRepository(db, cipher);
+    this.templates = templates;
     const links = new PersonLinksRepository(db);
     this.settings = new SettingsService(new SettingsRepository(db));
     const hasher = new IdentityHasher(loadOrCreateKey(paths.pepperKey), (id) => links.find(id));
@@ -200,12 +218,14 @@ export class Station {
       factory: (n, current) => parts.indexFactories[this.galleryIndexKindFor(n, current)],
       sealer: cipher,
       indexFile: paths.galleryIndex,
-      modelId: parts.analyzer.modelId,
+      // One index per embedding space: templates of another space are reported, never mixed.
+      modelId: parts.analyzer.embeddingSpace,
       dim: parts.analyzer.embeddingDim,
     });
     this.gallery = opened.gallery;
     this.galleryReport = opened.report;
     const thresholds = (): Thresholds => this.settings.thresholds();
+    const scoring = (): IdentifyScoring => this.identifyScoring();
     const { analyzer, decode } = parts;
     this.recognition = new RecognitionService({
       people: this.people,
@@ -213,6 +233,7 @@ export class Station {
       analyzer,
       decode,
       thresholds,
+      scoring,
     });
     this.enrollment = new EnrollmentService({
       db,
@@ -224,6 +245,7 @@ export class Station {
       decode,
       audit: this.audit,
       thresholds,
+      scoring,
       quality: () => this.settings.qualityLimits(),
       now,
     });
@@ -240,12 +262,14 @@ export class Station {
     this.access = new AccessSettings(new SettingsRepository(db));
     this.calibrationUploads = new CalibrationUploads(analyzer, decode, () => now().getTime());
     this.calibration = new StationCalibrationService({
-      templates: () => templates.allForModel(analyzer.modelId),
+      templates: () => templates.allForModel(analyzer.embeddingSpace),
       people: () => this.people.list(),
       dim: analyzer.embeddingDim,
       uploads: this.calibrationUploads,
       thresholds,
+      scoring,
       setThresholds: (next) => this.settings.setThresholds(next),
+      setScoring: (next) => this.settings.setIdentifyScoring(next),
       audit: (details) =>
         this.audit.record({
           kind: 'settings',
@@ -255,6 +279,23 @@ export class Station {
           details,
         }),
       transaction: (fn) => db.transaction(fn)(),
+    });
+    this.padCalibration = new PadCalibrationService({
+      store: new PadLiveScoresRepository(db),
+      passive: () => parts.passive ?? null,
+      liveness: () => this.access.liveness(),
+      setLiveness: (next) => this.access.setLiveness(next),
+      audit: (details) =>
+        this.audit.record({
+          kind: 'settings',
+          decision: null,
+          personId: null,
+          similarity: null,
+          details: { ...details, door: this.doorId() },
+        }),
+      transaction: (fn) => db.transaction(fn)(),
+      doorCamera: () => this.door.reportedCamera(),
+      now,
     });
     this.doorActuator = this.makeDoorActuator(now);
     this.actuatorConfig = JSON.stringify(this.access.door());
@@ -269,8 +310,15 @@ export class Station {
       'terminal',
       () => this.actuator(),
       () => this.doorId(),
-      now,
-      this.screen,
+      {
+        now,
+        screen: this.screen,
+        onGrantedLive: (camera, p) =>
+          this.padCalibration.recordLive('granted', camera, {
+            padModel: p.score ?? Number.NaN,
+            textureNet: p.textureNet ?? Number.NaN,
+          }),
+      },
     );
     this.terminalAdmin = new DoorTerminalAdmin({
       access: this.access,
@@ -296,6 +344,14 @@ export class Station {
     return this.doorActuator;
   }
 
+  /**
+   * How the door turns a search into its identify score: the scoring adopted with the identify
+   * threshold, else the embedding space's default (identify-scoring.ts, threshold-defaults.ts).
+   */
+  identifyScoring(): IdentifyScoring {
+    return this.settings.identifyScoring(defaultScoringFor(this.parts.analyzer.embeddingSpace));
+  }
+
   /** The id every audit row about this station's door carries (the reviewer's door filter). */
   private doorId(): string {
     return this.access.identity().id;
@@ -305,10 +361,14 @@ export class Station {
     source: string,
     door: () => DoorActuator,
     doorId: () => string | null,
-    now: () => Date = this.parts.now ?? (() => new Date()),
-    screen: DoorScreen | null = null,
+    opts: {
+      now?: () => Date;
+      /** The terminal's screen; absent for a replayed recording, which has none. */
+      screen?: DoorScreen;
+      onGrantedLive?: (camera: string, passive: PassiveSummary) => void;
+    } = {},
   ): DoorFrameService {
-    const texture = this.parts.texture;
+    const passive = this.parts.passive;
     return new DoorFrameService({
       analyzer: this.parts.analyzer,
       recognition: this.recognition,
@@ -316,8 +376,8 @@ export class Station {
       door,
       thresholds: () => this.settings.thresholds(),
       policy: () => this.access.policy(),
-      liveness: texture ? new DoorLivenessMonitor(texture, () => this.access.liveness()) : null,
-      now,
+      liveness: passive ? new DoorLivenessMonitor(passive, () => this.access.liveness()) : null,
+      now: opts.now ?? this.parts.now ?? (() => new Date()),
       source,
       doorId,
       challenge: {
@@ -325,7 +385,8 @@ export class Station {
         chooser: this.parts.challengeChooser ?? randomChallengeChooser,
         blinkClosedRatio: () => this.access.liveness().blinkClosedRatio,
       },
-      screen,
+      screen: opts.screen ?? null,
+      ...(opts.onGrantedLive ? { onGrantedLive: opts.onGrantedLive } : {}),
     });
   }
 
@@ -356,13 +417,13 @@ export class Station {
       `video:${fileLabel}`,
       () => actuator,
       () => null,
-      () => new Date(startMs + videoMs),
+      { now: () => new Date(startMs + videoMs) },
     );
     door.trustSource();
     return {
       process: async (frameId, img, capturedAtMs) => {
         videoMs = capturedAtMs;
-        const faces = await this.parts.analyzer.analyzeImage(img);
+        const faces = await this.parts.analyzer.analyzeImage(img, { mode: 'fast' });
         return door.processAnalysed(frameId, img, faces, capturedAtMs);
       },
       unlocks: () => relay.unlockCount,
@@ -406,7 +467,43 @@ export class Station {
   }
 
   listPeople(): PersonSummary[] {
-    return this.people.list();
+    const outside = new Set(this.templates.peopleOutsideSpace(this.gallery.modelId));
+    return this.people.list().map((p) => (outside.has(p.id) ? { ...p, reEnrol: true } : p));
+  }
+
+  /**
+   * The embedding model in use and what it means for the enrolled people: templates of other
+   * spaces are never compared, so their people are listed for re-enrolment (`station model`).
+   */
+  embeddingModel(): EmbeddingModelView {
+    return embeddingModelView(this.parts.embedding ?? builtinSpec(), {
+      searchable: this.gallery.size,
+      otherSpaces: this.templates.otherModels(this.gallery.modelId),
+      outside: this.templates.peopleOutsideSpace(this.gallery.modelId),
+      people: this.people.list(),
+    });
+  }
+
+  /** Audits a change of embedding model (the folder's choice was just written; see model-command). */
+  recordEmbeddingModelChange(previousSpace: string, changedBy: string): number {
+    const m = this.embeddingModel();
+    return this.audit.record({
+      kind: 'settings',
+      decision: null,
+      personId: null,
+      similarity: null,
+      details: {
+        setting: 'embedding_model',
+        changedBy,
+        source: m.source,
+        name: m.name,
+        sha256: m.sha256,
+        // Not 'embeddingSpace': the review hides keys that look like biometric data.
+        space: m.embeddingSpace,
+        previousSpace,
+        reEnrol: m.reEnrol.length,
+      },
+    });
   }
 
   /** Exact id first, then case-insensitive name (may be several people of one name). */
@@ -415,8 +512,29 @@ export class Station {
     return byId ? [byId] : this.people.findByName(nameOrId);
   }
 
-  enroll(req: EnrollRequest): Promise<EnrollResult> {
-    return this.enrollment.enroll(req);
+  /**
+   * Enrols; when the images are live captures from a camera (the Enrolment view's guided
+   * capture), the passive liveness score of each enrolled one is kept for that camera's
+   * calibration: consented, supervised live presentations (scores only, never the image).
+   */
+  async enroll(req: EnrollRequest & { captureCamera?: string | undefined }): Promise<EnrollResult> {
+    const result = await this.enrollment.enroll(req);
+    if (result.person && req.captureCamera)
+      await this.recordCaptureScores(req, result, req.captureCamera);
+    return result;
+  }
+
+  private async recordCaptureScores(req: EnrollRequest, result: EnrollResult, camera: string) {
+    const passive = this.parts.passive;
+    if (!passive) return;
+    for (const [i, image] of req.images.entries()) {
+      if (result.files[i]?.status !== 'enrolled') continue;
+      const frame = await this.parts.decode(image.bytes, image.fileName);
+      const face = largestFace(await this.parts.analyzer.analyzeImage(frame));
+      if (!face) continue;
+      const s = await passive.scoreFace(frame, faceSquare(face));
+      this.padCalibration.recordLive('enrolment', camera, s);
+    }
   }
 
   identify(bytes: Buffer, fileName: string) {
@@ -598,6 +716,24 @@ export class Station {
       details: { setting: 'liveness_challenge', door: this.doorId(), changedBy, value: valid },
     });
     return valid;
+  }
+
+  /**
+   * What `station pad-eval` judges presentations with: the door's own face finder, passive
+   * models and the liveness settings in force (a calibrated camera keeps its calibration).
+   * Null passive models: liveness is unavailable on this station.
+   */
+  livenessJudge(): {
+    largestFace: (frame: RgbImage) => Promise<LivenessFace | null>;
+    passive: PassiveLivenessModel | null;
+    settings: LivenessSettings;
+  } {
+    return {
+      largestFace: async (frame) =>
+        largestFace(await this.parts.analyzer.analyzeImage(frame)) ?? null,
+      passive: this.parts.passive ?? null,
+      settings: this.access.liveness(),
+    };
   }
 
   /** Throws the validation error of the first invalid part; writes nothing. */

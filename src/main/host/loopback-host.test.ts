@@ -106,6 +106,8 @@ const handlers: Handlers = {
   'calibration:upload': () => Promise.reject(new StationError('BAD_REQUEST', 'not here')),
   'calibration:run': () => Promise.reject(new StationError('BAD_REQUEST', 'not here')),
   'calibration:adopt': () => Promise.reject(new StationError('BAD_REQUEST', 'not here')),
+  'calibration:pad-run': () => Promise.reject(new StationError('BAD_REQUEST', 'not here')),
+  'calibration:pad-adopt': () => Promise.reject(new StationError('BAD_REQUEST', 'not here')),
 };
 
 interface RawResponse {

@@ -19,7 +19,29 @@ describe('decideFace', () => {
       },
       t,
     );
-    expect(v).toEqual({ decision: 'granted', person: alice, similarity: 0.62, runnerUp: 0.2 });
+    expect(v).toEqual({
+      decision: 'granted',
+      person: alice,
+      similarity: 0.62,
+      runnerUp: 0.2,
+      score: 0.62,
+    });
+  });
+
+  it('judges the identify score against the threshold, the raw similarities against the margin', () => {
+    const matches = [
+      { person: alice, similarity: 0.62 },
+      { person: bob, similarity: 0.2 },
+    ];
+    // A crowded cohort pulled the score under the threshold: refused though 0.62 >= 0.4.
+    const low = decideFace({ interEyePx: 40, matches, score: 0.39 }, t);
+    expect(low).toMatchObject({ decision: 'unknown_face', similarity: 0.62, score: 0.39 });
+    expect(decideFace({ interEyePx: 40, matches, score: 0.41 }, t).decision).toBe('granted');
+    // The margin is on similarities: a score well above the threshold does not override it.
+    const close = [matches[0]!, { person: bob, similarity: 0.6 }];
+    expect(decideFace({ interEyePx: 40, matches: close, score: 0.9 }, t).decision).toBe(
+      'unknown_face',
+    );
   });
 
   it('grants at exactly the threshold (>=)', () => {
@@ -30,7 +52,13 @@ describe('decideFace', () => {
 
   it('denies below threshold but still reports the best similarity', () => {
     const v = decideFace({ interEyePx: 40, matches: [{ person: alice, similarity: 0.39 }] }, t);
-    expect(v).toEqual({ decision: 'unknown_face', person: null, similarity: 0.39, runnerUp: -1 });
+    expect(v).toEqual({
+      decision: 'unknown_face',
+      person: null,
+      similarity: 0.39,
+      runnerUp: -1,
+      score: 0.39,
+    });
   });
 
   it('denies when the runner-up person is too close (margin rule)', () => {

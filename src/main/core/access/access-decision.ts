@@ -5,6 +5,11 @@ export interface FaceEvidence {
   interEyePx: number;
   /** Best match per person, best first (from Gallery.search); empty for an empty gallery. */
   matches: { person: PersonRef; similarity: number }[];
+  /**
+   * The best match's identify score (identify-scoring.ts), which the identify threshold is
+   * compared with; absent = its raw similarity.
+   */
+  score?: number;
 }
 
 export interface FaceVerdict {
@@ -13,12 +18,14 @@ export interface FaceVerdict {
   similarity: number;
   /** Best similarity of any other person (-1 when none): the margin is similarity - runnerUp. */
   runnerUp?: number;
+  /** The identify score the threshold was compared with (absent before a gallery match). */
+  score?: number;
 }
 
 /**
  * The one place that decides about a single face. Deny by default: a name is returned only
- * when the best person clears the 1:N threshold AND beats the runner-up person by the margin
- * (two people both "close" is not an identification).
+ * when the best person's identify score clears the 1:N threshold AND its similarity beats the
+ * runner-up person's by the margin (two people both "close" is not an identification).
  */
 export function decideFace(e: FaceEvidence, t: Thresholds): FaceVerdict {
   const best = e.matches[0];
@@ -26,11 +33,13 @@ export function decideFace(e: FaceEvidence, t: Thresholds): FaceVerdict {
   if (e.interEyePx < t.minInterEyePx)
     return { decision: 'face_too_small', person: null, similarity };
   const runnerUp = e.matches[1]?.similarity ?? -1;
-  if (!best || best.similarity < t.identify)
-    return { decision: 'unknown_face', person: null, similarity, runnerUp };
+  if (!best) return { decision: 'unknown_face', person: null, similarity, runnerUp };
+  const score = e.score ?? best.similarity;
+  if (score < t.identify)
+    return { decision: 'unknown_face', person: null, similarity, runnerUp, score };
   if (best.similarity - runnerUp < t.margin)
-    return { decision: 'unknown_face', person: null, similarity, runnerUp };
-  return { decision: 'granted', person: best.person, similarity, runnerUp };
+    return { decision: 'unknown_face', person: null, similarity, runnerUp, score };
+  return { decision: 'granted', person: best.person, similarity, runnerUp, score };
 }
 
 /**

@@ -20,11 +20,26 @@ const bob = { id: 'bob-id', name: 'Bob' };
 const box = { x1: 100, y1: 100, x2: 200, y2: 220 };
 const T0 = new Date('2026-12-02T10:30:00Z').getTime();
 
+/** A reading whose passive PAD score is `pad` (bands 0.2 / 0.5 for the test). */
 const reading = (
   verdict: LivenessReading['verdict'],
-  texture: number,
+  pad: number,
   settled = true,
-): LivenessReading => ({ verdict, settled, score: 0.5, components: { texture } });
+): LivenessReading => ({
+  verdict,
+  settled,
+  score: 0.5,
+  components: {},
+  passive: {
+    band: pad < 0.2 ? 'spoof' : pad >= 0.5 ? 'clear_live' : 'uncertain',
+    score: pad,
+    textureNet: pad,
+    spoofBelow: 0.2,
+    clearLiveMin: 0.5,
+    origin: 'model_default',
+  },
+  reasons: [],
+});
 const CLEAR = reading('live', 0.95);
 const THIN = reading('live', 0.3);
 const UNSURE = reading('inconclusive', 0.4);

@@ -16,24 +16,41 @@ import {
 const alice = { id: 'alice-id', name: 'Alice' };
 const bob = { id: 'bob-id', name: 'Bob' };
 const box = { x1: 100, y1: 100, x2: 200, y2: 220 };
+function passive(band: LivenessReading['passive']['band'], score: number) {
+  const bands = { spoofBelow: 0.2, clearLiveMin: 0.5, origin: 'model_default' as const };
+  return { band, score, textureNet: score, ...bands };
+}
 const LIVE: LivenessReading = {
   verdict: 'live',
   settled: true,
   score: 0.9,
-  components: { texture: 0.9 },
+  components: {},
+  passive: passive('clear_live', 0.9),
+  reasons: [],
 };
-const SPOOF: LivenessReading = { verdict: 'spoof', settled: true, score: 0.1, components: {} };
+const SPOOF: LivenessReading = {
+  verdict: 'spoof',
+  settled: true,
+  score: 0.1,
+  components: {},
+  passive: passive('spoof', 0.1),
+  reasons: ['passive_spoof'],
+};
 const WAIT: LivenessReading = {
   verdict: 'inconclusive',
   settled: false,
   score: 0.5,
   components: {},
+  passive: passive('uncertain', 0.3),
+  reasons: ['collecting'],
 };
 const UNSURE: LivenessReading = {
   verdict: 'inconclusive',
   settled: true,
   score: 0.5,
   components: {},
+  passive: passive('uncertain', 0.3),
+  reasons: ['passive_uncertain'],
 };
 // Wednesday 2026-12-02 10:30 UTC
 const WED_1030 = new Date('2026-12-02T10:30:00Z');

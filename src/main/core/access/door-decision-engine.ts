@@ -1,6 +1,6 @@
 import type { ChallengeView } from '../../../shared/challenge';
 import type { DecisionReason, PersonRef } from '../../../shared/domain';
-import type { DoorPhase } from '../../../shared/door-contract';
+import type { DoorPhase, PassiveSummary } from '../../../shared/door-contract';
 import { randomChallengeChooser } from '../challenge/challenge-chooser';
 import type { ChallengeSession } from '../challenge/challenge-session';
 import { DEFAULT_CHALLENGE_SETTINGS, needsChallenge } from '../challenge/challenge-settings';
@@ -28,7 +28,16 @@ export interface LivenessReading {
   settled: boolean;
   score: number;
   components: Record<string, number | null>;
+  /**
+   * The passive evidence in three bands (core/liveness/passive-assessment.ts): 'uncertain' is
+   * what an active challenge is for. Flat, so the audit detail view shows every field.
+   */
+  passive: PassiveReading;
+  /** Why the verdict is what it is (LivenessReason values). */
+  reasons: readonly string[];
 }
+
+export type PassiveReading = PassiveSummary;
 
 export interface FaceObservation {
   trackId: number;
@@ -52,6 +61,8 @@ export interface DoorDecision {
   similarity: number;
   /** Best other person's similarity (-1 none; null when not measured). */
   runnerUp: number | null;
+  /** The identify score the threshold judged (identify-scoring.ts); null when not measured. */
+  score: number | null;
   trackId: number | null;
   liveness: LivenessReading | null;
   /** The challenge being asked (phase 'challenge'), for the terminal. */
@@ -296,6 +307,7 @@ export class DoorDecisionEngine {
       person: null,
       similarity: -1,
       runnerUp: null,
+      score: null,
       trackId: id,
       liveness: null,
       challenge: null,
@@ -385,6 +397,7 @@ export class DoorDecisionEngine {
       person: named,
       similarity: face.verdict.similarity,
       runnerUp: face.verdict.runnerUp ?? null,
+      score: face.verdict.score ?? null,
       trackId: face.trackId,
       liveness: face.liveness,
       challenge: null,

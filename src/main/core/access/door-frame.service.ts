@@ -1,6 +1,6 @@
 import type { FaceDecision, Thresholds } from '../../../shared/domain';
 import type { FrameResult, ParsedRequestOf } from '../../../shared/contract';
-import type { CameraReport } from '../../../shared/door-contract';
+import type { CameraReport, PassiveSummary } from '../../../shared/door-contract';
 import type { AuditRecorder } from '../audit/audit-recorder';
 import type { DoorActuator } from '../door/door-actuator';
 import type { RecognitionService } from '../recognition/recognition.service';
@@ -48,6 +48,12 @@ export interface DoorFrameDeps {
   challenge: ChallengeDeps;
   /** The terminal's screen (the one source of truth pushed to the page); null for a replay. */
   screen: DoorScreen | null;
+  /**
+   * Called for each grant with the camera's label and the passive evidence it rested on: the
+   * station's per-camera liveness calibration keeps the score (never the image). Absent for
+   * replayed recordings, which are no camera's evidence.
+   */
+  onGrantedLive?: (camera: string, passive: PassiveSummary) => void;
 }
 
 /** How long the same frame-level outcome (several faces, locked out) stays one audit event. */
@@ -133,6 +139,11 @@ export class DoorFrameService {
   /** The flood guard's lock, for the screen. */
   terminalLock(): LockoutState | null {
     return this.engine.terminalLock(this.d.now());
+  }
+
+  /** The camera label the terminal reported last (null before it did). */
+  reportedCamera(): string | null {
+    return this.cameraLabel;
   }
 
   /** A frame from the terminal: faces located by MediaPipe, refined here. */
@@ -313,6 +324,8 @@ export class DoorFrameService {
     const row = this.recordDecision(d, frameId, faceCount, t);
     d.auditRef = row;
     if (d.trackId !== null && d.newlyFinal) this.engine.noteAudit(d.trackId, row);
+    if (d.decision === 'granted' && d.newlyFinal && d.liveness && this.cameraLabel !== null)
+      this.d.onGrantedLive?.(this.cameraLabel, d.liveness.passive);
     if (d.decision === 'granted' && d.newlyFinal) {
       this.d.screen?.grantPending(d);
       await this.d.door().unlock({
@@ -344,8 +357,12 @@ export class DoorFrameService {
         // Component scores for the reviewer's detail view: why this decision, in numbers.
         runnerUp: d.runnerUp === null ? null : round4(d.runnerUp),
         margin: d.runnerUp === null || d.runnerUp < -0.5 ? null : round4(d.similarity - d.runnerUp),
+        // The number the identify threshold judged: the similarity less a crowded cohort.
+        score: d.score === null ? null : round4(d.score),
         thresholds: { identify: t.identify, margin: t.margin },
-        liveness: d.liveness,
+        // Each liveness component, the passive bands and why: the reasons as one string, so
+        // the detail view (one level of nesting, scalars only) shows them.
+        liveness: d.liveness && { ...d.liveness, reasons: d.liveness.reasons.join(',') },
         ...challengeFacts(d.challengeOutcome),
         ...(d.lockout ? { lockout: d.lockout.scope } : {}),
       },

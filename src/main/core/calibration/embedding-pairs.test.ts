@@ -76,6 +76,7 @@ describe('open-set rates through the door decision', () => {
       truePerson: null,
       best: { person: 'ada', score: 0.62 },
       runnerUp: 0.6,
+      identifyScore: 0.62,
     });
     expect(openSetRatesAt([stranger], 0.5, DEFAULT_THRESHOLDS).fpir).toBe(0);
     expect(openSetRatesAt([stranger], 0.5, { ...DEFAULT_THRESHOLDS, margin: 0 }).fpir).toBe(1);
@@ -91,6 +92,18 @@ describe('open-set rates through the door decision', () => {
     expect(r.fpir).toBeNull();
     // ada: margin too small (missed); bob 0.7 granted; bob's photo granted as ada (missed).
     expect(r.fnir).toBeCloseTo(2 / 3);
+  });
+
+  it('scores the best person as the door does, its cohort taken from everyone else', () => {
+    const scoring = { kind: 'cohort', cohortSize: 2, reference: 0.2 } as const;
+    // Cohort of ada = bob 0.6 and cy 0.3, mean 0.45: 0.25 over the reference comes off.
+    const o = outcomeOf(scores(0.62, 0.6, 0.3), personIds, 'ada', -1, scoring);
+    expect(o.identifyScore).toBeCloseTo(0.37);
+    expect(openSetRatesAt([o], 0.36, { ...DEFAULT_THRESHOLDS, margin: 0 }).fnir).toBe(0);
+    expect(openSetRatesAt([o], 0.38, { ...DEFAULT_THRESHOLDS, margin: 0 }).fnir).toBe(1);
+    // Left out (leave-one-person-out), cy is in nobody's cohort: bob alone, padded with 0.2.
+    const left = outcomeOf(scores(0.62, 0.6, 0.3), personIds, null, 2, scoring);
+    expect(left.identifyScore).toBeCloseTo(0.62 - (0.4 - 0.2));
   });
 
   it('finds the best template per person, leaving out the probe row', () => {

@@ -1,21 +1,26 @@
 import type { Thresholds } from '../../../shared/domain';
 import { decideFace } from '../access/access-decision';
+import { BEST_SCORING, identifyScore, type IdentifyScoring } from '../recognition/identify-scoring';
 
 /**
  * Open-set 1:N figures for the configured gallery (ISO/IEC 19795-1 terms):
  * - FPIR: the share of non-mated probes (strangers) the station would grant as anyone;
  * - FNIR: the share of mated probes (enrolled people) it would not grant as themselves.
- * Each probe is reduced once to its two best-scoring gallery people; every threshold is then
- * judged by decideFace, the one place the door decides (threshold and margin), so these
- * figures cannot drift from what the door does.
+ * Each probe is reduced once to its two best-scoring gallery people and its identify score,
+ * made by the door's own scoring (identify-scoring.ts) over every gallery person; every
+ * threshold is then judged by decideFace, the one place the door decides (threshold and
+ * margin), so these figures cannot drift from what the door does.
  */
 
 /** One probe's search result: the best and second-best gallery person (per-person maxima). */
 export interface ProbeOutcome {
   /** The enrolled person the probe shows; null = a stranger to this gallery (non-mated). */
   truePerson: string | null;
+  /** `score` is the best person's raw similarity (the margin rule compares those). */
   best: { person: string; score: number } | null;
   runnerUp: number;
+  /** The best person's identify score (equal to best.score under 'best' scoring). */
+  identifyScore: number;
 }
 
 export interface OpenSetRates {
@@ -69,6 +74,7 @@ export function outcomeOf(
   personIds: readonly string[],
   truePerson: string | null,
   excludeLabel = -1,
+  scoring: IdentifyScoring = BEST_SCORING,
 ): ProbeOutcome {
   let top = -1;
   let runnerUp = -1;
@@ -84,7 +90,16 @@ export function outcomeOf(
     truePerson,
     best: top < 0 ? null : { person: personIds[top]!, score: best[top]! },
     runnerUp,
+    identifyScore: top < 0 ? -1 : scoreOfTop(best, excludeLabel, scoring),
   };
+}
+
+/** The top person's identify score, its cohort taken from every other gallery person. */
+function scoreOfTop(best: Float64Array, excludeLabel: number, scoring: IdentifyScoring): number {
+  const kept = best.filter((s, label) => label !== excludeLabel && s !== -Infinity);
+  // Only the best cohortSize + 1 matter; a full sort of a few thousand values per probe is cheap.
+  kept.sort().reverse();
+  return identifyScore(kept, 0, scoring);
 }
 
 function granted(o: ProbeOutcome, t: Thresholds): string | null {
@@ -96,7 +111,7 @@ function granted(o: ProbeOutcome, t: Thresholds): string | null {
       ]
     : [];
   // interEyePx is the enrolment's concern, not this search's: pass the size gate.
-  const v = decideFace({ interEyePx: Infinity, matches }, t);
+  const v = decideFace({ interEyePx: Infinity, matches, score: o.identifyScore }, t);
   return v.decision === 'granted' ? (v.person?.id ?? null) : null;
 }
 

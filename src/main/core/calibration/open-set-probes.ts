@@ -1,4 +1,5 @@
 import type { OpenSetView } from '../../../shared/calibration-contract';
+import { describeScoring, type IdentifyScoring } from '../recognition/identify-scoring';
 import type { LabelledUpload } from './calibration-uploads';
 import { yieldToEventLoop } from './embedding-pairs';
 import {
@@ -34,7 +35,10 @@ export interface ProbeSet {
  * stranger (its own person removed from the gallery) it gives FPIR; as itself (only its own
  * template removed, when the person has another one) it gives FNIR.
  */
-export async function enrolledProbes(gallery: GalleryRows): Promise<ProbeSet> {
+export async function enrolledProbes(
+  gallery: GalleryRows,
+  scoring: IdentifyScoring,
+): Promise<ProbeSet> {
   if (gallery.identities < 2) {
     return { probes: [], view: null, unavailable: 'Needs at least two enrolled people.' };
   }
@@ -49,9 +53,9 @@ export async function enrolledProbes(gallery: GalleryRows): Promise<ProbeSet> {
     const person = gallery.personIds[label]!;
     if (++searched % PROBES_PER_SLICE === 0) await yieldToEventLoop();
     bestPerPerson(gallery.vectors, gallery.dim, row, gallery, row, best);
-    probes.push(outcomeOf(best, gallery.personIds, null, label));
+    probes.push(outcomeOf(best, gallery.personIds, null, label, scoring));
     if (perLabel[label]! >= 2) {
-      probes.push(outcomeOf(best, gallery.personIds, person));
+      probes.push(outcomeOf(best, gallery.personIds, person, -1, scoring));
       mated++;
     }
   }
@@ -62,7 +66,8 @@ export async function enrolledProbes(gallery: GalleryRows): Promise<ProbeSet> {
       method:
         `Leave-one-person-out over ${gallery.identities} enrolled people: each of ` +
         `${probes.length - mated} templates searched as a stranger (its own person removed) ` +
-        `and, where the person has another template, as itself.`,
+        `and, where the person has another template, as itself; scored as the door scores ` +
+        `(${describeScoring(scoring)}).`,
       matedProbes: mated,
       nonMatedProbes: probes.length - mated,
       caveat:
@@ -82,6 +87,7 @@ export async function uploadProbes(
   upload: LabelledUpload,
   gallery: GalleryRows,
   people: readonly { id: string; name: string }[],
+  scoring: IdentifyScoring,
 ): Promise<ProbeSet> {
   if (gallery.labels.length === 0) {
     return { probes: [], view: null, unavailable: 'Nobody is enrolled: there is no gallery.' };
@@ -102,7 +108,7 @@ export async function uploadProbes(
     const truePerson = byName.get(identity.trim().toLowerCase()) ?? null;
     if (++searched % PROBES_PER_SLICE === 0) await yieldToEventLoop();
     bestPerPerson(probeVectors, gallery.dim, row, gallery, -1, best);
-    probes.push(outcomeOf(best, gallery.personIds, truePerson));
+    probes.push(outcomeOf(best, gallery.personIds, truePerson, -1, scoring));
   }
   const mated = probes.filter((p) => p.truePerson !== null).length;
   return {
@@ -111,7 +117,8 @@ export async function uploadProbes(
     view: {
       method:
         `${probes.length} uploaded photos searched against the ${gallery.identities} enrolled ` +
-        `people; folders named like an enrolled person are mated probes, the others strangers.`,
+        `people; folders named like an enrolled person are mated probes, the others strangers; ` +
+        `scored as the door scores (${describeScoring(scoring)}).`,
       matedProbes: mated,
       nonMatedProbes: probes.length - mated,
       caveat:

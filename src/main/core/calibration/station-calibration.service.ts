@@ -13,6 +13,7 @@ import type { CalibrationUploads } from './calibration-uploads';
 import { labelledScores } from './embedding-pairs';
 import { openSetRatesAt, type ProbeOutcome } from './open-set-identification';
 import { enrolledProbes, uploadProbes, type GalleryRows } from './open-set-probes';
+import { describeScoring, type IdentifyScoring } from '../recognition/identify-scoring';
 import { ratesAt } from './score-curves';
 import { SortedScores } from './sorted-scores';
 import { calibrateSorted, targetList, type CalibrationReport } from './threshold-calibration';
@@ -47,7 +48,11 @@ export interface StationCalibrationDeps {
   dim: number;
   uploads: CalibrationUploads;
   thresholds: () => Thresholds;
+  /** The door's identify scoring: the open-set figures are computed with it. */
+  scoring: () => IdentifyScoring;
   setThresholds: (next: Thresholds) => Thresholds;
+  /** Stores the scoring an adopted identify threshold was judged with (same transaction). */
+  setScoring: (next: IdentifyScoring) => void;
   /** Writes the settings audit row; returns its id. */
   audit: (details: Record<string, unknown>) => number;
   /** Runs `fn` in one database transaction: a change is never stored without its audit row. */
@@ -59,6 +64,8 @@ interface HeldRun {
   genuine: SortedScores;
   impostor: SortedScores;
   probes: ProbeOutcome[];
+  /** The identify scoring the probes were scored with: adopted with an identify threshold. */
+  scoring: IdentifyScoring;
 }
 
 export class StationCalibrationService {
@@ -96,10 +103,11 @@ export class StationCalibrationService {
       targets: targetList(opts.targetFmr),
     });
     const { histogram, grid } = summariseScores(genuine, impostor);
+    const scoring = this.d.scoring();
     const probeSet =
       req.source === 'enrolled'
-        ? await enrolledProbes(gallery)
-        : await uploadProbes(this.d.uploads.get(req.uploadId), gallery, this.d.people());
+        ? await enrolledProbes(gallery, scoring)
+        : await uploadProbes(this.d.uploads.get(req.uploadId), gallery, this.d.people(), scoring);
     const current = this.d.thresholds();
     const point = (t: number): OperatingPoint => ({
       ...ratesAt(genuine, impostor, t),
@@ -134,7 +142,7 @@ export class StationCalibrationService {
       atCurrent: point(current.identify),
       candidate: { ...point(candidate.threshold), source: candidate.source },
     };
-    this.hold(runId, { view, genuine, impostor, probes: probeSet.probes });
+    this.hold(runId, { view, genuine, impostor, probes: probeSet.probes, scoring });
     return view;
   }
 
@@ -170,6 +178,8 @@ export class StationCalibrationService {
     return this.d.transaction(() => {
       const before = this.d.thresholds();
       const after = this.d.setThresholds({ ...before, ...chosen });
+      // The threshold means something only under the scoring its figures were made with.
+      if (chosen.identify !== undefined) this.d.setScoring(run.scoring);
       // Flat scalar keys: the reviewer's detail panel lists them as they are.
       const change: Record<string, number> = {};
       for (const k of Object.keys(chosen) as Array<keyof typeof chosen>) {
@@ -205,6 +215,8 @@ export class StationCalibrationService {
       e['evidence.targetFmrCiHigh'] = target.ci ? round(target.ci[1]) : null;
       if (target.reason) e['evidence.targetReason'] = target.reason;
     }
+    if (chosen.identify !== undefined)
+      e['evidence.identify.scoring'] = describeScoring(run.scoring);
     for (const [k, t] of Object.entries(chosen)) {
       const p = this.pointOf(run, t);
       e[`evidence.${k}.fmr`] = round(p.fmr);

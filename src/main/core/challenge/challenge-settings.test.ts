@@ -8,12 +8,28 @@ import {
   parseChallengeSettings,
 } from './challenge-settings';
 
-const reading = (verdict: LivenessReading['verdict'], texture: number | null): LivenessReading => ({
-  verdict,
-  settled: true,
-  score: 0.5,
-  components: { texture },
-});
+/** A settled reading whose passive PAD score lies in `band` (bands 0.2 / 0.5 for the test). */
+const reading = (
+  verdict: LivenessReading['verdict'],
+  band: LivenessReading['passive']['band'],
+): LivenessReading => {
+  const score = band === 'clear_live' ? 0.9 : band === 'uncertain' ? 0.38 : 0.05;
+  return {
+    verdict,
+    settled: true,
+    score: 0.5,
+    components: {},
+    passive: {
+      band,
+      score,
+      textureNet: score,
+      spoofBelow: 0.2,
+      clearLiveMin: 0.5,
+      origin: 'model_default',
+    },
+    reasons: [],
+  };
+};
 
 describe('challenge settings', () => {
   it('accepts the defaults and names the bad field of an invalid change', () => {
@@ -31,13 +47,13 @@ describe('challenge settings', () => {
 
   it('needsChallenge: off never, always always, when_uncertain unless clearly live', () => {
     const s = DEFAULT_CHALLENGE_SETTINGS;
-    expect(needsChallenge(reading('live', 0.9), { ...s, mode: 'off' })).toBe(false);
-    expect(needsChallenge(reading('live', 0.99), { ...s, mode: 'always' })).toBe(true);
-    expect(needsChallenge(reading('live', 0.9), s)).toBe(false);
-    // Live by the passive rule but with a thin texture margin (the accepted phone replay: 0.38).
-    expect(needsChallenge(reading('live', 0.38), s)).toBe(true);
-    expect(needsChallenge(reading('live', null), s)).toBe(true);
-    expect(needsChallenge(reading('inconclusive', 0.9), s)).toBe(true);
+    expect(needsChallenge(reading('live', 'clear_live'), { ...s, mode: 'off' })).toBe(false);
+    expect(needsChallenge(reading('live', 'clear_live'), { ...s, mode: 'always' })).toBe(true);
+    expect(needsChallenge(reading('live', 'clear_live'), s)).toBe(false);
+    // Live by the window's rules but the PAD score is only in the uncertain band.
+    expect(needsChallenge(reading('live', 'uncertain'), s)).toBe(true);
+    expect(needsChallenge(reading('inconclusive', 'clear_live'), s)).toBe(true);
+    expect(needsChallenge(reading('inconclusive', 'uncertain'), s)).toBe(true);
   });
 });
 

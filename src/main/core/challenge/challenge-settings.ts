@@ -26,11 +26,6 @@ export const challengeSettingsSchema = z
       .refine((a) => new Set(a).size === a.length, 'allowed actions must not repeat'),
     /** Head rotation (degrees, from the pose the face was recognised in) that counts as a turn. */
     turnDeg: z.number().finite().min(10).max(45),
-    /**
-     * Under when_uncertain, a window the passive check called live still gets a challenge when
-     * its texture live probability is below this: "live" by a thin margin is not clearly live.
-     */
-    clearLiveTextureMin: z.number().finite().min(0).max(1),
   })
   .strict()
   .refine((s) => s.actions <= s.allowed.length, {
@@ -45,9 +40,6 @@ export type ChallengeSettings = z.infer<typeof challengeSettingsSchema>;
  *   the rest is reading time. A timeout is only a refusal: the person can try again.
  * - turnDeg 20: landmark jitter of the 68-point head pose is a few degrees frame to frame;
  *   people asked to turn reach 25-45 degrees in the recordings of ../shared/data.
- * - clearLiveTextureMin 0.5: the texture network's own decision point. A replayed phone screen
- *   scored 0.38 and was called live by the passive rule (issue 12); live webcam windows sit at
- *   0.25-1.0, so dim live faces answer a challenge rather than being refused.
  */
 export const DEFAULT_CHALLENGE_SETTINGS: ChallengeSettings = {
   mode: 'when_uncertain',
@@ -55,7 +47,6 @@ export const DEFAULT_CHALLENGE_SETTINGS: ChallengeSettings = {
   actions: 2,
   allowed: [...CHALLENGE_ACTIONS],
   turnDeg: 20,
-  clearLiveTextureMin: 0.5,
 };
 
 export function parseChallengeSettings(value: unknown): ChallengeSettings {
@@ -64,9 +55,9 @@ export function parseChallengeSettings(value: unknown): ChallengeSettings {
 
 /**
  * Does this face need a challenge? Asked once the passive window has settled on something
- * other than spoof (a settled spoof is refused before). The one place to rewire when a passive
- * assessment with bands (clear_live | uncertain | spoof) replaces today's fused verdict:
- * "clear_live" skips the challenge, "uncertain" asks one.
+ * other than spoof (a settled spoof is refused before). Under when_uncertain only a window that
+ * is live AND whose passive PAD score is in the clear_live band (the per-camera calibrated bands
+ * of passive-assessment.ts) skips it: a replay that scrapes past the live rule is still asked.
  */
 export function needsChallenge(reading: LivenessReading, s: ChallengeSettings): boolean {
   switch (s.mode) {
@@ -75,8 +66,6 @@ export function needsChallenge(reading: LivenessReading, s: ChallengeSettings): 
     case 'always':
       return true;
     case 'when_uncertain':
-      return (
-        reading.verdict !== 'live' || !((reading.components.texture ?? 0) >= s.clearLiveTextureMin)
-      );
+      return reading.verdict !== 'live' || reading.passive.band !== 'clear_live';
   }
 }

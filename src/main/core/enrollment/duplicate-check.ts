@@ -1,5 +1,6 @@
 import type { PersonRef } from '../../../shared/domain';
 import type { PersonMatch } from '../gallery/gallery.service';
+import { BEST_SCORING, identifyScore, type IdentifyScoring } from '../recognition/identify-scoring';
 
 export interface DuplicateMatch extends PersonRef {
   similarity: number;
@@ -7,19 +8,26 @@ export interface DuplicateMatch extends PersonRef {
 
 /**
  * The enrolled person, other than `self`, whom this face matches at or above the 1:N
- * identification threshold: the threshold at which the door would let the face in as that
- * person. Such a face must not become a second identity (same person under a second name, or
- * a wrong name) without an explicit decision. Undefined when there is no such person.
+ * identification threshold, scored as the door scores (`scoring`, with `self` kept out of the
+ * cohort: the person's own templates are no impostors): the point at which the door would let
+ * the face in as that person. Such a face must not become a second identity (same person under
+ * a second name, or a wrong name) without an explicit decision. Undefined when there is none.
  */
 export function findDuplicate(
   matches: readonly PersonMatch[],
   self: string | null,
   identifyThreshold: number,
   nameOf: (personId: string) => string | undefined,
+  scoring: IdentifyScoring = BEST_SCORING,
 ): DuplicateMatch | undefined {
   // Best first (Gallery.search), so the first other person is the strongest rival.
-  const other = matches.find((m) => m.personId !== self);
-  if (!other || other.similarity < identifyThreshold) return undefined;
+  const at = matches.findIndex((m) => m.personId !== self);
+  const other = matches[at];
+  if (!other) return undefined;
+  const selfAt = matches.findIndex((m) => m.personId === self);
+  const sims = matches.map((m) => m.similarity);
+  const score = identifyScore(sims, at, scoring, selfAt < 0 ? [] : [selfAt]);
+  if (score < identifyThreshold) return undefined;
   const name = nameOf(other.personId);
   if (name === undefined) return undefined;
   return { id: other.personId, name, similarity: other.similarity };

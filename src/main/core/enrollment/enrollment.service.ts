@@ -12,6 +12,7 @@ import type { QualityLimits } from '../settings/quality-defaults';
 import type { FaceAnalyzer, ImageDecoder } from '../vision/face-analyzer';
 import type { FaceAnalysis } from '../vision/vision.types';
 import { findDuplicate, type DuplicateMatch } from './duplicate-check';
+import { peopleNeeded, type IdentifyScoring } from '../recognition/identify-scoring';
 import { checkEnrolPhoto } from './enroll-photo-check';
 
 /** Recorded as the consent witness when enrolment comes from the admin screen. */
@@ -58,6 +59,8 @@ export interface EnrollmentDeps {
   decode: ImageDecoder;
   audit: AuditRecorder;
   thresholds: () => Thresholds;
+  /** The door's identify scoring: a duplicate is what the door would admit as someone else. */
+  scoring: () => IdentifyScoring;
   quality: () => QualityLimits;
   now: () => Date;
 }
@@ -134,9 +137,11 @@ export class EnrollmentService {
     allow: boolean,
   ): boolean {
     const threshold = this.d.thresholds().identify;
+    const scoring = this.d.scoring();
     const nameOf = (id: string) => this.d.people.findById(id)?.name;
     for (const a of accepted) {
-      const dup = findDuplicate(this.d.gallery.search(a.face.embedding), self, threshold, nameOf);
+      const matches = this.d.gallery.search(a.face.embedding, undefined, peopleNeeded(scoring));
+      const dup = findDuplicate(matches, self, threshold, nameOf, scoring);
       if (dup) a.duplicateOf = dup;
     }
     const dups = accepted.filter((a) => a.duplicateOf);
@@ -177,7 +182,7 @@ export class EnrollmentService {
     req: EnrollRequest,
   ): void {
     const at = this.d.now().toISOString();
-    const modelId = this.d.analyzer.modelId;
+    const { modelId, embeddingSpace } = this.d.analyzer;
     const { recordedBy } = req;
     const consent = {
       textVersion: CONSENT_TEXT_VERSION,
@@ -198,6 +203,7 @@ export class EnrollmentService {
         this.d.templates.add({
           personId: person.id,
           modelId,
+          embeddingSpace,
           vector: a.face.embedding,
           imageSha256: a.imageSha256,
           interEyePx: a.face.interEyePx,

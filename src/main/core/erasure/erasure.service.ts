@@ -81,8 +81,10 @@ export class ErasureService {
       similarity: null,
       details: { templates, consents },
     });
-    // Only this gallery's model is indexed; other models' templates are just deleted rows.
-    const templateIds = rows.filter((t) => t.modelId === this.d.gallery.modelId).map((t) => t.id);
+    // Only this gallery's space is indexed; other spaces' templates are just deleted rows.
+    const templateIds = rows
+      .filter((t) => t.embeddingSpace === this.d.gallery.modelId)
+      .map((t) => t.id);
     return { person: { id: found.id, name: found.name }, vectors, sealed, templateIds };
   }
 

@@ -70,6 +70,8 @@ export interface IndexMeta {
 
 /** How many neighbours to fetch per query: enough to find the runner-up person. */
 const SEARCH_K = 32;
+/** Deepest search for a full cohort: past this, missing cohort places take the reference. */
+const MAX_SEARCH_K = 2048;
 
 /**
  * The searchable gallery. SQLite holds the templates (source of truth); the FAISS index is a
@@ -100,6 +102,7 @@ export class Gallery {
     factory: VectorIndexFactory | IndexFactoryChooser,
     private readonly sealer: IndexFileSealer,
     private readonly indexFile: string,
+    /** The embedding space this index holds (the model id for the shipped model). */
     readonly modelId: string,
     readonly dim: number,
   ) {
@@ -234,7 +237,7 @@ export class Gallery {
     const index = factory.create(this.dim);
     const all = new Float32Array(stored.length * this.dim);
     stored.forEach((t, i) => {
-      this.assertFits(t.modelId, t.vector);
+      this.assertFits(t.embeddingSpace, t.vector);
       all.set(t.vector, i * this.dim);
     });
     index.add(all, personGroups(stored));
@@ -262,7 +265,7 @@ export class Gallery {
   }
 
   /** Call after the templates were committed to the database. */
-  addCommitted(added: { personId: string; vector: Float32Array; modelId?: string }[]): void {
+  addCommitted(added: { personId: string; vector: Float32Array; embeddingSpace?: string }[]): void {
     if (added.length === 0) return;
     const version = this.templates.dataVersion();
     if (version !== this.seenDataVersion) {
@@ -275,7 +278,7 @@ export class Gallery {
     }
     const all = new Float32Array(added.length * this.dim);
     added.forEach((t, i) => {
-      this.assertFits(t.modelId ?? this.modelId, t.vector);
+      this.assertFits(t.embeddingSpace ?? this.modelId, t.vector);
       all.set(t.vector, i * this.dim);
     });
     const count = this.index.live + added.length;
@@ -338,9 +341,22 @@ export class Gallery {
     return max;
   }
 
-  /** Best similarity per person, best first (the top two drive the margin rule). */
-  search(query: Float32Array, k = SEARCH_K): PersonMatch[] {
+  /**
+   * Best similarity per person, best first (the top two drive the margin rule). When fewer
+   * than `minPeople` people are among the `k` nearest templates (a few people with many
+   * templates each), the search goes deeper, so the identify score's cohort
+   * (identify-scoring.ts) sees the same people as the calibration, which scores everyone.
+   */
+  search(query: Float32Array, k = SEARCH_K, minPeople = 0): PersonMatch[] {
     this.refreshIfChangedElsewhere();
+    const live = this.index.live;
+    for (let depth = Math.max(1, k); ; depth *= 4) {
+      const found = this.searchPeople(query, depth);
+      if (found.length >= minPeople || depth >= live || depth >= MAX_SEARCH_K) return found;
+    }
+  }
+
+  private searchPeople(query: Float32Array, k: number): PersonMatch[] {
     const { labels, scores } = this.index.search(query, k);
     const best = new Map<string, number>();
     labels.forEach((label, i) => {
@@ -355,12 +371,12 @@ export class Gallery {
   }
 
   /** The one guard against mixing embedding spaces in this index. */
-  private assertFits(modelId: string, vector: Float32Array): void {
-    if (modelId !== this.modelId || vector.length !== this.dim) {
+  private assertFits(space: string, vector: Float32Array): void {
+    if (space !== this.modelId || vector.length !== this.dim) {
       throw new StationError(
         'INDEX_STALE',
-        `refusing to add a ${vector.length}-d template of model ${modelId} to the index of ` +
-          `model ${this.modelId} (${this.dim}-d): templates of different models are never mixed`,
+        `refusing to add a ${vector.length}-d template of embedding space ${space} to the index ` +
+          `of space ${this.modelId} (${this.dim}-d): templates of different spaces are never mixed`,
       );
     }
   }

@@ -19,6 +19,7 @@ export function createStationHandlers(station: Station): Handlers {
         recordedBy: CONSENT_RECORDED_BY_UI,
         allowDuplicate: req.allowDuplicate,
         personId: req.personId,
+        captureCamera: req.captureCamera,
         images: req.images.map((i) => ({
           fileName: i.fileName,
           bytes: Buffer.from(i.base64, 'base64'),
@@ -60,5 +61,8 @@ export function createStationHandlers(station: Station): Handlers {
     // The channel is admin-only (CHANNEL_ROLES), so the operator is the admin role.
     'calibration:adopt': (req) =>
       Promise.resolve(station.calibration.adopt(req, CALIBRATION_ADOPTED_BY_UI)),
+    'calibration:pad-run': (req) => Promise.resolve(station.padCalibration.run(req)),
+    'calibration:pad-adopt': (req) =>
+      Promise.resolve(station.padCalibration.adopt(req, CALIBRATION_ADOPTED_BY_UI)),
   };
 }

@@ -4,7 +4,7 @@ import type { FaceAnalysis, RgbImage } from '../vision/vision.types';
 import type { LivenessVerdict } from './liveness-fusion';
 import type { LivenessSettings } from './liveness-settings';
 import { LivenessTracker } from './liveness-tracker';
-import type { TextureLivenessModel } from './texture-model';
+import type { PassiveLivenessModel } from './passive-scorer';
 
 /**
  * The door's liveness: one LivenessTracker per tracked face (evidence never mixes two people),
@@ -15,7 +15,7 @@ export class DoorLivenessMonitor implements LivenessMonitor {
   private readonly trackers = new Map<number, LivenessTracker>();
 
   constructor(
-    private readonly texture: TextureLivenessModel,
+    private readonly passive: PassiveLivenessModel,
     private readonly settings: () => LivenessSettings,
   ) {}
 
@@ -27,7 +27,7 @@ export class DoorLivenessMonitor implements LivenessMonitor {
   ): Promise<LivenessReading> {
     let tracker = this.trackers.get(trackId);
     if (!tracker) {
-      tracker = new LivenessTracker(this.texture, this.settings());
+      tracker = new LivenessTracker(this.passive, this.settings());
       this.trackers.set(trackId, tracker);
     }
     const v = await tracker.push(frame, face, timestampMs);
@@ -60,6 +60,15 @@ export function toReading(v: LivenessVerdict, windowFrames: number): LivenessRea
       motion: round(v.components.motion),
       blink: round(v.components.blink),
     },
+    passive: {
+      band: v.passive.band,
+      score: round(v.passive.score),
+      spoofBelow: v.passive.thresholds.spoofBelow,
+      clearLiveMin: v.passive.thresholds.clearLiveMin,
+      origin: v.passive.thresholds.origin,
+      textureNet: round(v.passive.components.textureNet),
+    },
+    reasons: [...v.reasons],
   };
 }
 

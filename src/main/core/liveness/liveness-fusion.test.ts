@@ -5,12 +5,16 @@ import {
   livenessSettingsSchema,
   parseLivenessSettings,
 } from './liveness-settings';
+import type { PassiveThresholds } from './passive-assessment';
+
+/** Passive bands as a weights file would ship them. */
+const BANDS: PassiveThresholds = { spoofBelow: 0.2, clearLiveMin: 0.5, origin: 'model_default' };
 
 /** Evidence of a clearly live face; each test spoils one part of it. */
 const LIVE: LivenessEvidence = {
   frames: S.windowFrames,
   spanMs: S.windowMs,
-  texture: 0.9,
+  passive: { padModel: 0.9, textureNet: 0.7 },
   motion: 0.006,
   rigidMotion: 0.004,
   blink: 0,
@@ -20,15 +24,24 @@ const LIVE: LivenessEvidence = {
 };
 
 function fuse(patch: Partial<LivenessEvidence>) {
-  return fuseLiveness({ ...LIVE, ...patch }, S);
+  return fuseLiveness({ ...LIVE, ...patch }, S, BANDS);
 }
 
+const pad = (padModel: number) => ({ passive: { padModel, textureNet: 0.7 } });
+
 describe('liveness fusion rule', () => {
-  it('is live when texture and motion both pass and keeps every component', () => {
+  it('is live when passive and motion both pass and keeps every component', () => {
     const v = fuse({});
     expect(v.verdict).toBe('live');
     expect(v.reasons).toEqual([]);
     expect(v.components).toEqual({ texture: 0.9, motion: 1, blink: 0 });
+    expect(v.passive).toEqual({
+      band: 'clear_live',
+      score: 0.9,
+      thresholds: BANDS,
+      components: { textureNet: 0.7, padModel: 0.9 },
+      frames: S.windowFrames,
+    });
     expect(v.score).toBeCloseTo(S.weights.texture * 0.9 + S.weights.motion, 10);
     expect(v.frames).toBe(S.windowFrames);
   });
@@ -38,28 +51,31 @@ describe('liveness fusion rule', () => {
       verdict: 'inconclusive',
       reasons: ['collecting'],
     });
-    expect(fuse({ frames: S.windowFrames - 1, texture: 0 }).verdict).toBe('inconclusive');
+    expect(fuse({ frames: S.windowFrames - 1, ...pad(0) }).verdict).toBe('inconclusive');
   });
 
-  it('AND: a spoof texture alone makes a spoof, however lively the motion (replay)', () => {
-    const v = fuse({ texture: S.textureSpoofBelow / 2, motion: 0.02, blink: 1, blinked: true });
+  it('AND: a passive spoof alone makes a spoof, however lively the motion (replay)', () => {
+    const v = fuse({ ...pad(BANDS.spoofBelow / 2), motion: 0.02, blink: 1, blinked: true });
     expect(v.verdict).toBe('spoof');
-    expect(v.reasons).toContain('texture_spoof');
+    expect(v.reasons).toContain('passive_spoof');
+    expect(v.passive.band).toBe('spoof');
   });
 
   it('AND: no micro-motion alone makes a spoof, however live the texture (still photo)', () => {
-    const v = fuse({ texture: 1, motion: S.motionSpoofBelow / 2 });
+    const v = fuse({ ...pad(1), motion: S.motionSpoofBelow / 2 });
     expect(v.verdict).toBe('spoof');
     expect(v.reasons).toContain('no_micro_motion');
   });
 
   it('when enabled, flags a face moving like a flat object (photo waved at the camera)', () => {
     const on = { ...S, planarMinRigid: 0.006, planarRatioBelow: 0.2 };
-    const waved = fuseLiveness({ ...LIVE, rigidMotion: 0.012, motion: 0.002 }, on);
+    const waved = fuseLiveness({ ...LIVE, rigidMotion: 0.012, motion: 0.002 }, on, BANDS);
     expect(waved.verdict).toBe('spoof');
     expect(waved.reasons).toContain('planar_motion');
     // Little rigid motion is not judged planar; nor is anything with the rule off (default).
-    expect(fuseLiveness({ ...LIVE, rigidMotion: 0.003, motion: 0.002 }, on).verdict).toBe('live');
+    expect(fuseLiveness({ ...LIVE, rigidMotion: 0.003, motion: 0.002 }, on, BANDS).verdict).toBe(
+      'live',
+    );
     expect(fuse({ rigidMotion: 0.012, motion: 0.002 }).verdict).toBe('live');
   });
 
@@ -72,11 +88,9 @@ describe('liveness fusion rule', () => {
   });
 
   it('between the spoof and live levels the verdict is inconclusive, never live', () => {
-    const midTexture = (S.textureSpoofBelow + S.textureLiveMin) / 2;
-    expect(fuse({ texture: midTexture })).toMatchObject({
-      verdict: 'inconclusive',
-      reasons: ['texture_uncertain'],
-    });
+    const mid = fuse(pad((BANDS.spoofBelow + BANDS.clearLiveMin) / 2));
+    expect(mid).toMatchObject({ verdict: 'inconclusive', reasons: ['passive_uncertain'] });
+    expect(mid.passive.band).toBe('uncertain');
     const midMotion = (S.motionSpoofBelow + S.motionLiveMin) / 2;
     expect(fuse({ motion: midMotion }).reasons).toContain('motion_uncertain');
     expect(fuse({ motion: Number.NaN })).toMatchObject({
@@ -87,23 +101,55 @@ describe('liveness fusion rule', () => {
 
   it('needs the weighted score too; a blink raises the score but cannot override a spoof', () => {
     const strict = { ...S, scoreLiveMin: 0.95 };
-    expect(fuseLiveness({ ...LIVE }, strict).verdict).toBe('inconclusive');
-    expect(fuseLiveness({ ...LIVE, texture: 1, blink: 1, blinked: true }, strict)).toMatchObject({
+    expect(fuseLiveness({ ...LIVE }, strict, BANDS).verdict).toBe('inconclusive');
+    const blinked = { ...LIVE, ...pad(1), blink: 1, blinked: true };
+    expect(fuseLiveness(blinked, strict, BANDS)).toMatchObject({
       verdict: 'live',
       reasons: ['blink_seen'],
     });
   });
 });
 
+describe('passive bands', () => {
+  it('a calibrated camera moves the bands: the same score is uncertain here, clearly live there', () => {
+    const strict: PassiveThresholds = {
+      ...BANDS,
+      clearLiveMin: 0.95,
+      origin: 'camera_calibration',
+    };
+    const v = fuseLiveness(LIVE, S, strict);
+    expect(v.passive.band).toBe('uncertain');
+    expect(v.passive.thresholds.origin).toBe('camera_calibration');
+    expect(v.verdict).toBe('inconclusive');
+  });
+
+  it('an unscored window is uncertain, never live and never a spoof', () => {
+    const v = fuse({ frames: 0, ...pad(Number.NaN) });
+    expect(v.passive.band).toBe('uncertain');
+    expect(v.verdict).toBe('inconclusive');
+  });
+});
+
 describe('liveness settings', () => {
   it('accepts the defaults and rejects inconsistent or out-of-range values', () => {
     expect(parseLivenessSettings(S)).toEqual(S);
-    expect(livenessSettingsSchema.safeParse({ ...S, textureSpoofBelow: 0.9 }).success).toBe(false);
+    const bad = { spoofBelow: 0.9, clearLiveMin: 0.5, modelId: 'm' };
+    expect(livenessSettingsSchema.safeParse({ ...S, passive: bad }).success).toBe(false);
     expect(
       livenessSettingsSchema.safeParse({ ...S, weights: { texture: 1, motion: 1, blink: 0 } })
         .success,
     ).toBe(false);
     expect(livenessSettingsSchema.safeParse({ ...S, windowFrames: 1 }).success).toBe(false);
     expect(livenessSettingsSchema.safeParse({ ...S, extra: 1 }).success).toBe(false);
+  });
+
+  it('drops the retired texture-network thresholds of settings stored before the PAD model', () => {
+    const stored = { ...S, windowMs: 500, textureSpoofBelow: 0.03, textureLiveMin: 0.05 };
+    const withoutPassive: Record<string, unknown> = { ...stored };
+    delete withoutPassive.passive;
+    const parsed = parseLivenessSettings(withoutPassive);
+    expect(parsed.windowMs).toBe(500);
+    expect(parsed.passive).toBeNull();
+    expect(Object.keys(parsed)).not.toContain('textureSpoofBelow');
   });
 });

@@ -4,16 +4,24 @@
  * 1. Too few frames with a face, or frames spanning too little time (settings.windowFrames,
  *    windowMs) -> inconclusive ("collecting"); never a guess from one frame or one instant.
  * 2. An impossible stream (frozen: bit-identical frames; time running backwards) -> spoof.
- * 3. Conservative AND: the face is a spoof if EITHER texture or micro-motion is clearly spoof
- *    (below its *SpoofBelow threshold, or the face moves like a flat object: large rigid motion
- *    with almost no non-rigid motion, see planarRatioBelow). A replayed video has natural motion, so only texture
- *    catches it; a photo held up to the camera may fool texture, so only motion catches it.
- * 4. Live only if BOTH texture and motion reach their live levels AND the weighted score
- *    (texture, motion, blink) reaches scoreLiveMin. Blink only ever adds to the score.
- * 5. Anything else -> inconclusive: the door keeps looking (or asks for a blink), it does not
- *    open.
+ * 3. Conservative AND: the face is a spoof if EITHER the passive evidence is in the spoof band
+ *    (passive-assessment.ts: the trained PAD model's window score) or micro-motion is clearly
+ *    spoof (below motionSpoofBelow, or the face moves like a flat object: large rigid motion
+ *    with almost no non-rigid motion, see planarRatioBelow). A replayed video has natural
+ *    motion, so only the passive model catches it; a photo held up to the camera may fool
+ *    texture, so only motion catches it.
+ * 4. Live only if the passive evidence is clearly live AND motion reaches its live level AND
+ *    the weighted score (texture = the PAD score, motion, blink) reaches scoreLiveMin. Blink
+ *    only ever adds to the score.
+ * 5. Anything else -> inconclusive: the door keeps looking (or asks for a blink or, where one
+ *    exists, an active challenge: passive.band 'uncertain'), it does not open.
  */
 import type { LivenessSettings } from './liveness-settings';
+import {
+  assessPassive,
+  type PassiveAssessment,
+  type PassiveThresholds,
+} from './passive-assessment';
 
 export const LIVENESS_VERDICTS = ['live', 'spoof', 'inconclusive'] as const;
 export type LivenessVerdictKind = (typeof LIVENESS_VERDICTS)[number];
@@ -23,11 +31,13 @@ export type LivenessReason =
   | 'collecting'
   | 'frozen_stream'
   | 'time_anomaly'
-  | 'texture_spoof'
+  /** The passive PAD score is in the spoof band. */
+  | 'passive_spoof'
   | 'no_micro_motion'
   | 'planar_motion'
   | 'motion_unmeasured'
-  | 'texture_uncertain'
+  /** The passive PAD score is between the bands: not clearly live. */
+  | 'passive_uncertain'
   | 'motion_uncertain'
   | 'score_low'
   /** The window says spoof, but not yet for settings.spoofConfirmWindows windows in a row. */
@@ -39,8 +49,8 @@ export interface LivenessEvidence {
   frames: number;
   /** Camera time from the window's first frame to its last, ms; NaN when frames had no time. */
   spanMs: number;
-  /** Median texture live probability over the window. */
-  texture: number;
+  /** Window medians of the passive components (PAD model score, texture network probability). */
+  passive: { padModel: number; textureNet: number };
   /**
    * Median non-rigid motion (fraction of face side per MOTION_REFERENCE_MS, liveness-tracker.ts);
    * NaN if it could not be measured.
@@ -61,8 +71,10 @@ export interface LivenessVerdict {
   verdict: LivenessVerdictKind;
   /** Weighted score 0..1 (settings.weights). */
   score: number;
-  /** Each component on 0..1, as weighed. */
+  /** Each component on 0..1, as weighed; texture is the passive PAD model's score. */
   components: { texture: number; motion: number; blink: number };
+  /** The passive evidence in its three bands, with the thresholds that made them. */
+  passive: PassiveAssessment;
   /** Measured values behind the components (motion in fraction of face side per MOTION_REFERENCE_MS). */
   raw: { motion: number; rigidMotion: number; identicalRun: number };
   frames: number;
@@ -73,9 +85,14 @@ function clamp01(x: number): number {
   return Number.isFinite(x) ? Math.max(0, Math.min(1, x)) : 0;
 }
 
-export function fuseLiveness(e: LivenessEvidence, s: LivenessSettings): LivenessVerdict {
+export function fuseLiveness(
+  e: LivenessEvidence,
+  s: LivenessSettings,
+  bands: PassiveThresholds,
+): LivenessVerdict {
+  const passive = assessPassive(e.passive, e.frames, bands);
   const components = {
-    texture: clamp01(e.texture),
+    texture: clamp01(e.passive.padModel),
     motion: clamp01(e.motion / s.motionFull),
     blink: clamp01(e.blink),
   };
@@ -86,6 +103,7 @@ export function fuseLiveness(e: LivenessEvidence, s: LivenessSettings): Liveness
   const base = {
     score,
     components,
+    passive,
     raw: { motion: e.motion, rigidMotion: e.rigidMotion, identicalRun: e.identicalRun },
     frames: e.frames,
   };
@@ -99,18 +117,18 @@ export function fuseLiveness(e: LivenessEvidence, s: LivenessSettings): Liveness
   // Frames without timestamps (a caller that has none) are judged by their count alone.
   if (e.frames < s.windowFrames || e.spanMs < s.windowMs)
     return { ...base, verdict: 'inconclusive', reasons: [...reasons, 'collecting'] };
-  if (e.texture < s.textureSpoofBelow) reasons.push('texture_spoof');
+  if (passive.band === 'spoof') reasons.push('passive_spoof');
   if (!Number.isFinite(e.motion)) reasons.push('motion_unmeasured');
   else if (e.motion < s.motionSpoofBelow) reasons.push('no_micro_motion');
   else if (e.rigidMotion >= s.planarMinRigid && e.motion < s.planarRatioBelow * e.rigidMotion) {
     reasons.push('planar_motion');
   }
   if (
-    reasons.some((r) => r === 'texture_spoof' || r === 'no_micro_motion' || r === 'planar_motion')
+    reasons.some((r) => r === 'passive_spoof' || r === 'no_micro_motion' || r === 'planar_motion')
   ) {
     return { ...base, verdict: 'spoof', reasons };
   }
-  if (e.texture < s.textureLiveMin) reasons.push('texture_uncertain');
+  if (passive.band !== 'clear_live') reasons.push('passive_uncertain');
   if (Number.isFinite(e.motion) && e.motion < s.motionLiveMin) reasons.push('motion_uncertain');
   if (score < s.scoreLiveMin) reasons.push('score_low');
   const doubt = reasons.some((r) => r !== 'blink_seen');

@@ -13,7 +13,21 @@ const unit = z.number().finite().min(0).max(1);
  */
 const motionLevel = z.number().finite().min(0).max(0.05);
 
-export const livenessSettingsSchema = z
+/**
+ * Settings stored before the trained PAD model carried thresholds on the texture network's own
+ * probability (textureSpoofBelow / textureLiveMin). They mean nothing on the new score, so they
+ * are dropped rather than making the whole stored object invalid (which would also lose the
+ * admin's window and motion settings).
+ */
+function withoutRetiredKeys(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const rest = { ...(value as Record<string, unknown>) };
+  delete rest.textureSpoofBelow;
+  delete rest.textureLiveMin;
+  return rest;
+}
+
+const livenessObjectSchema = z
   .object({
     /**
      * Least number of consecutive frames in the decision window. The window must also span
@@ -28,10 +42,24 @@ export const livenessSettingsSchema = z
      * were stored with the count rule of the 10-frame window, which 600 ms reproduces at 15 fps.
      */
     windowMs: z.number().int().min(0).max(10_000).default(600),
-    /** Window median of the texture live probability below which the face is a spoof. */
-    textureSpoofBelow: unit,
-    /** ...and at or above which texture counts as live evidence. */
-    textureLiveMin: unit,
+    /**
+     * Passive PAD bands on the trained model's window score (passive-assessment.ts), as adopted
+     * from this station's own camera calibration; bound to the PAD model they were measured
+     * with. null, or bands of another model: the defaults shipped in the weights file.
+     */
+    passive: z
+      .object({
+        spoofBelow: unit,
+        clearLiveMin: unit,
+        /** PassiveLivenessModel.modelId the scores were measured with. */
+        modelId: z.string().min(1).max(120),
+      })
+      .strict()
+      .refine((p) => p.spoofBelow <= p.clearLiveMin, {
+        message: 'passive.spoofBelow must not exceed passive.clearLiveMin',
+      })
+      .nullable()
+      .default(null),
     /** Window median of non-rigid face motion (fraction of face side) below which: spoof. */
     motionSpoofBelow: motionLevel,
     /** ...and at or above which motion counts as live evidence. */
@@ -67,12 +95,11 @@ export const livenessSettingsSchema = z
     maxIdenticalFrames: z.number().int().min(1).max(30),
   })
   .strict()
-  .refine((s) => s.textureSpoofBelow <= s.textureLiveMin, {
-    message: 'textureSpoofBelow must not exceed textureLiveMin',
-  })
   .refine((s) => s.motionSpoofBelow <= s.motionLiveMin, {
     message: 'motionSpoofBelow must not exceed motionLiveMin',
   });
+
+export const livenessSettingsSchema = z.preprocess(withoutRetiredKeys, livenessObjectSchema);
 
 export type LivenessSettings = z.infer<typeof livenessSettingsSchema>;
 
@@ -86,10 +113,9 @@ export type LivenessSettings = z.infer<typeof livenessSettingsSchema>;
  *   3 fps: no attack window live, every live clip decided live (bench/pad-evaluation.ts,
  *   docs/BENCHMARKS.md "Door latency", fourth pass). The margin is thinner than with 600 ms:
  *   the largest attack motion median at 5 fps rose from 1.2 to 1.3 x1e-3 (threshold 1.4).
- * - texture 0.03 / 0.05, NOT the network's 0.5: replayed-screen windows have a median live
- *   probability of 0.000-0.007 and none reached 0.03; live windows sit at 0.25-1.0, but one
- *   backlit webcam clip (apfol_real) dips below 0.03 in 22 of 81 windows. At 0.5 a third of the
- *   live webcam windows would be rejected.
+ * - passive null: the bands shipped in the PAD weights file (models/pad-model.json, chosen by
+ *   `npm run train:pad` from leave-one-source-out scores) until an admin adopts a calibration
+ *   of this station's own camera.
  * - motion 0.0014 / 0.0018 of the face side: a photo swayed by hand (synthetic: rotation,
  *   translation, sensor noise, H.264) leaves at most 0.00135, a looped still 0.00005; live
  *   windows are at 0.001-0.02 (4 % of them below 0.0014: the stillest animated portraits).
@@ -104,8 +130,7 @@ export type LivenessSettings = z.infer<typeof livenessSettingsSchema>;
 export const DEFAULT_LIVENESS_SETTINGS: LivenessSettings = {
   windowFrames: 3,
   windowMs: 400,
-  textureSpoofBelow: 0.03,
-  textureLiveMin: 0.05,
+  passive: null,
   motionSpoofBelow: 0.0014,
   motionLiveMin: 0.0018,
   planarMinRigid: 0.006,

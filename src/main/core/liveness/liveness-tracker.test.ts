@@ -2,14 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { Point, RgbImage } from '../vision/vision.types';
 import type { LivenessFace } from './face-square';
 import { DEFAULT_LIVENESS_SETTINGS } from './liveness-settings';
-import { LivenessTracker, MOTION_REFERENCE_MS } from './liveness-tracker';
-import type { TextureLivenessModel } from './texture-model';
+import { LivenessTracker, MOTION_REFERENCE_MS, passiveThresholds } from './liveness-tracker';
+import type { PassiveLivenessModel } from './passive-scorer';
 
-/** A texture "network" that always answers with the same live probability. */
-function fixedTexture(p: number): TextureLivenessModel {
+/** Passive models that always answer with the same PAD score (bands 0.2 / 0.5). */
+function fixedTexture(p: number): PassiveLivenessModel {
   return {
     modelId: 'fixed',
-    logits: () => Promise.resolve(new Float32Array([Math.log(p), Math.log(1 - p), -50])),
+    defaultBands: { spoofBelow: 0.2, clearLiveMin: 0.5 },
+    scoreFace: () => Promise.resolve({ padModel: p, textureNet: p, head: 'context' }),
   };
 }
 
@@ -42,7 +43,8 @@ describe('LivenessTracker', () => {
     expect(v.components.texture).toBeCloseTo(0.01, 5);
     // A spoof window is only a spoof verdict once spoofConfirmWindows windows agree.
     expect(v).toMatchObject({ verdict: 'inconclusive' });
-    expect(v.reasons).toEqual(expect.arrayContaining(['texture_spoof', 'spoof_pending']));
+    expect(v.reasons).toEqual(expect.arrayContaining(['passive_spoof', 'spoof_pending']));
+    expect(v.passive).toMatchObject({ band: 'spoof', frames: 5 });
     let last = v;
     for (let i = 1; i < settings.spoofConfirmWindows; i++) {
       last = await t.push(noiseFrame(20 + i), FACE, (4 + i) * 66);
@@ -74,6 +76,23 @@ describe('LivenessTracker', () => {
     await t.push(noiseFrame(4), FACE);
     const moved = { ...FACE, box: { x1: 0, y1: 0, x2: 30, y2: 30, score: 0.9 } };
     expect((await t.push(noiseFrame(5), moved)).frames).toBe(1);
+  });
+
+  it('applies an adopted calibration only when it was measured with the same model', () => {
+    const model = fixedTexture(0.5);
+    const adopted = { spoofBelow: 0.1, clearLiveMin: 0.3, modelId: 'fixed' };
+    expect(passiveThresholds({ ...settings, passive: adopted }, model)).toEqual({
+      spoofBelow: 0.1,
+      clearLiveMin: 0.3,
+      origin: 'camera_calibration',
+    });
+    // Calibrated on another model's scores: the shipped defaults apply.
+    const stale = { ...adopted, modelId: 'older-model' };
+    expect(passiveThresholds({ ...settings, passive: stale }, model)).toEqual({
+      spoofBelow: 0.2,
+      clearLiveMin: 0.5,
+      origin: 'model_default',
+    });
   });
 
   describe('time-based window (windowMs)', () => {

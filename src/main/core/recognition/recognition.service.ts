@@ -7,6 +7,7 @@ import type { Gallery } from '../gallery/gallery.service';
 import type { FaceAnalyzer, ImageDecoder } from '../vision/face-analyzer';
 import { largestFace } from '../vision/face-choice';
 import type { FaceAnalysis, FaceBox } from '../vision/vision.types';
+import { identifyScore, peopleNeeded, type IdentifyScoring } from './identify-scoring';
 
 export interface VerifyResult {
   similarity: number;
@@ -20,6 +21,8 @@ export interface RecognitionDeps {
   analyzer: FaceAnalyzer;
   decode: ImageDecoder;
   thresholds: () => Thresholds;
+  /** How the identify threshold's score is made (settings; see identify-scoring.ts). */
+  scoring: () => IdentifyScoring;
 }
 
 /** 1:N identification and 1:1 verification over whole images (CLI, bulk use). */
@@ -28,13 +31,20 @@ export class RecognitionService {
 
   /** Gallery matches for one face, with names resolved (names never leave main otherwise). */
   evidence(face: FaceAnalysis): FaceEvidence {
-    const matches = this.d.gallery.search(face.embedding).flatMap((m) => {
+    const scoring = this.d.scoring();
+    const found = this.d.gallery.search(face.embedding, undefined, peopleNeeded(scoring));
+    const matches = found.flatMap((m) => {
       const p = this.d.people.findById(m.personId);
       return p
         ? [{ person: { id: p.id, name: p.name } satisfies PersonRef, similarity: m.similarity }]
         : [];
     });
-    return { interEyePx: face.interEyePx, matches };
+    const score = identifyScore(
+      found.map((m) => m.similarity),
+      0,
+      scoring,
+    );
+    return { interEyePx: face.interEyePx, matches, ...(found.length > 0 ? { score } : {}) };
   }
 
   /** Every face of an image file's bytes, analysed (decode errors are StationErrors). */

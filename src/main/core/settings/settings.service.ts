@@ -2,6 +2,11 @@ import { z } from 'zod';
 import type { Thresholds } from '../../../shared/domain';
 import type { SettingsRepository } from '../../db/settings.repository';
 import { INDEX_KINDS, type IndexKind } from '../gallery/vector-index';
+import {
+  BEST_SCORING,
+  identifyScoringSchema,
+  type IdentifyScoring,
+} from '../recognition/identify-scoring';
 import { DEFAULT_QUALITY_LIMITS, type QualityLimits } from './quality-defaults';
 import { DEFAULT_THRESHOLDS } from './threshold-defaults';
 
@@ -48,6 +53,7 @@ const THRESHOLDS_KEY = 'thresholds';
 const QUALITY_KEY = 'enrollQuality';
 const RETENTION_KEY = 'auditRetentionDays';
 const INDEX_KIND_KEY = 'gallery_index_kind';
+const SCORING_KEY = 'identify_scoring';
 
 /** An admin's explicit gallery index kind; absent = follow the gallery size. */
 export const galleryIndexKindSchema = z.enum(INDEX_KINDS);
@@ -64,6 +70,24 @@ export class SettingsService {
   setThresholds(next: Thresholds): Thresholds {
     const valid = thresholdsSchema.parse(next);
     this.repo.set(THRESHOLDS_KEY, valid);
+    return valid;
+  }
+
+  /**
+   * The scoring the identify threshold is compared with: the one stored with the last adopted
+   * identify threshold, else `spaceDefault`. A threshold stored before scorings existed was
+   * calibrated on raw best similarities, so it keeps that meaning ('best') until an admin
+   * adopts a new one: an upgrade never silently changes whom the door admits.
+   */
+  identifyScoring(spaceDefault: IdentifyScoring): IdentifyScoring {
+    const parsed = identifyScoringSchema.safeParse(this.repo.get(SCORING_KEY));
+    if (parsed.success) return parsed.data;
+    return this.repo.get(THRESHOLDS_KEY) === undefined ? spaceDefault : BEST_SCORING;
+  }
+
+  setIdentifyScoring(next: IdentifyScoring): IdentifyScoring {
+    const valid = identifyScoringSchema.parse(next);
+    this.repo.set(SCORING_KEY, valid);
     return valid;
   }
 

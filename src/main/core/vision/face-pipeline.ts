@@ -1,14 +1,18 @@
 /**
- * The station's face pipeline: detect -> 68 landmarks -> five points -> similarity alignment to
- * the ArcFace 112x112 template -> 512-d embedding. Plain TypeScript over three model
- * interfaces; `load` wires in the ONNX adapters.
+ * The station's face pipeline: find faces (fr_detect proposals confirmed by MTCNN's O-Net, see
+ * face-finder.ts) -> 68 landmarks, started from O-Net's five points -> five points (averaged
+ * with O-Net's) -> similarity alignment to the ArcFace 112x112 template -> 512-d embedding.
+ * Plain TypeScript over model interfaces; `load` wires in the ONNX adapters.
  */
 import { OnnxEmbedder } from '../../adapters/onnx-embedder';
 import { OnnxFaceDetector } from '../../adapters/onnx-face-detector';
 import { OnnxLandmarker } from '../../adapters/onnx-landmarker';
+import { OnnxMtcnn } from '../../adapters/onnx-mtcnn';
+import type { EmbeddingModelSpec } from '../models/embedding-model-source';
 import { alignFace } from './face-alignment';
 import type { FaceAnalyzer } from './face-analyzer';
-import { type DetectOptions, detectFaces } from './face-detection';
+import type { DetectOptions } from './face-detection';
+import { FaceFinder, type FaceFinderConfig, type FindMode, type FoundFace } from './face-finder';
 import {
   type FaceCrop,
   cropFromBox,
@@ -17,11 +21,12 @@ import {
   predictLandmarks,
 } from './face-landmarks';
 import { fivePointsFrom68, interEyeDistance } from './five-points';
+import { MtcnnDetector } from './mtcnn-detector';
 import type { EmbeddingModel, FaceDetectorModel, LandmarkModel } from './vision-models';
-import type { FaceAnalysis, FaceBox, Point, RgbImage } from './vision.types';
+import type { FaceAnalysis, FaceBox, FivePoints, Point, RgbImage } from './vision.types';
 
 export interface FacePipelineConfig {
-  detect: DetectOptions;
+  finder: FaceFinderConfig;
   /** Run the landmark model a second time on a crop re-centred from the first pass. */
   refineLandmarks: boolean;
   /** Rotate the refined crop so the landmark model sees a level face. */
@@ -31,22 +36,41 @@ export interface FacePipelineConfig {
 }
 
 /**
- * Defaults chosen from measurements on ../shared/data (docs/BENCHMARKS.md):
- * - letterbox beat stretch: on no_face, 1 false face (the cat) vs 4 at score 0.7, and fewer
- *   missed faces on celeba_wild_subset (2 vs 6 of 1,170 images) at equal multi_face recall;
- * - minScore 0.7: every multi_face photo still yields >= 2 faces; 0.9 would drop the cat but
- *   lose ~15 real small faces on multi_face and 3 more celeba faces;
- * - tiling (tileGrid > 1) finds ~14 more small faces in group photos for 5x the detector time
- *   and adds false faces, so it is opt-in per call.
+ * fr_detect's own threshold when nothing confirms its boxes (a pipeline built without MTCNN):
+ * letterbox fit, 0.7 kept every multi_face photo at >= 2 faces with 1 false face on no_face
+ * (the cat), where 0.9 lost ~15 small faces (docs/BENCHMARKS.md, "Detector fit").
+ */
+export const UNCONFIRMED_MIN_SCORE = 0.7;
+
+/**
+ * Defaults from ../shared/data (docs/BENCHMARKS.md, "Face detection recall"):
+ * - fr_detect proposals from score 0.5, kept when O-Net gives >= 0.7: on multi_face and no_face
+ *   every real face scored >= 0.87 with O-Net and every false proposal <= 0.42 (round values
+ *   inside that gap, not tuned to its edges);
+ * - an MTCNN face (searched only when no proposal is confirmed) needs fr_detect >= 0.5 on its
+ *   enlarged surroundings;
+ * - 3x3 tiles in 'precise' mode find the small faces of group photos (solvay1927);
+ * - letterbox, not stretch: fewer false faces and missed CelebA faces.
  */
 export const DEFAULT_PIPELINE_CONFIG: FacePipelineConfig = {
-  detect: { minScore: 0.7, iouThreshold: 0.4, fit: 'letterbox', tileGrid: 1, maxFaces: 50 },
+  finder: {
+    detect: { minScore: 0.5, iouThreshold: 0.4, fit: 'letterbox', tileGrid: 1, maxFaces: 50 },
+    preciseTileGrid: 3,
+    confirmThreshold: 0.7,
+    crossCheckScore: 0.5,
+    fallbackViews: ['equalized', 'turned'],
+  },
   refineLandmarks: true,
   uprightRefine: true,
   regionHintExpand: 1.15,
 };
 
 export interface AnalyzeImageOptions {
+  /**
+   * 'precise' (the default: enrolment, photo import, calibration) also searches tiles for small
+   * faces; 'fast' (video frames) does not.
+   */
+  mode?: FindMode;
   minScore?: number;
   tileGrid?: number;
   maxFaces?: number;
@@ -62,24 +86,41 @@ export interface RegionHint {
 }
 
 export class FacePipeline implements FaceAnalyzer {
+  private readonly finder: FaceFinder;
+
   constructor(
-    private readonly detector: FaceDetectorModel,
+    detector: FaceDetectorModel,
     private readonly landmarker: LandmarkModel,
     private readonly embedder: EmbeddingModel,
+    /** Null: fr_detect alone at its own threshold (tools and tests that predate MTCNN). */
+    mtcnn: MtcnnDetector | null = null,
     readonly config: FacePipelineConfig = DEFAULT_PIPELINE_CONFIG,
-  ) {}
+  ) {
+    const detect = mtcnn
+      ? config.finder.detect
+      : {
+          ...config.finder.detect,
+          minScore: Math.max(config.finder.detect.minScore, UNCONFIRMED_MIN_SCORE),
+        };
+    this.finder = new FaceFinder(detector, mtcnn, { ...config.finder, detect });
+  }
 
-  /** Loads the three verified models from `modelsDir` (throws MODEL_MISSING / MODEL_TAMPERED). */
+  /**
+   * Loads the three verified models from `modelsDir` (throws MODEL_MISSING / MODEL_TAMPERED),
+   * the embedding model from `embedding` when a site brings its own.
+   */
   static async load(
     modelsDir: string,
     config: FacePipelineConfig = DEFAULT_PIPELINE_CONFIG,
+    embedding?: EmbeddingModelSpec,
   ): Promise<FacePipeline> {
-    const [detector, landmarker, embedder] = await Promise.all([
+    const [detector, landmarker, embedder, mtcnn] = await Promise.all([
       OnnxFaceDetector.create(modelsDir),
       OnnxLandmarker.create(modelsDir),
-      OnnxEmbedder.create(modelsDir),
+      OnnxEmbedder.create(modelsDir, embedding),
+      OnnxMtcnn.create(modelsDir),
     ]);
-    return new FacePipeline(detector, landmarker, embedder, config);
+    return new FacePipeline(detector, landmarker, embedder, new MtcnnDetector(mtcnn), config);
   }
 
   /** e.g. 'fr_feature@87aacdfe5751': templates from different weights are never compared. */
@@ -87,13 +128,22 @@ export class FacePipeline implements FaceAnalyzer {
     return this.embedder.modelId;
   }
 
+  get embeddingSpace(): string {
+    return this.embedder.embeddingSpace;
+  }
+
   get embeddingDim(): number {
     return this.embedder.dim;
   }
 
+  /** The faces of a whole image (boxes, O-Net's points), highest score first. */
+  async find(img: RgbImage, opts: AnalyzeImageOptions = {}): Promise<FoundFace[]> {
+    return this.finder.find(img, opts.mode ?? 'precise', definedOnly(opts));
+  }
+
   /** Face boxes only (no landmarks / embeddings), highest score first. */
   async detect(img: RgbImage, opts: AnalyzeImageOptions = {}): Promise<FaceBox[]> {
-    return detectFaces(this.detector, img, { ...this.config.detect, ...definedOnly(opts) });
+    return (await this.find(img, opts)).map((f) => f.box);
   }
 
   /**
@@ -101,13 +151,23 @@ export class FacePipeline implements FaceAnalyzer {
    * `interEyePx` against the caller's minimum (FACE_TOO_SMALL is the caller's decision).
    */
   async analyzeImage(img: RgbImage, opts: AnalyzeImageOptions = {}): Promise<FaceAnalysis[]> {
-    const boxes = await this.detect(img, opts);
     const faces: FaceAnalysis[] = [];
-    for (const box of boxes) faces.push(await this.analyzeDetection(img, box));
+    for (const found of await this.find(img, opts)) faces.push(await this.analyzeFound(img, found));
     return faces;
   }
 
-  /** Landmarks, alignment and embedding for one box from `detect` (what analyzeImage does per face). */
+  /**
+   * Landmarks, alignment and embedding for one face from `find`. O-Net's points give the
+   * landmark model a level, centred face even when the head is sideways or the box loose; the
+   * face is then aligned on the average of O-Net's and the 68-point model's five points, which
+   * beat either alone on both LFW and CelebA (docs/BENCHMARKS.md, "Alignment sources").
+   */
+  async analyzeFound(img: RgbImage, found: FoundFace): Promise<FaceAnalysis> {
+    const first = (found.five && cropFromFivePoints(found.five, true)) ?? cropFromBox(found.box);
+    return this.analyzeCrop(img, found.box, first, found.five);
+  }
+
+  /** Landmarks, alignment and embedding for a bare box (no O-Net points). */
   async analyzeDetection(img: RgbImage, box: FaceBox): Promise<FaceAnalysis> {
     return this.analyzeCrop(img, box, cropFromBox(box));
   }
@@ -153,6 +213,7 @@ export class FacePipeline implements FaceAnalyzer {
     img: RgbImage,
     box: FaceBox,
     firstCrop: FaceCrop,
+    onetFive: FivePoints | null = null,
   ): Promise<FaceAnalysis> {
     let landmarks68 = await predictLandmarks(this.landmarker, img, firstCrop);
     let five = fivePointsFrom68(landmarks68);
@@ -163,9 +224,16 @@ export class FacePipeline implements FaceAnalyzer {
         five = fivePointsFrom68(landmarks68);
       }
     }
+    if (onetFive) five = meanOfFive(five, onetFive);
     const embedding = await this.embedder.embed(alignFace(img, five));
     return { box, landmarks68, five, embedding, interEyePx: interEyeDistance(five) };
   }
+}
+
+/** Point-by-point average of two five-point sets of the same face. */
+export function meanOfFive(a: FivePoints, b: FivePoints): FivePoints {
+  const p = (i: number): Point => [(a[i]![0] + b[i]![0]) / 2, (a[i]![1] + b[i]![1]) / 2];
+  return [p(0), p(1), p(2), p(3), p(4)];
 }
 
 function definedOnly(opts: AnalyzeImageOptions): Partial<DetectOptions> {

@@ -13,6 +13,8 @@ import { migration0040 } from './0040-template-encryption';
 import { migration0050 } from './0050-audit-review-indexes';
 import { migration0060 } from './0060-audit-retention';
 import { migration0070 } from './0070-audit-door';
+import { migration0100 } from './0100-pad-live-scores';
+import { migration0160 } from './0160-embedding-space';
 import type { Migration, MigrationContext } from './migration.types';
 
 /** Ordered registry: append only, never edit a released migration. */
@@ -24,6 +26,8 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0050,
   migration0060,
   migration0070,
+  migration0100,
+  migration0160,
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

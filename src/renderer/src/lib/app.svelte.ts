@@ -2,6 +2,7 @@ import type { StationApi } from '../../../shared/contract';
 import type { StationStatus } from '../../../shared/domain';
 import { AuditState } from './audit.svelte';
 import { CalibrationState } from './calibration.svelte';
+import { PadCalibrationState } from './pad-calibration.svelte';
 import { EnrollState } from './enroll.svelte';
 import { EraseState } from './erase.svelte';
 import { i18n } from './i18n';
@@ -30,6 +31,7 @@ export class AppState {
   readonly enroll: EnrollState;
   readonly audit: AuditState;
   readonly calibration: CalibrationState;
+  readonly padCalibration: PadCalibrationState;
   readonly erase: EraseState;
   readonly auth: OperatorAuthState;
   /** The station client; a refused operator session brings the login form back (see below). */
@@ -51,6 +53,7 @@ export class AppState {
     this.enroll = new EnrollState(api, () => void this.refreshStatus());
     this.audit = new AuditState(api);
     this.calibration = new CalibrationState(api);
+    this.padCalibration = new PadCalibrationState(api);
     this.erase = new EraseState(api, () => {
       void this.enroll.refreshPeople();
       void this.refreshStatus();

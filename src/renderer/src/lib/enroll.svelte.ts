@@ -12,6 +12,8 @@ export class EnrollState {
   name = $state('');
   consent = $state(false);
   files = $state.raw<readonly File[]>([]);
+  /** The camera the files were captured with (live capture); null for chosen photo files. */
+  captureCamera = $state<string | null>(null);
   phase = $state<EnrollPhase>('idle');
   /** Files read so far (reading phase); the analysis itself is one request. */
   readCount = $state(0);
@@ -46,13 +48,15 @@ export class EnrollState {
 
   setFiles(list: FileList | null): void {
     this.files = list ? Array.from(list) : [];
+    this.captureCamera = null;
     this.result = null;
     this.error = null;
   }
 
   /** Live capture: the accepted camera captures are the photos to enrol. */
-  useCaptures(files: readonly File[]): void {
+  useCaptures(files: readonly File[], camera: string | null = null): void {
     this.files = files;
+    this.captureCamera = files.length > 0 ? camera : null;
     // A fresh capture view (after an enrolment) starts empty: the last result stays shown.
     if (files.length === 0) return;
     this.result = null;
@@ -75,7 +79,12 @@ export class EnrollState {
         this.readCount += 1;
       }
       this.phase = 'analysing';
-      const response = await this.api.enroll({ name: this.name.trim(), consent: true, images });
+      const response = await this.api.enroll({
+        name: this.name.trim(),
+        consent: true,
+        images,
+        ...(this.captureCamera ? { captureCamera: this.captureCamera.slice(0, 200) } : {}),
+      });
       if (!response.ok) {
         this.fail(describeError(response.error));
         return;

@@ -46,6 +46,8 @@ export class LiveCaptureState {
   captures = $state.raw<readonly Capture[]>([]);
   error = $state<string | null>(null);
   targetIndex = $state(0);
+  /** The camera's device label: the station keeps the captures' liveness scores per camera. */
+  cameraLabel = $state<string | null>(null);
   private nextId = 0;
 
   readonly target = $derived(POSE_TARGETS[this.targetIndex] ?? null);
@@ -112,6 +114,7 @@ export class CaptureLoop {
     try {
       this.stream = await openCamera(this.video);
       if (this.stopped) return this.stop();
+      this.state.cameraLabel = this.stream.getVideoTracks()[0]?.label || null;
       this.detector = await BrowserFaceDetector.create(this.api);
       if (this.stopped) return this.stop();
       this.state.feedback = t('capture.lookAtCamera');

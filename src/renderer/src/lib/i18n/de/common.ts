@@ -53,6 +53,8 @@ export const common_de: Translation<typeof common> = {
     'Ein Gesichtsmodell hat die Integritätsprüfung nicht bestanden. Die Station verwendet es nicht.',
   'error.MODEL_FAILED':
     'Ein Gesichtsmodell funktioniert nicht mehr. Starten Sie die Station neu, falls das anhält.',
+  'error.MODEL_MANIFEST_INVALID':
+    'Das Manifest des Einbettungsmodells beschreibt das Modell nicht; die Station verweigert es.',
   'error.INDEX_STALE': 'Der Gesichtsindex ist veraltet und wird neu aufgebaut.',
   'error.DB_CORRUPT': 'Die Datenbank der Station ist beschädigt.',
   'error.DB_TOO_NEW':

@@ -62,6 +62,9 @@ export const enroll_de: Translation<typeof enroll> = {
   'people.title': 'Registrierte Personen',
   'people.name': 'Name',
   'people.templates': 'Vorlagen',
+  'people.reEnrol': 'neu erfassen: von einem anderen Modell',
+  'people.reEnrolHint':
+    'Diese Vorlagen stammen von einem anderen Gesichtsmodell und werden nie mit dem aktuellen verglichen. Fügen Sie neue Fotos dieser Person hinzu (neu erfassen) oder löschen Sie sie.',
   'people.enrolled': 'Registriert',
   'people.actions': 'Aktionen',
   'people.erase': 'Löschen (Einwilligung widerrufen)',

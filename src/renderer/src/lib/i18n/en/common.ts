@@ -48,6 +48,8 @@ export const common = {
   'error.MODEL_MISSING': 'A face model is missing. Run `npm run models` on the station.',
   'error.MODEL_TAMPERED': 'A face model failed its integrity check. The station refuses to use it.',
   'error.MODEL_FAILED': 'A face model stopped working. Restart the station if this persists.',
+  'error.MODEL_MANIFEST_INVALID':
+    "The embedding model's manifest does not describe the model; the station refuses it.",
   'error.INDEX_STALE': 'The face index is out of date and is being rebuilt.',
   'error.DB_CORRUPT': 'The station database is damaged.',
   'error.DB_TOO_NEW': 'The station database was written by a newer version of this app.',

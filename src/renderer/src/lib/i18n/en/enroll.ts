@@ -61,6 +61,9 @@ export const enroll = {
   'people.title': 'Enrolled people',
   'people.name': 'Name',
   'people.templates': 'Templates',
+  'people.reEnrol': 're-enrol: made by another model',
+  'people.reEnrolHint':
+    'These templates were made by another face model and are never compared with the current one. Add new photos of this person (re-enrol) or erase them.',
   'people.enrolled': 'Enrolled',
   'people.actions': 'Actions',
   'people.erase': 'Erase (withdraw consent)',

@@ -1,0 +1,106 @@
+/**
+ * ISO/IEC 30107-3 style error rates of a PAD evaluation (`station pad-eval`), from one outcome
+ * per labelled presentation:
+ * - APCER per attack species: attack presentations decided live;
+ * - BPCER: bona fide presentations NOT decided live (spoof or never conclusive: the door stays
+ *   shut either way);
+ * - ACER: (worst species' APCER + BPCER) / 2.
+ * Every rate carries a 95 % Clopper-Pearson interval; ACER's interval averages the two rates'
+ * bounds (lower with lower, upper with upper), wider than an exact interval for independent
+ * rates would be: the safe side. Presentations that could not be judged (unreadable, no face)
+ * are listed and left out of every rate.
+ */
+import { clopperPearson } from '../calibration/binomial-interval';
+import type { PadLabelRow } from './pad-labels-csv';
+
+export interface PadEvalOutcome {
+  row: PadLabelRow;
+  kind: 'video' | 'image';
+  /** The door's decision (video) or the single-frame passive verdict (image). */
+  decision: 'live' | 'spoof' | 'inconclusive';
+  /** Passive band and score that decided it (video: of the deciding window). */
+  band: 'clear_live' | 'uncertain' | 'spoof';
+  score: number | null;
+  reasons: readonly string[];
+  /** Frames read (video) or 1 (image). */
+  frames: number;
+}
+
+export interface PadEvalSkip {
+  row: PadLabelRow;
+  reason: 'unreadable' | 'no_face';
+  message: string;
+}
+
+export interface RateView {
+  errors: number;
+  total: number;
+  rate: number | null;
+  ci95: [number, number] | null;
+}
+
+export interface PadEvalSummary {
+  apcer: (RateView & { species: string })[];
+  bpcer: RateView;
+  acer: { value: number | null; ci95: [number, number] | null; worstSpecies: string | null };
+  sources: { source: string; live: number; attack: number; skipped: number }[];
+  skipped: { file: string; line: number; reason: PadEvalSkip['reason']; message: string }[];
+}
+
+function rate(errors: number, total: number): RateView {
+  if (total === 0) return { errors, total, rate: null, ci95: null };
+  return { errors, total, rate: errors / total, ci95: clopperPearson(errors, total) };
+}
+
+function sourceCounts(outcomes: readonly PadEvalOutcome[], skipped: readonly PadEvalSkip[]) {
+  const by = new Map<string, { source: string; live: number; attack: number; skipped: number }>();
+  const entry = (source: string) => {
+    let e = by.get(source);
+    if (!e) by.set(source, (e = { source, live: 0, attack: 0, skipped: 0 }));
+    return e;
+  };
+  for (const o of outcomes) entry(o.row.source)[o.row.label]++;
+  for (const s of skipped) entry(s.row.source).skipped++;
+  return [...by.values()].sort((a, b) => a.source.localeCompare(b.source));
+}
+
+export function summarizePadEval(
+  outcomes: readonly PadEvalOutcome[],
+  skipped: readonly PadEvalSkip[],
+): PadEvalSummary {
+  const attacks = outcomes.filter((o) => o.row.label === 'attack');
+  const live = outcomes.filter((o) => o.row.label === 'live');
+  const species = [...new Set(attacks.map((o) => o.row.species))].sort();
+  const apcer = species.map((sp) => {
+    const of = attacks.filter((o) => o.row.species === sp);
+    return { species: sp, ...rate(of.filter((o) => o.decision === 'live').length, of.length) };
+  });
+  const bpcer = rate(live.filter((o) => o.decision !== 'live').length, live.length);
+  const worst = apcer.reduce<(typeof apcer)[number] | null>(
+    (w, a) => (w === null || (a.rate ?? 0) > (w.rate ?? 0) ? a : w),
+    null,
+  );
+  const acer =
+    worst?.rate != null && bpcer.rate !== null && worst.ci95 && bpcer.ci95
+      ? {
+          value: (worst.rate + bpcer.rate) / 2,
+          ci95: [(worst.ci95[0] + bpcer.ci95[0]) / 2, (worst.ci95[1] + bpcer.ci95[1]) / 2] as [
+            number,
+            number,
+          ],
+          worstSpecies: worst.species,
+        }
+      : { value: null, ci95: null, worstSpecies: null };
+  return {
+    apcer,
+    bpcer,
+    acer,
+    sources: sourceCounts(outcomes, skipped),
+    skipped: skipped.map((s) => ({
+      file: s.row.file,
+      line: s.row.line,
+      reason: s.reason,
+      message: s.message,
+    })),
+  };
+}

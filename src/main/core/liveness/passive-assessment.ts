@@ -1,0 +1,58 @@
+/**
+ * THE place that says how clearly the passive evidence (no cooperation asked of the person)
+ * shows a live face: three bands on the trained PAD model's window score.
+ *
+ * - clear_live: score >= clearLiveMin. The door may grant on passive evidence alone (with the
+ *   motion cue, liveness-fusion.ts).
+ * - spoof: score < spoofBelow. Refused; no challenge is offered (it would only give an attacker
+ *   another try).
+ * - uncertain: in between. Not live on passive evidence: the door keeps looking and, where an
+ *   active challenge exists, asks for one.
+ *
+ * Thresholds are the station's own per-camera calibration once an admin adopted one
+ * (calibration/pad-calibration.ts), else the defaults shipped in the PAD weights file.
+ */
+
+export const PASSIVE_BANDS = ['clear_live', 'uncertain', 'spoof'] as const;
+export type PassiveBand = (typeof PASSIVE_BANDS)[number];
+
+export interface PassiveThresholds {
+  /** Window score below which the face is a presentation attack. */
+  spoofBelow: number;
+  /** Window score at or above which the face is clearly live. */
+  clearLiveMin: number;
+  /** Where they come from: the weights file's defaults, or this station's camera calibration. */
+  origin: 'model_default' | 'camera_calibration';
+}
+
+export interface PassiveAssessment {
+  band: PassiveBand;
+  /** Window median of the PAD model's live score, 0..1 (NaN while no frame was scored). */
+  score: number;
+  thresholds: PassiveThresholds;
+  /** Window medians of each passive component: the texture network's live probability and the PAD model's score. */
+  components: { textureNet: number; padModel: number };
+  /** Frames in the window that were scored; 0 = nothing to judge yet (band 'uncertain'). */
+  frames: number;
+}
+
+/** The band of one score under `t` (a NaN score is uncertain: never live, never a spoof). */
+export function passiveBand(score: number, t: PassiveThresholds): PassiveBand {
+  if (!Number.isFinite(score)) return 'uncertain';
+  if (score < t.spoofBelow) return 'spoof';
+  return score >= t.clearLiveMin ? 'clear_live' : 'uncertain';
+}
+
+export function assessPassive(
+  scores: { padModel: number; textureNet: number },
+  frames: number,
+  t: PassiveThresholds,
+): PassiveAssessment {
+  return {
+    band: frames > 0 ? passiveBand(scores.padModel, t) : 'uncertain',
+    score: scores.padModel,
+    thresholds: t,
+    components: { textureNet: scores.textureNet, padModel: scores.padModel },
+    frames,
+  };
+}
