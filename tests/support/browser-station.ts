@@ -33,6 +33,8 @@ export async function buildRenderer(outDir: string): Promise<string> {
 
 export interface BrowserSession {
   station: Station;
+  /** The station's data folder (another process, e.g. the CLI, may open it too). */
+  dataDir: string;
   host: LoopbackHost;
   cleanup: () => Promise<void>;
 }
@@ -71,6 +73,7 @@ export async function openBrowserSession(opts: {
     });
     return {
       station: opened,
+      dataDir: temp.dir,
       host,
       cleanup: async () => {
         await host.close();

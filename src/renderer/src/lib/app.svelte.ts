@@ -1,3 +1,4 @@
+import type { StationEvents } from '../../../shared/api-methods';
 import type { StationApi } from '../../../shared/contract';
 import type { StationStatus } from '../../../shared/domain';
 import { AuditState } from './audit.svelte';
@@ -37,7 +38,11 @@ export class AppState {
   /** The station client; a refused operator session brings the login form back (see below). */
   readonly api: StationApi;
 
-  constructor(station: StationApi) {
+  constructor(
+    station: StationApi,
+    /** The station's pushes (the door screen); null when there is no station to listen to. */
+    readonly events: StationEvents | null = null,
+  ) {
     // A session that ended on the station (idle, logout elsewhere, new passphrase, restart)
     // would otherwise show up as "not authorised" errors inside the view.
     const api = guardSession(

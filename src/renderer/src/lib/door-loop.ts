@@ -140,7 +140,6 @@ export class DoorLoop {
         faces,
         this.state.display.tone,
       );
-      if (faces.length === 0) this.state.applyNoFace(now);
       return faces;
     } catch (err) {
       this.state.applyStationError(t('terminal.detectionFailed', { error: String(err) }));
@@ -169,7 +168,8 @@ export class DoorLoop {
   private async reportCamera(stream: MediaStream): Promise<void> {
     const label = stream.getVideoTracks()[0]?.label ?? '';
     const result = await this.api.reportCamera({ label: label.slice(0, 200) });
-    if (result.ok) this.state.camera = { label, ...result.value };
+    if (result.ok)
+      this.state.camera = { label, trusted: result.value.trusted, reason: result.value.reason };
     else this.state.applyStationError(describeError(result.error));
   }
 
