@@ -152,8 +152,16 @@ describe.skipIf(!ready)('the door operator in Chromium (issue 15)', () => {
           await expect
             .poll(() => page.getByTestId('terminal-next').textContent())
             .toContain('An administrator can allow this camera');
+          // The denied icon is on by default (drawn by CSS: the status text stays the words).
+          expect(await page.getByTestId('terminal-status').getAttribute('data-icon')).toBe(
+            'denied',
+          );
           const label = await cameraLabel(session);
           await page.getByTestId('terminal-admin-toggle').click();
+          // The sound cue is a setting of its own, audited.
+          await page.getByTestId('terminal-admin-sound').check();
+          await page.getByTestId('terminal-admin-outcome').filter({ hasText: 'audit' }).waitFor();
+          expect(session.station.access.terminalDisplay()).toEqual({ sound: true, icons: true });
           await page.getByTestId('terminal-admin-allow-camera').click();
           // The confirmation names the camera it will allow.
           const confirm = page.getByTestId('terminal-admin-confirm');
@@ -170,6 +178,7 @@ describe.skipIf(!ready)('the door operator in Chromium (issue 15)', () => {
         const events = await recent(session);
         const allowed = events.filter((e) => e.kind === 'settings');
         const rows = await Promise.all(allowed.map((e) => facts(session, e.id)));
+        expect(rows.find((f) => f.setting === 'terminal_display')).toBeDefined();
         const row = rows.find((f) => f.setting === 'allowed_camera');
         expect(row).toMatchObject({ changedBy: 'admin (door terminal)' });
         expect(String(row?.camera)).toContain('apfol.y4m');

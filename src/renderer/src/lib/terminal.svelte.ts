@@ -69,10 +69,9 @@ export class TerminalState {
     this.screen = s;
     this.door = s.door;
     this.camera = s.camera;
-    this.lockout = s.lockout && {
-      scope: s.lockout.scope,
-      untilMs: Date.now() + s.lockout.remainingMs,
-    };
+    // The page and the station share one machine (loopback only), so the station's end time
+    // is on this clock too; a snapshot published a while ago still counts down correctly.
+    this.lockout = s.lockout && { scope: s.lockout.scope, untilMs: Date.parse(s.lockout.until) };
     this.show();
   }
 
