@@ -153,6 +153,20 @@ describe('DoorDecisionEngine with the active challenge', () => {
     expect(frame(SPOOF, left).decision).toBe('spoof_suspected');
   });
 
+  it('a face that only hardly moved is asked, not refused; any other spoof evidence refuses', () => {
+    const still = { ...reading('spoof', 0.7), reasons: ['no_micro_motion', 'blink_seen'] };
+    const flat = { ...reading('spoof', 0.7), reasons: ['no_micro_motion', 'planar_motion'] };
+    const { frame } = setup(['turn_left']);
+    expect(frame(still, facing).phase).toBe('challenge');
+    expect(frame(still, left)).toMatchObject({ decision: 'granted', person: alice });
+    expect(setup(['turn_left']).frame(flat, facing).decision).toBe('spoof_suspected');
+    expect(setup(['turn_left']).frame(SPOOF, facing).decision).toBe('spoof_suspected');
+    // With challenges off nothing can answer it: the stillness rule refuses as before.
+    expect(setup(['turn_left'], { mode: 'off' }).frame(still, facing).decision).toBe(
+      'spoof_suspected',
+    );
+  });
+
   it('another enrolled person recognised in the challenged track fails the challenge', () => {
     const { frame } = setup(['turn_left']);
     frame(UNSURE, facing);

@@ -3,7 +3,11 @@ import type { DecisionReason, PersonRef } from '../../../shared/domain';
 import type { DoorPhase, PassiveSummary } from '../../../shared/door-contract';
 import { randomChallengeChooser } from '../challenge/challenge-chooser';
 import type { ChallengeSession } from '../challenge/challenge-session';
-import { DEFAULT_CHALLENGE_SETTINGS, needsChallenge } from '../challenge/challenge-settings';
+import {
+  answerableSpoof,
+  DEFAULT_CHALLENGE_SETTINGS,
+  needsChallenge,
+} from '../challenge/challenge-settings';
 import type { PoseSample } from '../challenge/pose-sample';
 import { DEFAULT_LIVENESS_SETTINGS } from '../liveness/liveness-settings';
 import type { FaceVerdict } from './access-decision';
@@ -202,7 +206,7 @@ export class DoorDecisionEngine {
     const live = face.liveness;
     const outOfFrames = track.frames >= p.maxFramesPerDecision;
 
-    if (p.requireLiveness && live?.settled && live.verdict === 'spoof')
+    if (p.requireLiveness && this.refusesAsSpoof(live))
       return this.finish(track, face, 'spoof_suspected', null, nowMs);
     if (identity === null) return this.finish(track, face, 'unknown_face', null, nowMs);
     if (identity === undefined)
@@ -218,6 +222,12 @@ export class DoorDecisionEngine {
     if (person && !withinSchedule(p, person.id, now))
       return this.finish(track, face, 'outside_schedule', person, nowMs);
     return this.finish(track, face, 'granted', person, nowMs);
+  }
+
+  /** A settled spoof refuses at once unless a challenge can answer it (answerableSpoof). */
+  private refusesAsSpoof(live: FaceObservation['liveness']): boolean {
+    if (!live?.settled || live.verdict !== 'spoof') return false;
+    return !answerableSpoof(live, this.challenges.settings());
   }
 
   /**
@@ -270,7 +280,7 @@ export class DoorDecisionEngine {
     const live = face.liveness;
     const status = session.observe(face.pose ?? null, clockMs);
     const outcome = challengeOutcome(session, status);
-    if (p.requireLiveness && live?.settled && live.verdict === 'spoof')
+    if (p.requireLiveness && this.refusesAsSpoof(live))
       return this.finish(track, face, 'spoof_suspected', null, nowMs, outcome);
     const other = v.decision === 'granted' && v.person && v.person.id !== track.challenged?.id;
     if (other && status.state === 'running')
