@@ -1,6 +1,8 @@
 import { app, BrowserWindow, safeStorage, session } from 'electron';
 import { join, resolve } from 'node:path';
 import { DOOR_STATE_EVENT } from '../shared/api-methods';
+import { StationError } from '../shared/errors';
+import { longArgumentProblem } from '../shared/plain-text';
 import { createStationHandlers } from './core/ipc/station-handlers';
 import { dataPaths } from './core/util/data-dir';
 import { openStation } from './station-factory';
@@ -60,6 +62,9 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function start(): Promise<void> {
+  // Before any model loads: see longArgumentProblem.
+  const longArgument = longArgumentProblem(process.argv);
+  if (longArgument) throw new StationError('BAD_REQUEST', longArgument);
   installSessionGuards(session.defaultSession, origin);
   // userData: ~/.config/face-access-station on Linux, the CLI's default too (data-dir.ts).
   const dataDir = app.getPath('userData');

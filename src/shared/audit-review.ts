@@ -13,6 +13,7 @@ export const AUDIT_KINDS = [
   'door',
   'retention',
   'login',
+  'integrity',
 ] as const satisfies readonly AuditEventView['kind'][];
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 

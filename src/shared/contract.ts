@@ -9,6 +9,8 @@ import type {
 import type { ChallengeView } from './challenge';
 import { doorFrameRegion, faceHint } from './frame-schemas';
 import { LIMITS } from './limits';
+import { plainTextField, withoutControls } from './text-fields';
+import { escapeControlCharacters } from './plain-text';
 import { reviewContract } from './audit-contract';
 import { authContract, type LoginResult } from './auth-contract';
 import {
@@ -53,14 +55,14 @@ export const contract = {
   'people:list': z.object({}).strict(),
   'enroll:create': z
     .object({
-      name: z.string().trim().min(1).max(LIMITS.maxNameLength),
+      name: plainTextField(LIMITS.maxNameLength),
       /** Must be literally true: consent is explicit, never defaulted. */
       consent: z.literal(true),
       images: z
         .array(
           z
             .object({
-              fileName: z.string().min(1).max(255),
+              fileName: withoutControls(z.string().min(1).max(255)),
               base64: z.string().min(1).max(LIMITS.maxImageBase64),
             })
             .strict(),
@@ -70,12 +72,14 @@ export const contract = {
       /** Enrol even when a face matches another enrolled person (the admin confirmed it). */
       allowDuplicate: z.boolean().optional(),
       /** Re-enrolment: add the photos to this enrolled person instead of creating one. */
-      personId: z.string().min(1).max(64).optional(),
+      personId: plainTextField(64).optional(),
       /**
        * The images are live captures from this camera (its device label): the station keeps
        * their passive liveness scores for that camera's calibration (scores only).
        */
-      captureCamera: z.string().min(1).max(200).optional(),
+      // A device names itself: kept with its control characters made visible, as the door
+      // stores the same camera's label, so both name one camera in the calibration.
+      captureCamera: z.string().min(1).max(200).transform(escapeControlCharacters).optional(),
     })
     .strict(),
   'access:frame': z

@@ -95,7 +95,16 @@ export interface Thresholds {
 export interface AuditEventView {
   id: number;
   at: string;
-  kind: 'decision' | 'enrolment' | 'erasure' | 'settings' | 'door' | 'retention' | 'login';
+  kind:
+    | 'decision'
+    | 'enrolment'
+    | 'erasure'
+    | 'settings'
+    | 'door'
+    | 'retention'
+    | 'login'
+    /** The station found stored data modified outside it (templates, the audit log's guards). */
+    | 'integrity';
   decision: DecisionReason | null;
   /** HMAC of the person id (hex), never a name. */
   subject: string | null;

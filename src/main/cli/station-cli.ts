@@ -15,6 +15,7 @@ import { CALIBRATE_OPTIONS, CALIBRATE_USAGE, checkCalibrateUsage } from './calib
 import { eraseCommand } from './erase-command';
 import { AUDIT_OPTIONS, AUDIT_USAGE, auditCommand, checkAuditUsage } from './audit-commands';
 import { createOutput, EXIT } from './cli-output';
+import { textArgumentProblem } from './cli-text-args';
 import { LIVENESS_USAGE, livenessCommand, parseMaxSeconds } from './liveness-command';
 import { ACCESS_USAGE, accessCommand } from './access-command';
 import { PAD_EVAL_USAGE, padEvalCommand, parseBands } from './pad-eval-command';
@@ -82,18 +83,16 @@ export async function main(argv: string[]): Promise<number> {
       },
     });
   } catch (err) {
-    process.stderr.write(
-      `station: ${err instanceof Error ? err.message : String(err)}\n\n${USAGE}\n`,
-    );
-    return EXIT.usage;
+    return usageFailure(err instanceof Error ? err.message : String(err));
   }
   const { values, positionals } = parsed;
   const out = createOutput(values.json);
   const [command, ...rest] = positionals;
-  if (values.help || !command) {
+  if (values.help) {
     process.stdout.write(`${USAGE}\n`);
-    return values.help ? EXIT.ok : EXIT.usage;
+    return EXIT.ok;
   }
+  if (!command) return usageFailure('no command given');
   const usageError =
     command === 'audit'
       ? checkAuditUsage(rest, values)
@@ -104,10 +103,9 @@ export async function main(argv: string[]): Promise<number> {
           : command === 'model'
             ? checkModelUsage(rest)
             : checkUsage(command, rest, values);
-  if (usageError) {
-    process.stderr.write(`station: ${usageError}\n\n${USAGE}\n`);
-    return EXIT.usage;
-  }
+  if (usageError) return usageFailure(usageError);
+  const textError = textArgumentProblem(command, rest, values, argv);
+  if (textError) return usageFailure(textError);
   if (command === 'liveness') {
     // Judges a recording only: needs the models, not the data folder.
     try {
@@ -176,8 +174,28 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * A usage error: what is wrong and where to look, on stderr. The whole usage text (~50 lines)
+ * would bury the one line that matters; `--help` prints it on stdout.
+ */
+function usageFailure(problem: string): number {
+  process.stderr.write(`station: ${problem}\nRun \`station --help\` for usage.\n`);
+  return EXIT.usage;
+}
+
 /** Templates of another embedding space are never mixed into the index: say so, every run. */
 function warnExcludedModels(station: Station): void {
+  for (const note of station.integrityNotes) process.stderr.write(`station: warning: ${note}\n`);
+  const tampered = station.galleryReport.tampered;
+  if (tampered.length > 0) {
+    const people = new Set(tampered.map((t) => t.personId)).size;
+    process.stderr.write(
+      `station: warning: recognition is stopped: ${tampered.length} stored template(s) of ` +
+        `${people} person(s) failed their integrity check (templates ` +
+        `${tampered.map((t) => t.templateId).join(', ')}); erase those people or restore the ` +
+        'database, then run `station gallery rebuild`\n',
+    );
+  }
   for (const m of station.galleryReport.excludedOtherModels) {
     process.stderr.write(
       `station: warning: ${m.templates} template(s) of embedding space ${m.modelId} are not ` +

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
+import { dirname } from 'node:path';
 import { StationError } from '../../shared/errors';
 import type { FrameResult, ParsedRequestOf } from '../../shared/contract';
 import type {
@@ -34,7 +35,7 @@ import { accessPolicySchema, type AccessPolicy } from './access/access-policy.sc
 import { livenessSettingsSchema, type LivenessSettings } from './liveness/liveness-settings';
 import { randomChallengeChooser, type ChallengeChooser } from './challenge/challenge-chooser';
 import { challengeSettingsSchema, type ChallengeSettings } from './challenge/challenge-settings';
-import { DoorFrameService } from './access/door-frame.service';
+import { DoorFrameService, type AuditedDecision } from './access/door-frame.service';
 import { DoorScreen } from './access/door-screen';
 import { DoorTerminalAdmin } from './access/door-terminal-admin';
 import { DoorLivenessMonitor } from './liveness/door-liveness-monitor';
@@ -52,6 +53,8 @@ import type { TemplateKeyStore } from './crypto/template-key-store';
 import { unlockTemplateCipher } from './crypto/template-key-unlock';
 import { AuditChainVerifier, type AuditChainReport } from './audit/audit-chain-verifier';
 import { AuditMac } from './audit/audit-mac';
+import { anchorAdvancer, AuditAnchorFile } from './audit/audit-anchor';
+import { restoreDroppedTriggers } from './audit/audit-triggers';
 import { AuditRecorder } from './audit/audit-recorder';
 import { AuditRetentionService, type PurgeReport } from './audit/audit-retention.service';
 import { AuditReviewService } from './audit/audit-review.service';
@@ -60,7 +63,12 @@ import { EnrollmentService, type EnrollRequest } from './enrollment/enrollment.s
 import { checkLiveCapture, type CaptureCheckRequest } from './enrollment/live-capture-check';
 import type { CaptureCheck } from '../../shared/enroll-capture-contract';
 import { ErasureService, type ErasureReport } from './erasure/erasure.service';
-import { Gallery, type GalleryIndexStats, type GalleryOpenReport } from './gallery/gallery.service';
+import {
+  Gallery,
+  type GalleryIndexStats,
+  type GalleryOpenReport,
+  type WriteLock,
+} from './gallery/gallery.service';
 import { chooseIndexKind } from './gallery/index-policy';
 import { INDEX_KINDS, type IndexKind, type VectorIndexFactory } from './gallery/vector-index';
 import { RecognitionService, type VerifyResult } from './recognition/recognition.service';
@@ -75,6 +83,8 @@ import { StationCalibrationService } from './calibration/station-calibration.ser
 import { PadCalibrationService } from './calibration/pad-calibration.service';
 import { PadLiveScoresRepository } from '../db/pad-live-scores.repository';
 import { dataPaths } from './util/data-dir';
+import { assertPrivateDatabase, preparePrivateDataFolder } from './util/private-files';
+import { removeStaleTempFiles } from './util/stale-temp-files';
 import { loadOrCreateKey } from './util/key-file';
 import type { FaceAnalyzer, ImageDecoder } from './vision/face-analyzer';
 
@@ -164,6 +174,8 @@ export class Station {
   readonly padCalibration: PadCalibrationService;
   readonly settings: SettingsService;
   readonly galleryReport: GalleryOpenReport;
+  /** What this start found changed outside the station and repaired (hosts show it). */
+  readonly integrityNotes: string[];
   /** The reviewer's search, CSV export and event detail (audit:query/export/detail). */
   readonly review: AuditReviewService;
   /** Operator passphrases, sessions and login throttle (admin / reviewer roles). */
@@ -190,9 +202,22 @@ export class Station {
     this.settings = new SettingsService(new SettingsRepository(db));
     const hasher = new IdentityHasher(loadOrCreateKey(paths.pepperKey), (id) => links.find(id));
     const auditMac = new AuditMac(loadOrCreateKey(paths.auditMacKey));
-    this.auditLog = new AuditLogRepository(db, auditMac);
+    const anchor = new AuditAnchorFile(paths.auditAnchor, auditMac);
+    this.auditLog = new AuditLogRepository(
+      db,
+      auditMac,
+      anchorAdvancer(anchor, auditMac, {
+        genesis: () => this.auditLog.genesis(),
+        rowMac: (id) => this.auditLog.rowMac(id),
+        purgedUpTo: () => this.auditLog.latestCheckpoint()?.boundary_id ?? 0,
+      }),
+    );
     this.audit = new AuditRecorder(this.auditLog, hasher, now);
-    this.auditVerifier = new AuditChainVerifier(this.auditLog, auditMac);
+    this.auditVerifier = new AuditChainVerifier(this.auditLog, auditMac, {
+      file: anchor,
+      enrolledSince: (since) => this.people.countCreatedSince(since),
+    });
+    this.integrityNotes = restoreDroppedTriggers(db, this.audit);
     this.operators = new OperatorAuthService({
       credentials: new OperatorCredentials(new SettingsRepository(db)),
       audit: this.audit,
@@ -213,7 +238,33 @@ export class Station {
       findPeople: (nameOrId) => this.findPeople(nameOrId),
       subjectsOf: (personId) => this.audit.subjectsOf(personId),
     });
+    // One lock for every writer of the index files, in every process: SQLite's write lock.
+    const writeLock: WriteLock = (fn) => db.transaction(fn).immediate();
+    const removeStaleTemp = (): string[] =>
+      writeLock(() =>
+        removeStaleTempFiles(
+          [parts.dataDir, dirname(paths.templateKey)],
+          [paths.galleryIndex, `${paths.galleryIndex}.json`],
+        ),
+      );
+    // A writer killed mid-write leaves a temp file (for the index: a sealed copy of every vector).
+    removeStaleTemp();
     const opened = Gallery.open({
+      writeLock,
+      // Audited once per finding: which rows (by template id; people only as a count).
+      onTampered: (tampered, foundBy) =>
+        this.audit.record({
+          kind: 'integrity',
+          decision: null,
+          personId: null,
+          similarity: null,
+          details: {
+            what: 'templates',
+            foundBy,
+            templates: tampered.map((t) => t.templateId),
+            people: new Set(tampered.map((t) => t.personId)).size,
+          },
+        }),
       templates,
       factory: (n, current) => parts.indexFactories[this.galleryIndexKindFor(n, current)],
       sealer: cipher,
@@ -257,7 +308,9 @@ export class Station {
       gallery: this.gallery,
       audit: this.audit,
       thresholds,
-      files: { database: paths.database, galleryIndex: paths.galleryIndex },
+      dataDir: parts.dataDir,
+      galleryIndex: paths.galleryIndex,
+      removeStaleTemp,
     });
     this.access = new AccessSettings(new SettingsRepository(db));
     this.calibrationUploads = new CalibrationUploads(analyzer, decode, () => now().getTime());
@@ -366,6 +419,8 @@ export class Station {
       /** The terminal's screen; absent for a replayed recording, which has none. */
       screen?: DoorScreen;
       onGrantedLive?: (camera: string, passive: PassiveSummary) => void;
+      /** Told every audited decision once (the `station access` report lists them). */
+      onDecision?: (e: AuditedDecision) => void;
     } = {},
   ): DoorFrameService {
     const passive = this.parts.passive;
@@ -387,6 +442,7 @@ export class Station {
       },
       screen: opts.screen ?? null,
       ...(opts.onGrantedLive ? { onGrantedLive: opts.onGrantedLive } : {}),
+      ...(opts.onDecision ? { onDecision: opts.onDecision } : {}),
     });
   }
 
@@ -398,6 +454,8 @@ export class Station {
   videoAccessSession(fileLabel: string): {
     process: (frameId: number, img: RgbImage, capturedAtMs: number) => Promise<FrameResult>;
     unlocks: () => number;
+    /** Every audited decision so far, in order, each saying whether it opened the door. */
+    decisions: () => AuditedDecision[];
   } {
     const relay = new SimulatedRelay();
     // A replay happened at no door: its rows carry no door id (see DoorFrameDeps.doorId).
@@ -409,6 +467,7 @@ export class Station {
     });
     // Disposed with the station: its re-lock timer must not outlive the database.
     this.sessionActuators.add(actuator);
+    const decisions: AuditedDecision[] = [];
     // The door's clock follows the recording (decoding is faster or slower than real time),
     // so a decision's 10 s, the lockout window and a challenge's limit mean recording time.
     const startMs = (this.parts.now ?? (() => new Date()))().getTime();
@@ -417,7 +476,7 @@ export class Station {
       `video:${fileLabel}`,
       () => actuator,
       () => null,
-      { now: () => new Date(startMs + videoMs) },
+      { now: () => new Date(startMs + videoMs), onDecision: (e) => decisions.push(e) },
     );
     door.trustSource();
     return {
@@ -427,11 +486,14 @@ export class Station {
         return door.processAnalysed(frameId, img, faces, capturedAtMs);
       },
       unlocks: () => relay.unlockCount,
+      decisions: () => [...decisions],
     };
   }
 
   static create(parts: StationParts): Station {
     const templateKeys = parts.templateKeys ?? dataFolderTemplateKeyStore(parts.dataDir);
+    preparePrivateDataFolder(parts.dataDir);
+    assertPrivateDatabase(dataPaths(parts.dataDir).database);
     const db = openDatabase(dataPaths(parts.dataDir).database, {
       templateKeys,
       integrityCheck: parts.integrity ? 'background' : 'now',
@@ -832,7 +894,11 @@ export class Station {
     this.screen.dispose();
     this.doorActuator.dispose();
     for (const a of this.sessionActuators) a.dispose();
-    if (this.db.open) this.db.close();
+    if (this.db.open) {
+      // An append inside a transaction tells the anchor in a microtask: tell it now.
+      this.auditLog.tellCommitted();
+      this.db.close();
+    }
     this.parts.release?.();
   }
 }

@@ -1,5 +1,15 @@
 import type { Db } from './connection';
 
+/**
+ * What `get` returns for a stored value that is not JSON (a damaged or hand-edited row): an
+ * object no schema accepts, so each setting falls back to its default and a passphrase record
+ * reads as unreadable (the role stays protected), rather than the damage throwing from every
+ * request or reading as "no value" (which would open a role).
+ */
+export const UNREADABLE_SETTING: Readonly<{ unreadable: true }> = Object.freeze({
+  unreadable: true,
+});
+
 /** Key -> JSON value store; validation of the values is the settings service's job. */
 export class SettingsRepository {
   private readonly selectOne;
@@ -27,7 +37,12 @@ export class SettingsRepository {
 
   get(key: string): unknown {
     const row = this.selectOne.get(key);
-    return row ? (JSON.parse(row.value) as unknown) : undefined;
+    if (!row) return undefined;
+    try {
+      return JSON.parse(row.value) as unknown;
+    } catch {
+      return UNREADABLE_SETTING;
+    }
   }
 
   set(key: string, value: unknown): void {

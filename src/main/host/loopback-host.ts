@@ -10,7 +10,8 @@ import { LIMITS } from '../../shared/limits';
 import { SESSION_HEADER } from '../../shared/operator-roles';
 import { sessionFrom } from '../../shared/session-token';
 import { dispatch, type Handlers } from '../core/ipc/dispatch';
-import { readRequestBody } from './request-body';
+import { InFlightBudget } from './in-flight-budget';
+import { BUSY_MESSAGE, readRequestBody } from './request-body';
 import { cspFromIndexHtml, mimeTypeOf, resolveStaticFile } from './static-files';
 
 /** Header the browser-mode client sends the per-run secret in (src/renderer/src/lib/station-client.ts). */
@@ -20,6 +21,13 @@ export const SECRET_HEADER = 'x-station-secret';
  * framing, so any payload the contract accepts also fits through the host.
  */
 export const DEFAULT_MAX_BODY_BYTES = LIMITS.maxEnrollFiles * LIMITS.maxImageBase64 + 1024 * 1024;
+/**
+ * Request bytes the host holds at once, over all requests: one full-size enrolment plus room
+ * for the terminal's frames (a region is at most ~8 MB). A body costs several times its size
+ * while it is decoded (JSON string, base64, images): five full-size enrolments at once grew
+ * the host to 1.8 GB; past this budget a request is answered 503 before its body is read.
+ */
+export const DEFAULT_MAX_IN_FLIGHT_BYTES = DEFAULT_MAX_BODY_BYTES + 64 * 1024 * 1024;
 const LOOPBACK_ADDRESS = '127.0.0.1';
 const API_PREFIX = '/api/';
 /** Server-Sent Events: the terminal's screen state, pushed on every change (GET, same auth). */
@@ -41,6 +49,8 @@ export interface LoopbackHostOptions {
   maxBodyBytes?: number;
   /** The door screen to stream at DOOR_EVENTS_PATH; absent = that path answers 404. */
   doorEvents?: DoorEventSource;
+  /** Request bytes held at once over all requests (DEFAULT_MAX_IN_FLIGHT_BYTES). */
+  maxInFlightBytes?: number;
 }
 
 export interface LoopbackHost {
@@ -57,6 +67,7 @@ interface HostContext {
   rendererDir: string;
   secretDigest: Buffer;
   maxBodyBytes: number;
+  inFlight: InFlightBudget;
   securityHeaders: Record<string, string>;
   allowedHosts: Set<string>;
   allowedOrigins: Set<string>;
@@ -84,6 +95,7 @@ export async function startLoopbackHost(opts: LoopbackHostOptions): Promise<Loop
     rendererDir: opts.rendererDir,
     secretDigest: digest(secret),
     maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    inFlight: new InFlightBudget(opts.maxInFlightBytes ?? DEFAULT_MAX_IN_FLIGHT_BYTES),
     securityHeaders: securityHeaders(csp),
     allowedHosts: new Set(),
     allowedOrigins: new Set(),
@@ -195,11 +207,18 @@ async function handleApi(
     return;
   }
   if (!authorised(ctx, req, res)) return;
-  const body = await readRequestBody(req, ctx.maxBodyBytes);
+  // Held until the answer is sent: the handler works on the decoded body until then.
+  const held = ctx.inFlight.hold(res);
+  if (!held.reserve(declaredLength(req))) {
+    refuseBusy(ctx, res);
+    return;
+  }
+  const body = await readRequestBody(req, ctx.maxBodyBytes, held.reserve);
   if (!body.ok) {
     // After a refused body the rest of the upload is unread: do not reuse this connection.
     res.setHeader('Connection', 'close');
-    sendJson(ctx, res, body.status, envelope('BAD_REQUEST', body.message));
+    if (body.status === 503) refuseBusy(ctx, res);
+    else sendJson(ctx, res, body.status, envelope('BAD_REQUEST', body.message));
     return;
   }
   // The operator session (after auth:login) rides in its own header; dispatch checks roles.
@@ -259,6 +278,18 @@ function streamDoorEvents(ctx: HostContext, req: IncomingMessage, res: ServerRes
   };
   req.on('close', end);
   res.on('error', end);
+}
+
+/** The body size the request declares (0 when it declares none: counted as it arrives). */
+function declaredLength(req: IncomingMessage): number {
+  const n = Number(req.headers['content-length'] ?? NaN);
+  return Number.isFinite(n) && n > 0 ? n : 0;
+}
+
+function refuseBusy(ctx: HostContext, res: ServerResponse): void {
+  res.setHeader('Connection', 'close');
+  res.setHeader('Retry-After', '2');
+  sendJson(ctx, res, 503, envelope('BUSY', BUSY_MESSAGE));
 }
 
 function decodeChannel(raw: string): string {

@@ -8,6 +8,7 @@ import { projectRoot } from '../core/models/model-verifier';
 import { openStation } from '../station-factory';
 import { defaultDataDir } from '../core/util/data-dir';
 import { toErrorPayload } from '../../shared/errors';
+import { longArgumentProblem } from '../../shared/plain-text';
 import { startLoopbackHost } from './loopback-host';
 
 const USAGE = `Usage: npm start -- [--data-dir DIR] [--models-dir DIR] [--port N] [--chromium] [--chromium-path PATH] [--rebuild]
@@ -88,6 +89,11 @@ export async function main(argv: string[]): Promise<number> {
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
+  }
+  const longArgument = longArgumentProblem(argv);
+  if (longArgument) {
+    process.stderr.write(`${longArgument}\n`);
+    return 2;
   }
   const root = projectRoot();
   const rendererDir = join(root, 'out', 'renderer');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { withoutControls } from '../../../shared/text-fields';
 
 /** A weekly time window in the station's local time: days 1 = Monday .. 7 = Sunday. */
 const weeklyWindow = z
@@ -9,7 +10,9 @@ const weeklyWindow = z
   })
   .strict();
 
-const scheduleName = z.string().min(1).max(64);
+const scheduleName = withoutControls(z.string().min(1).max(64));
+
+const groupName = withoutControls(z.string().min(1).max(64));
 
 /**
  * 20 refusals of anyone in a minute: four times what locks one face, so a single stranger (or
@@ -50,8 +53,8 @@ export const accessPolicySchema = z
     /** Person id -> schedule name. */
     personSchedules: z.record(z.string().min(1), scheduleName),
     /** Group name -> member person ids, and group name -> schedule name. */
-    groups: z.record(z.string().min(1).max(64), z.array(z.string().min(1)).max(100_000)),
-    groupSchedules: z.record(z.string().min(1).max(64), scheduleName),
+    groups: z.record(groupName, z.array(z.string().min(1)).max(100_000)),
+    groupSchedules: z.record(groupName, scheduleName),
     /** IANA time zone the schedules are written in; null = the machine's zone. */
     timeZone: z.string().min(1).max(64).nullable(),
     /** Camera labels an admin explicitly allowed even though they look virtual. */

@@ -153,18 +153,14 @@ describe('DoorDecisionEngine with the active challenge', () => {
     expect(frame(SPOOF, left).decision).toBe('spoof_suspected');
   });
 
-  it('a face that only hardly moved is asked, not refused; any other spoof evidence refuses', () => {
-    const still = { ...reading('spoof', 0.7), reasons: ['no_micro_motion', 'blink_seen'] };
-    const flat = { ...reading('spoof', 0.7), reasons: ['no_micro_motion', 'planar_motion'] };
-    const { frame } = setup(['turn_left']);
-    expect(frame(still, facing).phase).toBe('challenge');
-    expect(frame(still, left)).toMatchObject({ decision: 'granted', person: alice });
-    expect(setup(['turn_left']).frame(flat, facing).decision).toBe('spoof_suspected');
-    expect(setup(['turn_left']).frame(SPOOF, facing).decision).toBe('spoof_suspected');
-    // With challenges off nothing can answer it: the stillness rule refuses as before.
-    expect(setup(['turn_left'], { mode: 'off' }).frame(still, facing).decision).toBe(
-      'spoof_suspected',
-    );
+  it('a settled stillness spoof refuses at once, challenge or not: a swayed photo can fake a turn', () => {
+    // bench/challenge-door.ts: answering no_micro_motion with a challenge let a photo swayed by
+    // hand through a turn challenge (tran_photo_swayed, 4 of 4 runs); refusing costs a person
+    // standing very still a second try.
+    const still = { ...reading('spoof', 0.7), reasons: ['no_micro_motion'] };
+    for (const mode of ['when_uncertain', 'always'] as const) {
+      expect(setup(['turn_left'], { mode }).frame(still, facing).decision).toBe('spoof_suspected');
+    }
   });
 
   it('another enrolled person recognised in the challenged track fails the challenge', () => {

@@ -297,9 +297,25 @@ describe('DoorDecisionEngine', () => {
       e.decide([obs(granted())], { now: at(s), cameraTrusted: true, liveTrackIds: new Set([1]) });
     expect(d(0)).toMatchObject({ decision: 'granted', newlyFinal: true });
     expect(d(5)).toMatchObject({ decision: 'granted', newlyFinal: false });
-    expect(e.finalOf(1, at(5))).not.toBeNull();
-    expect(e.finalOf(1, at(11))).toBeNull();
-    expect(d(11)).toMatchObject({ decision: 'granted', newlyFinal: true });
+    expect(e.finalOf(1, at(5).getTime())).not.toBeNull();
+    expect(e.finalOf(1, at(11).getTime())).toBeNull();
+    // Decided again: a grant of the same person on the same track is a regrant (docs/DOOR.md).
+    expect(d(11)).toMatchObject({ decision: 'granted', newlyFinal: true, regrant: true });
+  });
+
+  it('measures how long a decision lasts on the clock of the frames, not the wall clock', () => {
+    const e = engine({ agreeFrames: 1 });
+    // A recording replayed slowly: 30 s of wall clock for 3 s of video.
+    const d = (wallS: number, videoS: number) =>
+      e.decide([obs(granted())], {
+        now: new Date(WED_1030.getTime() + wallS * 1000),
+        atMs: videoS * 1000,
+        cameraTrusted: true,
+        liveTrackIds: new Set([1]),
+      });
+    expect(d(0, 0)).toMatchObject({ newlyFinal: true, regrant: false });
+    expect(d(30, 3)).toMatchObject({ newlyFinal: false });
+    expect(d(31, 10.5)).toMatchObject({ newlyFinal: true, regrant: true });
   });
 
   it('someone else recognised in a decided track is decided anew (no inherited grant)', () => {

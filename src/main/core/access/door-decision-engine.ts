@@ -3,11 +3,7 @@ import type { DecisionReason, PersonRef } from '../../../shared/domain';
 import type { DoorPhase, PassiveSummary } from '../../../shared/door-contract';
 import { randomChallengeChooser } from '../challenge/challenge-chooser';
 import type { ChallengeSession } from '../challenge/challenge-session';
-import {
-  answerableSpoof,
-  DEFAULT_CHALLENGE_SETTINGS,
-  needsChallenge,
-} from '../challenge/challenge-settings';
+import { DEFAULT_CHALLENGE_SETTINGS, needsChallenge } from '../challenge/challenge-settings';
 import type { PoseSample } from '../challenge/pose-sample';
 import { DEFAULT_LIVENESS_SETTINGS } from '../liveness/liveness-settings';
 import type { FaceVerdict } from './access-decision';
@@ -79,6 +75,12 @@ export interface DoorDecision {
   lockout: LockoutState | null;
   /** The audit row of this track's final decision, once the caller recorded it. */
   auditRef: number | null;
+  /**
+   * A grant of the person the same track was granted for before, decided again once that
+   * decision was FINAL_TTL_MS old: they never left. It opens the door again (see docs/DOOR.md,
+   * "A person who stays") and its audit row says so.
+   */
+  regrant: boolean;
 }
 
 /**
@@ -88,8 +90,19 @@ export interface DoorDecision {
  */
 export interface DecideContext {
   now: Date;
+  /**
+   * The frame's capture time on its stream's clock (ms), what FINAL_TTL_MS is measured in, so
+   * a decision sticks for 10 s of the stream the face was seen in. Default: now.
+   */
+  atMs?: number;
   cameraTrusted: boolean;
   liveTrackIds: ReadonlySet<number>;
+}
+
+/** The two clocks a final decision is stamped with (see DecideContext). */
+interface FinishClock {
+  nowMs: number;
+  atMs: number;
 }
 
 interface TrackState {
@@ -103,6 +116,8 @@ interface TrackState {
    * of an enrolled person): a person id, null for a stranger, undefined when not established.
    */
   decidedIdentity: string | null | undefined;
+  /** The decision this track had before it expired (FINAL_TTL_MS), for the regrant rule. */
+  previous: { decision: DecisionReason; identity: string | null | undefined } | null;
   /** The station's pose measurements of the last frames (reference for the challenge). */
   poses: PoseSample[];
   challenge: ChallengeSession | null;
@@ -163,24 +178,33 @@ export class DoorDecisionEngine {
   decide(faces: readonly FaceObservation[], ctx: DecideContext): DoorDecision {
     const clockMs = ctx.now.getTime();
     for (const [id, t] of this.tracks)
-      if (!ctx.liveTrackIds.has(id)) this.dropTrack(id, t, clockMs, ctx.now.getTime());
+      if (!ctx.liveTrackIds.has(id)) this.dropTrack(id, t, clockMs, clockMs);
     const p = this.policy();
-    const nowMs = ctx.now.getTime();
+    const atMs = ctx.atMs ?? clockMs;
     if (!ctx.cameraTrusted) return frameLevel('device_untrusted', faces);
-    const flood = this.lockout.terminalLock(nowMs);
+    const flood = this.lockout.terminalLock(clockMs);
     if (flood) return { ...frameLevel('locked_out', faces), lockout: flood };
     if (faces.length === 0) return { ...pending('idle', null, null), decision: 'no_face' };
     if (faces.length > p.maxFaces) return frameLevel('multiple_faces', faces);
 
     const face = largest(faces);
-    const locked = this.lockout.faceLock(nowMs, failing(face));
+    const locked = this.lockout.faceLock(clockMs, failing(face));
     if (locked) return { ...frameLevel('locked_out', faces), lockout: locked };
     const track = this.trackState(face.trackId);
-    if (face.embedding) track.embedding = face.embedding;
-    if (track.final && (nowMs - track.finalAtMs >= FINAL_TTL_MS || swapped(track, face.verdict)))
+    let previous: TrackState['previous'] = null;
+    if (track.final && swapped(track, face.verdict)) this.tracks.delete(face.trackId);
+    else if (track.final && (atMs - track.finalAtMs >= FINAL_TTL_MS || atMs < track.finalAtMs)) {
+      // The same face, still here: decided afresh, remembering what it was decided before.
+      previous = {
+        decision: track.final.decision ?? 'unknown_face',
+        identity: track.decidedIdentity,
+      };
       this.tracks.delete(face.trackId);
-    else if (track.final) return { ...track.final, newlyFinal: false };
-    return this.decideTrack(this.trackState(face.trackId), face, p, ctx.now, clockMs);
+    } else if (track.final) return { ...track.final, newlyFinal: false };
+    const current = this.trackState(face.trackId);
+    if (previous) current.previous = previous;
+    if (face.embedding) current.embedding = face.embedding;
+    return this.decideTrack(current, face, p, ctx.now, atMs);
   }
 
   private decideTrack(
@@ -188,11 +212,11 @@ export class DoorDecisionEngine {
     face: FaceObservation,
     p: AccessPolicy,
     now: Date,
-    clockMs: number,
+    atMs: number,
   ): DoorDecision {
-    const nowMs = now.getTime();
-    if (track.challenge)
-      return this.continueChallenge(track, track.challenge, face, p, now, clockMs);
+    const clockMs = now.getTime();
+    const at = { nowMs: clockMs, atMs };
+    if (track.challenge) return this.continueChallenge(track, track.challenge, face, p, now, at);
 
     const v = face.verdict;
     if (v.decision === 'face_too_small' || v.decision === 'poor_quality')
@@ -206,28 +230,22 @@ export class DoorDecisionEngine {
     const live = face.liveness;
     const outOfFrames = track.frames >= p.maxFramesPerDecision;
 
-    if (p.requireLiveness && this.refusesAsSpoof(live))
-      return this.finish(track, face, 'spoof_suspected', null, nowMs);
-    if (identity === null) return this.finish(track, face, 'unknown_face', null, nowMs);
+    if (p.requireLiveness && live?.settled && live.verdict === 'spoof')
+      return this.finish(track, face, 'spoof_suspected', null, at);
+    if (identity === null) return this.finish(track, face, 'unknown_face', null, at);
     if (identity === undefined)
       return outOfFrames
-        ? this.finish(track, face, 'unknown_face', null, nowMs)
+        ? this.finish(track, face, 'unknown_face', null, at)
         : pending('looking', face, live);
 
     const person = track.people.get(identity) ?? null;
     if (p.requireLiveness) {
-      const waiting = this.livenessGate(track, face, person, outOfFrames, nowMs, clockMs);
+      const waiting = this.livenessGate(track, face, person, outOfFrames, at);
       if (waiting) return waiting;
     }
     if (person && !withinSchedule(p, person.id, now))
-      return this.finish(track, face, 'outside_schedule', person, nowMs);
-    return this.finish(track, face, 'granted', person, nowMs);
-  }
-
-  /** A settled spoof refuses at once unless a challenge can answer it (answerableSpoof). */
-  private refusesAsSpoof(live: FaceObservation['liveness']): boolean {
-    if (!live?.settled || live.verdict !== 'spoof') return false;
-    return !answerableSpoof(live, this.challenges.settings());
+      return this.finish(track, face, 'outside_schedule', person, at);
+    return this.finish(track, face, 'granted', person, at);
   }
 
   /**
@@ -239,13 +257,13 @@ export class DoorDecisionEngine {
     face: FaceObservation,
     person: PersonRef | null,
     outOfFrames: boolean,
-    nowMs: number,
-    clockMs: number,
+    at: FinishClock,
   ): DoorDecision | null {
+    const clockMs = at.nowMs;
     const live = face.liveness;
     if (!live?.settled)
       return outOfFrames
-        ? this.finish(track, face, 'spoof_suspected', null, nowMs)
+        ? this.finish(track, face, 'spoof_suspected', null, at)
         : pending('hold_still', face, live);
     const settings = this.challenges.settings();
     if (needsChallenge(live, settings)) {
@@ -258,7 +276,7 @@ export class DoorDecisionEngine {
     }
     if (live.verdict === 'live') return null;
     return outOfFrames
-      ? this.finish(track, face, 'spoof_suspected', null, nowMs)
+      ? this.finish(track, face, 'spoof_suspected', null, at)
       : pending('blink_please', face, live);
   }
 
@@ -273,30 +291,30 @@ export class DoorDecisionEngine {
     face: FaceObservation,
     p: AccessPolicy,
     now: Date,
-    clockMs: number,
+    at: FinishClock,
   ): DoorDecision {
-    const nowMs = now.getTime();
+    const clockMs = at.nowMs;
     const v = face.verdict;
     const live = face.liveness;
     const status = session.observe(face.pose ?? null, clockMs);
     const outcome = challengeOutcome(session, status);
-    if (p.requireLiveness && this.refusesAsSpoof(live))
-      return this.finish(track, face, 'spoof_suspected', null, nowMs, outcome);
+    if (p.requireLiveness && live?.settled && live.verdict === 'spoof')
+      return this.finish(track, face, 'spoof_suspected', null, at, outcome);
     const other = v.decision === 'granted' && v.person && v.person.id !== track.challenged?.id;
     if (other && status.state === 'running')
-      return this.finish(track, face, 'challenge_failed', null, nowMs, outcome);
+      return this.finish(track, face, 'challenge_failed', null, at, outcome);
     switch (status.state) {
       case 'running':
         return pending('challenge', face, live, challengeView(session, status));
       case 'failed':
-        return this.finish(track, face, 'challenge_failed', null, nowMs, outcome);
+        return this.finish(track, face, 'challenge_failed', null, at, outcome);
       case 'timeout':
-        return this.finish(track, face, 'challenge_timeout', null, nowMs, outcome);
+        return this.finish(track, face, 'challenge_timeout', null, at, outcome);
       case 'passed': {
         const person = track.challenged;
         if (person && !withinSchedule(p, person.id, now))
-          return this.finish(track, face, 'outside_schedule', person, nowMs, outcome);
-        return this.finish(track, face, 'granted', person, nowMs, outcome);
+          return this.finish(track, face, 'outside_schedule', person, at, outcome);
+        return this.finish(track, face, 'granted', person, at, outcome);
       }
     }
   }
@@ -325,6 +343,7 @@ export class DoorDecisionEngine {
       newlyFinal: true,
       lockout: null,
       auditRef: null,
+      regrant: false,
     });
   }
 
@@ -351,9 +370,9 @@ export class DoorDecisionEngine {
   }
 
   /** The final decision already taken about this tracked face, if any. */
-  finalOf(trackId: number, now: Date): DoorDecision | null {
+  finalOf(trackId: number, atMs: number): DoorDecision | null {
     const t = this.tracks.get(trackId);
-    return t?.final && now.getTime() - t.finalAtMs < FINAL_TTL_MS ? t.final : null;
+    return t?.final && atMs - t.finalAtMs < FINAL_TTL_MS && atMs >= t.finalAtMs ? t.final : null;
   }
 
   /**
@@ -380,6 +399,7 @@ export class DoorDecisionEngine {
         final: null,
         finalAtMs: 0,
         decidedIdentity: undefined,
+        previous: null,
         poses: [],
         challenge: null,
         challenged: null,
@@ -395,7 +415,8 @@ export class DoorDecisionEngine {
     face: FaceObservation,
     decision: DecisionReason,
     person: PersonRef | null,
-    nowMs: number,
+    /** The station's clock (lockout, challenge) and the frame's stream time (FINAL_TTL_MS). */
+    at: FinishClock,
     outcome: ChallengeOutcome | null = null,
   ): DoorDecision {
     track.challenge = null;
@@ -415,11 +436,15 @@ export class DoorDecisionEngine {
       newlyFinal: true,
       lockout: null,
       auditRef: null,
+      regrant:
+        decision === 'granted' &&
+        track.previous?.decision === 'granted' &&
+        track.previous.identity === (person?.id ?? null),
     };
     track.final = d;
-    track.finalAtMs = nowMs;
+    track.finalAtMs = at.atMs;
     track.decidedIdentity = agreedIdentity(track.votes, this.policy().agreeFrames);
-    if (FAILURES.has(decision)) d.lockout = this.lockout.recordFailure(nowMs, failing(face));
+    if (FAILURES.has(decision)) d.lockout = this.lockout.recordFailure(at.nowMs, failing(face));
     if (decision === 'granted') this.lockout.forgive(failing(face));
     return d;
   }

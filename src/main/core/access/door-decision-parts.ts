@@ -44,6 +44,7 @@ export function pending(
     newlyFinal: false,
     lockout: null,
     auditRef: null,
+    regrant: false,
   };
 }
 
@@ -67,5 +68,6 @@ export function frameLevel(
     newlyFinal: false,
     lockout: null,
     auditRef: null,
+    regrant: false,
   };
 }

@@ -1,4 +1,5 @@
-import type { FaceDecision, Thresholds } from '../../../shared/domain';
+import type { DecisionReason, FaceDecision, PersonRef, Thresholds } from '../../../shared/domain';
+import { escapeControlCharacters } from '../../../shared/plain-text';
 import type { FrameResult, ParsedRequestOf } from '../../../shared/contract';
 import type { CameraReport, PassiveSummary } from '../../../shared/door-contract';
 import type { AuditRecorder } from '../audit/audit-recorder';
@@ -44,6 +45,8 @@ export interface DoorFrameDeps {
    * null for a replayed recording: it never happened at a door, so it is not one door's event.
    */
   doorId: () => string | null;
+  /** Told every decision that was audited, once (the `station access` report lists them). */
+  onDecision?: (e: AuditedDecision) => void;
   /** Settings and chooser of the active challenge (the composition root injects the chooser). */
   challenge: ChallengeDeps;
   /** The terminal's screen (the one source of truth pushed to the page); null for a replay. */
@@ -54,6 +57,21 @@ export interface DoorFrameDeps {
    * replayed recordings, which are no camera's evidence.
    */
   onGrantedLive?: (camera: string, passive: PassiveSummary) => void;
+}
+
+/** One audited door decision, as `station access` reports it. */
+export interface AuditedDecision {
+  frameId: number;
+  decision: DecisionReason;
+  person: PersonRef | null;
+  similarity: number;
+  liveness: DoorDecision['liveness'];
+  /** The audit row that records it. */
+  auditRow: number;
+  /** This decision opened the door (the lock confirmed the unlock). */
+  unlocked: boolean;
+  /** A repeated grant of a person who never left (DoorDecision.regrant). */
+  regrant: boolean;
 }
 
 /** How long the same frame-level outcome (several faces, locked out) stays one audit event. */
@@ -99,7 +117,8 @@ export class DoorFrameService {
         details: {
           ...this.doorFact(),
           source: this.d.source,
-          camera: label.slice(0, 200),
+          // A device names itself: stored with its control characters made visible.
+          camera: escapeControlCharacters(label).slice(0, 200),
           reason: this.camera.reason,
         },
       });
@@ -197,7 +216,11 @@ export class DoorFrameService {
     const policy = this.d.policy();
     const trackIds = this.tracker.update(boxes, stamp);
     const liveIds = this.tracker.liveIds();
-    this.d.liveness?.retain(liveIds);
+    // A decided face's liveness window is dropped: when its decision expires (a person who
+    // stays is decided again) liveness starts afresh, never from samples 10 s old.
+    this.d.liveness?.retain(
+      new Set([...liveIds].filter((id) => this.engine.finalOf(id, stamp) === null)),
+    );
     // Liveness costs a network pass and flow per face: only for the face that can open the door.
     const judged = boxes.length <= policy.maxFaces ? largestIndex(boxes) : -1;
     // Nothing to learn from faces when the frame-level rules decide anyway, or about a face
@@ -211,7 +234,7 @@ export class DoorFrameService {
       const trackId = trackIds[i] ?? 0;
       // A decided face is still identified on every frame (the engine re-decides if someone
       // else stepped into the same spot), but its liveness window is not needed any more.
-      const decided = this.engine.finalOf(trackId, now) !== null;
+      const decided = this.engine.finalOf(trackId, stamp) !== null;
       const face = frameDecided ? null : await analysis(i);
       const verdict = face
         ? decideFace(inCameraPixels(this.d.recognition.evidence(face), scale), t)
@@ -239,6 +262,7 @@ export class DoorFrameService {
     }
     const decision = this.engine.decide(observations, {
       now,
+      atMs: stamp,
       cameraTrusted: this.camera.trusted,
       liveTrackIds: liveIds,
     });
@@ -325,15 +349,28 @@ export class DoorFrameService {
     d.auditRef = row;
     if (d.trackId !== null && d.newlyFinal) this.engine.noteAudit(d.trackId, row);
     if (d.decision === 'granted' && d.newlyFinal && d.liveness && this.cameraLabel !== null)
-      this.d.onGrantedLive?.(this.cameraLabel, d.liveness.passive);
+      this.d.onGrantedLive?.(escapeControlCharacters(this.cameraLabel), d.liveness.passive);
+    let unlocked = false;
     if (d.decision === 'granted' && d.newlyFinal) {
+      // The screen shows the grant together with the lock's answer (DoorScreen.grantPending).
       this.d.screen?.grantPending(d);
-      await this.d.door().unlock({
+      const result = await this.d.door().unlock({
         durationMs: this.d.policy().unlockMs,
         decisionRef: String(row),
         personId: d.person?.id ?? null,
       });
+      unlocked = result.ok;
     }
+    this.d.onDecision?.({
+      frameId,
+      decision: d.decision,
+      person: d.person,
+      similarity: d.similarity,
+      liveness: d.liveness,
+      auditRow: row,
+      unlocked,
+      regrant: d.regrant,
+    });
   }
 
   private recordDecision(
@@ -365,6 +402,7 @@ export class DoorFrameService {
         liveness: d.liveness && { ...d.liveness, reasons: d.liveness.reasons.join(',') },
         ...challengeFacts(d.challengeOutcome),
         ...(d.lockout ? { lockout: d.lockout.scope } : {}),
+        ...(d.regrant ? { regrant: true } : {}),
       },
     });
   }

@@ -69,21 +69,3 @@ export function needsChallenge(reading: LivenessReading, s: ChallengeSettings): 
       return reading.verdict !== 'live' || reading.passive.band !== 'clear_live';
   }
 }
-
-/**
- * A settled spoof whose only evidence is a face that hardly moved (no_micro_motion) is asked,
- * not refused, while challenges are on: a person standing still at a low-frame-rate webcam
- * looks exactly like that (the Krzysiek354 clip of ../shared/data), whereas a photo can neither
- * turn nor blink on request, and moving it shows as planar_motion, which still refuses at once.
- */
-export function answerableSpoof(
-  reading: { verdict: string; reasons?: readonly string[] },
-  s: ChallengeSettings,
-): boolean {
-  if (s.mode === 'off' || reading.verdict !== 'spoof') return false;
-  const reasons = reading.reasons ?? [];
-  return (
-    reasons.includes('no_micro_motion') &&
-    reasons.every((r) => r === 'no_micro_motion' || r === 'blink_seen')
-  );
-}

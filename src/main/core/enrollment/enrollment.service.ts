@@ -2,6 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { CONSENT_PURPOSE, CONSENT_TEXT_VERSION } from '../../../shared/consent';
 import type { EnrollFileResult, EnrollResult, PersonRef, Thresholds } from '../../../shared/domain';
 import { StationError } from '../../../shared/errors';
+import { LIMITS } from '../../../shared/limits';
+import { plainTextProblem } from '../../../shared/plain-text';
 import type { Db } from '../../db/connection';
 import type { PeopleRepository } from '../../db/people.repository';
 import type { PersonLinksRepository } from '../../db/person-links.repository';
@@ -44,7 +46,6 @@ export interface EnrollRequest {
 interface Accepted {
   index: number;
   face: FaceAnalysis;
-  imageSha256: string;
   duplicateOf?: DuplicateMatch;
 }
 
@@ -88,6 +89,8 @@ export class EnrollmentService {
     const limits = { ...this.d.quality(), minInterEyePx: this.d.thresholds().minInterEyePx };
     for (const image of req.images) {
       const file = image.fileName;
+      // In memory only, for this request: a stored photo hash would let anyone holding the
+      // database and a copy of a photo confirm its subject is enrolled (migration 0170).
       const imageSha256 = createHash('sha256').update(image.bytes).digest('hex');
       if (seen.has(imageSha256)) {
         files.push({ file, status: 'duplicate_image', message: 'Same image given twice.' });
@@ -100,7 +103,7 @@ export class EnrollmentService {
         continue;
       }
       const message = check.warnings.length ? check.warnings.join(' ') : undefined;
-      accepted.push({ index: files.length, face: check.face, imageSha256 });
+      accepted.push({ index: files.length, face: check.face });
       files.push({ file, status: 'enrolled', ...(message ? { message } : {}) });
     }
     if (accepted.length === 0) return { person: null, files };
@@ -120,7 +123,11 @@ export class EnrollmentService {
         throw new StationError('PERSON_NOT_FOUND', `No enrolled person has id ${req.personId}`);
       return { id: p.id, name: p.name };
     }
-    if (req.name.trim().length === 0) throw new StationError('BAD_REQUEST', 'A name is required.');
+    const name = req.name.trim();
+    if (name.length === 0) throw new StationError('BAD_REQUEST', 'A name is required.');
+    // Every host (the CLI included) comes through here: names are shown again everywhere.
+    const problem = plainTextProblem('The name', name, LIMITS.maxNameLength);
+    if (problem) throw new StationError('BAD_REQUEST', `${problem}.`);
     return undefined;
   }
 
@@ -205,7 +212,6 @@ export class EnrollmentService {
           modelId,
           embeddingSpace,
           vector: a.face.embedding,
-          imageSha256: a.imageSha256,
           interEyePx: a.face.interEyePx,
           createdAt: at,
         });

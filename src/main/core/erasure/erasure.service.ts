@@ -8,7 +8,7 @@ import type { TemplatesRepository } from '../../db/templates.repository';
 import type { AuditRecorder } from '../audit/audit-recorder';
 import type { Gallery } from '../gallery/gallery.service';
 import { zeroFileInPlace } from '../util/zero-file';
-import { byteNeedles, findNeedlesInFile, vectorNeedles } from './file-byte-scan';
+import { byteNeedles, filesUnder, findNeedlesInFile, vectorNeedles } from './file-byte-scan';
 
 export interface ErasureReport {
   erased: PersonRef;
@@ -28,8 +28,12 @@ export interface ErasureDeps {
   gallery: Gallery;
   audit: AuditRecorder;
   thresholds: () => Thresholds;
-  /** Files that must not hold the erased vectors afterwards (database, its WAL, index). */
-  files: { database: string; galleryIndex: string };
+  /** The data folder: afterwards, no file anywhere in it may hold the erased vectors. */
+  dataDir: string;
+  /** The index file, zeroed in place before it is rewritten. */
+  galleryIndex: string;
+  /** Removes temp files killed writers left (under the write lock); returns their paths. */
+  removeStaleTemp: () => string[];
 }
 
 /**
@@ -47,11 +51,19 @@ export class ErasureService {
       .immediate();
     this.rewriteIndex(templateIds);
     const compact = compactDatabase(this.d.db);
+    // A leftover index temp file is a sealed copy of every vector, the erased ones included,
+    // that no byte scan can see into: it goes before the files are checked.
+    this.d.removeStaleTemp();
     const problems = [...this.searchProblems(vectors), ...this.fileProblems(vectors, sealed)];
     if (problems.length > 0 && !compact.walTruncated) {
       problems.push('the WAL could not be truncated (another process holds an old snapshot)');
     }
-    return { erased: person, templates: vectors.length, verified: problems.length === 0, problems };
+    return {
+      erased: person,
+      templates: sealed.length,
+      verified: problems.length === 0,
+      problems,
+    };
   }
 
   /**
@@ -69,7 +81,9 @@ export class ErasureService {
     if (!found) throw new StationError('PERSON_NOT_FOUND', `No enrolled person has id ${personId}`);
     // Read inside the write transaction: the vectors checked later are exactly those deleted.
     const rows = this.d.templates.forPerson(personId);
-    const vectors = rows.map((t) => t.vector);
+    // A tampered row (its blob no longer opens) is erased all the same; only its stored bytes
+    // can be looked for afterwards.
+    const vectors = rows.flatMap((t) => (t.vector ? [t.vector] : []));
     const sealed = rows.map((t) => t.sealed);
     const templates = this.d.templates.deleteForPerson(personId);
     this.d.links.delete(personId);
@@ -101,7 +115,7 @@ export class ErasureService {
    * that neither search nor the files still hold the person.
    */
   private rewriteIndex(templateIds: number[]): void {
-    zeroFileInPlace(this.d.files.galleryIndex);
+    zeroFileInPlace(this.d.galleryIndex);
     this.d.gallery.removeTemplates(templateIds);
   }
 
@@ -109,7 +123,8 @@ export class ErasureService {
     const threshold = this.d.thresholds().identify;
     const problems: string[] = [];
     vectors.forEach((v, i) => {
-      const best = this.d.gallery.search(v)[0];
+      // The index itself, unchecked: it must not find the person, stopped recognition or not.
+      const best = this.d.gallery.nearestUnchecked(v)[0];
       if (best && best.similarity >= threshold) {
         problems.push(
           `erased template ${i + 1} still matches someone (similarity ${best.similarity.toFixed(4)} >= ${threshold})`,
@@ -120,18 +135,23 @@ export class ErasureService {
   }
 
   /**
-   * Templates are stored encrypted, so the plaintext vectors should never have reached these
-   * files; the scan still looks for them (a regression writing plaintext would show here) AND
+   * Templates are stored encrypted, so the plaintext vectors should never have reached any
+   * file; the scan still looks for them (a regression writing plaintext would show here) AND
    * for the erased rows' stored ciphertext: with the key at hand, a leftover ciphertext in a
-   * free page or the WAL is as good as the vector.
+   * free page, the WAL or a copy of the database is as good as the vector. Every file in the
+   * data folder is scanned, not a list of the files we expect: a copy anywhere counts.
    */
   private fileProblems(vectors: Float32Array[], sealed: Buffer[]): string[] {
     const plain = vectors.flatMap((v) => vectorNeedles(v));
-    const encrypted = sealed.flatMap((b) => byteNeedles(b));
+    const encrypted = sealed.filter((b) => b.length > 0).flatMap((b) => byteNeedles(b));
     const needles = [...plain, ...encrypted];
-    const { database, galleryIndex } = this.d.files;
-    return [database, `${database}-wal`, galleryIndex].flatMap((file) => {
-      const found = [...findNeedlesInFile(file, needles)];
+    return filesUnder(this.d.dataDir).flatMap((file) => {
+      let found: number[];
+      try {
+        found = [...findNeedlesInFile(file, needles)];
+      } catch (err) {
+        return [`${file} could not be read to verify the erasure (${String(err)})`];
+      }
       if (found.length === 0) return [];
       const plainHits = found.filter((i) => i < plain.length).length;
       const form =

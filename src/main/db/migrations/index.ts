@@ -15,6 +15,8 @@ import { migration0060 } from './0060-audit-retention';
 import { migration0070 } from './0070-audit-door';
 import { migration0100 } from './0100-pad-live-scores';
 import { migration0160 } from './0160-embedding-space';
+import { migration0170 } from './0170-drop-photo-hash';
+import { migration0180 } from './0180-audit-anchor';
 import type { Migration, MigrationContext } from './migration.types';
 
 /** Ordered registry: append only, never edit a released migration. */
@@ -28,6 +30,8 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0070,
   migration0100,
   migration0160,
+  migration0170,
+  migration0180,
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
@@ -77,6 +81,9 @@ export function dataFolderContext(
     templateKey() {
       const store = templateKeys ?? dataFolderTemplateKeyStore(folder());
       return store.load() ?? store.create();
+    },
+    auditAnchorFile() {
+      return db.memory ? null : dataPaths(folder()).auditAnchor;
     },
   };
 }

@@ -52,6 +52,7 @@ export const audit_de: Translation<typeof audit> = {
   'audit.kind.door': 'Tür',
   'audit.kind.retention': 'Aufbewahrung',
   'audit.kind.login': 'Anmeldung',
+  'audit.kind.integrity': 'Integrität',
   'decision.granted': 'gewährt',
   'decision.unknown_face': 'unbekanntes Gesicht',
   'decision.spoof_suspected': 'Täuschung vermutet',

@@ -69,6 +69,9 @@ export const common_de: Translation<typeof common> = {
   'error.TEMPLATE_KEY_INSECURE': 'Die Datei des Vorlagenschlüssels ist für andere Benutzer lesbar.',
   'error.TEMPLATE_TAMPERED':
     'Eine gespeicherte Gesichtsvorlage hat die Integritätsprüfung nicht bestanden.',
+  'error.DATA_INSECURE': 'Die Datenbank der Station ist für andere Benutzer lesbar.',
+  'error.BUSY':
+    'Die Station ist mit anderen Uploads beschäftigt. Bitte gleich noch einmal versuchen.',
   'error.INTERNAL': 'In der Station ist etwas schiefgelaufen.',
   'common.cancel': 'Abbrechen',
   'common.close': 'Schließen',

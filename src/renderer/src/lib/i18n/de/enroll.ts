@@ -86,9 +86,9 @@ export const enroll_de: Translation<typeof enroll> = {
   'erase.confirm': '{name} löschen',
   'erase.doneTitle': '{name} wurde gelöscht',
   'erase.verified': {
-    one: '{count} Vorlage entfernt. Geprüft: kein Treffer in der Suche, keine Spur in der Datenbank, ihrem Journal oder der Indexdatei.',
+    one: '{count} Vorlage entfernt. Geprüft: kein Treffer in der Suche, keine Spur in irgendeiner Datei des Datenordners.',
     other:
-      '{count} Vorlagen entfernt. Geprüft: kein Treffer in der Suche, keine Spur in der Datenbank, ihrem Journal oder der Indexdatei.',
+      '{count} Vorlagen entfernt. Geprüft: kein Treffer in der Suche, keine Spur in irgendeiner Datei des Datenordners.',
   },
   'erase.unverified': {
     one: '{count} Vorlage entfernt, aber die Prüfung ist FEHLGESCHLAGEN:',

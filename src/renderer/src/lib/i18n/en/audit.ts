@@ -51,6 +51,7 @@ export const audit = {
   'audit.kind.door': 'door',
   'audit.kind.retention': 'retention',
   'audit.kind.login': 'login',
+  'audit.kind.integrity': 'integrity',
   'decision.granted': 'granted',
   'decision.unknown_face': 'unknown face',
   'decision.spoof_suspected': 'spoof suspected',

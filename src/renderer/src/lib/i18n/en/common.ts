@@ -61,6 +61,8 @@ export const common = {
   'error.TEMPLATE_KEY_MISMATCH': 'The template key does not belong to this database.',
   'error.TEMPLATE_KEY_INSECURE': 'The template key file is readable by other users.',
   'error.TEMPLATE_TAMPERED': 'A stored face template failed its integrity check.',
+  'error.DATA_INSECURE': 'The station database is readable by other users.',
+  'error.BUSY': 'The station is busy with other uploads. Try again in a moment.',
   'error.INTERNAL': 'Something went wrong inside the station.',
   'common.cancel': 'Cancel',
   'common.close': 'Close',
