@@ -1,6 +1,7 @@
 import { app, BrowserWindow, safeStorage, session } from 'electron';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { DOOR_STATE_EVENT } from '../shared/api-methods';
 import { StationError } from '../shared/errors';
 import { longArgumentProblem } from '../shared/plain-text';
 import { sitePaths } from './composition/site-files';
@@ -86,7 +87,15 @@ async function start(): Promise<void> {
       ).store
     : undefined;
   const station = await withDeadline(
-    openStation({ dataDir, modelsDir, mode: 'electron', templateKeys: keys.store, siteKeys }),
+    // The OS locale picks the UI language until the operator chooses one (StationStatus.locale).
+    openStation({
+      dataDir,
+      modelsDir,
+      mode: 'electron',
+      templateKeys: keys.store,
+      siteKeys,
+      locale: app.getLocale(),
+    }),
     STARTUP_DEADLINE_MS,
     (late) => late.close(),
   );
@@ -94,13 +103,18 @@ async function start(): Promise<void> {
   // A station of a site keeps syncing in the background (none otherwise).
   station.site?.start();
   app.on('will-quit', () => station.close());
-  createMainWindow({
+  const win = createMainWindow({
     origin,
     preloadPath: join(__dirname, '../preload/index.js'),
     kiosk: options.kiosk,
     devTools: !app.isPackaged,
     dataDir,
   });
+  // The door screen, pushed to our own window only (the preload forwards it as data).
+  const unsubscribe = station.terminalAdmin.subscribe((state) => {
+    if (!win.isDestroyed()) win.webContents.send(DOOR_STATE_EVENT, state);
+  });
+  win.on('closed', unsubscribe);
 }
 
 /** Packaged: electron-builder's extraResources copy; development: the project's resources/. */

@@ -71,6 +71,7 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
       integrity,
       ...(site ? { site } : {}),
       ...(opts.challengeChooser ? { challengeChooser: opts.challengeChooser } : {}),
+      ...(opts.locale ? { locale: opts.locale } : {}),
     });
   } catch (err) {
     integrity.cancel();

@@ -16,7 +16,9 @@ import { authContract, type LoginResult } from './auth-contract';
 import {
   doorContract,
   type CameraReport,
+  type DoorAdminResult,
   type DoorPhase,
+  type DoorScreenState,
   type DoorStatusView,
   type LivenessSummary,
 } from './door-contract';
@@ -133,6 +135,8 @@ export interface FrameResult {
   /** The active challenge being asked of this face (phase 'challenge'), else null. */
   challenge: ChallengeView | null;
   door: DoorStatusView;
+  /** The terminal's screen after this frame (null for a replayed recording, which has none). */
+  screen: DoorScreenState | null;
 }
 
 /** What each channel answers on success. */
@@ -146,6 +150,8 @@ export interface ResponseMap {
   'people:erase': ErasureOutcome;
   'camera:report': CameraReport;
   'door:status': DoorStatusView;
+  'door:state': DoorScreenState;
+  'door:admin': DoorAdminResult;
   'enroll:check': CaptureCheck;
   'audit:query': AuditPage;
   'audit:export': AuditCsvChunk;

@@ -120,4 +120,8 @@ export interface StationStatus {
   thresholds: Thresholds;
   /** Per operator role: 'open' until a passphrase is set (the UI warns). */
   auth: AuthStatus;
+  /** IANA time zone the station shows times in: the door schedules' zone, else the machine's. */
+  timeZone: string;
+  /** The host's OS locale when it knows one (Electron: app.getLocale()); null = ask the page. */
+  locale: string | null;
 }

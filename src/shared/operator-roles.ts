@@ -36,6 +36,9 @@ export const CHANNEL_ROLES: Record<Channel, readonly OperatorRole[]> = {
   'access:frame': [],
   'camera:report': [],
   'door:status': [],
+  'door:state': [],
+  // Allowing a camera, lifting lockouts and the terminal's cues change how the door decides.
+  'door:admin': ['admin'],
   'models:detector': [],
   'auth:login': [],
   'auth:logout': [],

@@ -33,6 +33,8 @@ export async function buildRenderer(outDir: string): Promise<string> {
 
 export interface BrowserSession {
   station: Station;
+  /** The station's data folder (another process, e.g. the CLI, may open it too). */
+  dataDir: string;
   host: LoopbackHost;
   cleanup: () => Promise<void>;
 }
@@ -78,10 +80,15 @@ export async function openBrowserSession(opts: {
         return answer;
       };
     }
-    const host = await startLoopbackHost({ handlers, rendererDir: opts.rendererDir });
     const opened = station;
+    const host = await startLoopbackHost({
+      handlers,
+      doorEvents: (listener) => opened.terminalAdmin.subscribe(listener),
+      rendererDir: opts.rendererDir,
+    });
     return {
       station: opened,
+      dataDir: temp.dir,
       host,
       cleanup: async () => {
         await host.close();

@@ -1,7 +1,6 @@
 import type { EnrollFileResult, FaceDecision } from '../../shared/domain';
 import { StationError, toErrorPayload, type ErrorPayload } from '../../shared/errors';
 import { escapeControlCharacters } from '../../shared/plain-text';
-import { describeDecision } from '../core/access/access-decision';
 import type { Station } from '../core/station.service';
 import { EXIT, fmtSim, type Output } from './cli-output';
 import { readInputFile } from './read-input-file';
@@ -103,11 +102,21 @@ export async function identifyCommand(
 
 function humanIdentify(r: IdentifyFileResult): string {
   if (r.faces.length === 0) return `${r.file}: no face`;
-  const lines = r.faces.map((f, i) => {
-    const who = f.person ? `${f.person.name}` : 'nobody';
-    return `  face ${i + 1} [${f.box.join(',')}]: ${describeDecision(f.decision)} (best: ${who}, similarity ${fmtSim(f.similarity)})`;
-  });
+  const lines = r.faces.map((f, i) => `  face ${i + 1} [${f.box.join(',')}]: ${matchWords(f)}`);
   return [`${r.file}: ${r.faces.length} face(s)`, ...lines].join('\n');
+}
+
+/**
+ * A photo is matched against the gallery, not let through a door (no liveness, no schedule):
+ * "match", never "access granted".
+ */
+function matchWords(f: FaceDecision): string {
+  if (f.decision === 'granted' && f.person)
+    return `match: ${f.person.name} (similarity ${fmtSim(f.similarity)})`;
+  if (f.decision === 'face_too_small') return 'face too small to identify';
+  return f.similarity > -1
+    ? `no match (closest similarity ${fmtSim(f.similarity)}, below the threshold)`
+    : 'no match (nobody is enrolled)';
 }
 
 /** `station verify A B`: 1:1 on the largest face of each image. */

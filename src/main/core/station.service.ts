@@ -23,13 +23,21 @@ import { OperatorCredentials } from './auth/operator-credentials.repository';
 import { OperatorAuthService } from './auth/operator-auth.service';
 import { TemplateEncryptionRepository } from '../db/template-encryption.repository';
 import { TemplatesRepository } from '../db/templates.repository';
-import type { CameraReport, DoorStatusView, PassiveSummary } from '../../shared/door-contract';
+import {
+  terminalDisplaySchema,
+  type CameraReport,
+  type DoorStatusView,
+  type PassiveSummary,
+  type TerminalDisplay,
+} from '../../shared/door-contract';
 import { AccessSettings } from './access/access-settings.service';
 import { accessPolicySchema, type AccessPolicy } from './access/access-policy.schema';
 import { livenessSettingsSchema, type LivenessSettings } from './liveness/liveness-settings';
 import { randomChallengeChooser, type ChallengeChooser } from './challenge/challenge-chooser';
 import { challengeSettingsSchema, type ChallengeSettings } from './challenge/challenge-settings';
 import { DoorFrameService, type AuditedDecision } from './access/door-frame.service';
+import { DoorScreen } from './access/door-screen';
+import { DoorTerminalAdmin } from './access/door-terminal-admin';
 import { DoorLivenessMonitor } from './liveness/door-liveness-monitor';
 import type { PassiveLivenessModel } from './liveness/passive-scorer';
 import { faceSquare, type LivenessFace } from './liveness/face-square';
@@ -121,6 +129,8 @@ export interface StationParts {
   integrity?: BackgroundIntegrityCheck;
   /** The site this data folder joined (issue 16); absent: a single station, as always. */
   site?: StationSiteBinding;
+  /** The host's OS locale (StationStatus.locale); absent = the page uses its own languages. */
+  locale?: string;
 }
 
 /** What the site composition needs of a station to make it a replica (see SiteStation). */
@@ -160,6 +170,8 @@ export interface OpenStationOptions {
   siteKeys?: TemplateKeyStore;
   /** Test harnesses only (see StationParts.challengeChooser); hosts never pass it. */
   challengeChooser?: ChallengeChooser;
+  /** The OS locale the host knows (Electron: app.getLocale()), reported to the page. */
+  locale?: string;
 }
 
 const DETECTOR_FILES = {
@@ -179,7 +191,13 @@ export class Station {
   readonly recognition: RecognitionService;
   readonly door: DoorFrameService;
   readonly access: AccessSettings;
+  /** The terminal's screen (banner, lock, camera in one snapshot), pushed to the page. */
+  readonly screen: DoorScreen;
+  /** Admin actions at the terminal (allow its camera, lift lockouts, cues), audited. */
+  readonly terminalAdmin: DoorTerminalAdmin;
   private doorActuator: DoorActuator;
+  /** The lock configuration the actuator was built from (rebuilt when another process changes it). */
+  private actuatorConfig = '';
   private readonly sessionActuators = new Set<DoorActuator>();
   readonly erasure: ErasureService;
   /** Admin calibration: runs from templates or uploads, audited threshold adoption. */
@@ -370,11 +388,21 @@ export class Station {
       now,
     });
     this.doorActuator = this.makeDoorActuator(now);
+    this.actuatorConfig = JSON.stringify(this.access.door());
+    // Before the door service (it reports to the screen); the screen asks it only later.
+    this.screen = new DoorScreen({
+      now,
+      door: () => this.actuator().current(),
+      display: () => this.access.terminalDisplay(),
+      terminalLock: () => this.door.terminalLock(),
+    });
     this.door = this.makeDoorFrameService(
       'terminal',
-      () => this.doorActuator,
+      () => this.actuator(),
       () => this.doorId(),
       {
+        now,
+        screen: this.screen,
         onGrantedLive: (camera, p) =>
           this.padCalibration.recordLive('granted', camera, {
             padModel: p.score ?? Number.NaN,
@@ -382,6 +410,14 @@ export class Station {
           }),
       },
     );
+    this.terminalAdmin = new DoorTerminalAdmin({
+      access: this.access,
+      door: this.door,
+      screen: this.screen,
+      audit: this.audit,
+      doorId: () => this.doorId(),
+      onExternalChange: () => void this.actuator(),
+    });
     this.site = parts.site?.attach(this.siteInternals(db, templates, now)) ?? null;
   }
 
@@ -427,6 +463,20 @@ export class Station {
   }
 
   /**
+   * The terminal's lock actuator, rebuilt when the lock configuration changed in another
+   * process (`station door set` while the station runs): the next command uses the new lock.
+   */
+  private actuator(): DoorActuator {
+    const config = JSON.stringify(this.access.door());
+    if (config !== this.actuatorConfig) {
+      this.doorActuator.dispose();
+      this.doorActuator = this.makeDoorActuator(this.parts.now ?? (() => new Date()));
+      this.actuatorConfig = config;
+    }
+    return this.doorActuator;
+  }
+
+  /**
    * How the door turns a search into its identify score: the scoring adopted with the identify
    * threshold, else the embedding space's default (identify-scoring.ts, threshold-defaults.ts).
    */
@@ -445,6 +495,8 @@ export class Station {
     doorId: () => string | null,
     opts: {
       now?: () => Date;
+      /** The terminal's screen; absent for a replayed recording, which has none. */
+      screen?: DoorScreen;
       onGrantedLive?: (camera: string, passive: PassiveSummary) => void;
       /** Told every audited decision once (the `station access` report lists them). */
       onDecision?: (e: AuditedDecision) => void;
@@ -467,6 +519,7 @@ export class Station {
         chooser: this.parts.challengeChooser ?? randomChallengeChooser,
         blinkClosedRatio: () => this.access.liveness().blinkClosedRatio,
       },
+      screen: opts.screen ?? null,
       ...(opts.onGrantedLive ? { onGrantedLive: opts.onGrantedLive } : {}),
       ...(opts.onDecision ? { onDecision: opts.onDecision } : {}),
     });
@@ -544,7 +597,14 @@ export class Station {
       templates: this.gallery.size,
       thresholds: this.settings.thresholds(),
       auth: this.operators.status(),
+      timeZone: this.timeZone(),
+      locale: this.parts.locale ?? null,
     };
+  }
+
+  /** The zone the door schedules are written in, else this machine's zone. */
+  timeZone(): string {
+    return this.access.policy().timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   }
 
   listPeople(): PersonSummary[] {
@@ -717,7 +777,7 @@ export class Station {
   }
 
   doorStatus(): DoorStatusView {
-    return this.doorActuator.current();
+    return this.actuator().current();
   }
 
   /** The admin's index kind if set, else the size policy's kind for n templates. */
@@ -827,6 +887,7 @@ export class Station {
     liveness: unknown;
     identity?: unknown;
     challenge?: unknown;
+    terminal?: unknown;
   }): void {
     if (parts.policy !== null) accessPolicySchema.parse(parts.policy);
     if (parts.door !== null) doorConfigSchema.parse(parts.door);
@@ -835,6 +896,13 @@ export class Station {
       challengeSettingsSchema.parse(parts.challenge);
     if (parts.identity !== undefined && parts.identity !== null)
       doorIdentitySchema.parse(parts.identity);
+    if (parts.terminal !== undefined && parts.terminal !== null)
+      terminalDisplaySchema.parse(parts.terminal);
+  }
+
+  /** The terminal's cues (validated, audited); the screen shows them from its next update. */
+  setTerminalDisplay(next: unknown, changedBy: string): TerminalDisplay {
+    return this.terminalAdmin.setDisplay(next, changedBy).value;
   }
 
   /**
@@ -874,6 +942,7 @@ export class Station {
     });
     this.doorActuator.dispose();
     this.doorActuator = this.makeDoorActuator(this.parts.now ?? (() => new Date()));
+    this.actuatorConfig = JSON.stringify(valid);
     return valid;
   }
 
@@ -883,7 +952,14 @@ export class Station {
       stationId: hostname(),
       webhookSecret: () => loadOrCreateKey(paths.doorWebhookKey),
     });
-    return new DoorActuator({ controller, audit: this.audit, now, doorId: () => this.doorId() });
+    return new DoorActuator({
+      controller,
+      audit: this.audit,
+      now,
+      doorId: () => this.doorId(),
+      // The screen follows the lock (the status bar's "Door: open" ends when it re-locks).
+      onChange: (status) => this.screen.doorChanged(status),
+    });
   }
 
   /**
@@ -903,6 +979,8 @@ export class Station {
     // Hosts await site.close() first where they can; this only makes sure it happens.
     if (this.site) void this.site.close().catch(() => undefined);
     this.parts.integrity?.cancel();
+    this.terminalAdmin.dispose();
+    this.screen.dispose();
     this.doorActuator.dispose();
     for (const a of this.sessionActuators) a.dispose();
     if (this.db.open) {

@@ -14,6 +14,7 @@ export const UNREADABLE_SETTING: Readonly<{ unreadable: true }> = Object.freeze(
 export class SettingsRepository {
   private readonly selectOne;
   private readonly upsert;
+  private readonly dataVersionStmt;
 
   constructor(db: Db) {
     this.selectOne = db.prepare<[string], { value: string }>(
@@ -22,6 +23,16 @@ export class SettingsRepository {
     this.upsert = db.prepare(
       'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
     );
+    this.dataVersionStmt = db.prepare<[], number>('PRAGMA data_version').pluck();
+  }
+
+  /**
+   * SQLite's data_version: it changes whenever another connection (another process: the CLI,
+   * a second station) committed to the database, and costs a few microseconds, so a cache of
+   * settings can check it on every read. This connection's own writes do not change it.
+   */
+  dataVersion(): number {
+    return this.dataVersionStmt.get() ?? 0;
   }
 
   get(key: string): unknown {

@@ -3,6 +3,7 @@ import { createReadStream, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import type { DoorScreenState } from '../../shared/door-contract';
 import type { ErrorPayload, Result } from '../../shared/errors';
 import { StationError } from '../../shared/errors';
 import { LIMITS } from '../../shared/limits';
@@ -29,6 +30,13 @@ export const DEFAULT_MAX_BODY_BYTES = LIMITS.maxEnrollFiles * LIMITS.maxImageBas
 export const DEFAULT_MAX_IN_FLIGHT_BYTES = DEFAULT_MAX_BODY_BYTES + 64 * 1024 * 1024;
 const LOOPBACK_ADDRESS = '127.0.0.1';
 const API_PREFIX = '/api/';
+/** Server-Sent Events: the terminal's screen state, pushed on every change (GET, same auth). */
+export const DOOR_EVENTS_PATH = '/api/events/door';
+/** A comment line this often keeps idle proxies and the page's reader from timing out. */
+const EVENTS_HEARTBEAT_MS = 15_000;
+
+/** Subscribes to the door screen; returns the unsubscribe (see Station.terminalAdmin). */
+export type DoorEventSource = (listener: (state: DoorScreenState) => void) => () => void;
 
 export interface LoopbackHostOptions {
   handlers: Handlers;
@@ -39,6 +47,8 @@ export interface LoopbackHostOptions {
   /** Per-run secret; generated when absent (tests may pin one). */
   secret?: string;
   maxBodyBytes?: number;
+  /** The door screen to stream at DOOR_EVENTS_PATH; absent = that path answers 404. */
+  doorEvents?: DoorEventSource;
   /** Request bytes held at once over all requests (DEFAULT_MAX_IN_FLIGHT_BYTES). */
   maxInFlightBytes?: number;
 }
@@ -53,6 +63,7 @@ export interface LoopbackHost {
 
 interface HostContext {
   handlers: Handlers;
+  doorEvents: DoorEventSource | undefined;
   rendererDir: string;
   secretDigest: Buffer;
   maxBodyBytes: number;
@@ -80,6 +91,7 @@ export async function startLoopbackHost(opts: LoopbackHostOptions): Promise<Loop
   const csp = loadCsp(opts.rendererDir);
   const ctx: HostContext = {
     handlers: opts.handlers,
+    doorEvents: opts.doorEvents,
     rendererDir: opts.rendererDir,
     secretDigest: digest(secret),
     maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
@@ -167,6 +179,10 @@ async function handle(ctx: HostContext, req: IncomingMessage, res: ServerRespons
     return;
   }
   const pathname = (req.url ?? '/').split('?')[0] ?? '/';
+  if (pathname === DOOR_EVENTS_PATH) {
+    streamDoorEvents(ctx, req, res);
+    return;
+  }
   if (pathname.startsWith(API_PREFIX)) {
     await handleApi(ctx, req, res, pathname.slice(API_PREFIX.length));
     return;
@@ -190,18 +206,7 @@ async function handleApi(
     sendJson(ctx, res, 405, envelope('BAD_REQUEST', 'Use POST'));
     return;
   }
-  const origin = req.headers.origin;
-  if (
-    (origin !== undefined && !ctx.allowedOrigins.has(origin)) ||
-    req.headers['sec-fetch-site'] === 'cross-site'
-  ) {
-    sendJson(ctx, res, 403, envelope('UNAUTHORIZED', 'Cross-origin request refused'));
-    return;
-  }
-  if (!secretMatches(ctx, req.headers[SECRET_HEADER])) {
-    sendJson(ctx, res, 401, envelope('UNAUTHORIZED', 'Missing or wrong station secret'));
-    return;
-  }
+  if (!authorised(ctx, req, res)) return;
   // Held until the answer is sent: the handler works on the decoded body until then.
   const held = ctx.inFlight.hold(res);
   if (!held.reserve(declaredLength(req))) {
@@ -223,6 +228,59 @@ async function handleApi(
   sendJson(ctx, res, statusOf(result), result);
 }
 
+/** Same origin and the per-run secret; answers the refusal itself and returns false. */
+function authorised(ctx: HostContext, req: IncomingMessage, res: ServerResponse): boolean {
+  const origin = req.headers.origin;
+  if (
+    (origin !== undefined && !ctx.allowedOrigins.has(origin)) ||
+    req.headers['sec-fetch-site'] === 'cross-site'
+  ) {
+    sendJson(ctx, res, 403, envelope('UNAUTHORIZED', 'Cross-origin request refused'));
+    return false;
+  }
+  if (!secretMatches(ctx, req.headers[SECRET_HEADER])) {
+    sendJson(ctx, res, 401, envelope('UNAUTHORIZED', 'Missing or wrong station secret'));
+    return false;
+  }
+  return true;
+}
+
+/**
+ * The terminal's screen as Server-Sent Events: the current state at once, then every change,
+ * until the page goes away. The page reads it with fetch (EventSource cannot send the secret
+ * header), so the same three locks as the API apply.
+ */
+function streamDoorEvents(ctx: HostContext, req: IncomingMessage, res: ServerResponse): void {
+  if (req.method !== 'GET') {
+    res.setHeader('Allow', 'GET');
+    sendJson(ctx, res, 405, envelope('BAD_REQUEST', 'Use GET'));
+    return;
+  }
+  if (!authorised(ctx, req, res)) return;
+  if (!ctx.doorEvents) {
+    sendText(ctx, res, 404, 'Not found');
+    return;
+  }
+  res.writeHead(200, {
+    ...ctx.securityHeaders,
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    Connection: 'keep-alive',
+  });
+  res.flushHeaders();
+  const unsubscribe = ctx.doorEvents((state) => {
+    res.write(`id: ${state.seq}\nevent: door\ndata: ${JSON.stringify(state)}\n\n`);
+  });
+  const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), EVENTS_HEARTBEAT_MS);
+  heartbeat.unref();
+  const end = (): void => {
+    clearInterval(heartbeat);
+    unsubscribe();
+  };
+  req.on('close', end);
+  res.on('error', end);
+}
+
+/** The body size the request declares (0 when it declares none: counted as it arrives). */
 function declaredLength(req: IncomingMessage): number {
   const n = Number(req.headers['content-length'] ?? NaN);
   return Number.isFinite(n) && n > 0 ? n : 0;

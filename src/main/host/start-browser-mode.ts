@@ -109,6 +109,7 @@ export async function main(argv: string[]): Promise<number> {
   station.site?.start();
   const host = await startLoopbackHost({
     handlers: createStationHandlers(station),
+    doorEvents: (listener) => station.terminalAdmin.subscribe(listener),
     rendererDir,
     port: values.port ? Number(values.port) : 0,
   });

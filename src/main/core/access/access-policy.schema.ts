@@ -15,6 +15,12 @@ const scheduleName = withoutControls(z.string().min(1).max(64));
 const groupName = withoutControls(z.string().min(1).max(64));
 
 /**
+ * 20 refusals of anyone in a minute: four times what locks one face, so a single stranger (or
+ * one person having a bad day) never pauses the door for everyone; a crowd of attempts does.
+ */
+const DEFAULT_FLOOD_FAILURES = 20;
+
+/**
  * Everything the door decision depends on besides the recognition thresholds. Stored as one
  * validated settings value; an invalid stored value falls back to these defaults (deny-leaning).
  */
@@ -31,10 +37,15 @@ export const accessPolicySchema = z
     unlockMs: z.number().int().min(500).max(60_000),
     lockout: z
       .object({
-        /** Refusals (unknown face, spoof) within `windowMs` that lock the terminal out. */
+        /** Refusals of one face (unknown, spoof, challenge) within `windowMs` that lock it out. */
         maxFailures: z.number().int().min(1).max(1000),
         windowMs: z.number().int().min(1_000).max(3_600_000),
         lockMs: z.number().int().min(1_000).max(3_600_000),
+        /**
+         * Refusals of anyone within `windowMs` that pause the whole terminal: a flood guard
+         * only (many faces probing at once). Absent in policies stored before it existed.
+         */
+        floodMaxFailures: z.number().int().min(2).max(10_000).default(DEFAULT_FLOOD_FAILURES),
       })
       .strict(),
     /** Named weekly schedules; a person or group without one is always allowed. */
@@ -72,7 +83,12 @@ export const DEFAULT_ACCESS_POLICY: AccessPolicy = {
   maxFaces: 1,
   requireLiveness: true,
   unlockMs: 3_000,
-  lockout: { maxFailures: 5, windowMs: 60_000, lockMs: 60_000 },
+  lockout: {
+    maxFailures: 5,
+    windowMs: 60_000,
+    lockMs: 60_000,
+    floodMaxFailures: DEFAULT_FLOOD_FAILURES,
+  },
   schedules: {},
   personSchedules: {},
   groups: {},

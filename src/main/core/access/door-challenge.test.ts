@@ -119,7 +119,7 @@ describe('DoorDecisionEngine with the active challenge', () => {
     const d = frame(UNSURE, right);
     expect(d).toMatchObject({ decision: 'challenge_failed', person: null, newlyFinal: true });
     expect(d.challengeOutcome).toMatchObject({ result: 'failed', seen: 'turn_right' });
-    expect(e.lockedOut(new Date(T0))).toBe(false);
+    expect(e.terminalLocked(new Date(T0))).toBe(false);
   });
 
   it('refuses on timeout, by the station clock; a late answer does not count', () => {

@@ -9,7 +9,7 @@ import { DEFAULT_LIVENESS_SETTINGS } from '../liveness/liveness-settings';
 import type { FaceVerdict } from './access-decision';
 import type { AccessPolicy } from './access-policy.schema';
 import { withinSchedule } from './access-schedule';
-import { FailureLockout } from './failure-lockout';
+import { FailureLockout, type FailingFace, type LockoutState } from './failure-lockout';
 import type { TrackBox } from './face-tracker';
 import { agreedIdentity, frameLevel, largest, pending } from './door-decision-parts';
 import {
@@ -47,6 +47,8 @@ export interface FaceObservation {
   liveness: LivenessReading | null;
   /** Head pose and eye opening from the station's own landmarks (the active challenge). */
   pose?: PoseSample | null;
+  /** The face's embedding when it was analysed: refusals are counted per face with it. */
+  embedding?: Float32Array | null;
 }
 
 export type { DoorPhase };
@@ -69,6 +71,10 @@ export interface DoorDecision {
   challengeOutcome: ChallengeOutcome | null;
   /** True on exactly one frame per tracked face: audit it, and open the door if granted. */
   newlyFinal: boolean;
+  /** The lock behind a `locked_out` decision (whose face, until when), for the countdown. */
+  lockout: LockoutState | null;
+  /** The audit row of this track's final decision, once the caller recorded it. */
+  auditRef: number | null;
   /**
    * A grant of the person the same track was granted for before, decided again once that
    * decision was FINAL_TTL_MS old: they never left. It opens the door again (see docs/DOOR.md,
@@ -117,6 +123,8 @@ interface TrackState {
   challenge: ChallengeSession | null;
   /** The person the challenge was asked of (identity agreed before it started). */
   challenged: PersonRef | null;
+  /** The last embedding seen of this face (a challenge abandoned is counted against it). */
+  embedding: Float32Array | null;
 }
 
 /**
@@ -133,6 +141,9 @@ const FAILURES: ReadonlySet<DecisionReason> = new Set([
   'challenge_failed',
   'challenge_timeout',
 ]);
+
+/** DEFAULT_THRESHOLDS.verify: the engine's default when no settings are wired (unit tests). */
+const DEFAULT_SAME_FACE_MIN = 0.35;
 
 const DEFAULT_CHALLENGE: ChallengeDeps = {
   settings: () => DEFAULT_CHALLENGE_SETTINGS,
@@ -158,8 +169,10 @@ export class DoorDecisionEngine {
   constructor(
     private readonly policy: () => AccessPolicy,
     private readonly challenges: ChallengeDeps = DEFAULT_CHALLENGE,
+    /** Cosine above which two embeddings are the same face (the 1:1 verify threshold). */
+    sameFaceMin: () => number = () => DEFAULT_SAME_FACE_MIN,
   ) {
-    this.lockout = new FailureLockout(() => this.policy().lockout);
+    this.lockout = new FailureLockout(() => this.policy().lockout, sameFaceMin);
   }
 
   decide(faces: readonly FaceObservation[], ctx: DecideContext): DoorDecision {
@@ -169,11 +182,14 @@ export class DoorDecisionEngine {
     const p = this.policy();
     const atMs = ctx.atMs ?? clockMs;
     if (!ctx.cameraTrusted) return frameLevel('device_untrusted', faces);
-    if (this.lockout.isLocked(clockMs)) return frameLevel('locked_out', faces);
+    const flood = this.lockout.terminalLock(clockMs);
+    if (flood) return { ...frameLevel('locked_out', faces), lockout: flood };
     if (faces.length === 0) return { ...pending('idle', null, null), decision: 'no_face' };
     if (faces.length > p.maxFaces) return frameLevel('multiple_faces', faces);
 
     const face = largest(faces);
+    const locked = this.lockout.faceLock(clockMs, failing(face));
+    if (locked) return { ...frameLevel('locked_out', faces), lockout: locked };
     const track = this.trackState(face.trackId);
     let previous: TrackState['previous'] = null;
     if (track.final && swapped(track, face.verdict)) this.tracks.delete(face.trackId);
@@ -187,6 +203,7 @@ export class DoorDecisionEngine {
     } else if (track.final) return { ...track.final, newlyFinal: false };
     const current = this.trackState(face.trackId);
     if (previous) current.previous = previous;
+    if (face.embedding) current.embedding = face.embedding;
     return this.decideTrack(current, face, p, ctx.now, atMs);
   }
 
@@ -311,7 +328,7 @@ export class DoorDecisionEngine {
     if (!t.challenge || t.final) return;
     const status = t.challenge.current(clockMs);
     const outcome = challengeOutcome(t.challenge, status);
-    this.lockout.recordFailure(nowMs);
+    this.lockout.recordFailure(nowMs, { trackId: id, embedding: t.embedding });
     this.abandoned.push({
       phase: 'decided',
       decision: 'challenge_timeout',
@@ -324,6 +341,8 @@ export class DoorDecisionEngine {
       challenge: null,
       challengeOutcome: outcome,
       newlyFinal: true,
+      lockout: null,
+      auditRef: null,
       regrant: false,
     });
   }
@@ -335,8 +354,19 @@ export class DoorDecisionEngine {
     return out;
   }
 
-  lockedOut(now: Date): boolean {
-    return this.lockout.isLocked(now.getTime());
+  /** The flood guard's terminal-wide lock (faces need not be analysed while it holds). */
+  terminalLocked(now: Date): boolean {
+    return this.terminalLock(now) !== null;
+  }
+
+  terminalLock(now: Date): LockoutState | null {
+    return this.lockout.terminalLock(now.getTime());
+  }
+
+  /** Remembers the audit row of a track's final decision (the screen names it). */
+  noteAudit(trackId: number, row: number): void {
+    const t = this.tracks.get(trackId);
+    if (t?.final) t.final.auditRef = row;
   }
 
   /** The final decision already taken about this tracked face, if any. */
@@ -354,9 +384,9 @@ export class DoorDecisionEngine {
     this.tracks.clear();
   }
 
-  /** Admin action from the terminal's operator: lift a lockout early. */
-  resetLockout(): void {
-    this.lockout.reset();
+  /** Admin action from the terminal: lift every lockout early (what was lifted, for the audit). */
+  resetLockout(now: Date): { lockedFaces: number; terminalLocked: boolean } {
+    return this.lockout.reset(now.getTime());
   }
 
   private trackState(id: number): TrackState {
@@ -373,6 +403,7 @@ export class DoorDecisionEngine {
         poses: [],
         challenge: null,
         challenged: null,
+        embedding: null,
       };
       this.tracks.set(id, t);
     }
@@ -403,6 +434,8 @@ export class DoorDecisionEngine {
       challenge: null,
       challengeOutcome: outcome,
       newlyFinal: true,
+      lockout: null,
+      auditRef: null,
       regrant:
         decision === 'granted' &&
         track.previous?.decision === 'granted' &&
@@ -411,9 +444,15 @@ export class DoorDecisionEngine {
     track.final = d;
     track.finalAtMs = at.atMs;
     track.decidedIdentity = agreedIdentity(track.votes, this.policy().agreeFrames);
-    if (FAILURES.has(decision)) this.lockout.recordFailure(at.nowMs);
+    if (FAILURES.has(decision)) d.lockout = this.lockout.recordFailure(at.nowMs, failing(face));
+    if (decision === 'granted') this.lockout.forgive(failing(face));
     return d;
   }
+}
+
+/** The face a refusal counts against: its track, and its embedding when analysed. */
+function failing(face: FaceObservation): FailingFace {
+  return { trackId: face.trackId, embedding: face.embedding ?? null };
 }
 
 /**

@@ -12,6 +12,8 @@ import type { FaceAnalysis, FaceBox, Point, RgbImage } from '../vision/vision.ty
 import { decideFace, type FaceEvidence, type FaceVerdict } from './access-decision';
 import type { AccessPolicy } from './access-policy.schema';
 import { judgeCamera } from './camera-trust';
+import type { DoorScreen } from './door-screen';
+import type { LockoutState } from './failure-lockout';
 import { DecisionDebouncer } from './decision-debouncer';
 import {
   DoorDecisionEngine,
@@ -47,6 +49,8 @@ export interface DoorFrameDeps {
   onDecision?: (e: AuditedDecision) => void;
   /** Settings and chooser of the active challenge (the composition root injects the chooser). */
   challenge: ChallengeDeps;
+  /** The terminal's screen (the one source of truth pushed to the page); null for a replay. */
+  screen: DoorScreen | null;
   /**
    * Called for each grant with the camera's label and the passive evidence it rested on: the
    * station's per-camera liveness calibration keeps the score (never the image). Absent for
@@ -85,10 +89,12 @@ export class DoorFrameService {
   private readonly engine: DoorDecisionEngine;
   /** Deny by default: until the terminal reported a trusted camera, nothing opens. */
   private camera: CameraReport = { trusted: false, reason: 'no camera reported yet' };
+  /** The label the terminal reported (null: none yet, or a source that is no camera). */
   private cameraLabel: string | null = null;
 
   constructor(private readonly d: DoorFrameDeps) {
-    this.engine = new DoorDecisionEngine(d.policy, d.challenge);
+    // Two embeddings of one face: at least the 1:1 verify threshold (refusals count per face).
+    this.engine = new DoorDecisionEngine(d.policy, d.challenge, () => d.thresholds().verify);
   }
 
   /** The terminal tells us which camera it opened; virtual cameras are refused (audited). */
@@ -99,8 +105,9 @@ export class DoorFrameService {
     this.engine.resetTracks(this.d.now());
     this.auditAbandoned();
     this.d.liveness?.retain(new Set());
-    this.camera = judgeCamera(label, this.d.policy().allowedCameraLabels);
     this.cameraLabel = label.slice(0, 200);
+    this.camera = judgeCamera(label, this.d.policy().allowedCameraLabels);
+    this.d.screen?.cameraChanged(this.cameraView());
     if (!this.camera.trusted)
       this.d.audit.record({
         kind: 'decision',
@@ -123,8 +130,34 @@ export class DoorFrameService {
     this.camera = { trusted: true, reason: null };
   }
 
-  resetLockout(): void {
-    this.engine.resetLockout();
+  /** The camera the terminal reported, and the station's verdict on it now. */
+  cameraView(): { label: string | null; trusted: boolean; reason: string | null } {
+    return { label: this.cameraLabel, ...this.camera };
+  }
+
+  /**
+   * Judges the reported camera again under the current settings: an admin may have allowed it
+   * (here, from the CLI or from another process) since it was reported. Cheap (a few regular
+   * expressions), so every frame does it; the screen hears of a change.
+   */
+  rejudgeCamera(): void {
+    if (this.cameraLabel === null) return;
+    const next = judgeCamera(this.cameraLabel, this.d.policy().allowedCameraLabels);
+    if (next.trusted === this.camera.trusted && next.reason === this.camera.reason) return;
+    this.camera = next;
+    this.d.screen?.cameraChanged(this.cameraView());
+  }
+
+  /** Admin action: lifts every lockout (what was lifted goes into the caller's audit row). */
+  resetLockout(): { lockedFaces: number; terminalLocked: boolean } {
+    const lifted = this.engine.resetLockout(this.d.now());
+    this.d.screen?.refresh();
+    return lifted;
+  }
+
+  /** The flood guard's lock, for the screen. */
+  terminalLock(): LockoutState | null {
+    return this.engine.terminalLock(this.d.now());
   }
 
   /** The camera label the terminal reported last (null before it did). */
@@ -177,6 +210,7 @@ export class DoorFrameService {
     /** Analysed pixels per camera pixel (a shrunk door region): sizes are judged in camera pixels. */
     scale: number,
   ): Promise<FrameResult> {
+    this.rejudgeCamera();
     const now = this.d.now();
     const t = this.d.thresholds();
     const policy = this.d.policy();
@@ -192,7 +226,7 @@ export class DoorFrameService {
     // Nothing to learn from faces when the frame-level rules decide anyway, or about a face
     // already decided: skipping them keeps the station idle while someone stands at the door.
     const frameDecided =
-      !this.camera.trusted || boxes.length > policy.maxFaces || this.engine.lockedOut(now);
+      !this.camera.trusted || boxes.length > policy.maxFaces || this.engine.terminalLocked(now);
 
     const observations: FaceObservation[] = [];
     const faces: FaceDecision[] = [];
@@ -218,7 +252,7 @@ export class DoorFrameService {
           : null;
       // The station's own measurement of head pose and eyes, for the active challenge.
       const pose = face && i === judged ? poseSample(face.landmarks68) : null;
-      observations.push({ trackId, box, verdict, liveness, pose });
+      observations.push({ trackId, box, verdict, liveness, pose, embedding: face?.embedding });
       faces.push({
         box: boxTuple(box),
         person: null,
@@ -234,6 +268,7 @@ export class DoorFrameService {
     });
     this.auditAbandoned();
     await this.act(decision, frameId, faces.length, t);
+    const screen = this.d.screen?.frame(decision, boxes.length) ?? null;
     const shownFaces = faces.map((f, i) =>
       // Only the decided face carries a name, and only when it was let in.
       trackIds[i] === decision.trackId && decision.person ? { ...f, person: decision.person } : f,
@@ -247,6 +282,7 @@ export class DoorFrameService {
       liveness: decision.liveness,
       challenge: decision.challenge,
       door: this.d.door().current(),
+      screen,
     };
   }
 
@@ -309,11 +345,46 @@ export class DoorFrameService {
       if (d.trackId !== null) return;
       if (!this.debouncer.shouldRecord(d.decision, this.d.now().getTime())) return;
     }
-    const row = this.d.audit.record({
+    const row = this.recordDecision(d, frameId, faceCount, t);
+    d.auditRef = row;
+    if (d.trackId !== null && d.newlyFinal) this.engine.noteAudit(d.trackId, row);
+    if (d.decision === 'granted' && d.newlyFinal && d.liveness && this.cameraLabel !== null)
+      this.d.onGrantedLive?.(escapeControlCharacters(this.cameraLabel), d.liveness.passive);
+    let unlocked = false;
+    if (d.decision === 'granted' && d.newlyFinal) {
+      // The screen shows the grant together with the lock's answer (DoorScreen.grantPending).
+      this.d.screen?.grantPending(d);
+      const result = await this.d.door().unlock({
+        durationMs: this.d.policy().unlockMs,
+        decisionRef: String(row),
+        personId: d.person?.id ?? null,
+      });
+      unlocked = result.ok;
+    }
+    this.d.onDecision?.({
+      frameId,
+      decision: d.decision,
+      person: d.person,
+      similarity: d.similarity,
+      liveness: d.liveness,
+      auditRow: row,
+      unlocked,
+      regrant: d.regrant,
+    });
+  }
+
+  private recordDecision(
+    d: DoorDecision,
+    frameId: number,
+    faceCount: number,
+    t: Thresholds,
+  ): number {
+    return this.d.audit.record({
       kind: 'decision',
       decision: d.decision,
       personId: d.person?.id ?? null,
-      similarity: d.similarity,
+      // -1 is "nothing compared" (no face analysed, nobody enrolled), not a similarity.
+      similarity: d.similarity > -1 ? d.similarity : null,
       details: {
         ...this.doorFact(),
         source: this.d.source,
@@ -330,30 +401,9 @@ export class DoorFrameService {
         // the detail view (one level of nesting, scalars only) shows them.
         liveness: d.liveness && { ...d.liveness, reasons: d.liveness.reasons.join(',') },
         ...challengeFacts(d.challengeOutcome),
+        ...(d.lockout ? { lockout: d.lockout.scope } : {}),
         ...(d.regrant ? { regrant: true } : {}),
       },
-    });
-    if (d.decision === 'granted' && d.newlyFinal && d.liveness && this.cameraLabel !== null)
-      this.d.onGrantedLive?.(escapeControlCharacters(this.cameraLabel), d.liveness.passive);
-    const unlocked =
-      d.decision === 'granted' && d.newlyFinal
-        ? (
-            await this.d.door().unlock({
-              durationMs: this.d.policy().unlockMs,
-              decisionRef: String(row),
-              personId: d.person?.id ?? null,
-            })
-          ).ok
-        : false;
-    this.d.onDecision?.({
-      frameId,
-      decision: d.decision,
-      person: d.person,
-      similarity: d.similarity,
-      liveness: d.liveness,
-      auditRow: row,
-      unlocked,
-      regrant: d.regrant,
     });
   }
 }

@@ -5,6 +5,8 @@ import { createSiteHandlers } from '../site/site-handlers';
 
 /** Who changed the thresholds, in the audit row, when the admin view adopted them. */
 const CALIBRATION_ADOPTED_BY_UI = 'admin (calibration view)';
+/** Who acted, in the audit row, for an admin action at the door terminal. */
+const DOOR_ADMIN_BY_UI = 'admin (door terminal)';
 
 /** Binds every contract channel to the station. Payloads arrive here already validated. */
 export function createStationHandlers(station: Station): Handlers {
@@ -39,6 +41,9 @@ export function createStationHandlers(station: Station): Handlers {
       Promise.resolve({ doors: station.review.doors(), current: { ...station.access.identity() } }),
     'camera:report': (req) => Promise.resolve(station.reportCamera(req.label)),
     'door:status': () => Promise.resolve(station.doorStatus()),
+    'door:state': () => Promise.resolve(station.screen.current()),
+    // The channel is admin-only (CHANNEL_ROLES): the operator is the admin role at the terminal.
+    'door:admin': (req) => Promise.resolve(station.terminalAdmin.act(req, DOOR_ADMIN_BY_UI)),
     'auth:login': (req) => Promise.resolve(station.operators.login(req.role, req.passphrase)),
     'auth:logout': (_req, caller) =>
       Promise.resolve({ loggedOut: station.operators.logout(caller.session) }),

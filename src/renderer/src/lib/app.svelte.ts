@@ -1,3 +1,4 @@
+import type { StationEvents } from '../../../shared/api-methods';
 import type { StationApi } from '../../../shared/contract';
 import type { StationStatus } from '../../../shared/domain';
 import { AuditState } from './audit.svelte';
@@ -5,6 +6,7 @@ import { CalibrationState } from './calibration.svelte';
 import { PadCalibrationState } from './pad-calibration.svelte';
 import { EnrollState } from './enroll.svelte';
 import { EraseState } from './erase.svelte';
+import { i18n } from './i18n';
 import { describeError } from './messages';
 import { OperatorAuthState } from './operator-auth.svelte';
 import { SiteAuditState, SiteState } from './site.svelte';
@@ -40,7 +42,11 @@ export class AppState {
   /** The station client; a refused operator session brings the login form back (see below). */
   readonly api: StationApi;
 
-  constructor(station: StationApi) {
+  constructor(
+    station: StationApi,
+    /** The station's pushes (the door screen); null when there is no station to listen to. */
+    readonly events: StationEvents | null = null,
+  ) {
     // A session that ended on the station (idle, logout elsewhere, new passphrase, restart)
     // would otherwise show up as "not authorised" errors inside the view.
     const api = guardSession(
@@ -67,14 +73,20 @@ export class AppState {
 
   async load(): Promise<void> {
     const response = await this.api.status({});
-    if (response.ok) this.status = response.value;
+    if (response.ok) this.useStatus(response.value);
     else this.startupError = describeError(response.error);
   }
 
   /** Header counts; a failure here is not a start-up failure, so it keeps the last value. */
   async refreshStatus(): Promise<void> {
     const response = await this.api.status({});
-    if (response.ok) this.status = response.value;
+    if (response.ok) this.useStatus(response.value);
+  }
+
+  /** The station's counts and auth state, and its time zone and OS locale for the texts. */
+  private useStatus(status: StationStatus): void {
+    this.status = status;
+    i18n.useStation(status);
   }
 
   /** True when the view is protected and this window has no session that opens it. */

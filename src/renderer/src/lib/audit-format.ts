@@ -1,4 +1,7 @@
 /** Pure formatting for the review view (no runes: plain values in, strings out). */
+import type { AuditKind } from '../../../shared/audit-review';
+import { DECISIONS, type DecisionReason } from '../../../shared/domain';
+import { t } from './i18n';
 
 /** datetime-local value (local time) -> ISO instant; undefined when empty, null when invalid. */
 export function localToIso(value: string): string | undefined | null {
@@ -17,8 +20,20 @@ export function shortSubject(subject: string | null): string {
 }
 
 /** A reason code in words for the table ("unknown_face" -> "unknown face"). */
-export function reasonLabel(reason: string | null): string {
-  return reason === null ? '—' : reason.replace(/_/g, ' ');
+export function reasonLabel(reason: DecisionReason | null): string {
+  return reason === null ? t('common.none') : t(`decision.${reason}`);
+}
+
+/** The same for a row read from the site's log, whose decision is plain text from any station. */
+export function siteReasonLabel(reason: string | null): string {
+  if (reason === null) return t('common.none');
+  const known = (DECISIONS as readonly string[]).includes(reason);
+  return known ? reasonLabel(reason as DecisionReason) : reason.replace(/_/g, ' ');
+}
+
+/** An audit row's kind in words. */
+export function kindLabel(kind: AuditKind): string {
+  return t(`audit.kind.${kind}`);
 }
 
 /** A door id as the reviewer reads it: with this station's label when it is this door. */
@@ -26,6 +41,8 @@ export function doorLabel(
   door: string | null,
   current: { id: string; label: string } | undefined,
 ): string {
-  if (door === null) return '—';
-  return current && current.id === door ? `${current.label} (${door})` : door;
+  if (door === null) return t('common.none');
+  return current && current.id === door
+    ? t('audit.doorLabel', { label: current.label, id: door })
+    : door;
 }

@@ -10,10 +10,11 @@ import type {
 import type { DecisionReason, PersonRef } from '../../../shared/domain';
 import { exportFileName, localToIso } from './audit-format';
 import { downloadText } from './download';
+import { t } from './i18n';
 import { describeError } from './messages';
 
 // Formatting helpers live in a plain module; re-exported for the components.
-export { doorLabel, reasonLabel, shortSubject } from './audit-format';
+export { doorLabel, kindLabel, reasonLabel, shortSubject, siteReasonLabel } from './audit-format';
 
 const PAGE_SIZE = 50;
 /** A runaway export (a bug, or a log far beyond any door's) stops here instead of filling memory. */
@@ -139,19 +140,19 @@ export class AuditState {
           ...(cursor === undefined ? {} : { cursor }),
         });
         if (!response.ok) {
-          this.exportMessage = `Export failed: ${describeError(response.error)}`;
+          this.exportMessage = t('audit.exportFailed', { error: describeError(response.error) });
           return;
         }
         parts.push(response.value.csv);
         this.exportedRows += response.value.rows;
         if (response.value.nextCursor === null) {
           downloadText(exportFileName(Date.now()), parts, 'text/csv');
-          this.exportMessage = `Exported ${this.exportedRows} event(s).`;
+          this.exportMessage = t('audit.exported', { count: this.exportedRows });
           return;
         }
         cursor = response.value.nextCursor;
       }
-      this.exportMessage = 'Export stopped: too many rows; narrow the time range.';
+      this.exportMessage = t('audit.exportTooMany');
     } finally {
       this.exporting = false;
     }
@@ -193,10 +194,9 @@ export class AuditState {
   formFilter(): AuditFilter | string {
     const from = localToIso(this.from);
     const to = localToIso(this.to);
-    if (from === null) return 'The "from" time is not a valid date and time.';
-    if (to === null) return 'The "to" time is not a valid date and time.';
-    if (from !== undefined && to !== undefined && from >= to)
-      return '"From" must be earlier than "to".';
+    if (from === null) return t('audit.badFrom');
+    if (to === null) return t('audit.badTo');
+    if (from !== undefined && to !== undefined && from >= to) return t('audit.fromAfterTo');
     const person = this.person.trim();
     return {
       ...(from === undefined ? {} : { from }),

@@ -7,6 +7,7 @@ import { BrowserFaceDetector, type DetectedFace } from './face-detector';
 import { drawFaces } from './face-overlay';
 import { FrameCapture, type FrameRequest } from './frame-capture';
 import { FrameSnapshot, type FramePixels } from './frame-pixels';
+import { t } from './i18n';
 import { describeError } from './messages';
 import type { TerminalState } from './terminal.svelte';
 
@@ -163,10 +164,9 @@ export class DoorLoop {
         faces,
         this.state.display.tone,
       );
-      if (faces.length === 0) this.state.applyNoFace(now);
       return faces;
     } catch (err) {
-      this.state.applyStationError(`Face detection failed: ${String(err)}`);
+      this.state.applyStationError(t('terminal.detectionFailed', { error: String(err) }));
       return null;
     }
   }
@@ -183,7 +183,7 @@ export class DoorLoop {
       measure('door:capture', t0);
       return request;
     } catch (err) {
-      this.state.applyStationError(`Could not read the camera frame: ${String(err)}`);
+      this.state.applyStationError(t('terminal.frameUnreadable', { error: String(err) }));
       return null;
     }
   }
@@ -192,7 +192,8 @@ export class DoorLoop {
   private async reportCamera(stream: MediaStream): Promise<void> {
     const label = stream.getVideoTracks()[0]?.label ?? '';
     const result = await this.api.reportCamera({ label: label.slice(0, 200) });
-    if (result.ok) this.state.camera = { label, ...result.value };
+    if (result.ok)
+      this.state.camera = { label, trusted: result.value.trusted, reason: result.value.reason };
     else this.state.applyStationError(describeError(result.error));
   }
 
@@ -208,7 +209,8 @@ export class DoorLoop {
       if (result.ok) this.state.applyResult(result.value, performance.now());
       else this.state.applyStationError(describeError(result.error));
     } catch (err) {
-      if (!this.stopped) this.state.applyStationError(`Could not send the frame: ${String(err)}`);
+      if (!this.stopped)
+        this.state.applyStationError(t('terminal.sendFailed', { error: String(err) }));
     } finally {
       this.busy = false;
     }
@@ -235,10 +237,9 @@ function measure(name: string, start: number): number {
 function startFailure(err: unknown): string {
   if (err instanceof StationError) return describeError({ code: err.code, message: err.message });
   if (err instanceof DOMException) {
-    if (err.name === 'NotAllowedError')
-      return 'Camera access was refused. Allow the camera for this station.';
-    if (err.name === 'NotFoundError') return 'No camera was found.';
-    if (err.name === 'NotReadableError') return 'The camera is in use by another program.';
+    if (err.name === 'NotAllowedError') return t('terminal.cameraDenied');
+    if (err.name === 'NotFoundError') return t('terminal.cameraMissing');
+    if (err.name === 'NotReadableError') return t('terminal.cameraBusy');
   }
-  return `The terminal could not start: ${err instanceof Error ? err.message : String(err)}`;
+  return t('terminal.startFailed', { error: err instanceof Error ? err.message : String(err) });
 }

@@ -2,6 +2,7 @@ import type { StationApi } from '../../../shared/api-methods';
 import { LIMITS } from '../../../shared/limits';
 import type { EnrollResult, PersonSummary } from '../../../shared/domain';
 import { bytesToBase64 } from './base64';
+import { t } from './i18n';
 import { describeError } from './messages';
 
 export type EnrollPhase = 'idle' | 'reading' | 'analysing' | 'done' | 'failed';
@@ -26,7 +27,7 @@ export class EnrollState {
   readonly busy = $derived(this.phase === 'reading' || this.phase === 'analysing');
   readonly fileProblem = $derived(
     this.files.length > LIMITS.maxEnrollFiles
-      ? `Choose at most ${LIMITS.maxEnrollFiles} photos.`
+      ? t('enroll.tooManyFiles', { max: LIMITS.maxEnrollFiles })
       : null,
   );
   readonly canSubmit = $derived(
@@ -96,7 +97,7 @@ export class EnrollState {
       }
       await this.refreshPeople();
     } catch (err) {
-      this.fail(`Could not read the photos: ${String(err)}`);
+      this.fail(t('enroll.readFailed', { error: String(err) }));
     }
   }
 

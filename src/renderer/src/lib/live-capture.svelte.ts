@@ -6,14 +6,15 @@ import { BrowserFaceDetector, type DetectedFace } from './face-detector';
 import { drawFaces } from './face-overlay';
 import { FrameCapture } from './frame-capture';
 import { videoPixels } from './frame-pixels';
+import { t } from './i18n';
 import { describeError } from './messages';
 
 /** The poses the guide asks for, in order; yaw/pitch signs as in main's head-pose.ts. */
 export const POSE_TARGETS = [
-  { id: 'straight', ask: 'Look straight at the camera', yaw: [-8, 8], pitch: [-8, 8] },
-  { id: 'left', ask: 'Turn slightly to your left', yaw: [6, 25], pitch: [-12, 12] },
-  { id: 'right', ask: 'Turn slightly to your right', yaw: [-25, -6], pitch: [-12, 12] },
-  { id: 'up', ask: 'Look slightly up', yaw: [-12, 12], pitch: [5, 20] },
+  { id: 'straight', yaw: [-8, 8], pitch: [-8, 8] },
+  { id: 'left', yaw: [6, 25], pitch: [-12, 12] },
+  { id: 'right', yaw: [-25, -6], pitch: [-12, 12] },
+  { id: 'up', yaw: [-12, 12], pitch: [5, 20] },
 ] as const;
 
 /** Captures wanted: enough views for a robust template set, within enroll:create's limit. */
@@ -29,17 +30,6 @@ export const MIN_POSE_SPREAD_DEG = 1.5;
 /** Spacing between auto-captures, so consecutive near-identical frames are not all taken. */
 const CAPTURE_SPACING_MS = 400;
 
-const FEEDBACK: Record<CaptureCheckStatus, string> = {
-  ok: 'Good – hold still',
-  too_small: 'Come closer',
-  pose: 'Turn back towards the camera',
-  blurry: 'Hold still',
-  exposure: 'Too dark or too bright – adjust the light',
-  eyes_closed: 'Open your eyes',
-  no_face: 'No face found – look at the camera',
-  multiple_faces: 'Only one person in view, please',
-};
-
 export interface Capture {
   id: number;
   url: string;
@@ -51,7 +41,7 @@ export interface Capture {
 /** Live capture state (Enroll view's "Capture from camera" mode). */
 export class LiveCaptureState {
   active = $state(false);
-  feedback = $state('Starting camera…');
+  feedback = $state(t('capture.starting'));
   status = $state<CaptureCheckStatus | null>(null);
   captures = $state.raw<readonly Capture[]>([]);
   error = $state<string | null>(null);
@@ -63,12 +53,14 @@ export class LiveCaptureState {
   readonly target = $derived(POSE_TARGETS[this.targetIndex] ?? null);
   readonly guide = $derived(
     this.captures.length >= MAX_CAPTURES
-      ? 'Enough captures.'
-      : (this.target?.ask ?? 'Turn your head a little, in any direction'),
+      ? t('capture.enough')
+      : this.target
+        ? t(`capture.pose.${this.target.id}`)
+        : t('capture.anyPose'),
   );
 
   describe(check: CaptureCheck): string {
-    return FEEDBACK[check.status];
+    return t(`capture.status.${check.status}`);
   }
 
   add(blob: Blob, yaw: number, pitch: number): void {
@@ -125,11 +117,11 @@ export class CaptureLoop {
       this.state.cameraLabel = this.stream.getVideoTracks()[0]?.label || null;
       this.detector = await BrowserFaceDetector.create(this.api);
       if (this.stopped) return this.stop();
-      this.state.feedback = 'Look at the camera';
+      this.state.feedback = t('capture.lookAtCamera');
       this.targetSince = performance.now();
       this.schedule();
     } catch (err) {
-      if (!this.stopped) this.state.error = `Could not start the camera: ${String(err)}`;
+      if (!this.stopped) this.state.error = t('capture.cameraFailed', { error: String(err) });
       this.stop();
     }
   }
@@ -158,12 +150,12 @@ export class CaptureLoop {
       drawFaces(this.overlay, this.video.videoWidth, this.video.videoHeight, faces, tone);
       if (faces.length === 0) {
         this.state.status = 'no_face';
-        this.state.feedback = 'No face found – look at the camera';
+        this.state.feedback = t('capture.status.no_face');
       } else if (!this.busy && this.state.captures.length < MAX_CAPTURES) {
         void this.check(faces, now);
       }
     } catch (err) {
-      this.state.error = `Face detection failed: ${String(err)}`;
+      this.state.error = t('capture.detectionFailed', { error: String(err) });
     }
     this.schedule();
   }
@@ -196,7 +188,7 @@ export class CaptureLoop {
         }
       }
     } catch (err) {
-      if (!this.stopped) this.state.error = `Could not check the frame: ${String(err)}`;
+      if (!this.stopped) this.state.error = t('capture.checkFailed', { error: String(err) });
     } finally {
       this.busy = false;
     }

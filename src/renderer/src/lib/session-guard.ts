@@ -2,6 +2,7 @@ import { API_METHODS, type ApiMethod, type StationApi } from '../../../shared/ap
 import type { Channel } from '../../../shared/contract';
 import type { Result } from '../../../shared/errors';
 import { CHANNEL_ROLES, type OperatorRole } from '../../../shared/operator-roles';
+import { t } from './i18n';
 
 /** What a refused operator call means for this window. */
 export interface SessionRefusal {
@@ -30,15 +31,13 @@ export function readSessionRefusal(
   if (role !== null && roles.includes(role)) {
     return {
       ended: true,
-      notice: `Your ${role} session has ended (idle for 15 minutes, logged out elsewhere, passphrase changed, or the station restarted). Log in again to continue.`,
+      notice: t('session.ended', { role: t(`role.${role}`) }),
     };
   }
   return {
     ended: false,
     notice:
-      role === null
-        ? 'This view needs a login now: a passphrase was set for it.'
-        : `This view needs another login than ${role}.`,
+      role === null ? t('session.needsLogin') : t('session.otherRole', { role: t(`role.${role}`) }),
   };
 }
 

@@ -3,12 +3,15 @@ import {
   BRIDGE_KEY,
   type ApiMethod,
   type StationApi,
+  type StationEvents,
 } from '../../../shared/api-methods';
 import { BINARY_BODY_CONTENT_TYPE, encodeBinaryBody, hasBytes } from '../../../shared/binary-body';
 import type { Channel } from '../../../shared/contract';
 import type { ErrorPayload, Result } from '../../../shared/errors';
 import { SESSION_HEADER } from '../../../shared/operator-roles';
 import { SessionHolder } from '../../../shared/session-token';
+import { connectEvents } from './door-events';
+import { t } from './i18n';
 
 /** Header carrying the per-run secret to the loopback host (see src/main/host/loopback-host.ts). */
 export const SECRET_HEADER = 'x-station-secret';
@@ -81,16 +84,12 @@ export function createHttpClient(
         cache: 'no-store',
       });
     } catch {
-      return failure('INTERNAL', 'The station is not reachable. Is it still running?');
+      return failure('INTERNAL', t('client.unreachable'));
     }
     const body: unknown = await response.json().catch(() => null);
     if (isResult(body)) return body;
-    if (response.status === 401)
-      return failure(
-        'UNAUTHORIZED',
-        'This page is not authorised. Open the address printed by the station.',
-      );
-    return failure('INTERNAL', `The station answered HTTP ${response.status}.`);
+    if (response.status === 401) return failure('UNAUTHORIZED', t('client.notAuthorised'));
+    return failure('INTERNAL', t('client.http', { status: String(response.status) }));
   }
   const api: Partial<Record<ApiMethod, (request: unknown) => Promise<Result<unknown>>>> = {};
   for (const method of Object.keys(API_METHODS) as ApiMethod[]) {
@@ -104,15 +103,14 @@ export function createHttpClient(
 function missingClient(): StationApi {
   const api: Partial<Record<ApiMethod, () => Promise<Result<never>>>> = {};
   for (const method of Object.keys(API_METHODS) as ApiMethod[]) {
-    api[method] = () =>
-      Promise.resolve(
-        failure(
-          'UNAUTHORIZED',
-          'No station connection: open the address printed by `npm start` (it carries the access key).',
-        ),
-      );
+    api[method] = () => Promise.resolve(failure('UNAUTHORIZED', t('client.noConnection')));
   }
   return api as StationApi;
+}
+
+/** The door screen's pushes: the preload's bridge in Electron, else the loopback host's stream. */
+export function connectStationEvents(): StationEvents | null {
+  return connectEvents(sessionStorage.getItem(SECRET_STORAGE_KEY));
 }
 
 /** Electron preload's bridge (window.station) when present, else the loopback HTTP client. */
