@@ -104,10 +104,12 @@ async function main(): Promise<void> {
         try {
           await page.goto(session.host.url);
           const latency = page.getByTestId('terminal-latency');
-          await latency.waitFor({ timeout: 120_000 }).catch(async (err: unknown) => {
-            const text = await page.locator('body').innerText();
-            throw new Error(`no decision; the page said: ${text.slice(0, 600)}`, { cause: err });
-          });
+          await latency
+            .waitFor({ state: 'attached', timeout: 120_000 })
+            .catch(async (err: unknown) => {
+              const text = await page.locator('body').innerText();
+              throw new Error(`no decision; the page said: ${text.slice(0, 600)}`, { cause: err });
+            });
           latencies.push(Number(await latency.getAttribute('data-ms')));
           // The decision shown when the latency appeared (the screen may have moved on since).
           const seen = await page.evaluate<{ decision: string }[]>('window.__arrivals');

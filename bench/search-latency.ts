@@ -74,7 +74,6 @@ function seed(db: Db, n: number): void {
         personId,
         modelId: MODEL_ID,
         vector: unitVector(rand),
-        imageSha256: `img-${i}`,
         interEyePx: 60,
         createdAt: at,
       });

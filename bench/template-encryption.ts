@@ -144,7 +144,6 @@ function seedEncrypted(dir: string, vectors: Float32Array[]): number {
           personId,
           modelId: MODEL_ID,
           vector,
-          imageSha256: `img-${i}`,
           interEyePx: 60,
           createdAt: 't',
         });

@@ -13,7 +13,7 @@
  * with the kind the size policy picks (HNSW at 100k: minutes), seals and saves it. A second
  * open must reuse that file, or the timed runs would be measuring rebuilds.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONSENT_PURPOSE, CONSENT_TEXT_VERSION } from '../../src/shared/consent';
@@ -103,7 +103,6 @@ function insertPeople(
           modelId,
           vector,
           // Stands for the photo's hash (enrolment refuses the same photo twice per person).
-          imageSha256: createHash('sha256').update(vector).digest('hex'),
           interEyePx: 80,
           createdAt: at,
         });

@@ -7,9 +7,12 @@
 #   build-essential python3            node-gyp toolchain for that addon and better-sqlite3
 #   cmake                              the AVX2 faiss built from Debian's source package
 #   ffmpeg imagemagick                 fake-camera clips and test image conversions
+#   postgresql openssl                 the site store's tests and bench: scripts/site/pg-cluster.ts runs
+#                                      Debian's server binaries in a folder of ours (as the postgres
+#                                      user when root); openssl makes its TLS test certificate
 set -euo pipefail
 
-PACKAGES=(chromium libfaiss-dev libblas-dev liblapack-dev ffmpeg imagemagick build-essential python3 cmake)
+PACKAGES=(chromium libfaiss-dev libblas-dev liblapack-dev ffmpeg imagemagick build-essential python3 cmake postgresql openssl)
 
 is_installed() {
   [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" = "install ok installed" ]

@@ -1,5 +1,10 @@
 import { app, BrowserWindow, safeStorage, session } from 'electron';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { DOOR_STATE_EVENT } from '../shared/api-methods';
+import { StationError } from '../shared/errors';
+import { longArgumentProblem } from '../shared/plain-text';
+import { sitePaths } from './composition/site-files';
 import { createStationHandlers } from './core/ipc/station-handlers';
 import { dataPaths } from './core/util/data-dir';
 import { openStation } from './station-factory';
@@ -59,6 +64,9 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function start(): Promise<void> {
+  // Before any model loads: see longArgumentProblem.
+  const longArgument = longArgumentProblem(process.argv);
+  if (longArgument) throw new StationError('BAD_REQUEST', longArgument);
   installSessionGuards(session.defaultSession, origin);
   // userData: ~/.config/face-access-station on Linux, the CLI's default too (data-dir.ts).
   const dataDir = app.getPath('userData');
@@ -68,6 +76,16 @@ async function start(): Promise<void> {
   if (keys.protection === 'key-file') {
     console.warn('safeStorage has no OS keyring here: the template key is a 0600 key file.');
   }
+  // A station of a site keeps the site key the same way (CLI-joined folders get it wrapped here).
+  const site = sitePaths(dataDir);
+  const siteKeys = existsSync(site.config)
+    ? (
+        await openSafeStorageKeyStore(safeStorage, {
+          templateKey: site.siteKey,
+          templateKeyWrapped: site.siteKeyWrapped,
+        })
+      ).store
+    : undefined;
   const station = await withDeadline(
     // The OS locale picks the UI language until the operator chooses one (StationStatus.locale).
     openStation({
@@ -75,20 +93,28 @@ async function start(): Promise<void> {
       modelsDir,
       mode: 'electron',
       templateKeys: keys.store,
+      siteKeys,
       locale: app.getLocale(),
     }),
     STARTUP_DEADLINE_MS,
     (late) => late.close(),
   );
   registerStationIpc(createStationHandlers(station), origin);
+  // A station of a site keeps syncing in the background (none otherwise).
+  station.site?.start();
   app.on('will-quit', () => station.close());
-  createMainWindow({
+  const win = createMainWindow({
     origin,
     preloadPath: join(__dirname, '../preload/index.js'),
     kiosk: options.kiosk,
     devTools: !app.isPackaged,
     dataDir,
   });
+  // The door screen, pushed to our own window only (the preload forwards it as data).
+  const unsubscribe = station.terminalAdmin.subscribe((state) => {
+    if (!win.isDestroyed()) win.webContents.send(DOOR_STATE_EVENT, state);
+  });
+  win.on('closed', unsubscribe);
 }
 
 /** Packaged: electron-builder's extraResources copy; development: the project's resources/. */

@@ -10,6 +10,10 @@ import { FacePipeline } from './core/vision/face-pipeline';
 import { loadPadModel } from './core/liveness/pad-model-loader';
 import { TexturePadScorer } from './core/liveness/passive-scorer';
 import { LoadingFaceAnalyzer, LoadingTextureModel } from './loading-models';
+import { catchUpWithSite, siteBindingFor } from './composition/site-composition';
+
+/** How long a joined station waits for its site's tombstones before serving offline. */
+const SITE_CATCH_UP_MS = 10_000;
 
 /**
  * Composition root shared by all three hosts (Electron main, loopback host, CLI): the core
@@ -50,7 +54,9 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
     );
   };
   let station: Station;
+  const log = (line: string): void => void process.stderr.write(`station: ${line}\n`);
   try {
+    const site = siteBindingFor(opts.dataDir, { siteKeys: opts.siteKeys, log });
     station = Station.create({
       dataDir: opts.dataDir,
       mode: opts.mode,
@@ -63,6 +69,7 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
       passive: new TexturePadScorer(texture, pad),
       release,
       integrity,
+      ...(site ? { site } : {}),
       ...(opts.challengeChooser ? { challengeChooser: opts.challengeChooser } : {}),
       ...(opts.locale ? { locale: opts.locale } : {}),
     });
@@ -80,5 +87,7 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
     station.close();
     throw err;
   }
+  // A site station erases what its site erased meanwhile before it serves anything.
+  await catchUpWithSite(station, SITE_CATCH_UP_MS, log);
   return station;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { plainTextField, withoutControls } from './text-fields';
 import {
   AUDIT_KINDS,
   AUDIT_PAGE,
@@ -50,9 +51,9 @@ export const auditFilterSchema = z
     kind: z.enum(AUDIT_KINDS).optional(),
     decision: z.enum(DECISIONS).optional(),
     /** Person id or name; matched exactly (names case-insensitively), never as a pattern. */
-    person: z.string().trim().min(1).max(LIMITS.maxNameLength).optional(),
+    person: plainTextField(LIMITS.maxNameLength).optional(),
     /** Door id, matched exactly (never as a pattern). */
-    door: z.string().min(1).max(MAX_DOOR_FILTER_LENGTH).optional(),
+    door: withoutControls(z.string().min(1).max(MAX_DOOR_FILTER_LENGTH)).optional(),
     /** Station events only, or `station access` replays only; absent = both. */
     source: z.enum(AUDIT_SOURCES).optional(),
   })
@@ -66,7 +67,7 @@ export const reviewContract = {
   /** GDPR Art. 17; also what a consent withdrawal does. `confirm` must be literally true. */
   'people:erase': z
     .object({
-      personId: z.string().trim().min(1).max(64),
+      personId: plainTextField(64),
       confirm: z.literal(true, { error: 'erasure must be confirmed with confirm: true' }),
     })
     .strict(),

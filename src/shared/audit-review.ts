@@ -15,6 +15,7 @@ export const AUDIT_KINDS = [
   'login',
   /** Names shown to a reviewer (counts only, never the names): one row per reveal request. */
   'reveal',
+  'integrity',
 ] as const satisfies readonly AuditEventView['kind'][];
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 

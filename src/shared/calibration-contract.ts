@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CALIBRATION_BATCH_FILES, LIMITS } from './limits';
+import { plainTextField, withoutControls } from './text-fields';
 import type { Thresholds } from './domain';
 
 /**
@@ -21,8 +22,8 @@ export const calibrationContract = {
           z
             .object({
               /** The sub-folder name: photos of one identity share it. */
-              identity: z.string().trim().min(1).max(LIMITS.maxNameLength),
-              fileName: z.string().min(1).max(255),
+              identity: plainTextField(LIMITS.maxNameLength),
+              fileName: withoutControls(z.string().min(1).max(255)),
               base64: z.string().min(1).max(LIMITS.maxImageBase64),
             })
             .strict(),

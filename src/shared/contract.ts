@@ -9,12 +9,16 @@ import type {
 import type { ChallengeView } from './challenge';
 import { doorFrameRegion, faceHint } from './frame-schemas';
 import { LIMITS } from './limits';
+import { plainTextField, withoutControls } from './text-fields';
+import { escapeControlCharacters } from './plain-text';
 import { reviewContract } from './audit-contract';
 import { authContract, type LoginResult } from './auth-contract';
 import {
   doorContract,
   type CameraReport,
+  type DoorAdminResult,
   type DoorPhase,
+  type DoorScreenState,
   type DoorStatusView,
   type LivenessSummary,
 } from './door-contract';
@@ -31,6 +35,13 @@ import {
   type CalibrationRunView,
   type CalibrationUploadView,
 } from './calibration-contract';
+import {
+  siteContract,
+  type SiteAuditPage,
+  type SiteChainReportView,
+  type SiteOverview,
+  type SiteStatusView,
+} from './site-contract';
 import {
   padCalibrationContract,
   type PadCalibrationAdoptView,
@@ -59,14 +70,14 @@ export const contract = {
   'people:list': z.object({}).strict(),
   'enroll:create': z
     .object({
-      name: z.string().trim().min(1).max(LIMITS.maxNameLength),
+      name: plainTextField(LIMITS.maxNameLength),
       /** Must be literally true: consent is explicit, never defaulted. */
       consent: z.literal(true),
       images: z
         .array(
           z
             .object({
-              fileName: z.string().min(1).max(255),
+              fileName: withoutControls(z.string().min(1).max(255)),
               base64: z.string().min(1).max(LIMITS.maxImageBase64),
             })
             .strict(),
@@ -76,7 +87,7 @@ export const contract = {
       /** Enrol even when a face matches another enrolled person (the admin confirmed it). */
       allowDuplicate: z.boolean().optional(),
       /** Re-enrolment: add the photos to this enrolled person instead of creating one. */
-      personId: z.string().min(1).max(64).optional(),
+      personId: plainTextField(64).optional(),
       /** The HR admin's employee id (unique, compared without case) and groups. */
       employeeId: employeeIdSchema.optional(),
       groups: groupListSchema.optional(),
@@ -89,7 +100,9 @@ export const contract = {
        * The images are live captures from this camera (its device label): the station keeps
        * their passive liveness scores for that camera's calibration (scores only).
        */
-      captureCamera: z.string().min(1).max(200).optional(),
+      // A device names itself: kept with its control characters made visible, as the door
+      // stores the same camera's label, so both name one camera in the calibration.
+      captureCamera: z.string().min(1).max(200).transform(escapeControlCharacters).optional(),
     })
     .strict(),
   'access:frame': z
@@ -118,6 +131,8 @@ export const contract = {
   ...calibrationContract,
   // People management and door schedules edited by name (people-contract.ts).
   ...peopleContract,
+  // The site this station belongs to: status, admin panel, site-wide audit (site-contract.ts).
+  ...siteContract,
   // Per-camera passive liveness bands, audited adoption (pad-calibration-contract.ts).
   ...padCalibrationContract,
 } as const;
@@ -138,6 +153,8 @@ export interface FrameResult {
   /** The active challenge being asked of this face (phase 'challenge'), else null. */
   challenge: ChallengeView | null;
   door: DoorStatusView;
+  /** The terminal's screen after this frame (null for a replayed recording, which has none). */
+  screen: DoorScreenState | null;
 }
 
 /** What each channel answers on success. */
@@ -151,6 +168,8 @@ export interface ResponseMap {
   'people:erase': ErasureOutcome;
   'camera:report': CameraReport;
   'door:status': DoorStatusView;
+  'door:state': DoorScreenState;
+  'door:admin': DoorAdminResult;
   'enroll:check': CaptureCheck;
   'audit:query': AuditPage;
   'audit:export': AuditCsvChunk;
@@ -167,6 +186,11 @@ export interface ResponseMap {
   'schedules:set': SchedulesView;
   'audit:since': AuditLivePage;
   'audit:attendance': AttendanceReport;
+  'site:status': SiteStatusView;
+  'site:overview': SiteOverview;
+  'site:sync': SiteStatusView;
+  'site:audit-query': SiteAuditPage;
+  'site:audit-verify': SiteChainReportView;
   'calibration:pad-run': PadCalibrationRunView;
   'calibration:pad-adopt': PadCalibrationAdoptView;
 }

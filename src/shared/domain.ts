@@ -107,7 +107,17 @@ export interface AuditEventView {
   id: number;
   at: string;
   kind:
-    'decision' | 'enrolment' | 'erasure' | 'settings' | 'door' | 'retention' | 'login' | 'reveal';
+    | 'decision'
+    | 'enrolment'
+    | 'erasure'
+    | 'settings'
+    | 'door'
+    | 'retention'
+    | 'login'
+    /** The station found stored data modified outside it (templates, the audit log's guards). */
+    | 'integrity'
+    /** Names shown to a reviewer (counts only, never the names). */
+    | 'reveal';
   decision: DecisionReason | null;
   /** HMAC of the person id (hex), never a name. */
   subject: string | null;

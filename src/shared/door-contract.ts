@@ -1,8 +1,39 @@
 import { z } from 'zod';
+import type { ChallengeView } from './challenge';
+import type { DecisionReason, PersonRef } from './domain';
+
+/** The terminal's own display options (an admin setting, audited): cues for granted/denied. */
+export const terminalDisplaySchema = z
+  .object({
+    /** A short tone for granted / denied (off by default: a shared office may not want it). */
+    sound: z.boolean(),
+    /** A large tick / cross beside the status text. */
+    icons: z.boolean(),
+  })
+  .strict();
+export type TerminalDisplay = z.infer<typeof terminalDisplaySchema>;
+
+/**
+ * What an admin can do at the door terminal itself (role admin; each action audited): allow
+ * the camera the terminal opened (its exact label, as the confirmation named it), lift every
+ * lockout, and set the terminal's cues.
+ */
+export const doorAdminAction = z.discriminatedUnion('action', [
+  z
+    .object({
+      action: z.literal('allow_camera'),
+      label: z.string().min(1).max(200),
+      confirm: z.literal(true),
+    })
+    .strict(),
+  z.object({ action: z.literal('reset_lockout'), confirm: z.literal(true) }).strict(),
+  z.object({ action: z.literal('terminal_display'), display: terminalDisplaySchema }).strict(),
+]);
 
 /**
  * Door-side channels beside `access:frame`: the terminal reports which camera it opened (so
- * main can refuse virtual cameras) and polls the lock state for its status bar.
+ * main can refuse virtual cameras), reads the lock state and the screen state (also pushed:
+ * see DoorScreenState), and an admin acts at the door.
  */
 export const doorContract = {
   'camera:report': z
@@ -12,7 +43,18 @@ export const doorContract = {
     })
     .strict(),
   'door:status': z.object({}).strict(),
+  'door:state': z.object({}).strict(),
+  'door:admin': doorAdminAction,
 } as const;
+
+export type DoorAdminRequest = z.infer<typeof doorAdminAction>;
+
+/** What an admin action at the door changed (the audit row it wrote). */
+export interface DoorAdminResult {
+  action: DoorAdminRequest['action'];
+  auditId: number;
+  state: DoorScreenState;
+}
 
 export interface CameraReport {
   trusted: boolean;
@@ -25,6 +67,8 @@ export interface DoorStatusView {
   controller: 'simulated' | 'webhook' | 'serial';
   unlockedUntil: string | null;
   lastError: string | null;
+  /** The audit row of the grant the door is (or was last) unlocked for. */
+  decisionRef: string | null;
 }
 
 /** What the terminal shows while evidence accumulates, and once it is decided. */
@@ -59,4 +103,44 @@ export interface PassiveSummary {
   origin: 'model_default' | 'camera_calibration';
   /** Window median of the texture network's own live probability. */
   textureNet: number | null;
+}
+
+/**
+ * What the big status of the terminal says, decided in main (one place): `idle` = nobody in
+ * view; `checking` / `hold_still` / `blink` / `challenge` while evidence accumulates; `advice`
+ * for a face too small or turned away; `decided` for a decision held on screen; `relocked`
+ * when the door closed again after a grant while the person is still in view.
+ */
+export type DoorBannerKind =
+  'idle' | 'checking' | 'hold_still' | 'blink' | 'challenge' | 'advice' | 'decided' | 'relocked';
+
+export interface DoorBanner {
+  kind: DoorBannerKind;
+  /** The decision shown (`decided`, `advice`); null otherwise. */
+  decision: DecisionReason | null;
+  /** Named only for a grant (or a grant refused by the schedule). */
+  person: PersonRef | null;
+  challenge: ChallengeView | null;
+  /** The audit row of a `decided` banner, when the decision was logged. */
+  auditRef: number | null;
+  /** The station's track this banner is about (null: the frame as a whole, or nobody). */
+  trackId: number | null;
+}
+
+/**
+ * The one source of truth for the terminal's screen: the banner, the lock and the camera, in
+ * one snapshot, so they cannot disagree. Pushed to the page on every change (browser mode:
+ * Server-Sent Events; Electron: an IPC event) and returned with each frame's answer; the page
+ * shows the snapshot with the highest `seq`.
+ */
+export interface DoorScreenState {
+  seq: number;
+  /** Station time of this snapshot (ISO). */
+  at: string;
+  banner: DoorBanner;
+  door: DoorStatusView;
+  camera: { label: string | null; trusted: boolean; reason: string | null };
+  /** The lockout behind a `locked_out` banner, or the terminal-wide flood lock. */
+  lockout: { scope: 'face' | 'terminal'; until: string; remainingMs: number } | null;
+  display: TerminalDisplay;
 }

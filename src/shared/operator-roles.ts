@@ -36,6 +36,9 @@ export const CHANNEL_ROLES: Record<Channel, readonly OperatorRole[]> = {
   'access:frame': [],
   'camera:report': [],
   'door:status': [],
+  'door:state': [],
+  // Allowing a camera, lifting lockouts and the terminal's cues change how the door decides.
+  'door:admin': ['admin'],
   'models:detector': [],
   'auth:login': [],
   'auth:logout': [],
@@ -58,6 +61,13 @@ export const CHANNEL_ROLES: Record<Channel, readonly OperatorRole[]> = {
   'schedules:set': ['admin'],
   'audit:since': ['reviewer', 'admin'],
   'audit:attendance': ['reviewer', 'admin'],
+  // The site: its state is the admin's (and the reviewer's, who reads its log); the log is the
+  // reviewer's, as this station's own.
+  'site:status': ['admin', 'reviewer'],
+  'site:overview': ['admin'],
+  'site:sync': ['admin'],
+  'site:audit-query': ['reviewer', 'admin'],
+  'site:audit-verify': ['reviewer', 'admin'],
   // Changes the liveness bands the door decides by.
   'calibration:pad-run': ['admin'],
   'calibration:pad-adopt': ['admin'],

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from './limits';
+import { plainTextField } from './text-fields';
 import {
   PERSON_FIELD_LIMITS,
   employeeIdProblem,
@@ -66,7 +67,7 @@ export const peopleContract = {
   /** Edits one enrolled person's details (exact id); only the given fields change. Audited. */
   'people:update': z
     .object({
-      personId: z.string().trim().min(1).max(64),
+      personId: plainTextField(64),
       name: personNameSchema.optional(),
       /** null removes the employee id. */
       employeeId: employeeIdSchema.nullable().optional(),

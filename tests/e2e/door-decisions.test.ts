@@ -135,14 +135,14 @@ describe.skipIf(!ready)('door decisions in Chromium (liveness, tailgating, froze
         await page
           .locator('[data-testid="terminal-door"][data-door="unlocked"]')
           .waitFor({ timeout: 5_000 });
-        await page.getByTestId('terminal-latency').waitFor();
+        await page.getByTestId('terminal-latency').waitFor({ state: 'attached' });
         expect(
           Number(await page.getByTestId('terminal-latency').getAttribute('data-ms')),
         ).toBeGreaterThan(0);
         expect(await page.getByTestId('terminal-camera').getAttribute('data-trusted')).toBe('true');
       });
       // It looked (and asked to hold still) before deciding: a window, not one frame.
-      expect(log.some((s) => s === 'Looking…' || s === 'Hold still…')).toBe(true);
+      expect(log.some((s) => s === 'Checking…' || s === 'Hold still…')).toBe(true);
       const granted = events.filter((e) => e.kind === 'decision' && e.decision === 'granted');
       expect(granted).toHaveLength(1);
       expect(events.some((e) => e.kind === 'door')).toBe(true);

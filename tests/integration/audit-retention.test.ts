@@ -16,6 +16,7 @@ import { migrate } from '../../src/main/db/migrations';
 import { compactDatabase } from '../../src/main/db/storage-maintenance';
 import { stationCli } from '../support/station-cli-runner';
 import { makeTempDir } from '../support/temp-dir';
+import { rawDatabase } from '../support/raw-database';
 
 let tmp: ReturnType<typeof makeTempDir>;
 beforeEach(() => {
@@ -259,7 +260,7 @@ describe('audit retention purge (real SQLite files)', () => {
 
   it('migrates 0050 -> 0060 on a real file with a chained log; the purge then works', () => {
     const file = dataPaths(tmp.dir).database;
-    const raw = new Database(file);
+    const raw = rawDatabase(file);
     migrate(raw, 50);
     const log = new AuditLogRepository(raw, new AuditMac(keyOf(tmp.dir)));
     for (let i = 1; i <= ROWS; i++) log.append(event(i));

@@ -265,7 +265,8 @@ describe('station calibrate --enrolled / --folder (real CLI)', () => {
       const r = cli('calibrate', ...args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(message);
-      expect(r.stderr).toMatch(/Usage: station/);
+      expect(r.stderr).toMatch(/Run `station --help` for usage/);
+      expect(r.stderr).not.toMatch(/Usage: station/);
       expect(r.stdout).toBe('');
     }
     const help = cli('--help');

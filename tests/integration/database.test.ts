@@ -86,7 +86,6 @@ describe('database', () => {
         personId: 'p1',
         modelId: 'm1',
         vector: v,
-        imageSha256: 'x',
         interEyePx: 50,
         createdAt: 'now',
       });

@@ -120,7 +120,8 @@ describe('FaceFinder', () => {
       if (found.some((x) => x.foundIn === 'equalized')) equalized++;
     }
     expect(equalized).toBeGreaterThanOrEqual(2);
-    expect(all).toBe(plain + equalized);
+    // Every frame the plain view finds stays found; the fallbacks only add frames.
+    expect(all).toBeGreaterThanOrEqual(plain + equalized);
   }, 300_000);
 
   it('finds the face of portrait phone frames that arrived sideways, mapped back onto it', async () => {
@@ -128,13 +129,15 @@ describe('FaceFinder', () => {
       'spoof_ext/videos/jomariya23156+face-recognition-with-liveness-web-login/live/face_recognition_and_liveness__face_liveness_detection__videos__real_1.mp4';
     let turnedViews = 0;
     for (const upright of await frames(clip, 4, 1)) {
-      const sideways = turnImage(upright, 'ccw');
+      // The reader honours the clip's rotation, so these frames arrive upright; turned clockwise
+      // they are what a phone without rotation metadata sends.
+      const sideways = turnImage(upright, 'cw');
       const [face] = await finder.find(upright, 'fast');
       const [found] = await finder.find(sideways, 'fast');
       if (found?.foundIn === 'turned') turnedViews++;
-      // The upright face's centre seen in the sideways frame (ccw: (x, y) -> (y, width - x)).
+      // The upright face's centre seen in the sideways frame (cw: (x, y) -> (height - y, x)).
       const [cx, cy] = [(face!.box.x1 + face!.box.x2) / 2, (face!.box.y1 + face!.box.y2) / 2];
-      const [sx, sy] = [cy, upright.width - cx];
+      const [sx, sy] = [upright.height - cy, cx];
       const b = found!.box;
       expect(sx > b.x1 && sx < b.x2 && sy > b.y1 && sy < b.y2).toBe(true);
     }

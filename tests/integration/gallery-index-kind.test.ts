@@ -50,7 +50,6 @@ function enrol(id: string, seed: number): Float32Array {
     personId: id,
     modelId: 'm1',
     vector,
-    imageSha256: id,
     interEyePx: 50,
     createdAt: 't',
   });
@@ -119,7 +118,9 @@ describe('Gallery index kind (real SQLite + real FAISS)', () => {
     const meta = JSON.parse(readFileSync(`${indexFile}.json`, 'utf8')) as IndexMeta;
     const index = faissIndexFactories.flat.create(DIM);
     index.add(new Float32Array(persons.flatMap((p) => [...vec(p)])));
-    const plain = encodeLabelMap(map, index.toBuffer());
+    const personOf = new Map(templates.labelsForModel('m1').map((r) => [r.id, r.personId]));
+    const owners = map.map((id) => personOf.get(id) ?? 'someone');
+    const plain = encodeLabelMap(map, owners, index.toBuffer());
     const sealed = templateCipherFor(db).sealFile(plain, indexFileContext(meta));
     writeFileSync(indexFile, sealed);
     const tag = templateCipherFor(db).sealedTag(sealed);

@@ -38,7 +38,6 @@ function seedPeople(n: number, perPerson: number): void {
         personId: `p${p}`,
         modelId: 'm1',
         vector: vec(p * 100 + k),
-        imageSha256: `${p}-${k}`,
         interEyePx: 50,
         createdAt: 't',
       });
@@ -76,9 +75,15 @@ describe('Gallery (real SQLite + real FAISS)', () => {
       templates: 15,
       rebuiltBecause: 'index file missing',
       excludedOtherModels: [],
+      tampered: [],
     });
     const second = open();
-    expect(second.report).toEqual({ templates: 15, rebuiltBecause: null, excludedOtherModels: [] });
+    expect(second.report).toEqual({
+      templates: 15,
+      rebuiltBecause: null,
+      excludedOtherModels: [],
+      tampered: [],
+    });
     expect(second.gallery.size).toBe(15);
   });
 
@@ -140,12 +145,27 @@ describe('Gallery (real SQLite + real FAISS)', () => {
       personId: 'n',
       modelId: 'm1',
       vector: v,
-      imageSha256: 'n',
       interEyePx: 50,
       createdAt: 't',
     });
     gallery.addCommitted([{ personId: 'n', vector: v }]);
     expect(gallery.search(v)[0]?.personId).toBe('n');
+    expect(open().report.rebuiltBecause).toBeNull();
+  });
+
+  it('rebuilds from vectors at hand only when they are exactly the database rows', () => {
+    seedPeople(3, 2);
+    const { gallery } = open();
+    const rows = templates.allForModel('m1');
+    // The rows as stored: the index is built from them and matches the database.
+    gallery.rebuild(rows.map((r) => ({ ...r, vector: Float32Array.from(r.vector) })));
+    expect(gallery.search(vec(2 * 100 + 1))[0]?.personId).toBe('p2');
+    expect(open().report.rebuiltBecause).toBeNull();
+    // A stale list (p0 erased since it was read) is ignored: the database is read instead.
+    templates.deleteForPerson('p0');
+    gallery.rebuild(rows);
+    expect(gallery.size).toBe(4);
+    expect(gallery.search(vec(0 * 100 + 1)).map((m) => m.personId)).not.toContain('p0');
     expect(open().report.rebuiltBecause).toBeNull();
   });
 
@@ -162,7 +182,7 @@ describe('Gallery (real SQLite + real FAISS)', () => {
       for (let k = 0; k < (p < 4 ? 40 : 2); k++) {
         const vector = p < 4 ? near(p * 100 + k + 2) : vec(10_000 + p * 10 + k);
         const row = { personId: `p${p}`, modelId: 'm1', vector, interEyePx: 50, createdAt: 't' };
-        templates.add({ ...row, imageSha256: `${p}-${k}` });
+        templates.add(row);
       }
     }
     const { gallery } = open();
@@ -186,7 +206,6 @@ function seedPeople2(): void {
     personId: 'late',
     modelId: 'm1',
     vector: vec(999),
-    imageSha256: 'l',
     interEyePx: 50,
     createdAt: 't',
   });
@@ -205,7 +224,6 @@ describe('Gallery shared between processes', () => {
       personId: 'cli',
       modelId: 'm1',
       vector: vec(777),
-      imageSha256: 'c',
       interEyePx: 50,
       createdAt: 't',
     });

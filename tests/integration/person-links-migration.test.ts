@@ -9,6 +9,7 @@ import { LATEST_VERSION, migrate } from '../../src/main/db/migrations';
 import { PeopleRepository } from '../../src/main/db/people.repository';
 import { openStation } from '../../src/main/station-factory';
 import { makeTempDir } from '../support/temp-dir';
+import { rawDatabase } from '../support/raw-database';
 
 const consent = {
   textVersion: 'v1',
@@ -23,7 +24,7 @@ describe('migration 0020 -> 0030 (person link secrets) on a real file', () => {
 
   it('gives every existing person a legacy link, keeps old rows findable and the chain valid', async () => {
     const paths = dataPaths(tmp.dir);
-    const raw = new Database(paths.database);
+    const raw = rawDatabase(paths.database);
     expect(migrate(raw, 20)).toBe(20);
     const people = new PeopleRepository(raw);
     people.create('p-ada', 'Ada', '2026-01-01T00:00:00Z', consent);

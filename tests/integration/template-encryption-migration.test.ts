@@ -149,8 +149,8 @@ describe('migration 0040: plaintext templates -> AES-256-GCM, on a real file', (
       templateCipherFor(db);
       new PeopleRepository(db).create('p', 'P', 't', consent);
       db.prepare(
-        `INSERT INTO templates (person_id, model_id, dim, vector, image_sha256, inter_eye_px, created_at)
-         VALUES ('p', ?, ?, ?, 'x', 60, 't')`,
+        `INSERT INTO templates (person_id, model_id, dim, vector, inter_eye_px, created_at)
+         VALUES ('p', ?, ?, ?, 60, 't')`,
       ).run(MODEL, DIM, raw(vec(1)));
       expect(errorCode(() => templateCipherFor(db))).toBe('TEMPLATE_KEY_MISMATCH');
     } finally {
@@ -176,7 +176,6 @@ describe('one index per embedding model', () => {
         personId: 'a',
         modelId,
         vector: vec(i),
-        imageSha256: `${i}`,
         interEyePx: 60,
         createdAt: 't',
       });

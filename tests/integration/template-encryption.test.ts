@@ -204,7 +204,7 @@ describe('templates encrypted at rest (real SQLite, FAISS, models, faces)', () =
     expect(err.message).toContain(`chmod 600 ${key}`);
   });
 
-  it('detects a modified ciphertext with TEMPLATE_TAMPERED, naming the template', () => {
+  it('detects a modified ciphertext with TEMPLATE_TAMPERED, naming the template', async () => {
     const dir = copyOfSeed();
     const target = vectors[2]?.id ?? 0;
     tamper(dir, (db) => {
@@ -215,9 +215,19 @@ describe('templates encrypted at rest (real SQLite, FAISS, models, faces)', () =
       db.prepare('UPDATE templates SET vector = ? WHERE id = ?').run(vector, target);
     });
     rmSync(dataPaths(dir).galleryIndex); // force reading every row (a rebuild)
-    const err = stationError(() => open(dir));
-    expect(err.code).toBe('TEMPLATE_TAMPERED');
-    expect(err.message).toContain(`template ${target}`);
+    // The station opens (so an admin can erase or restore), with recognition stopped.
+    const station = open(dir);
+    try {
+      expect(station.galleryReport.tampered.map((t) => t.templateId)).toEqual([target]);
+      const err: unknown = await station
+        .identify(readFileSync(bbt('amy', 4)), 'amy4')
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(StationError);
+      expect((err as StationError).code).toBe('TEMPLATE_TAMPERED');
+      expect((err as StationError).message).toContain(`template ${target}`);
+    } finally {
+      station.close();
+    }
   });
 
   it('detects blobs swapped between two people, or between two rows of one person', () => {
@@ -238,7 +248,14 @@ describe('templates encrypted at rest (real SQLite, FAISS, models, faces)', () =
         set.run(va, b);
       });
       rmSync(dataPaths(dir).galleryIndex);
-      expect(stationError(() => open(dir)).code).toBe('TEMPLATE_TAMPERED');
+      const station = open(dir);
+      try {
+        expect(station.galleryReport.tampered.map((t) => t.templateId).sort()).toEqual(
+          [a, b].sort(),
+        );
+      } finally {
+        station.close();
+      }
     }
   });
 

@@ -33,6 +33,8 @@ export async function buildRenderer(outDir: string): Promise<string> {
 
 export interface BrowserSession {
   station: Station;
+  /** The station's data folder (another process, e.g. the CLI, may open it too). */
+  dataDir: string;
   host: LoopbackHost;
   cleanup: () => Promise<void>;
 }
@@ -46,6 +48,11 @@ export async function openBrowserSession(opts: {
   rendererDir: string;
   modelsDir?: string;
   allowCameras?: readonly string[];
+  /**
+   * Holds every door frame's answer back this long: a station as busy as a loaded machine
+   * makes it (first-run work, a whole test run on two cores), deterministically.
+   */
+  frameAnswerDelayMs?: number;
   /** Fixes the active challenge's actions (composition-level injection, tests only). */
   challengeChooser?: ChallengeChooser;
 }): Promise<BrowserSession> {
@@ -63,13 +70,25 @@ export async function openBrowserSession(opts: {
         { ...station.access.policy(), allowedCameraLabels: [...opts.allowCameras] },
         'e2e-admin',
       );
+    const handlers = createStationHandlers(station);
+    const delay = opts.frameAnswerDelayMs ?? 0;
+    if (delay > 0) {
+      const frame = handlers['access:frame'];
+      handlers['access:frame'] = async (req, caller) => {
+        const answer = await frame(req, caller);
+        await new Promise((r) => setTimeout(r, delay));
+        return answer;
+      };
+    }
+    const opened = station;
     const host = await startLoopbackHost({
-      handlers: createStationHandlers(station),
+      handlers,
+      doorEvents: (listener) => opened.terminalAdmin.subscribe(listener),
       rendererDir: opts.rendererDir,
     });
-    const opened = station;
     return {
       station: opened,
+      dataDir: temp.dir,
       host,
       cleanup: async () => {
         await host.close();

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
-import type { FrameResult } from '../../shared/contract';
+import type { AuditedDecision } from '../core/access/door-frame.service';
+import { round4 } from '../core/recognition/recognition.service';
 import { openVideoFrames } from '../adapters/ffmpeg-video-frames';
 import type { Station } from '../core/station.service';
 import { EXIT, type Output } from './cli-output';
@@ -13,19 +14,26 @@ interface DecisionEvent {
   /** Seconds from the start of the video. */
   t: number;
   frame: number;
-  decision: NonNullable<FrameResult['decision']>;
+  decision: AuditedDecision['decision'];
   person: string | null;
   similarity: number | null;
-  liveness: FrameResult['liveness'];
-  door: FrameResult['door']['state'];
+  liveness: AuditedDecision['liveness'];
+  /** This decision opened the (simulated) door. */
+  unlocked: boolean;
+  /** A repeated grant of a person who never left (docs/DOOR.md, "A person who stays"). */
+  regrant: boolean;
+  /** The audit row that records it. */
+  auditRow: number;
 }
 
 /**
  * `station access VIDEO [--json]`: how a site tests its own camera recordings. Frames are
  * decoded by ffmpeg as the camera delivered them, each with its own time in the recording
  * (never duplicated to a nominal rate) and upright by the rotation tag, so the decision window
- * behaves as at the door. Decisions are audited (source "video:<file>");
- * the lock is always simulated: replaying a recording never opens the real door.
+ * behaves as at the door. Decisions are audited (source "video:<file>"); the lock is always
+ * simulated: replaying a recording never opens the real door. The report lists every audited
+ * decision, each saying whether it opened the door, so its unlocking decisions always add up
+ * to `unlocks`.
  */
 export async function accessCommand(
   station: Station,
@@ -35,27 +43,25 @@ export async function accessCommand(
   const maxSeconds = parseMaxSeconds(opts.maxSeconds);
   const { info, frames } = await openVideoFrames(opts.video, maxSeconds ? { maxSeconds } : {});
   const session = station.videoAccessSession(basename(opts.video));
-  const events: DecisionEvent[] = [];
+  // Each frame's own time in the recording, by frame number (the report's `t`).
+  const frameTimes: number[] = [];
   let frameNo = 0;
-  let last: string | null = null;
   for await (const img of frames) {
-    const t = img.timestampMs / 1000;
-    const r = await session.process(frameNo, img, img.timestampMs);
-    // One line per change of outcome, not per frame (a person standing there is one event).
-    const key = `${r.decision ?? ''}:${r.person?.id ?? ''}`;
-    if (r.decision !== null && r.decision !== 'no_face' && key !== last)
-      events.push({
-        t: Math.round(t * 1000) / 1000,
-        frame: frameNo,
-        decision: r.decision,
-        person: r.person?.name ?? null,
-        similarity: r.faces.length ? Math.max(...r.faces.map((f) => f.similarity)) : null,
-        liveness: r.liveness,
-        door: r.door.state,
-      });
-    if (r.decision !== null) last = key;
+    await session.process(frameNo, img, img.timestampMs);
+    frameTimes.push(img.timestampMs);
     frameNo += 1;
   }
+  const events: DecisionEvent[] = session.decisions().map((d) => ({
+    t: Math.round(frameTimes[d.frameId] ?? 0) / 1000,
+    frame: d.frameId,
+    decision: d.decision,
+    person: d.person?.name ?? null,
+    similarity: Number.isFinite(d.similarity) && d.similarity > -1 ? round4(d.similarity) : null,
+    liveness: d.liveness,
+    unlocked: d.unlocked,
+    regrant: d.regrant,
+    auditRow: d.auditRow,
+  }));
   const value = {
     video: {
       file: opts.video,
@@ -76,7 +82,12 @@ function human(video: string, frames: number, events: DecisionEvent[], unlocks: 
   const lines = events.map((e) => {
     const who = e.person ? ` ${e.person}` : '';
     const live = e.liveness ? ` liveness ${e.liveness.verdict} ${e.liveness.score.toFixed(3)}` : '';
-    return `  ${e.t.toFixed(2).padStart(7)} s  ${e.decision}${who}${live}`;
+    const door = e.unlocked
+      ? e.regrant
+        ? '  door opened again (still there)'
+        : '  door opened'
+      : '';
+    return `  ${e.t.toFixed(2).padStart(7)} s  ${e.decision}${who}${live}${door}`;
   });
   return [
     `${video}: ${frames} frames, ${events.length} decision(s), door opened ${unlocks} time(s)`,

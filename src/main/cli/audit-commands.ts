@@ -34,9 +34,12 @@ export interface AuditArgs {
 }
 
 /** Returns a usage error for `station audit ...`, or null when the arguments are complete. */
-export function checkAuditUsage(rest: string[], v: AuditArgs): string | null {
+export function checkAuditUsage(rest: string[], v: AuditArgs, site = false): string | null {
   const [sub, ...extra] = rest;
   if (extra.length > 0) return `unexpected arguments: ${extra.join(' ')}`;
+  if (site && sub === 'purge') return "audit purge works on this station's log only (not --site)";
+  // The site's log may be listed whole (the station filter narrows it instead of a person).
+  if (site && sub === 'query') return checkFilterFlags(v);
   switch (sub ?? '') {
     case 'verify':
       return null;

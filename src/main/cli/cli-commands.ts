@@ -1,6 +1,6 @@
 import type { EnrollFileResult, FaceDecision } from '../../shared/domain';
 import { StationError, toErrorPayload, type ErrorPayload } from '../../shared/errors';
-import { describeDecision } from '../core/access/access-decision';
+import { escapeControlCharacters } from '../../shared/plain-text';
 import type { Station } from '../core/station.service';
 import { EXIT, fmtSim, type Output } from './cli-output';
 import { readInputFile } from './read-input-file';
@@ -91,18 +91,34 @@ export async function identifyCommand(
       } else throw err;
     }
   }
-  out.result({ results }, () => results.map(humanIdentify).join('\n'));
+  // Errors go to stderr; stdout carries the results (with --json, the per-file error too).
+  for (const r of results) if (r.error) out.problem(`${r.file}: ${r.error.message}`);
+  out.result({ results }, () =>
+    results
+      .filter((r) => !r.error)
+      .map(humanIdentify)
+      .join('\n'),
+  );
   return results.some((r) => r.error) ? EXIT.failed : EXIT.ok;
 }
 
 function humanIdentify(r: IdentifyFileResult): string {
-  if (r.error) return `${r.file}: ERROR ${r.error.message}`;
   if (r.faces.length === 0) return `${r.file}: no face`;
-  const lines = r.faces.map((f, i) => {
-    const who = f.person ? `${f.person.name}` : 'nobody';
-    return `  face ${i + 1} [${f.box.join(',')}]: ${describeDecision(f.decision)} (best: ${who}, similarity ${fmtSim(f.similarity)})`;
-  });
+  const lines = r.faces.map((f, i) => `  face ${i + 1} [${f.box.join(',')}]: ${matchWords(f)}`);
   return [`${r.file}: ${r.faces.length} face(s)`, ...lines].join('\n');
+}
+
+/**
+ * A photo is matched against the gallery, not let through a door (no liveness, no schedule):
+ * "match", never "access granted".
+ */
+function matchWords(f: FaceDecision): string {
+  if (f.decision === 'granted' && f.person)
+    return `match: ${f.person.name} (similarity ${fmtSim(f.similarity)})`;
+  if (f.decision === 'face_too_small') return 'face too small to identify';
+  return f.similarity > -1
+    ? `no match (closest similarity ${fmtSim(f.similarity)}, below the threshold)`
+    : 'no match (nobody is enrolled)';
 }
 
 /** `station verify A B`: 1:1 on the largest face of each image. */
@@ -129,8 +145,9 @@ export function peopleListCommand(station: Station, out: Output): number {
     templates: p.templates,
     ...(p.reEnrol ? { reEnrol: true } : {}),
   }));
+  // Names are shown with control characters made visible: a stored ESC or CR must not forge lines.
   const line = (p: (typeof people)[number]): string =>
-    `${p.id}  ${p.name}  (${p.templates} templates)` +
+    `${escapeControlCharacters(p.id)}  ${escapeControlCharacters(p.name)}  (${p.templates} templates)` +
     (p.reEnrol ? '  RE-ENROL: no template of the current embedding model' : '');
   out.result({ people }, () =>
     people.length === 0 ? 'No one is enrolled.' : people.map(line).join('\n'),

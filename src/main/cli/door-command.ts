@@ -7,7 +7,8 @@ import { readInputFile } from './read-input-file';
 export const DOOR_USAGE = `  door show                              door id, lock controller, rules, liveness settings, lock state
   door set --file JSON                   change them: {"policy":{...},"door":{...},"liveness":{...},
                                          "challenge":{"mode":"when_uncertain","timeLimitMs":8000,...},
-                                         "identity":{"id":"door-1","label":"Main entrance"}}
+                                         "identity":{"id":"door-1","label":"Main entrance"},
+                                         "terminal":{"sound":true,"icons":true}}
                                          (policy, liveness and challenge merge over the current values;
                                          validated first, audited; invalid -> nothing changes)`;
 
@@ -20,6 +21,8 @@ const changeSchema = z
     challenge: z.record(z.string(), z.unknown()).optional(),
     /** The door's id (what audit rows and the reviewer's door filter use) and label. */
     identity: z.record(z.string(), z.unknown()).optional(),
+    /** The terminal's cues for granted / denied: {"sound": bool, "icons": bool}. */
+    terminal: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
 
@@ -31,6 +34,7 @@ function show(station: Station) {
     policy: station.access.policy(),
     liveness: station.access.liveness(),
     challenge: station.access.challenge(),
+    terminal: station.access.terminalDisplay(),
   };
 }
 
@@ -41,10 +45,11 @@ export function doorShowCommand(station: Station, out: Output): number {
       `Door: ${v.identity.label} (id ${v.identity.id})`,
       `Lock: ${v.door.kind} (${v.status.state})`,
       `Rules: ${v.policy.agreeFrames} agreeing frames, at most ${v.policy.maxFaces} face(s), liveness ${v.policy.requireLiveness ? 'required' : 'NOT required'}, unlock ${v.policy.unlockMs} ms`,
-      `Lockout: ${v.policy.lockout.maxFailures} refusals in ${v.policy.lockout.windowMs / 1000} s -> ${v.policy.lockout.lockMs / 1000} s`,
+      `Lockout: ${v.policy.lockout.maxFailures} refusals of one face in ${v.policy.lockout.windowMs / 1000} s -> that face waits ${v.policy.lockout.lockMs / 1000} s; ${v.policy.lockout.floodMaxFailures} refusals of anyone -> the terminal waits`,
       `Liveness window: at least ${v.liveness.windowFrames} frames over at least ${v.liveness.windowMs} ms`,
       `Active challenge: ${v.challenge.mode}, ${v.challenge.actions} action(s) from ${v.challenge.allowed.join(', ')} within ${v.challenge.timeLimitMs / 1000} s`,
       `Allowed virtual cameras: ${v.policy.allowedCameraLabels.join(', ') || '-'}`,
+      `Terminal cues: sound ${v.terminal.sound ? 'on' : 'off'}, icons ${v.terminal.icons ? 'on' : 'off'}`,
     ].join('\n'),
   );
   return EXIT.ok;
@@ -67,6 +72,9 @@ export async function doorSetCommand(station: Station, out: Output, file: string
   const challenge = change.challenge
     ? { ...station.access.challenge(), ...change.challenge }
     : null;
+  const terminal = change.terminal
+    ? { ...station.access.terminalDisplay(), ...change.terminal }
+    : null;
   try {
     station.validateDoorSettings({
       policy,
@@ -74,6 +82,7 @@ export async function doorSetCommand(station: Station, out: Output, file: string
       liveness,
       identity: change.identity ?? null,
       challenge,
+      terminal,
     });
   } catch (err) {
     throw new StationError('BAD_REQUEST', `${file}: ${message(err)}`);
@@ -84,6 +93,7 @@ export async function doorSetCommand(station: Station, out: Output, file: string
   if (change.door) station.setDoorConfig(change.door, 'cli');
   if (liveness) station.setLivenessSettings(liveness, 'cli');
   if (challenge) station.setChallengeSettings(challenge, 'cli');
+  if (terminal) station.setTerminalDisplay(terminal, 'cli');
   return doorShowCommand(station, out);
 }
 

@@ -24,10 +24,15 @@ export function eraseCommand(
     );
   }
   const report = station.erasePerson(person.id);
-  const value = { erased: report.erased, templates: report.templates, verified: report.verified };
+  const value = {
+    erased: report.erased,
+    templates: report.templates,
+    verified: report.verified,
+    ...(report.verified ? {} : { problems: report.problems }),
+  };
   out.result(value, () =>
     report.verified
-      ? `Erased ${report.erased.name} (${report.erased.id}): ${report.templates} template(s) removed; verified: no match by search, no trace in the database, WAL or index file.`
+      ? `Erased ${report.erased.name} (${report.erased.id}): ${report.templates} template(s) removed; verified: no match by search, no trace in any file of the data folder.`
       : `Erased ${report.erased.name} (${report.erased.id}): ${report.templates} template(s) removed, but verification FAILED.`,
   );
   if (report.verified) return EXIT.ok;

@@ -1,5 +1,6 @@
 import { openVideoFrames } from '../adapters/ffmpeg-video-frames';
 import { LivenessEngine } from '../core/liveness/liveness-engine';
+import type { LivenessReason } from '../core/liveness/liveness-fusion';
 import { streamLiveness, type StreamLivenessResult } from '../core/liveness/stream-liveness';
 import { defaultModelsDir } from '../core/models/model-verifier';
 import { EXIT, type Output } from './cli-output';
@@ -64,13 +65,42 @@ function round(x: number): number | null {
   return Number.isFinite(x) ? Math.round(x * 1e4) / 1e4 : null;
 }
 
+const VERDICT_WORDS: Record<StreamLivenessResult['decision']['verdict'], string> = {
+  live: 'looks like a live person',
+  spoof: 'looks like a presentation attack (a photo, a screen or a replay)',
+  inconclusive: 'could not tell whether this is a live person',
+};
+
+const PASSIVE_WORDS: Record<StreamLivenessResult['decision']['passive']['band'], string> = {
+  spoof: 'looks like a presentation attack',
+  uncertain: 'not clear either way (the door would ask for a challenge)',
+  clear_live: 'clearly live',
+};
+
+/** Why, in words; a reason without words here (a newer fusion rule) shows its code. */
+const REASON_WORDS: Partial<Record<LivenessReason, string>> = {
+  collecting: 'the recording ended before the check was complete',
+  frozen_stream: 'the picture stopped changing (a frozen or looped stream)',
+  time_anomaly: 'the frame times are impossible for a camera',
+  passive_spoof: 'the face looks like a screen or a print',
+  no_micro_motion: 'the face shows none of the small movements of a live face',
+  planar_motion: 'the face moves like a flat picture',
+  motion_unmeasured: 'movement could not be measured',
+  passive_uncertain: 'the face is not clearly live at a glance',
+  motion_uncertain: 'the movement is not clear either way',
+  score_low: 'the evidence together is too weak',
+  spoof_pending: 'it looks like an attack, but not yet for long enough to be sure',
+  blink_seen: 'a blink was seen',
+};
+
+/** The verdict in words; the scores behind it are in --json (they need the BENCHMARKS to read). */
 function human(video: string, r: StreamLivenessResult): string {
   const d = r.decision;
-  const c = d.components;
+  const why = d.reasons.map((code) => REASON_WORDS[code] ?? code.replace(/_/g, ' '));
   return [
-    `${video}: ${d.verdict.toUpperCase()} (score ${d.score.toFixed(3)}) after ${r.framesRead} frames`,
-    `  texture ${c.texture.toFixed(3)}  motion ${c.motion.toFixed(3)}  blink ${c.blink.toFixed(3)}`,
-    `  passive: ${d.passive.band} (PAD score ${d.passive.score.toFixed(3)}; spoof < ${d.passive.thresholds.spoofBelow}, clearly live >= ${d.passive.thresholds.clearLiveMin})`,
-    `  reasons: ${d.reasons.join(', ') || '-'}`,
+    `${video}: ${VERDICT_WORDS[d.verdict]} (after ${r.framesRead} frames)`,
+    ...(why.length ? [`  why: ${why.join('; ')}`] : []),
+    `  passive check: ${PASSIVE_WORDS[d.passive.band]}`,
+    '  (scores and thresholds: --json)',
   ].join('\n');
 }

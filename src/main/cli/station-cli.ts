@@ -16,11 +16,14 @@ import { CALIBRATE_OPTIONS, CALIBRATE_USAGE, checkCalibrateUsage } from './calib
 import { eraseCommand } from './erase-command';
 import { AUDIT_OPTIONS, AUDIT_USAGE, auditCommand, checkAuditUsage } from './audit-commands';
 import { createOutput, EXIT } from './cli-output';
+import { textArgumentProblem } from './cli-text-args';
 import { LIVENESS_USAGE, livenessCommand, parseMaxSeconds } from './liveness-command';
 import { ACCESS_USAGE, accessCommand } from './access-command';
 import { PAD_EVAL_USAGE, padEvalCommand, parseBands } from './pad-eval-command';
 import { DOOR_USAGE, doorSetCommand, doorShowCommand } from './door-command';
 import { checkGalleryUsage, GALLERY_USAGE, galleryCommand } from './gallery-command';
+import { checkSiteUsage, SITE_OPTIONS, SITE_USAGE, siteCommand } from './site-command';
+import { siteAuditCommand } from './site-audit-command';
 import { checkModelUsage, MODEL_USAGE, modelCommand, switchEmbeddingModel } from './model-command';
 import { defaultModelsDir } from '../core/models/model-verifier';
 import {
@@ -51,6 +54,9 @@ ${DOOR_USAGE}
 ${GALLERY_USAGE}
 ${MODEL_USAGE}
 ${OPERATOR_USAGE}
+${SITE_USAGE}
+  audit verify|query|export ... --site [--station ID]
+                                         the same on the site's log (every door)
 
 Data folder: --data-dir, else $STATION_DATA_DIR, else ${defaultDataDir()}`;
 
@@ -80,36 +86,36 @@ export async function main(argv: string[]): Promise<number> {
         ...AUDIT_OPTIONS,
         ...CALIBRATE_OPTIONS,
         ...OPERATOR_OPTIONS,
+        ...SITE_OPTIONS,
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
   } catch (err) {
-    process.stderr.write(
-      `station: ${err instanceof Error ? err.message : String(err)}\n\n${USAGE}\n`,
-    );
-    return EXIT.usage;
+    return usageFailure(err instanceof Error ? err.message : String(err));
   }
   const { values, positionals } = parsed;
   const out = createOutput(values.json);
   const [command, ...rest] = positionals;
-  if (values.help || !command) {
+  if (values.help) {
     process.stdout.write(`${USAGE}\n`);
-    return values.help ? EXIT.ok : EXIT.usage;
+    return EXIT.ok;
   }
+  if (!command) return usageFailure('no command given');
   const usageError =
-    command === 'audit'
-      ? checkAuditUsage(rest, values)
-      : command === 'operator'
-        ? checkOperatorUsage(rest, values)
-        : command === 'calibrate'
-          ? checkCalibrateUsage(rest, values)
-          : command === 'model'
-            ? checkModelUsage(rest)
-            : checkUsage(command, rest, values);
-  if (usageError) {
-    process.stderr.write(`station: ${usageError}\n\n${USAGE}\n`);
-    return EXIT.usage;
-  }
+    command === 'site'
+      ? checkSiteUsage(rest, values)
+      : command === 'audit'
+        ? checkAuditUsage(rest, values, values.site)
+        : command === 'operator'
+          ? checkOperatorUsage(rest, values)
+          : command === 'calibrate'
+            ? checkCalibrateUsage(rest, values)
+            : command === 'model'
+              ? checkModelUsage(rest)
+              : checkUsage(command, rest, values);
+  if (usageError) return usageFailure(usageError);
+  const textError = textArgumentProblem(command, rest, values, argv);
+  if (textError) return usageFailure(textError);
   if (command === 'liveness') {
     // Judges a recording only: needs the models, not the data folder.
     try {
@@ -122,16 +128,25 @@ export async function main(argv: string[]): Promise<number> {
       return out.error(err);
     }
   }
+  const dataDir = values['data-dir'] ?? defaultDataDir();
+  const modelsDir = values['models-dir'] ?? defaultModelsDir();
+  const open = (): Promise<Station> => openStation({ dataDir, modelsDir, mode: 'cli' });
+  if (command === 'site') {
+    // Opens (and for join/init reopens) the station itself; pair and revoke need none.
+    try {
+      return await siteCommand(open, dataDir, out, rest, values);
+    } catch (err) {
+      return out.error(err);
+    }
+  }
   let station: Station | undefined;
   try {
-    const dataDir = values['data-dir'] ?? defaultDataDir();
-    const modelsDir = values['models-dir'] ?? defaultModelsDir();
     // A model switch is checked (and recorded) before the station opens with the new model.
     const previousSpace =
       command === 'model' && rest[0] === 'use'
         ? await switchEmbeddingModel(dataDir, modelsDir, rest[1] ?? '')
         : null;
-    station = await openStation({ dataDir, modelsDir, mode: 'cli' });
+    station = await open();
     if (previousSpace !== null) station.recordEmbeddingModelChange(previousSpace, 'cli');
     warnExcludedModels(station);
     if (command === 'model') return modelCommand(station.embeddingModel(), out, rest[0]);
@@ -148,6 +163,8 @@ export async function main(argv: string[]): Promise<number> {
         adoptVerify: values['adopt-verify'],
       });
     }
+    if (command === 'audit' && values.site)
+      return await siteAuditCommand(station, out, rest, values);
     if (command === 'audit') return auditCommand(station, out, rest, values);
     if (command === 'gallery') return galleryCommand(station, out, rest[0], values.index);
     if (command === 'operator') return await operatorCommand(station, out, values);
@@ -180,12 +197,33 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     return out.error(err);
   } finally {
+    await station?.site?.close();
     station?.close();
   }
 }
 
+/**
+ * A usage error: what is wrong and where to look, on stderr. The whole usage text (~50 lines)
+ * would bury the one line that matters; `--help` prints it on stdout.
+ */
+function usageFailure(problem: string): number {
+  process.stderr.write(`station: ${problem}\nRun \`station --help\` for usage.\n`);
+  return EXIT.usage;
+}
+
 /** Templates of another embedding space are never mixed into the index: say so, every run. */
 function warnExcludedModels(station: Station): void {
+  for (const note of station.integrityNotes) process.stderr.write(`station: warning: ${note}\n`);
+  const tampered = station.galleryReport.tampered;
+  if (tampered.length > 0) {
+    const people = new Set(tampered.map((t) => t.personId)).size;
+    process.stderr.write(
+      `station: warning: recognition is stopped: ${tampered.length} stored template(s) of ` +
+        `${people} person(s) failed their integrity check (templates ` +
+        `${tampered.map((t) => t.templateId).join(', ')}); erase those people or restore the ` +
+        'database, then run `station gallery rebuild`\n',
+    );
+  }
   for (const m of station.galleryReport.excludedOtherModels) {
     process.stderr.write(
       `station: warning: ${m.templates} template(s) of embedding space ${m.modelId} are not ` +

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
+import { dirname } from 'node:path';
 import { StationError } from '../../shared/errors';
 import type { FrameResult, ParsedRequestOf } from '../../shared/contract';
 import type {
@@ -22,13 +23,21 @@ import { OperatorCredentials } from './auth/operator-credentials.repository';
 import { OperatorAuthService } from './auth/operator-auth.service';
 import { TemplateEncryptionRepository } from '../db/template-encryption.repository';
 import { TemplatesRepository } from '../db/templates.repository';
-import type { CameraReport, DoorStatusView, PassiveSummary } from '../../shared/door-contract';
+import {
+  terminalDisplaySchema,
+  type CameraReport,
+  type DoorStatusView,
+  type PassiveSummary,
+  type TerminalDisplay,
+} from '../../shared/door-contract';
 import { AccessSettings } from './access/access-settings.service';
 import { accessPolicySchema, type AccessPolicy } from './access/access-policy.schema';
 import { livenessSettingsSchema, type LivenessSettings } from './liveness/liveness-settings';
 import { randomChallengeChooser, type ChallengeChooser } from './challenge/challenge-chooser';
 import { challengeSettingsSchema, type ChallengeSettings } from './challenge/challenge-settings';
-import { DoorFrameService } from './access/door-frame.service';
+import { DoorFrameService, type AuditedDecision } from './access/door-frame.service';
+import { DoorScreen } from './access/door-screen';
+import { DoorTerminalAdmin } from './access/door-terminal-admin';
 import { DoorLivenessMonitor } from './liveness/door-liveness-monitor';
 import type { PassiveLivenessModel } from './liveness/passive-scorer';
 import { faceSquare, type LivenessFace } from './liveness/face-square';
@@ -44,6 +53,8 @@ import type { TemplateKeyStore } from './crypto/template-key-store';
 import { unlockTemplateCipher } from './crypto/template-key-unlock';
 import { AuditChainVerifier, type AuditChainReport } from './audit/audit-chain-verifier';
 import { AuditMac } from './audit/audit-mac';
+import { anchorAdvancer, AuditAnchorFile } from './audit/audit-anchor';
+import { restoreDroppedTriggers } from './audit/audit-triggers';
 import { AuditRecorder } from './audit/audit-recorder';
 import { AuditRetentionService, type PurgeReport } from './audit/audit-retention.service';
 import { AuditReviewService } from './audit/audit-review.service';
@@ -55,7 +66,12 @@ import { EnrollmentService, type EnrollRequest } from './enrollment/enrollment.s
 import { checkLiveCapture, type CaptureCheckRequest } from './enrollment/live-capture-check';
 import type { CaptureCheck } from '../../shared/enroll-capture-contract';
 import { ErasureService, type ErasureReport } from './erasure/erasure.service';
-import { Gallery, type GalleryIndexStats, type GalleryOpenReport } from './gallery/gallery.service';
+import {
+  Gallery,
+  type GalleryIndexStats,
+  type GalleryOpenReport,
+  type WriteLock,
+} from './gallery/gallery.service';
 import { chooseIndexKind } from './gallery/index-policy';
 import { INDEX_KINDS, type IndexKind, type VectorIndexFactory } from './gallery/vector-index';
 import { RecognitionService, type VerifyResult } from './recognition/recognition.service';
@@ -70,8 +86,12 @@ import { StationCalibrationService } from './calibration/station-calibration.ser
 import { PadCalibrationService } from './calibration/pad-calibration.service';
 import { PadLiveScoresRepository } from '../db/pad-live-scores.repository';
 import { dataPaths } from './util/data-dir';
+import { assertPrivateDatabase, preparePrivateDataFolder } from './util/private-files';
+import { removeStaleTempFiles } from './util/stale-temp-files';
 import { loadOrCreateKey } from './util/key-file';
 import type { FaceAnalyzer, ImageDecoder } from './vision/face-analyzer';
+import type { SiteStation } from './site/site-station';
+import { policyForAudit } from './site/site-access';
 
 export type StationMode = StationStatus['mode'];
 
@@ -110,8 +130,37 @@ export interface StationParts {
    * thing, so it overlaps the model and gallery loads). Absent: checked when opened, in line.
    */
   integrity?: BackgroundIntegrityCheck;
+  /** The site this data folder joined (issue 16); absent: a single station, as always. */
+  site?: StationSiteBinding;
   /** The host's OS locale (StationStatus.locale); absent = the page uses its own languages. */
   locale?: string;
+}
+
+/** What the site composition needs of a station to make it a replica (see SiteStation). */
+export interface StationSiteInternals {
+  db: Db;
+  templates: TemplatesRepository;
+  gallery: Gallery;
+  erasure: ErasureService;
+  audit: AuditRecorder;
+  findPeople: (nameOrId: string) => PersonSummary[];
+  subjectsOf: (personId: string) => string[];
+  access: {
+    doorId(): string;
+    policy(): AccessPolicy;
+    setPolicy(next: unknown, changedBy: string): AccessPolicy;
+    liveness(): LivenessSettings;
+    setLiveness(next: unknown, changedBy: string): LivenessSettings;
+  };
+  modelId: string;
+  embeddingSpace: string;
+  now: () => Date;
+}
+
+export interface StationSiteBinding {
+  /** The site's audit pepper: every station of a site names a person by the same subject. */
+  readonly auditPepper: Buffer;
+  attach(station: StationSiteInternals): SiteStation;
 }
 
 export interface OpenStationOptions {
@@ -120,6 +169,8 @@ export interface OpenStationOptions {
   mode: StationMode;
   /** Electron passes its safeStorage-backed store; CLI and browser mode use the default. */
   templateKeys?: TemplateKeyStore;
+  /** The site key's store when the folder joined a site (default keys/site.key, 0600). */
+  siteKeys?: TemplateKeyStore;
   /** Test harnesses only (see StationParts.challengeChooser); hosts never pass it. */
   challengeChooser?: ChallengeChooser;
   /** The OS locale the host knows (Electron: app.getLocale()), reported to the page. */
@@ -143,7 +194,13 @@ export class Station {
   readonly recognition: RecognitionService;
   readonly door: DoorFrameService;
   readonly access: AccessSettings;
+  /** The terminal's screen (banner, lock, camera in one snapshot), pushed to the page. */
+  readonly screen: DoorScreen;
+  /** Admin actions at the terminal (allow its camera, lift lockouts, cues), audited. */
+  readonly terminalAdmin: DoorTerminalAdmin;
   private doorActuator: DoorActuator;
+  /** The lock configuration the actuator was built from (rebuilt when another process changes it). */
+  private actuatorConfig = '';
   private readonly sessionActuators = new Set<DoorActuator>();
   readonly erasure: ErasureService;
   /** Admin calibration: runs from templates or uploads, audited threshold adoption. */
@@ -153,6 +210,8 @@ export class Station {
   readonly padCalibration: PadCalibrationService;
   readonly settings: SettingsService;
   readonly galleryReport: GalleryOpenReport;
+  /** What this start found changed outside the station and repaired (hosts show it). */
+  readonly integrityNotes: string[];
   /** The reviewer's search, CSV export and event detail (audit:query/export/detail). */
   readonly review: AuditReviewService;
   /** Names on request, the live view and attendance (audit:query reveal, since, attendance). */
@@ -161,6 +220,8 @@ export class Station {
   readonly peopleAdmin: PeopleAdminService;
   /** Operator passphrases, sessions and login throttle (admin / reviewer roles). */
   readonly operators: OperatorAuthService;
+  /** The site this station is a replica of; null for a single station. */
+  readonly site: SiteStation | null;
   private readonly people: PeopleRepository;
   private readonly audit: AuditRecorder;
   private readonly auditLog: AuditLogRepository;
@@ -181,11 +242,25 @@ export class Station {
     this.templates = templates;
     const links = new PersonLinksRepository(db);
     this.settings = new SettingsService(new SettingsRepository(db));
-    const hasher = new IdentityHasher(loadOrCreateKey(paths.pepperKey), (id) => links.find(id));
+    const pepper = parts.site?.auditPepper ?? loadOrCreateKey(paths.pepperKey);
+    const hasher = new IdentityHasher(pepper, (id) => links.find(id));
     const auditMac = new AuditMac(loadOrCreateKey(paths.auditMacKey));
-    this.auditLog = new AuditLogRepository(db, auditMac);
+    const anchor = new AuditAnchorFile(paths.auditAnchor, auditMac);
+    this.auditLog = new AuditLogRepository(
+      db,
+      auditMac,
+      anchorAdvancer(anchor, auditMac, {
+        genesis: () => this.auditLog.genesis(),
+        rowMac: (id) => this.auditLog.rowMac(id),
+        purgedUpTo: () => this.auditLog.latestCheckpoint()?.boundary_id ?? 0,
+      }),
+    );
     this.audit = new AuditRecorder(this.auditLog, hasher, now);
-    this.auditVerifier = new AuditChainVerifier(this.auditLog, auditMac);
+    this.auditVerifier = new AuditChainVerifier(this.auditLog, auditMac, {
+      file: anchor,
+      enrolledSince: (since) => this.people.countCreatedSince(since),
+    });
+    this.integrityNotes = restoreDroppedTriggers(db, this.audit);
     this.operators = new OperatorAuthService({
       credentials: new OperatorCredentials(new SettingsRepository(db)),
       audit: this.audit,
@@ -206,7 +281,33 @@ export class Station {
       findPeople: (nameOrId) => this.findPeople(nameOrId),
       subjectsOf: (personId) => this.audit.subjectsOf(personId),
     });
+    // One lock for every writer of the index files, in every process: SQLite's write lock.
+    const writeLock: WriteLock = (fn) => db.transaction(fn).immediate();
+    const removeStaleTemp = (): string[] =>
+      writeLock(() =>
+        removeStaleTempFiles(
+          [parts.dataDir, dirname(paths.templateKey)],
+          [paths.galleryIndex, `${paths.galleryIndex}.json`],
+        ),
+      );
+    // A writer killed mid-write leaves a temp file (for the index: a sealed copy of every vector).
+    removeStaleTemp();
     const opened = Gallery.open({
+      writeLock,
+      // Audited once per finding: which rows (by template id; people only as a count).
+      onTampered: (tampered, foundBy) =>
+        this.audit.record({
+          kind: 'integrity',
+          decision: null,
+          personId: null,
+          similarity: null,
+          details: {
+            what: 'templates',
+            foundBy,
+            templates: tampered.map((t) => t.templateId),
+            people: new Set(tampered.map((t) => t.personId)).size,
+          },
+        }),
       templates,
       factory: (n, current) => parts.indexFactories[this.galleryIndexKindFor(n, current)],
       sealer: cipher,
@@ -241,6 +342,7 @@ export class Station {
       scoring,
       quality: () => this.settings.qualityLimits(),
       now,
+      publish: parts.site ? (p) => this.site!.publishEnrolment(p) : undefined,
     });
     this.erasure = new ErasureService({
       db,
@@ -250,7 +352,9 @@ export class Station {
       gallery: this.gallery,
       audit: this.audit,
       thresholds,
-      files: { database: paths.database, galleryIndex: paths.galleryIndex },
+      dataDir: parts.dataDir,
+      galleryIndex: paths.galleryIndex,
+      removeStaleTemp,
     });
     this.access = new AccessSettings(new SettingsRepository(db));
     const queries = new AuditQueryRepository(db);
@@ -311,11 +415,21 @@ export class Station {
       now,
     });
     this.doorActuator = this.makeDoorActuator(now);
+    this.actuatorConfig = JSON.stringify(this.access.door());
+    // Before the door service (it reports to the screen); the screen asks it only later.
+    this.screen = new DoorScreen({
+      now,
+      door: () => this.actuator().current(),
+      display: () => this.access.terminalDisplay(),
+      terminalLock: () => this.door.terminalLock(),
+    });
     this.door = this.makeDoorFrameService(
       'terminal',
-      () => this.doorActuator,
+      () => this.actuator(),
       () => this.doorId(),
       {
+        now,
+        screen: this.screen,
         onGrantedLive: (camera, p) =>
           this.padCalibration.recordLive('granted', camera, {
             padModel: p.score ?? Number.NaN,
@@ -323,6 +437,70 @@ export class Station {
           }),
       },
     );
+    this.terminalAdmin = new DoorTerminalAdmin({
+      access: this.access,
+      door: this.door,
+      screen: this.screen,
+      audit: this.audit,
+      doorId: () => this.doorId(),
+      onExternalChange: () => void this.actuator(),
+    });
+    this.site = parts.site?.attach(this.siteInternals(db, templates, now)) ?? null;
+  }
+
+  private siteInternals(
+    db: Db,
+    templates: TemplatesRepository,
+    now: () => Date,
+  ): StationSiteInternals {
+    return {
+      db,
+      templates,
+      gallery: this.gallery,
+      erasure: this.erasure,
+      audit: this.audit,
+      findPeople: (nameOrId) => this.findPeople(nameOrId),
+      subjectsOf: (personId) => this.audit.subjectsOf(personId),
+      access: {
+        doorId: () => this.doorId(),
+        policy: () => this.access.policy(),
+        setPolicy: (next, by) => {
+          const valid = this.access.setPolicy(next);
+          this.audit.record({
+            kind: 'settings',
+            decision: null,
+            personId: null,
+            similarity: null,
+            details: {
+              setting: 'access_policy',
+              door: this.doorId(),
+              changedBy: by,
+              value: policyForAudit(valid),
+            },
+          });
+          return valid;
+        },
+        liveness: () => this.access.liveness(),
+        setLiveness: (next, by) => this.setLivenessSettings(next, by),
+      },
+      modelId: this.parts.analyzer.modelId,
+      embeddingSpace: this.parts.analyzer.embeddingSpace,
+      now,
+    };
+  }
+
+  /**
+   * The terminal's lock actuator, rebuilt when the lock configuration changed in another
+   * process (`station door set` while the station runs): the next command uses the new lock.
+   */
+  private actuator(): DoorActuator {
+    const config = JSON.stringify(this.access.door());
+    if (config !== this.actuatorConfig) {
+      this.doorActuator.dispose();
+      this.doorActuator = this.makeDoorActuator(this.parts.now ?? (() => new Date()));
+      this.actuatorConfig = config;
+    }
+    return this.doorActuator;
   }
 
   /**
@@ -344,7 +522,11 @@ export class Station {
     doorId: () => string | null,
     opts: {
       now?: () => Date;
+      /** The terminal's screen; absent for a replayed recording, which has none. */
+      screen?: DoorScreen;
       onGrantedLive?: (camera: string, passive: PassiveSummary) => void;
+      /** Told every audited decision once (the `station access` report lists them). */
+      onDecision?: (e: AuditedDecision) => void;
     } = {},
   ): DoorFrameService {
     const passive = this.parts.passive;
@@ -365,7 +547,9 @@ export class Station {
         chooser: this.parts.challengeChooser ?? randomChallengeChooser,
         blinkClosedRatio: () => this.access.liveness().blinkClosedRatio,
       },
+      screen: opts.screen ?? null,
       ...(opts.onGrantedLive ? { onGrantedLive: opts.onGrantedLive } : {}),
+      ...(opts.onDecision ? { onDecision: opts.onDecision } : {}),
     });
   }
 
@@ -377,6 +561,8 @@ export class Station {
   videoAccessSession(fileLabel: string): {
     process: (frameId: number, img: RgbImage, capturedAtMs: number) => Promise<FrameResult>;
     unlocks: () => number;
+    /** Every audited decision so far, in order, each saying whether it opened the door. */
+    decisions: () => AuditedDecision[];
   } {
     const relay = new SimulatedRelay();
     // A replay happened at no door: its rows carry no door id (see DoorFrameDeps.doorId).
@@ -388,6 +574,7 @@ export class Station {
     });
     // Disposed with the station: its re-lock timer must not outlive the database.
     this.sessionActuators.add(actuator);
+    const decisions: AuditedDecision[] = [];
     // The door's clock follows the recording (decoding is faster or slower than real time),
     // so a decision's 10 s, the lockout window and a challenge's limit mean recording time.
     const startMs = (this.parts.now ?? (() => new Date()))().getTime();
@@ -396,7 +583,7 @@ export class Station {
       `video:${fileLabel}`,
       () => actuator,
       () => null,
-      { now: () => new Date(startMs + videoMs) },
+      { now: () => new Date(startMs + videoMs), onDecision: (e) => decisions.push(e) },
     );
     door.trustSource();
     return {
@@ -406,11 +593,14 @@ export class Station {
         return door.processAnalysed(frameId, img, faces, capturedAtMs);
       },
       unlocks: () => relay.unlockCount,
+      decisions: () => [...decisions],
     };
   }
 
   static create(parts: StationParts): Station {
     const templateKeys = parts.templateKeys ?? dataFolderTemplateKeyStore(parts.dataDir);
+    preparePrivateDataFolder(parts.dataDir);
+    assertPrivateDatabase(dataPaths(parts.dataDir).database);
     const db = openDatabase(dataPaths(parts.dataDir).database, {
       templateKeys,
       integrityCheck: parts.integrity ? 'background' : 'now',
@@ -532,7 +722,10 @@ export class Station {
    * secret), logs the erasure, then verifies by search and on disk. PERSON_NOT_FOUND if unknown.
    */
   erasePerson(personId: string): ErasureReport {
-    return this.erasure.erase(personId);
+    const report = this.erasure.erase(personId);
+    // A site station tells its site (tombstone + this verification) when it can.
+    this.site?.erased(personId, report);
+    return report;
   }
 
   /** Guided live capture: the enrolment quality gates on one camera frame; stores nothing. */
@@ -612,7 +805,7 @@ export class Station {
   }
 
   doorStatus(): DoorStatusView {
-    return this.doorActuator.current();
+    return this.actuator().current();
   }
 
   /** The admin's index kind if set, else the size policy's kind for n templates. */
@@ -722,6 +915,7 @@ export class Station {
     liveness: unknown;
     identity?: unknown;
     challenge?: unknown;
+    terminal?: unknown;
   }): void {
     if (parts.policy !== null) accessPolicySchema.parse(parts.policy);
     if (parts.door !== null) doorConfigSchema.parse(parts.door);
@@ -730,6 +924,13 @@ export class Station {
       challengeSettingsSchema.parse(parts.challenge);
     if (parts.identity !== undefined && parts.identity !== null)
       doorIdentitySchema.parse(parts.identity);
+    if (parts.terminal !== undefined && parts.terminal !== null)
+      terminalDisplaySchema.parse(parts.terminal);
+  }
+
+  /** The terminal's cues (validated, audited); the screen shows them from its next update. */
+  setTerminalDisplay(next: unknown, changedBy: string): TerminalDisplay {
+    return this.terminalAdmin.setDisplay(next, changedBy).value;
   }
 
   /**
@@ -769,6 +970,7 @@ export class Station {
     });
     this.doorActuator.dispose();
     this.doorActuator = this.makeDoorActuator(this.parts.now ?? (() => new Date()));
+    this.actuatorConfig = JSON.stringify(valid);
     return valid;
   }
 
@@ -778,7 +980,14 @@ export class Station {
       stationId: hostname(),
       webhookSecret: () => loadOrCreateKey(paths.doorWebhookKey),
     });
-    return new DoorActuator({ controller, audit: this.audit, now, doorId: () => this.doorId() });
+    return new DoorActuator({
+      controller,
+      audit: this.audit,
+      now,
+      doorId: () => this.doorId(),
+      // The screen follows the lock (the status bar's "Door: open" ends when it re-locks).
+      onChange: (status) => this.screen.doorChanged(status),
+    });
   }
 
   /**
@@ -789,11 +998,24 @@ export class Station {
     await this.parts.integrity?.verify(this.db);
   }
 
+  private closed = false;
+
+  /** Idempotent: a host's error path and its normal exit may both close. */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    // Hosts await site.close() first where they can; this only makes sure it happens.
+    if (this.site) void this.site.close().catch(() => undefined);
     this.parts.integrity?.cancel();
+    this.terminalAdmin.dispose();
+    this.screen.dispose();
     this.doorActuator.dispose();
     for (const a of this.sessionActuators) a.dispose();
-    if (this.db.open) this.db.close();
+    if (this.db.open) {
+      // An append inside a transaction tells the anchor in a microtask: tell it now.
+      this.auditLog.tellCommitted();
+      this.db.close();
+    }
     this.parts.release?.();
   }
 }

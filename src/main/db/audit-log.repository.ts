@@ -5,6 +5,7 @@ import {
   macEquals,
   type AuditChainFields,
   type AuditCheckpointFields,
+  type AuditGenesisFields,
   type AuditHeadFields,
   type AuditMac,
 } from '../core/audit/audit-mac';
@@ -30,6 +31,10 @@ export interface AuditHeadRow extends AuditHeadFields {
 }
 
 export interface AuditCheckpointRow extends AuditCheckpointFields {
+  mac: string;
+}
+
+export interface AuditGenesisRow extends AuditGenesisFields {
   mac: string;
 }
 
@@ -61,6 +66,11 @@ export class AuditLogRepository {
   constructor(
     private readonly db: Db,
     mac: AuditMac,
+    /**
+     * Told the head once an append committed (not while an outer transaction holds it, e.g. a
+     * batch of appends): the station moves the anchor outside the database (audit-anchor.ts).
+     */
+    private readonly onCommitted?: (head: AuditHeadRow) => void,
   ) {
     this.selectRecent = db.prepare<[number], AuditRow>(
       'SELECT id, at, kind, decision, subject_hmac, similarity FROM audit_events ORDER BY id DESC LIMIT ?',
@@ -89,7 +99,38 @@ export class AuditLogRepository {
 
   /** Appends one event chained to the newest one; returns its id. */
   append(e: NewAuditEvent): number {
-    return this.appendTx.immediate(e);
+    const id = this.appendTx.immediate(e);
+    if (!this.onCommitted) return id;
+    // Inside a caller's transaction (an enrolment writes its row with its templates) the row
+    // is not committed yet: tell after the transaction ended. Transactions are synchronous,
+    // so a microtask runs after the commit (or the rollback, when the head did not move).
+    if (this.db.inTransaction) queueMicrotask(() => this.tellCommitted());
+    else this.tellCommitted();
+    return id;
+  }
+
+  /** Tells onCommitted the committed head now (also at close: the last append's anchor). */
+  tellCommitted(): void {
+    if (!this.onCommitted || !this.db.open || this.db.inTransaction) return;
+    const head = this.selectHead.get();
+    if (head) this.onCommitted(head);
+  }
+
+  /** The stored MAC of row `id` (undefined: no such row). */
+  rowMac(id: number): string | null | undefined {
+    return this.db
+      .prepare<[number], { mac: string | null }>('SELECT mac FROM audit_events WHERE id = ?')
+      .get(id)?.mac;
+  }
+
+  /** The log's genesis record (migration 0180); undefined if someone deleted it. */
+  genesis(): AuditGenesisRow | undefined {
+    // Prepared here, not in the constructor: tests build this repository on older schemas.
+    return this.db
+      .prepare<[], AuditGenesisRow>(
+        'SELECT genesis, created_at, mac FROM audit_anchor WHERE id = 1',
+      )
+      .get();
   }
 
   recent(limit: number): AuditEventView[] {

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { StationError } from '../../shared/errors';
 import { electronSqliteBinding } from '../adapters/native-paths';
@@ -26,7 +26,10 @@ export interface OpenDatabaseOptions {
  * process is killed the next instant; the door log must not lose events.
  */
 export function openDatabase(file: string, opts: OpenDatabaseOptions = {}): Db {
-  mkdirSync(dirname(file), { recursive: true });
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  // Created 0600 before SQLite opens it: SQLite gives the WAL, SHM and journal the database
+  // file's mode, and would otherwise create all of them 0644 (umask 022).
+  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
   let db: Db;
   try {
     const nativeBinding = electronSqliteBinding();

@@ -194,6 +194,16 @@ export class PeopleRepository {
     return { person: this.deletePerson.run(personId).changes, consents };
   }
 
+  /** People whose record was created at or after `since` (ISO; null: everyone). */
+  countCreatedSince(since: string | null): number {
+    if (since === null) return this.count();
+    return (
+      this.db.prepare('SELECT COUNT(*) AS n FROM people WHERE created_at >= ?').get(since) as {
+        n: number;
+      }
+    ).n;
+  }
+
   count(): number {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM people').get() as { n: number }).n;
   }

@@ -8,7 +8,6 @@ export interface NewTemplate {
   /** The embedding space (embedding-manifest.ts); defaults to modelId (the shipped feeding). */
   embeddingSpace?: string;
   vector: Float32Array;
-  imageSha256: string;
   interEyePx: number;
   createdAt: string;
 }
@@ -27,9 +26,27 @@ export interface TemplateLabel {
   personId: string;
 }
 
-/** A template with the bytes stored for it (erasure scans the files for both forms). */
-export interface SealedTemplate extends StoredTemplate {
+/**
+ * A template with the bytes stored for it (erasure scans the files for both forms); vector is
+ * null when the row failed its integrity check (it is erased all the same).
+ */
+export interface SealedTemplate extends Omit<StoredTemplate, 'vector'> {
+  vector: Float32Array | null;
   sealed: Buffer;
+}
+
+/** A stored template that failed its integrity check, and why (for reports and errors). */
+export interface TamperedTemplate {
+  templateId: number;
+  /** The person the row names now (which may itself be what was changed). */
+  personId: string;
+  reason: string;
+}
+
+/** All templates of a model that opened, and those that did not. */
+export interface OpenedTemplates {
+  rows: StoredTemplate[];
+  tampered: TamperedTemplate[];
 }
 
 /** How many templates of another embedding space the gallery left out of its index. */
@@ -45,8 +62,20 @@ interface TemplateRow {
   model_id: string;
   embedding_space: string;
   dim: number;
-  vector: Buffer;
+  /** A Buffer unless someone stored something else in the BLOB column (SQLite allows it). */
+  vector: Buffer | string | number | null;
   key_id: string | null;
+}
+
+/** A row's vector as the sealed blob it must be (TEMPLATE_TAMPERED when it is not one). */
+function sealedBytes(row: TemplateRow): Buffer {
+  if (Buffer.isBuffer(row.vector)) return row.vector;
+  const stored =
+    row.vector === null ? 'NULL' : typeof row.vector === 'string' ? 'text' : 'a number';
+  throw new StationError(
+    'TEMPLATE_TAMPERED',
+    `template ${row.id}: its vector is stored as ${stored}, not as a sealed blob`,
+  );
 }
 
 const COLUMNS = 'id, person_id, model_id, embedding_space, dim, vector, key_id';
@@ -60,11 +89,13 @@ const COLUMNS = 'id, person_id, model_id, embedding_space, dim, vector, key_id';
 export class TemplatesRepository {
   private readonly insert;
   private readonly setSealed;
+  private readonly nextId;
+  private readonly insertWithId;
   private readonly selectForModel;
   private readonly selectLabels;
   private readonly selectFingerprint;
-  private readonly selectImageHash;
   private readonly selectForPerson;
+  private readonly selectById;
   private readonly selectOtherModels;
   private readonly deleteForPersonStmt;
   private readonly selectOutsideSpace;
@@ -75,11 +106,21 @@ export class TemplatesRepository {
   ) {
     // Inserted with an empty blob, then sealed once the row id (part of the AAD) is known.
     this.insert = db.prepare(
-      `INSERT INTO templates (person_id, model_id, embedding_space, dim, vector, image_sha256,
-         inter_eye_px, created_at)
-       VALUES (?, ?, ?, ?, zeroblob(0), ?, ?, ?)`,
+      `INSERT INTO templates (person_id, model_id, embedding_space, dim, vector, inter_eye_px,
+         created_at)
+       VALUES (?, ?, ?, ?, zeroblob(0), ?, ?)`,
     );
     this.setSealed = db.prepare('UPDATE templates SET vector = ?, key_id = ? WHERE id = ?');
+    // AUTOINCREMENT's own counter: ids are never reused, even after the newest row was deleted.
+    this.nextId = db.prepare<[], { next: number }>(
+      `SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'templates'), 0),
+                  coalesce((SELECT max(id) FROM templates), 0)) + 1 AS next`,
+    );
+    this.insertWithId = db.prepare(
+      `INSERT INTO templates (id, person_id, model_id, embedding_space, dim, vector, key_id,
+         inter_eye_px, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
     this.selectForModel = db.prepare<[string], TemplateRow>(
       `SELECT ${COLUMNS} FROM templates WHERE embedding_space = ? ORDER BY id`,
     );
@@ -95,11 +136,11 @@ export class TemplatesRepository {
       `SELECT COUNT(*) AS n, MAX(id) AS max_id, SUM(id) AS sum_id FROM templates
        WHERE embedding_space = ?`,
     );
-    this.selectImageHash = db.prepare<[string, string], { id: number }>(
-      'SELECT id FROM templates WHERE person_id = ? AND image_sha256 = ?',
-    );
     this.selectForPerson = db.prepare<[string], TemplateRow>(
       `SELECT ${COLUMNS} FROM templates WHERE person_id = ? ORDER BY id`,
+    );
+    this.selectById = db.prepare<[number], TemplateRow>(
+      `SELECT ${COLUMNS} FROM templates WHERE id = ?`,
     );
     this.selectOtherModels = db.prepare<[string], { model_id: string; n: number }>(
       `SELECT embedding_space AS model_id, COUNT(*) AS n FROM templates
@@ -113,26 +154,60 @@ export class TemplatesRepository {
   }
 
   add(t: NewTemplate): number {
+    return this.db.transaction(() => this.insertSealed(t))();
+  }
+
+  /**
+   * Several templates in one transaction (a site pull adds thousands per page: one savepoint
+   * per template cost more than the inserts). Returns their ids, in order.
+   */
+  addMany(ts: readonly NewTemplate[]): number[] {
     return this.db.transaction(() => {
-      const info = this.insert.run(
-        t.personId,
-        t.modelId,
-        t.embeddingSpace ?? t.modelId,
-        t.vector.length,
-        t.imageSha256,
-        t.interEyePx,
-        t.createdAt,
-      );
-      const id = Number(info.lastInsertRowid);
-      const sealed = this.cipher.sealTemplate(t.vector, {
-        templateId: id,
-        personId: t.personId,
-        modelId: t.modelId,
-        dim: t.vector.length,
+      // The ids are taken up front (inside the transaction nobody else can), so each row is
+      // written once, sealed, instead of inserted empty and then updated.
+      let id = this.nextId.get()?.next ?? 1;
+      return ts.map((t) => {
+        const at = {
+          templateId: id,
+          personId: t.personId,
+          modelId: t.modelId,
+          dim: t.vector.length,
+        };
+        const sealed = this.cipher.sealTemplate(t.vector, at);
+        this.insertWithId.run(
+          id,
+          t.personId,
+          t.modelId,
+          t.embeddingSpace ?? t.modelId,
+          t.vector.length,
+          sealed,
+          this.cipher.keyId,
+          t.interEyePx,
+          t.createdAt,
+        );
+        return id++;
       });
-      this.setSealed.run(sealed, this.cipher.keyId, id);
-      return id;
     })();
+  }
+
+  private insertSealed(t: NewTemplate): number {
+    const info = this.insert.run(
+      t.personId,
+      t.modelId,
+      t.embeddingSpace ?? t.modelId,
+      t.vector.length,
+      t.interEyePx,
+      t.createdAt,
+    );
+    const id = Number(info.lastInsertRowid);
+    const sealed = this.cipher.sealTemplate(t.vector, {
+      templateId: id,
+      personId: t.personId,
+      modelId: t.modelId,
+      dim: t.vector.length,
+    });
+    this.setSealed.run(sealed, this.cipher.keyId, id);
+    return id;
   }
 
   /**
@@ -142,6 +217,51 @@ export class TemplatesRepository {
    */
   allForModel(modelId: string): StoredTemplate[] {
     return this.selectForModel.all(modelId).map((row) => this.open(row));
+  }
+
+  /**
+   * Every template of one embedding space, opened one by one: a row that fails its integrity check is
+   * reported instead of stopping the others, so a rebuild can name every tampered row at once.
+   */
+  openAllForModel(modelId: string): OpenedTemplates {
+    const out: OpenedTemplates = { rows: [], tampered: [] };
+    for (const row of this.selectForModel.iterate(modelId)) {
+      try {
+        out.rows.push(this.open(row));
+      } catch (err) {
+        if (!(err instanceof StationError) || err.code !== 'TEMPLATE_TAMPERED') throw err;
+        out.tampered.push({ templateId: row.id, personId: row.person_id, reason: err.message });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Template `id` as the database holds it now, opened only if the row still belongs to
+   * `expected` (the person and embedding space the sealed index recorded for it): its sealed
+   * blob is bound to its row's id, person and model, so this proves the stored vector is that
+   * person's. Null when the row is gone; `{ tampered }` when it no longer matches.
+   */
+  openBound(
+    id: number,
+    expected: { personId: string; space: string },
+  ): { vector: Float32Array } | { tampered: TamperedTemplate } | null {
+    const row = this.selectById.get(id);
+    if (!row) return null;
+    const tampered = (reason: string) => ({
+      tampered: { templateId: id, personId: row.person_id, reason },
+    });
+    if (row.person_id !== expected.personId || row.embedding_space !== expected.space)
+      return tampered(
+        `template ${id} belongs to another person or model in the database than in the sealed index`,
+      );
+    try {
+      return { vector: this.open(row).vector };
+    } catch (err) {
+      if (err instanceof StationError && err.code === 'TEMPLATE_TAMPERED')
+        return tampered(err.message);
+      throw err;
+    }
   }
 
   /**
@@ -169,10 +289,25 @@ export class TemplatesRepository {
 
   /** One person's templates of every model, with their stored bytes (erasure verifies both). */
   forPerson(personId: string): SealedTemplate[] {
-    return this.selectForPerson.all(personId).map((row) => ({
-      ...this.open(row),
-      sealed: Buffer.from(row.vector),
-    }));
+    return this.selectForPerson.all(personId).map((row) => {
+      const base = {
+        id: row.id,
+        personId: row.person_id,
+        modelId: row.model_id,
+        embeddingSpace: row.embedding_space,
+      };
+      // What is stored, whatever its type (a row tampered into text is erased all the same).
+      const sealed = Buffer.isBuffer(row.vector)
+        ? Buffer.from(row.vector)
+        : Buffer.from(String(row.vector ?? ''));
+      try {
+        return { ...base, vector: this.open(row).vector, sealed };
+      } catch (err) {
+        if (err instanceof StationError && err.code === 'TEMPLATE_TAMPERED')
+          return { ...base, vector: null, sealed };
+        throw err;
+      }
+    });
   }
 
   /** Deletes one person's templates; returns how many rows went. */
@@ -194,10 +329,6 @@ export class TemplatesRepository {
     return this.db.pragma('data_version', { simple: true }) as number;
   }
 
-  hasImage(personId: string, imageSha256: string): boolean {
-    return this.selectImageHash.get(personId, imageSha256) !== undefined;
-  }
-
   private open(row: TemplateRow): StoredTemplate {
     if (row.key_id !== this.cipher.keyId) {
       throw new StationError(
@@ -205,7 +336,7 @@ export class TemplatesRepository {
         `template ${row.id} is sealed with key ${String(row.key_id)}, the station holds key ${this.cipher.keyId}`,
       );
     }
-    const vector = this.cipher.openTemplate(row.vector, {
+    const vector = this.cipher.openTemplate(sealedBytes(row), {
       templateId: row.id,
       personId: row.person_id,
       modelId: row.model_id,

@@ -63,6 +63,10 @@ const HINTS: Partial<Record<ErrorPayload['code'], string>> = {
   TEMPLATE_KEY_INSECURE:
     'The template key file is readable by other users. Restrict it (chmod 600) after checking ' +
     'who could have copied it.',
+  DATA_INSECURE:
+    'The station database (or its WAL/SHM file) is readable by other users: names, consent ' +
+    'records and passphrase hashes were exposed. Check who could have copied it, then restrict ' +
+    'it with the chmod in the message.',
   TEMPLATE_TAMPERED:
     'An encrypted face template failed its integrity check: the database was modified outside ' +
     'the station. Restore it from a backup.',

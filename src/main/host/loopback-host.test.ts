@@ -4,12 +4,50 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../../tests/support/temp-dir';
 import { BINARY_BODY_CONTENT_TYPE, encodeBinaryBody } from '../../shared/binary-body';
+import type { DoorScreenState } from '../../shared/door-contract';
 import { StationError } from '../../shared/errors';
 import { SESSION_HEADER } from '../../shared/operator-roles';
 import type { Handlers } from '../core/ipc/dispatch';
-import { SECRET_HEADER, startLoopbackHost, type LoopbackHost } from './loopback-host';
+import { createSiteHandlers } from '../core/site/site-handlers';
+import {
+  DOOR_EVENTS_PATH,
+  SECRET_HEADER,
+  startLoopbackHost,
+  type LoopbackHost,
+} from './loopback-host';
 
 const CSP = "default-src 'self'; connect-src 'self'";
+const LOCKED = {
+  state: 'locked',
+  controller: 'simulated',
+  unlockedUntil: null,
+  lastError: null,
+  decisionRef: null,
+} as const;
+const screenState = (seq: number): DoorScreenState => ({
+  seq,
+  at: '2026-12-07T10:00:00.000Z',
+  banner: {
+    kind: 'idle',
+    decision: null,
+    person: null,
+    challenge: null,
+    auditRef: null,
+    trackId: null,
+  },
+  door: { ...LOCKED },
+  camera: { label: 'USB camera', trusted: true, reason: null },
+  lockout: null,
+  display: { sound: false, icons: true },
+});
+
+/** A stand-in for the station's door screen: the host only forwards what it publishes. */
+const screenListeners = new Set<(s: DoorScreenState) => void>();
+let screenSeq = 1;
+function publishScreen(): void {
+  screenSeq += 1;
+  for (const l of screenListeners) l(screenState(screenSeq));
+}
 const SECRET = 'unit-test-secret-0123456789';
 
 // A small but complete Handlers object: the host's job is transport and access control, so the
@@ -55,7 +93,8 @@ const handlers: Handlers = {
       person: null,
       liveness: null,
       challenge: null,
-      door: { state: 'locked', controller: 'simulated', unlockedUntil: null, lastError: null },
+      door: { ...LOCKED },
+      screen: null,
     }),
   'audit:recent': () => Promise.resolve({ events: [] }),
   'models:detector': () => Promise.reject(new Error('boom')),
@@ -68,13 +107,10 @@ const handlers: Handlers = {
   'camera:report': () => Promise.resolve({ trusted: true, reason: null }),
   'enroll:check': () =>
     Promise.resolve({ status: 'no_face', message: '', yaw: null, pitch: null, interEyePx: null }),
-  'door:status': () =>
-    Promise.resolve({
-      state: 'locked',
-      controller: 'simulated',
-      unlockedUntil: null,
-      lastError: null,
-    }),
+  'door:status': () => Promise.resolve({ ...LOCKED }),
+  'door:state': () => Promise.resolve(screenState(screenSeq)),
+  'door:admin': (req) =>
+    Promise.resolve({ action: req.action, auditId: 1, state: screenState(screenSeq) }),
   'auth:login': (req) =>
     Promise.resolve({ token: 'a'.repeat(64), role: req.role, idleTimeoutMs: 1 }),
   'auth:logout': (_req, caller) => Promise.resolve({ loggedOut: caller.session !== null }),
@@ -86,6 +122,7 @@ const handlers: Handlers = {
   'schedules:set': () => Promise.reject(new StationError('BAD_REQUEST', 'not here')),
   'audit:since': () => Promise.resolve({ events: [], lastId: 0, revealed: {} }),
   'audit:attendance': () => Promise.reject(new StationError('BAD_REQUEST', 'not here')),
+  ...createSiteHandlers(null),
   'calibration:pad-run': () => Promise.reject(new StationError('BAD_REQUEST', 'not here')),
   'calibration:pad-adopt': () => Promise.reject(new StationError('BAD_REQUEST', 'not here')),
 };
@@ -165,6 +202,11 @@ describe('loopback host', () => {
       rendererDir,
       secret: SECRET,
       maxBodyBytes: 64 * 1024,
+      doorEvents: (listener) => {
+        screenListeners.add(listener);
+        listener(screenState(screenSeq));
+        return () => screenListeners.delete(listener);
+      },
     });
   });
   afterAll(async () => {
@@ -250,6 +292,46 @@ describe('loopback host', () => {
     expect(JSON.parse(bad.body)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
     const unknown = await api(host, 'shell:exec', {});
     expect(JSON.parse(unknown.body)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+  });
+
+  it('streams the door screen as Server-Sent Events, only with the secret', async () => {
+    expect((await raw(host, { path: DOOR_EVENTS_PATH })).status).toBe(401);
+    const { port } = new URL(host.origin);
+    const events: DoorScreenState[] = [];
+    await new Promise<void>((done, fail) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: Number(port),
+          path: DOOR_EVENTS_PATH,
+          headers: { [SECRET_HEADER]: SECRET },
+        },
+        (res) => {
+          expect(res.statusCode).toBe(200);
+          expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
+          let buffered = '';
+          res.on('data', (chunk: Buffer) => {
+            buffered += chunk.toString('utf8');
+            const blocks = buffered.split('\n\n');
+            buffered = blocks.pop() ?? '';
+            for (const block of blocks) {
+              const data = block.split('\n').find((l) => l.startsWith('data: '));
+              if (data) events.push(JSON.parse(data.slice(6)) as DoorScreenState);
+            }
+            if (events.length === 1) publishScreen();
+            if (events.length === 2) {
+              req.destroy();
+              done();
+            }
+          });
+        },
+      );
+      req.on('error', fail);
+      req.end();
+    });
+    expect(events.map((e) => e.seq)).toEqual([screenSeq - 1, screenSeq]);
+    // The page went away: the host let go of its subscription.
+    await expect.poll(() => screenListeners.size).toBe(0);
   });
 
   it('passes station errors through as envelopes and maps unexpected ones to INTERNAL', async () => {

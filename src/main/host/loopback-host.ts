@@ -3,13 +3,15 @@ import { createReadStream, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import type { DoorScreenState } from '../../shared/door-contract';
 import type { ErrorPayload, Result } from '../../shared/errors';
 import { StationError } from '../../shared/errors';
 import { LIMITS } from '../../shared/limits';
 import { SESSION_HEADER } from '../../shared/operator-roles';
 import { sessionFrom } from '../../shared/session-token';
 import { dispatch, type Handlers } from '../core/ipc/dispatch';
-import { readRequestBody } from './request-body';
+import { InFlightBudget } from './in-flight-budget';
+import { BUSY_MESSAGE, readRequestBody } from './request-body';
 import { cspFromIndexHtml, mimeTypeOf, resolveStaticFile } from './static-files';
 
 /** Header the browser-mode client sends the per-run secret in (src/renderer/src/lib/station-client.ts). */
@@ -19,8 +21,22 @@ export const SECRET_HEADER = 'x-station-secret';
  * framing, so any payload the contract accepts also fits through the host.
  */
 export const DEFAULT_MAX_BODY_BYTES = LIMITS.maxEnrollFiles * LIMITS.maxImageBase64 + 1024 * 1024;
+/**
+ * Request bytes the host holds at once, over all requests: one full-size enrolment plus room
+ * for the terminal's frames (a region is at most ~8 MB). A body costs several times its size
+ * while it is decoded (JSON string, base64, images): five full-size enrolments at once grew
+ * the host to 1.8 GB; past this budget a request is answered 503 before its body is read.
+ */
+export const DEFAULT_MAX_IN_FLIGHT_BYTES = DEFAULT_MAX_BODY_BYTES + 64 * 1024 * 1024;
 const LOOPBACK_ADDRESS = '127.0.0.1';
 const API_PREFIX = '/api/';
+/** Server-Sent Events: the terminal's screen state, pushed on every change (GET, same auth). */
+export const DOOR_EVENTS_PATH = '/api/events/door';
+/** A comment line this often keeps idle proxies and the page's reader from timing out. */
+const EVENTS_HEARTBEAT_MS = 15_000;
+
+/** Subscribes to the door screen; returns the unsubscribe (see Station.terminalAdmin). */
+export type DoorEventSource = (listener: (state: DoorScreenState) => void) => () => void;
 
 export interface LoopbackHostOptions {
   handlers: Handlers;
@@ -31,6 +47,10 @@ export interface LoopbackHostOptions {
   /** Per-run secret; generated when absent (tests may pin one). */
   secret?: string;
   maxBodyBytes?: number;
+  /** The door screen to stream at DOOR_EVENTS_PATH; absent = that path answers 404. */
+  doorEvents?: DoorEventSource;
+  /** Request bytes held at once over all requests (DEFAULT_MAX_IN_FLIGHT_BYTES). */
+  maxInFlightBytes?: number;
 }
 
 export interface LoopbackHost {
@@ -43,9 +63,11 @@ export interface LoopbackHost {
 
 interface HostContext {
   handlers: Handlers;
+  doorEvents: DoorEventSource | undefined;
   rendererDir: string;
   secretDigest: Buffer;
   maxBodyBytes: number;
+  inFlight: InFlightBudget;
   securityHeaders: Record<string, string>;
   allowedHosts: Set<string>;
   allowedOrigins: Set<string>;
@@ -69,9 +91,11 @@ export async function startLoopbackHost(opts: LoopbackHostOptions): Promise<Loop
   const csp = loadCsp(opts.rendererDir);
   const ctx: HostContext = {
     handlers: opts.handlers,
+    doorEvents: opts.doorEvents,
     rendererDir: opts.rendererDir,
     secretDigest: digest(secret),
     maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    inFlight: new InFlightBudget(opts.maxInFlightBytes ?? DEFAULT_MAX_IN_FLIGHT_BYTES),
     securityHeaders: securityHeaders(csp),
     allowedHosts: new Set(),
     allowedOrigins: new Set(),
@@ -155,6 +179,10 @@ async function handle(ctx: HostContext, req: IncomingMessage, res: ServerRespons
     return;
   }
   const pathname = (req.url ?? '/').split('?')[0] ?? '/';
+  if (pathname === DOOR_EVENTS_PATH) {
+    streamDoorEvents(ctx, req, res);
+    return;
+  }
   if (pathname.startsWith(API_PREFIX)) {
     await handleApi(ctx, req, res, pathname.slice(API_PREFIX.length));
     return;
@@ -178,23 +206,19 @@ async function handleApi(
     sendJson(ctx, res, 405, envelope('BAD_REQUEST', 'Use POST'));
     return;
   }
-  const origin = req.headers.origin;
-  if (
-    (origin !== undefined && !ctx.allowedOrigins.has(origin)) ||
-    req.headers['sec-fetch-site'] === 'cross-site'
-  ) {
-    sendJson(ctx, res, 403, envelope('UNAUTHORIZED', 'Cross-origin request refused'));
+  if (!authorised(ctx, req, res)) return;
+  // Held until the answer is sent: the handler works on the decoded body until then.
+  const held = ctx.inFlight.hold(res);
+  if (!held.reserve(declaredLength(req))) {
+    refuseBusy(ctx, res);
     return;
   }
-  if (!secretMatches(ctx, req.headers[SECRET_HEADER])) {
-    sendJson(ctx, res, 401, envelope('UNAUTHORIZED', 'Missing or wrong station secret'));
-    return;
-  }
-  const body = await readRequestBody(req, ctx.maxBodyBytes);
+  const body = await readRequestBody(req, ctx.maxBodyBytes, held.reserve);
   if (!body.ok) {
     // After a refused body the rest of the upload is unread: do not reuse this connection.
     res.setHeader('Connection', 'close');
-    sendJson(ctx, res, body.status, envelope('BAD_REQUEST', body.message));
+    if (body.status === 503) refuseBusy(ctx, res);
+    else sendJson(ctx, res, body.status, envelope('BAD_REQUEST', body.message));
     return;
   }
   // The operator session (after auth:login) rides in its own header; dispatch checks roles.
@@ -202,6 +226,70 @@ async function handleApi(
     session: sessionFrom(req.headers[SESSION_HEADER]),
   });
   sendJson(ctx, res, statusOf(result), result);
+}
+
+/** Same origin and the per-run secret; answers the refusal itself and returns false. */
+function authorised(ctx: HostContext, req: IncomingMessage, res: ServerResponse): boolean {
+  const origin = req.headers.origin;
+  if (
+    (origin !== undefined && !ctx.allowedOrigins.has(origin)) ||
+    req.headers['sec-fetch-site'] === 'cross-site'
+  ) {
+    sendJson(ctx, res, 403, envelope('UNAUTHORIZED', 'Cross-origin request refused'));
+    return false;
+  }
+  if (!secretMatches(ctx, req.headers[SECRET_HEADER])) {
+    sendJson(ctx, res, 401, envelope('UNAUTHORIZED', 'Missing or wrong station secret'));
+    return false;
+  }
+  return true;
+}
+
+/**
+ * The terminal's screen as Server-Sent Events: the current state at once, then every change,
+ * until the page goes away. The page reads it with fetch (EventSource cannot send the secret
+ * header), so the same three locks as the API apply.
+ */
+function streamDoorEvents(ctx: HostContext, req: IncomingMessage, res: ServerResponse): void {
+  if (req.method !== 'GET') {
+    res.setHeader('Allow', 'GET');
+    sendJson(ctx, res, 405, envelope('BAD_REQUEST', 'Use GET'));
+    return;
+  }
+  if (!authorised(ctx, req, res)) return;
+  if (!ctx.doorEvents) {
+    sendText(ctx, res, 404, 'Not found');
+    return;
+  }
+  res.writeHead(200, {
+    ...ctx.securityHeaders,
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    Connection: 'keep-alive',
+  });
+  res.flushHeaders();
+  const unsubscribe = ctx.doorEvents((state) => {
+    res.write(`id: ${state.seq}\nevent: door\ndata: ${JSON.stringify(state)}\n\n`);
+  });
+  const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), EVENTS_HEARTBEAT_MS);
+  heartbeat.unref();
+  const end = (): void => {
+    clearInterval(heartbeat);
+    unsubscribe();
+  };
+  req.on('close', end);
+  res.on('error', end);
+}
+
+/** The body size the request declares (0 when it declares none: counted as it arrives). */
+function declaredLength(req: IncomingMessage): number {
+  const n = Number(req.headers['content-length'] ?? NaN);
+  return Number.isFinite(n) && n > 0 ? n : 0;
+}
+
+function refuseBusy(ctx: HostContext, res: ServerResponse): void {
+  res.setHeader('Connection', 'close');
+  res.setHeader('Retry-After', '2');
+  sendJson(ctx, res, 503, envelope('BUSY', BUSY_MESSAGE));
 }
 
 function decodeChannel(raw: string): string {

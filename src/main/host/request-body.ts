@@ -6,7 +6,14 @@ import {
 } from '../../shared/binary-body';
 
 export type BodyOutcome =
-  { ok: true; value: unknown } | { ok: false; status: 400 | 413 | 415; message: string };
+  { ok: true; value: unknown } | { ok: false; status: 400 | 413 | 415 | 503; message: string };
+
+/**
+ * The host's budget of request bytes held at once (loopback-host.ts): false when `bytes` more
+ * do not fit. A body with a declared length was reserved whole before it was read; one
+ * without is reserved chunk by chunk as it arrives.
+ */
+export type ReserveBytes = (bytes: number) => boolean;
 
 type RawOutcome = { ok: true; bytes: Buffer } | Extract<BodyOutcome, { ok: false }>;
 
@@ -20,6 +27,7 @@ type RawOutcome = { ok: true; bytes: Buffer } | Extract<BodyOutcome, { ok: false
 export async function readRequestBody(
   req: IncomingMessage,
   maxBytes: number,
+  reserve: ReserveBytes = () => true,
 ): Promise<BodyOutcome> {
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/json' && type !== BINARY_BODY_CONTENT_TYPE) {
@@ -29,7 +37,7 @@ export async function readRequestBody(
       message: `Content-Type must be application/json or ${BINARY_BODY_CONTENT_TYPE}`,
     };
   }
-  const raw = await readRawBody(req, maxBytes);
+  const raw = await readRawBody(req, maxBytes, reserve);
   if (!raw.ok) return raw;
   if (type === BINARY_BODY_CONTENT_TYPE) {
     try {
@@ -46,8 +54,17 @@ export async function readRequestBody(
   }
 }
 
-function readRawBody(req: IncomingMessage, maxBytes: number): Promise<RawOutcome> {
+/** What a request refused for the in-flight budget is told (503, with Retry-After). */
+export const BUSY_MESSAGE =
+  'The station is busy with other uploads (too many request bytes in flight); try again in a moment.';
+
+function readRawBody(
+  req: IncomingMessage,
+  maxBytes: number,
+  reserve: ReserveBytes,
+): Promise<RawOutcome> {
   const declared = Number(req.headers['content-length'] ?? NaN);
+  const counted = !Number.isFinite(declared);
   if (Number.isFinite(declared) && declared > maxBytes) {
     return Promise.resolve({
       ok: false,
@@ -65,10 +82,16 @@ function readRawBody(req: IncomingMessage, maxBytes: number): Promise<RawOutcome
       resolvePromise(outcome);
     };
     req.on('data', (chunk: Buffer) => {
+      if (done) return;
       size += chunk.length;
       if (size > maxBytes) {
         finish({ ok: false, status: 413, message: `Body larger than ${maxBytes} bytes` });
         // Stop buffering; the response closes the connection.
+        req.pause();
+        return;
+      }
+      if (counted && !reserve(chunk.length)) {
+        finish({ ok: false, status: 503, message: BUSY_MESSAGE });
         req.pause();
         return;
       }

@@ -8,6 +8,7 @@ import { projectRoot } from '../core/models/model-verifier';
 import { openStation } from '../station-factory';
 import { defaultDataDir } from '../core/util/data-dir';
 import { toErrorPayload } from '../../shared/errors';
+import { longArgumentProblem } from '../../shared/plain-text';
 import { startLoopbackHost } from './loopback-host';
 
 const USAGE = `Usage: npm start -- [--data-dir DIR] [--models-dir DIR] [--port N] [--chromium] [--chromium-path PATH] [--rebuild]
@@ -89,6 +90,11 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  const longArgument = longArgumentProblem(argv);
+  if (longArgument) {
+    process.stderr.write(`${longArgument}\n`);
+    return 2;
+  }
   const root = projectRoot();
   const rendererDir = join(root, 'out', 'renderer');
   if (values.rebuild || !existsSync(join(rendererDir, 'index.html'))) await buildRenderer(root);
@@ -99,8 +105,11 @@ export async function main(argv: string[]): Promise<number> {
     ...(values['models-dir'] ? { modelsDir: values['models-dir'] } : {}),
     mode: 'browser',
   });
+  // A station of a site keeps syncing in the background (none otherwise).
+  station.site?.start();
   const host = await startLoopbackHost({
     handlers: createStationHandlers(station),
+    doorEvents: (listener) => station.terminalAdmin.subscribe(listener),
     rendererDir,
     port: values.port ? Number(values.port) : 0,
   });
@@ -117,6 +126,7 @@ export async function main(argv: string[]): Promise<number> {
   chromium?.child.kill();
   chromium?.cleanup();
   await host.close();
+  await station.site?.close();
   station.close();
   return 0;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { withoutControls } from '../../../shared/text-fields';
 
 /** A weekly time window in the station's local time: days 1 = Monday .. 7 = Sunday. */
 const weeklyWindow = z
@@ -9,7 +10,15 @@ const weeklyWindow = z
   })
   .strict();
 
-const scheduleName = z.string().min(1).max(64);
+const scheduleName = withoutControls(z.string().min(1).max(64));
+
+const groupName = withoutControls(z.string().min(1).max(64));
+
+/**
+ * 20 refusals of anyone in a minute: four times what locks one face, so a single stranger (or
+ * one person having a bad day) never pauses the door for everyone; a crowd of attempts does.
+ */
+const DEFAULT_FLOOD_FAILURES = 20;
 
 /**
  * Everything the door decision depends on besides the recognition thresholds. Stored as one
@@ -28,10 +37,15 @@ export const accessPolicySchema = z
     unlockMs: z.number().int().min(500).max(60_000),
     lockout: z
       .object({
-        /** Refusals (unknown face, spoof) within `windowMs` that lock the terminal out. */
+        /** Refusals of one face (unknown, spoof, challenge) within `windowMs` that lock it out. */
         maxFailures: z.number().int().min(1).max(1000),
         windowMs: z.number().int().min(1_000).max(3_600_000),
         lockMs: z.number().int().min(1_000).max(3_600_000),
+        /**
+         * Refusals of anyone within `windowMs` that pause the whole terminal: a flood guard
+         * only (many faces probing at once). Absent in policies stored before it existed.
+         */
+        floodMaxFailures: z.number().int().min(2).max(10_000).default(DEFAULT_FLOOD_FAILURES),
       })
       .strict(),
     /** Named weekly schedules; a person or group without one is always allowed. */
@@ -39,8 +53,8 @@ export const accessPolicySchema = z
     /** Person id -> schedule name. */
     personSchedules: z.record(z.string().min(1), scheduleName),
     /** Group name -> member person ids, and group name -> schedule name. */
-    groups: z.record(z.string().min(1).max(64), z.array(z.string().min(1)).max(100_000)),
-    groupSchedules: z.record(z.string().min(1).max(64), scheduleName),
+    groups: z.record(groupName, z.array(z.string().min(1)).max(100_000)),
+    groupSchedules: z.record(groupName, scheduleName),
     /** IANA time zone the schedules are written in; null = the machine's zone. */
     timeZone: z.string().min(1).max(64).nullable(),
     /** Camera labels an admin explicitly allowed even though they look virtual. */
@@ -69,7 +83,12 @@ export const DEFAULT_ACCESS_POLICY: AccessPolicy = {
   maxFaces: 1,
   requireLiveness: true,
   unlockMs: 3_000,
-  lockout: { maxFailures: 5, windowMs: 60_000, lockMs: 60_000 },
+  lockout: {
+    maxFailures: 5,
+    windowMs: 60_000,
+    lockMs: 60_000,
+    floodMaxFailures: DEFAULT_FLOOD_FAILURES,
+  },
   schedules: {},
   personSchedules: {},
   groups: {},

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { terminalDisplaySchema, type TerminalDisplay } from '../../../shared/door-contract';
 import type { SettingsRepository } from '../../db/settings.repository';
 import { DEFAULT_DOOR_CONFIG, doorConfigSchema, type DoorConfig } from '../door/door-config';
 import {
@@ -27,40 +28,50 @@ const DOOR_KEY = 'door_controller';
 const LIVENESS_KEY = 'liveness';
 const IDENTITY_KEY = 'door_identity';
 const CHALLENGE_KEY = 'liveness_challenge';
+const DISPLAY_KEY = 'terminal_display';
+
+/** Icons on (they help anyone who cannot read the language), sound off until a site wants it. */
+export const DEFAULT_TERMINAL_DISPLAY: TerminalDisplay = { sound: false, icons: true };
 
 /**
  * The door's rules and lock configuration. Reads never throw: a stored value that no longer
  * validates (hand-edited, older version) falls back to the defaults, which deny more, not less.
  * Writes validate first, so an invalid policy is refused with the reason and nothing changes.
+ *
+ * Values are read on every frame, so they are cached, and the cache is dropped whenever
+ * another connection wrote to the database (SQLite's data_version): a change made with
+ * `station door set`, or by any other process, is in force from the next frame, no restart.
  */
 export class AccessSettings {
-  private cachedPolicy: AccessPolicy | null = null;
-  private cachedIdentity: DoorIdentity | null = null;
+  private readonly cache = new Map<string, unknown>();
+  private cachedAt = -1;
 
   constructor(private readonly repo: SettingsRepository) {}
 
+  /** Changes when another process changed the database (see the class comment). */
+  generation(): number {
+    return this.repo.dataVersion();
+  }
+
   policy(): AccessPolicy {
-    // Read on every frame: cache it; setPolicy() is the only writer in this process.
-    this.cachedPolicy ??= this.read(POLICY_KEY, accessPolicySchema, DEFAULT_ACCESS_POLICY);
-    return this.cachedPolicy;
+    return this.cached(POLICY_KEY, accessPolicySchema, DEFAULT_ACCESS_POLICY);
   }
 
   setPolicy(next: unknown): AccessPolicy {
-    this.cachedPolicy = this.write(POLICY_KEY, accessPolicySchema, next);
-    return this.cachedPolicy;
+    return this.write(POLICY_KEY, accessPolicySchema, next);
   }
 
   liveness(): LivenessSettings {
-    return this.read(LIVENESS_KEY, livenessSettingsSchema, DEFAULT_LIVENESS_SETTINGS);
+    return this.cached(LIVENESS_KEY, livenessSettingsSchema, DEFAULT_LIVENESS_SETTINGS);
   }
 
   setLiveness(next: unknown): LivenessSettings {
     return this.write(LIVENESS_KEY, livenessSettingsSchema, next);
   }
 
-  /** The active challenge's settings; read when a challenge starts, so not cached. */
+  /** The active challenge's settings, read when a challenge starts. */
   challenge(): ChallengeSettings {
-    return this.read(CHALLENGE_KEY, challengeSettingsSchema, DEFAULT_CHALLENGE_SETTINGS);
+    return this.cached(CHALLENGE_KEY, challengeSettingsSchema, DEFAULT_CHALLENGE_SETTINGS);
   }
 
   setChallenge(next: unknown): ChallengeSettings {
@@ -68,22 +79,41 @@ export class AccessSettings {
   }
 
   door(): DoorConfig {
-    return this.read(DOOR_KEY, doorConfigSchema, DEFAULT_DOOR_CONFIG);
+    return this.cached(DOOR_KEY, doorConfigSchema, DEFAULT_DOOR_CONFIG);
+  }
+
+  /** The terminal's cues for granted / denied (sound, icons). */
+  terminalDisplay(): TerminalDisplay {
+    return this.cached(DISPLAY_KEY, terminalDisplaySchema, DEFAULT_TERMINAL_DISPLAY);
+  }
+
+  setTerminalDisplay(next: unknown): TerminalDisplay {
+    return this.write(DISPLAY_KEY, terminalDisplaySchema, next);
   }
 
   setDoor(next: unknown): DoorConfig {
     return this.write(DOOR_KEY, doorConfigSchema, next);
   }
 
-  /** The door's id and label (default door-1); read for every audited door row, so cached. */
+  /** The door's id and label (default door-1); read for every audited door row. */
   identity(): DoorIdentity {
-    this.cachedIdentity ??= this.read(IDENTITY_KEY, doorIdentitySchema, DEFAULT_DOOR_IDENTITY);
-    return this.cachedIdentity;
+    return this.cached(IDENTITY_KEY, doorIdentitySchema, DEFAULT_DOOR_IDENTITY);
   }
 
   setIdentity(next: unknown): DoorIdentity {
-    this.cachedIdentity = this.write(IDENTITY_KEY, doorIdentitySchema, next);
-    return this.cachedIdentity;
+    return this.write(IDENTITY_KEY, doorIdentitySchema, next);
+  }
+
+  /** The stored value (or the defaults), from the cache while no other process wrote. */
+  private cached<T>(key: string, schema: z.ZodType<T>, defaults: T): T {
+    const generation = this.repo.dataVersion();
+    if (generation !== this.cachedAt) {
+      this.cache.clear();
+      this.cachedAt = generation;
+    }
+    if (!this.cache.has(key)) this.cache.set(key, this.read(key, schema, defaults));
+    // Only this method fills the entry for `key`, always from `schema`.
+    return this.cache.get(key) as T;
   }
 
   /** A copy of the defaults when the stored value is missing or no longer validates. */
@@ -95,6 +125,7 @@ export class AccessSettings {
   private write<T>(key: string, schema: z.ZodType<T>, next: unknown): T {
     const valid = schema.parse(next);
     this.repo.set(key, valid);
+    this.cache.set(key, valid);
     return valid;
   }
 }

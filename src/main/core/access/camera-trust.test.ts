@@ -59,6 +59,16 @@ describe('FaceTracker', () => {
     expect(t.liveIds()).toEqual(new Set([b]));
   });
 
+  it('follows a slow stream: a face seen every 1.3 s keeps its track, a long absence does not', () => {
+    const t = new FaceTracker();
+    const box = { x1: 0, y1: 0, x2: 100, y2: 100 };
+    const ids = [0, 1300, 2600, 3900, 5200].map((ms) => t.update([box], ms)[0]);
+    // The first slow interval cannot be told from an absence yet; from then on it can.
+    expect(new Set(ids.slice(1)).size).toBe(1);
+    // Gone for 10 s: whatever the cadence, a new face (the gap is capped at 4 s).
+    expect(t.update([box], 15_200)[0]).not.toBe(ids[4]);
+  });
+
   it('iou of identical, disjoint and half-overlapping boxes', () => {
     const box = { x1: 0, y1: 0, x2: 10, y2: 10 };
     expect(iou(box, box)).toBe(1);

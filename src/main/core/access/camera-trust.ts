@@ -1,3 +1,5 @@
+import { escapeControlCharacters } from '../../../shared/plain-text';
+
 /**
  * Injection defence at the source: software cameras let an attacker feed any video (a replay,
  * a deepfake) without a screen in front of the lens, so liveness cues from the lens are void.
@@ -47,7 +49,7 @@ export function judgeCamera(label: string, allowedLabels: readonly string[]): Ca
   return hit
     ? {
         trusted: false,
-        reason: `"${trimmed}" looks like a virtual camera; an admin must allow it explicitly`,
+        reason: `"${escapeControlCharacters(trimmed)}" looks like a virtual camera; an admin must allow it explicitly`,
       }
     : { trusted: true, reason: null };
 }

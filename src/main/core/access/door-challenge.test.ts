@@ -119,7 +119,7 @@ describe('DoorDecisionEngine with the active challenge', () => {
     const d = frame(UNSURE, right);
     expect(d).toMatchObject({ decision: 'challenge_failed', person: null, newlyFinal: true });
     expect(d.challengeOutcome).toMatchObject({ result: 'failed', seen: 'turn_right' });
-    expect(e.lockedOut(new Date(T0))).toBe(false);
+    expect(e.terminalLocked(new Date(T0))).toBe(false);
   });
 
   it('refuses on timeout, by the station clock; a late answer does not count', () => {
@@ -151,6 +151,16 @@ describe('DoorDecisionEngine with the active challenge', () => {
     const { frame } = setup(['turn_left']);
     frame(UNSURE, facing);
     expect(frame(SPOOF, left).decision).toBe('spoof_suspected');
+  });
+
+  it('a settled stillness spoof refuses at once, challenge or not: a swayed photo can fake a turn', () => {
+    // bench/challenge-door.ts: answering no_micro_motion with a challenge let a photo swayed by
+    // hand through a turn challenge (tran_photo_swayed, 4 of 4 runs); refusing costs a person
+    // standing very still a second try.
+    const still = { ...reading('spoof', 0.7), reasons: ['no_micro_motion'] };
+    for (const mode of ['when_uncertain', 'always'] as const) {
+      expect(setup(['turn_left'], { mode }).frame(still, facing).decision).toBe('spoof_suspected');
+    }
   });
 
   it('another enrolled person recognised in the challenged track fails the challenge', () => {

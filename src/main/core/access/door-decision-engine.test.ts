@@ -205,23 +205,73 @@ describe('DoorDecisionEngine', () => {
     expect(run(engine(policy), [[obs(granted(bob))]])[0]?.decision).toBe('granted');
   });
 
-  it('locked_out after too many refusals within the window, for everyone, until it expires', () => {
-    const e = engine({
-      agreeFrames: 1,
-      lockout: { maxFailures: 2, windowMs: 60_000, lockMs: 30_000 },
+  describe('lockout per face', () => {
+    const STRANGER = new Float32Array([1, 0, 0]);
+    // The same stranger seen again: another embedding, well above the verify threshold.
+    const STRANGER_AGAIN = new Float32Array([0.8, 0.6, 0]);
+    const ALICE = new Float32Array([0, 0, 1]);
+    const face = (v: FaceVerdict, embedding: Float32Array, trackId: number, live = LIVE) => ({
+      ...obs(v, live, trackId),
+      embedding,
     });
-    const t0 = WED_1030.getTime();
-    const at = (s: number): Date => new Date(t0 + s * 1000);
-    const d = (faces: FaceObservation[], s: number): DoorDecision =>
-      e.decide(faces, {
-        now: at(s),
-        cameraTrusted: true,
-        liveTrackIds: new Set(faces.map((f) => f.trackId)),
+    function lockoutEngine(flood = 20) {
+      const e = engine({
+        agreeFrames: 1,
+        lockout: { maxFailures: 2, windowMs: 60_000, lockMs: 30_000, floodMaxFailures: flood },
       });
-    expect(d([obs(unknown, LIVE, 1)], 0).decision).toBe('unknown_face');
-    expect(d([obs(unknown, SPOOF, 2)], 1).decision).toBe('spoof_suspected');
-    expect(d([obs(granted(), LIVE, 3)], 2).decision).toBe('locked_out');
-    expect(d([obs(granted(), LIVE, 3)], 40).decision).toBe('granted');
+      const at = (s: number): Date => new Date(WED_1030.getTime() + s * 1000);
+      const d = (faces: FaceObservation[], s: number): DoorDecision =>
+        e.decide(faces, {
+          now: at(s),
+          cameraTrusted: true,
+          liveTrackIds: new Set(faces.map((f) => f.trackId)),
+        });
+      return { e, d, at };
+    }
+
+    it('locks the face refused too often (same face on a new track), not the next person', () => {
+      const { d } = lockoutEngine();
+      expect(d([face(unknown, STRANGER, 1)], 0).decision).toBe('unknown_face');
+      const second = d([face(unknown, STRANGER_AGAIN, 2, SPOOF)], 1);
+      expect(second.decision).toBe('spoof_suspected');
+      expect(second.lockout).toEqual({ scope: 'face', untilMs: WED_1030.getTime() + 31_000 });
+      // The stranger steps out and back in: a new track, the same face, still locked.
+      const again = d([face(unknown, STRANGER, 3)], 5);
+      expect(again).toMatchObject({ decision: 'locked_out', person: null });
+      expect(again.lockout?.scope).toBe('face');
+      // Alice is not locked out by the stranger.
+      expect(d([face(granted(), ALICE, 4)], 6).decision).toBe('granted');
+      // After the lock the stranger is judged again.
+      expect(d([face(unknown, STRANGER, 5)], 40).decision).toBe('unknown_face');
+    });
+
+    it('a flood of refusals of different faces pauses the terminal for everyone', () => {
+      const { d } = lockoutEngine(3);
+      const others = [0, 1, 2].map((i) => {
+        const v = new Float32Array(3);
+        v[i] = i === 2 ? -1 : 1;
+        return v;
+      });
+      others.forEach((v, i) => d([face(unknown, v, 10 + i)], i));
+      const blocked = d([face(granted(), ALICE, 20)], 4);
+      expect(blocked.decision).toBe('locked_out');
+      expect(blocked.lockout?.scope).toBe('terminal');
+      expect(d([face(granted(), ALICE, 21)], 40).decision).toBe('granted');
+    });
+
+    it('a grant forgives the face its earlier refusals; the admin reset lifts every lock', () => {
+      const { e, d, at } = lockoutEngine();
+      d([face(unknown, ALICE, 1)], 0);
+      expect(d([face(granted(), ALICE, 2)], 1).decision).toBe('granted');
+      // One refusal after the grant does not lock: the one before it was forgiven.
+      expect(d([face(unknown, ALICE, 3)], 12).decision).toBe('unknown_face');
+      expect(d([face(granted(), ALICE, 4)], 13).decision).toBe('granted');
+      d([face(unknown, STRANGER, 5)], 14);
+      d([face(unknown, STRANGER, 6)], 15);
+      expect(d([face(unknown, STRANGER, 7)], 16).decision).toBe('locked_out');
+      expect(e.resetLockout(at(17))).toEqual({ lockedFaces: 1, terminalLocked: false });
+      expect(d([face(unknown, STRANGER, 8)], 18).decision).toBe('unknown_face');
+    });
   });
 
   it('device_untrusted for a refused camera, before anything else', () => {
@@ -247,9 +297,25 @@ describe('DoorDecisionEngine', () => {
       e.decide([obs(granted())], { now: at(s), cameraTrusted: true, liveTrackIds: new Set([1]) });
     expect(d(0)).toMatchObject({ decision: 'granted', newlyFinal: true });
     expect(d(5)).toMatchObject({ decision: 'granted', newlyFinal: false });
-    expect(e.finalOf(1, at(5))).not.toBeNull();
-    expect(e.finalOf(1, at(11))).toBeNull();
-    expect(d(11)).toMatchObject({ decision: 'granted', newlyFinal: true });
+    expect(e.finalOf(1, at(5).getTime())).not.toBeNull();
+    expect(e.finalOf(1, at(11).getTime())).toBeNull();
+    // Decided again: a grant of the same person on the same track is a regrant (docs/DOOR.md).
+    expect(d(11)).toMatchObject({ decision: 'granted', newlyFinal: true, regrant: true });
+  });
+
+  it('measures how long a decision lasts on the clock of the frames, not the wall clock', () => {
+    const e = engine({ agreeFrames: 1 });
+    // A recording replayed slowly: 30 s of wall clock for 3 s of video.
+    const d = (wallS: number, videoS: number) =>
+      e.decide([obs(granted())], {
+        now: new Date(WED_1030.getTime() + wallS * 1000),
+        atMs: videoS * 1000,
+        cameraTrusted: true,
+        liveTrackIds: new Set([1]),
+      });
+    expect(d(0, 0)).toMatchObject({ newlyFinal: true, regrant: false });
+    expect(d(30, 3)).toMatchObject({ newlyFinal: false });
+    expect(d(31, 10.5)).toMatchObject({ newlyFinal: true, regrant: true });
   });
 
   it('someone else recognised in a decided track is decided anew (no inherited grant)', () => {

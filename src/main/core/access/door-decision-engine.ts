@@ -9,7 +9,7 @@ import { DEFAULT_LIVENESS_SETTINGS } from '../liveness/liveness-settings';
 import type { FaceVerdict } from './access-decision';
 import type { AccessPolicy } from './access-policy.schema';
 import { withinSchedule, type PersonScheduleProfile } from './access-schedule';
-import { FailureLockout } from './failure-lockout';
+import { FailureLockout, type FailingFace, type LockoutState } from './failure-lockout';
 import type { TrackBox } from './face-tracker';
 import { agreedIdentity, frameLevel, largest, pending } from './door-decision-parts';
 import {
@@ -47,6 +47,8 @@ export interface FaceObservation {
   liveness: LivenessReading | null;
   /** Head pose and eye opening from the station's own landmarks (the active challenge). */
   pose?: PoseSample | null;
+  /** The face's embedding when it was analysed: refusals are counted per face with it. */
+  embedding?: Float32Array | null;
 }
 
 export type { DoorPhase };
@@ -69,6 +71,16 @@ export interface DoorDecision {
   challengeOutcome: ChallengeOutcome | null;
   /** True on exactly one frame per tracked face: audit it, and open the door if granted. */
   newlyFinal: boolean;
+  /** The lock behind a `locked_out` decision (whose face, until when), for the countdown. */
+  lockout: LockoutState | null;
+  /** The audit row of this track's final decision, once the caller recorded it. */
+  auditRef: number | null;
+  /**
+   * A grant of the person the same track was granted for before, decided again once that
+   * decision was FINAL_TTL_MS old: they never left. It opens the door again (see docs/DOOR.md,
+   * "A person who stays") and its audit row says so.
+   */
+  regrant: boolean;
 }
 
 /**
@@ -78,8 +90,19 @@ export interface DoorDecision {
  */
 export interface DecideContext {
   now: Date;
+  /**
+   * The frame's capture time on its stream's clock (ms), what FINAL_TTL_MS is measured in, so
+   * a decision sticks for 10 s of the stream the face was seen in. Default: now.
+   */
+  atMs?: number;
   cameraTrusted: boolean;
   liveTrackIds: ReadonlySet<number>;
+}
+
+/** The two clocks a final decision is stamped with (see DecideContext). */
+interface FinishClock {
+  nowMs: number;
+  atMs: number;
 }
 
 interface TrackState {
@@ -93,11 +116,15 @@ interface TrackState {
    * of an enrolled person): a person id, null for a stranger, undefined when not established.
    */
   decidedIdentity: string | null | undefined;
+  /** The decision this track had before it expired (FINAL_TTL_MS), for the regrant rule. */
+  previous: { decision: DecisionReason; identity: string | null | undefined } | null;
   /** The station's pose measurements of the last frames (reference for the challenge). */
   poses: PoseSample[];
   challenge: ChallengeSession | null;
   /** The person the challenge was asked of (identity agreed before it started). */
   challenged: PersonRef | null;
+  /** The last embedding seen of this face (a challenge abandoned is counted against it). */
+  embedding: Float32Array | null;
 }
 
 /**
@@ -114,6 +141,9 @@ const FAILURES: ReadonlySet<DecisionReason> = new Set([
   'challenge_failed',
   'challenge_timeout',
 ]);
+
+/** DEFAULT_THRESHOLDS.verify: the engine's default when no settings are wired (unit tests). */
+const DEFAULT_SAME_FACE_MIN = 0.35;
 
 const DEFAULT_CHALLENGE: ChallengeDeps = {
   settings: () => DEFAULT_CHALLENGE_SETTINGS,
@@ -139,30 +169,45 @@ export class DoorDecisionEngine {
   constructor(
     private readonly policy: () => AccessPolicy,
     private readonly challenges: ChallengeDeps = DEFAULT_CHALLENGE,
+    /** Cosine above which two embeddings are the same face (the 1:1 verify threshold). */
+    sameFaceMin: () => number = () => DEFAULT_SAME_FACE_MIN,
     /** A person's own schedule and groups (people table); read once per decision, at a grant. */
     private readonly scheduleProfile: (personId: string) => PersonScheduleProfile | null = () =>
       null,
   ) {
-    this.lockout = new FailureLockout(() => this.policy().lockout);
+    this.lockout = new FailureLockout(() => this.policy().lockout, sameFaceMin);
   }
 
   decide(faces: readonly FaceObservation[], ctx: DecideContext): DoorDecision {
     const clockMs = ctx.now.getTime();
     for (const [id, t] of this.tracks)
-      if (!ctx.liveTrackIds.has(id)) this.dropTrack(id, t, clockMs, ctx.now.getTime());
+      if (!ctx.liveTrackIds.has(id)) this.dropTrack(id, t, clockMs, clockMs);
     const p = this.policy();
-    const nowMs = ctx.now.getTime();
+    const atMs = ctx.atMs ?? clockMs;
     if (!ctx.cameraTrusted) return frameLevel('device_untrusted', faces);
-    if (this.lockout.isLocked(nowMs)) return frameLevel('locked_out', faces);
+    const flood = this.lockout.terminalLock(clockMs);
+    if (flood) return { ...frameLevel('locked_out', faces), lockout: flood };
     if (faces.length === 0) return { ...pending('idle', null, null), decision: 'no_face' };
     if (faces.length > p.maxFaces) return frameLevel('multiple_faces', faces);
 
     const face = largest(faces);
+    const locked = this.lockout.faceLock(clockMs, failing(face));
+    if (locked) return { ...frameLevel('locked_out', faces), lockout: locked };
     const track = this.trackState(face.trackId);
-    if (track.final && (nowMs - track.finalAtMs >= FINAL_TTL_MS || swapped(track, face.verdict)))
+    let previous: TrackState['previous'] = null;
+    if (track.final && swapped(track, face.verdict)) this.tracks.delete(face.trackId);
+    else if (track.final && (atMs - track.finalAtMs >= FINAL_TTL_MS || atMs < track.finalAtMs)) {
+      // The same face, still here: decided afresh, remembering what it was decided before.
+      previous = {
+        decision: track.final.decision ?? 'unknown_face',
+        identity: track.decidedIdentity,
+      };
       this.tracks.delete(face.trackId);
-    else if (track.final) return { ...track.final, newlyFinal: false };
-    return this.decideTrack(this.trackState(face.trackId), face, p, ctx.now, clockMs);
+    } else if (track.final) return { ...track.final, newlyFinal: false };
+    const current = this.trackState(face.trackId);
+    if (previous) current.previous = previous;
+    if (face.embedding) current.embedding = face.embedding;
+    return this.decideTrack(current, face, p, ctx.now, atMs);
   }
 
   private decideTrack(
@@ -170,11 +215,11 @@ export class DoorDecisionEngine {
     face: FaceObservation,
     p: AccessPolicy,
     now: Date,
-    clockMs: number,
+    atMs: number,
   ): DoorDecision {
-    const nowMs = now.getTime();
-    if (track.challenge)
-      return this.continueChallenge(track, track.challenge, face, p, now, clockMs);
+    const clockMs = now.getTime();
+    const at = { nowMs: clockMs, atMs };
+    if (track.challenge) return this.continueChallenge(track, track.challenge, face, p, now, at);
 
     const v = face.verdict;
     if (v.decision === 'face_too_small' || v.decision === 'poor_quality')
@@ -189,21 +234,21 @@ export class DoorDecisionEngine {
     const outOfFrames = track.frames >= p.maxFramesPerDecision;
 
     if (p.requireLiveness && live?.settled && live.verdict === 'spoof')
-      return this.finish(track, face, 'spoof_suspected', null, nowMs);
-    if (identity === null) return this.finish(track, face, 'unknown_face', null, nowMs);
+      return this.finish(track, face, 'spoof_suspected', null, at);
+    if (identity === null) return this.finish(track, face, 'unknown_face', null, at);
     if (identity === undefined)
       return outOfFrames
-        ? this.finish(track, face, 'unknown_face', null, nowMs)
+        ? this.finish(track, face, 'unknown_face', null, at)
         : pending('looking', face, live);
 
     const person = track.people.get(identity) ?? null;
     if (p.requireLiveness) {
-      const waiting = this.livenessGate(track, face, person, outOfFrames, nowMs, clockMs);
+      const waiting = this.livenessGate(track, face, person, outOfFrames, at);
       if (waiting) return waiting;
     }
     if (person && !withinSchedule(p, person.id, now, this.scheduleProfile(person.id)))
-      return this.finish(track, face, 'outside_schedule', person, nowMs);
-    return this.finish(track, face, 'granted', person, nowMs);
+      return this.finish(track, face, 'outside_schedule', person, at);
+    return this.finish(track, face, 'granted', person, at);
   }
 
   /**
@@ -215,13 +260,13 @@ export class DoorDecisionEngine {
     face: FaceObservation,
     person: PersonRef | null,
     outOfFrames: boolean,
-    nowMs: number,
-    clockMs: number,
+    at: FinishClock,
   ): DoorDecision | null {
+    const clockMs = at.nowMs;
     const live = face.liveness;
     if (!live?.settled)
       return outOfFrames
-        ? this.finish(track, face, 'spoof_suspected', null, nowMs)
+        ? this.finish(track, face, 'spoof_suspected', null, at)
         : pending('hold_still', face, live);
     const settings = this.challenges.settings();
     if (needsChallenge(live, settings)) {
@@ -234,7 +279,7 @@ export class DoorDecisionEngine {
     }
     if (live.verdict === 'live') return null;
     return outOfFrames
-      ? this.finish(track, face, 'spoof_suspected', null, nowMs)
+      ? this.finish(track, face, 'spoof_suspected', null, at)
       : pending('blink_please', face, live);
   }
 
@@ -249,30 +294,30 @@ export class DoorDecisionEngine {
     face: FaceObservation,
     p: AccessPolicy,
     now: Date,
-    clockMs: number,
+    at: FinishClock,
   ): DoorDecision {
-    const nowMs = now.getTime();
+    const clockMs = at.nowMs;
     const v = face.verdict;
     const live = face.liveness;
     const status = session.observe(face.pose ?? null, clockMs);
     const outcome = challengeOutcome(session, status);
     if (p.requireLiveness && live?.settled && live.verdict === 'spoof')
-      return this.finish(track, face, 'spoof_suspected', null, nowMs, outcome);
+      return this.finish(track, face, 'spoof_suspected', null, at, outcome);
     const other = v.decision === 'granted' && v.person && v.person.id !== track.challenged?.id;
     if (other && status.state === 'running')
-      return this.finish(track, face, 'challenge_failed', null, nowMs, outcome);
+      return this.finish(track, face, 'challenge_failed', null, at, outcome);
     switch (status.state) {
       case 'running':
         return pending('challenge', face, live, challengeView(session, status));
       case 'failed':
-        return this.finish(track, face, 'challenge_failed', null, nowMs, outcome);
+        return this.finish(track, face, 'challenge_failed', null, at, outcome);
       case 'timeout':
-        return this.finish(track, face, 'challenge_timeout', null, nowMs, outcome);
+        return this.finish(track, face, 'challenge_timeout', null, at, outcome);
       case 'passed': {
         const person = track.challenged;
         if (person && !withinSchedule(p, person.id, now, this.scheduleProfile(person.id)))
-          return this.finish(track, face, 'outside_schedule', person, nowMs, outcome);
-        return this.finish(track, face, 'granted', person, nowMs, outcome);
+          return this.finish(track, face, 'outside_schedule', person, at, outcome);
+        return this.finish(track, face, 'granted', person, at, outcome);
       }
     }
   }
@@ -286,7 +331,7 @@ export class DoorDecisionEngine {
     if (!t.challenge || t.final) return;
     const status = t.challenge.current(clockMs);
     const outcome = challengeOutcome(t.challenge, status);
-    this.lockout.recordFailure(nowMs);
+    this.lockout.recordFailure(nowMs, { trackId: id, embedding: t.embedding });
     this.abandoned.push({
       phase: 'decided',
       decision: 'challenge_timeout',
@@ -299,6 +344,9 @@ export class DoorDecisionEngine {
       challenge: null,
       challengeOutcome: outcome,
       newlyFinal: true,
+      lockout: null,
+      auditRef: null,
+      regrant: false,
     });
   }
 
@@ -309,14 +357,25 @@ export class DoorDecisionEngine {
     return out;
   }
 
-  lockedOut(now: Date): boolean {
-    return this.lockout.isLocked(now.getTime());
+  /** The flood guard's terminal-wide lock (faces need not be analysed while it holds). */
+  terminalLocked(now: Date): boolean {
+    return this.terminalLock(now) !== null;
+  }
+
+  terminalLock(now: Date): LockoutState | null {
+    return this.lockout.terminalLock(now.getTime());
+  }
+
+  /** Remembers the audit row of a track's final decision (the screen names it). */
+  noteAudit(trackId: number, row: number): void {
+    const t = this.tracks.get(trackId);
+    if (t?.final) t.final.auditRef = row;
   }
 
   /** The final decision already taken about this tracked face, if any. */
-  finalOf(trackId: number, now: Date): DoorDecision | null {
+  finalOf(trackId: number, atMs: number): DoorDecision | null {
     const t = this.tracks.get(trackId);
-    return t?.final && now.getTime() - t.finalAtMs < FINAL_TTL_MS ? t.final : null;
+    return t?.final && atMs - t.finalAtMs < FINAL_TTL_MS && atMs >= t.finalAtMs ? t.final : null;
   }
 
   /**
@@ -328,9 +387,9 @@ export class DoorDecisionEngine {
     this.tracks.clear();
   }
 
-  /** Admin action from the terminal's operator: lift a lockout early. */
-  resetLockout(): void {
-    this.lockout.reset();
+  /** Admin action from the terminal: lift every lockout early (what was lifted, for the audit). */
+  resetLockout(now: Date): { lockedFaces: number; terminalLocked: boolean } {
+    return this.lockout.reset(now.getTime());
   }
 
   private trackState(id: number): TrackState {
@@ -343,9 +402,11 @@ export class DoorDecisionEngine {
         final: null,
         finalAtMs: 0,
         decidedIdentity: undefined,
+        previous: null,
         poses: [],
         challenge: null,
         challenged: null,
+        embedding: null,
       };
       this.tracks.set(id, t);
     }
@@ -357,7 +418,8 @@ export class DoorDecisionEngine {
     face: FaceObservation,
     decision: DecisionReason,
     person: PersonRef | null,
-    nowMs: number,
+    /** The station's clock (lockout, challenge) and the frame's stream time (FINAL_TTL_MS). */
+    at: FinishClock,
     outcome: ChallengeOutcome | null = null,
   ): DoorDecision {
     track.challenge = null;
@@ -375,13 +437,25 @@ export class DoorDecisionEngine {
       challenge: null,
       challengeOutcome: outcome,
       newlyFinal: true,
+      lockout: null,
+      auditRef: null,
+      regrant:
+        decision === 'granted' &&
+        track.previous?.decision === 'granted' &&
+        track.previous.identity === (person?.id ?? null),
     };
     track.final = d;
-    track.finalAtMs = nowMs;
+    track.finalAtMs = at.atMs;
     track.decidedIdentity = agreedIdentity(track.votes, this.policy().agreeFrames);
-    if (FAILURES.has(decision)) this.lockout.recordFailure(nowMs);
+    if (FAILURES.has(decision)) d.lockout = this.lockout.recordFailure(at.nowMs, failing(face));
+    if (decision === 'granted') this.lockout.forgive(failing(face));
     return d;
   }
+}
+
+/** The face a refusal counts against: its track, and its embedding when analysed. */
+function failing(face: FaceObservation): FailingFace {
+  return { trackId: face.trackId, embedding: face.embedding ?? null };
 }
 
 /**

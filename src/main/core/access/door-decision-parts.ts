@@ -42,6 +42,9 @@ export function pending(
     challenge,
     challengeOutcome: null,
     newlyFinal: false,
+    lockout: null,
+    auditRef: null,
+    regrant: false,
   };
 }
 
@@ -63,5 +66,8 @@ export function frameLevel(
     challenge: null,
     challengeOutcome: null,
     newlyFinal: false,
+    lockout: null,
+    auditRef: null,
+    regrant: false,
   };
 }

@@ -1,4 +1,5 @@
-import type { FaceDecision, Thresholds } from '../../../shared/domain';
+import type { DecisionReason, FaceDecision, PersonRef, Thresholds } from '../../../shared/domain';
+import { escapeControlCharacters } from '../../../shared/plain-text';
 import type { FrameResult, ParsedRequestOf } from '../../../shared/contract';
 import type { CameraReport, PassiveSummary } from '../../../shared/door-contract';
 import type { AuditRecorder } from '../audit/audit-recorder';
@@ -12,6 +13,8 @@ import { decideFace, type FaceEvidence, type FaceVerdict } from './access-decisi
 import type { AccessPolicy } from './access-policy.schema';
 import type { PersonScheduleProfile } from './access-schedule';
 import { judgeCamera } from './camera-trust';
+import type { DoorScreen } from './door-screen';
+import type { LockoutState } from './failure-lockout';
 import { DecisionDebouncer } from './decision-debouncer';
 import {
   DoorDecisionEngine,
@@ -43,16 +46,35 @@ export interface DoorFrameDeps {
    * null for a replayed recording: it never happened at a door, so it is not one door's event.
    */
   doorId: () => string | null;
+  /** Told every decision that was audited, once (the `station access` report lists them). */
+  onDecision?: (e: AuditedDecision) => void;
   /** Settings and chooser of the active challenge (the composition root injects the chooser). */
   challenge: ChallengeDeps;
   /** A person's own door schedule and groups (people table), for the schedule rule. */
   scheduleProfile?: (personId: string) => PersonScheduleProfile | null;
+  /** The terminal's screen (the one source of truth pushed to the page); null for a replay. */
+  screen: DoorScreen | null;
   /**
    * Called for each grant with the camera's label and the passive evidence it rested on: the
    * station's per-camera liveness calibration keeps the score (never the image). Absent for
    * replayed recordings, which are no camera's evidence.
    */
   onGrantedLive?: (camera: string, passive: PassiveSummary) => void;
+}
+
+/** One audited door decision, as `station access` reports it. */
+export interface AuditedDecision {
+  frameId: number;
+  decision: DecisionReason;
+  person: PersonRef | null;
+  similarity: number;
+  liveness: DoorDecision['liveness'];
+  /** The audit row that records it. */
+  auditRow: number;
+  /** This decision opened the door (the lock confirmed the unlock). */
+  unlocked: boolean;
+  /** A repeated grant of a person who never left (DoorDecision.regrant). */
+  regrant: boolean;
 }
 
 /** How long the same frame-level outcome (several faces, locked out) stays one audit event. */
@@ -70,10 +92,17 @@ export class DoorFrameService {
   private readonly engine: DoorDecisionEngine;
   /** Deny by default: until the terminal reported a trusted camera, nothing opens. */
   private camera: CameraReport = { trusted: false, reason: 'no camera reported yet' };
+  /** The label the terminal reported (null: none yet, or a source that is no camera). */
   private cameraLabel: string | null = null;
 
   constructor(private readonly d: DoorFrameDeps) {
-    this.engine = new DoorDecisionEngine(d.policy, d.challenge, d.scheduleProfile);
+    // Two embeddings of one face: at least the 1:1 verify threshold (refusals count per face).
+    this.engine = new DoorDecisionEngine(
+      d.policy,
+      d.challenge,
+      () => d.thresholds().verify,
+      d.scheduleProfile,
+    );
   }
 
   /** The terminal tells us which camera it opened; virtual cameras are refused (audited). */
@@ -84,8 +113,9 @@ export class DoorFrameService {
     this.engine.resetTracks(this.d.now());
     this.auditAbandoned();
     this.d.liveness?.retain(new Set());
-    this.camera = judgeCamera(label, this.d.policy().allowedCameraLabels);
     this.cameraLabel = label.slice(0, 200);
+    this.camera = judgeCamera(label, this.d.policy().allowedCameraLabels);
+    this.d.screen?.cameraChanged(this.cameraView());
     if (!this.camera.trusted)
       this.d.audit.record({
         kind: 'decision',
@@ -95,7 +125,8 @@ export class DoorFrameService {
         details: {
           ...this.doorFact(),
           source: this.d.source,
-          camera: label.slice(0, 200),
+          // A device names itself: stored with its control characters made visible.
+          camera: escapeControlCharacters(label).slice(0, 200),
           reason: this.camera.reason,
         },
       });
@@ -107,8 +138,34 @@ export class DoorFrameService {
     this.camera = { trusted: true, reason: null };
   }
 
-  resetLockout(): void {
-    this.engine.resetLockout();
+  /** The camera the terminal reported, and the station's verdict on it now. */
+  cameraView(): { label: string | null; trusted: boolean; reason: string | null } {
+    return { label: this.cameraLabel, ...this.camera };
+  }
+
+  /**
+   * Judges the reported camera again under the current settings: an admin may have allowed it
+   * (here, from the CLI or from another process) since it was reported. Cheap (a few regular
+   * expressions), so every frame does it; the screen hears of a change.
+   */
+  rejudgeCamera(): void {
+    if (this.cameraLabel === null) return;
+    const next = judgeCamera(this.cameraLabel, this.d.policy().allowedCameraLabels);
+    if (next.trusted === this.camera.trusted && next.reason === this.camera.reason) return;
+    this.camera = next;
+    this.d.screen?.cameraChanged(this.cameraView());
+  }
+
+  /** Admin action: lifts every lockout (what was lifted goes into the caller's audit row). */
+  resetLockout(): { lockedFaces: number; terminalLocked: boolean } {
+    const lifted = this.engine.resetLockout(this.d.now());
+    this.d.screen?.refresh();
+    return lifted;
+  }
+
+  /** The flood guard's lock, for the screen. */
+  terminalLock(): LockoutState | null {
+    return this.engine.terminalLock(this.d.now());
   }
 
   /** The camera label the terminal reported last (null before it did). */
@@ -161,18 +218,23 @@ export class DoorFrameService {
     /** Analysed pixels per camera pixel (a shrunk door region): sizes are judged in camera pixels. */
     scale: number,
   ): Promise<FrameResult> {
+    this.rejudgeCamera();
     const now = this.d.now();
     const t = this.d.thresholds();
     const policy = this.d.policy();
     const trackIds = this.tracker.update(boxes, stamp);
     const liveIds = this.tracker.liveIds();
-    this.d.liveness?.retain(liveIds);
+    // A decided face's liveness window is dropped: when its decision expires (a person who
+    // stays is decided again) liveness starts afresh, never from samples 10 s old.
+    this.d.liveness?.retain(
+      new Set([...liveIds].filter((id) => this.engine.finalOf(id, stamp) === null)),
+    );
     // Liveness costs a network pass and flow per face: only for the face that can open the door.
     const judged = boxes.length <= policy.maxFaces ? largestIndex(boxes) : -1;
     // Nothing to learn from faces when the frame-level rules decide anyway, or about a face
     // already decided: skipping them keeps the station idle while someone stands at the door.
     const frameDecided =
-      !this.camera.trusted || boxes.length > policy.maxFaces || this.engine.lockedOut(now);
+      !this.camera.trusted || boxes.length > policy.maxFaces || this.engine.terminalLocked(now);
 
     const observations: FaceObservation[] = [];
     const faces: FaceDecision[] = [];
@@ -180,7 +242,7 @@ export class DoorFrameService {
       const trackId = trackIds[i] ?? 0;
       // A decided face is still identified on every frame (the engine re-decides if someone
       // else stepped into the same spot), but its liveness window is not needed any more.
-      const decided = this.engine.finalOf(trackId, now) !== null;
+      const decided = this.engine.finalOf(trackId, stamp) !== null;
       const face = frameDecided ? null : await analysis(i);
       const verdict = face
         ? decideFace(inCameraPixels(this.d.recognition.evidence(face), scale), t)
@@ -198,7 +260,7 @@ export class DoorFrameService {
           : null;
       // The station's own measurement of head pose and eyes, for the active challenge.
       const pose = face && i === judged ? poseSample(face.landmarks68) : null;
-      observations.push({ trackId, box, verdict, liveness, pose });
+      observations.push({ trackId, box, verdict, liveness, pose, embedding: face?.embedding });
       faces.push({
         box: boxTuple(box),
         person: null,
@@ -208,11 +270,13 @@ export class DoorFrameService {
     }
     const decision = this.engine.decide(observations, {
       now,
+      atMs: stamp,
       cameraTrusted: this.camera.trusted,
       liveTrackIds: liveIds,
     });
     this.auditAbandoned();
     await this.act(decision, frameId, faces.length, t);
+    const screen = this.d.screen?.frame(decision, boxes.length) ?? null;
     const shownFaces = faces.map((f, i) =>
       // Only the decided face carries a name, and only when it was let in.
       trackIds[i] === decision.trackId && decision.person ? { ...f, person: decision.person } : f,
@@ -226,6 +290,7 @@ export class DoorFrameService {
       liveness: decision.liveness,
       challenge: decision.challenge,
       door: this.d.door().current(),
+      screen,
     };
   }
 
@@ -288,11 +353,46 @@ export class DoorFrameService {
       if (d.trackId !== null) return;
       if (!this.debouncer.shouldRecord(d.decision, this.d.now().getTime())) return;
     }
-    const row = this.d.audit.record({
+    const row = this.recordDecision(d, frameId, faceCount, t);
+    d.auditRef = row;
+    if (d.trackId !== null && d.newlyFinal) this.engine.noteAudit(d.trackId, row);
+    if (d.decision === 'granted' && d.newlyFinal && d.liveness && this.cameraLabel !== null)
+      this.d.onGrantedLive?.(escapeControlCharacters(this.cameraLabel), d.liveness.passive);
+    let unlocked = false;
+    if (d.decision === 'granted' && d.newlyFinal) {
+      // The screen shows the grant together with the lock's answer (DoorScreen.grantPending).
+      this.d.screen?.grantPending(d);
+      const result = await this.d.door().unlock({
+        durationMs: this.d.policy().unlockMs,
+        decisionRef: String(row),
+        personId: d.person?.id ?? null,
+      });
+      unlocked = result.ok;
+    }
+    this.d.onDecision?.({
+      frameId,
+      decision: d.decision,
+      person: d.person,
+      similarity: d.similarity,
+      liveness: d.liveness,
+      auditRow: row,
+      unlocked,
+      regrant: d.regrant,
+    });
+  }
+
+  private recordDecision(
+    d: DoorDecision,
+    frameId: number,
+    faceCount: number,
+    t: Thresholds,
+  ): number {
+    return this.d.audit.record({
       kind: 'decision',
       decision: d.decision,
       personId: d.person?.id ?? null,
-      similarity: d.similarity,
+      // -1 is "nothing compared" (no face analysed, nobody enrolled), not a similarity.
+      similarity: d.similarity > -1 ? d.similarity : null,
       details: {
         ...this.doorFact(),
         source: this.d.source,
@@ -309,16 +409,10 @@ export class DoorFrameService {
         // the detail view (one level of nesting, scalars only) shows them.
         liveness: d.liveness && { ...d.liveness, reasons: d.liveness.reasons.join(',') },
         ...challengeFacts(d.challengeOutcome),
+        ...(d.lockout ? { lockout: d.lockout.scope } : {}),
+        ...(d.regrant ? { regrant: true } : {}),
       },
     });
-    if (d.decision === 'granted' && d.newlyFinal && d.liveness && this.cameraLabel !== null)
-      this.d.onGrantedLive?.(this.cameraLabel, d.liveness.passive);
-    if (d.decision === 'granted' && d.newlyFinal)
-      await this.d.door().unlock({
-        durationMs: this.d.policy().unlockMs,
-        decisionRef: String(row),
-        personId: d.person?.id ?? null,
-      });
   }
 }
 

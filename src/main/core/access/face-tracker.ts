@@ -21,26 +21,57 @@ export function iou(a: TrackBox, b: TrackBox): number {
   return union > 0 ? inter / union : 0;
 }
 
+/** Recent frame intervals the gap follows (the stream's cadence). */
+const CADENCE_FRAMES = 6;
+/** A face may go unseen this many of the stream's own frame intervals before it is forgotten. */
+const GAP_INTERVALS = 2.5;
+
 /**
  * Keeps one id per face across frames so evidence (identity votes, liveness) accumulates per
  * person, not per frame. Greedy IoU association is enough at a door: faces move little between
  * frames at 10-30 fps, and a wrong association only restarts a window (never grants early).
+ *
+ * How long an unseen face is kept follows the stream: at least `maxGapMs`, or 2.5 of the
+ * longest of its last frame intervals, up to `maxAdaptiveGapMs`. The terminal sends its next
+ * frame only when the station answered the last one, so a busy station (answers more than a
+ * second apart: first-run work, a loaded machine) would otherwise start a new track on every
+ * frame, and no track would ever collect its agreeing frames and liveness window: the door
+ * said "Looking…" for ever (issue 13, item 14).
  */
 export class FaceTracker {
   private tracks: Track[] = [];
   private nextId = 1;
+  private intervals: number[] = [];
+  private lastFrameMs: number | null = null;
 
   constructor(
     private readonly minIou = 0.3,
     private readonly maxGapMs = 1_000,
+    private readonly maxAdaptiveGapMs = 4_000,
   ) {}
+
+  /** How long a face may go unseen now: from the intervals BEFORE this frame. */
+  private allowedGapMs(): number {
+    const longest = Math.max(0, ...this.intervals);
+    return Math.min(Math.max(this.maxGapMs, GAP_INTERVALS * longest), this.maxAdaptiveGapMs);
+  }
+
+  private noteFrame(nowMs: number): void {
+    if (this.lastFrameMs !== null && nowMs > this.lastFrameMs) {
+      this.intervals.push(Math.min(nowMs - this.lastFrameMs, this.maxAdaptiveGapMs));
+      if (this.intervals.length > CADENCE_FRAMES) this.intervals.shift();
+    }
+    this.lastFrameMs = nowMs;
+  }
 
   /** Track ids for `boxes`, in the same order; unmatched boxes start new tracks. */
   update(boxes: readonly TrackBox[], nowMs: number): number[] {
     // A clock that went backwards is a new stream (the terminal page restarted): nothing seen
     // before can be the same face, and evidence must not carry over.
-    if (this.tracks.some((t) => t.lastSeenMs > nowMs)) this.tracks = [];
-    this.tracks = this.tracks.filter((t) => nowMs - t.lastSeenMs <= this.maxGapMs);
+    if (this.tracks.some((t) => t.lastSeenMs > nowMs)) this.reset();
+    const gap = this.allowedGapMs();
+    this.noteFrame(nowMs);
+    this.tracks = this.tracks.filter((t) => nowMs - t.lastSeenMs <= gap);
     const pairs: { box: number; track: number; overlap: number }[] = [];
     boxes.forEach((b, bi) =>
       this.tracks.forEach((t, ti) => {
@@ -79,6 +110,8 @@ export class FaceTracker {
   /** Forgets every face (a new camera stream starts). Ids are never reused. */
   reset(): void {
     this.tracks = [];
+    this.intervals = [];
+    this.lastFrameMs = null;
   }
 
   /** Ids still alive (seen within the gap), for dropping per-track state of gone faces. */

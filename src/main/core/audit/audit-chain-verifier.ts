@@ -3,6 +3,8 @@ import type {
   AuditHeadRow,
   AuditLogRepository,
 } from '../../db/audit-log.repository';
+import type { AuditAnchorFile } from './audit-anchor';
+import { anchorProblem, enrolmentProblem } from './audit-anchor-check';
 import { AUDIT_GENESIS_MAC, macEquals, type AuditMac } from './audit-mac';
 
 /** Result of `station audit verify`; firstBrokenRow is an audit row id. */
@@ -22,6 +24,16 @@ interface Cursor {
   rows: number;
 }
 
+/** What the station checks beyond the database itself (absent: the chain alone). */
+export interface AuditAnchorCheck {
+  file: AuditAnchorFile;
+  /**
+   * People enrolled now whose enrolment falls within the log's span: all of them (`since`
+   * null, nothing was purged) or those created at or after `since` (the oldest row kept).
+   */
+  enrolledSince: (since: string | null) => number;
+}
+
 /**
  * Walks the audit chain in id order in one read snapshot, recomputing every MAC. An edited row
  * fails its own MAC; a deleted or reordered row breaks the next row's prev_mac; deleting the
@@ -31,6 +43,7 @@ export class AuditChainVerifier {
   constructor(
     private readonly repo: AuditLogRepository,
     private readonly mac: AuditMac,
+    private readonly anchor?: AuditAnchorCheck,
   ) {}
 
   verify(): AuditChainReport {
@@ -38,6 +51,11 @@ export class AuditChainVerifier {
   }
 
   private walk(): AuditChainReport {
+    const anchor = this.anchor?.file.read();
+    const anchorRow = typeof anchor === 'object' ? anchor.last_id : -1;
+    let macAtAnchorRow: string | undefined;
+    let enrolments = 0;
+    let firstAt: string | null = null;
     const head = this.repo.head();
     const headOk = head !== undefined && macEquals(head.mac, this.mac.head(head));
     const cur: Cursor = { prevId: 0, prevMac: AUDIT_GENESIS_MAC, purged: 0, rows: 0 };
@@ -52,14 +70,35 @@ export class AuditChainVerifier {
         purged: cp.purged_rows,
       });
     }
+    const purgedUpTo = cur.prevId;
     for (const row of this.repo.chain()) {
       const failure = this.checkRow(row, cur, headOk);
       if (failure) return broken(cur.rows, failure.id, failure.reason);
+      if (row.id === anchorRow) macAtAnchorRow = row.mac ?? undefined;
+      if (row.kind === 'enrolment') enrolments++;
+      firstAt ??= row.at;
       cur.prevId = row.id;
       cur.prevMac = row.mac ?? '';
       cur.rows++;
     }
-    return this.checkTail(head, headOk, cur);
+    const tail = this.checkTail(head, headOk, cur);
+    if (!tail.ok || !this.anchor || anchor === undefined) return tail;
+    const total = cur.purged + cur.rows;
+    const genesis = this.repo.genesis();
+    // Enrolments are counted from when anchoring started (0180 trusts the log before it as it
+    // was) and, after a purge, from the oldest row kept.
+    const since = [genesis?.created_at, cp ? (firstAt ?? '\uffff') : undefined]
+      .filter((t): t is string => t !== undefined)
+      .sort()
+      .at(-1);
+    const problem =
+      anchorProblem(this.mac, genesis, anchor, this.anchor.file.path, {
+        rows: total,
+        lastId: cur.prevId,
+        macAtAnchorRow,
+        purgedUpTo,
+      }) ?? enrolmentProblem(enrolments, this.anchor.enrolledSince(since ?? null));
+    return problem === null ? tail : broken(cur.rows, cur.prevId + 1, problem);
   }
 
   private checkRow(

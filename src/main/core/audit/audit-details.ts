@@ -31,10 +31,13 @@ export function readAuditDetails(detailsJson: string, similarity: number | null)
   // Newer rows may group their scores under `scores`; flat keys are the older form.
   const grouped = isObject(details.scores) ? details.scores : {};
   const pick = (key: string): unknown => grouped[key] ?? details[key];
-  const runnerUp = finiteOrNull(pick('runnerUp'));
+  // -1 is the station's "nothing to compare" (no face analysed, nobody else enrolled), not a
+  // score: shown as absent, and no margin is made up from it.
+  const measured = measuredOrNull(similarity);
+  const runnerUp = measuredOrNull(finiteOrNull(pick('runnerUp')));
   const margin =
     finiteOrNull(pick('margin')) ??
-    (runnerUp !== null && similarity !== null ? round4(similarity - runnerUp) : null);
+    (runnerUp !== null && measured !== null ? round4(measured - runnerUp) : null);
   const thresholds = numbersOf(pick('thresholds'));
   const liveness = flatten(pick('liveness'));
   const facts: Record<string, Scalar> = {};
@@ -45,7 +48,7 @@ export function readAuditDetails(detailsJson: string, similarity: number | null)
     if (scalar !== undefined) facts[key] = scalar;
   }
   return {
-    scores: { similarity, margin, runnerUp, thresholds, liveness },
+    scores: { similarity: measured, margin, runnerUp, thresholds, liveness },
     facts,
   };
 }
@@ -65,6 +68,10 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 function finiteOrNull(v: unknown): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+function measuredOrNull(x: number | null): number | null {
+  return x !== null && x > -1 ? x : null;
 }
 
 function round4(x: number): number {

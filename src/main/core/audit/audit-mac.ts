@@ -31,6 +31,26 @@ export interface AuditCheckpointFields {
 }
 
 /**
+ * The log's identity, recorded once in the database (audit_anchor) when anchoring started:
+ * the anchor file outside the database names the same genesis, so a replaced database shows.
+ */
+export interface AuditGenesisFields {
+  genesis: string;
+  created_at: string;
+}
+
+/**
+ * What the anchor file outside the database (keys/audit-anchor.json) vouches for: the log of
+ * `genesis` was written at least up to row `last_id` (MAC `last_mac`), `rows` rows in all.
+ */
+export interface AuditAnchorFields {
+  genesis: string;
+  rows: number;
+  last_id: number;
+  last_mac: string;
+}
+
+/**
  * HMAC-SHA-256 over a canonical encoding of each audit record. The encoding is a JSON array
  * with a version tag first: JSON arrays of strings, numbers and nulls are unambiguous (no field
  * boundary can be shifted), and numbers read back from SQLite REAL serialise identically.
@@ -61,6 +81,14 @@ export class AuditMac {
 
   checkpoint(c: AuditCheckpointFields): string {
     return this.mac(['audit-checkpoint-v1', c.boundary_id, c.boundary_mac, c.purged_rows, c.at]);
+  }
+
+  genesis(g: AuditGenesisFields): string {
+    return this.mac(['audit-genesis-v1', g.genesis, g.created_at]);
+  }
+
+  anchor(a: AuditAnchorFields): string {
+    return this.mac(['audit-anchor-v1', a.genesis, a.rows, a.last_id, a.last_mac]);
   }
 
   private mac(parts: unknown[]): string {

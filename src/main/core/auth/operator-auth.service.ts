@@ -98,7 +98,7 @@ export class OperatorAuthService {
       throw new StationError('UNAUTHORIZED', `Wrong ${role} passphrase.`);
     }
     this.throttle.recordSuccess(role);
-    const token = this.sessions.open(role);
+    const token = this.sessions.open(role, stored.saltHex);
     this.recordLogin(role, true, null);
     return { token, role, idleTimeoutMs: AUTH_LIMITS.sessionIdleMs };
   }
@@ -123,7 +123,7 @@ export class OperatorAuthService {
   authorize(roles: readonly OperatorRole[], token: string | null): AccessRefusal {
     if (roles.length === 0) return null;
     if (roles.some((r) => !this.isProtected(r))) return null;
-    const role = this.sessions.touch(token);
+    const role = this.sessions.touch(token, (r) => this.deps.credentials.generation(r));
     if (role !== null && roles.includes(role)) return null;
     const needed = roles.join(' or ');
     if (role !== null) return `This needs the ${needed} login; you are logged in as ${role}.`;

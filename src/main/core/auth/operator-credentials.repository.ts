@@ -18,6 +18,17 @@ export class OperatorCredentials {
     return isPassphraseHash(value) ? value : 'unreadable';
   }
 
+  /**
+   * Which credential the role has now: its random salt, new at every set (null: none). Read
+   * from the database on every request, so a change made by another process (the CLI) is
+   * seen at once; sessions remember the one they were opened with.
+   */
+  generation(role: OperatorRole): string | null {
+    const stored = this.get(role);
+    if (stored === null) return null;
+    return stored === 'unreadable' ? 'unreadable' : stored.saltHex;
+  }
+
   set(role: OperatorRole, hash: PassphraseHash | null): void {
     this.settings.set(keyOf(role), hash);
   }

@@ -3,6 +3,8 @@ import { AUTH_LIMITS, type OperatorRole } from '../../../shared/operator-roles';
 
 interface Session {
   role: OperatorRole;
+  /** The credential the session was opened with (see OperatorCredentials.generation). */
+  generation: string;
   lastSeenMs: number;
 }
 
@@ -12,19 +14,26 @@ export class OperatorSessions {
 
   constructor(private readonly nowMs: () => number) {}
 
-  open(role: OperatorRole): string {
+  open(role: OperatorRole, generation: string): string {
     const token = randomBytes(32).toString('hex');
-    this.sessions.set(token, { role, lastSeenMs: this.nowMs() });
+    this.sessions.set(token, { role, generation, lastSeenMs: this.nowMs() });
     return token;
   }
 
-  /** The session's role, renewing its idle timer; null when unknown or idle too long. */
-  touch(token: string | null): OperatorRole | null {
+  /**
+   * The session's role, renewing its idle timer; null when unknown, idle too long, or opened
+   * with a credential that is no longer the role's (`generation` of the role now): a
+   * passphrase changed or cleared by another process (the CLI) ends it here, at its next call.
+   */
+  touch(
+    token: string | null,
+    generation: (role: OperatorRole) => string | null,
+  ): OperatorRole | null {
     if (token === null) return null;
     const s = this.sessions.get(token);
     if (!s) return null;
     const now = this.nowMs();
-    if (now - s.lastSeenMs > AUTH_LIMITS.sessionIdleMs) {
+    if (now - s.lastSeenMs > AUTH_LIMITS.sessionIdleMs || generation(s.role) !== s.generation) {
       this.sessions.delete(token);
       return null;
     }

@@ -10,6 +10,8 @@ export interface DoorStatus {
   unlockedUntil: string | null;
   /** Last controller failure in plain words (the door stayed locked). */
   lastError: string | null;
+  /** The audit row of the grant the door is (or was last) unlocked for. */
+  decisionRef: string | null;
 }
 
 export interface DoorActuatorDeps {
@@ -18,6 +20,8 @@ export interface DoorActuatorDeps {
   now: () => Date;
   /** The door id every command row carries (`details.door`); null for a replay's relay. */
   doorId: () => string | null;
+  /** Told after every change of state (unlocked, re-locked, fault): the terminal's screen. */
+  onChange?: (status: DoorStatus) => void;
 }
 
 /**
@@ -36,6 +40,7 @@ export class DoorActuator {
       controller: d.controller.kind,
       unlockedUntil: null,
       lastError: null,
+      decisionRef: null,
     };
   }
 
@@ -58,22 +63,22 @@ export class DoorActuator {
       decisionRef: opts.decisionRef,
     });
     if (!result.ok) {
-      this.status = {
-        ...this.status,
+      this.update({
         state: 'fault',
         unlockedUntil: null,
         lastError: result.error,
-      };
+        decisionRef: opts.decisionRef,
+      });
       return result;
     }
     const until = new Date(this.d.now().getTime() + opts.durationMs);
-    this.status = {
-      ...this.status,
+    this.scheduleRelock(opts.durationMs);
+    this.update({
       state: 'unlocked',
       unlockedUntil: until.toISOString(),
       lastError: null,
-    };
-    this.scheduleRelock(opts.durationMs);
+      decisionRef: opts.decisionRef,
+    });
     return result;
   }
 
@@ -82,9 +87,11 @@ export class DoorActuator {
     this.clearTimer();
     const result = await this.d.controller.lock();
     this.auditCommand('lock', result, null, { reason });
-    this.status = result.ok
-      ? { ...this.status, state: 'locked', unlockedUntil: null, lastError: null }
-      : { ...this.status, state: 'fault', unlockedUntil: null, lastError: result.error };
+    this.update(
+      result.ok
+        ? { state: 'locked', unlockedUntil: null, lastError: null }
+        : { state: 'fault', unlockedUntil: null, lastError: result.error },
+    );
     return result;
   }
 
@@ -107,17 +114,22 @@ export class DoorActuator {
       // A timer has no caller to report to: a failure (lock unreachable, audit log closed at
       // shutdown) is logged, never an unhandled rejection that would take the process down.
       this.relock('timer').catch((err: unknown) => {
-        this.status = {
-          ...this.status,
-          state: 'fault',
-          unlockedUntil: null,
-          lastError: String(err),
-        };
+        this.update({ state: 'fault', unlockedUntil: null, lastError: String(err) });
         console.error('[door] re-lock after the unlock window failed:', err);
       });
     }, ms);
     // A pending re-lock must not keep a CLI process alive; the lock times out on its own too.
     this.relockTimer.unref();
+  }
+
+  private update(change: Partial<DoorStatus>): void {
+    this.status = { ...this.status, ...change };
+    try {
+      this.d.onChange?.({ ...this.status });
+    } catch (err) {
+      // A listener (the screen) must never stop the lock from being driven.
+      console.error('[door] state listener failed:', err);
+    }
   }
 
   private clearTimer(): void {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { plainTextField } from '../../../shared/text-fields';
 
 /**
  * Which door this station drives, as the audit log names it. The id is what rows carry (in
@@ -17,7 +18,7 @@ export const doorIdentitySchema = z
         DOOR_ID_PATTERN,
         'door id: 1-48 letters, digits, ".", "_" or "-", starting with a letter or digit',
       ),
-    label: z.string().trim().min(1).max(80),
+    label: plainTextField(80),
   })
   .strict();
 

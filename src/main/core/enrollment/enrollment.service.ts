@@ -2,6 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { CONSENT_PURPOSE, CONSENT_TEXT_VERSION } from '../../../shared/consent';
 import type { EnrollFileResult, EnrollResult, PersonRef, Thresholds } from '../../../shared/domain';
 import { StationError } from '../../../shared/errors';
+import { LIMITS } from '../../../shared/limits';
+import { plainTextProblem } from '../../../shared/plain-text';
 import type { Db } from '../../db/connection';
 import type { PeopleRepository } from '../../db/people.repository';
 import type { PersonLinksRepository } from '../../db/person-links.repository';
@@ -56,7 +58,6 @@ export interface EnrollRequest {
 interface Accepted {
   index: number;
   face: FaceAnalysis;
-  imageSha256: string;
   duplicateOf?: DuplicateMatch;
 }
 
@@ -75,6 +76,24 @@ export interface EnrollmentDeps {
   scoring: () => IdentifyScoring;
   quality: () => QualityLimits;
   now: () => Date;
+  /**
+   * A station of a site (issue 16) does not commit enrolments itself: they go to the site,
+   * which arbitrates concurrent edits, and come back through the site pull (core/site/).
+   */
+  publish?: ((p: EnrolmentPublication) => Promise<void>) | undefined;
+}
+
+/** What a site station hands to its site instead of committing locally. */
+export interface EnrolmentPublication {
+  person: PersonRef;
+  reEnrol: boolean;
+  templates: {
+    modelId: string;
+    vector: Float32Array;
+    interEyePx: number;
+    createdAt: string;
+  }[];
+  consent: { textVersion: string; purpose: string; grantedAt: string; recordedBy: string };
 }
 
 /**
@@ -109,7 +128,8 @@ export class EnrollmentService {
       return { person: null, files };
     }
     const person = existing ?? { id: randomUUID(), name: req.name.trim() };
-    this.commit(person, existing !== undefined, accepted, req);
+    if (this.d.publish) await this.d.publish(this.publication(person, existing, accepted, req));
+    else this.commit(person, existing !== undefined, accepted, req);
     return { person, files };
   }
 
@@ -122,6 +142,8 @@ export class EnrollmentService {
     files: EnrollFileResult[],
   ): Promise<void> {
     const file = image.fileName;
+    // In memory only, for this request: a stored photo hash would let anyone holding the
+    // database and a copy of a photo confirm its subject is enrolled (migration 0170).
     const imageSha256 = createHash('sha256').update(image.bytes).digest('hex');
     if (seen.has(imageSha256)) {
       files.push({ file, status: 'duplicate_image', message: 'Same image given twice.' });
@@ -134,7 +156,7 @@ export class EnrollmentService {
       return;
     }
     const message = check.warnings.length ? check.warnings.join(' ') : undefined;
-    accepted.push({ index: files.length, face: check.face, imageSha256 });
+    accepted.push({ index: files.length, face: check.face });
     files.push({ file, status: 'enrolled', ...(message ? { message } : {}) });
   }
 
@@ -146,7 +168,11 @@ export class EnrollmentService {
         throw new StationError('PERSON_NOT_FOUND', `No enrolled person has id ${req.personId}`);
       return { id: p.id, name: p.name };
     }
-    if (req.name.trim().length === 0) throw new StationError('BAD_REQUEST', 'A name is required.');
+    const name = req.name.trim();
+    if (name.length === 0) throw new StationError('BAD_REQUEST', 'A name is required.');
+    // Every host (the CLI included) comes through here: names are shown again everywhere.
+    const problem = plainTextProblem('The name', name, LIMITS.maxNameLength);
+    if (problem) throw new StationError('BAD_REQUEST', `${problem}.`);
     return undefined;
   }
 
@@ -217,6 +243,32 @@ export class EnrollmentService {
     return true;
   }
 
+  private publication(
+    person: PersonRef,
+    existing: PersonRef | undefined,
+    accepted: Accepted[],
+    req: EnrollRequest,
+  ): EnrolmentPublication {
+    const at = this.d.now().toISOString();
+    const modelId = this.d.analyzer.modelId;
+    return {
+      person,
+      reEnrol: existing !== undefined,
+      templates: accepted.map((a) => ({
+        modelId,
+        vector: a.face.embedding,
+        interEyePx: a.face.interEyePx,
+        createdAt: at,
+      })),
+      consent: {
+        textVersion: CONSENT_TEXT_VERSION,
+        purpose: CONSENT_PURPOSE,
+        grantedAt: at,
+        recordedBy: req.recordedBy,
+      },
+    };
+  }
+
   private commit(
     person: PersonRef,
     reEnrol: boolean,
@@ -250,7 +302,6 @@ export class EnrollmentService {
           modelId,
           embeddingSpace,
           vector: a.face.embedding,
-          imageSha256: a.imageSha256,
           interEyePx: a.face.interEyePx,
           createdAt: at,
         });

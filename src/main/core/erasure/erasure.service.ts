@@ -8,7 +8,7 @@ import type { TemplatesRepository } from '../../db/templates.repository';
 import type { AuditRecorder } from '../audit/audit-recorder';
 import type { Gallery } from '../gallery/gallery.service';
 import { zeroFileInPlace } from '../util/zero-file';
-import { byteNeedles, findNeedlesInFile, vectorNeedles } from './file-byte-scan';
+import { byteNeedles, filesUnder, findNeedlesInFile, vectorNeedles } from './file-byte-scan';
 
 export interface ErasureReport {
   erased: PersonRef;
@@ -28,8 +28,12 @@ export interface ErasureDeps {
   gallery: Gallery;
   audit: AuditRecorder;
   thresholds: () => Thresholds;
-  /** Files that must not hold the erased vectors afterwards (database, its WAL, index). */
-  files: { database: string; galleryIndex: string };
+  /** The data folder: afterwards, no file anywhere in it may hold the erased vectors. */
+  dataDir: string;
+  /** The index file, zeroed in place before it is rewritten. */
+  galleryIndex: string;
+  /** Removes temp files killed writers left (under the write lock); returns their paths. */
+  removeStaleTemp: () => string[];
 }
 
 /**
@@ -42,16 +46,37 @@ export class ErasureService {
   constructor(private readonly d: ErasureDeps) {}
 
   erase(personId: string): ErasureReport {
-    const { person, vectors, sealed, templateIds } = this.d.db
-      .transaction(() => this.deleteRows(personId))
+    return this.eraseMany([personId], {})[0]!;
+  }
+
+  /**
+   * Several people at once (a site's tombstones): one transaction, one index rewrite, one
+   * compaction and one scan of each file, instead of a VACUUM per person. Each person gets
+   * their own audit row (with `details` added) and report; PERSON_NOT_FOUND if any is unknown.
+   */
+  eraseMany(personIds: readonly string[], details: Record<string, unknown>): ErasureReport[] {
+    if (personIds.length === 0) return [];
+    const erased = this.d.db
+      .transaction(() => personIds.map((id) => this.deleteRows(id, details)))
       .immediate();
-    this.rewriteIndex(templateIds);
+    this.rewriteIndex(erased.flatMap((e) => e.templateIds));
     const compact = compactDatabase(this.d.db);
-    const problems = [...this.searchProblems(vectors), ...this.fileProblems(vectors, sealed)];
-    if (problems.length > 0 && !compact.walTruncated) {
-      problems.push('the WAL could not be truncated (another process holds an old snapshot)');
-    }
-    return { erased: person, templates: vectors.length, verified: problems.length === 0, problems };
+    // A leftover index temp file is a sealed copy of every vector, the erased ones included,
+    // that no byte scan can see into: it goes before the files are checked.
+    this.d.removeStaleTemp();
+    const filesHolding = this.fileProblems(erased);
+    return erased.map((e, i) => {
+      const problems = [...this.searchProblems(e.vectors), ...(filesHolding[i] ?? [])];
+      if (problems.length > 0 && !compact.walTruncated) {
+        problems.push('the WAL could not be truncated (another process holds an old snapshot)');
+      }
+      return {
+        erased: e.person,
+        templates: e.sealed.length,
+        verified: problems.length === 0,
+        problems,
+      };
+    });
   }
 
   /**
@@ -59,17 +84,14 @@ export class ErasureService {
    * rows (revealing which rows belonged to an erased person, and when), and after the link
    * secret is gone nobody could use it to find the erasure anyway. Details hold counts only.
    */
-  private deleteRows(personId: string): {
-    person: PersonRef;
-    vectors: Float32Array[];
-    sealed: Buffer[];
-    templateIds: number[];
-  } {
+  private deleteRows(personId: string, extra: Record<string, unknown>): ErasedRows {
     const found = this.d.people.findById(personId);
     if (!found) throw new StationError('PERSON_NOT_FOUND', `No enrolled person has id ${personId}`);
     // Read inside the write transaction: the vectors checked later are exactly those deleted.
     const rows = this.d.templates.forPerson(personId);
-    const vectors = rows.map((t) => t.vector);
+    // A tampered row (its blob no longer opens) is erased all the same; only its stored bytes
+    // can be looked for afterwards.
+    const vectors = rows.flatMap((t) => (t.vector ? [t.vector] : []));
     const sealed = rows.map((t) => t.sealed);
     const templates = this.d.templates.deleteForPerson(personId);
     this.d.links.delete(personId);
@@ -79,7 +101,7 @@ export class ErasureService {
       decision: null,
       personId: null,
       similarity: null,
-      details: { templates, consents },
+      details: { ...extra, templates, consents },
     });
     // Only this gallery's space is indexed; other spaces' templates are just deleted rows.
     const templateIds = rows
@@ -101,7 +123,7 @@ export class ErasureService {
    * that neither search nor the files still hold the person.
    */
   private rewriteIndex(templateIds: number[]): void {
-    zeroFileInPlace(this.d.files.galleryIndex);
+    zeroFileInPlace(this.d.galleryIndex);
     this.d.gallery.removeTemplates(templateIds);
   }
 
@@ -109,7 +131,8 @@ export class ErasureService {
     const threshold = this.d.thresholds().identify;
     const problems: string[] = [];
     vectors.forEach((v, i) => {
-      const best = this.d.gallery.search(v)[0];
+      // The index itself, unchecked: it must not find the person, stopped recognition or not.
+      const best = this.d.gallery.nearestUnchecked(v)[0];
       if (best && best.similarity >= threshold) {
         problems.push(
           `erased template ${i + 1} still matches someone (similarity ${best.similarity.toFixed(4)} >= ${threshold})`,
@@ -120,25 +143,60 @@ export class ErasureService {
   }
 
   /**
-   * Templates are stored encrypted, so the plaintext vectors should never have reached these
-   * files; the scan still looks for them (a regression writing plaintext would show here) AND
+   * Templates are stored encrypted, so the plaintext vectors should never have reached any
+   * file; the scan still looks for them (a regression writing plaintext would show here) AND
    * for the erased rows' stored ciphertext: with the key at hand, a leftover ciphertext in a
-   * free page or the WAL is as good as the vector.
+   * free page, the WAL or a copy of the database is as good as the vector. Every file in the
+   * data folder is scanned, not a list of the files we expect: a copy anywhere counts.
    */
-  private fileProblems(vectors: Float32Array[], sealed: Buffer[]): string[] {
-    const plain = vectors.flatMap((v) => vectorNeedles(v));
-    const encrypted = sealed.flatMap((b) => byteNeedles(b));
-    const needles = [...plain, ...encrypted];
-    const { database, galleryIndex } = this.d.files;
-    return [database, `${database}-wal`, galleryIndex].flatMap((file) => {
-      const found = [...findNeedlesInFile(file, needles)];
-      if (found.length === 0) return [];
-      const plainHits = found.filter((i) => i < plain.length).length;
-      const form =
-        plainHits === found.length ? 'plaintext' : plainHits === 0 ? 'encrypted' : 'mixed';
-      return [
-        `${file} still contains bytes of an erased template (${found.length} match(es), ${form})`,
-      ];
+  private fileProblems(erased: readonly ErasedRows[]): string[][] {
+    // One scan per file for everyone's needles; each hit is attributed to its person.
+    const owner: number[] = [];
+    const plainNeedles: Buffer[] = [];
+    const sealedNeedles: Buffer[] = [];
+    const sealedOwner: number[] = [];
+    erased.forEach((e, i) => {
+      for (const n of e.vectors.flatMap((v) => vectorNeedles(v))) {
+        plainNeedles.push(n);
+        owner.push(i);
+      }
+      const sealed = e.sealed.filter((b) => b.length > 0);
+      for (const n of sealed.flatMap((b) => byteNeedles(b))) {
+        sealedNeedles.push(n);
+        sealedOwner.push(i);
+      }
     });
+    const needles = [...plainNeedles, ...sealedNeedles];
+    const ownerOf = [...owner, ...sealedOwner];
+    const problems: string[][] = erased.map(() => []);
+    for (const file of filesUnder(this.d.dataDir)) {
+      let found: number[];
+      try {
+        found = [...findNeedlesInFile(file, needles)];
+      } catch (err) {
+        problems.forEach((p) =>
+          p.push(`${file} could not be read to verify the erasure (${String(err)})`),
+        );
+        continue;
+      }
+      erased.forEach((_, person) => {
+        const mine = found.filter((i) => ownerOf[i] === person);
+        if (mine.length === 0) return;
+        const plainHits = mine.filter((i) => i < plainNeedles.length).length;
+        const form =
+          plainHits === mine.length ? 'plaintext' : plainHits === 0 ? 'encrypted' : 'mixed';
+        problems[person]!.push(
+          `${file} still contains bytes of an erased template (${mine.length} match(es), ${form})`,
+        );
+      });
+    }
+    return problems;
   }
+}
+
+interface ErasedRows {
+  person: PersonRef;
+  vectors: Float32Array[];
+  sealed: Buffer[];
+  templateIds: number[];
 }

@@ -1,4 +1,5 @@
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, openSync, readdirSync, readSync } from 'node:fs';
+import { join } from 'node:path';
 
 const CHUNK = 1 << 20;
 
@@ -42,4 +43,18 @@ export function vectorNeedles(vector: Float32Array, bytes = 64): Buffer[] {
 export function byteNeedles(raw: Buffer, bytes = 64): Buffer[] {
   if (raw.length <= bytes) return [Buffer.from(raw)];
   return [Buffer.from(raw.subarray(0, bytes)), Buffer.from(raw.subarray(raw.length - bytes))];
+}
+
+/**
+ * Every regular file under `dir`, recursively (symbolic links are not followed: what they point
+ * to is not in the data folder). What an erasure checks: a copy anywhere in the folder counts.
+ */
+export function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const full = join(dir, name);
+    const s = lstatSync(full);
+    if (s.isDirectory()) return filesUnder(full);
+    return s.isFile() ? [full] : [];
+  });
 }

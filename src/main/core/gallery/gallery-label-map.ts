@@ -2,42 +2,112 @@ import { StationError } from '../../../shared/errors';
 
 /**
  * The gallery's label map travels inside the sealed index file, in front of the index bytes:
- * label i of the index holds template id labels[i], or REMOVED_LABEL once erased. Saved with
- * the index because an erasure removes labels in place (no renumbering), so the labels no
- * longer follow the database's template order and cannot be recomputed from it.
+ * label i of the index holds template id labels[i] of person persons[i], or REMOVED_LABEL (and
+ * no person) once erased. Saved with the index because an erasure removes labels in place (no
+ * renumbering), so the labels no longer follow the database's template order.
  *
- * Layout: "GLM1", u32 count, count x f64 template ids (f64: SQLite ids exceed 32 bits in
- * principle, and stay exact in a double up to 2^53), then the index bytes.
+ * The person of every label is sealed with it so that the file vouches for whose face each
+ * vector is: a start compares it with the database's rows, and a `templates.person_id` changed
+ * in the file (two people swapped) no longer matches the seal, so the index is not served.
+ *
+ * Layout: "GLM2", u32 count, u32 persons, u32 person-table bytes, count x f64 template ids
+ * (f64: SQLite ids exceed 32 bits in principle, and stay exact up to 2^53), count x u32 person
+ * numbers (NO_PERSON for a removed label), the person table (u16 byte length + UTF-8 per
+ * person), zero padding to a multiple of 8, then the index bytes (kept 8-aligned: routed
+ * indexes read their rows in place).
  */
 export const REMOVED_LABEL = -1;
-const MAGIC = Buffer.from('GLM1');
-const HEADER = MAGIC.length + 4;
+const MAGIC = Buffer.from('GLM2');
+const HEADER = MAGIC.length + 12;
+const NO_PERSON = 0xffffffff;
 
-export function encodeLabelMap(labels: readonly number[], index: Buffer): Buffer {
-  const out = Buffer.alloc(HEADER + labels.length * 8 + index.length);
+export interface LabelMap {
+  labels: number[];
+  /** The person of each label; undefined for a removed label. */
+  persons: (string | undefined)[];
+  index: Buffer;
+}
+
+const align8 = (n: number) => (n + 7) & ~7;
+
+export function encodeLabelMap(
+  labels: readonly number[],
+  persons: readonly (string | undefined)[],
+  index: Buffer,
+): Buffer {
+  const numberOf = new Map<string, number>();
+  const numbers = new Uint32Array(labels.length);
+  labels.forEach((_, i) => {
+    const person = persons[i];
+    let n = person === undefined ? NO_PERSON : numberOf.get(person);
+    if (n === undefined) numberOf.set(person!, (n = numberOf.size));
+    numbers[i] = n;
+  });
+  const names = [...numberOf.keys()].map((p) => Buffer.from(p, 'utf8'));
+  const tableBytes = names.reduce((sum, b) => sum + 2 + b.length, 0);
+  const ids = HEADER;
+  const nums = ids + labels.length * 8;
+  const table = nums + labels.length * 4;
+  const start = align8(table + tableBytes);
+  const out = Buffer.alloc(start + index.length);
   MAGIC.copy(out, 0);
-  out.writeUInt32LE(labels.length, MAGIC.length);
-  labels.forEach((id, i) => out.writeDoubleLE(id, HEADER + i * 8));
-  index.copy(out, HEADER + labels.length * 8);
+  out.writeUInt32LE(labels.length, 4);
+  out.writeUInt32LE(names.length, 8);
+  out.writeUInt32LE(tableBytes, 12);
+  labels.forEach((id, i) => out.writeDoubleLE(id, ids + i * 8));
+  numbers.forEach((n, i) => out.writeUInt32LE(n, nums + i * 4));
+  let at = table;
+  for (const name of names) {
+    out.writeUInt16LE(name.length, at);
+    name.copy(out, at + 2);
+    at += 2 + name.length;
+  }
+  index.copy(out, start);
   return out;
 }
 
 /** @throws StationError INDEX_STALE when the bytes are not a label map + index. */
-export function decodeLabelMap(bytes: Buffer): { labels: number[]; index: Buffer } {
+export function decodeLabelMap(bytes: Buffer): LabelMap {
   if (bytes.length < HEADER || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) {
     throw new StationError('INDEX_STALE', 'index file has no label map');
   }
-  const count = bytes.readUInt32LE(MAGIC.length);
-  const end = HEADER + count * 8;
-  if (end > bytes.length) throw new StationError('INDEX_STALE', 'index label map is truncated');
+  const count = bytes.readUInt32LE(4);
+  const personCount = bytes.readUInt32LE(8);
+  const tableBytes = bytes.readUInt32LE(12);
+  const nums = HEADER + count * 8;
+  const table = nums + count * 4;
+  const start = align8(table + tableBytes);
+  if (start > bytes.length) throw new StationError('INDEX_STALE', 'index label map is truncated');
+  const names = readPersonTable(bytes, table, personCount, table + tableBytes);
   const labels = new Array<number>(count);
+  const persons = new Array<string | undefined>(count);
   for (let i = 0; i < count; i++) {
     const id = bytes.readDoubleLE(HEADER + i * 8);
-    if (id !== REMOVED_LABEL && !(Number.isSafeInteger(id) && id > 0)) {
+    const n = bytes.readUInt32LE(nums + i * 4);
+    const removed = id === REMOVED_LABEL;
+    if (!removed && !(Number.isSafeInteger(id) && id > 0)) {
       throw new StationError('INDEX_STALE', `index label map holds an invalid template id at ${i}`);
     }
+    if (removed !== (n === NO_PERSON) || (!removed && n >= names.length)) {
+      throw new StationError('INDEX_STALE', `index label map holds an invalid person at ${i}`);
+    }
     labels[i] = id;
+    persons[i] = removed ? undefined : names[n];
   }
   // A view, not a copy: the caller zeroes the decrypted bytes once the index is loaded.
-  return { labels, index: bytes.subarray(end) };
+  return { labels, persons, index: bytes.subarray(start) };
+}
+
+function readPersonTable(bytes: Buffer, from: number, count: number, end: number): string[] {
+  const names: string[] = [];
+  let at = from;
+  for (let i = 0; i < count; i++) {
+    if (at + 2 > end) throw new StationError('INDEX_STALE', 'index person table is truncated');
+    const length = bytes.readUInt16LE(at);
+    if (at + 2 + length > end)
+      throw new StationError('INDEX_STALE', 'index person table is truncated');
+    names.push(bytes.toString('utf8', at + 2, at + 2 + length));
+    at += 2 + length;
+  }
+  return names;
 }

@@ -1,72 +1,47 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { StationError } from '../../../shared/errors';
-import { writeFileAtomic } from '../util/atomic-file';
-import { zeroFileInPlace } from '../util/zero-file';
 import type {
-  ModelCount,
+  OpenedTemplates,
   StoredTemplate,
+  TamperedTemplate,
   TemplateLabel,
   TemplatesRepository,
 } from '../../db/templates.repository';
+import {
+  bindCandidates,
+  sameTampered,
+  tamperedError,
+  type CandidateMatch,
+  type TamperFoundBy,
+} from './gallery-integrity';
+import {
+  INDEX_FILE_FORMAT,
+  SealedIndexFile,
+  type IndexBinding,
+  type IndexFileSealer,
+  type WriteLock,
+} from './gallery-index-file';
+import { labelPersons } from './gallery-label-check';
 import { decodeLabelMap, encodeLabelMap, REMOVED_LABEL } from './gallery-label-map';
-import type { VectorIndex, VectorIndexFactory, VectorIndexStats } from './vector-index';
+import type {
+  GalleryIndexStats,
+  GalleryOpenReport,
+  IndexFactoryChooser,
+  PersonMatch,
+} from './gallery.types';
+import type { VectorIndex, VectorIndexFactory } from './vector-index';
 
-export interface PersonMatch {
-  personId: string;
-  similarity: number;
-}
-
-export interface GalleryOpenReport {
-  templates: number;
-  /** Why the index was rebuilt from the database, or null when the saved file was reused. */
-  rebuiltBecause: string | null;
-  /**
-   * Templates of other embedding models, left out of the index: their vectors live in another
-   * space, and comparing across models gives meaningless similarities. Re-enrol those people
-   * with the current model (or erase them); empty when every template fits.
-   */
-  excludedOtherModels: ModelCount[];
-}
-
-/**
- * Which index to build for a gallery of `templates` vectors: the size policy
- * (index-policy.ts chooseIndexKind) or an admin's explicit choice. `current` is the factory
- * kind string of the index in use or saved (null if none), for the policy's step-down margin.
- * Asked at every load, rebuild and enrolment; a change of answer is a rebuild from the database.
- */
-export type IndexFactoryChooser = (templates: number, current: string | null) => VectorIndexFactory;
-
-export interface GalleryIndexStats {
-  /** Templates of the gallery's model in the database. */
-  templates: number;
-  index: VectorIndexStats;
-}
-
-/** Seals the index file at rest (TemplateCipher, with the same key as the templates). */
-export interface IndexFileSealer {
-  sealFile(bytes: Uint8Array, context: string): Buffer;
-  /**
-   * Opens the sealed file at `path` if it is the sealing whose GCM tag is `tag` (null when
-   * not), reading it in chunks: a 100k gallery's file is ~200 MB, and holding it whole next
-   * to its plaintext cost ~1 s more at start (docs/BENCHMARKS.md, "Cold start of a 100k gallery").
-   */
-  openFileAt(path: string, context: string, tag: string): Buffer | null;
-  /** The tag `openFileAt` expects, of bytes `sealFile` returned. */
-  sealedTag(sealed: Uint8Array): string;
-}
-
-/** Written to the meta file: an index file in any other format is rebuilt (and scrubbed). */
-const INDEX_FILE_FORMAT = 'faiss+labels+aes-256-gcm/v2';
-
-export interface IndexMeta {
-  format: string;
-  kind: string;
-  modelId: string;
-  dim: number;
-  fingerprint: string;
-  /** The sealed file's GCM tag (hex): names the one sealing this meta vouches for. */
-  tag: string;
-}
+export {
+  indexFileContext,
+  type IndexFileSealer,
+  type IndexMeta,
+  type WriteLock,
+} from './gallery-index-file';
+export type {
+  GalleryIndexStats,
+  GalleryOpenReport,
+  IndexFactoryChooser,
+  PersonMatch,
+} from './gallery.types';
 
 /** How many neighbours to fetch per query: enough to find the runner-up person. */
 const SEARCH_K = 32;
@@ -96,16 +71,24 @@ export class Gallery {
   private labelToPerson: (string | undefined)[] = [];
   private fingerprint = '';
   private seenDataVersion = -1;
+  private writeLock: WriteLock = (fn) => fn();
+  private readonly file: SealedIndexFile;
+  /** The GCM tag of the index file loaded or written last (null: none on disk is ours). */
+  private savedTag: string | null = null;
+  /** Non-empty: recognition is stopped (tamperedError) until a rebuild finds none. */
+  private tampered: TamperedTemplate[] = [];
+  private onTampered: (t: TamperedTemplate[], foundBy: TamperFoundBy) => void = () => undefined;
 
   private constructor(
     private readonly templates: TemplatesRepository,
     factory: VectorIndexFactory | IndexFactoryChooser,
-    private readonly sealer: IndexFileSealer,
-    private readonly indexFile: string,
+    sealer: IndexFileSealer,
+    indexFile: string,
     /** The embedding space this index holds (the model id for the shipped model). */
     readonly modelId: string,
     readonly dim: number,
   ) {
+    this.file = new SealedIndexFile(indexFile, sealer, () => this.writeLock);
     this.chooseFactory = typeof factory === 'function' ? factory : () => factory;
     this.factory = this.chooseFactory(0, null);
     this.index = this.factory.create(dim);
@@ -119,6 +102,10 @@ export class Gallery {
     indexFile: string;
     modelId: string;
     dim: number;
+    /** Held while the index files are written; absent: none (a single-process tool). */
+    writeLock?: WriteLock;
+    /** Told once each time tampered templates are found (the station audits it). */
+    onTampered?: (tampered: TamperedTemplate[], foundBy: TamperFoundBy) => void;
   }): { gallery: Gallery; report: GalleryOpenReport } {
     const g = new Gallery(
       opts.templates,
@@ -128,6 +115,8 @@ export class Gallery {
       opts.modelId,
       opts.dim,
     );
+    if (opts.writeLock) g.writeLock = opts.writeLock;
+    if (opts.onTampered) g.onTampered = opts.onTampered;
     const report = g.load();
     return { gallery: g, report };
   }
@@ -151,7 +140,7 @@ export class Gallery {
     const fingerprint = this.templates.fingerprint(this.modelId);
     this.fingerprint = fingerprint;
     // The saved file's kind (else the one in use) decides the policy's step-down margin.
-    const saved = this.readMeta()?.kind;
+    const saved = this.file.meta()?.kind;
     const current = typeof saved === 'string' ? saved : this.factory.kind;
     const problem = this.tryLoadSaved(
       fingerprint,
@@ -159,15 +148,23 @@ export class Gallery {
       this.chooseFactory(labels.length, current),
     );
     if (problem === null) {
-      return { templates: labels.length, rebuiltBecause: null, excludedOtherModels };
+      this.tampered = [];
+      return { templates: labels.length, rebuiltBecause: null, excludedOtherModels, tampered: [] };
     }
-    // An index file from before encryption holds plaintext vectors: zero its blocks, not
-    // just rename over it. (A stale SEALED file is harmless, and another process may be
-    // writing it right now, so it is left to the atomic rename.)
-    if (this.readMeta()?.format !== INDEX_FILE_FORMAT) zeroFileInPlace(this.indexFile);
-    const stored = this.templates.allForModel(this.modelId);
-    this.rebuild(stored, current);
-    return { templates: stored.length, rebuiltBecause: problem, excludedOtherModels };
+    this.file.zeroUnlessSealed();
+    const opened = this.templates.openAllForModel(this.modelId);
+    this.rebuildFrom(opened, current, 'start');
+    return {
+      templates: opened.rows.length,
+      rebuiltBecause: problem,
+      excludedOtherModels,
+      tampered: [...this.tampered],
+    };
+  }
+
+  /** Templates known to have failed their integrity check (empty: recognition runs). */
+  tamperedTemplates(): TamperedTemplate[] {
+    return [...this.tampered];
   }
 
   /** Returns null when the saved index was loaded, else the reason it cannot be used. */
@@ -176,27 +173,25 @@ export class Gallery {
     rows: TemplateLabel[],
     factory: VectorIndexFactory,
   ): string | null {
-    const metaFile = `${this.indexFile}.json`;
-    if (!existsSync(this.indexFile) || !existsSync(metaFile)) return 'index file missing';
+    if (!this.file.exists()) return 'index file missing';
     try {
-      const meta = this.readMeta() ?? {};
+      const meta = this.file.meta() ?? {};
       if (meta.format !== INDEX_FILE_FORMAT)
         return `index file format ${String(meta.format)} != ${INDEX_FILE_FORMAT}`;
       // A kind change (size policy crossed, admin choice) is a rebuild from the database.
       if (meta.kind !== factory.kind) return `index kind ${String(meta.kind)} != ${factory.kind}`;
       if (meta.modelId !== this.modelId) return `index built for model ${String(meta.modelId)}`;
       if (meta.fingerprint !== fingerprint) return 'index stale (templates changed)';
-      const context = this.fileContext(fingerprint, factory);
       // Metas of older stations carried a SHA-256 instead: the file is rebuilt once.
       if (typeof meta.tag !== 'string') return 'index meta names no sealing tag';
-      const bytes = this.sealer.openFileAt(this.indexFile, context, meta.tag);
+      const bytes = this.file.open(this.binding(fingerprint, factory), meta.tag);
       if (bytes === null) return 'index file checksum mismatch';
       let index: VectorIndex | undefined;
-      let map: number[];
+      let map: { labels: number[]; persons: (string | undefined)[] };
       let indexBytes = 0;
       try {
         const decoded = decodeLabelMap(bytes);
-        map = decoded.labels;
+        map = decoded;
         indexBytes = decoded.index.length;
         index = factory.fromBuffer(decoded.index, this.dim);
       } finally {
@@ -208,31 +203,46 @@ export class Gallery {
       if (typeof persons === 'string') return persons;
       this.factory = factory;
       this.index = index;
-      this.labelToTemplate = map;
+      this.labelToTemplate = map.labels;
       this.labelToPerson = persons;
+      this.savedTag = meta.tag;
       return null;
     } catch (err) {
       return `index unreadable: ${err instanceof Error ? err.message : String(err)}`;
     }
   }
 
-  private readMeta(): Partial<IndexMeta> | null {
-    try {
-      return JSON.parse(readFileSync(`${this.indexFile}.json`, 'utf8')) as Partial<IndexMeta>;
-    } catch {
-      return null;
-    }
-  }
-
   /**
    * Rebuilds the index from the database rows, as the kind the chooser picks for their
    * number, and persists it. Erasure relies on this for every kind: a fresh index holds only
-   * the rows still in the database (HNSW cannot unlink a node; see ErasureService).
+   * the rows still in the database (HNSW cannot unlink a node; see ErasureService). Every row
+   * is opened on the way, so this is also the full integrity check of the templates: rows that
+   * fail it stop recognition (TEMPLATE_TAMPERED, naming them all) rather than being skipped.
+   * `stored` (vectors this process just wrote, e.g. a site's first sync) is used only when its
+   * ids and people are exactly the database's rows of this model in id order; else every row
+   * is read and checked, so a stale list can never bring back an erased vector.
    */
-  rebuild(
-    stored: StoredTemplate[] = this.templates.allForModel(this.modelId),
-    current: string = this.factory.kind,
-  ): void {
+  rebuild(stored?: StoredTemplate[]): void {
+    this.seenDataVersion = this.templates.dataVersion();
+    const opened =
+      stored !== undefined && this.matchesDatabase(stored)
+        ? { rows: stored, tampered: [] }
+        : this.templates.openAllForModel(this.modelId);
+    this.rebuildFrom(opened, this.factory.kind, 'rebuild');
+    if (this.tampered.length > 0) throw tamperedError(this.tampered);
+  }
+
+  /** The list's template ids and people are the database's rows of this model, in order. */
+  private matchesDatabase(stored: readonly StoredTemplate[]): boolean {
+    const labels = this.templates.labelsForModel(this.modelId);
+    return (
+      labels.length === stored.length &&
+      labels.every((l, i) => l.id === stored[i]!.id && l.personId === stored[i]!.personId)
+    );
+  }
+
+  private rebuildFrom(opened: OpenedTemplates, current: string, foundBy: TamperFoundBy): void {
+    const stored = opened.rows;
     const factory = this.chooseFactory(stored.length, current);
     const index = factory.create(this.dim);
     const all = new Float32Array(stored.length * this.dim);
@@ -245,7 +255,24 @@ export class Gallery {
     this.index = index;
     this.labelToTemplate = stored.map((t) => t.id);
     this.labelToPerson = stored.map((t) => t.personId);
-    this.persist();
+    if (opened.tampered.length > 0) this.stopRecognition(opened.tampered, foundBy);
+    else {
+      this.tampered = [];
+      this.persist();
+    }
+  }
+
+  /**
+   * Tampered rows were found: recognition stops, and the saved index goes too (zeroed and
+   * removed), so neither this process nor any other serves from it again; every later start
+   * rebuilds, which checks every row, until the rows are erased or restored.
+   */
+  private stopRecognition(tampered: TamperedTemplate[], foundBy: TamperFoundBy): void {
+    const fresh = !sameTampered(this.tampered, tampered);
+    this.tampered = tampered;
+    this.file.remove();
+    this.savedTag = null;
+    if (fresh) this.onTampered([...tampered], foundBy);
   }
 
   /**
@@ -256,10 +283,14 @@ export class Gallery {
     const version = this.templates.dataVersion();
     if (version === this.seenDataVersion) return;
     this.seenDataVersion = version;
-    // Also reload when the chosen kind changed (another process ran `gallery rebuild --index`).
+    // Also reload when the chosen kind changed (another process ran `gallery rebuild --index`),
+    // when the saved index is no longer the one we hold (another process found tampered rows
+    // and removed it), and, while stopped, at every change (someone may have fixed the rows).
     if (
+      this.tampered.length > 0 ||
       this.templates.fingerprint(this.modelId) !== this.fingerprint ||
-      this.chooseFactory(this.index.live, this.factory.kind).kind !== this.factory.kind
+      this.chooseFactory(this.index.live, this.factory.kind).kind !== this.factory.kind ||
+      (this.file.meta()?.tag ?? null) !== this.savedTag
     )
       this.load();
   }
@@ -267,13 +298,18 @@ export class Gallery {
   /** Call after the templates were committed to the database. */
   addCommitted(added: { personId: string; vector: Float32Array; embeddingSpace?: string }[]): void {
     if (added.length === 0) return;
+    if (this.tampered.length > 0) {
+      this.seenDataVersion = this.templates.dataVersion();
+      this.load();
+      return;
+    }
     const version = this.templates.dataVersion();
     if (version !== this.seenDataVersion) {
       // Another process committed since we last looked (an erasure, an enrolment): appending
       // to our stale index would write its erased vectors back to disk, or drop its new ones.
       // The database already holds `added` (our own commit), so rebuild from it instead.
       this.seenDataVersion = version;
-      this.rebuild();
+      this.reloadFromDatabase();
       return;
     }
     const all = new Float32Array(added.length * this.dim);
@@ -285,14 +321,14 @@ export class Gallery {
     if (this.chooseFactory(count, this.factory.kind).kind !== this.factory.kind) {
       // This enrolment crossed a size-policy boundary: switch kind by rebuilding from the
       // database, which already holds `added`.
-      this.rebuild();
+      this.reloadFromDatabase();
       return;
     }
     // Our own commit, nobody else's (data_version unchanged): the new rows are exactly the
     // templates above the highest id we hold. Anything else means we lost track: rebuild.
     const fresh = this.templates.labelsForModel(this.modelId, this.highestTemplateId());
     if (fresh.length !== added.length || fresh.some((r, i) => r.personId !== added[i]!.personId)) {
-      this.rebuild();
+      this.reloadFromDatabase();
       return;
     }
     this.index.add(all, personGroups(added));
@@ -311,10 +347,11 @@ export class Gallery {
    * index is rebuilt from the database instead. Call after the rows were deleted.
    */
   removeTemplates(templateIds: readonly number[]): { removed: number; rebuilt: boolean } {
-    if (this.templates.dataVersion() !== this.seenDataVersion) {
+    if (this.templates.dataVersion() !== this.seenDataVersion || this.tampered.length > 0) {
       // Someone else committed meanwhile: our labels may not match the database any more.
+      // While stopped, the erasure may have removed the tampered rows: check them all again.
       this.seenDataVersion = this.templates.dataVersion();
-      this.rebuild();
+      this.load();
       return { removed: templateIds.length, rebuilt: true };
     }
     const erased = new Set(templateIds);
@@ -328,7 +365,7 @@ export class Gallery {
       this.labelToPerson[label] = undefined;
     }
     if (labels.length !== erased.size || this.index.stats().rebuildRecommended) {
-      this.rebuild();
+      this.reloadFromDatabase();
       return { removed: labels.length, rebuilt: true };
     }
     this.persist();
@@ -342,13 +379,57 @@ export class Gallery {
   }
 
   /**
+   * A rebuild for our own bookkeeping (an enrolment or erasure already committed): tampered
+   * rows found on the way stop recognition, but do not fail the caller's committed change.
+   */
+  private reloadFromDatabase(): void {
+    this.rebuildFrom(this.templates.openAllForModel(this.modelId), this.factory.kind, 'rebuild');
+  }
+
+  /**
    * Best similarity per person, best first (the top two drive the margin rule). When fewer
    * than `minPeople` people are among the `k` nearest templates (a few people with many
    * templates each), the search goes deeper, so the identify score's cohort
    * (identify-scoring.ts) sees the same people as the calibration, which scores everyone.
+   * The deciding persons are bound to the database before anything is answered
+   * (bindCandidates): their templates must still be theirs and open, else recognition stops
+   * (TEMPLATE_TAMPERED).
    */
   search(query: Float32Array, k = SEARCH_K, minPeople = 0): PersonMatch[] {
-    this.refreshIfChangedElsewhere();
+    for (let attempt = 0; ; attempt++) {
+      this.refreshIfChangedElsewhere();
+      if (this.tampered.length > 0) throw tamperedError(this.tampered);
+      const found = this.candidates(query, k, minPeople);
+      const bound = bindCandidates(this.templates, this.modelId, query, found);
+      if (bound === 'missing' && attempt === 0) {
+        // A row went between our refresh and the check (another process erased it).
+        this.seenDataVersion = -1;
+        continue;
+      }
+      if (bound === 'missing') {
+        throw new StationError('INDEX_STALE', 'the index names a template the database lost');
+      }
+      if ('tampered' in bound) {
+        this.stopRecognition([bound.tampered], 'match');
+        throw tamperedError(this.tampered);
+      }
+      return bound.matches.map((m) => ({ personId: m.personId, similarity: m.similarity }));
+    }
+  }
+
+  /**
+   * The same best-per-person matches straight from the index, unchecked: what erasure
+   * verification asks (does the index still find the erased vectors?), which must work while
+   * recognition is stopped.
+   */
+  nearestUnchecked(query: Float32Array, k = SEARCH_K): PersonMatch[] {
+    return this.candidates(query, k, 0).map((m) => ({
+      personId: m.personId,
+      similarity: m.similarity,
+    }));
+  }
+
+  private candidates(query: Float32Array, k: number, minPeople: number): CandidateMatch[] {
     const live = this.index.live;
     for (let depth = Math.max(1, k); ; depth *= 4) {
       const found = this.searchPeople(query, depth);
@@ -356,18 +437,19 @@ export class Gallery {
     }
   }
 
-  private searchPeople(query: Float32Array, k: number): PersonMatch[] {
+  private searchPeople(query: Float32Array, k: number): CandidateMatch[] {
     const { labels, scores } = this.index.search(query, k);
-    const best = new Map<string, number>();
+    const best = new Map<string, CandidateMatch>();
     labels.forEach((label, i) => {
       const personId = this.labelToPerson[label];
       const score = scores[i];
-      if (personId === undefined || score === undefined) return;
-      if ((best.get(personId) ?? -Infinity) < score) best.set(personId, score);
+      const templateId = this.labelToTemplate[label];
+      if (personId === undefined || score === undefined || templateId === undefined) return;
+      const seen = best.get(personId);
+      if (!seen || seen.similarity < score)
+        best.set(personId, { personId, similarity: score, templateId });
     });
-    return [...best.entries()]
-      .map(([personId, similarity]) => ({ personId, similarity }))
-      .sort((a, b) => b.similarity - a.similarity);
+    return [...best.values()].sort((a, b) => b.similarity - a.similarity);
   }
 
   /** The one guard against mixing embedding spaces in this index. */
@@ -381,34 +463,20 @@ export class Gallery {
     }
   }
 
-  private fileContext(fingerprint: string, factory = this.factory): string {
-    return indexFileContext({
-      kind: factory.kind,
-      modelId: this.modelId,
-      dim: this.dim,
-      fingerprint,
-    });
+  private binding(fingerprint: string, factory = this.factory): IndexBinding {
+    return { kind: factory.kind, modelId: this.modelId, dim: this.dim, fingerprint };
   }
 
   private persist(): void {
     this.fingerprint = this.templates.fingerprint(this.modelId);
     const index = this.index.toBuffer();
-    const plain = encodeLabelMap(this.labelToTemplate, index);
+    const plain = encodeLabelMap(this.labelToTemplate, this.labelToPerson, index);
     index.fill(0);
-    const bytes = this.sealer.sealFile(plain, this.fileContext(this.fingerprint));
-    plain.fill(0);
-    const meta: IndexMeta = {
-      format: INDEX_FILE_FORMAT,
-      kind: this.factory.kind,
-      modelId: this.modelId,
-      dim: this.dim,
-      fingerprint: this.fingerprint,
-      tag: this.sealer.sealedTag(bytes),
-    };
-    // Data first, then the meta that vouches for it: a crash in between leaves a mismatch,
-    // which the next start detects and repairs by rebuilding.
-    writeFileAtomic(this.indexFile, bytes);
-    writeFileAtomic(`${this.indexFile}.json`, JSON.stringify(meta, null, 2));
+    try {
+      this.savedTag = this.file.write(plain, this.binding(this.fingerprint));
+    } finally {
+      plain.fill(0);
+    }
   }
 }
 
@@ -420,71 +488,4 @@ function personGroups(rows: readonly { personId: string }[]): Int32Array {
     if (g === undefined) group.set(r.personId, (g = group.size));
     return g;
   });
-}
-
-/**
- * What a sealed index file is bound to (AAD): a file moved from another folder or model, or
- * an older file replayed under a newer meta, fails to open and is rebuilt.
- */
-export function indexFileContext(m: Pick<IndexMeta, 'kind' | 'modelId' | 'dim' | 'fingerprint'>) {
-  return ['gallery-index', m.kind, m.modelId, m.dim, m.fingerprint].join('\0');
-}
-
-/**
- * The person of each label of a saved index, or why the file does not fit the database: its
- * live labels must be exactly the database's templates of the model, each once, and its
- * removed labels exactly the index's tombstones. A file holding a template the database no
- * longer has (an erasure whose index write was lost) is refused and rebuilt.
- */
-function labelPersons(
-  map: number[],
-  index: VectorIndex,
-  rows: TemplateLabel[],
-): (string | undefined)[] | string {
-  if (map.length !== index.size) return `index has ${index.size} labels, its map ${map.length}`;
-  const removed = map.filter((id) => id === REMOVED_LABEL).length;
-  if (removed !== index.size - index.live) return 'index tombstones do not match its label map';
-  if (index.live !== rows.length)
-    return `index holds ${index.live} vectors, database ${rows.length}`;
-  return personsInIdOrder(map, rows) ?? personsByLookup(map, rows);
-}
-
-/**
- * The usual case, without a 100k-entry Map and Set at every start (~0.2 s at 100k): a map
- * written by a rebuild lists the live templates in id order, as `rows` come (ORDER BY id).
- * Matching them one by one proves the same set, each once. Null when not in that order.
- */
-function personsInIdOrder(map: number[], rows: TemplateLabel[]): (string | undefined)[] | null {
-  const persons: (string | undefined)[] = new Array<string | undefined>(map.length);
-  let next = 0;
-  for (let i = 0; i < map.length; i++) {
-    const id = map[i];
-    if (id === REMOVED_LABEL) {
-      persons[i] = undefined; // every index set: no holes for forEach/map to skip
-      continue;
-    }
-    const row = rows[next];
-    if (row === undefined || row.id !== id) return null;
-    persons[i] = row.personId;
-    next++;
-  }
-  return next === rows.length ? persons : null;
-}
-
-function personsByLookup(map: number[], rows: TemplateLabel[]): (string | undefined)[] | string {
-  const personOf = new Map(rows.map((r) => [r.id, r.personId]));
-  const seen = new Set<number>();
-  const persons: (string | undefined)[] = [];
-  for (const id of map) {
-    if (id === REMOVED_LABEL) {
-      persons.push(undefined);
-      continue;
-    }
-    const person = personOf.get(id);
-    if (person === undefined) return `index holds template ${id}, which the database does not`;
-    if (seen.has(id)) return `index holds template ${id} twice`;
-    seen.add(id);
-    persons.push(person);
-  }
-  return persons;
 }

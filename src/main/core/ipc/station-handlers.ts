@@ -2,9 +2,12 @@ import { CONSENT_RECORDED_BY_UI } from '../enrollment/enrollment.service';
 import type { Station } from '../station.service';
 import type { Viewer } from '../audit/reviewer-views.service';
 import type { CallerContext, Handlers } from './dispatch';
+import { createSiteHandlers } from '../site/site-handlers';
 
 /** Who changed the thresholds, in the audit row, when the admin view adopted them. */
 const CALIBRATION_ADOPTED_BY_UI = 'admin (calibration view)';
+/** Who acted, in the audit row, for an admin action at the door terminal. */
+const DOOR_ADMIN_BY_UI = 'admin (door terminal)';
 
 /** Who edited people or schedules, in the audit row (the channels are admin-only). */
 const PEOPLE_CHANGED_BY_UI = 'admin (people view)';
@@ -75,6 +78,9 @@ export function createStationHandlers(station: Station): Handlers {
       Promise.resolve({ doors: station.review.doors(), current: { ...station.access.identity() } }),
     'camera:report': (req) => Promise.resolve(station.reportCamera(req.label)),
     'door:status': () => Promise.resolve(station.doorStatus()),
+    'door:state': () => Promise.resolve(station.screen.current()),
+    // The channel is admin-only (CHANNEL_ROLES): the operator is the admin role at the terminal.
+    'door:admin': (req) => Promise.resolve(station.terminalAdmin.act(req, DOOR_ADMIN_BY_UI)),
     'auth:login': (req) => Promise.resolve(station.operators.login(req.role, req.passphrase)),
     'auth:logout': (_req, caller) =>
       Promise.resolve({ loggedOut: station.operators.logout(caller.session) }),
@@ -93,6 +99,7 @@ export function createStationHandlers(station: Station): Handlers {
     // The channel is admin-only (CHANNEL_ROLES), so the operator is the admin role.
     'calibration:adopt': (req) =>
       Promise.resolve(station.calibration.adopt(req, CALIBRATION_ADOPTED_BY_UI)),
+    ...createSiteHandlers(station.site),
     'calibration:pad-run': (req) => Promise.resolve(station.padCalibration.run(req)),
     'calibration:pad-adopt': (req) =>
       Promise.resolve(station.padCalibration.adopt(req, CALIBRATION_ADOPTED_BY_UI)),

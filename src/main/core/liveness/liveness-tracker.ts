@@ -6,6 +6,7 @@
  * Frames must be fresh buffers (the tracker keeps the previous frame to measure motion and to
  * spot a frozen stream); the camera path allocates one per frame already.
  */
+import { MAX_MOTION_GAP_MS } from '../../../shared/door-cadence';
 import type { RgbImage } from '../vision/vision.types';
 import { blinkEvidence, meanEyeAspectRatio } from './eye-aspect';
 import { faceSquare, type FaceSquare, type LivenessFace } from './face-square';
@@ -50,6 +51,13 @@ const MAX_JUMP = 0.5;
  */
 export const MOTION_REFERENCE_MS = 2000 / 15;
 const MOTION_STRIDE = 2;
+/**
+ * MAX_MOTION_GAP_MS (shared/door-cadence.ts): the longest gap motion is measured over. The
+ * thresholds were validated up to 3 fps (frames 333 ms apart); motion scaled down from a
+ * longer gap under-reads a live face (slow natural motion does not grow in proportion) and
+ * turned a busy station's slow frames into spoof windows. Past it a sample has no motion
+ * (unmeasured: neither live nor spoof evidence); a slow station gets frame pairs instead.
+ */
 /** Frames kept as motion bases (enough for MOTION_REFERENCE_MS at 60 fps). */
 const MAX_RECENT = 9;
 /** Timestamps are ms floats: a base 133.3 ms back at 15 fps must not miss by rounding. */
@@ -181,7 +189,8 @@ export class LivenessTracker {
     const latest = timestampMs - MOTION_REFERENCE_MS + GAP_SLACK_MS;
     for (let i = this.recent.length - 1; i >= 0; i--) {
       const r = this.recent[i]!;
-      if (r.timestampMs !== undefined && r.timestampMs <= latest) return r;
+      if (r.timestampMs !== undefined && r.timestampMs <= latest)
+        return timestampMs - r.timestampMs <= MAX_MOTION_GAP_MS ? r : null;
     }
     return null;
   }

@@ -208,8 +208,8 @@ export const MODEL_CATALOG = {
     kind: 'project',
     repoPath: 'models/pad_model.json',
     producedBy: 'npm run train:pad',
-    sha256: '86a07bc7217bdfb74cd890e69322f9c8444846a90a5f2c8f3d0979cb382b2001',
-    bytes: 14498,
+    sha256: 'a2d3e307abcdec120e02d57779aed686e4448bedb99355abe9c652e780cb2c59',
+    bytes: 14492,
     role: 'passive PAD classifier: colour-texture (LBP on HSV/YCbCr) and frequency measurements fused with fr_liveness, trained by the project',
   },
 } as const satisfies Record<string, ModelEntry>;

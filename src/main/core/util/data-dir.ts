@@ -22,6 +22,8 @@ export interface DataPaths {
   galleryIndex: string;
   pepperKey: string;
   auditMacKey: string;
+  /** How far the audit log was written, MAC'd, outside the database (audit-anchor.ts). */
+  auditAnchor: string;
   /** Shared secret that signs door webhook requests (the receiver is configured with it). */
   doorWebhookKey: string;
   /** Template encryption key, plain (0600) for the CLI and browser mode. */
@@ -36,6 +38,7 @@ export function dataPaths(dataDir: string): DataPaths {
     galleryIndex: join(dataDir, 'gallery.faiss'),
     pepperKey: join(dataDir, 'keys', 'audit-pepper.key'),
     auditMacKey: join(dataDir, 'keys', 'audit-mac.key'),
+    auditAnchor: join(dataDir, 'keys', 'audit-anchor.json'),
     doorWebhookKey: join(dataDir, 'keys', 'door-webhook.key'),
     templateKey: join(dataDir, 'keys', 'template.key'),
     templateKeyWrapped: join(dataDir, 'keys', 'template.key.safe'),

@@ -8,7 +8,7 @@
  * a 300 px face and a 40 px face are compared at the same scale.
  */
 import { alignFace } from './face-alignment';
-import { estimateHeadPose } from './head-pose';
+import { estimateHeadPose, yawFromFivePoints } from './head-pose';
 import { toGrey, type GreyImage } from './image-ops';
 import type { FaceAnalysis, Point, RgbImage } from './vision.types';
 
@@ -42,9 +42,11 @@ const INNER = { x0: 26, x1: 86, y0: 34, y1: 100 } as const;
 export function measureFaceQuality(img: RgbImage, face: FaceAnalysis): FaceQuality {
   const grey = toGrey(alignFace(img, face.five));
   const pose = estimateHeadPose(face.landmarks68);
+  const yawFive = yawFromFivePoints(face.five);
   return {
     interEyePx: face.interEyePx,
-    yawDeg: pose.yawDeg,
+    // The larger turn of the two measures: each under-reads a different kind of photo.
+    yawDeg: Math.abs(yawFive) > Math.abs(pose.yawDeg) ? yawFive : pose.yawDeg,
     pitchDeg: pose.pitchDeg,
     sharpness: laplacianSharpness(grey),
     ...exposure(grey),

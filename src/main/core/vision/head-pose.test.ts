@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { estimateHeadPose, HEAD_MODEL_POINTS } from './head-pose';
-import type { Point } from './vision.types';
+import { estimateHeadPose, HEAD_MODEL_POINTS, yawFromFivePoints } from './head-pose';
+import type { FivePoints, Point } from './vision.types';
 
 /** The generic face turned by (yaw, pitch), seen by a weak-perspective camera. */
 function project(yawDeg: number, pitchDeg: number, scale = 2, shift: Point = [300, 200]): Point[] {
@@ -63,5 +63,39 @@ describe('estimateHeadPose', () => {
     const bad = project(0, 0);
     bad[30] = [Number.NaN, 1];
     expect(() => estimateHeadPose(bad)).toThrow(RangeError);
+  });
+});
+
+describe('yawFromFivePoints', () => {
+  // The head model's eyes, nose tip and mouth corners seen from a camera turned `deg` about the
+  // vertical axis (weak perspective), rolled by `roll` in the image.
+  function fiveAt(deg: number, roll = 0): FivePoints {
+    const t = (deg * Math.PI) / 180;
+    const r = (roll * Math.PI) / 180;
+    const model: [number, number, number][] = [
+      [-31, 0, -5],
+      [31, 0, -5],
+      [0, 45, -38],
+      [-26, 78, -12],
+      [26, 78, -12],
+    ];
+    const pts = model.map(([x, y, z]): Point => {
+      const u = x * Math.cos(t) - z * Math.sin(t);
+      return [u * Math.cos(r) - y * Math.sin(r) + 200, u * Math.sin(r) + y * Math.cos(r) + 200];
+    });
+    return pts as unknown as FivePoints;
+  }
+
+  it('reads the turn of the head model back, to either side and under roll', () => {
+    for (const deg of [0, 20, -35, 50]) {
+      for (const roll of [0, 15, -15]) {
+        expect(yawFromFivePoints(fiveAt(deg, roll))).toBeCloseTo(deg, -1);
+      }
+    }
+  });
+
+  it('returns 0 for a degenerate face instead of NaN', () => {
+    const p: Point = [10, 10];
+    expect(yawFromFivePoints([p, p, p, p, p])).toBe(0);
   });
 });

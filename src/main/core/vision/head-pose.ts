@@ -6,7 +6,7 @@
  * points to. Weak perspective is enough here: an enrolment photo is taken from well beyond ten
  * head depths, and the gate only needs to tell "roughly frontal" from "clearly turned".
  */
-import type { Point } from './vision.types';
+import type { FivePoints, Point } from './vision.types';
 
 /** Azimuth and elevation of the direction the face points to (0, 0 = at the camera). */
 export interface HeadPose {
@@ -83,6 +83,35 @@ export function estimateHeadPose(landmarks68: readonly Point[]): HeadPose {
     pitchDeg: Math.atan2(-fy, Math.hypot(fx, fz)) * deg,
   };
 }
+
+/**
+ * Yaw from five points (eyes, nose tip, mouth corners) with the same head model: the nose tip
+ * lies NOSE_DEPTH_MM in front of the eye centres, which are EYE_HALF_MM from the midline, so
+ * under weak perspective the nose's offset from the eye midpoint along the eye line, divided by
+ * half the eye distance, is (NOSE_DEPTH_MM / EYE_HALF_MM) * tan(yaw). The 68-point fit is
+ * the better measure for moderate turns, but when the landmark model is handed a crop centred by
+ * O-Net's points it draws a profile as a three-quarter face; the nose standing outside the eyes
+ * is the plainer evidence there (docs/BENCHMARKS.md has no figure for this; the enrolment
+ * quality test holds real profiles).
+ */
+export function yawFromFivePoints(five: FivePoints): number {
+  const [le, re, nose, lm, rm] = five;
+  const eyeMid = [(le[0] + re[0]) / 2, (le[1] + re[1]) / 2] as const;
+  // Across the face = perpendicular to the midline (mouth centre to eye centre). The eye line
+  // is not used for this: in a turned head O-Net places the far eye too high or too low.
+  const ux = (lm[1] + rm[1]) / 2 - eyeMid[1];
+  const uy = eyeMid[0] - (lm[0] + rm[0]) / 2;
+  const across = (x: number, y: number) => x * ux + y * uy;
+  const halfEyes = across(re[0] - le[0], re[1] - le[1]) / 2;
+  if (!(halfEyes > 0)) return 0;
+  const noseAcross = across(nose[0] - eyeMid[0], nose[1] - eyeMid[1]);
+  return Math.atan2(noseAcross / halfEyes, NOSE_DEPTH_MM / EYE_HALF_MM) * (180 / Math.PI);
+}
+
+/** Eye centres (mean of the corners 36/39 and 42/45) from the midline, in HEAD_MODEL_POINTS. */
+const EYE_HALF_MM = 31;
+/** Nose tip (30, z -38) in front of the eye centres (z -5), in HEAD_MODEL_POINTS. */
+const NOSE_DEPTH_MM = 33;
 
 function meanOf(points: readonly Vec3[]): Vec3 {
   const s = [0, 0, 0];

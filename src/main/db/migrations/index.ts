@@ -15,6 +15,9 @@ import { migration0060 } from './0060-audit-retention';
 import { migration0070 } from './0070-audit-door';
 import { migration0100 } from './0100-pad-live-scores';
 import { migration0160 } from './0160-embedding-space';
+import { migration0170 } from './0170-drop-photo-hash';
+import { migration0180 } from './0180-audit-anchor';
+import { migration0190 } from './0190-site-replica';
 import { migration0220 } from './0220-people-profile';
 import { migration0225 } from './0225-audit-replay';
 import type { Migration, MigrationContext } from './migration.types';
@@ -30,6 +33,9 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0070,
   migration0100,
   migration0160,
+  migration0170,
+  migration0180,
+  migration0190,
   migration0220,
   migration0225,
 ];
@@ -81,6 +87,9 @@ export function dataFolderContext(
     templateKey() {
       const store = templateKeys ?? dataFolderTemplateKeyStore(folder());
       return store.load() ?? store.create();
+    },
+    auditAnchorFile() {
+      return db.memory ? null : dataPaths(folder()).auditAnchor;
     },
   };
 }

@@ -6,6 +6,8 @@ export interface MigrationContext {
   auditMacKey(): Buffer;
   /** The template key (loaded, or created when none exists yet; 0040 seals plaintext rows). */
   templateKey(): Buffer;
+  /** Where the audit anchor file lives (0180); null for a database with no data folder. */
+  auditAnchorFile(): string | null;
 }
 
 export interface Migration {

@@ -1,3 +1,4 @@
+import type { StationEvents } from '../../../shared/api-methods';
 import type { StationApi } from '../../../shared/contract';
 import type { StationStatus } from '../../../shared/domain';
 import { AuditState } from './audit.svelte';
@@ -8,10 +9,11 @@ import { EraseState } from './erase.svelte';
 import { i18n } from './i18n';
 import { describeError } from './messages';
 import { OperatorAuthState } from './operator-auth.svelte';
+import { SiteAuditState, SiteState } from './site.svelte';
 import { guardSession } from './session-guard';
 import type { OperatorRole } from '../../../shared/operator-roles';
 
-export const VIEWS = ['terminal', 'enroll', 'calibration', 'audit'] as const;
+export const VIEWS = ['terminal', 'enroll', 'calibration', 'audit', 'site'] as const;
 export type View = (typeof VIEWS)[number];
 
 /** The operator role each view's login form asks for (the terminal needs none). */
@@ -20,6 +22,7 @@ export const VIEW_ROLES: Record<View, OperatorRole | null> = {
   enroll: 'admin',
   calibration: 'admin',
   audit: 'reviewer',
+  site: 'admin',
 };
 
 /** Top-level renderer state: which view is open, and whether the station answered at all. */
@@ -33,11 +36,17 @@ export class AppState {
   readonly calibration: CalibrationState;
   readonly padCalibration: PadCalibrationState;
   readonly erase: EraseState;
+  readonly site: SiteState;
+  readonly siteAudit: SiteAuditState;
   readonly auth: OperatorAuthState;
   /** The station client; a refused operator session brings the login form back (see below). */
   readonly api: StationApi;
 
-  constructor(station: StationApi) {
+  constructor(
+    station: StationApi,
+    /** The station's pushes (the door screen); null when there is no station to listen to. */
+    readonly events: StationEvents | null = null,
+  ) {
     // A session that ended on the station (idle, logout elsewhere, new passphrase, restart)
     // would otherwise show up as "not authorised" errors inside the view.
     const api = guardSession(
@@ -53,6 +62,8 @@ export class AppState {
     this.enroll = new EnrollState(api, () => void this.refreshStatus());
     this.audit = new AuditState(api);
     this.calibration = new CalibrationState(api);
+    this.site = new SiteState(api);
+    this.siteAudit = new SiteAuditState(api);
     this.padCalibration = new PadCalibrationState(api);
     this.erase = new EraseState(api, () => {
       void this.enroll.refreshPeople();
@@ -89,6 +100,7 @@ export class AppState {
     if (this.locked(view)) return;
     // Lists are fetched when opened rather than kept live: the station has no push channel.
     if (view === 'enroll') void this.enroll.refreshPeople();
-    if (view === 'audit') void this.audit.refresh();
+    if (view === 'audit') void Promise.all([this.audit.refresh(), this.site.refreshStatus()]);
+    if (view === 'site') void this.site.refresh();
   }
 }

@@ -1,6 +1,6 @@
 /** Pure formatting for the review view (no runes: plain values in, strings out). */
 import type { AuditKind } from '../../../shared/audit-review';
-import type { DecisionReason } from '../../../shared/domain';
+import { DECISIONS, type DecisionReason } from '../../../shared/domain';
 import { t } from './i18n';
 
 /** datetime-local value (local time) -> ISO instant; undefined when empty, null when invalid. */
@@ -22,6 +22,13 @@ export function shortSubject(subject: string | null): string {
 /** A reason code in words for the table ("unknown_face" -> "unknown face"). */
 export function reasonLabel(reason: DecisionReason | null): string {
   return reason === null ? t('common.none') : t(`decision.${reason}`);
+}
+
+/** The same for a row read from the site's log, whose decision is plain text from any station. */
+export function siteReasonLabel(reason: string | null): string {
+  if (reason === null) return t('common.none');
+  const known = (DECISIONS as readonly string[]).includes(reason);
+  return known ? reasonLabel(reason as DecisionReason) : reason.replace(/_/g, ' ');
 }
 
 /** An audit row's kind in words. */

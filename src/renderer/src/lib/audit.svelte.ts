@@ -16,7 +16,7 @@ import { t } from './i18n';
 import { describeError } from './messages';
 
 // Formatting helpers live in a plain module; re-exported for the components.
-export { doorLabel, kindLabel, reasonLabel, shortSubject } from './audit-format';
+export { doorLabel, kindLabel, reasonLabel, shortSubject, siteReasonLabel } from './audit-format';
 
 const PAGE_SIZE = 50;
 /** A runaway export (a bug, or a log far beyond any door's) stops here instead of filling memory. */
@@ -240,8 +240,8 @@ export class AuditState {
     this.hasNext = response.value.nextCursor !== null;
   }
 
-  /** The form as a filter, or a message saying what is wrong with it. */
-  private formFilter(): AuditFilter | string {
+  /** The form as a filter, or a message saying what is wrong with it (the site log uses it too). */
+  formFilter(): AuditFilter | string {
     const from = localToIso(this.from);
     const to = localToIso(this.to);
     if (from === null) return t('audit.badFrom');

@@ -1,4 +1,5 @@
 import type { StationApi } from '../../../shared/contract';
+import { MOTION_PAIR_MS, SLOW_ANSWER_MS } from '../../../shared/door-cadence';
 import { SENT_FACE_PX } from '../../../shared/sent-face-scale';
 import { StationError } from '../../../shared/errors';
 import { closeCamera, openCamera } from './camera';
@@ -13,12 +14,17 @@ import type { TerminalState } from './terminal.svelte';
 /**
  * The terminal's camera + detection loop. At most one frame is with the station at a time
  * (this bounds its load). While it is there, the page already detects and reads back ONE
- * newer camera frame (`prepared`), which goes out the moment the answer arrives: MediaPipe
+ * newer camera frame (`queue`), which goes out the moment the answer arrives: MediaPipe
  * and the canvas readback run in the page while the station works on the previous frame,
  * instead of after it, so the station's decision window fills at the rate the station
  * answers. Other camera frames while a request is out are skipped (no detection: in software
  * it would take the CPU the station needs); the boxes follow the detected frames, a few a
  * second. With no request out, every camera frame is detected and a frame with faces is sent.
+ *
+ * A slow station (the last answer took over SLOW_ANSWER_MS) gets frames in pairs instead: two
+ * frames MOTION_PAIR_MS apart are read during one request and sent one after the other, so
+ * liveness can measure motion at the gap it was validated on, whatever the station's pace
+ * (shared/door-cadence.ts). One at a time is still all the station ever has.
  */
 export class DoorLoop {
   private stopped = false;
@@ -30,10 +36,14 @@ export class DoorLoop {
   private readonly snapshot = new FrameSnapshot();
   private busy = false;
   private nextFrameId = 0;
-  /** The next request, detected and read back while the previous one is with the station. */
-  private prepared: FrameRequest | null = null;
-  /** True once this in-flight request's successor frame was detected (with or without faces). */
-  private preparedThisFlight = false;
+  /** The next request(s), detected and read back while the previous one is with the station. */
+  private queue: FrameRequest[] = [];
+  /** Frames the request in flight may still have read for it (0 once one had no face). */
+  private flightBudget = 0;
+  /** Capture time of the last frame queued (a pair's second comes MOTION_PAIR_MS later). */
+  private queuedAtMs = 0;
+  /** How long the station took to answer the last frame. */
+  private lastAnswerMs = 0;
   /** Camera frames seen (frame callbacks), and which of them the last request carried. */
   private framesSeen = 0;
   private frameSent = 0;
@@ -69,6 +79,7 @@ export class DoorLoop {
     this.cancelFrame = null;
     this.detector?.close();
     this.detector = null;
+    this.queue = [];
     closeCamera(this.stream, this.video);
     this.stream = null;
   }
@@ -92,14 +103,27 @@ export class DoorLoop {
     this.framesSeen++;
     this.lastFrameAtMs = now;
     if (!this.busy) this.detectAndSubmit(detector, now);
-    else if (!this.preparedThisFlight) {
-      this.preparedThisFlight = true;
-      this.frameSent = this.framesSeen;
-      const frame = this.grab();
-      const faces = this.detect(detector, frame, now);
-      if (faces && faces.length > 0) this.prepared = this.build(frame, faces, now);
-    }
+    else if (
+      this.flightBudget > 0 &&
+      (this.queue.length === 0 || now - this.queuedAtMs >= MOTION_PAIR_MS)
+    )
+      this.prepareDuringFlight(detector, now);
     this.schedule();
+  }
+
+  /** Reads one more frame for the station while a request is out (see the class comment). */
+  private prepareDuringFlight(detector: BrowserFaceDetector, now: number): void {
+    this.frameSent = this.framesSeen;
+    const frame = this.grab();
+    const faces = this.detect(detector, frame, now);
+    const request = faces && faces.length > 0 ? this.build(frame, faces, now) : null;
+    if (!request) {
+      this.flightBudget = 0;
+      return;
+    }
+    this.queue.push(request);
+    this.queuedAtMs = now;
+    this.flightBudget--;
   }
 
   /** Detects faces in the video's current frame (taken at `now`) and sends it when idle. */
@@ -140,7 +164,6 @@ export class DoorLoop {
         faces,
         this.state.display.tone,
       );
-      if (faces.length === 0) this.state.applyNoFace(now);
       return faces;
     } catch (err) {
       this.state.applyStationError(t('terminal.detectionFailed', { error: String(err) }));
@@ -169,18 +192,19 @@ export class DoorLoop {
   private async reportCamera(stream: MediaStream): Promise<void> {
     const label = stream.getVideoTracks()[0]?.label ?? '';
     const result = await this.api.reportCamera({ label: label.slice(0, 200) });
-    if (result.ok) this.state.camera = { label, ...result.value };
+    if (result.ok)
+      this.state.camera = { label, trusted: result.value.trusted, reason: result.value.reason };
     else this.state.applyStationError(describeError(result.error));
   }
 
   private async submit(request: FrameRequest): Promise<void> {
     this.busy = true;
-    this.prepared = null;
-    this.preparedThisFlight = false;
+    // A pair's second is already queued: this flight reads nothing more.
+    this.flightBudget = this.queue.length > 0 ? 0 : this.lastAnswerMs > SLOW_ANSWER_MS ? 2 : 1;
     try {
       const t0 = performance.now();
       const result = await this.api.submitFrame(request);
-      measure('door:submit', t0);
+      this.lastAnswerMs = measure('door:submit', t0) - t0;
       if (this.stopped) return;
       if (result.ok) this.state.applyResult(result.value, performance.now());
       else this.state.applyStationError(describeError(result.error));
@@ -193,7 +217,7 @@ export class DoorLoop {
     if (this.stopped || !this.detector) return;
     // The frame prepared meanwhile goes at once; failing that, a camera frame that arrived
     // after the last detection is detected and sent now rather than at the next frame callback.
-    const next = this.prepared;
+    const next = this.queue.shift();
     if (next) void this.submit(next);
     else if (this.framesSeen > this.frameSent)
       this.detectAndSubmit(this.detector, this.lastFrameAtMs);

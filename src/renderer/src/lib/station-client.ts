@@ -3,12 +3,14 @@ import {
   BRIDGE_KEY,
   type ApiMethod,
   type StationApi,
+  type StationEvents,
 } from '../../../shared/api-methods';
 import { BINARY_BODY_CONTENT_TYPE, encodeBinaryBody, hasBytes } from '../../../shared/binary-body';
 import type { Channel } from '../../../shared/contract';
 import type { ErrorPayload, Result } from '../../../shared/errors';
 import { SESSION_HEADER } from '../../../shared/operator-roles';
 import { SessionHolder } from '../../../shared/session-token';
+import { connectEvents } from './door-events';
 import { t } from './i18n';
 
 /** Header carrying the per-run secret to the loopback host (see src/main/host/loopback-host.ts). */
@@ -104,6 +106,11 @@ function missingClient(): StationApi {
     api[method] = () => Promise.resolve(failure('UNAUTHORIZED', t('client.noConnection')));
   }
   return api as StationApi;
+}
+
+/** The door screen's pushes: the preload's bridge in Electron, else the loopback host's stream. */
+export function connectStationEvents(): StationEvents | null {
+  return connectEvents(sessionStorage.getItem(SECRET_STORAGE_KEY));
 }
 
 /** Electron preload's bridge (window.station) when present, else the loopback HTTP client. */

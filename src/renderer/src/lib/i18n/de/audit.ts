@@ -3,6 +3,9 @@ import type { Translation } from '../message-types';
 
 export const audit_de: Translation<typeof audit> = {
   'audit.title': 'Protokoll',
+  'audit.scope.legend': 'Protokoll',
+  'audit.scope.station': 'diese Station',
+  'audit.scope.site': 'der Standort (alle Türen)',
   'audit.refresh': 'Aktualisieren',
   'audit.export': 'CSV exportieren',
   'audit.exporting': 'Export läuft… {rows}',
@@ -72,6 +75,7 @@ export const audit_de: Translation<typeof audit> = {
   'audit.kind.retention': 'Aufbewahrung',
   'audit.kind.login': 'Anmeldung',
   'audit.kind.reveal': 'Namen angezeigt',
+  'audit.kind.integrity': 'Integrität',
   'decision.granted': 'gewährt',
   'decision.unknown_face': 'unbekanntes Gesicht',
   'decision.spoof_suspected': 'Täuschung vermutet',

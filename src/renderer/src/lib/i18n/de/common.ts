@@ -7,6 +7,7 @@ export const common_de: Translation<typeof common> = {
   'nav.terminal': 'Türterminal',
   'nav.enroll': 'Registrierung',
   'nav.calibration': 'Kalibrierung',
+  'nav.site': 'Standort',
   'nav.audit': 'Protokoll',
   'nav.people': { one: '{count} Person', other: '{count} Personen' },
   'nav.templates': { one: '{count} Vorlage', other: '{count} Vorlagen' },
@@ -54,7 +55,7 @@ export const common_de: Translation<typeof common> = {
   'error.MODEL_FAILED':
     'Ein Gesichtsmodell funktioniert nicht mehr. Starten Sie die Station neu, falls das anhält.',
   'error.MODEL_MANIFEST_INVALID':
-    'Das Manifest des Einbettungsmodells beschreibt das Modell nicht; die Station lehnt es ab.',
+    'Das Manifest des Einbettungsmodells beschreibt das Modell nicht; die Station verweigert es.',
   'error.INDEX_STALE': 'Der Gesichtsindex ist veraltet und wird neu aufgebaut.',
   'error.DB_CORRUPT': 'Die Datenbank der Station ist beschädigt.',
   'error.DB_TOO_NEW':
@@ -69,6 +70,17 @@ export const common_de: Translation<typeof common> = {
   'error.TEMPLATE_KEY_INSECURE': 'Die Datei des Vorlagenschlüssels ist für andere Benutzer lesbar.',
   'error.TEMPLATE_TAMPERED':
     'Eine gespeicherte Gesichtsvorlage hat die Integritätsprüfung nicht bestanden.',
+  'error.DATA_INSECURE': 'Die Datenbank der Station ist für andere Benutzer lesbar.',
+  'error.BUSY':
+    'Die Station ist mit anderen Uploads beschäftigt. Bitte gleich noch einmal versuchen.',
+  'error.SITE_UNAVAILABLE':
+    'Die Datenbank des Standorts ist nicht erreichbar; die Station entscheidet weiter lokal.',
+  'error.SITE_CONFLICT':
+    'Jemand anderes hat diesen Eintrag inzwischen geändert. Bitte neu laden und noch einmal versuchen.',
+  'error.SITE_REFUSED': 'Der Standort hat diese Station abgelehnt.',
+  'error.SITE_REVOKED': 'Ein Administrator hat diese Station vom Standort entfernt.',
+  'error.SITE_PAIRING_INVALID': 'Der Kopplungscode ist unbekannt, schon benutzt oder abgelaufen.',
+  'error.SITE_NOT_JOINED': 'Diese Station gehört zu keinem Standort.',
   'error.INTERNAL': 'In der Station ist etwas schiefgelaufen.',
   'common.cancel': 'Abbrechen',
   'common.close': 'Schließen',

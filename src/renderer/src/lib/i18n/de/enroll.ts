@@ -109,9 +109,9 @@ export const enroll_de: Translation<typeof enroll> = {
   'people.title': 'Registrierte Personen',
   'people.name': 'Name',
   'people.templates': 'Vorlagen',
-  'people.reEnrol': 'neu erfassen: mit einem anderen Modell erstellt',
+  'people.reEnrol': 'neu erfassen: von einem anderen Modell',
   'people.reEnrolHint':
-    'Diese Vorlagen wurden mit einem anderen Gesichtsmodell erstellt und werden nie mit dem aktuellen verglichen. Fügen Sie neue Fotos dieser Person hinzu (neu erfassen) oder löschen Sie sie.',
+    'Diese Vorlagen stammen von einem anderen Gesichtsmodell und werden nie mit dem aktuellen verglichen. Fügen Sie neue Fotos dieser Person hinzu (neu erfassen) oder löschen Sie sie.',
   'people.enrolled': 'Registriert',
   'people.actions': 'Aktionen',
   'people.erase': 'Löschen (Einwilligung widerrufen)',
@@ -146,9 +146,9 @@ export const enroll_de: Translation<typeof enroll> = {
   'erase.confirm': '{name} löschen',
   'erase.doneTitle': '{name} wurde gelöscht',
   'erase.verified': {
-    one: '{count} Vorlage entfernt. Geprüft: kein Treffer in der Suche, keine Spur in der Datenbank, ihrem Journal oder der Indexdatei.',
+    one: '{count} Vorlage entfernt. Geprüft: kein Treffer in der Suche, keine Spur in irgendeiner Datei des Datenordners.',
     other:
-      '{count} Vorlagen entfernt. Geprüft: kein Treffer in der Suche, keine Spur in der Datenbank, ihrem Journal oder der Indexdatei.',
+      '{count} Vorlagen entfernt. Geprüft: kein Treffer in der Suche, keine Spur in irgendeiner Datei des Datenordners.',
   },
   'erase.unverified': {
     one: '{count} Vorlage entfernt, aber die Prüfung ist FEHLGESCHLAGEN:',

@@ -3,6 +3,9 @@ import type { CatalogueSource } from '../message-types';
 /** The reviewer's Audit view: filters, the table, an event's detail, export and chain check. */
 export const audit = {
   'audit.title': 'Audit log',
+  'audit.scope.legend': 'Log',
+  'audit.scope.station': 'this station',
+  'audit.scope.site': 'the site (every door)',
   'audit.refresh': 'Refresh',
   'audit.export': 'Export CSV',
   'audit.exporting': 'Exporting… {rows}',
@@ -71,6 +74,7 @@ export const audit = {
   'audit.kind.retention': 'retention',
   'audit.kind.login': 'login',
   'audit.kind.reveal': 'names shown',
+  'audit.kind.integrity': 'integrity',
   'decision.granted': 'granted',
   'decision.unknown_face': 'unknown face',
   'decision.spoof_suspected': 'spoof suspected',

@@ -143,9 +143,9 @@ export const enroll = {
   'erase.confirm': 'Erase {name}',
   'erase.doneTitle': '{name} was erased',
   'erase.verified': {
-    one: '{count} template removed. Verified: no match by search, no trace in the database, its journal or the index file.',
+    one: '{count} template removed. Verified: no match by search, no trace in any file of the data folder.',
     other:
-      '{count} templates removed. Verified: no match by search, no trace in the database, its journal or the index file.',
+      '{count} templates removed. Verified: no match by search, no trace in any file of the data folder.',
   },
   'erase.unverified': {
     one: '{count} template removed, but verification FAILED:',

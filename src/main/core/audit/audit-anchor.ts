@@ -1,0 +1,108 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../util/atomic-file';
+import {
+  macEquals,
+  type AuditAnchorFields,
+  type AuditGenesisFields,
+  type AuditHeadFields,
+  type AuditMac,
+} from './audit-mac';
+
+export interface AnchorRecord extends AuditAnchorFields {
+  mac: string;
+}
+
+/** What is on disk: a record whose MAC verifies, nothing, or something that does not verify. */
+export type AnchorFileState = AnchorRecord | 'missing' | 'invalid';
+
+/**
+ * The audit chain's anchor outside the database: `keys/audit-anchor.json` (0600), beside the
+ * MAC key, naming the log's genesis and how far it was written (rows, last row id and MAC).
+ * Someone who deletes rows from the database, even with a head record rolled back to an older
+ * genuine one, or every row and the head, leaves a log shorter than its anchor, which `audit
+ * verify` reports. What it cannot catch: the database AND this file both replaced by older
+ * copies, or both deleted together with the MAC key (see docs/SECURITY.md).
+ *
+ * Written after each committed append (a lower bound: a crash before the write leaves it one
+ * append behind, never ahead), and only over a record of the same log that is not further
+ * ahead: an anchor that disagrees with the log is evidence, never overwritten here.
+ */
+export class AuditAnchorFile {
+  constructor(
+    readonly path: string,
+    private readonly mac: AuditMac,
+  ) {}
+
+  read(): AnchorFileState {
+    if (!existsSync(this.path)) return 'missing';
+    try {
+      const r = JSON.parse(readFileSync(this.path, 'utf8')) as Partial<AnchorRecord>;
+      if (
+        typeof r.genesis !== 'string' ||
+        typeof r.rows !== 'number' ||
+        typeof r.last_id !== 'number' ||
+        typeof r.last_mac !== 'string' ||
+        typeof r.mac !== 'string'
+      )
+        return 'invalid';
+      const fields = { genesis: r.genesis, rows: r.rows, last_id: r.last_id, last_mac: r.last_mac };
+      return macEquals(r.mac, this.mac.anchor(fields)) ? { ...fields, mac: r.mac } : 'invalid';
+    } catch {
+      return 'invalid';
+    }
+  }
+
+  write(genesis: string, head: Pick<AuditHeadFields, 'rows' | 'last_id' | 'last_mac'>): void {
+    const fields = { genesis, rows: head.rows, last_id: head.last_id, last_mac: head.last_mac };
+    writeFileAtomic(this.path, JSON.stringify({ ...fields, mac: this.mac.anchor(fields) }));
+  }
+
+  /**
+   * Moves the anchor to `head` when the file is this log's, not ahead of it, and the row it
+   * vouches for is still the one in the log (`stillThere`): a log cut short and then grown
+   * again past the anchor must not erase the evidence.
+   */
+  advance(
+    genesis: string,
+    head: AuditHeadFields,
+    stillThere: (id: number, mac: string) => boolean,
+  ): void {
+    const current = this.read();
+    if (typeof current === 'string' || current.genesis !== genesis) return;
+    if (current.rows >= head.rows) return;
+    if (current.last_id > 0 && !stillThere(current.last_id, current.last_mac)) return;
+    this.write(genesis, head);
+  }
+}
+
+/**
+ * The callback AuditLogRepository runs after each committed append: moves the anchor, for the
+ * log whose genesis record verifies (read once). A failed write leaves the anchor behind, which
+ * is still a sound lower bound: logged, never a failure of the append that already committed.
+ */
+export function anchorAdvancer(
+  file: AuditAnchorFile,
+  mac: AuditMac,
+  log: {
+    genesis(): (AuditGenesisFields & { mac: string }) | undefined;
+    rowMac(id: number): string | null | undefined;
+    /** Rows up to this id were removed by a retention purge. */
+    purgedUpTo(): number;
+  },
+): (head: AuditHeadFields) => void {
+  let genesis: string | null | undefined;
+  const stillThere = (id: number, rowMac: string) =>
+    id <= log.purgedUpTo() || log.rowMac(id) === rowMac;
+  return (head) => {
+    if (genesis === undefined) {
+      const g = log.genesis();
+      genesis = g && macEquals(g.mac, mac.genesis(g)) ? g.genesis : null;
+    }
+    if (genesis === null) return;
+    try {
+      file.advance(genesis, head, stillThere);
+    } catch (err) {
+      console.error('[audit] the anchor file could not be written:', err);
+    }
+  };
+}

@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto';
+import { AuditAnchorFile } from '../../core/audit/audit-anchor';
+import { AuditMac } from '../../core/audit/audit-mac';
+import type { Migration } from './migration.types';
+
+/**
+ * Anchors the audit chain outside the database (core/audit/audit-anchor.ts). Before this,
+ * everything that vouched for the log's length lived in the same file as the log: deleting
+ * every row and the head left an empty log that verified, and deleting the newest rows with
+ * the head set back to an older genuine value verified too.
+ *
+ * audit_anchor records the log's genesis (a random id, MAC'd) once; the anchor file in keys/
+ * names the same genesis and how far the log was written. Both are created here, the file
+ * from the current head: a station upgraded to 0180 trusts its log as it is now (nothing
+ * earlier can be checked retroactively). A valid anchor file already there (a re-run after
+ * a crash, or a table dropped behind the station's back) is kept and its genesis reused, so
+ * what it vouches for is still checked. The triggers keep our own code from changing it.
+ */
+export const migration0180: Migration = {
+  version: 180,
+  name: 'audit-anchor',
+  up(db, ctx) {
+    db.exec(`
+      CREATE TABLE audit_anchor (
+        id          INTEGER PRIMARY KEY CHECK (id = 1),
+        genesis     TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        mac         TEXT NOT NULL
+      );
+      CREATE TRIGGER audit_anchor_no_update BEFORE UPDATE ON audit_anchor
+      BEGIN SELECT RAISE(ABORT, 'audit_anchor cannot be changed'); END;
+      CREATE TRIGGER audit_anchor_no_delete BEFORE DELETE ON audit_anchor
+      BEGIN SELECT RAISE(ABORT, 'audit_anchor cannot be deleted'); END;
+    `);
+    const path = ctx.auditAnchorFile();
+    if (path === null) return; // an in-memory schema (no data folder, no log to anchor)
+    const mac = new AuditMac(ctx.auditMacKey());
+    const file = new AuditAnchorFile(path, mac);
+    const existing = file.read();
+    const genesis =
+      typeof existing === 'string' ? randomBytes(16).toString('hex') : existing.genesis;
+    const createdAt = new Date().toISOString();
+    db.prepare('INSERT INTO audit_anchor (id, genesis, created_at, mac) VALUES (1, ?, ?, ?)').run(
+      genesis,
+      createdAt,
+      mac.genesis({ genesis, created_at: createdAt }),
+    );
+    if (typeof existing !== 'string') return;
+    const head = db
+      .prepare<[], { rows: number; last_id: number; last_mac: string }>(
+        'SELECT rows, last_id, last_mac FROM audit_head WHERE id = 1',
+      )
+      .get();
+    file.write(genesis, head ?? { rows: 0, last_id: 0, last_mac: '' });
+  },
+};
