@@ -36,11 +36,12 @@ describe('people management and reviewer views on a real station', () => {
     return r.value as T;
   }
   async function decide(who: string, i = 4): Promise<string> {
-    // A face unseen for over a second is a new track (face-tracker.ts): each call is then a
-    // new person at the door, decided afresh, not the previous track's kept decision.
-    await new Promise((r) => setTimeout(r, 1_200));
+    // Seconds apart on the frames' own clock, longer than a face may go unseen (face-tracker.ts):
+    // each call is then a new person at the door, decided afresh, not the previous track's.
     const frame = await frameFromPhoto(station, bbt(who, i), ++frameId);
-    return (await call<{ decision: string }>('access:frame', frame)).decision;
+    return (
+      await call<{ decision: string }>('access:frame', { ...frame, capturedAtMs: frameId * 5_000 })
+    ).decision;
   }
 
   beforeAll(async () => {
