@@ -723,6 +723,8 @@ export class Station {
    */
   erasePerson(personId: string): ErasureReport {
     const report = this.erasure.erase(personId);
+    // An erased person's name leaves the door screen too, even while their grant holds.
+    this.screen.forget(personId);
     // A site station tells its site (tombstone + this verification) when it can.
     this.site?.erased(personId, report);
     return report;

@@ -113,6 +113,20 @@ describe('door screen (one source of truth for banner and lock)', () => {
     expect(pushed.map((s) => s.seq)).toEqual([...pushed.map((s) => s.seq)].sort((a, b) => a - b));
   });
 
+  it('the name of an erased person leaves the screen at once; the lock still shows open', () => {
+    const { screen, pushed, setDoor } = setup();
+    screens.push(screen);
+    const grant = final('granted', 1, 12);
+    screen.grantPending(grant);
+    setDoor({ state: 'unlocked', unlockedUntil: 'soon', decisionRef: '12' });
+    expect(pushed.at(-1)?.banner.person).toEqual(ada);
+    screen.forget('someone-else');
+    expect(pushed.at(-1)?.banner.person).toEqual(ada);
+    screen.forget(ada.id);
+    expect(pushed.at(-1)).toMatchObject({ banner: { kind: 'idle', person: null } });
+    expect(pushed.at(-1)?.door.state).toBe('unlocked');
+  });
+
   it('a refusal is held for the same face, then ends on its own when nobody is there', async () => {
     const screen = new DoorScreen({
       now: () => new Date(),

@@ -104,6 +104,16 @@ export class DoorScreen {
     return this.publish();
   }
 
+  /**
+   * A person was erased: a banner naming them goes at once (the lock part of the snapshot
+   * still says whether the door is open), so no screen shows an erased name afterwards.
+   */
+  forget(personId: string): DoorScreenState {
+    if (this.held.banner.person?.id === personId) this.held = IDLE;
+    if (this.pendingGrant?.person?.id === personId) this.pendingGrant = null;
+    return this.publish();
+  }
+
   /** Publishes the current state again if settings it shows changed (display cues, camera). */
   republish(): DoorScreenState {
     return this.publish();
