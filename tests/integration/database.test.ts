@@ -9,6 +9,7 @@ import { AuditLogRepository } from '../../src/main/db/audit-log.repository';
 import { openDatabase, type Db } from '../../src/main/db/connection';
 import { LATEST_VERSION, migrate } from '../../src/main/db/migrations';
 import { PeopleRepository } from '../../src/main/db/people.repository';
+import { insertPersonBefore0220 } from '../support/legacy-people';
 import { TemplatesRepository } from '../../src/main/db/templates.repository';
 import { templateCipherFor } from '../support/template-cipher';
 import { makeTempDir } from '../support/temp-dir';
@@ -48,7 +49,7 @@ describe('database', () => {
     const file = join(tmp.dir, 's.sqlite');
     const raw = new Database(file);
     expect(migrate(raw, 10)).toBe(10);
-    new PeopleRepository(raw).create('p1', 'Ada', '2026-01-01T00:00:00Z', consent);
+    insertPersonBefore0220(raw, 'p1', 'Ada', '2026-01-01T00:00:00Z', consent);
     raw.close();
     const db = openDatabase(file);
     expect(new PeopleRepository(db).list().map((p) => p.name)).toEqual(['Ada']);

@@ -6,7 +6,7 @@ import { dataPaths } from '../../src/main/core/util/data-dir';
 import { l2Normalize } from '../../src/main/core/vision/embedding-math';
 import { openDatabase } from '../../src/main/db/connection';
 import { LATEST_VERSION, migrate } from '../../src/main/db/migrations';
-import { PeopleRepository } from '../../src/main/db/people.repository';
+import { insertPersonBefore0220 } from '../support/legacy-people';
 import { TemplatesRepository } from '../../src/main/db/templates.repository';
 import { templateCipherFor } from '../support/template-cipher';
 import { makeTempDir } from '../support/temp-dir';
@@ -30,7 +30,7 @@ describe('migration 0160 (templates record their embedding space)', () => {
     const paths = dataPaths(tmp.dir);
     const raw = new Database(paths.database);
     expect(migrate(raw, 70)).toBe(70);
-    new PeopleRepository(raw).create('ada', 'Ada', 't', consent);
+    insertPersonBefore0220(raw, 'ada', 'Ada', 't', consent);
     const cipher = templateCipherFor(raw);
     const insert = raw.prepare(
       `INSERT INTO templates (person_id, model_id, dim, vector, image_sha256, inter_eye_px, created_at)

@@ -6,7 +6,7 @@ import { dataPaths } from '../../src/main/core/util/data-dir';
 import { loadOrCreateKey } from '../../src/main/core/util/key-file';
 import { AuditLogRepository } from '../../src/main/db/audit-log.repository';
 import { LATEST_VERSION, migrate } from '../../src/main/db/migrations';
-import { PeopleRepository } from '../../src/main/db/people.repository';
+import { insertPersonBefore0220 } from '../support/legacy-people';
 import { openStation } from '../../src/main/station-factory';
 import { makeTempDir } from '../support/temp-dir';
 import { rawDatabase } from '../support/raw-database';
@@ -26,9 +26,8 @@ describe('migration 0020 -> 0030 (person link secrets) on a real file', () => {
     const paths = dataPaths(tmp.dir);
     const raw = rawDatabase(paths.database);
     expect(migrate(raw, 20)).toBe(20);
-    const people = new PeopleRepository(raw);
-    people.create('p-ada', 'Ada', '2026-01-01T00:00:00Z', consent);
-    people.create('p-bob', 'Bob', '2026-01-02T00:00:00Z', consent);
+    insertPersonBefore0220(raw, 'p-ada', 'Ada', '2026-01-01T00:00:00Z', consent);
+    insertPersonBefore0220(raw, 'p-bob', 'Bob', '2026-01-02T00:00:00Z', consent);
     const pepper = loadOrCreateKey(paths.pepperKey);
     const audit = new AuditLogRepository(raw, new AuditMac(loadOrCreateKey(paths.auditMacKey)));
     for (const [i, id] of ['p-ada', 'p-bob', 'p-ada'].entries()) {

@@ -8,6 +8,7 @@ import { l2Normalize } from '../../src/main/core/vision/embedding-math';
 import { openDatabase, type Db } from '../../src/main/db/connection';
 import { LATEST_VERSION, migrate } from '../../src/main/db/migrations';
 import { PeopleRepository } from '../../src/main/db/people.repository';
+import { insertPersonBefore0220 } from '../support/legacy-people';
 import { TemplatesRepository } from '../../src/main/db/templates.repository';
 import { StationError } from '../../src/shared/errors';
 import { templateCipherFor } from '../support/template-cipher';
@@ -44,7 +45,6 @@ afterEach(() => tmp.cleanup());
 function buildPre0040Folder(people: number, perPerson: number): Map<number, Float32Array> {
   const db = new Database(paths.database);
   expect(migrate(db, 30)).toBe(30);
-  const repo = new PeopleRepository(db);
   const insert = db.prepare(
     `INSERT INTO templates (person_id, model_id, dim, vector, image_sha256, inter_eye_px, created_at)
      VALUES (?, ?, ?, ?, ?, 60, 't')`,
@@ -52,7 +52,7 @@ function buildPre0040Folder(people: number, perPerson: number): Map<number, Floa
   const byId = new Map<number, Float32Array>();
   const all: Float32Array[] = [];
   for (let p = 0; p < people; p++) {
-    repo.create(`p${p}`, `Person ${p}`, 't', consent);
+    insertPersonBefore0220(db, `p${p}`, `Person ${p}`, 't', consent);
     for (let k = 0; k < perPerson; k++) {
       const v = vec(p * 100 + k);
       const id = Number(insert.run(`p${p}`, MODEL, DIM, raw(v), `${p}-${k}`).lastInsertRowid);
