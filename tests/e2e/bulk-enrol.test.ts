@@ -2,8 +2,13 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRenderer, openBrowserSession, type BrowserSession } from '../support/browser-station';
-import { chromiumAvailable, launchChromium } from '../support/chromium-launcher';
+import {
+  buildRenderer,
+  openBrowserSession,
+  openTerminalBrowser,
+  type BrowserSession,
+} from '../support/browser-station';
+import { chromiumAvailable } from '../support/chromium-launcher';
 import { sharedDataPath } from '../support/shared-data';
 import { makeTempDir } from '../support/temp-dir';
 
@@ -45,12 +50,7 @@ describe.skipIf(!ready)('bulk enrolment from a CSV, end to end', () => {
     );
     const rendererDir = await buildRenderer(join(fixture.dir, 'renderer'));
     session = await openBrowserSession({ rendererDir });
-    browser = await launchChromium({
-      extraArgs: ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'],
-    });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    page = await context.newPage();
-    page.on('pageerror', (e) => console.error('[page error]', e.message));
+    ({ browser, page } = await openTerminalBrowser(null));
     await page.goto(session.host.url);
     await page.getByTestId('tab-enroll').click();
   }, 300_000);

@@ -127,16 +127,19 @@ export function unwrap<T>(result: Result<T>): T {
   return result.value;
 }
 
-/** Chromium whose camera plays `camera` (a .y4m) in a loop; `probe` runs before page scripts. */
+/**
+ * Chromium whose camera plays `camera` (a .y4m) in a loop, or Chromium's own test pattern when
+ * null (admin and reviewer views); `probe` runs before page scripts.
+ */
 export async function openTerminalBrowser(
-  camera: string,
+  camera: string | null,
   opts: { probe?: string; onRequest?: (url: string) => void } = {},
 ): Promise<{ browser: Browser; context: BrowserContext; page: Page }> {
   const browser = await launchChromium({
     extraArgs: [
       '--use-fake-ui-for-media-stream',
       '--use-fake-device-for-media-stream',
-      `--use-file-for-fake-video-capture=${camera}`,
+      ...(camera ? [`--use-file-for-fake-video-capture=${camera}`] : []),
     ],
   });
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
