@@ -1,7 +1,7 @@
-import type { EnrollFileResult } from '../../../shared/domain';
+import type { EnrollFileResult, EnrollFileStatus } from '../../../shared/domain';
 import { StationError } from '../../../shared/errors';
 import type { FaceAnalyzer, ImageDecoder } from '../vision/face-analyzer';
-import { measureFaceQuality } from '../vision/face-quality';
+import { measureFaceQuality, type FaceQuality } from '../vision/face-quality';
 import type { FaceAnalysis, RgbImage } from '../vision/vision.types';
 import { judgeFaceQuality, type QualityGateLimits } from './quality-gates';
 
@@ -37,10 +37,38 @@ export function chooseEnrolmentFace(faces: readonly FaceAnalysis[]): EnrolFaceCh
 export type PhotoCheck =
   { ok: true; face: FaceAnalysis; warnings: string[] } | { ok: false; result: EnrollFileResult };
 
+export type ImageJudgement =
+  | { ok: true; face: FaceAnalysis; quality: FaceQuality; warnings: string[] }
+  | {
+      ok: false;
+      status: Exclude<EnrollFileStatus, 'enrolled'>;
+      message: string;
+      quality: FaceQuality | null;
+    };
+
 /**
- * Decode -> faces -> one face -> quality gates, for one enrolment photo. Unreadable or
- * oversized files become per-file results (a bulk import reports per item); any other error
- * is a real failure and propagates.
+ * The enrolment gate on decoded pixels: one face, then the quality gates. The live capture
+ * guide (enroll:check) and the final check of every enrolment photo both call this, so a
+ * frame the guide accepted passes when the same pixels are enrolled.
+ */
+export async function judgeEnrolImage(
+  analyzer: FaceAnalyzer,
+  img: RgbImage,
+  limits: QualityGateLimits,
+): Promise<ImageJudgement> {
+  const choice = chooseEnrolmentFace(await analyzer.analyzeImage(img));
+  if (!choice.ok)
+    return { ok: false, status: choice.status, message: choice.message, quality: null };
+  const quality = measureFaceQuality(img, choice.face);
+  const verdict = judgeFaceQuality(quality, limits);
+  if (!verdict.ok) return { ...verdict, quality };
+  return { ok: true, face: choice.face, quality, warnings: verdict.warnings };
+}
+
+/**
+ * Decode -> the enrolment gate, for one enrolment photo. Unreadable or oversized files become
+ * per-file results (a bulk import reports per item); any other error is a real failure and
+ * propagates.
  */
 export async function checkEnrolPhoto(
   deps: { analyzer: FaceAnalyzer; decode: ImageDecoder },
@@ -49,10 +77,8 @@ export async function checkEnrolPhoto(
 ): Promise<PhotoCheck> {
   const file = image.fileName;
   let img: RgbImage;
-  let faces: FaceAnalysis[];
   try {
     img = await deps.decode(image.bytes, file);
-    faces = await deps.analyzer.analyzeImage(img);
   } catch (err) {
     if (err instanceof StationError && err.code === 'IMAGE_TOO_LARGE') {
       return { ok: false, result: { file, status: 'too_large', message: err.message } };
@@ -62,13 +88,9 @@ export async function checkEnrolPhoto(
     }
     throw err;
   }
-  const choice = chooseEnrolmentFace(faces);
-  if (!choice.ok) {
-    return { ok: false, result: { file, status: choice.status, message: choice.message } };
+  const judged = await judgeEnrolImage(deps.analyzer, img, limits);
+  if (!judged.ok) {
+    return { ok: false, result: { file, status: judged.status, message: judged.message } };
   }
-  const verdict = judgeFaceQuality(measureFaceQuality(img, choice.face), limits);
-  if (!verdict.ok) {
-    return { ok: false, result: { file, status: verdict.status, message: verdict.message } };
-  }
-  return { ok: true, face: choice.face, warnings: verdict.warnings };
+  return { ok: true, face: judged.face, warnings: judged.warnings };
 }

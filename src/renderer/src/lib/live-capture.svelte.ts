@@ -83,14 +83,15 @@ export class LiveCaptureState {
   /** The accepted captures as files for `enroll:create`. */
   files(): File[] {
     return this.captures.map(
-      (c, i) => new File([c.blob], `capture-${i + 1}.jpg`, { type: 'image/jpeg' }),
+      (c, i) => new File([c.blob], `capture-${i + 1}.png`, { type: 'image/png' }),
     );
   }
 }
 
 /**
  * Camera + MediaPipe loop for live capture: at most one `enroll:check` in flight; a frame that
- * passes the gates for the requested pose is captured (full frame, JPEG) automatically.
+ * passes the gates for the requested pose is captured automatically (the checked region, PNG),
+ * until MAX_CAPTURES, when the camera is released.
  */
 export class CaptureLoop {
   private stopped = false;
@@ -165,8 +166,9 @@ export class CaptureLoop {
     try {
       const frame = this.capture.build(videoPixels(this.video), faces, 0, now);
       if (!frame.region) return;
-      // Grab the still now, so the capture is the frame that was checked.
-      this.grabStill();
+      // The capture is the checked region itself, losslessly: enrolment judges the very
+      // pixels the guide judged (judgeEnrolImage in main), so an accepted capture enrols.
+      this.holdStill(frame.region);
       const result = await this.api.checkCapture({
         frameWidth: frame.frameWidth,
         frameHeight: frame.frameHeight,
@@ -183,6 +185,9 @@ export class CaptureLoop {
       this.state.status = check.status;
       this.state.feedback = this.state.describe(check);
       if (check.status === 'ok' && check.yaw !== null && check.pitch !== null) {
+        // "Hold still" only once the asked pose is reached; until then the feedback repeats
+        // the guide, so the two lines never give different instructions.
+        if (!this.inTarget(check.yaw, check.pitch)) this.state.feedback = this.state.guide;
         if (this.wanted(check.yaw, check.pitch, performance.now())) {
           await this.keep(check.yaw, check.pitch);
         }
@@ -198,27 +203,44 @@ export class CaptureLoop {
   private wanted(yaw: number, pitch: number, now: number): boolean {
     if (now - this.lastCaptureAt < CAPTURE_SPACING_MS) return false;
     const t = this.state.target;
-    if (t && yaw >= t.yaw[0] && yaw <= t.yaw[1] && pitch >= t.pitch[0] && pitch <= t.pitch[1]) {
-      return true;
-    }
+    if (t && this.inTarget(yaw, pitch)) return true;
     if (t && now - this.targetSince < POSE_PATIENCE_MS) return false;
     return this.state.captures.every(
       (c) => Math.hypot(c.yaw - yaw, c.pitch - pitch) >= MIN_POSE_SPREAD_DEG,
     );
   }
 
-  private grabStill(): void {
-    this.still.width = this.video.videoWidth;
-    this.still.height = this.video.videoHeight;
-    this.still.getContext('2d')?.drawImage(this.video, 0, 0);
+  /** Whether the pose is the one the guide asks for (true when it asks for none). */
+  private inTarget(yaw: number, pitch: number): boolean {
+    const t = this.state.target;
+    if (!t) return true;
+    return yaw >= t.yaw[0] && yaw <= t.yaw[1] && pitch >= t.pitch[0] && pitch <= t.pitch[1];
+  }
+
+  private holdStill(region: { width: number; height: number; rgb: Uint8Array }): void {
+    this.still.width = region.width;
+    this.still.height = region.height;
+    const rgba = new ImageData(region.width, region.height);
+    for (let i = 0, j = 0; i < region.rgb.length; i += 3, j += 4) {
+      rgba.data[j] = region.rgb[i]!;
+      rgba.data[j + 1] = region.rgb[i + 1]!;
+      rgba.data[j + 2] = region.rgb[i + 2]!;
+      rgba.data[j + 3] = 255;
+    }
+    this.still.getContext('2d')?.putImageData(rgba, 0, 0);
   }
 
   private async keep(yaw: number, pitch: number): Promise<void> {
     const blob = await new Promise<Blob | null>((resolve) =>
-      this.still.toBlob(resolve, 'image/jpeg', 0.92),
+      this.still.toBlob(resolve, 'image/png'),
     );
     if (!blob || this.stopped) return;
     this.state.add(blob, yaw, pitch);
+    if (this.state.captures.length >= MAX_CAPTURES) {
+      // Enough: the camera goes off (the view's effect stops this loop) and nothing more is taken.
+      this.state.active = false;
+      return;
+    }
     this.lastCaptureAt = performance.now();
     this.targetSince = this.lastCaptureAt;
     if (this.state.targetIndex < POSE_TARGETS.length) this.state.targetIndex += 1;

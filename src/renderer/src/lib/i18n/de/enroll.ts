@@ -58,7 +58,7 @@ export const enroll_de: Translation<typeof enroll> = {
   'capture.pose.up': 'Schauen Sie leicht nach oben',
   'capture.status.ok': 'Gut – stillhalten',
   'capture.status.too_small': 'Näher kommen',
-  'capture.status.pose': 'Wieder zur Kamera drehen',
+  'capture.status.pose': 'Zu weit gedreht – wieder etwas zur Kamera drehen',
   'capture.status.blurry': 'Stillhalten',
   'capture.status.exposure': 'Zu dunkel oder zu hell – Licht anpassen',
   'capture.status.eyes_closed': 'Augen öffnen',

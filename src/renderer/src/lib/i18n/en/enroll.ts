@@ -56,7 +56,7 @@ export const enroll = {
   'capture.pose.up': 'Look slightly up',
   'capture.status.ok': 'Good – hold still',
   'capture.status.too_small': 'Come closer',
-  'capture.status.pose': 'Turn back towards the camera',
+  'capture.status.pose': 'Turned too far – turn back a little towards the camera',
   'capture.status.blurry': 'Hold still',
   'capture.status.exposure': 'Too dark or too bright – adjust the light',
   'capture.status.eyes_closed': 'Open your eyes',
