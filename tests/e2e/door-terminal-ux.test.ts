@@ -167,6 +167,12 @@ describe.skipIf(!ready)('the door operator in Chromium (issue 15)', () => {
           // The confirmation names the camera it will allow.
           const confirm = page.getByTestId('terminal-admin-confirm');
           expect(await confirm.textContent()).toContain(`"${label}"`);
+          // Set apart as a band (not bare text in the panel), its answer focused.
+          const band = `getComputedStyle(document.querySelector('[data-testid="terminal-admin-confirm"]'))`;
+          expect(await page.evaluate(`${band}.borderLeftStyle`)).toBe('solid');
+          expect(
+            await page.evaluate(`document.activeElement?.getAttribute('data-testid') ?? null`),
+          ).toBe('terminal-admin-confirm-yes');
           await page.getByTestId('terminal-admin-confirm-yes').click();
           await page.getByTestId('terminal-admin-outcome').filter({ hasText: 'audit' }).waitFor();
           await page.getByTestId('terminal-admin-close').click();
