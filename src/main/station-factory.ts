@@ -71,6 +71,7 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
       integrity,
       ...(site ? { site } : {}),
       ...(opts.challengeChooser ? { challengeChooser: opts.challengeChooser } : {}),
+      ...(opts.now ? { now: opts.now } : {}),
       ...(opts.locale ? { locale: opts.locale } : {}),
     });
   } catch (err) {

@@ -11,11 +11,17 @@ import { makeTempDir } from '../support/temp-dir';
 const bbt = (who: string, i: number) =>
   sharedDataPath('small_identity_sets', 'faceapi_bbt', who, `${who}${i}.png`);
 
+const PEOPLE = [
+  ['amy', 'Amy Farrah'],
+  ['raj', 'Raj Koothrappali'],
+  ['howard', 'Howard Wolowitz'],
+] as const;
+
 const ready = chromiumAvailable();
 if (!ready) console.warn('[reviewer e2e] skipped: needs /usr/bin/chromium');
 
 /**
- * The reviewer's question "who entered door-1 today?" in Chromium against the real station:
+ * The reviewer's questions "who entered door-1 today / yesterday after 18:00?" in Chromium against the real station:
  * a quick range, the door and decision filters, and "show names" turn the pseudonyms of the
  * currently enrolled person into a name (the station audits the reveal, without names); off
  * again, the rows are pseudonyms; the attendance summary downloads for the same range.
@@ -25,22 +31,40 @@ describe.skipIf(!ready)('reviewer names and quick ranges, end to end', () => {
   let session: BrowserSession;
   let browser: Browser;
   let page: Page;
+  let clock: number | null = null;
 
   beforeAll(async () => {
     const rendererDir = await buildRenderer(join(fixture.dir, 'renderer'));
-    session = await openBrowserSession({ rendererDir });
+    // The station's clock: real time, except while yesterday evening's entries are made.
+    session = await openBrowserSession({ rendererDir, now: () => new Date(clock ?? Date.now()) });
     const { station } = session;
-    const images = [1, 2, 3].map((i) => ({
-      fileName: `amy${i}`,
-      bytes: readFileSync(bbt('amy', i)),
-    }));
-    await station.enroll({ name: 'Amy Farrah', consent: true, images, recordedBy: 'test' });
+    for (const [who, name] of PEOPLE) {
+      const images = [1, 2, 3].map((i) => ({
+        fileName: `${who}${i}`,
+        bytes: readFileSync(bbt(who, i)),
+      }));
+      await station.enroll({ name, consent: true, images, recordedBy: 'test' });
+    }
     station.setDoorIdentity({ id: 'door-1', label: 'Door 1' }, 'e2e-admin');
     station.setAccessPolicy(
-      { ...station.access.policy(), requireLiveness: false, agreeFrames: 1 },
+      { ...station.access.policy(), requireLiveness: false, agreeFrames: 1, timeZone: 'UTC' },
       'e2e-admin',
     );
     station.reportCamera('Desk Camera');
+    // Yesterday (UTC, the page's zone below): Raj at 17:30, Howard at 18:20.
+    const yesterday = new Date();
+    yesterday.setUTCDate(yesterday.getUTCDate() - 1);
+    const at = (h: number, m: number) =>
+      Date.UTC(yesterday.getUTCFullYear(), yesterday.getUTCMonth(), yesterday.getUTCDate(), h, m);
+    for (const [who, time, frameId] of [
+      ['raj', at(17, 30), 10],
+      ['howard', at(18, 20), 11],
+    ] as const) {
+      clock = time;
+      const entry = await station.processFrame(await frameFromPhoto(station, bbt(who, 4), frameId));
+      expect(entry).toMatchObject({ decision: 'granted' });
+    }
+    clock = null;
     const r = await station.processFrame(await frameFromPhoto(station, bbt('amy', 4), 1));
     expect(r).toMatchObject({ decision: 'granted' });
     browser = await launchChromium({
@@ -48,6 +72,7 @@ describe.skipIf(!ready)('reviewer names and quick ranges, end to end', () => {
     });
     const context = await browser.newContext({
       viewport: { width: 1280, height: 800 },
+      timezoneId: 'UTC',
       acceptDownloads: true,
     });
     page = await context.newPage();
@@ -61,7 +86,7 @@ describe.skipIf(!ready)('reviewer names and quick ranges, end to end', () => {
     fixture.cleanup();
   });
 
-  it('answers who entered door-1 today, with names only on request', async () => {
+  it('answers who entered door-1 today and yesterday after 18:00, with names only on request', async () => {
     await page.getByTestId('audit-filter-door').selectOption('door-1');
     await page.getByTestId('audit-filter-decision').selectOption('granted');
     await page.getByTestId('audit-show-names').check();
@@ -77,11 +102,24 @@ describe.skipIf(!ready)('reviewer names and quick ranges, end to end', () => {
     await page.getByTestId('audit-search').click();
     await expect.poll(() => subject.first().textContent()).not.toContain('Amy');
 
+    // "Who entered door-1 yesterday after 18:00?": the quick range, then the hour.
+    await page.getByTestId('audit-show-names').check();
+    await page.getByTestId('audit-range-yesterday').click();
+    await expect.poll(() => subject.count()).toBe(2);
+    const from = page.getByTestId('audit-filter-from');
+    await from.fill(`${(await from.inputValue()).slice(0, 10)}T18:00:00`);
+    await page.getByTestId('audit-search').click();
+    await expect.poll(() => subject.count()).toBe(1);
+    await expect.poll(() => subject.first().textContent()).toContain('Howard Wolowitz');
+    await page.getByTestId('audit-show-names').uncheck();
+    await page.getByTestId('audit-range-today').click();
+
     // The live view: a new decision appears without searching again.
     await page.getByTestId('audit-live-toggle').click();
     // Grants only: the terminal tab the page opened on may have logged its own (camera) rows.
     const liveRows = page.locator('[data-testid="audit-live-row"][data-decision="granted"]');
-    await expect.poll(() => liveRows.count()).toBe(1);
+    // It opens on the latest decisions (yesterday's two and today's one).
+    await expect.poll(() => liveRows.count()).toBe(3);
     await new Promise((r) => setTimeout(r, 1_200)); // a new track (face-tracker.ts)
     // The page's terminal tab reported Chromium's fake camera (refused); this desk camera again.
     session.station.reportCamera('Desk Camera');
@@ -89,7 +127,7 @@ describe.skipIf(!ready)('reviewer names and quick ranges, end to end', () => {
       await frameFromPhoto(session.station, bbt('amy', 5), 2),
     );
     expect(again).toMatchObject({ decision: 'granted' });
-    await expect.poll(() => liveRows.count(), { timeout: 30_000 }).toBe(2);
+    await expect.poll(() => liveRows.count(), { timeout: 30_000 }).toBe(4);
     await page.getByTestId('audit-live-toggle').click();
 
     const download = page.waitForEvent('download');

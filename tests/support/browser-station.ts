@@ -55,6 +55,8 @@ export async function openBrowserSession(opts: {
   frameAnswerDelayMs?: number;
   /** Fixes the active challenge's actions (composition-level injection, tests only). */
   challengeChooser?: ChallengeChooser;
+  /** The station's clock (audit times): a test sets the day and hour its events happen at. */
+  now?: () => Date;
 }): Promise<BrowserSession> {
   const temp = makeTempDir('station-e2e-data-');
   let station: Station | undefined;
@@ -64,6 +66,7 @@ export async function openBrowserSession(opts: {
       mode: 'browser',
       ...(opts.modelsDir ? { modelsDir: opts.modelsDir } : {}),
       ...(opts.challengeChooser ? { challengeChooser: opts.challengeChooser } : {}),
+      ...(opts.now ? { now: opts.now } : {}),
     });
     if (opts.allowCameras?.length)
       station.setAccessPolicy(

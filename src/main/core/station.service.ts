@@ -173,6 +173,8 @@ export interface OpenStationOptions {
   siteKeys?: TemplateKeyStore;
   /** Test harnesses only (see StationParts.challengeChooser); hosts never pass it. */
   challengeChooser?: ChallengeChooser;
+  /** Test harnesses only: the station's clock (audit times, schedules); hosts never pass it. */
+  now?: () => Date;
   /** The OS locale the host knows (Electron: app.getLocale()), reported to the page. */
   locale?: string;
 }
