@@ -61,7 +61,7 @@ export interface RoutedHnswParams extends HnswParams {
 /**
  * The HNSW kind is a graph over routes, one per person's enrolment (adapters/
  * routed-index.ts), with exact re-ranking of the templates of the best routes. Measured
- * on face-like galleries of 5 templates per person (docs/BENCHMARKS.md, "Routed HNSW"), M=32,
+ * on face-like galleries of 5 templates per person (docs/BENCHMARKS.md, "Routed indexes at 1M"), M=32,
  * efConstruction 40: at 20k routes (100k templates) recall@1 against exact search over all
  * templates was 0.954 at efSearch 16, 0.984 at 32, 0.995 at 64; at 200k routes (1M) 0.903 at
  * 64, 0.962 at 128, 0.983 at 192, 0.985 at 256. Probing 4 or 16 routes gave the same recall
