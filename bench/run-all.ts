@@ -83,7 +83,14 @@ function plan(argv: readonly string[], entries: readonly BenchEntry[]): Run[] | 
 
 function main(): void {
   const entries = benchEntries();
-  const runs = plan(process.argv.slice(2), entries);
+  let runs: Run[] | 'list';
+  try {
+    runs = plan(process.argv.slice(2), entries);
+  } catch (err) {
+    console.error(err instanceof Error ? err.message : String(err));
+    process.exitCode = 2;
+    return;
+  }
   if (runs === 'list') {
     printList(entries);
     return;
