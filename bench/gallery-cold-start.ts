@@ -4,7 +4,7 @@
  * folder: a real SQLite file written through the product's repositories and migrations,
  * templates sealed as enrolment seals them, and the sealed index file the station's own
  * Gallery built and saved (bench/lib/gallery-cold-start-setup.ts; at 100k the size policy picks
- * HNSW and that first build takes minutes: set-up, not timed, and reused across runs).
+ * pq; that first build is set-up, not timed, and reused across runs).
  *
  *   npx tsx bench/gallery-cold-start.ts [--sizes 10000,100000] [--repeats 5] [--cold 1]
  *       [--variants gallery,station,models,cli,host] [--root DIR]
@@ -23,11 +23,10 @@
  *   --port 0`, the same bundle rule): spawn -> the door terminal's URL printed, i.e. the
  *   station open (models loaded, gallery loaded, database checked) and the host listening.
  * The OS page cache stays warm between runs (drop_caches would empty it for every job on a
- * shared machine). --cold N adds N runs
- * of gallery and models after evicting the data folder's files (and for models also the
- * model files and native libraries) from the page cache with posix_fadvise(DONTNEED)
- * (`dd iflag=nocache count=0`, per file, no root needed), checked with fincore: a first
- * start after boot, as far as a virtual disk (itself cached by the host) allows.
+ * shared machine). --cold N adds N runs of gallery and models after evicting the data folder's
+ * files (for models also the model files and native libraries) from the page cache with
+ * posix_fadvise(DONTNEED) (`dd iflag=nocache count=0`, checked with fincore): a first start
+ * after boot, as far as a virtual disk (itself cached by the host) allows.
  * Data folders live under --root (default: $TMPDIR/station-bench-cold-start), kept for the
  * next run: delete them to rebuild, or after changing the data generator.
  */

@@ -44,7 +44,7 @@ const f3 = (x: number): string => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
 const pct = (r: Rate): string =>
   `${(100 * r.rate).toFixed(1)} % (${r.errors}/${r.total}; ${(100 * r.ci[0]).toFixed(1)}-${(100 * r.ci[1]).toFixed(1)})`;
 
-/** Recipes tried besides the shipped one (docs/BENCHMARKS.md lists their figures). */
+/** Recipes tried besides the shipped one, scored with `--alternatives`. */
 const ALTERNATIVES: Record<string, Partial<PadRecipe>> = {
   'texture network alone (fitted)': { faceGroups: ['texture_net'] },
   'LBP only': { faceGroups: ['lbp_face'] },

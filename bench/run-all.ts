@@ -1,53 +1,33 @@
 /**
- * `npm run bench [-- --all] [-- --only a,b]`: runs benchmark entry points one after another,
- * each in its own Node process (fresh native state: faiss threads, ONNX sessions, Chromium),
- * and prints their markdown for docs/BENCHMARKS.md.
+ * Runs benchmark entry points, each in its own Node process (fresh native state: faiss threads,
+ * ONNX sessions, Chromium), and prints their markdown for docs/BENCHMARKS.md.
  *
- * Every `bench/*.ts` except this file is an entry point (helpers live in bench/lib/), so a new
- * bench is picked up by `--all` without being registered here. Without `--all` only the fast
- * ones run (a minute or two); `--all` runs every entry point, which takes hours on 2 cores
- * (1M-vector index builds, 1M-row audit logs, LFW over 13,000 images).
+ *   npm run bench                  # the fast ones (a minute or two)
+ *   npm run bench -- NAME [args]   # one bench, its arguments passed through
+ *   npm run bench -- --list        # every entry point, what it needs, one line each
+ *   npm run bench -- --all         # every entry point with its quick arguments (hours on 2 cores)
+ *   npm run bench -- --only a,b    # these, with their own defaults
+ *
+ * Entry points are every `bench/*.ts` but this file (bench/lib/bench-catalog.ts).
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { BENCH_DIR, benchEntries, FAST_BENCHES, type BenchEntry } from './lib/bench-catalog';
 
-const FAST = [
-  'pipeline-latency',
-  'search-latency',
-  'page-detect-latency',
-  'frame-latency',
-  'onnx-worker-latency',
-];
-
-/** The documented runs of entry points whose defaults are not enough (one run per entry). */
-const RUNS: Record<string, string[][]> = {
-  'lfw-verification': [[], ['--dataset', 'celeba']],
-  'detector-recall': [['--sets', 'multi,noface,video']],
-  'alignment-comparison': [['--dataset', 'celeba']],
-  'index-backends': [['--all']],
-  'pad-loso': [['--videos']],
-  'door-latency': [['--warm', '--runs', '10']],
-};
-
-/** Every entry point in bench/, sorted, this runner excluded. */
-export function benchEntryPoints(dir: string = __dirname): string[] {
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.ts') && f !== 'run-all.ts')
-    .map((f) => f.slice(0, -'.ts'.length))
-    .sort();
+interface Run {
+  readonly name: string;
+  readonly args: readonly string[];
 }
 
-function runBench(name: string, args: string[]): boolean {
+function runBench({ name, args }: Run): boolean {
   const started = performance.now();
   console.log(
     `\n## ${name}\n\n\`npx tsx bench/${name}.ts${args.length ? ` ${args.join(' ')}` : ''}\`\n`,
   );
-  // Each bench in a child process, so one cannot warm caches or pin threads for the next.
   const result = spawnSync(
     process.execPath,
-    ['--import', 'tsx', join(__dirname, `${name}.ts`), ...args],
+    ['--import', 'tsx', join(BENCH_DIR, `${name}.ts`), ...args],
     { stdio: 'inherit', env: process.env },
   );
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
@@ -57,26 +37,65 @@ function runBench(name: string, args: string[]): boolean {
   return ok;
 }
 
-function plan(all: boolean, only: string | undefined): string[] {
-  const entries = benchEntryPoints();
-  if (only) {
-    const names = only.split(',').map((s) => s.trim());
-    const unknown = names.filter((n) => !entries.includes(n));
-    if (unknown.length > 0) throw new Error(`unknown bench: ${unknown.join(', ')}`);
-    return names;
+function printList(entries: readonly BenchEntry[]): void {
+  const width = Math.max(...entries.map((e) => e.name.length));
+  for (const e of entries) {
+    const needs = e.needs.length > 0 ? ` [${e.needs.join(', ')}]` : '';
+    console.log(`${e.name.padEnd(width)}  ${e.description}${needs}`);
   }
-  if (!all) return FAST;
-  return [...FAST, ...entries.filter((n) => !FAST.includes(n))];
+  console.log(
+    '\n[data] ../shared/data; [chromium] Debian chromium; [postgres] Debian PostgreSQL;' +
+      ' [build] npm run build:node; [long] minutes to hours with its defaults.' +
+      '\n--all runs each with its quick arguments: npm run bench -- --all',
+  );
+}
+
+function checkedNames(names: readonly string[], entries: readonly BenchEntry[]): void {
+  const unknown = names.filter((n) => !entries.some((e) => e.name === n));
+  if (unknown.length > 0) {
+    throw new Error(`unknown bench: ${unknown.join(', ')} (npm run bench -- --list)`);
+  }
+}
+
+function plan(argv: readonly string[], entries: readonly BenchEntry[]): Run[] | 'list' {
+  const [first, ...rest] = argv;
+  if (first !== undefined && !first.startsWith('-')) {
+    checkedNames([first], entries);
+    return [{ name: first, args: rest }];
+  }
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      all: { type: 'boolean', default: false },
+      list: { type: 'boolean', default: false },
+      only: { type: 'string' },
+    },
+  });
+  if (values.list) return 'list';
+  if (values.only) {
+    const names = values.only.split(',').map((s) => s.trim());
+    checkedNames(names, entries);
+    return names.map((name) => ({ name, args: [] }));
+  }
+  if (values.all) return entries.map((e) => ({ name: e.name, args: e.quick ?? [] }));
+  return FAST_BENCHES.map((name) => ({ name, args: [] }));
 }
 
 function main(): void {
-  const { values } = parseArgs({
-    options: { all: { type: 'boolean', default: false }, only: { type: 'string' } },
-  });
-  const names = plan(values.all, values.only);
-  const failed = names.flatMap((name) =>
-    (RUNS[name] ?? [[]]).filter((args) => !runBench(name, args)).map(() => name),
-  );
+  const entries = benchEntries();
+  let runs: Run[] | 'list';
+  try {
+    runs = plan(process.argv.slice(2), entries);
+  } catch (err) {
+    console.error(err instanceof Error ? err.message : String(err));
+    process.exitCode = 2;
+    return;
+  }
+  if (runs === 'list') {
+    printList(entries);
+    return;
+  }
+  const failed = runs.filter((run) => !runBench(run)).map((run) => run.name);
   if (failed.length > 0) {
     console.error(`\nFailed: ${failed.join(', ')}`);
     process.exitCode = 1;

@@ -1,5 +1,6 @@
 /**
- * Issue 16's scale bench, one command:
+ * Issue 16's scale bench: a site of 100k people on PostgreSQL with 50 stations syncing.
+ * One command:
  *
  *   npx tsx bench/site-scale.ts [--minutes 10] [--people 100000] [--templates 3] [--stations 50]
  *                               [--rate 10] [--vectors face-like|random] [--pg-dir DIR] [--keep]

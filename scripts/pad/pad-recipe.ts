@@ -1,7 +1,7 @@
 /**
  * The training recipe of the shipped PAD model, chosen by leave-one-source-out on the
- * developers' data (docs/BENCHMARKS.md, "Passive PAD model: leave-one-source-out"; the
- * alternatives tried are listed there). Kept in one place: `npm run train:pad` and the
+ * developers' data (docs/BENCHMARKS.md, "Passive PAD model"; the alternatives tried:
+ * `npx tsx bench/pad-loso.ts --alternatives`). Kept in one place: `npm run train:pad` and the
  * benchmark both use it, so the benchmark measures what ships.
  */
 import type { PadRecipe } from './pad-fit';

@@ -26,16 +26,11 @@ import { decodeIndexContainer, encodeIndexContainer } from './faiss-index-contai
 type FaissFamilyKind = Exclude<IndexKind, 'hnsw' | 'pq'>;
 
 /**
- * VectorIndex over our own faiss addon (station_index.cc): flat or IVF, inner product. The
- * PQ and HNSW kinds are RoutedIndex (persons first, then exact re-ranking), also made here.
- *
- * Erasure (remove): a flat remove_ids renumbers every later label, so removed labels become
- * tombstones: the native side destroys their stored vectors in place (IVF drops them from its
- * lists outright), and search over-fetches by the number of tombstones and filters them out. stats().rebuildRecommended says when a rebuild from the database is
- * due (index-policy.ts); the gallery decides when to do it.
- *
- * IVF needs a trained coarse quantizer whose size depends on the gallery size, which create()
- * does not know: the native index is made, trained and filled on the first non-empty add.
+ * VectorIndex over our own faiss addon (station_index.cc): flat or IVF, inner product; the PQ and
+ * HNSW kinds are RoutedIndex, also made here. Removal leaves tombstones (the native side destroys
+ * the vectors in place) because a flat remove_ids would renumber every later label; search
+ * over-fetches past them, and stats().rebuildRecommended tells the gallery when to rebuild. IVF's
+ * quantizer size depends on the gallery size, so it is made and trained on the first non-empty add.
  */
 class FaissStationIndex implements VectorIndex {
   private native: NativeStationIndex | null;

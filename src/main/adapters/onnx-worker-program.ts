@@ -1,16 +1,10 @@
 /**
  * The program an ONNX worker thread runs, and the messages it exchanges with the main thread.
- *
- * Why a worker: onnxruntime-node runs `session.run` synchronously on the calling JS thread, so
- * in main the embedding and texture networks blocked everything else (HTTP requests, the next
- * frame, each other) for ~10-45 ms per call. One worker per model lets them run on the second
- * core while the main thread goes on.
- *
- * Why a source string (`eval: true`) and not a worker file: the same code runs under tsx (CLI,
- * browser mode), vitest and the electron-vite bundle (and a bundled CLI). A file entry would
- * need its own build input and a different path in each mode; a string travels inside whatever
- * module imports it. It is plain CommonJS kept deliberately tiny (load, run, reply); every
- * check and conversion stays in the typed main-thread client (onnx-worker-session.ts).
+ * A worker because onnxruntime-node runs `session.run` synchronously on the calling thread, which
+ * would block HTTP, the next frame and the other network for ~10-45 ms per call. A source string
+ * (`eval: true`) rather than a file because the same code runs under tsx, vitest and the bundles,
+ * where a file entry would need its own build input and path; it stays tiny plain CommonJS, and
+ * every check lives in the typed client (onnx-worker-session.ts).
  */
 import type { InferenceSession } from 'onnxruntime-node';
 import type { TensorInfo } from '../core/models/embedding-model-check';

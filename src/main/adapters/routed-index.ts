@@ -34,30 +34,16 @@ export type RoutedBuildOverrides = Partial<Pick<HnswParams, 'M' | 'efConstructio
 };
 
 /**
- * A routed index: ROUTES, one per enrolled group (a person's templates of one enrolment, as
- * their normalised mean), are searched first, then every template of the best routes is
- * re-ranked exactly, so the order returned is exact search's order over those candidates.
- * How the routes are searched is the kind:
- * - pq: every route mean is scanned, coded in 4-bit product quantisation (faiss PQ fast-scan:
- *   dim/4 sub-quantisers, 64 bytes per route at 512-d) - a compressed exhaustive scan;
- * - hnsw: an HNSW graph over the route means.
+ * A routed index: ROUTES (a person's templates of one enrolment, as their normalised mean) are
+ * searched first, then every template of the best routes is re-ranked exactly, so the order
+ * returned is exact search's order over those candidates. The kind says how routes are searched:
+ * 'pq' scans every mean in 4-bit product quantisation (it cannot miss a route, only mis-rank one,
+ * which re-ranking several absorbs); 'hnsw' walks a graph over the means. Face identities are
+ * nearly orthogonal, the hard case for graphs (docs/BENCHMARKS.md, "Routed indexes at 1M").
  *
- * Why routes: a person's mean is closer to a new photo of them than most of their single
- * templates, and there are ~5x fewer of them. Why a compressed scan rather than a graph: face
- * identities are nearly orthogonal (impostor cosine ~0.01 +- 0.10), the hard case for graphs:
- * at 1M templates the HNSW kind reached recall@1 0.985 at ~9 ms (loaded machine), the PQ scan
- * 0.993 at 1.1 ms p50 / 1.6 ms p99 (docs/BENCHMARKS.md, "Routed indexes"). The scan cannot miss a route by
- * walking the wrong way; it can only mis-rank it by quantisation error, which the exact
- * re-ranking of several routes absorbs.
- * Rows added without groups each get their own route.
- *
- * Labels are the template rows (0..size-1, dense, never reused); route ids are the coarse
- * index's own labels. Erasure: removed rows are zeroed in the row store; each route that held
- * one is destroyed (its mean was computed from the erased vector) and the route's remaining
- * rows get a fresh route. HNSW scrubs the node in place (a tombstone, skipped at search; HNSW
- * cannot unlink); PQ codes cannot be scrubbed one by one, so the PQ step is retrained and
- * re-coded from the live routes (seconds at 1M), which also drops the erased mean's share of
- * the codebook. stats().rebuildRecommended says when a rebuild from the database is due.
+ * Labels are the template rows (dense, never reused). Erasure zeroes the rows and destroys every
+ * route whose mean used them (the rest get a fresh route): HNSW leaves a tombstone, PQ is
+ * retrained from the live routes, since a PQ code cannot be scrubbed on its own.
  */
 export class RoutedIndex implements VectorIndex {
   /** The route search (HNSW graph or PQ scan); its labels are route ids. */

@@ -1,16 +1,12 @@
 /**
- * Per-camera passive PAD bands from the camera's own live scores (pure maths; the service
- * around it is pad-calibration.service.ts). Liveness scores move with the camera: a dark
- * webcam scores live faces lower than a bright one, and one threshold does not carry across
- * cameras (docs/BENCHMARKS.md). So a station proposes its bands from the live distribution it
- * measured itself:
- * - clearLiveMin at the stated BPCER: that share of live presentations falls below it (they
- *   are not refused: they are asked for more, an active challenge where one exists);
- * - spoofBelow at REFUSE_BPCER of the live scores, never above the model's default (a camera
- *   whose live faces score high must not refuse more live people for it).
- * A proposal is refused when the evidence is thin (fewer than MIN_LIVE_SCORES) or when the
- * camera's live faces score so low that clearly-live would start below the model's own spoof
- * band (such a camera needs fixing, not a laxer door).
+ * Per-camera passive PAD bands from the camera's own live scores (pure maths; the service is
+ * pad-calibration.service.ts). Scores move with the camera, so one threshold does not carry
+ * across cameras (docs/BENCHMARKS.md, "Passive PAD model"):
+ * - clearLiveMin at the stated BPCER: live faces below it are asked for more, not refused;
+ * - spoofBelow at REFUSE_BPCER, never above the model's default, so a bright camera does not
+ *   refuse more live people.
+ * Refused on thin evidence (< MIN_LIVE_SCORES) or when clearly-live would start below the model's
+ * spoof band: such a camera needs fixing, not a laxer door.
  */
 import { clopperPearson } from './binomial-interval';
 

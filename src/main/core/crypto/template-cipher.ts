@@ -81,14 +81,12 @@ export class TemplateCipher {
   }
 
   /**
-   * openFile for a sealed file on disk, read in chunks: null (nothing decrypted) when the
-   * file's GCM tag is not `expectedTag` (`sealedFileTag` of the bytes that were written).
-   * The tag is read first, so a stale or replaced file costs one small read, not a pass.
-   * Why the tag and not a hash of the file: with a fresh random nonce per seal, the tag names
-   * one sealing, and GCM's own check at the end proves every byte belongs to it; a SHA-256
-   * pass over a 100k gallery's ~200 MB file only repeated that (~0.5 s of a 3 s cold start,
-   * docs/BENCHMARKS.md). Never holds the sealed bytes whole: every fresh buffer that size
-   * cost ~1 s of page faults at start on the 2-core machine; only the plaintext is one.
+   * openFile for a sealed file on disk, read in chunks: null (nothing decrypted) when the file's GCM
+   * tag is not `expectedTag`, read first so a stale or replaced file costs one small read. The tag
+   * names one sealing (fresh random nonce) and GCM's final check proves every byte belongs to it, so
+   * no separate hash pass is needed. Never holds the sealed bytes whole: each fresh buffer of a 100k
+   * gallery's size costs ~1 s of page faults at start (docs/BENCHMARKS.md, "Cold start of a 100k
+   * gallery").
    */
   openFileAt(path: string, context: string, expectedTag: string): Buffer | null {
     return openSealedFile(this.indexKey, path, Buffer.from(`file:v1\0${context}`), expectedTag);

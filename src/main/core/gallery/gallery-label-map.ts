@@ -1,20 +1,14 @@
 import { StationError } from '../../../shared/errors';
 
 /**
- * The gallery's label map travels inside the sealed index file, in front of the index bytes:
- * label i of the index holds template id labels[i] of person persons[i], or REMOVED_LABEL (and
- * no person) once erased. Saved with the index because an erasure removes labels in place (no
- * renumbering), so the labels no longer follow the database's template order.
+ * The gallery's label map travels inside the sealed index file, before the index bytes: label i
+ * holds template id labels[i] of person persons[i], or REMOVED_LABEL once erased. It is saved with
+ * the index because erasure removes labels in place, and it seals each label's person so a swapped
+ * `templates.person_id` no longer matches and the index is not served.
  *
- * The person of every label is sealed with it so that the file vouches for whose face each
- * vector is: a start compares it with the database's rows, and a `templates.person_id` changed
- * in the file (two people swapped) no longer matches the seal, so the index is not served.
- *
- * Layout: "GLM2", u32 count, u32 persons, u32 person-table bytes, count x f64 template ids
- * (f64: SQLite ids exceed 32 bits in principle, and stay exact up to 2^53), count x u32 person
- * numbers (NO_PERSON for a removed label), the person table (u16 byte length + UTF-8 per
- * person), zero padding to a multiple of 8, then the index bytes (kept 8-aligned: routed
- * indexes read their rows in place).
+ * Layout: "GLM2", u32 count, u32 persons, u32 person-table bytes, count x f64 template ids (exact
+ * to 2^53), count x u32 person numbers (NO_PERSON when removed), the person table (u16 length +
+ * UTF-8 each), zero padding to 8, then the index bytes (8-aligned: routed indexes read in place).
  */
 export const REMOVED_LABEL = -1;
 const MAGIC = Buffer.from('GLM2');

@@ -49,16 +49,12 @@ const SEARCH_K = 32;
 const MAX_SEARCH_K = 2048;
 
 /**
- * The searchable gallery. SQLite holds the templates (source of truth); the FAISS index is a
- * cache persisted beside it, checked against the database at start and rebuilt when missing,
- * stale (template set changed), built for another model, or corrupt.
- *
- * The index holds the vectors too, so its file is sealed with the template key (AES-256-GCM,
- * bound to kind, model, dim and the template-set fingerprint): serialised in memory, sealed,
- * then written atomically, so no plaintext index ever reaches the disk. Kept on disk rather
- * than rebuilt at every start: a rebuild decrypts every row and was slower even for a flat
- * index at 10k, far slower for HNSW/IVF (docs/BENCHMARKS.md, templates encrypted at rest).
- * One index holds one embedding model: templates of other models are reported, never mixed.
+ * The searchable gallery. SQLite holds the templates (source of truth); the FAISS index is a cache
+ * beside it, checked at start and rebuilt when missing, stale, of another model or corrupt. The
+ * index holds the vectors, so its file is sealed with the template key and written atomically (no
+ * plaintext index on disk); it is kept rather than rebuilt at every start because a rebuild
+ * decrypts every row (docs/BENCHMARKS.md, "Templates encrypted at rest"). One index holds one
+ * embedding model: templates of other models are reported, never mixed.
  */
 export class Gallery {
   private index: VectorIndex;

@@ -1,21 +1,13 @@
 import type { IndexKind } from './vector-index';
 
 /**
- * Which index the gallery uses for how many templates, and with which parameters. The
- * figures behind every number are in docs/BENCHMARKS.md ("Index backends"), measured on
- * embeddings of real LFW / CelebA faces from the station's own pipeline, plus galleries
- * synthesised around them; recall@1 is against exact search.
- *
- * - flat (exact) up to FLAT_MAX: nothing to tune, nothing approximate, cheap to rebuild.
- *   Above it exact search no longer meets the door's latency budget on this hardware.
- * - pq up to PQ_MAX: routed (adapters/routed-index.ts): every person's mean template scanned
- *   in 4-bit product quantisation, then the best persons' templates re-ranked exactly. At 1M
- *   templates recall@1 0.993 against exact search, p99 1.6 ms; built in ~30 s.
- * - hnsw (admin choice only): the same routing through an HNSW graph over the person means.
- *   Slower to build (13 min at 1M) and worse on face data (recall@1 0.985 at ~9 ms at 1M):
- *   identities are nearly orthogonal, the hard case for graphs.
- * - ivf above: coarse k-means lists; scalar-quantised (SQ8, 4x smaller) because at tens of
- *   millions of 512-d vectors RAM, not time, is the constraint.
+ * Which index the gallery uses for how many templates, with which parameters; the figures are in
+ * docs/BENCHMARKS.md ("Index backends", "Routed indexes at 1M"), recall@1 against exact search.
+ * - flat up to FLAT_MAX: exact, nothing to tune, cheap to rebuild; above it too slow for the door.
+ * - pq up to PQ_MAX: routed (adapters/routed-index.ts), recall@1 0.993 at p99 1.6 ms at 1M.
+ * - hnsw (admin choice only): the same routing through a graph, slower to build and worse on
+ *   faces, whose identities are nearly orthogonal.
+ * - ivf above: SQ8 lists, because at tens of millions of vectors RAM is the constraint.
  * Switching kind is a rebuild from the database (the index is a cache), never a migration.
  */
 export const FLAT_MAX = 50_000;
@@ -59,14 +51,10 @@ export interface RoutedHnswParams extends HnswParams {
 }
 
 /**
- * The HNSW kind is a graph over routes, one per person's enrolment (adapters/
- * routed-index.ts), with exact re-ranking of the templates of the best routes. Measured
- * on face-like galleries of 5 templates per person (docs/BENCHMARKS.md, "Routed HNSW"), M=32,
- * efConstruction 40: at 20k routes (100k templates) recall@1 against exact search over all
- * templates was 0.954 at efSearch 16, 0.984 at 32, 0.995 at 64; at 200k routes (1M) 0.903 at
- * 64, 0.962 at 128, 0.983 at 192, 0.985 at 256. Probing 4 or 16 routes gave the same recall
- * (the graph walk is what misses), so 8 leaves room for persons with few templates. Between
- * the measured sizes efSearch steps up; 100k routes (500k templates) was not measured.
+ * The HNSW kind: a graph over routes (one per person's enrolment) with exact re-ranking of the
+ * best routes' templates. efSearch grows with the route count because the graph walk is what
+ * misses at scale (docs/BENCHMARKS.md, "Routed indexes at 1M"); 8 routes probed leave room for
+ * persons with few templates.
  */
 export function routedHnswParams(routes: number): RoutedHnswParams {
   return {
@@ -98,12 +86,9 @@ export interface IvfParams {
 }
 
 /**
- * nlist ~ sqrt(n) keeps the coarse step and the list scan balanced; it is capped so every
- * list gets >= 40 training points. Face embeddings of different people are close to
- * orthogonal (impostor cosine ~0.01 +- 0.10: ~100 effective dimensions), so k-means lists
- * separate them poorly: on the real LFW+CelebA embeddings recall@1 was 0.84 scanning 8 of 82
- * lists, 0.971 at 32, 0.988 at 48 and 0.998 at 64. Hence nprobe = 3/4 of the lists: IVF is
- * here for memory (SQ8 at tens of millions), not for speed; PQ routing is the speed lever.
+ * nlist ~ sqrt(n), capped so every list gets >= 40 training points. Face identities are nearly
+ * orthogonal, so k-means lists separate them poorly (recall@1 0.84 scanning 8 of 82 lists on real
+ * embeddings): nprobe is 3/4 of the lists, and IVF is here for memory (SQ8), not speed.
  */
 export function ivfParams(vectors: number, sq8 = vectors > PQ_MAX): IvfParams {
   const trainPerList = 40;

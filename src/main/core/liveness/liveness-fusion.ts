@@ -1,20 +1,12 @@
 /**
- * The liveness rule: one verdict from the evidence of a window of frames.
- *
- * 1. Too few frames with a face, or frames spanning too little time (settings.windowFrames,
- *    windowMs) -> inconclusive ("collecting"); never a guess from one frame or one instant.
- * 2. An impossible stream (frozen: bit-identical frames; time running backwards) -> spoof.
- * 3. Conservative AND: the face is a spoof if EITHER the passive evidence is in the spoof band
- *    (passive-assessment.ts: the trained PAD model's window score) or micro-motion is clearly
- *    spoof (below motionSpoofBelow, or the face moves like a flat object: large rigid motion
- *    with almost no non-rigid motion, see planarRatioBelow). A replayed video has natural
- *    motion, so only the passive model catches it; a photo held up to the camera may fool
- *    texture, so only motion catches it.
- * 4. Live only if the passive evidence is clearly live AND motion reaches its live level AND
- *    the weighted score (texture = the PAD score, motion, blink) reaches scoreLiveMin. Blink
- *    only ever adds to the score.
- * 5. Anything else -> inconclusive: the door keeps looking (or asks for a blink or, where one
- *    exists, an active challenge: passive.band 'uncertain'), it does not open.
+ * The liveness rule: one verdict from a window of frames.
+ * 1. Too few frames, or too short a span (windowFrames, windowMs) -> inconclusive, never a guess.
+ * 2. An impossible stream (bit-identical frames, time running backwards) -> spoof.
+ * 3. Spoof if EITHER the passive PAD score is in its spoof band OR motion is clearly spoof (too
+ *    little, or a flat object moved): a replay has natural motion, a held photo may fool texture.
+ * 4. Live only if passive is clearly live AND motion reaches its live level AND the weighted
+ *    score reaches scoreLiveMin (blink only adds).
+ * 5. Anything else -> inconclusive: the door keeps looking or asks for a challenge; it never opens.
  */
 import type { LivenessSettings } from './liveness-settings';
 import {

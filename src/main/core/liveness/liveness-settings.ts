@@ -104,28 +104,16 @@ export const livenessSettingsSchema = z.preprocess(withoutRetiredKeys, livenessO
 export type LivenessSettings = z.infer<typeof livenessSettingsSchema>;
 
 /**
- * Defaults, from bench/pad-evaluation.ts on ../shared/data (10-frame windows at 15 fps, the
- * first 6 s of 11 live clips and 10 attack clips; docs/BENCHMARKS.md). Tuned on that same data,
- * so expect other figures on other data:
- * - windowMs 400 with windowFrames 3 (was 600 / 5): the door terminal answers about every
- *   200 ms, so a decision takes 3 answered frames instead of 5-6; at 15 fps the window is
- *   7 frames (0.4 s). Validated with frames shrunk as the terminal sends them at 15, 5 and
- *   3 fps: no attack window live, every live clip decided live (bench/pad-evaluation.ts,
- *   docs/BENCHMARKS.md "Door latency", fourth pass). The margin is thinner than with 600 ms:
- *   the largest attack motion median at 5 fps rose from 1.2 to 1.3 x1e-3 (threshold 1.4).
- * - passive null: the bands shipped in the PAD weights file (models/pad-model.json, chosen by
- *   `npm run train:pad` from leave-one-source-out scores) until an admin adopts a calibration
- *   of this station's own camera.
- * - motion 0.0014 / 0.0018 of the face side: a photo swayed by hand (synthetic: rotation,
- *   translation, sensor noise, H.264) leaves at most 0.00135, a looped still 0.00005; live
- *   windows are at 0.001-0.02 (4 % of them below 0.0014: the stillest animated portraits).
- * - planarRatioBelow 0 (off): the rigid-motion estimate is dominated by landmark jitter
- *   (live webcam clips measured a non-rigid / rigid ratio as low as swayed photos).
- * - blink is a bonus in the score only: a 0.67 s window rarely holds a blink.
- * - spoofConfirmWindows 5 (was 3 with 10-frame windows): one animated portrait
- *   (liveportrait_d13) starts still; its first 4 windows of 7 frames at 15 fps are spoof
- *   (2 of 10 frames), after which it is live. No attack clip had a live window, so waiting
- *   for more spoof windows only delays the refusal (the door stays shut meanwhile).
+ * Defaults tuned on ../shared/data with bench/pad-evaluation.ts (docs/BENCHMARKS.md, "Presentation
+ * attack detection"), and reported on the same clips, so expect other figures on other data:
+ * - window >= 3 frames over >= 400 ms: ~3 answered door frames; shorter spans let replays through.
+ * - motion 0.0014 / 0.0018 of the face side: swayed photos stay below 0.00135, live windows
+ *   reach 0.001-0.02.
+ * - planar test off: landmark jitter makes live webcams look as rigid as swayed photos.
+ * - blink only adds to the score: a 0.4 s window rarely holds one.
+ * - spoofConfirmWindows 5: a person still for the first windows is not refused, and no attack
+ *   ever had a live window, so waiting only delays the refusal.
+ * - passive null: the PAD weights file's bands until an admin adopts this camera's calibration.
  */
 export const DEFAULT_LIVENESS_SETTINGS: LivenessSettings = {
   windowFrames: 3,

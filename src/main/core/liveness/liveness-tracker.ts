@@ -39,24 +39,19 @@ interface Sample {
 const MAX_JUMP = 0.5;
 
 /**
- * Motion is measured between frames about 0.13 s apart (two frames at 15 fps): slow non-rigid
- * motion adds up over the gap while block-matching noise does not. Measured on ../shared/data
- * at 15 fps, the live-to-photo ratio of the residual was 1.7 for consecutive frames, 2.0 two
- * apart, 1.8 three apart (larger gaps let a swaying photo's rotation blur the block matches).
- * With timestamps the base is the latest earlier frame at least MOTION_REFERENCE_MS older
- * (4 frames back at 30 fps; the previous frame on a terminal that decides on 3 frames a
- * second), and the measured motion is scaled to MOTION_REFERENCE_MS, the gap the motion
- * thresholds were calibrated on: a longer gap collects more motion of a live face and of a
- * swayed photo alike. Without timestamps: two frames back, unscaled.
+ * Motion is measured between frames about 0.13 s apart (two frames at 15 fps), where slow
+ * non-rigid motion has added up but block-matching noise has not (the live-to-photo ratio peaked
+ * there on ../shared/data). With timestamps the base is the latest frame at least
+ * MOTION_REFERENCE_MS older and motion is scaled to that gap, so the thresholds mean the same at
+ * any frame rate; without timestamps it is two frames back, unscaled.
  */
 export const MOTION_REFERENCE_MS = 2000 / 15;
 const MOTION_STRIDE = 2;
 /**
- * MAX_MOTION_GAP_MS (shared/door-cadence.ts): the longest gap motion is measured over. The
- * thresholds were validated up to 3 fps (frames 333 ms apart); motion scaled down from a
- * longer gap under-reads a live face (slow natural motion does not grow in proportion) and
- * turned a busy station's slow frames into spoof windows. Past it a sample has no motion
- * (unmeasured: neither live nor spoof evidence); a slow station gets frame pairs instead.
+ * MAX_MOTION_GAP_MS (shared/door-cadence.ts): the longest gap motion is measured over, the
+ * largest validated (3 fps). Scaled down from a longer gap, a live face's slow motion under-reads
+ * and looks like a spoof, so past it a sample carries no motion evidence; a slow station gets
+ * frame pairs instead.
  */
 /** Frames kept as motion bases (enough for MOTION_REFERENCE_MS at 60 fps). */
 const MAX_RECENT = 9;

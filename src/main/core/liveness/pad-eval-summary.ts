@@ -1,14 +1,9 @@
 /**
- * ISO/IEC 30107-3 style error rates of a PAD evaluation (`station pad-eval`), from one outcome
- * per labelled presentation:
- * - APCER per attack species: attack presentations decided live;
- * - BPCER: bona fide presentations NOT decided live (spoof or never conclusive: the door stays
- *   shut either way);
- * - ACER: (worst species' APCER + BPCER) / 2.
- * Every rate carries a 95 % Clopper-Pearson interval; ACER's interval averages the two rates'
- * bounds (lower with lower, upper with upper), wider than an exact interval for independent
- * rates would be: the safe side. Presentations that could not be judged (unreadable, no face)
- * are listed and left out of every rate.
+ * ISO/IEC 30107-3 style error rates of a PAD evaluation (`station pad-eval`), one outcome per
+ * labelled presentation: APCER per attack species (decided live), BPCER (bona fide NOT decided
+ * live: spoof or never conclusive, the door stays shut either way) and ACER ((worst APCER +
+ * BPCER) / 2). Each has a 95 % Clopper-Pearson interval; ACER's averages the two bounds, wider
+ * than exact, the safe side. Presentations that could not be judged are listed and left out.
  */
 import { clopperPearson } from '../calibration/binomial-interval';
 import type { PadLabelRow } from './pad-labels-csv';

@@ -7,7 +7,7 @@
  * - spectral_face / spectral_context: spectral-energy.ts on the face (64 x 64) and on the 2.7x
  *   context square the texture network sees (128 x 128), 9 values each. Context exists only
  *   when the frame holds enough of it (a tight crop has none; the door's region always does);
- * - lbp_context: colour LBP on the context square (tried, see docs/BENCHMARKS.md);
+ * - lbp_context: colour LBP on the context square (tried: bench/pad-loso.ts --alternatives);
  * - texture_net: the texture network's live logit (log-odds of its live class), 1 value.
  * Crops are area-averaged (supersampled) to a fixed size, so a 300 px face and a 90 px face are
  * described on the same grid.

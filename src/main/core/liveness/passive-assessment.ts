@@ -1,16 +1,11 @@
 /**
- * THE place that says how clearly the passive evidence (no cooperation asked of the person)
- * shows a live face: three bands on the trained PAD model's window score.
- *
- * - clear_live: score >= clearLiveMin. The door may grant on passive evidence alone (with the
- *   motion cue, liveness-fusion.ts).
- * - spoof: score < spoofBelow. Refused; no challenge is offered (it would only give an attacker
- *   another try).
- * - uncertain: in between. Not live on passive evidence: the door keeps looking and, where an
- *   active challenge exists, asks for one.
- *
- * Thresholds are the station's own per-camera calibration once an admin adopted one
- * (calibration/pad-calibration.ts), else the defaults shipped in the PAD weights file.
+ * THE place that says how clearly the passive evidence shows a live face: three bands on the
+ * trained PAD model's window score.
+ * - clear_live (>= clearLiveMin): the door may grant with the motion cue (liveness-fusion.ts).
+ * - spoof (< spoofBelow): refused, with no challenge (it would give an attacker another try).
+ * - uncertain: not live; the door keeps looking and asks for a challenge where one exists.
+ * Thresholds: the adopted per-camera calibration (calibration/pad-calibration.ts), else the PAD
+ * weights file's defaults.
  */
 
 export const PASSIVE_BANDS = ['clear_live', 'uncertain', 'spoof'] as const;

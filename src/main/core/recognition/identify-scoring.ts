@@ -3,20 +3,15 @@ import { z } from 'zod';
 /**
  * How a 1:N search becomes the one number the identify threshold is compared with.
  *
- * - `best`: the candidate's best template similarity (cosine), as the station always did.
- * - `cohort`: the same similarity minus how well the probe matches the gallery's other people
- *   (the mean of its `cohortSize` best other persons), plus `reference`, the typical value of
- *   that mean for this embedding space. A probe that resembles many enrolled people (a face
- *   the model crowds together with others) needs a higher raw similarity to pass; one that
- *   stands apart needs less. The enrolled gallery is the impostor cohort, so nothing is
- *   stored and the search the door already runs provides it.
+ * - `best`: the candidate's best template similarity (cosine).
+ * - `cohort`: that similarity minus the mean of the probe's `cohortSize` best other enrolled
+ *   people, plus `reference` (that mean's typical value): a face the model crowds together with
+ *   others needs more to pass. The door's own search provides the cohort, so nothing is stored.
  *
- * Measured in docs/BENCHMARKS.md ("Open-set scoring", bias report): on CelebA it is level with
- * the best similarity at FPIR <= 1 %; on UTKFace, when the gallery holds faces of a group, it
- * cuts the spread of false-match rates between groups from 17x to 2.1x at the same overall
- * rate, which is why it is the default. One-sided (below): a face unlike everyone enrolled gains
- * nothing, so a gallery lacking a group is judged almost as by the best similarity. The margin rule keeps comparing raw similarities: the cohort is the same for the
- * best person and the runner-up, so normalising both would not change their difference.
+ * Cohort is the default because it cuts the spread of false-match rates between demographic
+ * groups when the gallery holds them (docs/BENCHMARKS.md, "Bias report"). It is one-sided, so a
+ * face unlike everyone enrolled gains nothing. The margin rule compares raw similarities: the
+ * cohort is the same for the best person and the runner-up.
  */
 export const identifyScoringSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('best') }).strict(),

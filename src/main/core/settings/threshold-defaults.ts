@@ -20,15 +20,12 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
 };
 
 /**
- * The identify scoring for fr_feature.onnx (identify-scoring.ts), fitted on fold A of the
- * open-set CelebA protocol (bench/open-set-scoring.ts; reported on the identity-disjoint
- * fold B, docs/BENCHMARKS.md "Open-set scoring"): a cohort of the 10 best other people, and
- * a reference of 0.22, the mean of that cohort over fold A's probes. Only a cohort above the
- * reference lowers a score, so with the threshold kept at 0.50 no face is admitted that the
- * best-similarity rule at 0.50 refused. Fold A's FPIR <= 1 % point for this scoring is 0.44,
- * but at 0.46 the UTKFace bias report showed more within-group false matches than before when
- * the gallery holds few faces of the probe's group (nothing crowds the cohort, nothing
- * compensates the lower threshold); fold B at 0.50: FPIR 0.2 %, FNIR 19.6 % per probe.
+ * The identify scoring for fr_feature.onnx (identify-scoring.ts): a cohort of the 10 best other
+ * people and a reference of 0.22, both fitted on fold A of the open-set CelebA protocol and
+ * reported on fold B (docs/BENCHMARKS.md, "Open-set scoring"). The threshold stays at 0.50 rather
+ * than the fitted 0.44: the cohort only lowers scores, so nobody the best-similarity rule refused
+ * is admitted, whereas a lower threshold raised within-group false matches in the bias report
+ * when the gallery holds few faces of the probe's group.
  */
 export const DEFAULT_IDENTIFY_SCORING: IdentifyScoring = {
   kind: 'cohort',

@@ -67,15 +67,11 @@ function discard(kept: ReplicaAdded[]): null {
 }
 
 /**
- * Pulls the site's changes after the replica's cursor, page by page. Each page is applied in
- * ONE local transaction that also moves the cursor, so a station killed mid-pull resumes at
- * the last committed page, and a page applied again changes nothing (people carry their site
- * version, templates their site id). Tombstones are applied first, with the station's own
- * erasure and its verification, and queued for acknowledgement.
- *
- * The gallery follows each page at once for ordinary traffic; a pull whose first page is full
- * (a new station, one back after a long time) defers it and rebuilds the index once at the end,
- * since growing a sealed index file page by page would rewrite it hundreds of times.
+ * Pulls the site's changes after the replica's cursor, page by page, each page in ONE local
+ * transaction with the cursor, so a killed pull resumes at the last committed page and a page
+ * applied twice changes nothing. Tombstones go first, erased and verified here, then queued for
+ * acknowledgement. The gallery follows each page, except on a pull whose first page is full (a new
+ * station), which rebuilds the index once at the end instead of rewriting the sealed file per page.
  */
 export class SitePuller {
   constructor(private readonly d: SitePullDeps) {}

@@ -52,15 +52,11 @@ export interface PersonEdit {
 }
 
 /**
- * The station's sync with its site. One cycle at a time: push (erasures, acks, audit rows),
- * pull (tombstones first, then changes by cursor), then verify some arrivals. The door never
- * waits for any of it: decisions are made on the local replica, and a cycle that cannot reach
- * the site just records why and retries with backoff, while the audit rows wait in SQLite.
- *
- * Directory writes (enrolment, edits, access records) go to the site first and are then pulled
- * like anyone else's: the site is the single writer's arbiter (versions), and the local replica
- * only ever holds what the site holds. Erasure is the exception: the station erases at once,
- * online or not, and tells the site when it can (SitePusher).
+ * The station's sync with its site, one cycle at a time: push (erasures, acks, audit rows), pull
+ * (tombstones first, then changes by cursor), verify some arrivals. The door never waits for it:
+ * decisions use the local replica, and an unreachable site means a recorded reason and backoff.
+ * Directory writes go to the site first and come back by pull, so the replica only holds what the
+ * site holds; erasure alone happens locally at once and is told to the site later (SitePusher).
  */
 export class SiteSync {
   private running: Promise<unknown> = Promise.resolve();

@@ -20,15 +20,11 @@ function processAlive(pid: number): boolean {
 }
 
 /**
- * Removes the temp files that writers killed mid-write left in `dirs` (zeroed first: an index
- * temp file is a sealed copy of every vector, and its freed blocks must not keep one). Returns
- * the paths removed.
- *
- * Call it holding the database write lock: every writer of the files named in `lockedFiles`
- * (the gallery index and its meta) holds that lock from creating its temp file to renaming it,
- * so any temp file of theirs seen under the lock is stale, whoever wrote it. Other temp files
- * (key files, written once at first start without the lock) are removed only when the process
- * that wrote them is gone.
+ * Removes the temp files that writers killed mid-write left in `dirs`, zeroed first (an index temp
+ * file is a sealed copy of every vector); returns the paths removed. Call it holding the database
+ * write lock: writers of `lockedFiles` hold it from creating a temp file to renaming it, so any of
+ * theirs seen under the lock is stale. Other temp files (key files, written once without the lock)
+ * go only when the process that wrote them is gone.
  */
 export function removeStaleTempFiles(dirs: readonly string[], lockedFiles: readonly string[]) {
   const locked = new Set(lockedFiles);

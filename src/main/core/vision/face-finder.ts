@@ -1,20 +1,12 @@
 /**
- * Where the faces of a whole image are: the single-shot detector (fr_detect) and MTCNN, each
- * checking the other.
- *
- * fr_detect proposes boxes at a permissive score and MTCNN's O-Net confirms each (O-Net also
- * gives five landmarks that start the 68-point model on a level face). When that finds nothing,
- * the MTCNN cascade searches the image and fr_detect, shown each MTCNN face enlarged, confirms
- * it. Neither detector alone is trusted: on ../shared/data each fires on hands, tattoos, a cat or
- * a motorcycle at high scores, but never the two together.
- *
- * When the image yields nothing, other views are tried in turn: the image with its contrast
- * equalised (a face in front of a bright window), then the image turned a quarter either way (a
- * phone recording whose rotation was lost). Every extra view is another chance to see a face in
- * a cup or a motorcycle, so these views keep only confirmed fr_detect proposals (not the MTCNN
- * cascade) of a face-at-a-camera size. 'precise' mode (enrolment, photo import, calibration)
- * also runs fr_detect over overlapping tiles, for small faces in group photos; 'fast' mode
- * (video frames) does not. Figures: docs/BENCHMARKS.md, "Face detection recall".
+ * Where the faces of a whole image are: fr_detect and MTCNN, each checking the other, because
+ * each alone fires on hands, tattoos, a cat or a motorcycle in ../shared/data, never both.
+ * fr_detect proposes and O-Net confirms (its five points also start the 68-point model); when that
+ * finds nothing, the MTCNN cascade searches and fr_detect confirms. Then the contrast-equalised
+ * image and quarter turns are tried (backlit faces, phone clips that lost their rotation), keeping
+ * only confirmed camera-sized faces, since every extra view is another chance of a false face.
+ * 'precise' mode also tiles for small faces in group photos (docs/BENCHMARKS.md, "Face detection
+ * recall").
  */
 import { equalizeContrast } from './exposure';
 import { type DetectOptions, detectFaces, fitMatrix } from './face-detection';
@@ -61,7 +53,7 @@ const FALLBACK_MIN_FACE = 0.1;
 export class FaceFinder {
   constructor(
     private readonly fast: FaceDetectorModel,
-    /** Null: fr_detect alone, as the station worked before MTCNN (tools, old tests). */
+    /** Null: fr_detect alone, unconfirmed (tools and tests that compare detectors). */
     private readonly mtcnn: MtcnnDetector | null,
     readonly config: FaceFinderConfig,
   ) {}

@@ -38,7 +38,7 @@ export interface FacePipelineConfig {
 /**
  * fr_detect's own threshold when nothing confirms its boxes (a pipeline built without MTCNN):
  * letterbox fit, 0.7 kept every multi_face photo at >= 2 faces with 1 false face on no_face
- * (the cat), where 0.9 lost ~15 small faces (docs/BENCHMARKS.md, "Detector fit").
+ * (the cat), where 0.9 lost ~15 small faces (docs/BENCHMARKS.md, "Face detection recall").
  */
 export const UNCONFIRMED_MIN_SCORE = 0.7;
 

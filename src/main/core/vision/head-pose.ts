@@ -85,14 +85,11 @@ export function estimateHeadPose(landmarks68: readonly Point[]): HeadPose {
 }
 
 /**
- * Yaw from five points (eyes, nose tip, mouth corners) with the same head model: the nose tip
- * lies NOSE_DEPTH_MM in front of the eye centres, which are EYE_HALF_MM from the midline, so
- * under weak perspective the nose's offset from the eye midpoint along the eye line, divided by
- * half the eye distance, is (NOSE_DEPTH_MM / EYE_HALF_MM) * tan(yaw). The 68-point fit is
- * the better measure for moderate turns, but when the landmark model is handed a crop centred by
- * O-Net's points it draws a profile as a three-quarter face; the nose standing outside the eyes
- * is the plainer evidence there (docs/BENCHMARKS.md has no figure for this; the enrolment
- * quality test holds real profiles).
+ * Yaw from five points (eyes, nose tip, mouth corners) with the same head model: under weak
+ * perspective the nose's offset from the eye midpoint along the eye line, over half the eye
+ * distance, is (NOSE_DEPTH_MM / EYE_HALF_MM) * tan(yaw). The 68-point fit is better for moderate
+ * turns, but started from O-Net's points it draws a profile as a three-quarter face; the nose
+ * outside the eyes is the plainer evidence there (the enrolment quality test holds real profiles).
  */
 export function yawFromFivePoints(five: FivePoints): number {
   const [le, re, nose, lm, rm] = five;

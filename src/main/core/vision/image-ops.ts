@@ -132,13 +132,10 @@ export function affineShrinkFactor(m: AffineMatrix): number {
 }
 
 /**
- * Bilinear affine warp: for each destination pixel, samples the source at inverse(m)(x, y).
- * `m` maps source to destination (the direction a similarity transform is estimated in).
- *
- * The loop is written out flat (no call or typed-array write per sample): it runs for every
- * detector input, landmark crop and aligned face, and was the slowest JavaScript in the
- * pipeline. Every sum is taken in the same order as the plain per-sample form, so outputs are
- * bit-identical to it (image-ops.test.ts keeps that form as the reference).
+ * Bilinear affine warp: for each destination pixel, samples the source at inverse(m)(x, y); `m`
+ * maps source to destination. Written out flat because it runs for every detector input, landmark
+ * crop and aligned face; sums keep the per-sample order, so outputs stay bit-identical to the
+ * plain form image-ops.test.ts keeps as the reference.
  */
 export function warpAffine(
   src: RgbImage,

@@ -1,12 +1,9 @@
 /**
- * Least-squares similarity transform (rotation + uniform scale + translation, no reflection,
- * no shear) between two 2-D point sets: Umeyama (1991) specialised to 2-D.
- *
- * In 2-D a reflection-free similarity is [[a, -b], [b, a]] plus t, and Umeyama's SVD solution
- * reduces to a closed form: with centred points p (source) and q (target),
- * a = sum(p . q) / sum(|p|^2), b = sum(p x q) / sum(|p|^2). This is the same estimator
- * insightface/skimage use for ArcFace alignment; a 3-point affine (the faceplugin code) instead
- * fits eyes + nose exactly, lets shear in and ignores the mouth.
+ * Least-squares similarity transform (rotation + uniform scale + translation, no reflection, no
+ * shear) between two 2-D point sets: Umeyama (1991) in closed form for 2-D. With centred points p
+ * (source) and q (target), [[a, -b], [b, a]] + t with a = sum(p . q) / sum(|p|^2) and
+ * b = sum(p x q) / sum(|p|^2); the estimator ArcFace alignment expects, using all five points
+ * without letting shear in.
  */
 import type { AffineMatrix } from './image-ops';
 import type { Point } from './vision.types';

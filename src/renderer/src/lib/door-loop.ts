@@ -12,19 +12,12 @@ import { describeError } from './messages';
 import type { TerminalState } from './terminal.svelte';
 
 /**
- * The terminal's camera + detection loop. At most one frame is with the station at a time
- * (this bounds its load). While it is there, the page already detects and reads back ONE
- * newer camera frame (`queue`), which goes out the moment the answer arrives: MediaPipe
- * and the canvas readback run in the page while the station works on the previous frame,
- * instead of after it, so the station's decision window fills at the rate the station
- * answers. Other camera frames while a request is out are skipped (no detection: in software
- * it would take the CPU the station needs); the boxes follow the detected frames, a few a
- * second. With no request out, every camera frame is detected and a frame with faces is sent.
- *
- * A slow station (the last answer took over SLOW_ANSWER_MS) gets frames in pairs instead: two
- * frames MOTION_PAIR_MS apart are read during one request and sent one after the other, so
- * liveness can measure motion at the gap it was validated on, whatever the station's pace
- * (shared/door-cadence.ts). One at a time is still all the station ever has.
+ * The terminal's camera + detection loop. At most one frame is with the station at a time, which
+ * bounds its load; meanwhile the page detects and reads back ONE newer frame (`queue`), sent the
+ * moment the answer arrives, so the decision window fills at the station's pace. Other frames are
+ * skipped while a request is out: detecting them in software would take the station's CPU.
+ * A slow station (last answer over SLOW_ANSWER_MS) gets two frames MOTION_PAIR_MS apart per
+ * request, so liveness measures motion at the gap it was validated on (shared/door-cadence.ts).
  */
 export class DoorLoop {
   private stopped = false;

@@ -11,7 +11,7 @@ export interface DetectedFace {
   keypoints: [number, number][];
 }
 
-/** Folder next to index.html where the build ships MediaPipe's runtime (scripts/vite/mediapipe-assets.plugin.ts). */
+/** Folder beside index.html where the build ships MediaPipe's runtime (mediapipe-assets.plugin.ts). */
 const WASM_DIR = 'mediapipe';
 
 /**
@@ -20,12 +20,10 @@ const WASM_DIR = 'mediapipe';
  * fetched from anywhere else. CPU delegate: predictable on machines without a usable GPU.
  */
 /**
- * Longest side of the image MediaPipe is given. BlazeFace short-range looks at a 128 x 128
- * input whatever it is handed, but MediaPipe first uploads the whole image into a WebGL
- * texture (texImage2D), even with the CPU delegate: on a machine without a GPU (software GL)
- * uploading a 640 x 480 video frame was ~80 % of each detection (bench/door-latency.ts with
- * DOOR_PROFILE). A frame shrunk to this size by the 2D canvas first loses nothing the model
- * would see; boxes and keypoints are mapped back to video pixels.
+ * Longest side of the image MediaPipe is given. BlazeFace sees a 128 x 128 input anyway, but
+ * MediaPipe first uploads the whole image as a WebGL texture, which in software GL dominated each
+ * detection of a 640 x 480 frame (bench/door-latency.ts with DOOR_PROFILE). Boxes and keypoints
+ * are mapped back to video pixels.
  */
 export const DETECT_MAX_SIDE = 320;
 

@@ -15,12 +15,10 @@ export function videoPixels(video: HTMLVideoElement): FramePixels {
 }
 
 /**
- * A copy of the video's current frame on a CPU-backed canvas. Reading a video frame into a
- * canvas is the costly step in software rendering (the decoder's frame is converted and copied
- * across Chromium's processes on each draw: a page CPU profile of bench/door-latency.ts showed
- * ~15 s of drawImage-from-video self time over 10 arrivals, two draws per frame). Drawing from
- * this copy is a plain memory copy, and detection and the region sent are guaranteed to come
- * from the same frame.
+ * A copy of the video's current frame on a CPU-backed canvas. Drawing from the video is the
+ * costly step in software rendering (each draw converts the decoder's frame and copies it across
+ * Chromium's processes); drawing from this copy is a plain memory copy, and detection and the
+ * region sent are guaranteed to come from the same frame.
  */
 export class FrameSnapshot {
   private readonly canvas = document.createElement('canvas');

@@ -13,12 +13,10 @@ export interface SessionRefusal {
 }
 
 /**
- * Reads one UNAUTHORIZED answer of a role-protected channel. The station ends a session after
- * 15 idle minutes, at logout elsewhere, when the passphrase changes and when it restarts; it
- * answers the next call with UNAUTHORIZED. A role that was open may also have been given a
- * passphrase meanwhile. Either way the operator needs the login form, not an error text.
- * Null when the answer is no such refusal (another error, or a channel without roles, where
- * UNAUTHORIZED is about the page's access key or a wrong passphrase).
+ * Reads one UNAUTHORIZED answer of a role-protected channel: the station ended the session (idle,
+ * logout elsewhere, passphrase change, restart) or the role gained a passphrase, and either way
+ * the operator needs the login form, not an error text. Null for any other answer, including
+ * UNAUTHORIZED from a channel without roles (the page's access key or a wrong passphrase).
  */
 export function readSessionRefusal(
   channel: Channel,

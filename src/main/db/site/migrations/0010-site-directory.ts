@@ -1,17 +1,12 @@
 import type { SiteMigration } from './site-migration.types';
 
 /**
- * The site directory and its stations. Nothing here is readable without the site key where it
- * matters: templates and each person's audit link secret are stored sealed (AES-256-GCM under
- * keys derived from the site key, which only stations hold: core/site/site-cipher.ts), and
- * `meta` keeps a one-way check value of that key, never the key.
- *
- * `changes` is the change log stations pull by cursor. `change_head` is a single row every
- * writer updates in its transaction, so cursors are handed out in commit order: a writer holds
- * the row lock until it commits, and the next one gets the next number only afterwards. A
- * reader that saw cursor N has therefore seen every change below N (a plain sequence would let
- * a slow transaction commit cursor 7 after a reader already moved past 8). The log keeps only
- * the newest change per entity: stations pull state, not history.
+ * The site directory and its stations. Templates and link secrets are sealed under keys derived
+ * from the site key, which only stations hold (core/site/site-cipher.ts); `meta` keeps a one-way
+ * check value, never the key. `changes` is the log stations pull by cursor; every writer updates
+ * the single `change_head` row, so cursors follow commit order and a reader that saw N has seen
+ * everything below N (a plain sequence lets a slow transaction commit 7 after a reader passed 8).
+ * Only the newest change per entity is kept: stations pull state, not history.
  */
 export const siteMigration0010: SiteMigration = {
   version: 10,

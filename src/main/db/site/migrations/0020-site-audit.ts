@@ -1,16 +1,12 @@
 import type { SiteMigration } from './site-migration.types';
 
 /**
- * Every station's audit events, as the station logged them: (station_id, seq) is the station's
- * own audit row id, so a re-sent row is recognised and nothing is stored twice. Each row keeps
- * the station's chain MACs (prev_mac, mac) exactly, so the central copy verifies with the same
- * rule as the station's own log (core/site/site-chain-verifier.ts) and matches its exports.
- * `at` is the station's ISO string, compared bytewise (COLLATE "C") like the station does.
- *
- * audit_chain is each station's arrival state (the newest row, and how far the MACs were
- * verified); audit_flags names every row that arrived out of chain, conflicting, forged or
- * from a revoked station. Neither audit table can be updated or deleted through SQL: the
- * triggers make an accident (or a careless script) fail instead of rewriting history.
+ * Every station's audit events as the station logged them: (station_id, seq) recognises a re-sent
+ * row, and the chain MACs and `at` string (compared bytewise, COLLATE "C") are kept exactly, so the
+ * central copy verifies by the station's own rule (core/site/site-chain-verifier.ts). audit_chain
+ * holds each station's arrival and verification state; audit_flags names every row out of chain,
+ * conflicting, forged or from a revoked station. Triggers refuse UPDATE and DELETE on both, so an
+ * accident fails instead of rewriting history.
  */
 export const siteMigration0020: SiteMigration = {
   version: 20,

@@ -1,18 +1,12 @@
 import type { SiteMigration } from './site-migration.types';
 
 /**
- * What a station may do, as functions; stations get no table privileges at all.
- *
- * Each station logs in as its own role (created when an admin pairs it), a member of the
- * group role `<database>_station`, which may only EXECUTE these functions. They run as the
- * schema owner (SECURITY DEFINER, search_path pinned) and find the calling station by
- * `session_user`: the database authenticated that login, so no station can act as another by
- * naming it. A revoked station is refused anything new (SQLSTATE S0403) but may still push its
- * audit events and receive tombstones: erasures only ever remove data.
- *
- * Writes are single-writer per record with a version: a writer names the version it edited,
- * and a different current version is a conflict (S0409) that says who changed it and when,
- * never a silent overwrite. An erased person cannot be written again (S0410).
+ * What a station may do, as functions; stations get no table privileges at all. Each station is
+ * its own login in `<database>_station`, which may only EXECUTE these SECURITY DEFINER functions;
+ * they find the caller by `session_user`, so no station can act as another by naming it. A revoked
+ * station may still push audit and receive tombstones (S0403 otherwise): erasures only remove data.
+ * Writes name the version they edited, so a concurrent change is a conflict (S0409) that says who
+ * changed it, never a silent overwrite; an erased person cannot be written again (S0410).
  */
 export const siteMigration0030: SiteMigration = {
   version: 30,

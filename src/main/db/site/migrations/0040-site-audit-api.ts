@@ -1,19 +1,12 @@
 import type { SiteMigration } from './site-migration.types';
 
 /**
- * Audit arrival, the site's review reads, and pairing.
- *
- * station_push_audit checks each arriving row against the station's chain as it is stored
- * (no key needed for that): a re-sent identical row is a duplicate and ignored (at least once
- * becomes exactly once); a different row under an existing sequence is a conflict; a row that
- * skips sequences is a gap; a row whose prev_mac is not the stored predecessor's mac does not
- * chain. Each is flagged with the station and row, the row is kept (it is evidence) unless it
- * would overwrite one. Whether each MAC is genuine needs the station's audit key, which the
- * database never holds: key holders verify (core/site/site-chain-verifier.ts) and record the
- * result here (station_record_verification), flagging forged rows the same way.
- *
- * Reviewers read through views that show rows only to an active station or the site's owner;
- * pairing codes are redeemed by the low-privilege `<database>_pairing` login, once.
+ * Audit arrival, the site's review reads, and pairing. station_push_audit checks each row against
+ * the station's stored chain: an identical re-send is ignored (exactly once); a different row at a
+ * stored sequence, a gap or a broken prev_mac is flagged and kept, since it is evidence. MACs need
+ * the station's audit key, which the database never holds, so key holders verify
+ * (core/site/site-chain-verifier.ts) and record the result here. Reviewers see rows only through
+ * views for active stations or the owner; pairing codes are redeemed once by `<database>_pairing`.
  */
 export const siteMigration0040: SiteMigration = {
   version: 40,
