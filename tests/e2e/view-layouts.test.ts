@@ -98,7 +98,7 @@ describe.skipIf(!ready)('every view fits every screen size', () => {
       for (const [width, height] of SIZES) {
         await page.setViewportSize({ width, height });
         await page.waitForTimeout(200);
-        const [scrollWidth, clientWidth] = await page.evaluate<number[]>(
+        const [scrollWidth, clientWidth] = await page.evaluate<[number, number]>(
           '[document.documentElement.scrollWidth, document.documentElement.clientWidth]',
         );
         expect(scrollWidth, `${view} at ${width}x${height}`).toBeLessThanOrEqual(clientWidth);
