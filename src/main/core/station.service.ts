@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { StationError } from '../../shared/errors';
 import type { FrameResult, ParsedRequestOf } from '../../shared/contract';
+import type { ErasureOutcome } from '../../shared/audit-review';
 import type {
   AuditEventView,
   EnrollResult,
@@ -65,7 +66,7 @@ import { IdentityHasher } from './audit/identity-hasher';
 import { EnrollmentService, type EnrollRequest } from './enrollment/enrollment.service';
 import { checkLiveCapture, type CaptureCheckRequest } from './enrollment/live-capture-check';
 import type { CaptureCheck } from '../../shared/enroll-capture-contract';
-import { ErasureService, type ErasureReport } from './erasure/erasure.service';
+import { ErasureService } from './erasure/erasure.service';
 import {
   Gallery,
   type GalleryIndexStats,
@@ -686,7 +687,7 @@ export class Station {
    * GDPR Art. 17: erases one person by exact id (templates, index entries, consent, audit link
    * secret), logs the erasure, then verifies by search and on disk. PERSON_NOT_FOUND if unknown.
    */
-  erasePerson(personId: string): ErasureReport {
+  erasePerson(personId: string): ErasureOutcome {
     const report = this.erasure.erase(personId);
     // An erased person's name leaves the door screen too, even while their grant holds.
     this.screen.forget(personId);

@@ -5,7 +5,7 @@
  */
 import type { ChallengeView } from '../../../shared/challenge';
 import type { DecisionReason, PersonRef } from '../../../shared/domain';
-import type { DoorPhase, PassiveSummary } from '../../../shared/door-contract';
+import type { DoorPhase, LivenessSummary, PassiveSummary } from '../../../shared/door-contract';
 import type { PoseSample } from '../challenge/pose-sample';
 import type { LockoutState } from './failure-lockout';
 import type { TrackBox } from './face-tracker';
@@ -34,17 +34,11 @@ export interface FaceVerdict {
   score?: number;
 }
 
-/** What liveness said so far about one tracked face. */
-export interface LivenessReading {
-  verdict: 'live' | 'spoof' | 'inconclusive';
-  /** True once the window is full: 'inconclusive' then means "ask for a blink", not "wait". */
-  settled: boolean;
-  score: number;
-  components: Record<string, number | null>;
-  /**
-   * The passive evidence in three bands (core/liveness/passive-assessment.ts): 'uncertain' is
-   * what an active challenge is for. Flat, so the audit detail view shows every field.
-   */
+/**
+ * What liveness said so far about one tracked face: the summary the terminal is sent, with the
+ * passive bands (what an active challenge is for) and the reasons always present.
+ */
+export interface LivenessReading extends LivenessSummary {
   passive: PassiveSummary;
   /** Why the verdict is what it is (LivenessReason values). */
   reasons: readonly string[];
