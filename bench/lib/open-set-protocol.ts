@@ -7,7 +7,7 @@
  * Probes are judged by the station's own decideFace (face-size gate, threshold, margin).
  */
 import { createHash } from 'node:crypto';
-import { decideFace } from '../../src/main/core/access/access-decision';
+import { decideFace } from '../../src/main/core/access/door-decision-engine';
 import {
   identifyScore,
   type IdentifyScoring,

@@ -137,11 +137,14 @@ export interface AuditEventDetail {
   mac: string | null;
 }
 
-/** What `people:erase` answers (the station's erasure report). */
+/** What an erasure did (`people:erase` answers it; the station and site sync pass it on). */
 export interface ErasureOutcome {
   erased: PersonRef;
+  /** Templates deleted. */
   templates: number;
+  /** Every post-erasure check passed (see `problems` otherwise). */
   verified: boolean;
+  /** Human-readable failed checks; empty when verified. */
   problems: string[];
 }
 

@@ -10,17 +10,14 @@ import { webRendererViteConfig } from '../../scripts/vite/renderer-config';
 import { createStationHandlers } from '../../src/main/core/ipc/station-handlers';
 import type { ChallengeChooser } from '../../src/main/core/challenge/challenge-chooser';
 import type { Station } from '../../src/main/core/station.service';
-import {
-  SECRET_HEADER,
-  startLoopbackHost,
-  type LoopbackHost,
-} from '../../src/main/host/loopback-host';
+import { startLoopbackHost, type LoopbackHost } from '../../src/main/host/loopback-host';
 import { openStation } from '../../src/main/station-factory';
 import { BINARY_BODY_CONTENT_TYPE, encodeBinaryBody, hasBytes } from '../../src/shared/binary-body';
 import type { Channel, RequestOf, ResponseOf } from '../../src/shared/contract';
 import type { Result } from '../../src/shared/errors';
 import { launchChromium } from './chromium-launcher';
 import { makeTempDir } from './temp-dir';
+import { SECRET_HEADER } from '../../src/shared/loopback-headers';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 

@@ -9,13 +9,13 @@ import { join } from 'node:path';
 import { createStationHandlers } from '../../src/main/core/ipc/station-handlers';
 import type { Station } from '../../src/main/core/station.service';
 import {
-  SECRET_HEADER,
   startLoopbackHost,
   type LoopbackHost,
   type LoopbackHostOptions,
 } from '../../src/main/host/loopback-host';
 import { openStation } from '../../src/main/station-factory';
 import { SESSION_HEADER } from '../../src/shared/operator-roles';
+import { SECRET_HEADER } from '../../src/shared/loopback-headers';
 
 export interface HttpStation {
   station: Station;

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { StationError } from '../../shared/errors';
 import type { FrameResult, ParsedRequestOf } from '../../shared/contract';
+import type { ErasureOutcome } from '../../shared/audit-review';
 import type {
   AuditEventView,
   EnrollResult,
@@ -65,7 +66,7 @@ import { IdentityHasher } from './audit/identity-hasher';
 import { EnrollmentService, type EnrollRequest } from './enrollment/enrollment.service';
 import { checkLiveCapture, type CaptureCheckRequest } from './enrollment/live-capture-check';
 import type { CaptureCheck } from '../../shared/enroll-capture-contract';
-import { ErasureService, type ErasureReport } from './erasure/erasure.service';
+import { ErasureService } from './erasure/erasure.service';
 import {
   Gallery,
   type GalleryIndexStats,
@@ -389,14 +390,7 @@ export class Station {
       scoring,
       setThresholds: (next) => this.settings.setThresholds(next),
       setScoring: (next) => this.settings.setIdentifyScoring(next),
-      audit: (details) =>
-        this.audit.record({
-          kind: 'settings',
-          decision: null,
-          personId: null,
-          similarity: null,
-          details,
-        }),
+      audit: (details) => this.audit.recordSettings(details),
       transaction: (fn) => db.transaction(fn)(),
     });
     this.padCalibration = new PadCalibrationService({
@@ -404,14 +398,7 @@ export class Station {
       passive: () => parts.passive ?? null,
       liveness: () => this.access.liveness(),
       setLiveness: (next) => this.access.setLiveness(next),
-      audit: (details) =>
-        this.audit.record({
-          kind: 'settings',
-          decision: null,
-          personId: null,
-          similarity: null,
-          details: { ...details, door: this.doorId() },
-        }),
+      audit: (details) => this.audit.recordSettings({ ...details, door: this.doorId() }),
       transaction: (fn) => db.transaction(fn)(),
       doorCamera: () => this.door.reportedCamera(),
       now,
@@ -466,22 +453,7 @@ export class Station {
       access: {
         doorId: () => this.doorId(),
         policy: () => this.access.policy(),
-        setPolicy: (next, by) => {
-          const valid = this.access.setPolicy(next);
-          this.audit.record({
-            kind: 'settings',
-            decision: null,
-            personId: null,
-            similarity: null,
-            details: {
-              setting: 'access_policy',
-              door: this.doorId(),
-              changedBy: by,
-              value: policyForAudit(valid),
-            },
-          });
-          return valid;
-        },
+        setPolicy: (next, by) => this.setAccessPolicy(next, by),
         liveness: () => this.access.liveness(),
         setLiveness: (next, by) => this.setLivenessSettings(next, by),
       },
@@ -658,22 +630,16 @@ export class Station {
   /** Audits a change of embedding model (the folder's choice was just written; see model-command). */
   recordEmbeddingModelChange(previousSpace: string, changedBy: string): number {
     const m = this.embeddingModel();
-    return this.audit.record({
-      kind: 'settings',
-      decision: null,
-      personId: null,
-      similarity: null,
-      details: {
-        setting: 'embedding_model',
-        changedBy,
-        source: m.source,
-        name: m.name,
-        sha256: m.sha256,
-        // Not 'embeddingSpace': the review hides keys that look like biometric data.
-        space: m.embeddingSpace,
-        previousSpace,
-        reEnrol: m.reEnrol.length,
-      },
+    return this.audit.recordSettings({
+      setting: 'embedding_model',
+      changedBy,
+      source: m.source,
+      name: m.name,
+      sha256: m.sha256,
+      // Not 'embeddingSpace': the review hides keys that look like biometric data.
+      space: m.embeddingSpace,
+      previousSpace,
+      reEnrol: m.reEnrol.length,
     });
   }
 
@@ -723,7 +689,7 @@ export class Station {
    * GDPR Art. 17: erases one person by exact id (templates, index entries, consent, audit link
    * secret), logs the erasure, then verifies by search and on disk. PERSON_NOT_FOUND if unknown.
    */
-  erasePerson(personId: string): ErasureReport {
+  erasePerson(personId: string): ErasureOutcome {
     const report = this.erasure.erase(personId);
     // An erased person's name leaves the door screen too, even while their grant holds.
     this.screen.forget(personId);
@@ -845,52 +811,34 @@ export class Station {
       this.settings.setGalleryIndexKind(previous);
       throw err;
     }
-    this.audit.record({
-      kind: 'settings',
-      decision: null,
-      personId: null,
-      similarity: null,
-      details: { setting: 'gallery_index_kind', changedBy, value: next ?? 'auto' },
-    });
+    this.audit.recordSettings({ setting: 'gallery_index_kind', changedBy, value: next ?? 'auto' });
     return this.galleryStats();
   }
 
   /** Validated (invalid -> zod error, nothing changes) and audited as a settings change. */
   setAccessPolicy(next: unknown, changedBy: string): AccessPolicy {
     const valid = this.access.setPolicy(next);
-    this.audit.record({
-      kind: 'settings',
-      decision: null,
-      personId: null,
-      similarity: null,
-      details: { setting: 'access_policy', door: this.doorId(), changedBy, value: valid },
-    });
+    // Memberships as counts: a raw person id in the log would outlive the person's erasure.
+    this.recordDoorSetting('access_policy', changedBy, policyForAudit(valid));
     return valid;
+  }
+
+  /** A door-scoped settings change: the audit row names this door. */
+  private recordDoorSetting(setting: string, changedBy: string, value: unknown): void {
+    this.audit.recordSettings({ setting, door: this.doorId(), changedBy, value });
   }
 
   /** Liveness thresholds (validated, audited); apply to faces whose window starts after this. */
   setLivenessSettings(next: unknown, changedBy: string): LivenessSettings {
     const valid = this.access.setLiveness(next);
-    this.audit.record({
-      kind: 'settings',
-      decision: null,
-      personId: null,
-      similarity: null,
-      details: { setting: 'liveness', door: this.doorId(), changedBy, value: valid },
-    });
+    this.recordDoorSetting('liveness', changedBy, valid);
     return valid;
   }
 
   /** The active challenge's settings (validated, audited); apply to the next challenge asked. */
   setChallengeSettings(next: unknown, changedBy: string): ChallengeSettings {
     const valid = this.access.setChallenge(next);
-    this.audit.record({
-      kind: 'settings',
-      decision: null,
-      personId: null,
-      similarity: null,
-      details: { setting: 'liveness_challenge', door: this.doorId(), changedBy, value: valid },
-    });
+    this.recordDoorSetting('liveness_challenge', changedBy, valid);
     return valid;
   }
 
@@ -944,19 +892,13 @@ export class Station {
   setDoorIdentity(next: unknown, changedBy: string): DoorIdentity {
     const previous = this.access.identity();
     const valid = this.access.setIdentity(next);
-    this.audit.record({
-      kind: 'settings',
-      decision: null,
-      personId: null,
-      similarity: null,
-      details: {
-        setting: 'door_identity',
-        door: valid.id,
-        label: valid.label,
-        changedBy,
-        previousDoor: previous.id,
-        previousLabel: previous.label,
-      },
+    this.audit.recordSettings({
+      setting: 'door_identity',
+      door: valid.id,
+      label: valid.label,
+      changedBy,
+      previousDoor: previous.id,
+      previousLabel: previous.label,
     });
     return valid;
   }
@@ -964,14 +906,8 @@ export class Station {
   /** Switches the lock controller (audited); the new one is used from the next command on. */
   setDoorConfig(next: unknown, changedBy: string): DoorConfig {
     const valid = this.access.setDoor(next);
-    this.audit.record({
-      kind: 'settings',
-      decision: null,
-      personId: null,
-      similarity: null,
-      // The webhook secret lives in its key file; only the shape of the config is logged.
-      details: { setting: 'door_controller', door: this.doorId(), changedBy, value: valid },
-    });
+    // The webhook secret lives in its key file; only the shape of the config is logged.
+    this.recordDoorSetting('door_controller', changedBy, valid);
     this.doorActuator.dispose();
     this.doorActuator = this.makeDoorActuator(this.parts.now ?? (() => new Date()));
     this.actuatorConfig = JSON.stringify(valid);

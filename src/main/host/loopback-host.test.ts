@@ -9,12 +9,8 @@ import { StationError } from '../../shared/errors';
 import { SESSION_HEADER } from '../../shared/operator-roles';
 import type { Handlers } from '../core/ipc/dispatch';
 import { createSiteHandlers } from '../core/site/site-handlers';
-import {
-  DOOR_EVENTS_PATH,
-  SECRET_HEADER,
-  startLoopbackHost,
-  type LoopbackHost,
-} from './loopback-host';
+import { DOOR_EVENTS_PATH, startLoopbackHost, type LoopbackHost } from './loopback-host';
+import { SECRET_HEADER } from '../../shared/loopback-headers';
 
 const CSP = "default-src 'self'; connect-src 'self'";
 const LOCKED = {

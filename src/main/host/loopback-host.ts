@@ -7,6 +7,7 @@ import type { DoorScreenState } from '../../shared/door-contract';
 import type { ErrorPayload, Result } from '../../shared/errors';
 import { StationError } from '../../shared/errors';
 import { LIMITS } from '../../shared/limits';
+import { SECRET_HEADER } from '../../shared/loopback-headers';
 import { SESSION_HEADER } from '../../shared/operator-roles';
 import { sessionFrom } from '../../shared/session-token';
 import { dispatch, type Handlers } from '../core/ipc/dispatch';
@@ -14,8 +15,6 @@ import { InFlightBudget } from './in-flight-budget';
 import { BUSY_MESSAGE, readRequestBody } from './request-body';
 import { cspFromIndexHtml, mimeTypeOf, resolveStaticFile } from './static-files';
 
-/** Header the browser-mode client sends the per-run secret in (src/renderer/src/lib/station-client.ts). */
-export const SECRET_HEADER = 'x-station-secret';
 /**
  * Largest request body: a full enrolment (10 images at the contract's base64 cap) plus JSON
  * framing, so any payload the contract accepts also fits through the host.

@@ -1,6 +1,6 @@
 import type { DoorBanner } from '../../../shared/door-contract';
 import type { DoorStatus } from '../door/door-actuator';
-import type { DoorDecision } from './door-decision-engine';
+import type { DoorDecision } from './door-decision.types';
 
 /**
  * The terminal's big status as a pure function of what happened: a frame's decision, a change

@@ -5,14 +5,14 @@ import {
   type ChallengeSettings,
 } from '../challenge/challenge-settings';
 import type { PoseSample } from '../challenge/pose-sample';
-import type { FaceVerdict } from './access-decision';
 import { DEFAULT_ACCESS_POLICY } from './access-policy.schema';
-import {
-  DoorDecisionEngine,
-  type DoorDecision,
-  type FaceObservation,
-  type LivenessReading,
-} from './door-decision-engine';
+import { DoorDecisionEngine } from './door-decision-engine';
+import type {
+  DoorDecision,
+  FaceObservation,
+  FaceVerdict,
+  LivenessReading,
+} from './door-decision.types';
 
 /** The decision engine with the active challenge (issue 12): when asked, what ends it. */
 const alice = { id: 'alice-id', name: 'Alice' };

@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { DECISIONS, type DecisionReason } from '../../../shared/domain';
-import type { FaceVerdict } from './access-decision';
 import { DEFAULT_ACCESS_POLICY, type AccessPolicy } from './access-policy.schema';
 import {
   DEFAULT_CHALLENGE_SETTINGS,
   type ChallengeSettings,
 } from '../challenge/challenge-settings';
-import {
-  DoorDecisionEngine,
-  type DoorDecision,
-  type FaceObservation,
-  type LivenessReading,
-} from './door-decision-engine';
+import { DoorDecisionEngine, unanalysedVerdict } from './door-decision-engine';
+import type {
+  DoorDecision,
+  FaceObservation,
+  FaceVerdict,
+  LivenessReading,
+} from './door-decision.types';
 
 const alice = { id: 'alice-id', name: 'Alice' };
 const bob = { id: 'bob-id', name: 'Bob' };
@@ -166,6 +166,34 @@ describe('DoorDecisionEngine', () => {
       decision: 'granted',
       person: alice,
     });
+  });
+
+  it('several faces: nobody is named even if one is enrolled; the best similarity is reported', () => {
+    const two = [
+      obs(granted(alice, 0.7), LIVE, 1),
+      { ...obs(unknown, LIVE, 2), box: { x1: 300, y1: 100, x2: 380, y2: 200 } },
+    ];
+    expect(run(engine({ agreeFrames: 1 }), [two])[0]).toMatchObject({
+      decision: 'multiple_faces',
+      person: null,
+      similarity: 0.7,
+    });
+  });
+
+  it('frame-level rules are asked before any face is analysed, and name the judged face', () => {
+    const e = engine({ maxFaces: 1 });
+    const small = { x1: 0, y1: 0, x2: 50, y2: 50 };
+    expect(e.frameRule(1, WED_1030, false)?.decision).toBe('device_untrusted');
+    expect(e.frameRule(2, WED_1030, true)?.decision).toBe('multiple_faces');
+    expect(e.frameRule(1, WED_1030, true)).toBeNull();
+    expect(e.frameRule(0, WED_1030, true)).toBeNull();
+    expect(e.judgedFace([small, box])).toBe(-1);
+    expect(engine({ maxFaces: 2 }).judgedFace([small, box])).toBe(1);
+    expect(e.judgedFace([box])).toBe(0);
+    expect(e.judgedFace([])).toBe(-1);
+    // A face not analysed is never a grant.
+    expect(unanalysedVerdict(true)).toMatchObject({ decision: 'unknown_face', person: null });
+    expect(unanalysedVerdict(false)).toMatchObject({ decision: 'face_too_small', person: null });
   });
 
   it('face_too_small and poor_quality are advice, not votes', () => {

@@ -1,17 +1,27 @@
-import type { ChallengeView } from '../../../shared/challenge';
-import type { DecisionReason, PersonRef } from '../../../shared/domain';
-import type { DoorPhase, PassiveSummary } from '../../../shared/door-contract';
+import type { DecisionReason, PersonRef, Thresholds } from '../../../shared/domain';
 import { randomChallengeChooser } from '../challenge/challenge-chooser';
 import type { ChallengeSession } from '../challenge/challenge-session';
 import { DEFAULT_CHALLENGE_SETTINGS, needsChallenge } from '../challenge/challenge-settings';
-import type { PoseSample } from '../challenge/pose-sample';
 import { DEFAULT_LIVENESS_SETTINGS } from '../liveness/liveness-settings';
-import type { FaceVerdict } from './access-decision';
 import type { AccessPolicy } from './access-policy.schema';
 import { withinSchedule, type PersonScheduleProfile } from './access-schedule';
 import { FailureLockout, type FailingFace, type LockoutState } from './failure-lockout';
 import type { TrackBox } from './face-tracker';
-import { agreedIdentity, frameLevel, largest, pending } from './door-decision-parts';
+import {
+  agreedIdentity,
+  frameLevel,
+  largestIndex,
+  newTrackState,
+  pending,
+  type TrackState,
+} from './door-decision-parts';
+import type {
+  DecideContext,
+  DoorDecision,
+  FaceEvidence,
+  FaceObservation,
+  FaceVerdict,
+} from './door-decision.types';
 import {
   challengeOutcome,
   challengeView,
@@ -21,110 +31,47 @@ import {
   type ChallengeOutcome,
 } from './track-challenge';
 
-/** What liveness said so far about one tracked face. */
-export interface LivenessReading {
-  verdict: 'live' | 'spoof' | 'inconclusive';
-  /** True once the window is full: 'inconclusive' then means "ask for a blink", not "wait". */
-  settled: boolean;
-  score: number;
-  components: Record<string, number | null>;
-  /**
-   * The passive evidence in three bands (core/liveness/passive-assessment.ts): 'uncertain' is
-   * what an active challenge is for. Flat, so the audit detail view shows every field.
-   */
-  passive: PassiveReading;
-  /** Why the verdict is what it is (LivenessReason values). */
-  reasons: readonly string[];
-}
-
-export type PassiveReading = PassiveSummary;
-
-export interface FaceObservation {
-  trackId: number;
-  box: TrackBox;
-  /** Single-frame identity verdict (access-decision.ts decideFace). */
-  verdict: FaceVerdict;
-  liveness: LivenessReading | null;
-  /** Head pose and eye opening from the station's own landmarks (the active challenge). */
-  pose?: PoseSample | null;
-  /** The face's embedding when it was analysed: refusals are counted per face with it. */
-  embedding?: Float32Array | null;
-}
-
-export type { DoorPhase };
-
-export interface DoorDecision {
-  phase: DoorPhase;
-  /** Final or advisory reason; null while waiting for more frames. */
-  decision: DecisionReason | null;
-  person: PersonRef | null;
-  similarity: number;
-  /** Best other person's similarity (-1 none; null when not measured). */
-  runnerUp: number | null;
-  /** The identify score the threshold judged (identify-scoring.ts); null when not measured. */
-  score: number | null;
-  trackId: number | null;
-  liveness: LivenessReading | null;
-  /** The challenge being asked (phase 'challenge'), for the terminal. */
-  challenge: ChallengeView | null;
-  /** How a challenge ended, on the final decision it decided (audited). */
-  challengeOutcome: ChallengeOutcome | null;
-  /** True on exactly one frame per tracked face: audit it, and open the door if granted. */
-  newlyFinal: boolean;
-  /** The lock behind a `locked_out` decision (whose face, until when), for the countdown. */
-  lockout: LockoutState | null;
-  /** The audit row of this track's final decision, once the caller recorded it. */
-  auditRef: number | null;
-  /**
-   * A grant of the person the same track was granted for before, decided again once that
-   * decision was FINAL_TTL_MS old: they never left. It opens the door again (see docs/DOOR.md,
-   * "A person who stays") and its audit row says so.
-   */
-  regrant: boolean;
+/**
+ * The identity rule for a single face in a single frame. Deny by default: a name is returned
+ * only when the best person's identify score clears the 1:N threshold AND its similarity beats
+ * the runner-up person's by the margin (two people both "close" is not an identification).
+ */
+export function decideFace(e: FaceEvidence, t: Thresholds): FaceVerdict {
+  const best = e.matches[0];
+  const similarity = best?.similarity ?? -1;
+  if (e.interEyePx < t.minInterEyePx)
+    return { decision: 'face_too_small', person: null, similarity };
+  const runnerUp = e.matches[1]?.similarity ?? -1;
+  if (!best) return { decision: 'unknown_face', person: null, similarity, runnerUp };
+  const score = e.score ?? best.similarity;
+  if (score < t.identify)
+    return { decision: 'unknown_face', person: null, similarity, runnerUp, score };
+  if (best.similarity - runnerUp < t.margin)
+    return { decision: 'unknown_face', person: null, similarity, runnerUp, score };
+  return { decision: 'granted', person: best.person, similarity, runnerUp, score };
 }
 
 /**
- * Extra context of one frame's decision. `now` is the station's clock at the door (the
- * terminal's frame stamps are not trusted for time limits); for `station access VIDEO` it is
- * the recording's time, which decodes faster or slower than real time.
+ * The verdict for a face that was not analysed, never a grant: a frame-level rule decides the
+ * frame anyway (the face was not worth analysing), or the face could not be analysed (outside
+ * the region, landmarks failed), which is too little to judge.
  */
-export interface DecideContext {
-  now: Date;
-  /**
-   * The frame's capture time on its stream's clock (ms), what FINAL_TTL_MS is measured in, so
-   * a decision sticks for 10 s of the stream the face was seen in. Default: now.
-   */
-  atMs?: number;
-  cameraTrusted: boolean;
-  liveTrackIds: ReadonlySet<number>;
+export function unanalysedVerdict(frameDecided: boolean): FaceVerdict {
+  return frameDecided
+    ? { decision: 'unknown_face', person: null, similarity: -1 }
+    : { decision: 'face_too_small', person: null, similarity: -1 };
+}
+
+/** A rule that decides the whole frame whatever its faces are (DoorDecisionEngine.frameRule). */
+export interface FrameRule {
+  decision: 'device_untrusted' | 'locked_out' | 'multiple_faces';
+  lockout: LockoutState | null;
 }
 
 /** The two clocks a final decision is stamped with (see DecideContext). */
 interface FinishClock {
   nowMs: number;
   atMs: number;
-}
-
-interface TrackState {
-  votes: (string | null)[];
-  people: Map<string, PersonRef>;
-  frames: number;
-  final: DoorDecision | null;
-  finalAtMs: number;
-  /**
-   * Whom the decision was about, kept internally even when the decision names nobody (a spoof
-   * of an enrolled person): a person id, null for a stranger, undefined when not established.
-   */
-  decidedIdentity: string | null | undefined;
-  /** The decision this track had before it expired (FINAL_TTL_MS), for the regrant rule. */
-  previous: { decision: DecisionReason; identity: string | null | undefined } | null;
-  /** The station's pose measurements of the last frames (reference for the challenge). */
-  poses: PoseSample[];
-  challenge: ChallengeSession | null;
-  /** The person the challenge was asked of (identity agreed before it started). */
-  challenged: PersonRef | null;
-  /** The last embedding seen of this face (a challenge abandoned is counted against it). */
-  embedding: Float32Array | null;
 }
 
 /**
@@ -184,13 +131,11 @@ export class DoorDecisionEngine {
       if (!ctx.liveTrackIds.has(id)) this.dropTrack(id, t, clockMs, clockMs);
     const p = this.policy();
     const atMs = ctx.atMs ?? clockMs;
-    if (!ctx.cameraTrusted) return frameLevel('device_untrusted', faces);
-    const flood = this.lockout.terminalLock(clockMs);
-    if (flood) return { ...frameLevel('locked_out', faces), lockout: flood };
+    const rule = this.frameRule(faces.length, ctx.now, ctx.cameraTrusted);
+    if (rule) return { ...frameLevel(rule.decision, faces), lockout: rule.lockout };
     if (faces.length === 0) return { ...pending('idle', null, null), decision: 'no_face' };
-    if (faces.length > p.maxFaces) return frameLevel('multiple_faces', faces);
 
-    const face = largest(faces);
+    const face = faces[largestIndex(faces.map((f) => f.box))]!;
     const locked = this.lockout.faceLock(clockMs, failing(face));
     if (locked) return { ...frameLevel('locked_out', faces), lockout: locked };
     const track = this.trackState(face.trackId);
@@ -208,6 +153,27 @@ export class DoorDecisionEngine {
     if (previous) current.previous = previous;
     if (face.embedding) current.embedding = face.embedding;
     return this.decideTrack(current, face, p, ctx.now, atMs);
+  }
+
+  /**
+   * The rules that decide a whole frame before any face is looked at (first match wins):
+   * untrusted camera, the flood guard's terminal lock, more faces than allowed (tailgating).
+   * Null when the faces must be judged. The caller skips analysing faces when it is not null.
+   */
+  frameRule(faceCount: number, now: Date, cameraTrusted: boolean): FrameRule | null {
+    if (!cameraTrusted) return { decision: 'device_untrusted', lockout: null };
+    const flood = this.lockout.terminalLock(now.getTime());
+    if (flood) return { decision: 'locked_out', lockout: flood };
+    if (faceCount > this.policy().maxFaces) return { decision: 'multiple_faces', lockout: null };
+    return null;
+  }
+
+  /**
+   * The index of the face this frame's decision is about (the largest, nearest the door), or
+   * -1 when the number of faces decides the frame: only that face needs liveness.
+   */
+  judgedFace(boxes: readonly TrackBox[]): number {
+    return boxes.length <= this.policy().maxFaces ? largestIndex(boxes) : -1;
   }
 
   private decideTrack(
@@ -333,20 +299,10 @@ export class DoorDecisionEngine {
     const outcome = challengeOutcome(t.challenge, status);
     this.lockout.recordFailure(nowMs, { trackId: id, embedding: t.embedding });
     this.abandoned.push({
-      phase: 'decided',
-      decision: 'challenge_timeout',
-      person: null,
-      similarity: -1,
-      runnerUp: null,
-      score: null,
+      ...frameLevel('challenge_timeout', []),
       trackId: id,
-      liveness: null,
-      challenge: null,
-      challengeOutcome: outcome,
       newlyFinal: true,
-      lockout: null,
-      auditRef: null,
-      regrant: false,
+      challengeOutcome: outcome,
     });
   }
 
@@ -357,7 +313,7 @@ export class DoorDecisionEngine {
     return out;
   }
 
-  /** The flood guard's terminal-wide lock (faces need not be analysed while it holds). */
+  /** The flood guard's terminal-wide lock is on. */
   terminalLocked(now: Date): boolean {
     return this.terminalLock(now) !== null;
   }
@@ -395,19 +351,7 @@ export class DoorDecisionEngine {
   private trackState(id: number): TrackState {
     let t = this.tracks.get(id);
     if (!t) {
-      t = {
-        votes: [],
-        people: new Map(),
-        frames: 0,
-        final: null,
-        finalAtMs: 0,
-        decidedIdentity: undefined,
-        previous: null,
-        poses: [],
-        challenge: null,
-        challenged: null,
-        embedding: null,
-      };
+      t = newTrackState();
       this.tracks.set(id, t);
     }
     return t;

@@ -9,18 +9,14 @@ import { boxTuple, round4 } from '../recognition/recognition.service';
 import type { FaceAnalyzer } from '../vision/face-analyzer';
 import { poseSample } from '../challenge/pose-sample';
 import type { FaceAnalysis, FaceBox, Point, RgbImage } from '../vision/vision.types';
-import { decideFace, type FaceEvidence, type FaceVerdict } from './access-decision';
 import type { AccessPolicy } from './access-policy.schema';
 import type { PersonScheduleProfile } from './access-schedule';
 import { judgeCamera } from './camera-trust';
 import type { DoorScreen } from './door-screen';
 import type { LockoutState } from './failure-lockout';
 import { DecisionDebouncer } from './decision-debouncer';
-import {
-  DoorDecisionEngine,
-  type DoorDecision,
-  type FaceObservation,
-} from './door-decision-engine';
+import { decideFace, DoorDecisionEngine, unanalysedVerdict } from './door-decision-engine';
+import type { DoorDecision, FaceEvidence, FaceObservation } from './door-decision.types';
 import { FaceTracker, type TrackBox } from './face-tracker';
 import type { LivenessMonitor } from './liveness-monitor';
 import type { ChallengeDeps, ChallengeOutcome } from './track-challenge';
@@ -221,7 +217,6 @@ export class DoorFrameService {
     this.rejudgeCamera();
     const now = this.d.now();
     const t = this.d.thresholds();
-    const policy = this.d.policy();
     const trackIds = this.tracker.update(boxes, stamp);
     const liveIds = this.tracker.liveIds();
     // A decided face's liveness window is dropped: when its decision expires (a person who
@@ -229,12 +224,11 @@ export class DoorFrameService {
     this.d.liveness?.retain(
       new Set([...liveIds].filter((id) => this.engine.finalOf(id, stamp) === null)),
     );
-    // Liveness costs a network pass and flow per face: only for the face that can open the door.
-    const judged = boxes.length <= policy.maxFaces ? largestIndex(boxes) : -1;
-    // Nothing to learn from faces when the frame-level rules decide anyway, or about a face
-    // already decided: skipping them keeps the station idle while someone stands at the door.
-    const frameDecided =
-      !this.camera.trusted || boxes.length > policy.maxFaces || this.engine.terminalLocked(now);
+    // Liveness costs a network pass and flow per face: only for the face the engine judges.
+    const judged = this.engine.judgedFace(boxes);
+    // Nothing to learn from faces when the engine's frame-level rules decide anyway: skipping
+    // them keeps the station idle while a crowd or a refused camera stands at the door.
+    const frameDecided = this.engine.frameRule(boxes.length, now, this.camera.trusted) !== null;
 
     const observations: FaceObservation[] = [];
     const faces: FaceDecision[] = [];
@@ -246,9 +240,7 @@ export class DoorFrameService {
       const face = frameDecided ? null : await analysis(i);
       const verdict = face
         ? decideFace(inCameraPixels(this.d.recognition.evidence(face), scale), t)
-        : frameDecided
-          ? { decision: 'unknown_face' as const, person: null, similarity: -1 }
-          : tooLittle();
+        : unanalysedVerdict(frameDecided);
       const liveness =
         face &&
         img &&
@@ -431,30 +423,12 @@ function challengeFacts(o: ChallengeOutcome | null): Record<string, string | num
   };
 }
 
-function largestIndex(boxes: readonly TrackBox[]): number {
-  let best = -1;
-  let bestArea = -1;
-  boxes.forEach((b, i) => {
-    const area = (b.x2 - b.x1) * (b.y2 - b.y1);
-    if (area > bestArea) {
-      best = i;
-      bestArea = area;
-    }
-  });
-  return best;
-}
-
 /**
  * The minimum face size (minInterEyePx) is a property of the camera image, not of how much
  * the terminal shrank the region it sent: measure it in camera pixels.
  */
 function inCameraPixels(e: FaceEvidence, scale: number): FaceEvidence {
   return scale === 1 ? e : { ...e, interEyePx: e.interEyePx / scale };
-}
-
-/** A face we could not analyse (outside the region, landmarks failed) is never granted. */
-function tooLittle(): FaceVerdict {
-  return { decision: 'face_too_small', person: null, similarity: -1 };
 }
 
 /** The schema checked the byte count; the bytes are this request's own, so no copy. */

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { DecisionReason } from '../../../shared/domain';
 import type { DoorScreenState } from '../../../shared/door-contract';
 import type { DoorStatus } from '../door/door-actuator';
-import type { DoorDecision } from './door-decision-engine';
+import type { DoorDecision } from './door-decision.types';
 import { pending } from './door-decision-parts';
 import { DoorScreen } from './door-screen';
 

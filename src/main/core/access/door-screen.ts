@@ -1,7 +1,7 @@
 import type { DoorScreenState, TerminalDisplay } from '../../../shared/door-contract';
 import type { DoorStatus } from '../door/door-actuator';
 import { afterDoor, afterFrame, afterHold, IDLE, type HeldBanner } from './door-banner';
-import type { DoorDecision } from './door-decision-engine';
+import type { DoorDecision } from './door-decision.types';
 import type { LockoutState } from './failure-lockout';
 
 export type DoorScreenListener = (state: DoorScreenState) => void;

@@ -5,7 +5,7 @@ import type {
   DoorScreenState,
   TerminalDisplay,
 } from '../../../shared/door-contract';
-import type { AuditRecorder } from '../audit/audit-recorder';
+import type { AuditRecorder, SettingsChange } from '../audit/audit-recorder';
 import type { AccessSettings } from './access-settings.service';
 import type { DoorFrameService } from './door-frame.service';
 import type { DoorScreen, DoorScreenListener } from './door-screen';
@@ -106,14 +106,8 @@ export class DoorTerminalAdmin {
     });
   }
 
-  private settingsRow(details: Record<string, unknown>): number {
-    return this.d.audit.record({
-      kind: 'settings',
-      decision: null,
-      personId: null,
-      similarity: null,
-      details: { ...details, door: this.d.doorId() },
-    });
+  private settingsRow(details: SettingsChange): number {
+    return this.d.audit.recordSettings({ ...details, door: this.d.doorId() });
   }
 
   private result(action: DoorAdminRequest['action'], auditId: number): DoorAdminResult {

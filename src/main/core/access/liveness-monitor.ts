@@ -1,5 +1,5 @@
 import type { FaceAnalysis, RgbImage } from '../vision/vision.types';
-import type { LivenessReading } from './door-decision-engine';
+import type { LivenessReading } from './door-decision.types';
 
 /**
  * Per-track liveness as the door needs it: fed one analysed face per frame, answers with what

@@ -11,6 +11,17 @@ export interface AuditInput {
   details: Record<string, unknown>;
 }
 
+/** The details of a settings-change row: `setting` names what changed. */
+export type SettingsChange = { setting: string } & Record<string, unknown>;
+
+/**
+ * The one shape of a settings-change row: which setting, and what the caller says about it
+ * (who changed it, the door, the new value). It names no person and carries no decision.
+ */
+export function settingsChange(details: SettingsChange): AuditInput {
+  return { kind: 'settings', decision: null, personId: null, similarity: null, details };
+}
+
 /** Turns domain events into audit rows, hashing identities on the way in. */
 export class AuditRecorder {
   constructor(
@@ -28,6 +39,11 @@ export class AuditRecorder {
       similarity: e.similarity === null ? null : Math.round(e.similarity * 1e4) / 1e4,
       details: e.details,
     });
+  }
+
+  /** A settings change (settingsChange); returns the row id. */
+  recordSettings(details: SettingsChange): number {
+    return this.record(settingsChange(details));
   }
 
   recent(limit: number): AuditEventView[] {

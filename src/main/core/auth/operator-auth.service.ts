@@ -6,7 +6,7 @@ import {
   type AuthStatus,
   type OperatorRole,
 } from '../../../shared/operator-roles';
-import type { AuditRecorder } from '../audit/audit-recorder';
+import { settingsChange, type AuditRecorder } from '../audit/audit-recorder';
 import type { OperatorCredentials } from './operator-credentials.repository';
 import { LoginThrottle } from './login-throttle';
 import { OperatorSessions } from './operator-sessions';
@@ -58,16 +58,12 @@ export class OperatorAuthService {
     }
     this.deps.credentials.set(role, passphrase === null ? null : hashPassphrase(passphrase));
     this.sessions.closeRole(role);
-    this.deps.audit.record({
-      kind: 'settings',
-      decision: null,
-      personId: null,
-      similarity: null,
-      details: {
+    this.deps.audit.record(
+      settingsChange({
         setting: `auth.passphrase.${role}`,
         action: passphrase === null ? 'cleared' : 'set',
-      },
-    });
+      }),
+    );
   }
 
   login(role: OperatorRole, passphrase: string): LoginResult {

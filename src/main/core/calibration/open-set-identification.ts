@@ -1,5 +1,5 @@
 import type { Thresholds } from '../../../shared/domain';
-import { decideFace } from '../access/access-decision';
+import { decideFace } from '../access/door-decision-engine';
 import { BEST_SCORING, identifyScore, type IdentifyScoring } from '../recognition/identify-scoring';
 
 /**

@@ -16,6 +16,7 @@ import type { LivenessSettings } from '../liveness/liveness-settings';
 import { passiveThresholds } from '../liveness/liveness-tracker';
 import type { PassiveLivenessModel } from '../liveness/passive-scorer';
 import { proposePadBands, scoreHistogram, shareBelow } from './pad-calibration';
+import type { SettingsChange } from '../audit/audit-recorder';
 
 export type PadScoreOrigin = 'enrolment' | 'granted';
 
@@ -41,7 +42,7 @@ export interface PadCalibrationDeps {
   liveness: () => LivenessSettings;
   /** Validates and stores liveness settings (not audited itself: adopt() writes the row). */
   setLiveness: (next: unknown) => LivenessSettings;
-  audit: (details: Record<string, unknown>) => number;
+  audit: (details: SettingsChange) => number;
   transaction: <T>(fn: () => T) => T;
   /** The camera label the door terminal reported last. */
   doorCamera: () => string | null;

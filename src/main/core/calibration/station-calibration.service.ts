@@ -17,6 +17,7 @@ import { describeScoring, type IdentifyScoring } from '../recognition/identify-s
 import { ratesAt } from './score-curves';
 import { SortedScores } from './sorted-scores';
 import { calibrateSorted, targetList, type CalibrationReport } from './threshold-calibration';
+import type { SettingsChange } from '../audit/audit-recorder';
 
 /**
  * The admin view's calibration: from the station's own enrolled templates or from an uploaded
@@ -54,7 +55,7 @@ export interface StationCalibrationDeps {
   /** Stores the scoring an adopted identify threshold was judged with (same transaction). */
   setScoring: (next: IdentifyScoring) => void;
   /** Writes the settings audit row; returns its id. */
-  audit: (details: Record<string, unknown>) => number;
+  audit: (details: SettingsChange) => number;
   /** Runs `fn` in one database transaction: a change is never stored without its audit row. */
   transaction: <T>(fn: () => T) => T;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CHALLENGE_ACTIONS } from '../../../shared/challenge';
-import type { LivenessReading } from '../access/door-decision-engine';
+import type { LivenessReading } from '../access/door-decision.types';
 import { randomChallengeChooser } from './challenge-chooser';
 import {
   DEFAULT_CHALLENGE_SETTINGS,

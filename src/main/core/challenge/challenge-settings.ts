@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { CHALLENGE_ACTIONS } from '../../../shared/challenge';
-import type { LivenessReading } from '../access/door-decision-engine';
+import type { LivenessSummary, PassiveSummary } from '../../../shared/door-contract';
 
 export const CHALLENGE_MODES = ['off', 'when_uncertain', 'always'] as const;
 
@@ -53,13 +53,19 @@ export function parseChallengeSettings(value: unknown): ChallengeSettings {
   return challengeSettingsSchema.parse(value);
 }
 
+/** The part of a liveness reading the challenge rule reads (the door's LivenessReading has it). */
+export interface SettledReading {
+  verdict: LivenessSummary['verdict'];
+  passive: Pick<PassiveSummary, 'band'>;
+}
+
 /**
  * Does this face need a challenge? Asked once the passive window has settled on something
  * other than spoof (a settled spoof is refused before). Under when_uncertain only a window that
  * is live AND whose passive PAD score is in the clear_live band (the per-camera calibrated bands
  * of passive-assessment.ts) skips it: a replay that scrapes past the live rule is still asked.
  */
-export function needsChallenge(reading: LivenessReading, s: ChallengeSettings): boolean {
+export function needsChallenge(reading: SettledReading, s: ChallengeSettings): boolean {
   switch (s.mode) {
     case 'off':
       return false;

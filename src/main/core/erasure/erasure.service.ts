@@ -1,4 +1,5 @@
 import type { PersonRef, Thresholds } from '../../../shared/domain';
+import type { ErasureOutcome } from '../../../shared/audit-review';
 import { StationError } from '../../../shared/errors';
 import type { Db } from '../../db/connection';
 import type { PeopleRepository } from '../../db/people.repository';
@@ -9,16 +10,6 @@ import type { AuditRecorder } from '../audit/audit-recorder';
 import type { Gallery } from '../gallery/gallery.service';
 import { zeroFileInPlace } from '../util/zero-file';
 import { byteNeedles, filesUnder, findNeedlesInFile, vectorNeedles } from './file-byte-scan';
-
-export interface ErasureReport {
-  erased: PersonRef;
-  /** Templates deleted. */
-  templates: number;
-  /** Every post-erasure check passed (see `problems` otherwise). */
-  verified: boolean;
-  /** Human-readable failed checks; empty when verified. */
-  problems: string[];
-}
 
 export interface ErasureDeps {
   db: Db;
@@ -45,7 +36,7 @@ export interface ErasureDeps {
 export class ErasureService {
   constructor(private readonly d: ErasureDeps) {}
 
-  erase(personId: string): ErasureReport {
+  erase(personId: string): ErasureOutcome {
     return this.eraseMany([personId], {})[0]!;
   }
 
@@ -54,7 +45,7 @@ export class ErasureService {
    * compaction and one scan of each file, instead of a VACUUM per person. Each person gets
    * their own audit row (with `details` added) and report; PERSON_NOT_FOUND if any is unknown.
    */
-  eraseMany(personIds: readonly string[], details: Record<string, unknown>): ErasureReport[] {
+  eraseMany(personIds: readonly string[], details: Record<string, unknown>): ErasureOutcome[] {
     if (personIds.length === 0) return [];
     const erased = this.d.db
       .transaction(() => personIds.map((id) => this.deleteRows(id, details)))

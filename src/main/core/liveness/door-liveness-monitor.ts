@@ -1,5 +1,5 @@
 import type { LivenessMonitor } from '../access/liveness-monitor';
-import type { LivenessReading } from '../access/door-decision-engine';
+import type { LivenessReading } from '../access/door-decision.types';
 import type { FaceAnalysis, RgbImage } from '../vision/vision.types';
 import type { LivenessVerdict } from './liveness-fusion';
 import type { LivenessSettings } from './liveness-settings';

@@ -102,12 +102,11 @@ export class PeopleAdminService {
       } catch (err) {
         throw new StationError('BAD_REQUEST', `The schedules are not valid: ${String(err)}`);
       }
-      this.d.audit.record({
-        kind: 'settings',
-        decision: null,
-        personId: null,
-        similarity: null,
-        details: { setting: 'schedules', door: this.d.doorId(), changedBy, value },
+      this.d.audit.recordSettings({
+        setting: 'schedules',
+        door: this.d.doorId(),
+        changedBy,
+        value,
       });
     })();
     return this.schedules();

@@ -1,7 +1,8 @@
 import type { BoxTuple, FaceDecision, PersonRef, Thresholds } from '../../../shared/domain';
 import { StationError } from '../../../shared/errors';
 import type { PeopleRepository } from '../../db/people.repository';
-import { decideFace, type FaceEvidence } from '../access/access-decision';
+import { decideFace } from '../access/door-decision-engine';
+import type { FaceEvidence } from '../access/door-decision.types';
 import { dot } from '../vision/embedding-math';
 import type { Gallery } from '../gallery/gallery.service';
 import type { FaceAnalyzer, ImageDecoder } from '../vision/face-analyzer';

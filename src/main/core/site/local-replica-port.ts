@@ -1,5 +1,5 @@
 import type { AuditInput } from '../audit/audit-recorder';
-import type { ErasureReport } from '../erasure/erasure.service';
+import type { ErasureOutcome } from '../../../shared/audit-review';
 import type { SiteAuditRow, SiteConsent, TombstoneAck } from './site-ports';
 
 /** Where this station's replica stands against the site. */
@@ -120,7 +120,7 @@ export interface LocalGalleryPort {
 
 /** The station's erasure with its on-disk verification (ErasureService implements it). */
 export interface LocalErasurePort {
-  eraseMany(personIds: readonly string[], details: Record<string, unknown>): ErasureReport[];
+  eraseMany(personIds: readonly string[], details: Record<string, unknown>): ErasureOutcome[];
 }
 
 export interface LocalAuditPort {

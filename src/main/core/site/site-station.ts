@@ -1,6 +1,6 @@
 import type { SiteOverview, SiteStatusView } from '../../../shared/site-contract';
 import type { EnrolmentPublication } from '../enrollment/enrollment.service';
-import type { ErasureReport } from '../erasure/erasure.service';
+import type { ErasureOutcome } from '../../../shared/audit-review';
 import type { SiteReviewService } from './site-review.service';
 import type { SiteSync } from './site-sync.service';
 
@@ -29,7 +29,7 @@ export class SiteStation {
     return this.sync.publishEnrolment(p);
   }
 
-  erased(personId: string, report: ErasureReport): void {
+  erased(personId: string, report: ErasureOutcome): void {
     this.sync.erasedLocally(personId, report);
   }
 

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { SiteStatusView } from '../../../shared/site-contract';
 import { StationError } from '../../../shared/errors';
 import type { EnrolmentPublication } from '../enrollment/enrollment.service';
-import type { ErasureReport } from '../erasure/erasure.service';
+import type { ErasureOutcome } from '../../../shared/audit-review';
 import type { LocalAuditPort, LocalReplicaPort } from './local-replica-port';
 import type { SiteChainVerifier } from './site-chain-verifier';
 import type { SiteCipher } from './site-cipher';
@@ -247,7 +247,7 @@ export class SiteSync {
    * nothing on the site: the people stay enrolled at the other doors. When the site cannot be
    * reached the station still leaves; `told` says so.
    */
-  leave(eraseAll: () => ErasureReport[]): Promise<{ told: boolean; erased: ErasureReport[] }> {
+  leave(eraseAll: () => ErasureOutcome[]): Promise<{ told: boolean; erased: ErasureOutcome[] }> {
     return this.exclusive(async () => {
       let told = true;
       try {
@@ -371,7 +371,7 @@ export class SiteSync {
    * The station erased someone itself (admin view or CLI): recorded at once with its
    * verification; the tombstone and the ack go out with the next push.
    */
-  erasedLocally(personId: string, report: ErasureReport): void {
+  erasedLocally(personId: string, report: ErasureOutcome): void {
     this.d.replica.recordErasure({
       personId,
       origin: 'local',

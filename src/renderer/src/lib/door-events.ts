@@ -1,9 +1,9 @@
 import { EVENTS_BRIDGE_KEY, type StationEvents } from '../../../shared/api-methods';
 import type { DoorScreenState } from '../../../shared/door-contract';
+import { SECRET_HEADER } from '../../../shared/loopback-headers';
 
 /** The loopback host's Server-Sent Events path (src/main/host/loopback-host.ts). */
 const DOOR_EVENTS_URL = './api/events/door';
-const SECRET_HEADER = 'x-station-secret';
 /** A dropped stream (station restarted, laptop slept) is opened again after this pause. */
 const RECONNECT_MS = 1_000;
 

@@ -8,13 +8,12 @@ import {
 import { BINARY_BODY_CONTENT_TYPE, encodeBinaryBody, hasBytes } from '../../../shared/binary-body';
 import type { Channel } from '../../../shared/contract';
 import type { ErrorPayload, Result } from '../../../shared/errors';
+import { SECRET_HEADER } from '../../../shared/loopback-headers';
 import { SESSION_HEADER } from '../../../shared/operator-roles';
 import { SessionHolder } from '../../../shared/session-token';
 import { connectEvents } from './door-events';
 import { t } from './i18n';
 
-/** Header carrying the per-run secret to the loopback host (see src/main/host/loopback-host.ts). */
-export const SECRET_HEADER = 'x-station-secret';
 const SECRET_STORAGE_KEY = 'station.secret';
 
 function failure(code: ErrorPayload['code'], message: string): Result<never> {

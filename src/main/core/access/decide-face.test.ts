@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DECISIONS, type Thresholds } from '../../../shared/domain';
-import { decideFace, decideFrame, describeDecision, type FaceVerdict } from './access-decision';
-import { DecisionDebouncer } from './decision-debouncer';
+import type { Thresholds } from '../../../shared/domain';
+import { decideFace } from './door-decision-engine';
 
 const t: Thresholds = { identify: 0.4, margin: 0.05, verify: 0.3, minInterEyePx: 24 };
 const alice = { id: 'a', name: 'Alice' };
@@ -88,44 +87,5 @@ describe('decideFace', () => {
   it('refuses a face that is too small before looking at identity', () => {
     const v = decideFace({ interEyePx: 10, matches: [{ person: alice, similarity: 0.9 }] }, t);
     expect(v).toMatchObject({ decision: 'face_too_small', person: null });
-  });
-});
-
-describe('decideFrame', () => {
-  const granted: FaceVerdict = { decision: 'granted', person: alice, similarity: 0.7 };
-  const unknown: FaceVerdict = { decision: 'unknown_face', person: null, similarity: 0.1 };
-
-  it('no faces -> no_face', () => {
-    expect(decideFrame([]).decision).toBe('no_face');
-  });
-
-  it('one face -> that face decides', () => {
-    expect(decideFrame([granted])).toEqual(granted);
-  });
-
-  it('several faces -> multiple_faces and nobody is named, even if one is enrolled', () => {
-    expect(decideFrame([granted, unknown])).toEqual({
-      decision: 'multiple_faces',
-      person: null,
-      similarity: 0.7,
-    });
-  });
-});
-
-describe('describeDecision', () => {
-  it('has words for every reason', () => {
-    for (const d of DECISIONS) expect(describeDecision(d).length).toBeGreaterThan(0);
-  });
-});
-
-describe('DecisionDebouncer', () => {
-  it('records a new outcome, suppresses repeats within the cooldown, records again after it', () => {
-    const d = new DecisionDebouncer(5000);
-    expect(d.shouldRecord('granted:a', 0)).toBe(true);
-    expect(d.shouldRecord('granted:a', 1000)).toBe(false);
-    expect(d.shouldRecord('granted:a', 4999)).toBe(false);
-    expect(d.shouldRecord('granted:a', 5000)).toBe(true);
-    expect(d.shouldRecord('unknown_face:', 5100)).toBe(true);
-    expect(d.shouldRecord('granted:a', 5200)).toBe(true);
   });
 });
