@@ -6,11 +6,11 @@ import { chosenEmbeddingModel } from './core/models/embedding-model-source';
 import { dataPaths } from './core/util/data-dir';
 import { BackgroundIntegrityCheck } from './db/integrity-check';
 import { Station, type OpenStationOptions } from './core/station.service';
-import { FacePipeline } from './core/vision/face-pipeline';
 import { loadPadModel } from './core/liveness/pad-model-loader';
 import { TexturePadScorer } from './core/liveness/passive-scorer';
 import { LoadingFaceAnalyzer, LoadingTextureModel } from './loading-models';
 import { catchUpWithSite, siteBindingFor } from './composition/site-composition';
+import { loadFacePipeline } from './composition/onnx-models';
 
 /** How long a joined station waits for its site's tombstones before serving offline. */
 const SITE_CATCH_UP_MS = 10_000;
@@ -35,7 +35,7 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
   // stops the start with MODEL_MISSING / MODEL_TAMPERED like the other models.
   const pad = loadPadModel(modelsDir);
   const integrity = BackgroundIntegrityCheck.start(dataPaths(opts.dataDir).database);
-  const pipelineLoading = FacePipeline.load(modelsDir, undefined, embedding);
+  const pipelineLoading = loadFacePipeline(modelsDir, undefined, embedding);
   const textureLoading = OnnxTextureLiveness.create(modelsDir);
   // Their failures are reported below, through `settled`: never as unhandled rejections.
   pipelineLoading.catch(() => undefined);

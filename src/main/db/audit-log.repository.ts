@@ -9,7 +9,7 @@ import {
   type AuditHeadFields,
   type AuditMac,
 } from '../core/audit/audit-mac';
-import type { Db } from './connection';
+import type { Db } from './sqlite';
 
 export interface NewAuditEvent {
   at: string;

@@ -1,6 +1,6 @@
 import type { AuditCheckpointFields } from '../core/audit/audit-mac';
 import type { AuditChainRow } from './audit-log.repository';
-import type { Db } from './connection';
+import type { Db } from './sqlite';
 
 /**
  * The only SQL that removes audit rows (migration 0060 refuses every other DELETE). It is kept

@@ -1,7 +1,7 @@
 import type { AuditCursor, AuditKind, AuditSource } from '../../shared/audit-review';
 import type { DecisionReason } from '../../shared/domain';
 import type { AuditChainRow } from './audit-log.repository';
-import type { Db } from './connection';
+import type { Db } from './sqlite';
 
 /** What to read: all given constraints hold; `after` continues a keyset walk. */
 export interface AuditQuerySpec {

@@ -7,7 +7,9 @@ import type { TemplateKeyStore } from '../core/crypto/template-key-store';
 import { quickCheck } from './integrity-check';
 import { dataFolderContext, LATEST_VERSION, migrate } from './migrations';
 
-export type Db = Database.Database;
+import type { Db } from './sqlite';
+
+export type { Db };
 
 export interface OpenDatabaseOptions {
   /** Where migrations find the template key; default: the data folder's 0600 key file. */

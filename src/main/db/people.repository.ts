@@ -1,4 +1,4 @@
-import type { Db } from './connection';
+import type { Db } from './sqlite';
 import type { PersonSummary } from '../../shared/domain';
 
 interface PersonRow {

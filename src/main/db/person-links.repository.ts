@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { LINK_SECRET_BYTES } from './migrations/0030-person-links';
-import type { Db } from './connection';
+import type { Db } from './sqlite';
 
 export interface PersonLink {
   secret: Buffer;

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { electronSqliteBinding } from '../adapters/native-paths';
-import type { Db } from './connection';
+import type { Db } from './sqlite';
 import { LATEST_VERSION, migrate } from './migrations';
 
 /** Triggers that differ from the ones this app's migrations create. */

@@ -1,4 +1,4 @@
-import type { Db } from './connection';
+import type { Db } from './sqlite';
 
 /**
  * What `get` returns for a stored value that is not JSON (a damaged or hand-edited row): an

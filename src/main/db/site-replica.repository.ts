@@ -9,7 +9,7 @@ import type {
 } from '../core/site/local-replica-port';
 import type { SiteAuditRow } from '../core/site/site-ports';
 import { AUDIT_GENESIS_MAC } from '../core/audit/audit-mac';
-import type { Db } from './connection';
+import type { Db } from './sqlite';
 import type { TemplatesRepository } from './templates.repository';
 
 interface StateRow {

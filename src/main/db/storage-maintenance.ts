@@ -1,4 +1,4 @@
-import type { Db } from './connection';
+import type { Db } from './sqlite';
 
 export interface CompactReport {
   /** The WAL was fully copied into the database file and truncated to zero bytes. */

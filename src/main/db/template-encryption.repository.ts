@@ -1,4 +1,4 @@
-import type { Db } from './connection';
+import type { Db } from './sqlite';
 
 /** Which key and format the templates are sealed with (one row, see migration 0040). */
 export interface TemplateEncryptionRecord {

@@ -1,6 +1,6 @@
 import type { TemplateCipher } from '../core/crypto/template-cipher';
 import { StationError } from '../../shared/errors';
-import type { Db } from './connection';
+import type { Db } from './sqlite';
 
 export interface NewTemplate {
   personId: string;
