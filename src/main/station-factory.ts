@@ -5,7 +5,8 @@ import { defaultModelsDir } from './core/models/model-verifier';
 import { chosenEmbeddingModel } from './core/models/embedding-model-source';
 import { dataPaths } from './core/util/data-dir';
 import { BackgroundIntegrityCheck } from './db/integrity-check';
-import { Station, type OpenStationOptions } from './core/station.service';
+import type { Station, OpenStationOptions } from './core/station.service';
+import { createStation } from './composition/station-composition';
 import { loadPadModel } from './core/liveness/pad-model-loader';
 import { TexturePadScorer } from './core/liveness/passive-scorer';
 import { LoadingFaceAnalyzer, LoadingTextureModel } from './loading-models';
@@ -57,7 +58,7 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
   const log = (line: string): void => void process.stderr.write(`station: ${line}\n`);
   try {
     const site = siteBindingFor(opts.dataDir, { siteKeys: opts.siteKeys, log });
-    station = Station.create({
+    station = createStation({
       dataDir: opts.dataDir,
       mode: opts.mode,
       modelsDir,

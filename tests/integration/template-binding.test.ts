@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeImageBuffer, DEFAULT_DECODE_LIMITS } from '../../src/main/adapters/image-decoder';
 import { faissIndexFactories } from '../../src/main/adapters/faiss-vector-index';
 import { defaultModelsDir } from '../../src/main/core/models/model-verifier';
-import { Station } from '../../src/main/core/station.service';
+import type { Station } from '../../src/main/core/station.service';
+import { createStation } from '../../src/main/composition/station-composition';
 import { dataPaths } from '../../src/main/core/util/data-dir';
 import type { FacePipeline } from '../../src/main/core/vision/face-pipeline';
 import { StationError } from '../../src/shared/errors';
@@ -33,7 +34,7 @@ let amyId = '';
 let pennyId = '';
 
 function open(dataDir: string): Station {
-  return Station.create({
+  return createStation({
     dataDir,
     mode: 'cli',
     modelsDir: defaultModelsDir(),

@@ -17,7 +17,8 @@ import { faissIndexFactories } from '../../src/main/adapters/faiss-vector-index'
 import { vectorNeedles } from '../../src/main/core/erasure/file-byte-scan';
 import { indexFileContext, type IndexMeta } from '../../src/main/core/gallery/gallery.service';
 import { defaultModelsDir } from '../../src/main/core/models/model-verifier';
-import { Station } from '../../src/main/core/station.service';
+import type { Station } from '../../src/main/core/station.service';
+import { createStation } from '../../src/main/composition/station-composition';
 import { dataPaths } from '../../src/main/core/util/data-dir';
 import type { FacePipeline } from '../../src/main/core/vision/face-pipeline';
 import { TemplatesRepository } from '../../src/main/db/templates.repository';
@@ -42,7 +43,7 @@ let vectors: { id: number; personId: string; vector: Float32Array }[] = [];
 let copies = 0;
 
 function open(dataDir: string): Station {
-  return Station.create({
+  return createStation({
     dataDir,
     mode: 'cli',
     modelsDir: defaultModelsDir(),

@@ -1,5 +1,5 @@
 import type { AuditCheckpointFields } from '../core/audit/audit-mac';
-import type { AuditChainRow } from './audit-log.repository';
+import type { AuditChainRow, AuditPurgeStore } from '../core/ports/audit-store';
 import type { Db } from './sqlite';
 
 /**
@@ -7,7 +7,7 @@ import type { Db } from './sqlite';
  * out of AuditLogRepository, which can append and read only, so removing history is one
  * visible, separately reviewed path: the retention purge in core/audit/audit-retention.service.ts.
  */
-export class AuditPurgeRepository {
+export class AuditPurgeRepository implements AuditPurgeStore {
   private readonly firstAtOrAfter;
   private readonly rowById;
   private readonly countThrough;

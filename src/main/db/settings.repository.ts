@@ -1,3 +1,4 @@
+import type { SettingsStore } from '../core/ports/storage';
 import type { Db } from './sqlite';
 
 /**
@@ -11,7 +12,7 @@ export const UNREADABLE_SETTING: Readonly<{ unreadable: true }> = Object.freeze(
 });
 
 /** Key -> JSON value store; validation of the values is the settings service's job. */
-export class SettingsRepository {
+export class SettingsRepository implements SettingsStore {
   private readonly selectOne;
   private readonly upsert;
   private readonly dataVersionStmt;

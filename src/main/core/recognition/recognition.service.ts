@@ -1,6 +1,6 @@
 import type { BoxTuple, FaceDecision, PersonRef, Thresholds } from '../../../shared/domain';
 import { StationError } from '../../../shared/errors';
-import type { PeopleRepository } from '../../db/people.repository';
+import type { PeopleStore } from '../ports/people-store';
 import { decideFace, type FaceEvidence } from '../access/access-decision';
 import { dot } from '../vision/embedding-math';
 import type { Gallery } from '../gallery/gallery.service';
@@ -16,7 +16,7 @@ export interface VerifyResult {
 }
 
 export interface RecognitionDeps {
-  people: PeopleRepository;
+  people: PeopleStore;
   gallery: Gallery;
   analyzer: FaceAnalyzer;
   decode: ImageDecoder;
