@@ -1,5 +1,8 @@
-import type { AuditCheckpointFields } from '../core/audit/audit-mac';
-import type { AuditChainRow, AuditPurgeStore } from '../core/ports/audit-store';
+import type {
+  AuditChainRow,
+  AuditCheckpointFields,
+  AuditPurgeStore,
+} from '../core/ports/audit-store';
 import type { Db } from './sqlite';
 
 /**

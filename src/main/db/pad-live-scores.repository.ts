@@ -1,4 +1,4 @@
-import type { PadLiveScore, PadLiveScoreStore } from '../core/calibration/pad-calibration.service';
+import type { PadLiveScore, PadLiveScoreStore } from '../core/ports/pad-live-score-store';
 import type { Db } from './sqlite';
 
 /**

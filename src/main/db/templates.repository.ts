@@ -1,4 +1,3 @@
-import type { TemplateCipher } from '../core/crypto/template-cipher';
 import { StationError } from '../../shared/errors';
 import type {
   ModelCount,
@@ -8,6 +7,7 @@ import type {
   StoredTemplate,
   TamperedTemplate,
   TemplateLabel,
+  TemplateSealing,
   TemplateStore,
 } from '../core/ports/template-store';
 import type { Db } from './sqlite';
@@ -68,7 +68,7 @@ export class TemplatesRepository implements TemplateStore {
 
   constructor(
     private readonly db: Db,
-    private readonly cipher: TemplateCipher,
+    private readonly cipher: TemplateSealing,
   ) {
     // Inserted with an empty blob, then sealed once the row id (part of the AAD) is known.
     this.insert = db.prepare(

@@ -7,6 +7,8 @@ import type {
   AuditHeadFields,
 } from '../audit/audit-mac';
 
+export type { AuditCheckpointFields };
+
 export interface NewAuditEvent {
   at: string;
   kind: AuditEventView['kind'];

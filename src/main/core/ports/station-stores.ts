@@ -1,5 +1,5 @@
-import type { PadLiveScoreStore } from '../calibration/pad-calibration.service';
 import type { AuditPurgeStore, AuditQueryStore, AuditRowStore } from './audit-store';
+import type { PadLiveScoreStore } from './pad-live-score-store';
 import type { PeopleStore, PersonLinkStore } from './people-store';
 import type { CompactStorage, SettingsStore, TriggerGuard, UnitOfWork } from './storage';
 import type { TemplateStore } from './template-store';

@@ -1,3 +1,5 @@
+import type { TemplateBinding } from '../crypto/template-cipher';
+
 export interface NewTemplate {
   personId: string;
   modelId: string;
@@ -104,4 +106,11 @@ export interface TemplateEncryptionStore {
   countNotSealedWith(keyId: string): number;
   /** Runs `fn` in a write transaction taken up front, so two first starts serialise. */
   exclusively<T>(fn: () => T): T;
+}
+
+/** How the template store seals and opens vectors (core/crypto/template-cipher.ts). */
+export interface TemplateSealing {
+  readonly keyId: string;
+  sealTemplate(vector: Float32Array, at: TemplateBinding): Buffer;
+  openTemplate(sealed: Buffer, at: TemplateBinding): Float32Array;
 }
