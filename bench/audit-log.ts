@@ -23,10 +23,13 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AuditChainVerifier } from '../src/main/core/audit/audit-chain-verifier';
 import { AuditMac } from '../src/main/core/audit/audit-mac';
-import { AuditLogRepository, type NewAuditEvent } from '../src/main/db/audit-log.repository';
-import { openDatabase, type Db } from '../src/main/db/connection';
+import { type NewAuditEvent } from '../src/main/db/audit-log.repository';
+import { auditLogOver } from '../src/main/composition/audit-log';
+import type { AuditLog } from '../src/main/core/audit/audit-log';
+import { type Db } from '../src/main/db/connection';
 import { makeTempDir } from '../tests/support/temp-dir';
 import { ms, summarize, timed, type Summary } from './lib/bench-stats';
+import { openDatabase } from '../src/main/composition/station-database';
 
 const T0 = Date.parse('2026-01-01T00:00:00.000Z');
 const STEP_MS = 2500;
@@ -67,7 +70,7 @@ class EventSource {
   }
 }
 
-function appendEach(repo: AuditLogRepository, src: EventSource, n: number): Summary {
+function appendEach(repo: AuditLog, src: EventSource, n: number): Summary {
   const times: number[] = [];
   for (let i = 0; i < n; i++) times.push(timed(() => repo.append(src.event(i))).ms);
   return summarize(times);
@@ -75,7 +78,7 @@ function appendEach(repo: AuditLogRepository, src: EventSource, n: number): Summ
 
 function bulkFill(
   db: Db,
-  repo: AuditLogRepository,
+  repo: AuditLog,
   src: EventSource,
   from: number,
   to: number,
@@ -116,9 +119,7 @@ function verifyChild(file: string): void {
   const open = timed(() => openDatabase(file));
   const mac = new AuditMac(key);
   const rssAfterOpenMb = process.memoryUsage().rss / 1e6;
-  const v = timed(() =>
-    new AuditChainVerifier(new AuditLogRepository(open.value, mac), mac).verify(),
-  );
+  const v = timed(() => new AuditChainVerifier(auditLogOver(open.value, mac), mac).verify());
   open.value.close();
   const result: VerifyResult = {
     openMs: open.ms,
@@ -151,7 +152,7 @@ function row(label: string, s: Summary, extra: string): string {
 
 function queries(
   db: Db,
-  repo: AuditLogRepository,
+  repo: AuditLog,
   src: EventSource,
   rows: number,
   repeats: number,
@@ -266,7 +267,7 @@ function main(): void {
     const key = randomBytes(32);
     const mac = new AuditMac(key);
     const db = openDatabase(file);
-    const repo = new AuditLogRepository(db, mac);
+    const repo = auditLogOver(db, mac);
     const src = new EventSource(rows);
 
     const t0 = performance.now();

@@ -14,11 +14,12 @@ import { AuditRetentionService } from '../src/main/core/audit/audit-retention.se
 import { IdentityHasher } from '../src/main/core/audit/identity-hasher';
 import { dataPaths } from '../src/main/core/util/data-dir';
 import { loadOrCreateKey } from '../src/main/core/util/key-file';
-import { AuditLogRepository } from '../src/main/db/audit-log.repository';
+import { auditLogOver } from '../src/main/composition/audit-log';
+import { sqliteUnitOfWork } from '../src/main/db/unit-of-work';
 import { AuditPurgeRepository } from '../src/main/db/audit-purge.repository';
-import { openDatabase } from '../src/main/db/connection';
 import { compactDatabase } from '../src/main/db/storage-maintenance';
 import { makeTempDir } from '../tests/support/temp-dir';
+import { openDatabase } from '../src/main/composition/station-database';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '200000' } } });
 const rows = Number(values.rows);
@@ -29,7 +30,7 @@ const tmp = makeTempDir('station-bench-purge-');
 try {
   const db = openDatabase(dataPaths(tmp.dir).database);
   const mac = new AuditMac(loadOrCreateKey(dataPaths(tmp.dir).auditMacKey));
-  const log = new AuditLogRepository(db, mac);
+  const log = auditLogOver(db, mac);
   const fill = db.transaction((from: number, to: number) => {
     for (let i = from; i < to; i++) {
       log.append({
@@ -62,7 +63,7 @@ try {
     return n;
   };
   const retention = new AuditRetentionService({
-    db,
+    unitOfWork: sqliteUnitOfWork(db),
     log,
     purge: timed,
     verifier,

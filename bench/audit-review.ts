@@ -16,13 +16,14 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AuditMac } from '../src/main/core/audit/audit-mac';
 import { AuditReviewService } from '../src/main/core/audit/audit-review.service';
-import { AuditLogRepository, type NewAuditEvent } from '../src/main/db/audit-log.repository';
+import { type NewAuditEvent } from '../src/main/db/audit-log.repository';
+import { auditLogOver } from '../src/main/composition/audit-log';
 import { AuditQueryRepository } from '../src/main/db/audit-query.repository';
-import { openDatabase } from '../src/main/db/connection';
 import type { AuditFilter } from '../src/shared/audit-review';
 import { decodeAuditCursor } from '../src/shared/audit-review';
 import { makeTempDir } from '../tests/support/temp-dir';
 import { ms, summarize, timed, type Summary } from './lib/bench-stats';
+import { openDatabase } from '../src/main/composition/station-database';
 
 const T0 = Date.parse('2026-01-01T00:00:00.000Z');
 const STEP_MS = 2500;
@@ -97,7 +98,7 @@ function main(): void {
   const tmp = makeTempDir('station-bench-review-');
   try {
     const db = openDatabase(join(tmp.dir, 'station.sqlite'));
-    const log = new AuditLogRepository(db, new AuditMac(randomBytes(32)));
+    const log = auditLogOver(db, new AuditMac(randomBytes(32)));
     const eachN = Math.min(rows, 3000);
     const each = timed(() => {
       for (let i = 0; i < eachN; i++) log.append(event(i));

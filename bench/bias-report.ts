@@ -27,7 +27,6 @@ import {
   DEFAULT_MODEL_ID,
   DEFAULT_THRESHOLDS,
 } from '../src/main/core/settings/threshold-defaults';
-import { FacePipeline } from '../src/main/core/vision/face-pipeline';
 import { celebaPhotos, faceRecords } from './lib/face-records';
 import {
   groupFalseMatches,
@@ -37,6 +36,7 @@ import {
 } from './lib/group-false-matches';
 import { sharedDataPath } from '../tests/support/shared-data';
 import { makeTempDir } from '../tests/support/temp-dir';
+import { loadFacePipeline } from '../src/main/composition/onnx-models';
 
 interface CalibrateJson {
   pairs: { genuine: number; impostor: number; skipped: number };
@@ -164,7 +164,7 @@ async function identifyBias(): Promise<void> {
     join('utkface_subset', image ?? ''),
     `${race ?? ''} ${gender ?? ''}`,
   ]);
-  const load = () => FacePipeline.load(defaultModelsDir());
+  const load = () => loadFacePipeline(defaultModelsDir());
   const modelId = DEFAULT_MODEL_ID;
   const records = await faceRecords('utkface', photos, modelId, load);
   const faces: GroupedFace[] = records

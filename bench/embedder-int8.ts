@@ -30,7 +30,7 @@ import {
   defaultModelsDir,
 } from '../src/main/core/models/model-verifier';
 import { alignFace } from '../src/main/core/vision/face-alignment';
-import { FacePipeline } from '../src/main/core/vision/face-pipeline';
+import type { FacePipeline } from '../src/main/core/vision/face-pipeline';
 import { dot, l2Normalize } from '../src/main/core/vision/embedding-math';
 import {
   crossValidatedAccuracy,
@@ -48,6 +48,7 @@ import {
 } from '../scripts/models/quantize-embedder';
 import { sharedDataDir } from '../tests/support/shared-data';
 import { celebaPhotos } from './lib/face-records';
+import { loadFacePipeline } from '../src/main/composition/onnx-models';
 
 const SIZE = 112;
 const asInput = (face: RgbImage): Float32Array => {
@@ -151,7 +152,7 @@ async function main(): Promise<void> {
   });
   const modelsDir = defaultModelsDir();
   const float = loadVerifiedModel(modelsDir, 'fr_feature.onnx');
-  const pipeline = await FacePipeline.load(modelsDir);
+  const pipeline = await loadFacePipeline(modelsDir);
   const calibration = [
     ...(
       await alignedFaces(

@@ -19,9 +19,10 @@ import { defaultModelsDir } from '../src/main/core/models/model-verifier';
 import { DEFAULT_QUALITY_LIMITS } from '../src/main/core/settings/quality-defaults';
 import { judgeFaceQuality } from '../src/main/core/enrollment/quality-gates';
 import { chooseEnrolmentFace } from '../src/main/core/enrollment/enroll-photo-check';
-import { FacePipeline } from '../src/main/core/vision/face-pipeline';
+import type { FacePipeline } from '../src/main/core/vision/face-pipeline';
 import { type FaceQuality, measureFaceQuality } from '../src/main/core/vision/face-quality';
 import { sharedDataDir } from '../tests/support/shared-data';
+import { loadFacePipeline } from '../src/main/composition/onnx-models';
 
 type Variant = 'good' | 'blur' | 'dark' | 'bright';
 
@@ -151,7 +152,7 @@ function summarise(samples: Sample[]): void {
 }
 
 async function main(): Promise<void> {
-  const pipeline = await FacePipeline.load(defaultModelsDir());
+  const pipeline = await loadFacePipeline(defaultModelsDir());
   const sets = listSets(sharedDataDir());
   const samples: Sample[] = [];
   for (const [set, files] of Object.entries(sets)) {

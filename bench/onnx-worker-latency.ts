@@ -27,10 +27,10 @@ import { faceSquare } from '../src/main/core/liveness/face-square';
 import { textureCrop } from '../src/main/core/liveness/texture-crop';
 import { defaultModelsDir, loadVerifiedModel } from '../src/main/core/models/model-verifier';
 import { alignFace } from '../src/main/core/vision/face-alignment';
-import { FacePipeline } from '../src/main/core/vision/face-pipeline';
 import type { RgbImage } from '../src/main/core/vision/vision.types';
 import { sharedDataPath } from '../tests/support/shared-data';
 import { load1, ms, summarize } from './lib/bench-stats';
+import { loadFacePipeline } from '../src/main/composition/onnx-models';
 
 type Call = () => Promise<unknown>;
 
@@ -79,7 +79,7 @@ async function main(): Promise<void> {
   const warmup = Number(values.warmup);
   const modelsDir = defaultModelsDir();
   const [pipeline, texture, embedder] = await Promise.all([
-    FacePipeline.load(modelsDir),
+    loadFacePipeline(modelsDir),
     OnnxTextureLiveness.create(modelsDir),
     OnnxEmbedder.create(modelsDir),
   ]);

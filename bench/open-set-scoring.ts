@@ -21,7 +21,6 @@ import {
   DEFAULT_THRESHOLDS,
 } from '../src/main/core/settings/threshold-defaults';
 import { defaultModelsDir } from '../src/main/core/models/model-verifier';
-import { FacePipeline } from '../src/main/core/vision/face-pipeline';
 import { celebaPhotos, faceRecords } from './lib/face-records';
 import {
   attemptRatesAt,
@@ -37,6 +36,7 @@ import {
   type Fold,
   type Rates,
 } from './lib/open-set-protocol';
+import { loadFacePipeline } from '../src/main/composition/onnx-models';
 
 const COHORT = 10;
 
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
     'celeba',
     celebaPhotos(),
     DEFAULT_MODEL_ID,
-    () => FacePipeline.load(defaultModelsDir()),
+    () => loadFacePipeline(defaultModelsDir()),
     (l) => console.error(l),
   );
   const folds = identityFolds(records).map((ids) => buildFold(records, ids));

@@ -58,11 +58,11 @@ import {
 } from '../src/main/core/liveness/liveness-settings';
 import { streamLiveness, type StreamFrame } from '../src/main/core/liveness/stream-liveness';
 import { defaultModelsDir } from '../src/main/core/models/model-verifier';
-import { FacePipeline } from '../src/main/core/vision/face-pipeline';
 import { resizeBilinear } from '../src/main/core/vision/image-ops';
 import { sentFaceScale } from '../src/shared/sent-face-scale';
 import { median, percentile } from './lib/bench-stats';
 import { sharedDataDir } from '../tests/support/shared-data';
+import { loadFacePipeline } from '../src/main/composition/onnx-models';
 
 interface Presentation {
   name: string;
@@ -420,7 +420,7 @@ async function main(): Promise<void> {
     const started = performance.now();
     const models = defaultModelsDir();
     const engine = new LivenessEngine(
-      await FacePipeline.load(models),
+      await loadFacePipeline(models),
       new TexturePadScorer(await OnnxTextureLiveness.create(models, order), loadPadModel(models)),
       run.settings,
     );

@@ -27,7 +27,6 @@ import { OnnxTextureLiveness } from '../src/main/adapters/onnx-texture-liveness'
 import { DEFAULT_LIVENESS_SETTINGS } from '../src/main/core/liveness/liveness-settings';
 import type { PadModelFile } from '../src/main/core/liveness/pad-model';
 import { largestFace } from '../src/main/core/vision/face-choice';
-import { FacePipeline } from '../src/main/core/vision/face-pipeline';
 import type { RgbImage } from '../src/main/core/vision/vision.types';
 import { videoLeaveOneSourceOut } from './lib/pad-video-loso';
 import { padCache } from '../scripts/pad/pad-cache';
@@ -39,6 +38,7 @@ import { PAD_TRAINING_SEED, SHIPPED_RECIPE } from '../scripts/pad/pad-recipe';
 import { sharedDataDir } from '../tests/support/shared-data';
 import { loadAverages, percentile } from './lib/bench-stats';
 import { calibrationSimulation, replayAttackProtocol, type Rate } from './lib/pad-protocols';
+import { loadFacePipeline } from '../src/main/composition/onnx-models';
 
 const f3 = (x: number): string => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
 const pct = (r: Rate): string =>
@@ -148,7 +148,7 @@ async function costPerFace(cache: PadCache, frames: number): Promise<string[]> {
 async function videoTable(cache: PadCache, shipped: PadModelFile): Promise<string[]> {
   const models = defaultModelsDir();
   const [pipeline, texture] = await Promise.all([
-    FacePipeline.load(models),
+    loadFacePipeline(models),
     OnnxTextureLiveness.create(models),
   ]);
   try {

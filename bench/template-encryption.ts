@@ -21,13 +21,13 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { faissFlatFactory } from '../src/main/adapters/faiss-vector-index';
 import { Gallery, type IndexFileSealer } from '../src/main/core/gallery/gallery.service';
-import { openDatabase, type Db } from '../src/main/db/connection';
-import { migrate } from '../src/main/db/migrations';
+import { type Db } from '../src/main/db/connection';
 import { PeopleRepository } from '../src/main/db/people.repository';
 import { TemplatesRepository } from '../src/main/db/templates.repository';
 import { templateCipherFor } from '../tests/support/template-cipher';
 import { makeTempDir } from '../tests/support/temp-dir';
 import { median, ms, timed } from './lib/bench-stats';
+import { openDatabase, migrate } from '../src/main/composition/station-database';
 
 const DIM = 512;
 const MODEL_ID = 'bench-synthetic@512';

@@ -101,7 +101,7 @@ async function galleryVariant(dir: string, prepared: Prepared): Promise<Record<s
     ...(await import('../../src/main/core/crypto/template-key-unlock')),
     ...(await import('../../src/main/core/settings/settings.service')),
     ...(await import('../../src/main/core/util/data-dir')),
-    ...(await import('../../src/main/db/connection')),
+    ...(await import('../../src/main/composition/station-database')),
     ...(await import('../../src/main/db/integrity-check')),
     ...(await import('../../src/main/db/settings.repository')),
     ...(await import('../../src/main/db/template-encryption.repository')),

@@ -24,8 +24,7 @@ import { dataFolderTemplateKeyStore } from '../../src/main/core/crypto/file-temp
 import { unlockTemplateCipher } from '../../src/main/core/crypto/template-key-unlock';
 import { dataPaths } from '../../src/main/core/util/data-dir';
 import { loadOrCreateKey } from '../../src/main/core/util/key-file';
-import { AuditLogRepository } from '../../src/main/db/audit-log.repository';
-import { openDatabase } from '../../src/main/db/connection';
+import { auditLogOver } from '../../src/main/composition/audit-log';
 import { PeopleRepository } from '../../src/main/db/people.repository';
 import { PersonLinksRepository } from '../../src/main/db/person-links.repository';
 import { TemplateEncryptionRepository } from '../../src/main/db/template-encryption.repository';
@@ -33,6 +32,7 @@ import { TemplatesRepository } from '../../src/main/db/templates.repository';
 import { faceLikeDataset, PER_IDENTITY } from './face-like-dataset';
 import type { FaceModel } from './face-like-gallery';
 import { openStationWithoutModels } from './station-without-models';
+import { openDatabase } from '../../src/main/composition/station-database';
 
 /** Probes drawn by faceLikeDataset; the same count as index-backends.ts (shared cache). */
 const DATASET_QUERIES = 1000;
@@ -80,7 +80,7 @@ function insertPeople(
     const links = new PersonLinksRepository(db);
     const templates = new TemplatesRepository(db, cipher);
     const hasher = new IdentityHasher(loadOrCreateKey(paths.pepperKey), (id) => links.find(id));
-    const auditLog = new AuditLogRepository(db, new AuditMac(loadOrCreateKey(paths.auditMacKey)));
+    const auditLog = auditLogOver(db, new AuditMac(loadOrCreateKey(paths.auditMacKey)));
     const audit = new AuditRecorder(auditLog, hasher, now);
     const personIds: string[] = [];
     const enrolOne = (identity: number): void => {

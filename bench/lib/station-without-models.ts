@@ -6,7 +6,8 @@
 import { decodeImageBuffer, DEFAULT_DECODE_LIMITS } from '../../src/main/adapters/image-decoder';
 import { faissIndexFactories } from '../../src/main/adapters/faiss-vector-index';
 import { defaultModelsDir } from '../../src/main/core/models/model-verifier';
-import { Station } from '../../src/main/core/station.service';
+import type { Station } from '../../src/main/core/station.service';
+import { createStation } from '../../src/main/composition/station-composition';
 import type { FaceAnalyzer } from '../../src/main/core/vision/face-analyzer';
 
 /**
@@ -28,7 +29,7 @@ export function stubAnalyzer(modelId: string, dim: number): FaceAnalyzer {
 
 /** The station as the hosts compose it, but with the analyzer above and no passive liveness models. */
 export function openStationWithoutModels(dir: string, modelId: string, dim: number): Station {
-  return Station.create({
+  return createStation({
     dataDir: dir,
     mode: 'cli',
     modelsDir: defaultModelsDir(),

@@ -2,11 +2,11 @@
 import { OnnxTextureLiveness } from '../../src/main/adapters/onnx-texture-liveness';
 import { defaultModelsDir } from '../../src/main/core/models/model-verifier';
 import { largestFace } from '../../src/main/core/vision/face-choice';
-import { FacePipeline } from '../../src/main/core/vision/face-pipeline';
 import type { RgbImage } from '../../src/main/core/vision/vision.types';
 import { sharedDataDir } from '../../tests/support/shared-data';
 import { padPresentations } from './pad-dataset';
 import { buildPadCache, loadPadCache, type PadCache } from './pad-feature-cache';
+import { loadFacePipeline } from '../../src/main/composition/onnx-models';
 
 export async function padCache(
   root: string,
@@ -19,7 +19,7 @@ export async function padCache(
   log(`measuring ${data} into .cache/pad (once; several minutes)`);
   const models = defaultModelsDir();
   const [pipeline, texture] = await Promise.all([
-    FacePipeline.load(models),
+    loadFacePipeline(models),
     OnnxTextureLiveness.create(models),
   ]);
   try {

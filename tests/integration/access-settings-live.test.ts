@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AccessSettings } from '../../src/main/core/access/access-settings.service';
-import { openDatabase } from '../../src/main/db/connection';
 import { SettingsRepository } from '../../src/main/db/settings.repository';
 import { makeTempDir } from '../support/temp-dir';
+import { openDatabase } from '../../src/main/composition/station-database';
 
 /**
  * Settings changed by another connection (another process: the CLI, a second station) are in

@@ -5,12 +5,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { AuditMac } from '../../src/main/core/audit/audit-mac';
 import { dataPaths } from '../../src/main/core/util/data-dir';
 import { loadOrCreateKey } from '../../src/main/core/util/key-file';
-import { AuditLogRepository } from '../../src/main/db/audit-log.repository';
-import { migrate } from '../../src/main/db/migrations';
+import { auditLogOver } from '../../src/main/composition/audit-log';
 import { rawDatabase } from '../support/raw-database';
 import { sharedDataPath } from '../support/shared-data';
 import { stationCli } from '../support/station-cli-runner';
 import { makeTempDir } from '../support/temp-dir';
+import { migrate } from '../../src/main/composition/station-database';
 
 /**
  * Item 3 of issue 13: deleting every audit row and the head passed `audit verify` ("0 rows
@@ -117,7 +117,7 @@ describe('audit chain anchored outside the database', () => {
     const raw = rawDatabase(paths.database);
     migrate(raw, 170);
     const mac = new AuditMac(loadOrCreateKey(paths.auditMacKey));
-    const log = new AuditLogRepository(raw, mac);
+    const log = auditLogOver(raw, mac);
     for (let i = 0; i < 30; i++)
       log.append({
         at: new Date(Date.UTC(2026, 0, 1, 8, i)).toISOString(),

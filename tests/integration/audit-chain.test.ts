@@ -8,10 +8,10 @@ import { AuditChainVerifier } from '../../src/main/core/audit/audit-chain-verifi
 import { AUDIT_GENESIS_MAC, AuditMac } from '../../src/main/core/audit/audit-mac';
 import { dataPaths } from '../../src/main/core/util/data-dir';
 import { loadOrCreateKey } from '../../src/main/core/util/key-file';
-import { AuditLogRepository, type NewAuditEvent } from '../../src/main/db/audit-log.repository';
-import { openDatabase } from '../../src/main/db/connection';
-import { LATEST_VERSION, migrate } from '../../src/main/db/migrations';
+import { type NewAuditEvent } from '../../src/main/db/audit-log.repository';
+import { auditLogOver } from '../../src/main/composition/audit-log';
 import { makeTempDir } from '../support/temp-dir';
+import { openDatabase, LATEST_VERSION, migrate } from '../../src/main/composition/station-database';
 
 let tmp: ReturnType<typeof makeTempDir>;
 beforeEach(() => {
@@ -39,7 +39,7 @@ function keyOf(dataDir: string): Buffer {
 /** Writes ROWS chained events into a real database file in a data folder. */
 function writeLog(dataDir: string, rows = ROWS): void {
   const db = openDatabase(dataPaths(dataDir).database);
-  const repo = new AuditLogRepository(db, new AuditMac(keyOf(dataDir)));
+  const repo = auditLogOver(db, new AuditMac(keyOf(dataDir)));
   for (let i = 1; i <= rows; i++) expect(repo.append(event(i))).toBe(i);
   db.close();
 }
@@ -49,7 +49,7 @@ function verify(dataDir: string, key = keyOf(dataDir)) {
   const db = openDatabase(dataPaths(dataDir).database);
   try {
     const mac = new AuditMac(key);
-    return new AuditChainVerifier(new AuditLogRepository(db, mac), mac).verify();
+    return new AuditChainVerifier(auditLogOver(db, mac), mac).verify();
   } finally {
     db.close();
   }
@@ -159,7 +159,7 @@ describe('audit chain: tampering is detected at the right row (real SQLite files
     writeLog(tmp.dir);
     tamper(tmp.dir, 'DELETE FROM audit_events WHERE id > 17; UPDATE audit_head SET rows = 17');
     const db = openDatabase(dataPaths(tmp.dir).database);
-    const repo = new AuditLogRepository(db, new AuditMac(keyOf(tmp.dir)));
+    const repo = auditLogOver(db, new AuditMac(keyOf(tmp.dir)));
     expect(() => repo.append(event(99))).toThrow(StationError);
     db.close();
   });
@@ -200,7 +200,7 @@ describe('migration 0020 chains the rows of a 0010 database', () => {
     expect(verify(tmp.dir)).toEqual({ ok: true, rows: 2500, firstBrokenRow: null, reason: null });
     const db = openDatabase(file);
     expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
-    const repo = new AuditLogRepository(db, new AuditMac(keyOf(tmp.dir)));
+    const repo = auditLogOver(db, new AuditMac(keyOf(tmp.dir)));
     expect(repo.append(event(2501))).toBe(2501);
     db.close();
     expect(verify(tmp.dir)).toMatchObject({ ok: true, rows: 2501 });

@@ -5,12 +5,12 @@ import { AuditMac } from '../../src/main/core/audit/audit-mac';
 import { IdentityHasher } from '../../src/main/core/audit/identity-hasher';
 import { dataPaths } from '../../src/main/core/util/data-dir';
 import { loadOrCreateKey } from '../../src/main/core/util/key-file';
-import { AuditLogRepository } from '../../src/main/db/audit-log.repository';
-import { openDatabase } from '../../src/main/db/connection';
+import { auditLogOver } from '../../src/main/composition/audit-log';
 import { PersonLinksRepository } from '../../src/main/db/person-links.repository';
 import { sharedDataDir } from '../support/shared-data';
 import { stationCli } from '../support/station-cli-runner';
 import { makeTempDir } from '../support/temp-dir';
+import { openDatabase } from '../../src/main/composition/station-database';
 
 const tmp = makeTempDir('station-audit-cli-');
 const dataDir = join(tmp.dir, 'data');
@@ -73,7 +73,7 @@ beforeAll(() => {
     ) ?? '';
   expect(subject).toMatch(/^[0-9a-f]{64}$/);
   // Three more events of Amy on known days, with text that needs CSV quoting.
-  const repo = new AuditLogRepository(db, new AuditMac(loadOrCreateKey(paths.auditMacKey)));
+  const repo = auditLogOver(db, new AuditMac(loadOrCreateKey(paths.auditMacKey)));
   for (const day of [1, 2, 3]) {
     repo.append({
       at: `2025-06-0${day}T12:00:00.000Z`,

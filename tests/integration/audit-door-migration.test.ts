@@ -5,10 +5,11 @@ import { AuditMac } from '../../src/main/core/audit/audit-mac';
 import { AuditReviewService } from '../../src/main/core/audit/audit-review.service';
 import { dataPaths } from '../../src/main/core/util/data-dir';
 import { loadOrCreateKey } from '../../src/main/core/util/key-file';
-import { AuditLogRepository } from '../../src/main/db/audit-log.repository';
+import { auditLogOver } from '../../src/main/composition/audit-log';
+import type { AuditLog } from '../../src/main/core/audit/audit-log';
 import { AuditQueryRepository } from '../../src/main/db/audit-query.repository';
-import { LATEST_VERSION, migrate } from '../../src/main/db/migrations';
 import { makeTempDir } from '../support/temp-dir';
+import { LATEST_VERSION, migrate } from '../../src/main/composition/station-database';
 
 /**
  * Migration 0060 -> 0070 (the door of each audit row) on a real file with a chained log: the
@@ -24,12 +25,12 @@ const STORED = `SELECT id, at, kind, decision, subject_hmac, similarity, details
 function open(
   dir: string,
   version = LATEST_VERSION,
-): { db: Database.Database; log: AuditLogRepository; mac: AuditMac } {
+): { db: Database.Database; log: AuditLog; mac: AuditMac } {
   const paths = dataPaths(dir);
   const db = new Database(paths.database);
   migrate(db, version);
   const mac = new AuditMac(loadOrCreateKey(paths.auditMacKey));
-  return { db, log: new AuditLogRepository(db, mac), mac };
+  return { db, log: auditLogOver(db, mac), mac };
 }
 
 function review(db: Database.Database): AuditReviewService {

@@ -4,10 +4,10 @@ import { AuditChainVerifier } from '../../src/main/core/audit/audit-chain-verifi
 import { AuditMac } from '../../src/main/core/audit/audit-mac';
 import { dataPaths } from '../../src/main/core/util/data-dir';
 import { loadOrCreateKey } from '../../src/main/core/util/key-file';
-import { AuditLogRepository } from '../../src/main/db/audit-log.repository';
+import { auditLogOver } from '../../src/main/composition/audit-log';
 import { AuditQueryRepository } from '../../src/main/db/audit-query.repository';
-import { migrate } from '../../src/main/db/migrations';
 import { makeTempDir } from '../support/temp-dir';
+import { migrate } from '../../src/main/composition/station-database';
 
 const STORED = `SELECT id, at, kind, decision, subject_hmac, similarity, details, prev_mac, mac
   FROM audit_events ORDER BY id`;
@@ -28,7 +28,7 @@ describe('migration 0225 (replays kept apart from door events)', () => {
     try {
       migrate(db, 220);
       const mac = new AuditMac(loadOrCreateKey(paths.auditMacKey));
-      const log = new AuditLogRepository(db, mac);
+      const log = auditLogOver(db, mac);
       const sources = ['terminal', 'video:door-clip.mp4', 'terminal', 'video:other.webm', 7];
       sources.forEach((source, i) =>
         log.append({

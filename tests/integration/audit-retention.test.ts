@@ -9,14 +9,15 @@ import { AuditRetentionService } from '../../src/main/core/audit/audit-retention
 import { IdentityHasher } from '../../src/main/core/audit/identity-hasher';
 import { dataPaths } from '../../src/main/core/util/data-dir';
 import { loadOrCreateKey } from '../../src/main/core/util/key-file';
-import { AuditLogRepository, type NewAuditEvent } from '../../src/main/db/audit-log.repository';
+import { type NewAuditEvent } from '../../src/main/db/audit-log.repository';
+import { auditLogOver } from '../../src/main/composition/audit-log';
+import { sqliteUnitOfWork } from '../../src/main/db/unit-of-work';
 import { AuditPurgeRepository } from '../../src/main/db/audit-purge.repository';
-import { openDatabase } from '../../src/main/db/connection';
-import { migrate } from '../../src/main/db/migrations';
 import { compactDatabase } from '../../src/main/db/storage-maintenance';
 import { stationCli } from '../support/station-cli-runner';
 import { makeTempDir } from '../support/temp-dir';
 import { rawDatabase } from '../support/raw-database';
+import { openDatabase, migrate } from '../../src/main/composition/station-database';
 
 let tmp: ReturnType<typeof makeTempDir>;
 beforeEach(() => {
@@ -48,12 +49,12 @@ function keyOf(dir: string): Buffer {
 function open(dir: string, nowMs: number, batchRows?: number) {
   const db = openDatabase(dataPaths(dir).database);
   const mac = new AuditMac(keyOf(dir));
-  const log = new AuditLogRepository(db, mac);
+  const log = auditLogOver(db, mac);
   const verifier = new AuditChainVerifier(log, mac);
   const now = () => new Date(nowMs);
   const audit = new AuditRecorder(log, new IdentityHasher(randomBytes(32), () => undefined), now);
   const retention = new AuditRetentionService({
-    db,
+    unitOfWork: sqliteUnitOfWork(db),
     log,
     purge: new AuditPurgeRepository(db),
     verifier,
@@ -262,7 +263,7 @@ describe('audit retention purge (real SQLite files)', () => {
     const file = dataPaths(tmp.dir).database;
     const raw = rawDatabase(file);
     migrate(raw, 50);
-    const log = new AuditLogRepository(raw, new AuditMac(keyOf(tmp.dir)));
+    const log = auditLogOver(raw, new AuditMac(keyOf(tmp.dir)));
     for (let i = 1; i <= ROWS; i++) log.append(event(i));
     // Under 0020's rule alone a stray checkpoint insert opened the log to deletion.
     expect(

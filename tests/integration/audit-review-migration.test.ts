@@ -4,10 +4,10 @@ import { AuditChainVerifier } from '../../src/main/core/audit/audit-chain-verifi
 import { AuditMac } from '../../src/main/core/audit/audit-mac';
 import { dataPaths } from '../../src/main/core/util/data-dir';
 import { loadOrCreateKey } from '../../src/main/core/util/key-file';
-import { AuditLogRepository } from '../../src/main/db/audit-log.repository';
+import { auditLogOver } from '../../src/main/composition/audit-log';
 import { AuditQueryRepository } from '../../src/main/db/audit-query.repository';
-import { LATEST_VERSION, migrate } from '../../src/main/db/migrations';
 import { makeTempDir } from '../support/temp-dir';
+import { LATEST_VERSION, migrate } from '../../src/main/composition/station-database';
 
 describe('migration 0030 -> 0050 (audit review indexes) on a real file', () => {
   const tmp = makeTempDir('station-0050-');
@@ -19,7 +19,7 @@ describe('migration 0030 -> 0050 (audit review indexes) on a real file', () => {
     try {
       expect(migrate(db, 30)).toBe(30);
       const mac = new AuditMac(loadOrCreateKey(paths.auditMacKey));
-      const log = new AuditLogRepository(db, mac);
+      const log = auditLogOver(db, mac);
       for (let i = 0; i < 30; i++) {
         log.append({
           at: new Date(Date.UTC(2026, 0, 1, 8, i)).toISOString(),

@@ -4,16 +4,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditMac } from '../../src/main/core/audit/audit-mac';
 import { AuditReviewService } from '../../src/main/core/audit/audit-review.service';
 import { dispatch, type Handlers } from '../../src/main/core/ipc/dispatch';
-import { AuditLogRepository, type NewAuditEvent } from '../../src/main/db/audit-log.repository';
+import { type NewAuditEvent } from '../../src/main/db/audit-log.repository';
+import { auditLogOver } from '../../src/main/composition/audit-log';
 import {
   AuditQueryRepository,
   type AuditQuerySpec,
 } from '../../src/main/db/audit-query.repository';
-import { openDatabase, type Db } from '../../src/main/db/connection';
+import { type Db } from '../../src/main/db/connection';
 import { AUDIT_PAGE, type AuditFilter, type AuditPage } from '../../src/shared/audit-review';
 import type { PersonSummary } from '../../src/shared/domain';
 import { stubHandlers } from '../support/stub-handlers';
 import { makeTempDir } from '../support/temp-dir';
+import { openDatabase } from '../../src/main/composition/station-database';
 
 /**
  * The reviewer's search over a real SQLite file filled through the production append path:
@@ -155,7 +157,7 @@ describe('audit review over a real SQLite file', () => {
 
   beforeAll(() => {
     db = openDatabase(join(tmp.dir, 'station.sqlite'));
-    const log = new AuditLogRepository(db, new AuditMac(randomBytes(32)));
+    const log = auditLogOver(db, new AuditMac(randomBytes(32)));
     db.transaction(() => {
       for (let i = 0; i < ROWS; i++) log.append(event(i));
     })();

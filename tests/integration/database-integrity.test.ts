@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StationError } from '../../src/shared/errors';
 import { openStation } from '../../src/main/station-factory';
-import { openDatabase } from '../../src/main/db/connection';
 import { BackgroundIntegrityCheck } from '../../src/main/db/integrity-check';
 import { dataPaths } from '../../src/main/core/util/data-dir';
 import { defaultModelsDir } from '../../src/main/core/models/model-verifier';
 import { makeTempDir } from '../support/temp-dir';
+import { openDatabase } from '../../src/main/composition/station-database';
 
 let tmp: ReturnType<typeof makeTempDir>;
 beforeEach(() => {

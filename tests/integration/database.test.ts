@@ -6,13 +6,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StationError } from '../../src/shared/errors';
 import { AuditMac } from '../../src/main/core/audit/audit-mac';
 import { AuditLogRepository } from '../../src/main/db/audit-log.repository';
-import { openDatabase, type Db } from '../../src/main/db/connection';
-import { LATEST_VERSION, migrate } from '../../src/main/db/migrations';
+import { auditLogOver } from '../../src/main/composition/audit-log';
+import { type Db } from '../../src/main/db/connection';
 import { PeopleRepository } from '../../src/main/db/people.repository';
 import { insertPersonBefore0220 } from '../support/legacy-people';
 import { TemplatesRepository } from '../../src/main/db/templates.repository';
 import { templateCipherFor } from '../support/template-cipher';
 import { makeTempDir } from '../support/temp-dir';
+import { openDatabase, LATEST_VERSION, migrate } from '../../src/main/composition/station-database';
 
 let tmp: ReturnType<typeof makeTempDir>;
 beforeEach(() => {
@@ -99,7 +100,7 @@ describe('database', () => {
     });
 
     it('audit log appends and reads back newest first; the repository has no update or delete', () => {
-      const audit = new AuditLogRepository(db, new AuditMac(randomBytes(32)));
+      const audit = auditLogOver(db, new AuditMac(randomBytes(32)));
       for (let i = 0; i < 3; i++) {
         audit.append({
           at: `2026-01-0${i + 1}`,

@@ -12,10 +12,12 @@ import { relayFrame, SerialRelay } from '../../src/main/core/door/serial-relay';
 import { SimulatedRelay } from '../../src/main/core/door/simulated-relay';
 import { WebhookDoor } from '../../src/main/core/door/webhook-door';
 import { verifyWebhook } from '../../src/main/core/door/webhook-signature';
-import { AuditLogRepository } from '../../src/main/db/audit-log.repository';
-import { openDatabase, type Db } from '../../src/main/db/connection';
+import { auditLogOver } from '../../src/main/composition/audit-log';
+import type { AuditLog } from '../../src/main/core/audit/audit-log';
+import { type Db } from '../../src/main/db/connection';
 import { mkfifoSync } from '../support/fifo';
 import { makeTempDir } from '../support/temp-dir';
+import { openDatabase } from '../../src/main/composition/station-database';
 
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
 
@@ -213,9 +215,9 @@ describe('SerialRelay', () => {
 });
 
 describe('DoorActuator', () => {
-  function recorder(): { db: Db; audit: AuditRecorder; log: AuditLogRepository } {
+  function recorder(): { db: Db; audit: AuditRecorder; log: AuditLog } {
     const db = openDatabase(join(tmp.dir, 'station.db'));
-    const log = new AuditLogRepository(db, new AuditMac(randomBytes(32)));
+    const log = auditLogOver(db, new AuditMac(randomBytes(32)));
     const audit = new AuditRecorder(
       log,
       new IdentityHasher(randomBytes(32), () => undefined),

@@ -4,12 +4,11 @@ import { faissFlatFactory } from '../../src/main/adapters/faiss-vector-index';
 import { Gallery } from '../../src/main/core/gallery/gallery.service';
 import { dataPaths } from '../../src/main/core/util/data-dir';
 import { l2Normalize } from '../../src/main/core/vision/embedding-math';
-import { openDatabase } from '../../src/main/db/connection';
-import { LATEST_VERSION, migrate } from '../../src/main/db/migrations';
 import { insertPersonBefore0220 } from '../support/legacy-people';
 import { TemplatesRepository } from '../../src/main/db/templates.repository';
 import { templateCipherFor } from '../support/template-cipher';
 import { makeTempDir } from '../support/temp-dir';
+import { openDatabase, LATEST_VERSION, migrate } from '../../src/main/composition/station-database';
 
 const DIM = 8;
 const SHIPPED = 'fr_feature@87aacdfe5751';

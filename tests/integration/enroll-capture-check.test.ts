@@ -6,7 +6,7 @@ import { checkEnrolPhoto } from '../../src/main/core/enrollment/enroll-photo-che
 import { defaultModelsDir } from '../../src/main/core/models/model-verifier';
 import { DEFAULT_QUALITY_LIMITS } from '../../src/main/core/settings/quality-defaults';
 import { DEFAULT_THRESHOLDS } from '../../src/main/core/settings/threshold-defaults';
-import { FacePipeline } from '../../src/main/core/vision/face-pipeline';
+import type { FacePipeline } from '../../src/main/core/vision/face-pipeline';
 import { dispatch } from '../../src/main/core/ipc/dispatch';
 import { createStationHandlers } from '../../src/main/core/ipc/station-handlers';
 import type { Station } from '../../src/main/core/station.service';
@@ -16,6 +16,7 @@ import type { CaptureCheck } from '../../src/shared/enroll-capture-contract';
 import { wholeImageRegion } from '../support/frame-request';
 import { sharedDataPath } from '../support/shared-data';
 import { makeTempDir } from '../support/temp-dir';
+import { loadFacePipeline } from '../../src/main/composition/onnx-models';
 
 /**
  * `enroll:check` (guided live capture) through the contract with a real station: a frame is
@@ -32,7 +33,7 @@ describe('enroll:check on real photos used as camera frames', () => {
   beforeAll(async () => {
     station = await openStation({ dataDir: tmp.dir, mode: 'browser' });
     handlers = createStationHandlers(station);
-    pipeline = await FacePipeline.load(defaultModelsDir());
+    pipeline = await loadFacePipeline(defaultModelsDir());
   });
   afterAll(() => {
     station?.close();

@@ -11,9 +11,10 @@ import {
 import { defaultModelsDir } from '../../src/main/core/models/model-verifier';
 import { DEFAULT_QUALITY_LIMITS } from '../../src/main/core/settings/quality-defaults';
 import { DEFAULT_THRESHOLDS } from '../../src/main/core/settings/threshold-defaults';
-import { FacePipeline } from '../../src/main/core/vision/face-pipeline';
+import type { FacePipeline } from '../../src/main/core/vision/face-pipeline';
 import { sharedDataPath } from '../support/shared-data';
 import { makeTempDir } from '../support/temp-dir';
+import { loadFacePipeline } from '../../src/main/composition/onnx-models';
 
 /**
  * The enrolment quality gates on real photos (limits calibrated by bench/enroll-quality.ts):
@@ -26,7 +27,7 @@ describe('enrolment quality gates on real photos', () => {
   const limits = { ...DEFAULT_QUALITY_LIMITS, minInterEyePx: DEFAULT_THRESHOLDS.minInterEyePx };
 
   beforeAll(async () => {
-    pipeline = await FacePipeline.load(defaultModelsDir());
+    pipeline = await loadFacePipeline(defaultModelsDir());
   });
   afterAll(() => tmp.cleanup());
 

@@ -10,12 +10,13 @@ import {
   rgbFromRgba,
 } from '../../src/main/adapters/image-decoder';
 import { dot } from '../../src/main/core/vision/embedding-math';
-import { FacePipeline } from '../../src/main/core/vision/face-pipeline';
+import type { FacePipeline } from '../../src/main/core/vision/face-pipeline';
 import { mean, rocAuc } from '../../src/main/core/vision/verification-metrics';
 import type { FaceAnalysis, Point } from '../../src/main/core/vision/vision.types';
 import { StationError } from '../../src/shared/errors';
 import { sharedDataDir } from '../support/shared-data';
 import { makeTempDir } from '../support/temp-dir';
+import { loadFacePipeline } from '../../src/main/composition/onnx-models';
 
 /**
  * The real pipeline (verified ONNX models from resources/models) on real photos from
@@ -26,7 +27,7 @@ const data = sharedDataDir();
 let pipeline: FacePipeline;
 
 beforeAll(async () => {
-  pipeline = await FacePipeline.load(defaultModelsDir());
+  pipeline = await loadFacePipeline(defaultModelsDir());
 });
 
 /** In-the-wild photos may show bystanders: the subject is the largest face. */
@@ -335,7 +336,7 @@ describe('loading and decoding failures', () => {
   }
 
   it('refuses to load without verified models', async () => {
-    expect(await codeOf(FacePipeline.load(tmp.dir))).toMatch(/^MODEL_MISSING: /);
+    expect(await codeOf(loadFacePipeline(tmp.dir))).toMatch(/^MODEL_MISSING: /);
   });
 
   it('names the file when it is not an image or is cut off', async () => {

@@ -11,11 +11,12 @@ import {
 import { INDEX_KINDS } from '../../src/main/core/gallery/vector-index';
 import { decodeLabelMap, encodeLabelMap } from '../../src/main/core/gallery/gallery-label-map';
 import { l2Normalize } from '../../src/main/core/vision/embedding-math';
-import { openDatabase, type Db } from '../../src/main/db/connection';
+import { type Db } from '../../src/main/db/connection';
 import { PeopleRepository } from '../../src/main/db/people.repository';
 import { TemplatesRepository } from '../../src/main/db/templates.repository';
 import { templateCipherFor } from '../support/template-cipher';
 import { makeTempDir } from '../support/temp-dir';
+import { openDatabase } from '../../src/main/composition/station-database';
 
 /**
  * The gallery's index kind follows its chooser (in the station: the size policy or the admin's

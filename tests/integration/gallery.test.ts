@@ -4,11 +4,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { faissFlatFactory } from '../../src/main/adapters/faiss-vector-index';
 import { Gallery } from '../../src/main/core/gallery/gallery.service';
 import { l2Normalize } from '../../src/main/core/vision/embedding-math';
-import { openDatabase, type Db } from '../../src/main/db/connection';
+import { type Db } from '../../src/main/db/connection';
 import { PeopleRepository } from '../../src/main/db/people.repository';
 import { TemplatesRepository } from '../../src/main/db/templates.repository';
 import { templateCipherFor } from '../support/template-cipher';
 import { makeTempDir } from '../support/temp-dir';
+import { openDatabase } from '../../src/main/composition/station-database';
 
 const DIM = 64;
 const consent = { textVersion: 'v1', purpose: 'test', grantedAt: 't', recordedBy: 'test' };

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../src/main/db/connection';
+import { type Db } from '../../src/main/db/connection';
 import { SettingsRepository } from '../../src/main/db/settings.repository';
 import { BEST_SCORING } from '../../src/main/core/recognition/identify-scoring';
 import { SettingsService } from '../../src/main/core/settings/settings.service';
@@ -11,6 +11,7 @@ import {
 } from '../../src/main/core/settings/threshold-defaults';
 import { dataPaths } from '../../src/main/core/util/data-dir';
 import { makeTempDir } from '../support/temp-dir';
+import { openDatabase } from '../../src/main/composition/station-database';
 
 /**
  * Which scoring the identify threshold is judged with, on a real settings table: an adopted

@@ -5,13 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeImageFile } from '../../src/main/adapters/image-decoder';
 import { openVideoFrames } from '../../src/main/adapters/ffmpeg-video-frames';
 import { faceSquare } from '../../src/main/core/liveness/face-square';
-import { LivenessEngine } from '../../src/main/core/liveness/liveness-engine';
+import type { LivenessEngine } from '../../src/main/core/liveness/liveness-engine';
 import { streamLiveness } from '../../src/main/core/liveness/stream-liveness';
 import { defaultModelsDir } from '../../src/main/core/models/model-verifier';
 import { largestFace } from '../../src/main/core/vision/face-choice';
 import { sharedDataPath } from '../support/shared-data';
 import { stationCli } from '../support/station-cli-runner';
 import { makeTempDir } from '../support/temp-dir';
+import { loadLivenessEngine } from '../../src/main/composition/onnx-models';
 
 const tmp = makeTempDir();
 const spoof = (...p: string[]): string => sharedDataPath('spoof', ...p);
@@ -44,7 +45,7 @@ function excerpt(src: string, name: string, start: number, seconds: number): str
 }
 
 beforeAll(async () => {
-  engine = await LivenessEngine.load(defaultModelsDir());
+  engine = await loadLivenessEngine(defaultModelsDir());
 });
 afterAll(() => tmp.cleanup());
 

@@ -15,10 +15,11 @@ import { textureCrop } from '../../src/main/core/liveness/texture-crop';
 import { defaultModelsDir, loadVerifiedModel } from '../../src/main/core/models/model-verifier';
 import { l2Normalize } from '../../src/main/core/vision/embedding-math';
 import { alignFace } from '../../src/main/core/vision/face-alignment';
-import { FacePipeline } from '../../src/main/core/vision/face-pipeline';
+import type { FacePipeline } from '../../src/main/core/vision/face-pipeline';
 import type { RgbImage } from '../../src/main/core/vision/vision.types';
 import { StationError } from '../../src/shared/errors';
 import { sharedDataPath } from '../support/shared-data';
+import { loadFacePipeline } from '../../src/main/composition/onnx-models';
 
 /**
  * The embedding and texture networks run in worker threads (onnx-worker-session.ts). Their
@@ -58,7 +59,7 @@ async function inThread(
 
 beforeAll(async () => {
   [pipeline, texture] = await Promise.all([
-    FacePipeline.load(modelsDir),
+    loadFacePipeline(modelsDir),
     OnnxTextureLiveness.create(modelsDir),
   ]);
   const img = await decodeImageFile(sharedDataPath('deepface_testset', 'img1.jpg'));

@@ -2,9 +2,9 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dataPaths } from '../../src/main/core/util/data-dir';
-import { LATEST_VERSION, migrate } from '../../src/main/db/migrations';
 import { PadLiveScoresRepository } from '../../src/main/db/pad-live-scores.repository';
 import { makeTempDir } from '../support/temp-dir';
+import { LATEST_VERSION, migrate } from '../../src/main/composition/station-database';
 
 /**
  * Migration 0070 -> 0100 (per-camera PAD calibration scores) on a real file: existing rows of

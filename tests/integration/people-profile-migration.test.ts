@@ -6,9 +6,9 @@ import {
   accessPolicySchema,
 } from '../../src/main/core/access/access-policy.schema';
 import { dataPaths } from '../../src/main/core/util/data-dir';
-import { migrate } from '../../src/main/db/migrations';
 import { PeopleRepository } from '../../src/main/db/people.repository';
 import { makeTempDir } from '../support/temp-dir';
+import { migrate } from '../../src/main/composition/station-database';
 
 /**
  * Migration 0160 -> 0220 on a real file: group memberships and personal schedules that were

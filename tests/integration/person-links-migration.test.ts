@@ -4,12 +4,12 @@ import { AuditMac } from '../../src/main/core/audit/audit-mac';
 import { legacySubject } from '../../src/main/core/audit/identity-hasher';
 import { dataPaths } from '../../src/main/core/util/data-dir';
 import { loadOrCreateKey } from '../../src/main/core/util/key-file';
-import { AuditLogRepository } from '../../src/main/db/audit-log.repository';
-import { LATEST_VERSION, migrate } from '../../src/main/db/migrations';
+import { auditLogOver } from '../../src/main/composition/audit-log';
 import { insertPersonBefore0220 } from '../support/legacy-people';
 import { openStation } from '../../src/main/station-factory';
 import { makeTempDir } from '../support/temp-dir';
 import { rawDatabase } from '../support/raw-database';
+import { LATEST_VERSION, migrate } from '../../src/main/composition/station-database';
 
 const consent = {
   textVersion: 'v1',
@@ -29,7 +29,7 @@ describe('migration 0020 -> 0030 (person link secrets) on a real file', () => {
     insertPersonBefore0220(raw, 'p-ada', 'Ada', '2026-01-01T00:00:00Z', consent);
     insertPersonBefore0220(raw, 'p-bob', 'Bob', '2026-01-02T00:00:00Z', consent);
     const pepper = loadOrCreateKey(paths.pepperKey);
-    const audit = new AuditLogRepository(raw, new AuditMac(loadOrCreateKey(paths.auditMacKey)));
+    const audit = auditLogOver(raw, new AuditMac(loadOrCreateKey(paths.auditMacKey)));
     for (const [i, id] of ['p-ada', 'p-bob', 'p-ada'].entries()) {
       audit.append({
         at: `2026-01-0${i + 3}T08:00:00.000Z`,

@@ -4,11 +4,10 @@ import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dataPaths } from '../../src/main/core/util/data-dir';
-import { openDatabase } from '../../src/main/db/connection';
-import { migrate } from '../../src/main/db/migrations';
 import { sharedDataPath } from '../support/shared-data';
 import { stationCli } from '../support/station-cli-runner';
 import { makeTempDir } from '../support/temp-dir';
+import { openDatabase, migrate } from '../../src/main/composition/station-database';
 
 /**
  * Item 9 of issue 13: the plaintext SHA-256 of each enrolment photo was stored with its

@@ -8,7 +8,6 @@ import { SESSION_OPTIONS } from '../../src/main/adapters/onnx-session';
 import { defaultModelsDir, loadVerifiedModel } from '../../src/main/core/models/model-verifier';
 import { dot, l2Normalize } from '../../src/main/core/vision/embedding-math';
 import { alignFace } from '../../src/main/core/vision/face-alignment';
-import { FacePipeline } from '../../src/main/core/vision/face-pipeline';
 import { DTYPE, readOnnx, writeOnnx } from '../../scripts/models/onnx-graph';
 import {
   activationNames,
@@ -18,6 +17,7 @@ import {
 } from '../../scripts/models/quantize-embedder';
 import { sharedDataPath } from '../support/shared-data';
 import { makeTempDir } from '../support/temp-dir';
+import { loadFacePipeline } from '../../src/main/composition/onnx-models';
 
 /**
  * The project's int8 quantiser (bench/embedder-int8.ts measures it on LFW) on the real
@@ -36,7 +36,7 @@ describe('int8 quantisation of the embedder', () => {
   const tmp = makeTempDir('station-int8-');
   const faces: Float32Array[] = [];
   beforeAll(async () => {
-    const pipeline = await FacePipeline.load(defaultModelsDir());
+    const pipeline = await loadFacePipeline(defaultModelsDir());
     for (const n of [1, 2, 13, 14, 20, 21]) {
       const img = await decodeImageFile(sharedDataPath('deepface_testset', `img${n}.jpg`));
       const [face] = await pipeline.analyzeImage(img);

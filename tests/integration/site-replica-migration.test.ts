@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dataPaths } from '../../src/main/core/util/data-dir';
-import { LATEST_VERSION, migrate } from '../../src/main/db/migrations';
 import { makeTempDir } from '../support/temp-dir';
+import { LATEST_VERSION, migrate } from '../../src/main/composition/station-database';
 
 /**
  * Migration 0160 -> 0190 (0190: the station as a site replica; 0170 and 0180 on the way) on a real file: a station that never

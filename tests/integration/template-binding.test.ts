@@ -5,13 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeImageBuffer, DEFAULT_DECODE_LIMITS } from '../../src/main/adapters/image-decoder';
 import { faissIndexFactories } from '../../src/main/adapters/faiss-vector-index';
 import { defaultModelsDir } from '../../src/main/core/models/model-verifier';
-import { Station } from '../../src/main/core/station.service';
+import type { Station } from '../../src/main/core/station.service';
+import { createStation } from '../../src/main/composition/station-composition';
 import { dataPaths } from '../../src/main/core/util/data-dir';
-import { FacePipeline } from '../../src/main/core/vision/face-pipeline';
+import type { FacePipeline } from '../../src/main/core/vision/face-pipeline';
 import { StationError } from '../../src/shared/errors';
 import { sharedDataPath } from '../support/shared-data';
 import { stationCli } from '../support/station-cli-runner';
 import { makeTempDir } from '../support/temp-dir';
+import { loadFacePipeline } from '../../src/main/composition/onnx-models';
 
 /**
  * Items 1 and 2 of issue 13, as someone with write access to the data folder but no key would
@@ -32,7 +34,7 @@ let amyId = '';
 let pennyId = '';
 
 function open(dataDir: string): Station {
-  return Station.create({
+  return createStation({
     dataDir,
     mode: 'cli',
     modelsDir: defaultModelsDir(),
@@ -96,7 +98,7 @@ async function tamperedError(run: () => Promise<unknown>): Promise<StationError>
 }
 
 beforeAll(async () => {
-  pipeline = await FacePipeline.load(defaultModelsDir());
+  pipeline = await loadFacePipeline(defaultModelsDir());
   const station = open(seedDir);
   try {
     for (const who of ['amy', 'penny']) {

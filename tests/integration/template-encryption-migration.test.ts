@@ -5,14 +5,14 @@ import { faissFlatFactory } from '../../src/main/adapters/faiss-vector-index';
 import { Gallery } from '../../src/main/core/gallery/gallery.service';
 import { dataPaths } from '../../src/main/core/util/data-dir';
 import { l2Normalize } from '../../src/main/core/vision/embedding-math';
-import { openDatabase, type Db } from '../../src/main/db/connection';
-import { LATEST_VERSION, migrate } from '../../src/main/db/migrations';
+import { type Db } from '../../src/main/db/connection';
 import { PeopleRepository } from '../../src/main/db/people.repository';
 import { insertPersonBefore0220 } from '../support/legacy-people';
 import { TemplatesRepository } from '../../src/main/db/templates.repository';
 import { StationError } from '../../src/shared/errors';
 import { templateCipherFor } from '../support/template-cipher';
 import { makeTempDir } from '../support/temp-dir';
+import { openDatabase, LATEST_VERSION, migrate } from '../../src/main/composition/station-database';
 
 const DIM = 512;
 const MODEL = 'fr_feature@test';

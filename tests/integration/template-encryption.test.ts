@@ -17,14 +17,16 @@ import { faissIndexFactories } from '../../src/main/adapters/faiss-vector-index'
 import { vectorNeedles } from '../../src/main/core/erasure/file-byte-scan';
 import { indexFileContext, type IndexMeta } from '../../src/main/core/gallery/gallery.service';
 import { defaultModelsDir } from '../../src/main/core/models/model-verifier';
-import { Station } from '../../src/main/core/station.service';
+import type { Station } from '../../src/main/core/station.service';
+import { createStation } from '../../src/main/composition/station-composition';
 import { dataPaths } from '../../src/main/core/util/data-dir';
-import { FacePipeline } from '../../src/main/core/vision/face-pipeline';
+import type { FacePipeline } from '../../src/main/core/vision/face-pipeline';
 import { TemplatesRepository } from '../../src/main/db/templates.repository';
 import { StationError } from '../../src/shared/errors';
 import { sharedDataPath } from '../support/shared-data';
 import { templateCipherFor } from '../support/template-cipher';
 import { makeTempDir } from '../support/temp-dir';
+import { loadFacePipeline } from '../../src/main/composition/onnx-models';
 
 const bbt = (who: string, i: number) =>
   sharedDataPath('small_identity_sets', 'faceapi_bbt', who, `${who}${i}.png`);
@@ -41,7 +43,7 @@ let vectors: { id: number; personId: string; vector: Float32Array }[] = [];
 let copies = 0;
 
 function open(dataDir: string): Station {
-  return Station.create({
+  return createStation({
     dataDir,
     mode: 'cli',
     modelsDir: defaultModelsDir(),
@@ -82,7 +84,7 @@ function onDisk(dataDir: string): Buffer[] {
 }
 
 beforeAll(async () => {
-  pipeline = await FacePipeline.load(defaultModelsDir());
+  pipeline = await loadFacePipeline(defaultModelsDir());
   const station = open(seedDir);
   try {
     for (const who of ['amy', 'penny']) {

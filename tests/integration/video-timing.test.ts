@@ -6,13 +6,13 @@ import {
   type VideoDecodeOptions,
   type VideoFrame,
 } from '../../src/main/adapters/ffmpeg-video-frames';
-import { LivenessEngine } from '../../src/main/core/liveness/liveness-engine';
 import { defaultModelsDir } from '../../src/main/core/models/model-verifier';
 import { largestFace } from '../../src/main/core/vision/face-choice';
 import { sharedDataPath } from '../support/shared-data';
 import { stationCli } from '../support/station-cli-runner';
 import { makeTempDir } from '../support/temp-dir';
 import { ffmpegAvailable } from '../support/video-clips';
+import { loadLivenessEngine } from '../../src/main/composition/onnx-models';
 
 /**
  * Issue 12, item 5: recordings are judged as the camera delivered them. Variants of real clips
@@ -105,7 +105,7 @@ describe.skipIf(!ffmpegAvailable())('the frame reader keeps the recording’s ow
     // Stored 540x960 (sideways), displayed 960x540.
     expect([info.width, info.height]).toEqual([960, 540]);
     expect(info.outWidth).toBeGreaterThan(info.outHeight);
-    const engine = await LivenessEngine.load(defaultModelsDir());
+    const engine = await loadLivenessEngine(defaultModelsDir());
     try {
       for await (const frame of frames) {
         expect([frame.width, frame.height]).toEqual([info.outWidth, info.outHeight]);

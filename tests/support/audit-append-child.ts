@@ -7,13 +7,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AuditMac } from '../../src/main/core/audit/audit-mac';
 import { dataPaths } from '../../src/main/core/util/data-dir';
 import { loadOrCreateKey } from '../../src/main/core/util/key-file';
-import { AuditLogRepository } from '../../src/main/db/audit-log.repository';
-import { openDatabase } from '../../src/main/db/connection';
+import { auditLogOver } from '../../src/main/composition/audit-log';
+import { openDatabase } from '../../src/main/composition/station-database';
 
 async function run(dataDir: string, limit: number, intervalMs: number): Promise<void> {
   const paths = dataPaths(dataDir);
   const db = openDatabase(paths.database);
-  const repo = new AuditLogRepository(db, new AuditMac(loadOrCreateKey(paths.auditMacKey)));
+  const repo = auditLogOver(db, new AuditMac(loadOrCreateKey(paths.auditMacKey)));
   for (let i = 0; i < limit; i++) {
     const id = repo.append({
       at: new Date().toISOString(),

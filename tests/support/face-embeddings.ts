@@ -4,9 +4,10 @@ import { join, relative } from 'node:path';
 import { decodeImageFile } from '../../src/main/adapters/image-decoder';
 import { defaultModelsDir } from '../../src/main/core/models/model-verifier';
 import { writeFileAtomic } from '../../src/main/core/util/atomic-file';
-import { FacePipeline } from '../../src/main/core/vision/face-pipeline';
+import type { FacePipeline } from '../../src/main/core/vision/face-pipeline';
 import type { FaceBox, RgbImage } from '../../src/main/core/vision/vision.types';
 import { sharedDataDir } from './shared-data';
+import { loadFacePipeline } from '../../src/main/composition/onnx-models';
 
 /**
  * Embeddings of real face photos from ../shared/data computed with the station's own
@@ -161,7 +162,7 @@ export async function embedFaceImages(
   opts: { pipeline?: FacePipeline; log?: (line: string) => void } = {},
 ): Promise<LabelledEmbeddings> {
   const dataDir = sharedDataDir();
-  const pipeline = opts.pipeline ?? (await FacePipeline.load(defaultModelsDir()));
+  const pipeline = opts.pipeline ?? (await loadFacePipeline(defaultModelsDir()));
   const cache = new EmbeddingCache(embeddingCacheDir(), pipeline.modelId, pipeline.embeddingDim);
   const missing = images.filter((img) => cache.get(img.file) === undefined);
   const started = performance.now();

@@ -6,7 +6,8 @@ import { catchUpWithSite, siteBindingFor } from '../../src/main/composition/site
 import { initSite, joinSite, pairStation } from '../../src/main/composition/site-membership';
 import { MODEL_CATALOG } from '../../src/main/core/models/model-catalog';
 import { defaultModelsDir } from '../../src/main/core/models/model-verifier';
-import { Station } from '../../src/main/core/station.service';
+import type { Station } from '../../src/main/core/station.service';
+import { createStation } from '../../src/main/composition/station-composition';
 import type { FaceAnalyzer } from '../../src/main/core/vision/face-analyzer';
 import { openStation } from '../../src/main/station-factory';
 
@@ -40,7 +41,7 @@ export async function openSyncStation(
   opts: { pageSize?: number; intervalMs?: number } = {},
 ): Promise<Station> {
   const site = siteBindingFor(dataDir, opts);
-  const station = Station.create({
+  const station = createStation({
     dataDir,
     mode: 'cli',
     modelsDir: defaultModelsDir(),

@@ -3,12 +3,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { OperatorAuthService } from '../../src/main/core/auth/operator-auth.service';
 import { OperatorCredentials } from '../../src/main/core/auth/operator-credentials.repository';
 import { dispatch, type Handlers } from '../../src/main/core/ipc/dispatch';
-import { openDatabase } from '../../src/main/db/connection';
 import { SettingsRepository } from '../../src/main/db/settings.repository';
 import { API_METHODS, type Channel } from '../../src/shared/contract';
 import { CHANNEL_ROLES } from '../../src/shared/operator-roles';
 import { stubHandlers } from '../support/stub-handlers';
 import { makeTempDir } from '../support/temp-dir';
+import { openDatabase } from '../../src/main/composition/station-database';
 
 /**
  * The calibration channels at the IPC boundary: admin only (refused to the reviewer and to

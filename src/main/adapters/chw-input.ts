@@ -1,5 +1,7 @@
 import type { RgbImage } from '../core/vision/vision.types';
-import type { ChannelOrder } from './onnx-embedder';
+
+/** Which image channel goes into input plane 0 (see onnx-embedder.ts CHANNEL_ORDER). */
+export type ChannelOrder = 'rgb' | 'bgr';
 
 /**
  * Writes an interleaved RGB image into a network's planar CHW float input, in the network's

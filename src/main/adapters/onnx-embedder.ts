@@ -4,7 +4,7 @@
  * site's own model described by a manifest (core/models/embedding-manifest.ts), checked at
  * load against the model's real input and output shapes and by one trial inference.
  */
-import { fillChwInput } from './chw-input';
+import { fillChwInput, type ChannelOrder } from './chw-input';
 import { l2Normalize } from '../core/vision/embedding-math';
 import { checkModelInterface, checkTrialOutput } from '../core/models/embedding-model-check';
 import {
@@ -23,8 +23,7 @@ import type { EmbeddingModel } from '../core/vision/vision-models';
 import type { RgbImage } from '../core/vision/vision.types';
 import { type OnnxWorkerSession, workerFromBytes } from './onnx-worker-session';
 
-/** Which image channel goes into input plane 0. See CHANNEL_ORDER below for the measurement. */
-export type ChannelOrder = 'rgb' | 'bgr';
+export type { ChannelOrder };
 
 /**
  * Blue first. Measured with the full pipeline on celeba_wild_subset/pairs.csv (colour, 600

@@ -5,7 +5,7 @@
 import type { TextureLivenessModel } from '../core/liveness/texture-model';
 import { TEXTURE_INPUT } from '../core/liveness/texture-crop';
 import type { RgbImage } from '../core/vision/vision.types';
-import type { ChannelOrder } from './onnx-embedder';
+import type { ChannelOrder } from './chw-input';
 import { fillChwInput } from './chw-input';
 import { type OnnxWorkerSession, loadModelWorker, workerFromBytes } from './onnx-worker-session';
 

@@ -1,9 +1,9 @@
 import { openVideoFrames } from '../adapters/ffmpeg-video-frames';
-import { LivenessEngine } from '../core/liveness/liveness-engine';
 import type { LivenessReason } from '../core/liveness/liveness-fusion';
 import { streamLiveness, type StreamLivenessResult } from '../core/liveness/stream-liveness';
 import { defaultModelsDir } from '../core/models/model-verifier';
 import { EXIT, type Output } from './cli-output';
+import { loadLivenessEngine } from '../composition/onnx-models';
 
 export const LIVENESS_USAGE = `  liveness VIDEO [--max-seconds S]     liveness verdict (live | spoof | inconclusive) of the
                                          largest face over the door's decision window`;
@@ -26,7 +26,7 @@ export function parseMaxSeconds(text: string | undefined): number | undefined {
  * prints the first conclusive window's verdict (where the door would act). Needs no data folder.
  */
 export async function livenessCommand(out: Output, opts: LivenessCommandOptions): Promise<number> {
-  const engine = await LivenessEngine.load(opts.modelsDir ?? defaultModelsDir());
+  const engine = await loadLivenessEngine(opts.modelsDir ?? defaultModelsDir());
   const maxSeconds = parseMaxSeconds(opts.maxSeconds);
   const { info, frames } = await openVideoFrames(opts.video, maxSeconds ? { maxSeconds } : {});
   const result = await streamLiveness(frames, (f) => engine.largestFace(f), engine.tracker(), {

@@ -8,13 +8,14 @@ import { SitePusher } from '../core/site/site-push';
 import { SiteReviewService } from '../core/site/site-review.service';
 import { SiteStation } from '../core/site/site-station';
 import { SiteSync } from '../core/site/site-sync.service';
-import type { Station, StationSiteBinding } from '../core/station.service';
+import type { Station } from '../core/station.service';
 import { dataPaths } from '../core/util/data-dir';
 import { SiteAuditRepository } from '../db/site/site-audit.repository';
 import { SiteDirectoryRepository } from '../db/site/site-directory.repository';
 import { createSitePool } from '../db/site/site-pool';
 import { SiteReplicaRepository } from '../db/site-replica.repository';
 import { readSiteConfig, readSitePassword, siteKeyStore, withLogin } from './site-files';
+import type { SiteBinding } from './station-composition';
 
 export const APP_VERSION = '0.1.0';
 
@@ -32,10 +33,7 @@ export interface SiteBindingOptions {
  * the station's SQLite replica (db/site-replica.repository.ts) and the rules (core/site).
  * Null when the data folder never joined a site: then nothing of this runs.
  */
-export function siteBindingFor(
-  dataDir: string,
-  opts: SiteBindingOptions = {},
-): StationSiteBinding | null {
+export function siteBindingFor(dataDir: string, opts: SiteBindingOptions = {}): SiteBinding | null {
   const config = readSiteConfig(dataDir);
   if (!config) return null;
   const keys = opts.siteKeys ?? siteKeyStore(dataDir);
@@ -57,11 +55,11 @@ export function siteBindingFor(
   const url = withLogin(config.url, config.role, readSitePassword(dataDir));
   return {
     auditPepper: cipher.auditPepper,
-    attach(st) {
+    attach(st, storage) {
       const pool = createSitePool({ url, max: 2, applicationName: `station ${config.label}` });
       const dir = new SiteDirectoryRepository(pool);
       const audit = new SiteAuditRepository(pool);
-      const replica = new SiteReplicaRepository(st.db, st.templates);
+      const replica = new SiteReplicaRepository(storage.db, storage.templates);
       const now = st.now;
       const puller = new SitePuller({
         dir,

@@ -11,19 +11,12 @@ import type {
   StationStatus,
   Thresholds,
 } from '../../shared/domain';
-import { openDatabase, type Db } from '../db/connection';
-import type { BackgroundIntegrityCheck } from '../db/integrity-check';
-import { AuditLogRepository, type AuditChainRow } from '../db/audit-log.repository';
-import { AuditPurgeRepository } from '../db/audit-purge.repository';
-import { compactDatabase } from '../db/storage-maintenance';
-import { AuditQueryRepository } from '../db/audit-query.repository';
-import { PeopleRepository } from '../db/people.repository';
-import { PersonLinksRepository } from '../db/person-links.repository';
-import { SettingsRepository } from '../db/settings.repository';
+import type { AuditChainRow } from './ports/audit-store';
+import type { PeopleStore } from './ports/people-store';
+import type { StationStores } from './ports/station-stores';
+import type { TemplateStore } from './ports/template-store';
 import { OperatorCredentials } from './auth/operator-credentials.repository';
 import { OperatorAuthService } from './auth/operator-auth.service';
-import { TemplateEncryptionRepository } from '../db/template-encryption.repository';
-import { TemplatesRepository } from '../db/templates.repository';
 import {
   terminalDisplaySchema,
   type CameraReport,
@@ -48,11 +41,10 @@ import { createDoorController, doorConfigSchema, type DoorConfig } from './door/
 import { doorIdentitySchema, type DoorIdentity } from './door/door-identity';
 import { SimulatedRelay } from './door/simulated-relay';
 import type { RgbImage } from './vision/vision.types';
-import { dataFolderTemplateKeyStore } from './crypto/file-template-key-store';
 import type { TemplateCipher } from './crypto/template-cipher';
 import type { TemplateKeyStore } from './crypto/template-key-store';
-import { unlockTemplateCipher } from './crypto/template-key-unlock';
 import { AuditChainVerifier, type AuditChainReport } from './audit/audit-chain-verifier';
+import { AuditLog } from './audit/audit-log';
 import { AuditMac } from './audit/audit-mac';
 import { anchorAdvancer, AuditAnchorFile } from './audit/audit-anchor';
 import { restoreDroppedTriggers } from './audit/audit-triggers';
@@ -85,9 +77,7 @@ import { SettingsService } from './settings/settings.service';
 import { CalibrationUploads } from './calibration/calibration-uploads';
 import { StationCalibrationService } from './calibration/station-calibration.service';
 import { PadCalibrationService } from './calibration/pad-calibration.service';
-import { PadLiveScoresRepository } from '../db/pad-live-scores.repository';
 import { dataPaths } from './util/data-dir';
-import { assertPrivateDatabase, preparePrivateDataFolder } from './util/private-files';
 import { removeStaleTempFiles } from './util/stale-temp-files';
 import { loadOrCreateKey } from './util/key-file';
 import type { FaceAnalyzer, ImageDecoder } from './vision/face-analyzer';
@@ -126,11 +116,6 @@ export interface StationParts {
    * threads). Absent when the models are shared with other stations (tests).
    */
   release?: () => void;
-  /**
-   * The database's integrity check, already running on a worker (openStation starts it first
-   * thing, so it overlaps the model and gallery loads). Absent: checked when opened, in line.
-   */
-  integrity?: BackgroundIntegrityCheck;
   /** The site this data folder joined (issue 16); absent: a single station, as always. */
   site?: StationSiteBinding;
   /** The host's OS locale (StationStatus.locale); absent = the page uses its own languages. */
@@ -139,8 +124,7 @@ export interface StationParts {
 
 /** What the site composition needs of a station to make it a replica (see SiteStation). */
 export interface StationSiteInternals {
-  db: Db;
-  templates: TemplatesRepository;
+  templates: TemplateStore;
   gallery: Gallery;
   erasure: ErasureService;
   audit: AuditRecorder;
@@ -189,8 +173,9 @@ const APP_VERSION = '0.1.0';
 
 /**
  * The station core: one object per data folder, the same in Electron, browser mode and the
- * CLI. It owns the database connection; everything else is composed from it. No Electron here.
- * Hosts build it with `openStation` (station-factory.ts), which supplies the native adapters.
+ * CLI. It owns the data folder's stores (ports/station-stores.ts) and composes the services
+ * over them. No Electron and no database here: `createStation` (composition/) opens the stores,
+ * `openStation` (station-factory.ts) supplies the native adapters.
  */
 export class Station {
   readonly enrollment: EnrollmentService;
@@ -225,32 +210,34 @@ export class Station {
   readonly operators: OperatorAuthService;
   /** The site this station is a replica of; null for a single station. */
   readonly site: SiteStation | null;
-  private readonly people: PeopleRepository;
+  private readonly people: PeopleStore;
   private readonly audit: AuditRecorder;
-  private readonly auditLog: AuditLogRepository;
+  private readonly auditLog: AuditLog;
   private readonly auditVerifier: AuditChainVerifier;
   private readonly auditRetention: AuditRetentionService;
   private readonly gallery: Gallery;
-  private readonly templates: TemplatesRepository;
+  private readonly templates: TemplateStore;
 
-  private constructor(
-    private readonly db: Db,
+  /** Built by composition/station-composition.ts (createStation), which opens the stores. */
+  constructor(
+    private readonly stores: StationStores,
     private readonly parts: StationParts,
     cipher: TemplateCipher,
   ) {
     const now = parts.now ?? (() => new Date());
     const paths = dataPaths(parts.dataDir);
-    this.people = new PeopleRepository(db);
-    const templates = new TemplatesRepository(db, cipher);
+    const tx = stores.unitOfWork;
+    this.people = stores.people;
+    const templates = stores.templates;
     this.templates = templates;
-    const links = new PersonLinksRepository(db);
-    this.settings = new SettingsService(new SettingsRepository(db));
+    const links = stores.links;
+    this.settings = new SettingsService(stores.settings);
     const pepper = parts.site?.auditPepper ?? loadOrCreateKey(paths.pepperKey);
     const hasher = new IdentityHasher(pepper, (id) => links.find(id));
     const auditMac = new AuditMac(loadOrCreateKey(paths.auditMacKey));
     const anchor = new AuditAnchorFile(paths.auditAnchor, auditMac);
-    this.auditLog = new AuditLogRepository(
-      db,
+    this.auditLog = new AuditLog(
+      stores.auditRows,
       auditMac,
       anchorAdvancer(anchor, auditMac, {
         genesis: () => this.auditLog.genesis(),
@@ -263,29 +250,29 @@ export class Station {
       file: anchor,
       enrolledSince: (since) => this.people.countCreatedSince(since),
     });
-    this.integrityNotes = restoreDroppedTriggers(db, this.audit);
+    this.integrityNotes = restoreDroppedTriggers(stores.triggers, this.audit);
     this.operators = new OperatorAuthService({
-      credentials: new OperatorCredentials(new SettingsRepository(db)),
+      credentials: new OperatorCredentials(stores.settings),
       audit: this.audit,
       now,
     });
     this.auditRetention = new AuditRetentionService({
-      db,
+      unitOfWork: tx,
       log: this.auditLog,
-      purge: new AuditPurgeRepository(db),
+      purge: stores.auditPurge,
       verifier: this.auditVerifier,
       mac: auditMac,
       audit: this.audit,
       now,
-      compact: () => compactDatabase(db),
+      compact: stores.compact,
     });
     this.review = new AuditReviewService({
-      queries: new AuditQueryRepository(db),
+      queries: stores.auditQueries,
       findPeople: (nameOrId) => this.findPeople(nameOrId),
       subjectsOf: (personId) => this.audit.subjectsOf(personId),
     });
     // One lock for every writer of the index files, in every process: SQLite's write lock.
-    const writeLock: WriteLock = (fn) => db.transaction(fn).immediate();
+    const writeLock: WriteLock = (fn) => tx.immediate(fn);
     const removeStaleTemp = (): string[] =>
       writeLock(() =>
         removeStaleTempFiles(
@@ -333,7 +320,7 @@ export class Station {
       scoring,
     });
     this.enrollment = new EnrollmentService({
-      db,
+      unitOfWork: tx,
       people: this.people,
       links,
       templates,
@@ -348,7 +335,8 @@ export class Station {
       publish: parts.site ? (p) => this.site!.publishEnrolment(p) : undefined,
     });
     this.erasure = new ErasureService({
-      db,
+      unitOfWork: tx,
+      compact: stores.compact,
       people: this.people,
       templates,
       links,
@@ -359,8 +347,8 @@ export class Station {
       galleryIndex: paths.galleryIndex,
       removeStaleTemp,
     });
-    this.access = new AccessSettings(new SettingsRepository(db));
-    const queries = new AuditQueryRepository(db);
+    this.access = new AccessSettings(stores.settings);
+    const queries = stores.auditQueries;
     this.reviewer = new ReviewerViewsService({
       review: this.review,
       queries,
@@ -373,7 +361,7 @@ export class Station {
       timeZone: () => this.timeZone(),
     });
     this.peopleAdmin = new PeopleAdminService({
-      db,
+      unitOfWork: tx,
       people: this.people,
       access: this.access,
       audit: this.audit,
@@ -391,15 +379,15 @@ export class Station {
       setThresholds: (next) => this.settings.setThresholds(next),
       setScoring: (next) => this.settings.setIdentifyScoring(next),
       audit: (details) => this.audit.recordSettings(details),
-      transaction: (fn) => db.transaction(fn)(),
+      transaction: (fn) => tx.transaction(fn),
     });
     this.padCalibration = new PadCalibrationService({
-      store: new PadLiveScoresRepository(db),
+      store: stores.padLiveScores,
       passive: () => parts.passive ?? null,
       liveness: () => this.access.liveness(),
       setLiveness: (next) => this.access.setLiveness(next),
       audit: (details) => this.audit.recordSettings({ ...details, door: this.doorId() }),
-      transaction: (fn) => db.transaction(fn)(),
+      transaction: (fn) => tx.transaction(fn),
       doorCamera: () => this.door.reportedCamera(),
       now,
     });
@@ -434,16 +422,11 @@ export class Station {
       doorId: () => this.doorId(),
       onExternalChange: () => void this.actuator(),
     });
-    this.site = parts.site?.attach(this.siteInternals(db, templates, now)) ?? null;
+    this.site = parts.site?.attach(this.siteInternals(templates, now)) ?? null;
   }
 
-  private siteInternals(
-    db: Db,
-    templates: TemplatesRepository,
-    now: () => Date,
-  ): StationSiteInternals {
+  private siteInternals(templates: TemplateStore, now: () => Date): StationSiteInternals {
     return {
-      db,
       templates,
       gallery: this.gallery,
       erasure: this.erasure,
@@ -569,25 +552,6 @@ export class Station {
       unlocks: () => relay.unlockCount,
       decisions: () => [...decisions],
     };
-  }
-
-  static create(parts: StationParts): Station {
-    const templateKeys = parts.templateKeys ?? dataFolderTemplateKeyStore(parts.dataDir);
-    preparePrivateDataFolder(parts.dataDir);
-    assertPrivateDatabase(dataPaths(parts.dataDir).database);
-    const db = openDatabase(dataPaths(parts.dataDir).database, {
-      templateKeys,
-      integrityCheck: parts.integrity ? 'background' : 'now',
-    });
-    try {
-      // The key is proven against the database's key check value before any row is read.
-      const now = parts.now ?? (() => new Date());
-      const cipher = unlockTemplateCipher(new TemplateEncryptionRepository(db), templateKeys, now);
-      return new Station(db, parts, cipher);
-    } catch (err) {
-      db.close();
-      throw err;
-    }
   }
 
   status(): StationStatus {
@@ -935,7 +899,7 @@ export class Station {
    * opened); DB_CORRUPT otherwise. Hosts await it before serving anything.
    */
   async ready(): Promise<void> {
-    await this.parts.integrity?.verify(this.db);
+    await this.stores.verified();
   }
 
   private closed = false;
@@ -946,15 +910,15 @@ export class Station {
     this.closed = true;
     // Hosts await site.close() first where they can; this only makes sure it happens.
     if (this.site) void this.site.close().catch(() => undefined);
-    this.parts.integrity?.cancel();
+    this.stores.cancelCheck();
     this.terminalAdmin.dispose();
     this.screen.dispose();
     this.doorActuator.dispose();
     for (const a of this.sessionActuators) a.dispose();
-    if (this.db.open) {
+    if (this.stores.isOpen()) {
       // An append inside a transaction tells the anchor in a microtask: tell it now.
       this.auditLog.tellCommitted();
-      this.db.close();
+      this.stores.close();
     }
     this.parts.release?.();
   }

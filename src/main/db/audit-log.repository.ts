@@ -1,42 +1,16 @@
-import { StationError } from '../../shared/errors';
 import type { AuditEventView, DecisionReason } from '../../shared/domain';
-import {
-  AUDIT_GENESIS_MAC,
-  macEquals,
-  type AuditChainFields,
-  type AuditCheckpointFields,
-  type AuditGenesisFields,
-  type AuditHeadFields,
-  type AuditMac,
-} from '../core/audit/audit-mac';
-import type { Db } from './connection';
+import type {
+  AuditChainRow,
+  AuditCheckpointRow,
+  AuditGenesisRow,
+  AuditHeadRow,
+  AuditRowStore,
+  NewAuditEvent,
+  SealedAuditAppend,
+} from '../core/ports/audit-store';
+import type { Db } from './sqlite';
 
-export interface NewAuditEvent {
-  at: string;
-  kind: AuditEventView['kind'];
-  decision: DecisionReason | null;
-  subjectHmac: string | null;
-  similarity: number | null;
-  details: Record<string, unknown>;
-}
-
-/** A stored row with its chain columns (prev_mac/mac are NULL only if someone cleared them). */
-export interface AuditChainRow extends Omit<AuditChainFields, 'prev_mac'> {
-  prev_mac: string | null;
-  mac: string | null;
-}
-
-export interface AuditHeadRow extends AuditHeadFields {
-  mac: string;
-}
-
-export interface AuditCheckpointRow extends AuditCheckpointFields {
-  mac: string;
-}
-
-export interface AuditGenesisRow extends AuditGenesisFields {
-  mac: string;
-}
+export type { AuditChainRow, AuditCheckpointRow, AuditGenesisRow, AuditHeadRow, NewAuditEvent };
 
 interface AuditRow {
   id: number;
@@ -50,11 +24,12 @@ interface AuditRow {
 const CHAIN_COLUMNS = 'id, at, kind, decision, subject_hmac, similarity, details, prev_mac, mac';
 
 /**
- * Append-only: this repository can add and read events, never change or remove them.
- * Each append chains to the previous row's MAC inside BEGIN IMMEDIATE, so appends from several
- * processes (Electron app, CLI, browser host) are serialised and the chain never forks.
+ * Append-only: this repository can add and read events, never change or remove them. Each
+ * append reads the head and writes the row the chain computed (core/audit/audit-log.ts) inside
+ * BEGIN IMMEDIATE, so appends from several processes (Electron app, CLI, browser host) are
+ * serialised and the chain never forks.
  */
-export class AuditLogRepository {
+export class AuditLogRepository implements AuditRowStore {
   private readonly selectRecent;
   private readonly selectBySubject;
   private readonly selectHead;
@@ -63,15 +38,7 @@ export class AuditLogRepository {
   private readonly selectRange;
   private readonly appendTx;
 
-  constructor(
-    private readonly db: Db,
-    mac: AuditMac,
-    /**
-     * Told the head once an append committed (not while an outer transaction holds it, e.g. a
-     * batch of appends): the station moves the anchor outside the database (audit-anchor.ts).
-     */
-    private readonly onCommitted?: (head: AuditHeadRow) => void,
-  ) {
+  constructor(private readonly db: Db) {
     this.selectRecent = db.prepare<[number], AuditRow>(
       'SELECT id, at, kind, decision, subject_hmac, similarity FROM audit_events ORDER BY id DESC LIMIT ?',
     );
@@ -94,26 +61,25 @@ export class AuditLogRepository {
     this.selectRange = db.prepare<[{ from: string; to: string }], AuditChainRow>(
       `SELECT ${CHAIN_COLUMNS} FROM audit_events WHERE at >= @from AND at < @to ORDER BY id`,
     );
-    this.appendTx = this.buildAppend(mac);
+    this.appendTx = this.buildAppend();
   }
 
-  /** Appends one event chained to the newest one; returns its id. */
-  append(e: NewAuditEvent): number {
-    const id = this.appendTx.immediate(e);
-    if (!this.onCommitted) return id;
-    // Inside a caller's transaction (an enrolment writes its row with its templates) the row
-    // is not committed yet: tell after the transaction ended. Transactions are synchronous,
-    // so a microtask runs after the commit (or the rollback, when the head did not move).
-    if (this.db.inTransaction) queueMicrotask(() => this.tellCommitted());
-    else this.tellCommitted();
-    return id;
+  /**
+   * Stores the row `seal` computes from the current head (undefined: none yet; `hasRows` tells
+   * a missing head from an empty log) and the head that follows it; returns the row's id.
+   */
+  appendChained(
+    seal: (head: AuditHeadRow | undefined, hasRows: boolean) => SealedAuditAppend,
+  ): number {
+    return this.appendTx.immediate(seal);
   }
 
-  /** Tells onCommitted the committed head now (also at close: the last append's anchor). */
-  tellCommitted(): void {
-    if (!this.onCommitted || !this.db.open || this.db.inTransaction) return;
-    const head = this.selectHead.get();
-    if (head) this.onCommitted(head);
+  inTransaction(): boolean {
+    return this.db.inTransaction;
+  }
+
+  isOpen(): boolean {
+    return this.db.open;
   }
 
   /** The stored MAC of row `id` (undefined: no such row). */
@@ -168,7 +134,7 @@ export class AuditLogRepository {
     return this.db.transaction(read).deferred();
   }
 
-  private buildAppend(mac: AuditMac) {
+  private buildAppend() {
     const anyRow = this.db.prepare('SELECT 1 FROM audit_events LIMIT 1');
     const insert = this.db.prepare(
       `INSERT INTO audit_events (${CHAIN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -178,26 +144,9 @@ export class AuditLogRepository {
        ON CONFLICT(id) DO UPDATE SET last_id = excluded.last_id, last_mac = excluded.last_mac,
          rows = excluded.rows, mac = excluded.mac`,
     );
-    return this.db.transaction((e: NewAuditEvent): number => {
-      const head = this.selectHead.get();
-      // Continuing from a forged or missing head would re-seal a truncated log as valid.
-      if (head ? !macEquals(head.mac, mac.head(head)) : anyRow.get() !== undefined) {
-        throw new StationError(
-          'DB_CORRUPT',
-          'The audit log head is missing or altered; run `station audit verify`.',
-        );
-      }
-      const row: AuditChainFields = {
-        id: (head?.last_id ?? 0) + 1,
-        at: e.at,
-        kind: e.kind,
-        decision: e.decision,
-        subject_hmac: e.subjectHmac,
-        similarity: e.similarity,
-        details: JSON.stringify(e.details),
-        prev_mac: head?.last_mac ?? AUDIT_GENESIS_MAC,
-      };
-      const m = mac.row(row);
+    return this.db.transaction((seal: Parameters<AuditLogRepository['appendChained']>[0]) => {
+      const current = this.selectHead.get();
+      const { row, head } = seal(current, current ? true : anyRow.get() !== undefined);
       insert.run(
         row.id,
         row.at,
@@ -207,10 +156,9 @@ export class AuditLogRepository {
         row.similarity,
         row.details,
         row.prev_mac,
-        m,
+        row.mac,
       );
-      const next = { last_id: row.id, last_mac: m, rows: (head?.rows ?? 0) + 1 };
-      upsertHead.run(next.last_id, next.last_mac, next.rows, mac.head(next));
+      upsertHead.run(head.last_id, head.last_mac, head.rows, head.mac);
       return row.id;
     });
   }

@@ -1,13 +1,16 @@
-import type { AuditCheckpointFields } from '../core/audit/audit-mac';
-import type { AuditChainRow } from './audit-log.repository';
-import type { Db } from './connection';
+import type {
+  AuditChainRow,
+  AuditCheckpointFields,
+  AuditPurgeStore,
+} from '../core/ports/audit-store';
+import type { Db } from './sqlite';
 
 /**
  * The only SQL that removes audit rows (migration 0060 refuses every other DELETE). It is kept
  * out of AuditLogRepository, which can append and read only, so removing history is one
  * visible, separately reviewed path: the retention purge in core/audit/audit-retention.service.ts.
  */
-export class AuditPurgeRepository {
+export class AuditPurgeRepository implements AuditPurgeStore {
   private readonly firstAtOrAfter;
   private readonly rowById;
   private readonly countThrough;

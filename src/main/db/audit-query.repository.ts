@@ -1,41 +1,16 @@
-import type { AuditCursor, AuditKind, AuditSource } from '../../shared/audit-review';
-import type { DecisionReason } from '../../shared/domain';
-import type { AuditChainRow } from './audit-log.repository';
-import type { Db } from './connection';
+import type { AuditSource } from '../../shared/audit-review';
+import { MAX_DOORS, MAX_SUBJECTS } from '../../shared/audit-constants';
+import type {
+  AuditLogOrderSpec,
+  AuditQuerySpec,
+  AuditQueryStore,
+  AuditReviewRow,
+} from '../core/ports/audit-store';
+import type { Db } from './sqlite';
 
-/** What to read: all given constraints hold; `after` continues a keyset walk. */
-export interface AuditQuerySpec {
-  from: string | null;
-  to: string | null;
-  kind: AuditKind | null;
-  decision: DecisionReason | null;
-  /** Subject HMACs (one person's current + legacy subject); null = any subject. */
-  subjects: readonly string[] | null;
-  /** Door id (`details.door`, generated column `door` since 0070); null = any door or none. */
-  door: string | null;
-  /** Station events only (`replay IS NULL`), replays only, or null = both (migration 0225). */
-  source?: AuditSource | null;
-  /** Continue after this (at, id) position in `order`. */
-  after: AuditCursor | null;
-  order: 'newest' | 'oldest';
-  limit: number;
-}
+export type { AuditLogOrderSpec, AuditQuerySpec, AuditReviewRow };
+export { MAX_DOORS, MAX_SUBJECTS };
 
-/**
- * A stored row as the reviewer reads it. kind and decision are typed like AuditEventView's: the
- * only writer (AuditLogRepository.append) takes them typed, and the MAC chain catches edits.
- */
-export interface AuditReviewRow extends AuditChainRow {
-  kind: AuditKind;
-  decision: DecisionReason | null;
-  /** Read from `details` (migration 0070); null for rows about no door and older rows. */
-  door: string | null;
-  /** The replayed recording's file name (migration 0225); null for station events. */
-  replay: string | null;
-}
-
-/** Filters of an id-ordered walk (the CLI's query and export): all given ones hold. */
-export type AuditLogOrderSpec = Pick<AuditQuerySpec, 'from' | 'to' | 'subjects' | 'door'>;
 type FilterSpec = Pick<
   AuditQuerySpec,
   'from' | 'to' | 'kind' | 'decision' | 'subjects' | 'door' | 'source'
@@ -43,11 +18,6 @@ type FilterSpec = Pick<
 
 const COLUMNS =
   'id, at, kind, decision, subject_hmac, similarity, details, prev_mac, mac, door, replay';
-/** Distinct doors one listing returns; a station drives one door, a log a handful over time. */
-export const MAX_DOORS = 200;
-/** Subjects one query may name (each person has 1, or 2 if enrolled before 0030). */
-export const MAX_SUBJECTS = 16;
-
 /**
  * The reviewer's reads of the audit log: filtered, keyset-paged in (at, id) order. Read-only;
  * appends stay in AuditLogRepository.
@@ -59,7 +29,7 @@ export const MAX_SUBJECTS = 16;
  * walk most of the log. Person > door (+ decision) > decision > kind > time, most selective
  * first.
  */
-export class AuditQueryRepository {
+export class AuditQueryRepository implements AuditQueryStore {
   private readonly statements = new Map<string, ReturnType<Db['prepare']>>();
   private readonly selectById;
   private readonly selectDoors;

@@ -3,15 +3,16 @@ import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { StationError } from '../../shared/errors';
 import { electronSqliteBinding } from '../adapters/native-paths';
-import type { TemplateKeyStore } from '../core/crypto/template-key-store';
 import { quickCheck } from './integrity-check';
-import { dataFolderContext, LATEST_VERSION, migrate } from './migrations';
+import { LATEST_VERSION, migrate, type MigrationContext } from './migrations';
 
-export type Db = Database.Database;
+import type { Db } from './sqlite';
 
-export interface OpenDatabaseOptions {
-  /** Where migrations find the template key; default: the data folder's 0600 key file. */
-  templateKeys?: TemplateKeyStore;
+export type { Db };
+
+export interface OpenConnectionOptions {
+  /** What the migrations need (keys of the data folder; each loaded only if a migration asks). */
+  migrations: (db: Db) => MigrationContext;
   /**
    * 'now' (default): SQLite's quick_check before anything else. 'background': the caller runs
    * it on a worker (BackgroundIntegrityCheck) and awaits it before deciding anything, so it is
@@ -25,7 +26,7 @@ export interface OpenDatabaseOptions {
  * WAL + synchronous=FULL: a decision or enrolment that returned is on disk even if the
  * process is killed the next instant; the door log must not lose events.
  */
-export function openDatabase(file: string, opts: OpenDatabaseOptions = {}): Db {
+export function openConnection(file: string, opts: OpenConnectionOptions): Db {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   // Created 0600 before SQLite opens it: SQLite gives the WAL, SHM and journal the database
   // file's mode, and would otherwise create all of them 0644 (umask 022).
@@ -51,7 +52,7 @@ export function openDatabase(file: string, opts: OpenDatabaseOptions = {}): Db {
       const check = quickCheck(db);
       if (check !== 'ok') throw new Error(check.problem);
     }
-    migrate(db, undefined, dataFolderContext(db, opts.templateKeys));
+    migrate(db, LATEST_VERSION, opts.migrations(db));
   } catch (err) {
     db.close();
     if (err instanceof StationError) throw err;

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { StationError } from '../../shared/errors';
 import { electronSqliteBinding, workerRequirePath } from '../adapters/native-paths';
-import type { Db } from './connection';
+import type { Db } from './sqlite';
 
 /**
  * What the worker runs. Plain CommonJS given as source, so the same worker starts from tsx,

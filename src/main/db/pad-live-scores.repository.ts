@@ -1,5 +1,5 @@
-import type { PadLiveScore, PadLiveScoreStore } from '../core/calibration/pad-calibration.service';
-import type { Db } from './connection';
+import type { PadLiveScore, PadLiveScoreStore } from '../core/ports/pad-live-score-store';
+import type { Db } from './sqlite';
 
 /**
  * The per-camera PAD calibration evidence (migration 0100): live scores only, never images or

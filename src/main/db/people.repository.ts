@@ -1,4 +1,13 @@
-import type { Db } from './connection';
+import type {
+  ConsentRecord,
+  PeopleStore,
+  PersonAccessProfile,
+  PersonPatch,
+  PersonProfile,
+} from '../core/ports/people-store';
+import type { Db } from './sqlite';
+
+export type { ConsentRecord, PersonAccessProfile, PersonPatch, PersonProfile };
 import type { PersonSummary } from '../../shared/domain';
 
 interface PersonRow {
@@ -11,33 +20,8 @@ interface PersonRow {
   groups_json: string;
 }
 
-export interface ConsentRecord {
-  textVersion: string;
-  purpose: string;
-  grantedAt: string;
-  recordedBy: string;
-}
-
-/** The HR admin's fields of a new person (migration 0220). */
-export interface PersonProfile {
-  employeeId?: string | null | undefined;
-  groups?: readonly string[] | undefined;
-}
-
-/** Fields an edit may change; absent = unchanged. */
-export interface PersonPatch extends PersonProfile {
-  name?: string | undefined;
-  schedule?: string | null | undefined;
-}
-
-/** What the door's schedule check needs to know about one person. */
-export interface PersonAccessProfile {
-  schedule: string | null;
-  groups: string[];
-}
-
 /** People, their consent records and their HR fields. All SQL about people lives here. */
-export class PeopleRepository {
+export class PeopleRepository implements PeopleStore {
   private readonly insertPerson;
   private readonly insertConsent;
   private readonly insertGroup;

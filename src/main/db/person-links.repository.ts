@@ -1,15 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { LINK_SECRET_BYTES } from './migrations/0030-person-links';
-import type { Db } from './connection';
+import type { PersonLink, PersonLinkStore } from '../core/ports/people-store';
+import type { Db } from './sqlite';
 
-export interface PersonLink {
-  secret: Buffer;
-  /** The person existed before migration 0030: older audit rows use the pepper-only subject. */
-  legacy: boolean;
-}
+export type { PersonLink };
 
 /** Per-person link secrets behind audit subjects (see migration 0030). Erasure destroys them. */
-export class PersonLinksRepository {
+export class PersonLinksRepository implements PersonLinkStore {
   private readonly insert;
   private readonly select;
   private readonly remove;

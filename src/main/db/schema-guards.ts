@@ -1,14 +1,11 @@
 import Database from 'better-sqlite3';
 import { electronSqliteBinding } from '../adapters/native-paths';
-import type { Db } from './connection';
+import type { TriggerFindings, TriggerGuard } from '../core/ports/storage';
+import type { Db } from './sqlite';
+
 import { LATEST_VERSION, migrate } from './migrations';
 
-/** Triggers that differ from the ones this app's migrations create. */
-export interface TriggerFindings {
-  missing: string[];
-  altered: string[];
-  unexpected: string[];
-}
+export type { TriggerFindings };
 
 let canonical: Map<string, string> | null = null;
 
@@ -24,9 +21,13 @@ export function expectedTriggers(): Map<string, string> {
   try {
     migrate(mem, LATEST_VERSION, {
       // An empty schema needs no keys (0020 and 0040 only use them for existing rows).
-      auditMacKey: () => Buffer.alloc(32),
-      templateKey: () => Buffer.alloc(32),
-      auditAnchorFile: () => null,
+      auditMac: () => {
+        throw new Error('an empty schema has no audit rows to chain');
+      },
+      templateSealer: () => {
+        throw new Error('an empty schema has no templates to seal');
+      },
+      auditAnchor: () => null,
     });
     canonical = triggersOf(mem);
   } finally {
@@ -72,4 +73,9 @@ export function restoreTriggers(db: Db, f: TriggerFindings): void {
 
 export function hasFindings(f: TriggerFindings): boolean {
   return f.missing.length + f.altered.length + f.unexpected.length > 0;
+}
+
+/** Core's view of this database's guard triggers (checked and restored at every start). */
+export function sqliteTriggerGuard(db: Db): TriggerGuard {
+  return { check: () => checkTriggers(db), restore: (f) => restoreTriggers(db, f) };
 }

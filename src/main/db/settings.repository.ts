@@ -1,4 +1,5 @@
-import type { Db } from './connection';
+import type { SettingsStore } from '../core/ports/storage';
+import type { Db } from './sqlite';
 
 /**
  * What `get` returns for a stored value that is not JSON (a damaged or hand-edited row): an
@@ -11,7 +12,7 @@ export const UNREADABLE_SETTING: Readonly<{ unreadable: true }> = Object.freeze(
 });
 
 /** Key -> JSON value store; validation of the values is the settings service's job. */
-export class SettingsRepository {
+export class SettingsRepository implements SettingsStore {
   private readonly selectOne;
   private readonly upsert;
   private readonly dataVersionStmt;

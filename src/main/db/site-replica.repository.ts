@@ -8,8 +8,8 @@ import type {
   ReplicaState,
 } from '../core/site/local-replica-port';
 import type { SiteAuditRow } from '../core/site/site-ports';
-import { AUDIT_GENESIS_MAC } from '../core/audit/audit-mac';
-import type { Db } from './connection';
+import { AUDIT_GENESIS_MAC } from '../../shared/audit-constants';
+import type { Db } from './sqlite';
 import type { TemplatesRepository } from './templates.repository';
 
 interface StateRow {

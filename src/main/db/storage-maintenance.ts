@@ -1,9 +1,7 @@
-import type { Db } from './connection';
+import type { CompactReport } from '../core/ports/storage';
+import type { Db } from './sqlite';
 
-export interface CompactReport {
-  /** The WAL was fully copied into the database file and truncated to zero bytes. */
-  walTruncated: boolean;
-}
+export type { CompactReport };
 
 /**
  * Rewrites the database file without free pages (VACUUM), then copies the WAL back into it and

@@ -1,13 +1,10 @@
-import type { Db } from './connection';
+import type {
+  TemplateEncryptionRecord,
+  TemplateEncryptionStore,
+} from '../core/ports/template-store';
+import type { Db } from './sqlite';
 
-/** Which key and format the templates are sealed with (one row, see migration 0040). */
-export interface TemplateEncryptionRecord {
-  format: string;
-  keyId: string;
-  /** HKDF-derived from the key: proves a key is the right one without decrypting a row. */
-  checkValue: string;
-  createdAt: string;
-}
+export type { TemplateEncryptionRecord };
 
 interface Row {
   format: string;
@@ -16,7 +13,7 @@ interface Row {
   created_at: string;
 }
 
-export class TemplateEncryptionRepository {
+export class TemplateEncryptionRepository implements TemplateEncryptionStore {
   private readonly select;
   private readonly upsert;
   private readonly countAll;

@@ -1,60 +1,26 @@
-import type { TemplateCipher } from '../core/crypto/template-cipher';
 import { StationError } from '../../shared/errors';
-import type { Db } from './connection';
+import type {
+  ModelCount,
+  NewTemplate,
+  OpenedTemplates,
+  SealedTemplate,
+  StoredTemplate,
+  TamperedTemplate,
+  TemplateLabel,
+  TemplateSealing,
+  TemplateStore,
+} from '../core/ports/template-store';
+import type { Db } from './sqlite';
 
-export interface NewTemplate {
-  personId: string;
-  modelId: string;
-  /** The embedding space (embedding-manifest.ts); defaults to modelId (the shipped feeding). */
-  embeddingSpace?: string;
-  vector: Float32Array;
-  interEyePx: number;
-  createdAt: string;
-}
-
-export interface StoredTemplate {
-  id: number;
-  personId: string;
-  modelId: string;
-  embeddingSpace: string;
-  vector: Float32Array;
-}
-
-/** What an index label stands for. */
-export interface TemplateLabel {
-  id: number;
-  personId: string;
-}
-
-/**
- * A template with the bytes stored for it (erasure scans the files for both forms); vector is
- * null when the row failed its integrity check (it is erased all the same).
- */
-export interface SealedTemplate extends Omit<StoredTemplate, 'vector'> {
-  vector: Float32Array | null;
-  sealed: Buffer;
-}
-
-/** A stored template that failed its integrity check, and why (for reports and errors). */
-export interface TamperedTemplate {
-  templateId: number;
-  /** The person the row names now (which may itself be what was changed). */
-  personId: string;
-  reason: string;
-}
-
-/** All templates of a model that opened, and those that did not. */
-export interface OpenedTemplates {
-  rows: StoredTemplate[];
-  tampered: TamperedTemplate[];
-}
-
-/** How many templates of another embedding space the gallery left out of its index. */
-export interface ModelCount {
-  /** The embedding space (the model id, for templates of the shipped model). */
-  modelId: string;
-  templates: number;
-}
+export type {
+  ModelCount,
+  NewTemplate,
+  OpenedTemplates,
+  SealedTemplate,
+  StoredTemplate,
+  TamperedTemplate,
+  TemplateLabel,
+};
 
 interface TemplateRow {
   id: number;
@@ -86,7 +52,7 @@ const COLUMNS = 'id, person_id, model_id, embedding_space, dim, vector, key_id';
  * repository is the only place that seals and opens them, so no plaintext vector is written
  * to the database file or its WAL.
  */
-export class TemplatesRepository {
+export class TemplatesRepository implements TemplateStore {
   private readonly insert;
   private readonly setSealed;
   private readonly nextId;
@@ -102,7 +68,7 @@ export class TemplatesRepository {
 
   constructor(
     private readonly db: Db,
-    private readonly cipher: TemplateCipher,
+    private readonly cipher: TemplateSealing,
   ) {
     // Inserted with an empty blob, then sealed once the row id (part of the AAD) is known.
     this.insert = db.prepare(

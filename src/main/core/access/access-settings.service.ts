@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { terminalDisplaySchema, type TerminalDisplay } from '../../../shared/door-contract';
-import type { SettingsRepository } from '../../db/settings.repository';
+import type { SettingsStore } from '../ports/storage';
 import { DEFAULT_DOOR_CONFIG, doorConfigSchema, type DoorConfig } from '../door/door-config';
 import {
   DEFAULT_DOOR_IDENTITY,
@@ -46,7 +46,7 @@ export class AccessSettings {
   private readonly cache = new Map<string, unknown>();
   private cachedAt = -1;
 
-  constructor(private readonly repo: SettingsRepository) {}
+  constructor(private readonly repo: SettingsStore) {}
 
   /** Changes when another process changed the database (see the class comment). */
   generation(): number {

@@ -1,4 +1,4 @@
-import type { AuditGenesisRow } from '../../db/audit-log.repository';
+import type { AuditGenesisRow } from '../ports/audit-store';
 import type { AnchorFileState } from './audit-anchor';
 import { macEquals, type AuditMac } from './audit-mac';
 

@@ -1,11 +1,8 @@
-import type {
-  AuditChainRow,
-  AuditHeadRow,
-  AuditLogRepository,
-} from '../../db/audit-log.repository';
+import type { AuditChainRow, AuditHeadRow } from '../ports/audit-store';
 import type { AuditAnchorFile } from './audit-anchor';
 import { anchorProblem, enrolmentProblem } from './audit-anchor-check';
 import { AUDIT_GENESIS_MAC, macEquals, type AuditMac } from './audit-mac';
+import type { AuditLog } from './audit-log';
 
 /** Result of `station audit verify`; firstBrokenRow is an audit row id. */
 export interface AuditChainReport {
@@ -41,7 +38,7 @@ export interface AuditAnchorCheck {
  */
 export class AuditChainVerifier {
   constructor(
-    private readonly repo: AuditLogRepository,
+    private readonly repo: AuditLog,
     private readonly mac: AuditMac,
     private readonly anchor?: AuditAnchorCheck,
   ) {}

@@ -1,4 +1,4 @@
-import type { AuditChainRow } from '../../db/audit-log.repository';
+import type { AuditChainRow } from '../ports/audit-store';
 
 /** A row as exported: the stored columns plus the door read from its details (0070). */
 export type AuditCsvRow = AuditChainRow & { door: string | null };

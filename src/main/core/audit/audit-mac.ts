@@ -1,7 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-/** prev_mac of the very first audit row: a fixed value, so the chain has a known start. */
-export const AUDIT_GENESIS_MAC = '0'.repeat(64);
+export { AUDIT_GENESIS_MAC } from '../../../shared/audit-constants';
 
 /** The columns of one audit row that its MAC covers (as stored, details as its JSON text). */
 export interface AuditChainFields {

@@ -1,6 +1,6 @@
 import type { AuditEventView, DecisionReason } from '../../../shared/domain';
-import type { AuditLogRepository } from '../../db/audit-log.repository';
 import type { IdentityHasher } from './identity-hasher';
+import type { AuditLog } from './audit-log';
 
 export interface AuditInput {
   kind: AuditEventView['kind'];
@@ -25,7 +25,7 @@ export function settingsChange(details: SettingsChange): AuditInput {
 /** Turns domain events into audit rows, hashing identities on the way in. */
 export class AuditRecorder {
   constructor(
-    private readonly repo: AuditLogRepository,
+    private readonly repo: AuditLog,
     private readonly hasher: IdentityHasher,
     private readonly now: () => Date,
   ) {}

@@ -1,7 +1,7 @@
 import { StationError } from '../../../shared/errors';
-import type { AuditLogRepository } from '../../db/audit-log.repository';
-import type { AuditPurgeRepository } from '../../db/audit-purge.repository';
-import type { Db } from '../../db/connection';
+import type { AuditPurgeStore } from '../ports/audit-store';
+import type { UnitOfWork } from '../ports/storage';
+import type { AuditLog } from './audit-log';
 import type { AuditChainVerifier } from './audit-chain-verifier';
 import { macEquals, type AuditCheckpointFields, type AuditMac } from './audit-mac';
 import type { AuditRecorder } from './audit-recorder';
@@ -22,9 +22,9 @@ export interface PurgeReport {
 }
 
 export interface AuditRetentionDeps {
-  db: Db;
-  log: AuditLogRepository;
-  purge: AuditPurgeRepository;
+  unitOfWork: UnitOfWork;
+  log: AuditLog;
+  purge: AuditPurgeStore;
   verifier: AuditChainVerifier;
   mac: AuditMac;
   audit: AuditRecorder;
@@ -74,7 +74,7 @@ export class AuditRetentionService {
     const cutoff = new Date(started.getTime() - olderThanDays * DAY_MS).toISOString();
     let purged = 0;
     for (;;) {
-      const n = this.d.db.transaction(() => this.purgeBatch(cutoff, started)).immediate();
+      const n = this.d.unitOfWork.immediate(() => this.purgeBatch(cutoff, started));
       if (n === 0) break;
       purged += n;
     }

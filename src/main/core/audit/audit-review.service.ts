@@ -10,18 +10,18 @@ import {
 } from '../../../shared/audit-review';
 import type { PersonRef, PersonSummary } from '../../../shared/domain';
 import { StationError } from '../../../shared/errors';
-import {
-  MAX_SUBJECTS,
-  type AuditLogOrderSpec,
-  type AuditQueryRepository,
-  type AuditReviewRow,
-  type AuditQuerySpec,
-} from '../../db/audit-query.repository';
+import { MAX_SUBJECTS } from '../../../shared/audit-constants';
+import type {
+  AuditLogOrderSpec,
+  AuditQueryStore,
+  AuditReviewRow,
+  AuditQuerySpec,
+} from '../ports/audit-store';
 import { AUDIT_CSV_HEADER, auditCsvLine } from './audit-csv';
 import { readAuditDetails } from './audit-details';
 
 export interface AuditReviewDeps {
-  queries: AuditQueryRepository;
+  queries: AuditQueryStore;
   /** Exact id first, then case-insensitive name (Station.findPeople). */
   findPeople: (nameOrId: string) => PersonSummary[];
   /** Every subject HMAC a person's rows may carry; [] once erased. */

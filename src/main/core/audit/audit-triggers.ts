@@ -1,5 +1,4 @@
-import type { Db } from '../../db/connection';
-import { checkTriggers, hasFindings, restoreTriggers } from '../../db/schema-guards';
+import type { TriggerGuard } from '../ports/storage';
 import type { AuditRecorder } from './audit-recorder';
 
 /**
@@ -9,10 +8,13 @@ import type { AuditRecorder } from './audit-recorder';
  * the station puts them back, records an `integrity` audit row naming them, and returns the
  * warning for the host to show. Returns [] when nothing was changed.
  */
-export function restoreDroppedTriggers(db: Db, audit: Pick<AuditRecorder, 'record'>): string[] {
-  const f = checkTriggers(db);
-  if (!hasFindings(f)) return [];
-  restoreTriggers(db, f);
+export function restoreDroppedTriggers(
+  guard: TriggerGuard,
+  audit: Pick<AuditRecorder, 'record'>,
+): string[] {
+  const f = guard.check();
+  if (f.missing.length + f.altered.length + f.unexpected.length === 0) return [];
+  guard.restore(f);
   const parts = [
     f.missing.length ? `dropped: ${f.missing.join(', ')}` : '',
     f.altered.length ? `altered: ${f.altered.join(', ')}` : '',

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { PersonLink } from '../../db/person-links.repository';
+import type { PersonLink } from '../ports/people-store';
 
 /**
  * Audit rows name people only as HMAC-SHA-256(station pepper, person id + the person's link

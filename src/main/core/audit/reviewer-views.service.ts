@@ -9,7 +9,7 @@ import {
   type RevealedNames,
 } from '../../../shared/audit-review';
 import { StationError } from '../../../shared/errors';
-import type { AuditQueryRepository } from '../../db/audit-query.repository';
+import type { AuditQueryStore } from '../ports/audit-store';
 import { AUDIT_CSV_HEADER, auditCsvLine, csvField } from './audit-csv';
 import type { AuditNameResolver } from './audit-names';
 import type { AuditRecorder } from './audit-recorder';
@@ -18,7 +18,7 @@ import { attendanceCsv, attendanceDays, MAX_ATTENDANCE_GRANTS } from './attendan
 
 export interface ReviewerViewsDeps {
   review: AuditReviewService;
-  queries: AuditQueryRepository;
+  queries: AuditQueryStore;
   names: AuditNameResolver;
   audit: AuditRecorder;
   timeZone: () => string;

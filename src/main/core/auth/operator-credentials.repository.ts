@@ -1,4 +1,4 @@
-import type { SettingsRepository } from '../../db/settings.repository';
+import type { SettingsStore } from '../ports/storage';
 import type { OperatorRole } from '../../../shared/operator-roles';
 import { isPassphraseHash, type PassphraseHash } from './passphrase-hash';
 
@@ -6,7 +6,7 @@ const keyOf = (role: OperatorRole): string => `auth.passphrase.${role}`;
 
 /** The per-role passphrase hashes, kept in the settings table (JSON values). */
 export class OperatorCredentials {
-  constructor(private readonly settings: SettingsRepository) {}
+  constructor(private readonly settings: SettingsStore) {}
 
   /**
    * null = no passphrase set. A value that is there but malformed is 'unreadable': the role

@@ -7,7 +7,7 @@ import type {
 } from '../../../shared/calibration-contract';
 import type { Thresholds } from '../../../shared/domain';
 import { StationError } from '../../../shared/errors';
-import type { StoredTemplate } from '../../db/templates.repository';
+import type { StoredTemplate } from '../ports/template-store';
 import { summariseScores } from './calibration-summary';
 import type { CalibrationUploads } from './calibration-uploads';
 import { labelledScores } from './embedding-pairs';

@@ -1,5 +1,5 @@
 import { StationError } from '../../../shared/errors';
-import type { TemplateEncryptionRepository } from '../../db/template-encryption.repository';
+import type { TemplateEncryptionStore } from '../ports/template-store';
 import { TEMPLATE_FORMAT, TemplateCipher } from './template-cipher';
 import type { TemplateKeyStore } from './template-key-store';
 
@@ -14,7 +14,7 @@ import type { TemplateKeyStore } from './template-key-store';
  *   and recorded. That lets a data folder whose key was lost be reused once it is empty.
  */
 export function unlockTemplateCipher(
-  repo: TemplateEncryptionRepository,
+  repo: TemplateEncryptionStore,
   store: TemplateKeyStore,
   now: () => Date,
 ): TemplateCipher {

@@ -4,10 +4,9 @@ import type { EnrollFileResult, EnrollResult, PersonRef, Thresholds } from '../.
 import { StationError } from '../../../shared/errors';
 import { LIMITS } from '../../../shared/limits';
 import { plainTextProblem } from '../../../shared/plain-text';
-import type { Db } from '../../db/connection';
-import type { PeopleRepository } from '../../db/people.repository';
-import type { PersonLinksRepository } from '../../db/person-links.repository';
-import type { TemplatesRepository } from '../../db/templates.repository';
+import type { PeopleStore, PersonLinkStore } from '../ports/people-store';
+import type { UnitOfWork } from '../ports/storage';
+import type { TemplateStore } from '../ports/template-store';
 import type { AuditRecorder } from '../audit/audit-recorder';
 import type { Gallery } from '../gallery/gallery.service';
 import type { QualityLimits } from '../settings/quality-defaults';
@@ -62,11 +61,11 @@ interface Accepted {
 }
 
 export interface EnrollmentDeps {
-  db: Db;
-  people: PeopleRepository;
+  unitOfWork: UnitOfWork;
+  people: PeopleStore;
   /** Link secrets behind audit subjects: created with the person, destroyed by erasure. */
-  links: PersonLinksRepository;
-  templates: TemplatesRepository;
+  links: PersonLinkStore;
+  templates: TemplateStore;
   gallery: Gallery;
   analyzer: FaceAnalyzer;
   decode: ImageDecoder;
@@ -284,7 +283,7 @@ export class EnrollmentService {
       grantedAt: at,
       recordedBy,
     };
-    this.d.db.transaction(() => {
+    this.d.unitOfWork.transaction(() => {
       if (reEnrol) {
         // New photos, new agreement: each enrolment has its own consent record.
         this.d.people.addConsent(person.id, consent);
@@ -321,7 +320,7 @@ export class EnrollmentService {
           ...(allowedDuplicates ? { duplicatesAllowed: allowedDuplicates } : {}),
         },
       });
-    })();
+    });
     this.d.gallery.addCommitted(
       accepted.map((a) => ({ personId: person.id, vector: a.face.embedding })),
     );

@@ -1,21 +1,21 @@
 import type { PersonRef, Thresholds } from '../../../shared/domain';
 import type { ErasureOutcome } from '../../../shared/audit-review';
 import { StationError } from '../../../shared/errors';
-import type { Db } from '../../db/connection';
-import type { PeopleRepository } from '../../db/people.repository';
-import type { PersonLinksRepository } from '../../db/person-links.repository';
-import { compactDatabase } from '../../db/storage-maintenance';
-import type { TemplatesRepository } from '../../db/templates.repository';
+import type { PeopleStore, PersonLinkStore } from '../ports/people-store';
+import type { CompactStorage, UnitOfWork } from '../ports/storage';
+import type { TemplateStore } from '../ports/template-store';
 import type { AuditRecorder } from '../audit/audit-recorder';
 import type { Gallery } from '../gallery/gallery.service';
 import { zeroFileInPlace } from '../util/zero-file';
 import { byteNeedles, filesUnder, findNeedlesInFile, vectorNeedles } from './file-byte-scan';
 
 export interface ErasureDeps {
-  db: Db;
-  people: PeopleRepository;
-  templates: TemplatesRepository;
-  links: PersonLinksRepository;
+  unitOfWork: UnitOfWork;
+  /** VACUUM + WAL truncation: erased bytes must not survive in free pages or the WAL. */
+  compact: CompactStorage;
+  people: PeopleStore;
+  templates: TemplateStore;
+  links: PersonLinkStore;
   gallery: Gallery;
   audit: AuditRecorder;
   thresholds: () => Thresholds;
@@ -47,11 +47,11 @@ export class ErasureService {
    */
   eraseMany(personIds: readonly string[], details: Record<string, unknown>): ErasureOutcome[] {
     if (personIds.length === 0) return [];
-    const erased = this.d.db
-      .transaction(() => personIds.map((id) => this.deleteRows(id, details)))
-      .immediate();
+    const erased = this.d.unitOfWork.immediate(() =>
+      personIds.map((id) => this.deleteRows(id, details)),
+    );
     this.rewriteIndex(erased.flatMap((e) => e.templateIds));
-    const compact = compactDatabase(this.d.db);
+    const compact = this.d.compact();
     // A leftover index temp file is a sealed copy of every vector, the erased ones included,
     // that no byte scan can see into: it goes before the files are checked.
     this.d.removeStaleTemp();

@@ -1,5 +1,5 @@
 import { StationError } from '../../../shared/errors';
-import type { TamperedTemplate, TemplatesRepository } from '../../db/templates.repository';
+import type { TamperedTemplate, TemplateStore } from '../ports/template-store';
 import { dot } from '../vision/embedding-math';
 
 /** Where tampering was found: the audit row and the operator's report say so. */
@@ -27,7 +27,7 @@ export interface CandidateMatch {
  * (another process erased it: the caller reloads).
  */
 export function bindCandidates(
-  templates: TemplatesRepository,
+  templates: TemplateStore,
   space: string,
   query: Float32Array,
   candidates: readonly CandidateMatch[],

@@ -1,4 +1,4 @@
-import type { TemplateLabel } from '../../db/templates.repository';
+import type { TemplateLabel } from '../ports/template-store';
 import { REMOVED_LABEL } from './gallery-label-map';
 import type { VectorIndex } from './vector-index';
 

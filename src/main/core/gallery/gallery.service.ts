@@ -4,8 +4,8 @@ import type {
   StoredTemplate,
   TamperedTemplate,
   TemplateLabel,
-  TemplatesRepository,
-} from '../../db/templates.repository';
+  TemplateStore,
+} from '../ports/template-store';
 import {
   bindCandidates,
   sameTampered,
@@ -76,7 +76,7 @@ export class Gallery {
   private onTampered: (t: TamperedTemplate[], foundBy: TamperFoundBy) => void = () => undefined;
 
   private constructor(
-    private readonly templates: TemplatesRepository,
+    private readonly templates: TemplateStore,
     factory: VectorIndexFactory | IndexFactoryChooser,
     sealer: IndexFileSealer,
     indexFile: string,
@@ -91,7 +91,7 @@ export class Gallery {
   }
 
   static open(opts: {
-    templates: TemplatesRepository;
+    templates: TemplateStore;
     /** One fixed factory, or a chooser that follows the gallery size / admin setting. */
     factory: VectorIndexFactory | IndexFactoryChooser;
     sealer: IndexFileSealer;

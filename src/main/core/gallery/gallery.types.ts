@@ -1,4 +1,4 @@
-import type { ModelCount, TamperedTemplate } from '../../db/templates.repository';
+import type { ModelCount, TamperedTemplate } from '../ports/template-store';
 import type { VectorIndexFactory, VectorIndexStats } from './vector-index';
 
 export interface PersonMatch {

@@ -1,17 +1,15 @@
 /**
  * What a host needs to judge liveness: the face pipeline (faces and landmarks per frame) and
  * the passive models (texture network + PAD weights), loaded once, plus a tracker per tracked
- * face. `load` wires in the ONNX adapters, the way FacePipeline.load does.
+ * face. composition/onnx-models.ts loads it with the ONNX adapters.
  */
-import { OnnxTextureLiveness } from '../../adapters/onnx-texture-liveness';
 import { largestFace } from '../vision/face-choice';
-import { FacePipeline } from '../vision/face-pipeline';
+import type { FacePipeline } from '../vision/face-pipeline';
 import type { RgbImage } from '../vision/vision.types';
 import type { LivenessFace } from './face-square';
 import { DEFAULT_LIVENESS_SETTINGS, type LivenessSettings } from './liveness-settings';
 import { LivenessTracker } from './liveness-tracker';
-import { loadPadModel } from './pad-model-loader';
-import { TexturePadScorer, type PassiveLivenessModel } from './passive-scorer';
+import type { PassiveLivenessModel } from './passive-scorer';
 
 export class LivenessEngine {
   constructor(
@@ -19,20 +17,6 @@ export class LivenessEngine {
     readonly passive: PassiveLivenessModel,
     readonly settings: LivenessSettings = DEFAULT_LIVENESS_SETTINGS,
   ) {}
-
-  /** Loads the verified models from `modelsDir` (throws MODEL_MISSING / MODEL_TAMPERED). */
-  static async load(
-    modelsDir: string,
-    settings: LivenessSettings = DEFAULT_LIVENESS_SETTINGS,
-  ): Promise<LivenessEngine> {
-    // The small weights file first: a missing or altered one stops before any worker starts.
-    const pad = loadPadModel(modelsDir);
-    const [pipeline, texture] = await Promise.all([
-      FacePipeline.load(modelsDir),
-      OnnxTextureLiveness.create(modelsDir),
-    ]);
-    return new LivenessEngine(pipeline, new TexturePadScorer(texture, pad), settings);
-  }
 
   /** Stops the models' worker threads. */
   async close(): Promise<void> {

@@ -1,5 +1,5 @@
 import type { PersonRef } from '../../../shared/domain';
-import type { ModelCount } from '../../db/templates.repository';
+import type { ModelCount } from '../ports/template-store';
 import type { EmbeddingModelSpec } from './embedding-model-source';
 
 /** `station model show`: the embedding model, its space, and who must be re-enrolled. */

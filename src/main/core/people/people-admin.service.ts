@@ -1,14 +1,14 @@
 import type { PersonSummary } from '../../../shared/domain';
 import { StationError } from '../../../shared/errors';
 import type { SchedulesView, WeeklyWindowView } from '../../../shared/people-contract';
-import type { Db } from '../../db/connection';
-import type { PeopleRepository, PersonPatch } from '../../db/people.repository';
+import type { PeopleStore, PersonPatch } from '../ports/people-store';
+import type { UnitOfWork } from '../ports/storage';
 import type { AccessSettings } from '../access/access-settings.service';
 import type { AuditRecorder } from '../audit/audit-recorder';
 
 export interface PeopleAdminDeps {
-  db: Db;
-  people: PeopleRepository;
+  unitOfWork: UnitOfWork;
+  people: PeopleStore;
   access: AccessSettings;
   audit: AuditRecorder;
   /** The zone the schedules are read in (policy zone, else the machine's). */
@@ -47,7 +47,7 @@ export class PeopleAdminService {
       throw new StationError('BAD_REQUEST', `There is no schedule named "${edit.schedule}".`);
     const fields = changedFields(person, edit);
     if (fields.length === 0) return person;
-    this.d.db.transaction(() => {
+    this.d.unitOfWork.transaction(() => {
       this.d.people.update(person.id, edit);
       this.d.audit.record({
         kind: 'enrolment',
@@ -56,7 +56,7 @@ export class PeopleAdminService {
         similarity: null,
         details: { change: 'details', fields, changedBy },
       });
-    })();
+    });
     return this.d.people.findById(person.id)!;
   }
 
@@ -94,7 +94,7 @@ export class PeopleAdminService {
           'BAD_REQUEST',
           `The group "${group}" follows "${name}", which is not among the schedules.`,
         );
-    this.d.db.transaction(() => {
+    this.d.unitOfWork.transaction(() => {
       const policy = this.d.access.policy();
       const value = { schedules: next.schedules, groupSchedules: next.groupSchedules };
       try {
@@ -108,7 +108,7 @@ export class PeopleAdminService {
         changedBy,
         value,
       });
-    })();
+    });
     return this.schedules();
   }
 

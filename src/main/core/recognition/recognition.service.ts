@@ -1,6 +1,6 @@
 import type { BoxTuple, FaceDecision, PersonRef, Thresholds } from '../../../shared/domain';
 import { StationError } from '../../../shared/errors';
-import type { PeopleRepository } from '../../db/people.repository';
+import type { PeopleStore } from '../ports/people-store';
 import { decideFace } from '../access/door-decision-engine';
 import type { FaceEvidence } from '../access/door-decision.types';
 import { dot } from '../vision/embedding-math';
@@ -17,7 +17,7 @@ export interface VerifyResult {
 }
 
 export interface RecognitionDeps {
-  people: PeopleRepository;
+  people: PeopleStore;
   gallery: Gallery;
   analyzer: FaceAnalyzer;
   decode: ImageDecoder;

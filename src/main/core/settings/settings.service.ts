@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Thresholds } from '../../../shared/domain';
-import type { SettingsRepository } from '../../db/settings.repository';
+import type { SettingsStore } from '../ports/storage';
 import { INDEX_KINDS, type IndexKind } from '../gallery/vector-index';
 import {
   BEST_SCORING,
@@ -60,7 +60,7 @@ export const galleryIndexKindSchema = z.enum(INDEX_KINDS);
 
 /** Validated settings; an invalid stored value falls back to the defaults rather than to a guess. */
 export class SettingsService {
-  constructor(private readonly repo: SettingsRepository) {}
+  constructor(private readonly repo: SettingsStore) {}
 
   thresholds(): Thresholds {
     const parsed = thresholdsSchema.safeParse(this.repo.get(THRESHOLDS_KEY));

@@ -2,13 +2,8 @@
  * The station's face pipeline: find faces (fr_detect proposals confirmed by MTCNN's O-Net, see
  * face-finder.ts) -> 68 landmarks, started from O-Net's five points -> five points (averaged
  * with O-Net's) -> similarity alignment to the ArcFace 112x112 template -> 512-d embedding.
- * Plain TypeScript over model interfaces; `load` wires in the ONNX adapters.
+ * Plain TypeScript over model interfaces; composition/onnx-models.ts wires in the ONNX adapters.
  */
-import { OnnxEmbedder } from '../../adapters/onnx-embedder';
-import { OnnxFaceDetector } from '../../adapters/onnx-face-detector';
-import { OnnxLandmarker } from '../../adapters/onnx-landmarker';
-import { OnnxMtcnn } from '../../adapters/onnx-mtcnn';
-import type { EmbeddingModelSpec } from '../models/embedding-model-source';
 import { alignFace } from './face-alignment';
 import type { FaceAnalyzer } from './face-analyzer';
 import type { DetectOptions } from './face-detection';
@@ -21,7 +16,7 @@ import {
   predictLandmarks,
 } from './face-landmarks';
 import { fivePointsFrom68, interEyeDistance } from './five-points';
-import { MtcnnDetector } from './mtcnn-detector';
+import type { MtcnnDetector } from './mtcnn-detector';
 import type { EmbeddingModel, FaceDetectorModel, LandmarkModel } from './vision-models';
 import type { FaceAnalysis, FaceBox, FivePoints, Point, RgbImage } from './vision.types';
 
@@ -103,24 +98,6 @@ export class FacePipeline implements FaceAnalyzer {
           minScore: Math.max(config.finder.detect.minScore, UNCONFIRMED_MIN_SCORE),
         };
     this.finder = new FaceFinder(detector, mtcnn, { ...config.finder, detect });
-  }
-
-  /**
-   * Loads the three verified models from `modelsDir` (throws MODEL_MISSING / MODEL_TAMPERED),
-   * the embedding model from `embedding` when a site brings its own.
-   */
-  static async load(
-    modelsDir: string,
-    config: FacePipelineConfig = DEFAULT_PIPELINE_CONFIG,
-    embedding?: EmbeddingModelSpec,
-  ): Promise<FacePipeline> {
-    const [detector, landmarker, embedder, mtcnn] = await Promise.all([
-      OnnxFaceDetector.create(modelsDir),
-      OnnxLandmarker.create(modelsDir),
-      OnnxEmbedder.create(modelsDir, embedding),
-      OnnxMtcnn.create(modelsDir),
-    ]);
-    return new FacePipeline(detector, landmarker, embedder, new MtcnnDetector(mtcnn), config);
   }
 
   /** e.g. 'fr_feature@87aacdfe5751': templates from different weights are never compared. */

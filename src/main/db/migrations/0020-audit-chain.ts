@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import { AUDIT_GENESIS_MAC, AuditMac, type AuditChainFields } from '../../core/audit/audit-mac';
-import type { Migration } from './migration.types';
+import { AUDIT_GENESIS_MAC } from '../../../shared/audit-constants';
+import type { AuditChainSealer, Migration, MigratedAuditRow } from './migration.types';
 
 const BATCH = 1000;
 
@@ -36,7 +36,7 @@ export const migration0020: Migration = {
     `);
     const hasRows = db.prepare('SELECT 1 FROM audit_events LIMIT 1').get() !== undefined;
     // The key is only needed (and only created) when there are rows to chain.
-    if (hasRows) chainExistingRows(db, new AuditMac(ctx.auditMacKey()));
+    if (hasRows) chainExistingRows(db, ctx.auditMac());
     db.exec(`
       CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
       BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END;
@@ -50,8 +50,8 @@ export const migration0020: Migration = {
 };
 
 /** Chains rows in id order, in batches (an iterator cannot run while this connection updates). */
-function chainExistingRows(db: Database.Database, mac: AuditMac): void {
-  const page = db.prepare<[number, number], Omit<AuditChainFields, 'prev_mac'>>(
+function chainExistingRows(db: Database.Database, mac: AuditChainSealer): void {
+  const page = db.prepare<[number, number], Omit<MigratedAuditRow, 'prev_mac'>>(
     `SELECT id, at, kind, decision, subject_hmac, similarity, details
      FROM audit_events WHERE id > ? ORDER BY id LIMIT ?`,
   );

@@ -1,7 +1,6 @@
 import type Database from 'better-sqlite3';
 import { StationError } from '../../../shared/errors';
-import { TEMPLATE_FORMAT, TemplateCipher } from '../../core/crypto/template-cipher';
-import type { Migration } from './migration.types';
+import type { Migration, TemplateSealer } from './migration.types';
 
 const BATCH = 1000;
 
@@ -43,17 +42,17 @@ export const migration0040: Migration = {
     `);
     const hasRows = db.prepare('SELECT 1 FROM templates LIMIT 1').get() !== undefined;
     if (!hasRows) return;
-    const cipher = new TemplateCipher(ctx.templateKey());
+    const cipher = ctx.templateSealer();
     db.prepare(
       `INSERT INTO template_encryption (id, format, key_id, check_value, created_at)
        VALUES (1, ?, ?, ?, ?)`,
-    ).run(TEMPLATE_FORMAT, cipher.keyId, cipher.checkValue, new Date().toISOString());
+    ).run(cipher.format, cipher.keyId, cipher.checkValue, new Date().toISOString());
     sealExistingRows(db, cipher);
   },
 };
 
 /** Seals rows in id order, in batches (an iterator cannot run while this connection updates). */
-function sealExistingRows(db: Database.Database, cipher: TemplateCipher): void {
+function sealExistingRows(db: Database.Database, cipher: TemplateSealer): void {
   const page = db.prepare<[number, number], PlainRow>(
     `SELECT id, person_id, model_id, dim, vector FROM templates
      WHERE id > ? AND key_id IS NULL ORDER BY id LIMIT ?`,

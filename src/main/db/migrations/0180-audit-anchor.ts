@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { AuditAnchorFile } from '../../core/audit/audit-anchor';
-import { AuditMac } from '../../core/audit/audit-mac';
 import type { Migration } from './migration.types';
 
 /**
@@ -32,20 +30,18 @@ export const migration0180: Migration = {
       CREATE TRIGGER audit_anchor_no_delete BEFORE DELETE ON audit_anchor
       BEGIN SELECT RAISE(ABORT, 'audit_anchor cannot be deleted'); END;
     `);
-    const path = ctx.auditAnchorFile();
-    if (path === null) return; // an in-memory schema (no data folder, no log to anchor)
-    const mac = new AuditMac(ctx.auditMacKey());
-    const file = new AuditAnchorFile(path, mac);
-    const existing = file.read();
-    const genesis =
-      typeof existing === 'string' ? randomBytes(16).toString('hex') : existing.genesis;
+    const file = ctx.auditAnchor();
+    if (file === null) return; // an in-memory schema (no data folder, no log to anchor)
+    const mac = ctx.auditMac();
+    const existing = file.existingGenesis();
+    const genesis = existing ?? randomBytes(16).toString('hex');
     const createdAt = new Date().toISOString();
     db.prepare('INSERT INTO audit_anchor (id, genesis, created_at, mac) VALUES (1, ?, ?, ?)').run(
       genesis,
       createdAt,
       mac.genesis({ genesis, created_at: createdAt }),
     );
-    if (typeof existing !== 'string') return;
+    if (existing !== null) return;
     const head = db
       .prepare<[], { rows: number; last_id: number; last_mac: string }>(
         'SELECT rows, last_id, last_mac FROM audit_head WHERE id = 1',

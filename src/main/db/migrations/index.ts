@@ -1,10 +1,5 @@
 import type Database from 'better-sqlite3';
-import { dirname } from 'node:path';
 import { StationError } from '../../../shared/errors';
-import { dataPaths } from '../../core/util/data-dir';
-import { loadOrCreateKey } from '../../core/util/key-file';
-import { dataFolderTemplateKeyStore } from '../../core/crypto/file-template-key-store';
-import type { TemplateKeyStore } from '../../core/crypto/template-key-store';
 import { compactDatabase } from '../storage-maintenance';
 import { migration0010 } from './0010-init';
 import { migration0020 } from './0020-audit-chain';
@@ -21,6 +16,8 @@ import { migration0190 } from './0190-site-replica';
 import { migration0220 } from './0220-people-profile';
 import { migration0225 } from './0225-audit-replay';
 import type { Migration, MigrationContext } from './migration.types';
+
+export type { MigrationContext };
 
 /** Ordered registry: append only, never edit a released migration. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -42,12 +39,11 @@ export const MIGRATIONS: readonly Migration[] = [
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 
-/** Applies pending migrations, each in its own transaction; refuses a database from a newer app. */
-export function migrate(
-  db: Database.Database,
-  target: number = LATEST_VERSION,
-  ctx: MigrationContext = dataFolderContext(db),
-): number {
+/**
+ * Applies pending migrations, each in its own transaction; refuses a database from a newer app.
+ * `ctx` brings the keys some migrations need (composition/station-database.ts builds it).
+ */
+export function migrate(db: Database.Database, target: number, ctx: MigrationContext): number {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > LATEST_VERSION) {
     throw new StationError(
@@ -66,30 +62,4 @@ export function migrate(
   }
   if (vacuum && !db.memory) compactDatabase(db);
   return db.pragma('user_version', { simple: true }) as number;
-}
-
-/**
- * Keys come from the data folder that holds the database file (dataPaths puts the database
- * at its top level), the same files the Station opens, so a migrated chain verifies later.
- */
-export function dataFolderContext(
-  db: Database.Database,
-  templateKeys?: TemplateKeyStore,
-): MigrationContext {
-  const folder = (): string => {
-    if (db.memory) throw new Error('an in-memory database has no data folder for its keys');
-    return dirname(db.name);
-  };
-  return {
-    auditMacKey() {
-      return loadOrCreateKey(dataPaths(folder()).auditMacKey);
-    },
-    templateKey() {
-      const store = templateKeys ?? dataFolderTemplateKeyStore(folder());
-      return store.load() ?? store.create();
-    },
-    auditAnchorFile() {
-      return db.memory ? null : dataPaths(folder()).auditAnchor;
-    },
-  };
 }

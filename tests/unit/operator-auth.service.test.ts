@@ -1,14 +1,15 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeTempDir } from '../../../../tests/support/temp-dir';
-import { StationError } from '../../../shared/errors';
-import { AUTH_LIMITS } from '../../../shared/operator-roles';
-import { openDatabase, type Db } from '../../db/connection';
-import { SettingsRepository } from '../../db/settings.repository';
-import type { AuditInput } from '../audit/audit-recorder';
-import { OperatorAuthService } from './operator-auth.service';
-import { OperatorCredentials } from './operator-credentials.repository';
-import { hashPassphrase, verifyPassphrase } from './passphrase-hash';
+import { makeTempDir } from '../support/temp-dir';
+import { StationError } from '../../src/shared/errors';
+import { AUTH_LIMITS } from '../../src/shared/operator-roles';
+import type { Db } from '../../src/main/db/connection';
+import { SettingsRepository } from '../../src/main/db/settings.repository';
+import type { AuditInput } from '../../src/main/core/audit/audit-recorder';
+import { OperatorAuthService } from '../../src/main/core/auth/operator-auth.service';
+import { OperatorCredentials } from '../../src/main/core/auth/operator-credentials.repository';
+import { hashPassphrase, verifyPassphrase } from '../../src/main/core/auth/passphrase-hash';
+import { openDatabase } from '../../src/main/composition/station-database';
 
 const ADMIN_PASS = 'correct horse battery';
 

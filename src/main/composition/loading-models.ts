@@ -1,11 +1,11 @@
-import { StationError } from '../shared/errors';
-import { modelIdOf } from './adapters/onnx-session';
-import type { TextureLivenessModel } from './core/liveness/texture-model';
-import { builtinSpec, type EmbeddingModelSpec } from './core/models/embedding-model-source';
-import { MODEL_CATALOG } from './core/models/model-catalog';
-import type { FaceAnalyzer } from './core/vision/face-analyzer';
-import type { FindMode } from './core/vision/face-finder';
-import type { FaceAnalysis, FaceBox, Point, RgbImage } from './core/vision/vision.types';
+import { StationError } from '../../shared/errors';
+import { modelIdOf } from '../adapters/onnx-session';
+import type { TextureLivenessModel } from '../core/liveness/texture-model';
+import { builtinSpec, type EmbeddingModelSpec } from '../core/models/embedding-model-source';
+import { MODEL_CATALOG } from '../core/models/model-catalog';
+import type { FaceAnalyzer } from '../core/vision/face-analyzer';
+import type { FindMode } from '../core/vision/face-finder';
+import type { FaceAnalysis, FaceBox, Point, RgbImage } from '../core/vision/vision.types';
 
 /**
  * Stand-ins for models still loading, so a station can open its database and gallery on the

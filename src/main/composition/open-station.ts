@@ -1,0 +1,95 @@
+import { decodeImageBuffer, DEFAULT_DECODE_LIMITS } from '../adapters/image-decoder';
+import { faissIndexFactories } from '../adapters/faiss-vector-index';
+import { OnnxTextureLiveness } from '../adapters/onnx-texture-liveness';
+import { defaultModelsDir } from '../core/models/model-verifier';
+import { chosenEmbeddingModel } from '../core/models/embedding-model-source';
+import { dataPaths } from '../core/util/data-dir';
+import { BackgroundIntegrityCheck } from '../db/integrity-check';
+import type { Station, OpenStationOptions } from '../core/station.service';
+import { createStation } from './station-composition';
+import { loadPadModel } from '../core/liveness/pad-model-loader';
+import { TexturePadScorer } from '../core/liveness/passive-scorer';
+import { LoadingFaceAnalyzer, LoadingTextureModel } from './loading-models';
+import { catchUpWithSite, siteBindingFor } from './site-composition';
+import { loadFacePipeline } from './onnx-models';
+
+/** How long a joined station waits for its site's tombstones before serving offline. */
+const SITE_CATCH_UP_MS = 10_000;
+
+/**
+ * Composition root shared by all three hosts (Electron main, loopback host, CLI): the core
+ * station wired to the real adapters. Models are hash-checked as they load; a missing or
+ * tampered model stops the start with MODEL_MISSING / MODEL_TAMPERED.
+ *
+ * A start runs three things at once (a 100k gallery must be ready within 3 s on two cores:
+ * docs/BENCHMARKS.md, "Cold start of a 100k gallery"): the database's integrity check on a
+ * worker, the model sessions (the embedding and texture nets on their own workers), and, on
+ * this thread, the database, the template key and the gallery index. Nothing is returned, so
+ * nothing is served, until all three are done and sound.
+ */
+export async function openStation(opts: OpenStationOptions): Promise<Station> {
+  // The folder's model choice: the shipped model, or a site's own (manifest read and checked
+  // now, its model hash-checked and shape-checked as it loads).
+  const embedding = chosenEmbeddingModel(opts.dataDir);
+  const modelsDir = opts.modelsDir ?? defaultModelsDir();
+  // A few kB, read and verified before anything starts: a missing or altered PAD weights file
+  // stops the start with MODEL_MISSING / MODEL_TAMPERED like the other models.
+  const pad = loadPadModel(modelsDir);
+  const integrity = BackgroundIntegrityCheck.start(dataPaths(opts.dataDir).database);
+  const pipelineLoading = loadFacePipeline(modelsDir, undefined, embedding);
+  const textureLoading = OnnxTextureLiveness.create(modelsDir);
+  // Their failures are reported below, through `settled`: never as unhandled rejections.
+  pipelineLoading.catch(() => undefined);
+  textureLoading.catch(() => undefined);
+  const analyzer = new LoadingFaceAnalyzer(pipelineLoading, embedding);
+  const texture = new LoadingTextureModel(textureLoading);
+  // The models are loaded for this station only: their worker threads stop with it.
+  const release = (): void => {
+    void pipelineLoading.then(
+      (p) => p.close(),
+      () => undefined,
+    );
+    void textureLoading.then(
+      (t) => t.close(),
+      () => undefined,
+    );
+  };
+  let station: Station;
+  const log = (line: string): void => void process.stderr.write(`station: ${line}\n`);
+  try {
+    const site = siteBindingFor(opts.dataDir, { siteKeys: opts.siteKeys, log });
+    station = createStation({
+      dataDir: opts.dataDir,
+      mode: opts.mode,
+      modelsDir,
+      analyzer,
+      embedding,
+      decode: (bytes, name) => decodeImageBuffer(bytes, DEFAULT_DECODE_LIMITS, name),
+      indexFactories: faissIndexFactories,
+      templateKeys: opts.templateKeys,
+      passive: new TexturePadScorer(texture, pad),
+      release,
+      integrity,
+      ...(site ? { site } : {}),
+      ...(opts.challengeChooser ? { challengeChooser: opts.challengeChooser } : {}),
+      ...(opts.now ? { now: opts.now } : {}),
+      ...(opts.locale ? { locale: opts.locale } : {}),
+    });
+  } catch (err) {
+    integrity.cancel();
+    release();
+    // A model that cannot load says more than what it made fail later (as before this start
+    // was overlapped, when models loaded first).
+    await Promise.all([analyzer.settled(), texture.settled()]);
+    throw err;
+  }
+  try {
+    await Promise.all([analyzer.settled(), texture.settled(), station.ready()]);
+  } catch (err) {
+    station.close();
+    throw err;
+  }
+  // A site station erases what its site erased meanwhile before it serves anything.
+  await catchUpWithSite(station, SITE_CATCH_UP_MS, log);
+  return station;
+}
