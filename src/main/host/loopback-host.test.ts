@@ -125,6 +125,12 @@ const handlers: Handlers = {
   ...createSiteHandlers(null),
   'calibration:pad-run': () => Promise.reject(new StationError('BAD_REQUEST', 'not here')),
   'calibration:pad-adopt': () => Promise.reject(new StationError('BAD_REQUEST', 'not here')),
+  // The CLI's admin channels: the host must answer them as unknown (see the test below).
+  'people:find': () => Promise.reject(new Error('served to the CLI only')),
+  'gallery:stats': () => Promise.reject(new Error('served to the CLI only')),
+  'gallery:rebuild': () => Promise.reject(new Error('served to the CLI only')),
+  'audit:purge': () => Promise.reject(new Error('served to the CLI only')),
+  'operator:passphrase': () => Promise.reject(new Error('served to the CLI only')),
 };
 
 interface RawResponse {
@@ -292,6 +298,14 @@ describe('loopback host', () => {
     expect(JSON.parse(bad.body)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
     const unknown = await api(host, 'shell:exec', {});
     expect(JSON.parse(unknown.body)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+  });
+
+  it("answers the CLI's admin channels as unknown: the port serves the page's channels only", async () => {
+    const purge = await api(host, 'audit:purge', {});
+    expect(JSON.parse(purge.body)).toEqual({
+      ok: false,
+      error: { code: 'BAD_REQUEST', message: 'Unknown channel: audit:purge' },
+    });
   });
 
   it('streams the door screen as Server-Sent Events, only with the secret', async () => {

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import type { PersonSummary } from '../domain';
+import { OPERATOR_ROLES, type OperatorRole } from '../operator-roles';
+import { plainTextField } from '../text-fields';
+import { defineChannels, returns } from './channel-entry';
+
+/** The search index families (as gallery/vector-index.ts builds them), or 'auto' = by size. */
+export const INDEX_CHOICES = ['flat', 'pq', 'hnsw', 'ivf', 'auto'] as const;
+export type IndexChoice = (typeof INDEX_CHOICES)[number];
+
+/** `station gallery stats|rebuild`: the index in use, its size and search parameters. */
+export interface GalleryView {
+  /** Templates of the gallery's model in the database. */
+  templates: number;
+  index: {
+    kind: Exclude<IndexChoice, 'auto'>;
+    dim: number;
+    size: number;
+    live: number;
+    removed: number;
+    rebuildRecommended: boolean;
+    params: Record<string, number>;
+    engine: string;
+  };
+  indexSetting: IndexChoice;
+}
+
+/** `station audit purge`: what the audited retention purge did. */
+export interface PurgeView {
+  olderThanDays: number;
+  cutoff: string;
+  purged: number;
+  checkpoint: { boundaryId: number; purgedRows: number; at: string } | null;
+  auditEventId: number;
+  compacted: boolean;
+}
+
+/**
+ * Admin operations only the CLI offers (no page method): the local operator's tools. They go
+ * through the same dispatch, roles and error envelope as the page's channels.
+ */
+export const cliChannels = defineChannels({
+  /** Exact id, else every person of that name (case-insensitive): the CLI's NAME-or-ID. */
+  'people:find': {
+    request: z.object({ nameOrId: plainTextField(200) }).strict(),
+    response: returns<{ people: PersonSummary[] }>(),
+    roles: ['admin'],
+    method: undefined,
+  },
+  'gallery:stats': {
+    request: z.object({}).strict(),
+    response: returns<GalleryView>(),
+    roles: ['admin'],
+    method: undefined,
+  },
+  /** Rebuilds the search index from the database; a given kind is stored (audited) first. */
+  'gallery:rebuild': {
+    request: z.object({ index: z.enum(INDEX_CHOICES).optional() }).strict(),
+    response: returns<GalleryView>(),
+    roles: ['admin'],
+    method: undefined,
+  },
+  /** The audited retention purge; absent = the retention setting. */
+  'audit:purge': {
+    request: z.object({ olderThanDays: z.number().int().min(1).max(99_999).optional() }).strict(),
+    response: returns<PurgeView>(),
+    roles: ['admin'],
+    method: undefined,
+  },
+  /** Sets (or with null removes) a role's passphrase; the length rules are the service's. */
+  'operator:passphrase': {
+    request: z
+      .object({ role: z.enum(OPERATOR_ROLES), passphrase: z.string().max(8192).nullable() })
+      .strict(),
+    response: returns<{ role: OperatorRole; auth: 'open' | 'protected' }>(),
+    roles: ['admin'],
+    method: undefined,
+  },
+});
