@@ -41,6 +41,10 @@ export const CHANNEL_NAMES = [
   'gallery:stats',
   'gallery:rebuild',
   'audit:purge',
+  'door:settings',
+  'door:set',
+  'recognition:identify',
+  'recognition:verify',
   'operator:passphrase',
 ] as const;
 
@@ -124,5 +128,9 @@ export const CHANNEL_ROLES: Readonly<
   'gallery:stats': ['admin'],
   'gallery:rebuild': ['admin'],
   'audit:purge': ['admin'],
+  'door:settings': ['admin'],
+  'door:set': ['admin'],
+  'recognition:identify': ['admin'],
+  'recognition:verify': ['admin'],
   'operator:passphrase': ['admin'],
 };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { PersonSummary } from '../domain';
+import type { DoorStatusView, TerminalDisplay } from '../door-contract';
+import type { FaceDecision, PersonSummary } from '../domain';
 import { OPERATOR_ROLES, type OperatorRole } from '../operator-roles';
 import { plainTextField } from '../text-fields';
 import { defineChannels, returns } from './channel-entry';
@@ -35,6 +36,40 @@ export interface PurgeView {
   compacted: boolean;
 }
 
+/** One image file the CLI read: its path (as given) and bytes (base64, as on every channel). */
+const cliImage = z
+  .object({
+    fileName: z.string().min(1).max(4096),
+    // 25 MB files (the CLI's read limit) in base64.
+    base64: z.string().min(1).max(35_000_000),
+  })
+  .strict();
+
+/** `station door show`: the door's settings; each part is the setting as stored (and more). */
+export interface DoorSettingsView {
+  identity: { id: string; label: string };
+  door: { kind: string } & Record<string, unknown>;
+  status: DoorStatusView;
+  policy: {
+    agreeFrames: number;
+    maxFaces: number;
+    requireLiveness: boolean;
+    unlockMs: number;
+    lockout: { maxFailures: number; windowMs: number; lockMs: number; floodMaxFailures: number };
+    allowedCameraLabels: string[];
+  } & Record<string, unknown>;
+  liveness: { windowFrames: number; windowMs: number } & Record<string, unknown>;
+  challenge: {
+    mode: string;
+    actions: number;
+    allowed: string[];
+    timeLimitMs: number;
+  } & Record<string, unknown>;
+  terminal: TerminalDisplay;
+}
+
+const settingsPart = z.record(z.string(), z.unknown()).optional();
+
 /**
  * Admin operations only the CLI offers (no page method): the local operator's tools. They go
  * through the same dispatch, roles and error envelope as the page's channels.
@@ -64,6 +99,45 @@ export const cliChannels = defineChannels({
   'audit:purge': {
     request: z.object({ olderThanDays: z.number().int().min(1).max(99_999).optional() }).strict(),
     response: returns<PurgeView>(),
+    roles: ['admin'],
+    method: undefined,
+  },
+  'door:settings': {
+    request: z.object({}).strict(),
+    response: returns<DoorSettingsView>(),
+    roles: ['admin'],
+    method: undefined,
+  },
+  /**
+   * Changes door settings: policy, liveness, challenge and terminal merge over the current
+   * values; every part is validated before any is written (invalid -> nothing changes).
+   */
+  'door:set': {
+    request: z
+      .object({
+        policy: settingsPart,
+        door: settingsPart,
+        liveness: settingsPart,
+        challenge: settingsPart,
+        identity: settingsPart,
+        terminal: settingsPart,
+      })
+      .strict(),
+    response: returns<DoorSettingsView>(),
+    roles: ['admin'],
+    method: undefined,
+  },
+  /** 1:N search of every face of one photo (a match, not a door decision). */
+  'recognition:identify': {
+    request: z.object({ image: cliImage }).strict(),
+    response: returns<{ faces: FaceDecision[] }>(),
+    roles: ['admin'],
+    method: undefined,
+  },
+  /** 1:1 comparison of the largest face of each photo. */
+  'recognition:verify': {
+    request: z.object({ a: cliImage, b: cliImage }).strict(),
+    response: returns<{ similarity: number; same: boolean; threshold: number }>(),
     roles: ['admin'],
     method: undefined,
   },

@@ -113,5 +113,5 @@ export async function dispatch(
 function cliRefusal(roles: readonly OperatorRole[], role: OperatorRole): string | null {
   return roles.length === 0 || roles.includes(role)
     ? null
-    : `the CLI acts as ${role} here; this needs ${roles.join(' or ')} (--role, STATION_ROLE)`;
+    : `the CLI acts as ${role} here; this needs ${roles.join(' or ')} (--as, STATION_ROLE)`;
 }

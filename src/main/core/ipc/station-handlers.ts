@@ -2,8 +2,10 @@ import { createAuditHandlers } from '../audit/audit-handlers';
 import { createAuthHandlers } from '../auth/auth-handlers';
 import { createCalibrationHandlers } from '../calibration/calibration-handlers';
 import { createTerminalHandlers } from '../door/door-handlers';
+import { createDoorSettingsHandlers } from '../door/door-settings-handlers';
 import { createGalleryHandlers } from '../gallery/gallery-handlers';
 import { createPeopleHandlers } from '../people/people-handlers';
+import { createRecognitionHandlers } from '../recognition/recognition-handlers';
 import { createSiteHandlers } from '../site/site-handlers';
 import type { Station } from '../station.service';
 import type { Handlers } from './dispatch';
@@ -15,6 +17,8 @@ import type { Handlers } from './dispatch';
 export function createStationHandlers(station: Station): Handlers {
   return {
     ...createTerminalHandlers(station),
+    ...createDoorSettingsHandlers(station),
+    ...createRecognitionHandlers(station),
     ...createPeopleHandlers(station),
     ...createAuditHandlers(station),
     ...createAuthHandlers(station),
