@@ -23,7 +23,8 @@ const enrollRequest = z
       .array(
         z
           .object({
-            fileName: withoutControls(z.string().min(1).max(255)),
+            // The page sends a file's name, the CLI the path it read (up to PATH_MAX).
+            fileName: withoutControls(z.string().min(1).max(4096)),
             base64: z.string().min(1).max(LIMITS.maxImageBase64),
           })
           .strict(),
