@@ -153,8 +153,8 @@ const calibrate: CliCommand = {
   usage: CALIBRATE_USAGE,
   check: checkCalibrateUsage,
   runs: 'station',
-  run: ({ station, out, values: v }) =>
-    calibrateCommand(station, out, {
+  run: ({ station, client, out, values: v }) =>
+    calibrateCommand(station, client, out, {
       pairs: v.pairs,
       enrolled: v.enrolled,
       folder: v.folder,

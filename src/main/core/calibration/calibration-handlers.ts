@@ -23,7 +23,7 @@ export function createCalibrationHandlers(station: Station): HandlersFor<Calibra
           bytes: Buffer.from(p.base64, 'base64'),
         })),
       ),
-    'calibration:run': (req) => station.calibration.run(req),
+    'calibration:run': ({ targetFmr, ...source }) => station.calibration.run(source, { targetFmr }),
     'calibration:adopt': (req, caller) =>
       Promise.resolve(station.calibration.adopt(req, actorOf(caller, CALIBRATION_ADOPTED_BY_UI))),
     'calibration:pad-run': (req) => Promise.resolve(station.padCalibration.run(req)),
