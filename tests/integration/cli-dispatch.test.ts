@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANONYMOUS, cliCaller, dispatch } from '../../src/main/core/ipc/dispatch';
+import { StationError } from '../../src/shared/errors';
 import { sharedDataPath } from '../support/shared-data';
 import { stationCli } from '../support/station-cli-runner';
 import { stubHandlers } from '../support/stub-handlers';
@@ -93,7 +94,9 @@ describe('the CLI goes through the shared dispatch (roles, zod, error envelope)'
   }, 300_000);
 
   it('the page hosts do not serve the CLI channels; the CLI caller reaches them', async () => {
-    const handlers = stubHandlers({ 'audit:purge': () => Promise.reject(new Error('reached')) });
+    const handlers = stubHandlers({
+      'audit:purge': () => Promise.reject(new StationError('INTERNAL', 'reached')),
+    });
     await expect(dispatch(handlers, 'audit:purge', {}, ANONYMOUS)).resolves.toEqual({
       ok: false,
       error: { code: 'BAD_REQUEST', message: 'Unknown channel: audit:purge' },

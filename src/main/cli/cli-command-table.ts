@@ -145,7 +145,9 @@ const audit: CliCommand = {
   check: (rest, v) => checkAuditUsage(rest, v, v.site),
   runs: 'station',
   run: ({ station, client, out, rest, values: v }) =>
-    v.site ? siteAuditCommand(station, out, rest, v) : auditCommand(station, client, out, rest, v),
+    v.site
+      ? siteAuditCommand(station, client, out, rest, v)
+      : auditCommand(station, client, out, rest, v),
 };
 
 const calibrate: CliCommand = {
