@@ -45,6 +45,7 @@ export const CHANNEL_NAMES = [
   'door:set',
   'recognition:identify',
   'recognition:verify',
+  'model:show',
   'operator:passphrase',
 ] as const;
 
@@ -132,5 +133,6 @@ export const CHANNEL_ROLES: Readonly<
   'door:set': ['admin'],
   'recognition:identify': ['admin'],
   'recognition:verify': ['admin'],
+  'model:show': ['admin'],
   'operator:passphrase': ['admin'],
 };

@@ -58,6 +58,10 @@ describe('the CLI goes through the shared dispatch (roles, zod, error envelope)'
       ['gallery', 'rebuild'],
     ])
       expect(station('--as', 'reviewer', ...admin).code, admin.join(' ')).toBe(3);
+    // What acts outside dispatch (a model switch before the station opens) is gated too.
+    const model = station('--as', 'reviewer', 'model', 'use', 'builtin');
+    expect(model.code).toBe(3);
+    expect(model.stderr).toMatch(/^station: model: the CLI acts as reviewer here/);
     expect(names()).toEqual(['Amy']);
   }, 300_000);
 

@@ -29,10 +29,15 @@ describe('the contract tables derived from the channel entries', () => {
     const cliOnly = all.filter((c) => !isPageChannel(c));
     expect(cliOnly.sort()).toEqual([
       'audit:purge',
+      'door:set',
+      'door:settings',
       'gallery:rebuild',
       'gallery:stats',
+      'model:show',
       'operator:passphrase',
       'people:find',
+      'recognition:identify',
+      'recognition:verify',
     ]);
     for (const c of cliOnly) expect(CHANNEL_ROLES[c]).toEqual(['admin']);
   });

@@ -4,7 +4,7 @@ import { accessCommand, ACCESS_USAGE } from './access-command';
 import { AUDIT_USAGE, auditCommand, checkAuditUsage } from './audit-commands';
 import { calibrateCommand } from './calibrate-command';
 import { CALIBRATE_USAGE, checkCalibrateUsage } from './calibrate-usage';
-import type { CliClient } from './cli-client';
+import { stationClient, type CliClient } from './cli-client';
 import { enrollCommand, identifyCommand, peopleListCommand, verifyCommand } from './cli-commands';
 import type { CliValues } from './cli-options';
 import type { Output } from './cli-output';
@@ -51,10 +51,19 @@ export type CliCommand = {
   usage: string;
   /** A usage problem (exit 2, before anything opens), or null. */
   check: (rest: string[], v: CliValues) => string | null;
+  /**
+   * Who may run it, checked by the runner before anything opens (empty = leave it to the
+   * contract calls, which dispatch checks one by one). Only the parts that act outside
+   * dispatch (no station yet, files judged by the station's models) name roles here.
+   */
+  roles: (rest: string[], v: CliValues) => readonly OperatorRole[];
 } & (
   | { runs: 'station'; run(ctx: StationContext): Promise<number> }
   | { runs: 'standalone'; run(ctx: CommandContext): Promise<number> }
 );
+
+const BY_DISPATCH = (): readonly OperatorRole[] => [];
+const ADMIN = (): readonly OperatorRole[] => ['admin'];
 
 const ENROLL_USAGE = `  enroll --name NAME --consent FILE...   enrol a person from 1-10 photos (consent is required)
          [--allow-duplicate]             enrol even if a face matches another enrolled person
@@ -75,6 +84,7 @@ const enroll: CliCommand = {
     if (rest.length < 1 || rest.length > 10) return 'enroll needs 1 to 10 image files';
     return null;
   },
+  roles: BY_DISPATCH,
   runs: 'station',
   run: ({ client, out, rest, values: v }) =>
     v.csv || v.folder !== undefined
@@ -108,6 +118,7 @@ const recognition: CliCommand[] = [
     usage:
       '  identify FILE...                       1:N identification of every face in each image',
     check: (rest) => (rest.length < 1 ? 'identify needs at least one image file' : null),
+    roles: BY_DISPATCH,
     runs: 'station',
     run: ({ client, out, rest }) => identifyCommand(client, out, rest),
   },
@@ -116,6 +127,7 @@ const recognition: CliCommand[] = [
     usage:
       '  verify FILE_A FILE_B                   1:1 verification of the largest face in each image',
     check: (rest) => (rest.length !== 2 ? 'verify needs exactly two image files' : null),
+    roles: BY_DISPATCH,
     runs: 'station',
     run: ({ client, out, rest }) => verifyCommand(client, out, rest[0] ?? '', rest[1] ?? ''),
   },
@@ -132,6 +144,7 @@ const people: CliCommand = {
     }
     return 'unknown people subcommand (try: people list | people erase NAME-or-ID)';
   },
+  roles: BY_DISPATCH,
   runs: 'station',
   run: ({ client, out, rest }) =>
     rest[0] === 'erase'
@@ -143,6 +156,8 @@ const audit: CliCommand = {
   name: 'audit',
   usage: AUDIT_USAGE,
   check: (rest, v) => checkAuditUsage(rest, v, v.site),
+  // query and export read the log directly (in log order); verify and purge are contract calls.
+  roles: (rest) => (rest[0] === 'query' || rest[0] === 'export' ? ['reviewer', 'admin'] : []),
   runs: 'station',
   run: ({ station, client, out, rest, values: v }) =>
     v.site
@@ -154,6 +169,8 @@ const calibrate: CliCommand = {
   name: 'calibrate',
   usage: CALIBRATE_USAGE,
   check: checkCalibrateUsage,
+  // --pairs scores files with the station's pipeline directly; the others are contract calls.
+  roles: (_rest, v) => (v.pairs !== undefined ? ['admin'] : []),
   runs: 'station',
   run: ({ station, client, out, values: v }) =>
     calibrateCommand(station, client, out, {
@@ -182,6 +199,7 @@ const recordings: CliCommand[] = [
     check: (rest, v) => checkVideoUsage('liveness', rest, v),
     // Judges a recording only: needs the models, not the data folder.
     runs: 'standalone',
+    roles: BY_DISPATCH,
     run: ({ out, rest, values: v }) =>
       livenessCommand(out, {
         video: rest[0] ?? '',
@@ -193,6 +211,8 @@ const recordings: CliCommand[] = [
     name: 'access',
     usage: ACCESS_USAGE,
     check: (rest, v) => checkVideoUsage('access', rest, v),
+    // Replays a recording through the station's door decision (its own audit rows).
+    roles: ADMIN,
     runs: 'station',
     run: ({ station, out, rest, values: v }) =>
       accessCommand(station, out, { video: rest[0] ?? '', maxSeconds: v['max-seconds'] }),
@@ -208,6 +228,8 @@ const recordings: CliCommand[] = [
       if (typeof bands === 'string') return bands;
       return v.csv && v.json ? 'pad-eval takes --json or --csv, not both' : null;
     },
+    // Judges labelled files with the station's liveness models (the calibration's data).
+    roles: ADMIN,
     runs: 'station',
     run: ({ station, out, values: v }) =>
       padEvalCommand(station, out, {
@@ -228,6 +250,7 @@ const admin: CliCommand[] = [
         return v.file ? null : 'door set needs --file JSON';
       return 'unknown door subcommand (try: door show | door set --file JSON)';
     },
+    roles: BY_DISPATCH,
     runs: 'station',
     run: ({ client, out, rest, values: v }) =>
       rest[0] === 'set' ? doorSetCommand(client, out, v.file ?? '') : doorShowCommand(client, out),
@@ -236,6 +259,7 @@ const admin: CliCommand[] = [
     name: 'gallery',
     usage: GALLERY_USAGE,
     check: (rest, v) => checkGalleryUsage(rest, v.index),
+    roles: BY_DISPATCH,
     runs: 'station',
     run: ({ client, out, rest, values: v }) => galleryCommand(client, out, rest[0], v.index),
   },
@@ -245,12 +269,14 @@ const admin: CliCommand[] = [
     check: checkModelUsage,
     // A model switch is checked (and recorded) before the station opens with the new model.
     runs: 'standalone',
-    async run({ open, out, rest, dataDir, modelsDir }) {
+    roles: (rest) => (rest[0] === 'use' ? ['admin'] : []),
+    async run({ open, out, rest, dataDir, modelsDir, role }) {
       const previousSpace =
         rest[0] === 'use' ? await switchEmbeddingModel(dataDir, modelsDir, rest[1] ?? '') : null;
       return withOpenStation(open, (station) => {
+        // The switch happened before the station existed: its audit row is written directly.
         if (previousSpace !== null) station.recordEmbeddingModelChange(previousSpace, 'cli');
-        return Promise.resolve(modelCommand(station.embeddingModel(), out, rest[0]));
+        return modelCommand(stationClient(station, role), out, rest[0]);
       });
     },
   },
@@ -258,6 +284,7 @@ const admin: CliCommand[] = [
     name: 'operator',
     usage: OPERATOR_USAGE,
     check: checkOperatorUsage,
+    roles: BY_DISPATCH,
     runs: 'station',
     run: ({ client, out, values: v }) => operatorCommand(client, out, v),
   },
@@ -269,6 +296,8 @@ const admin: CliCommand[] = [
     check: checkSiteUsage,
     // Opens (and for join/init reopens) the station itself; pair and revoke need none.
     runs: 'standalone',
+    // The site channels' roles: its status is the reviewer's too, every change the admin's.
+    roles: (rest) => (rest[0] === 'status' ? ['admin', 'reviewer'] : ['admin']),
     run: ({ open, dataDir, out, rest, values: v }) => siteCommand(open, dataDir, out, rest, v),
   },
 ];

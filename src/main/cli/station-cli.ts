@@ -1,3 +1,5 @@
+import { StationError } from '../../shared/errors';
+import { cliRefusal } from '../core/ipc/dispatch';
 import type { Station } from '../core/station.service';
 import { defaultDataDir } from '../core/util/data-dir';
 import { defaultModelsDir } from '../core/models/model-verifier';
@@ -55,6 +57,10 @@ export async function main(argv: string[]): Promise<number> {
     open: (): Promise<Station> => openStation({ dataDir, modelsDir, mode: 'cli' }),
   };
   try {
+    // The command's own gate for what it does outside dispatch; its contract calls are
+    // checked again one by one.
+    const refusal = cliRefusal(command.roles(rest, values), acting.role);
+    if (refusal !== null) throw new StationError('UNAUTHORIZED', `${name}: ${refusal}`);
     if (command.runs === 'standalone') return await command.run(ctx);
     return await withOpenStation(ctx.open, (station) =>
       command.run({ ...ctx, station, client: stationClient(station, acting.role) }),

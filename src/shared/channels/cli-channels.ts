@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { DoorStatusView, TerminalDisplay } from '../door-contract';
-import type { FaceDecision, PersonSummary } from '../domain';
+import type { FaceDecision, PersonRef, PersonSummary } from '../domain';
 import { OPERATOR_ROLES, type OperatorRole } from '../operator-roles';
 import { plainTextField } from '../text-fields';
 import { defineChannels, returns } from './channel-entry';
@@ -66,6 +66,24 @@ export interface DoorSettingsView {
     timeLimitMs: number;
   } & Record<string, unknown>;
   terminal: TerminalDisplay;
+}
+
+/** `station model show`: the embedding model, its space, and who must be re-enrolled. */
+export interface EmbeddingModelView {
+  /** The manifest file, or 'built-in'. */
+  source: string;
+  name: string;
+  sha256: string;
+  licence: string;
+  modelId: string;
+  embeddingSpace: string;
+  dim: number;
+  /** Templates in this space (searchable). */
+  templates: number;
+  /** Templates of other spaces: never compared, kept until their people are re-enrolled or erased. */
+  otherSpaces: { embeddingSpace: string; templates: number }[];
+  /** People with no template in this space: the door cannot recognise them. */
+  reEnrol: PersonRef[];
 }
 
 const settingsPart = z.record(z.string(), z.unknown()).optional();
@@ -138,6 +156,12 @@ export const cliChannels = defineChannels({
   'recognition:verify': {
     request: z.object({ a: cliImage, b: cliImage }).strict(),
     response: returns<{ similarity: number; same: boolean; threshold: number }>(),
+    roles: ['admin'],
+    method: undefined,
+  },
+  'model:show': {
+    request: z.object({}).strict(),
+    response: returns<EmbeddingModelView>(),
     roles: ['admin'],
     method: undefined,
   },

@@ -110,7 +110,8 @@ export async function dispatch(
   }
 }
 
-function cliRefusal(roles: readonly OperatorRole[], role: OperatorRole): string | null {
+/** Why the CLI acting as `role` may not do what needs `roles` (empty = anyone), or null. */
+export function cliRefusal(roles: readonly OperatorRole[], role: OperatorRole): string | null {
   return roles.length === 0 || roles.includes(role)
     ? null
     : `the CLI acts as ${role} here; this needs ${roles.join(' or ')} (--as, STATION_ROLE)`;
