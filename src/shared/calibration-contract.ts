@@ -11,6 +11,8 @@ import type { Thresholds } from './domain';
 export { CALIBRATION_BATCH_FILES };
 
 const threshold = z.number().finite().min(0).max(1);
+/** A target false-match rate of the caller's own (the CLI's --target-fmr) beside the standard ones. */
+const targetFmr = z.number().gt(0).lt(1);
 
 export const calibrationContract = {
   'calibration:upload': z
@@ -33,8 +35,14 @@ export const calibrationContract = {
     })
     .strict(),
   'calibration:run': z.discriminatedUnion('source', [
-    z.object({ source: z.literal('enrolled') }).strict(),
-    z.object({ source: z.literal('upload'), uploadId: z.string().min(1).max(64) }).strict(),
+    z.object({ source: z.literal('enrolled'), targetFmr: targetFmr.optional() }).strict(),
+    z
+      .object({
+        source: z.literal('upload'),
+        uploadId: z.string().min(1).max(64),
+        targetFmr: targetFmr.optional(),
+      })
+      .strict(),
   ]),
   'calibration:adopt': z
     .object({
@@ -42,7 +50,7 @@ export const calibrationContract = {
       identify: threshold.optional(),
       verify: threshold.optional(),
       /** The target FMR row the admin picked, recorded as evidence; absent = a free choice. */
-      targetFmr: z.number().gt(0).lt(1).optional(),
+      targetFmr: targetFmr.optional(),
       /** Must be literally true: the view asked for confirmation. */
       confirm: z.literal(true),
     })

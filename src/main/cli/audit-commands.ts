@@ -4,6 +4,7 @@ import type { Station } from '../core/station.service';
 import { AUDIT_CSV_HEADER, auditCsvLine, csvField } from '../core/audit/audit-csv';
 import { toView, type AuditLogFilter } from '../core/audit/audit-review.service';
 import { checkOlderThan, purgeCommand } from './audit-purge-command';
+import type { CliClient } from './cli-client';
 import { EXIT, type Output } from './cli-output';
 
 /** parseArgs options the audit commands add to the CLI. */
@@ -58,30 +59,31 @@ export function checkAuditUsage(rest: string[], v: AuditArgs, site = false): str
 }
 
 /** `station audit verify|query|export`; arguments were checked by checkAuditUsage. */
-export function auditCommand(
+export async function auditCommand(
   station: Station,
+  client: CliClient,
   out: Output,
   rest: string[],
   v: AuditArgs,
   write: (chunk: string) => void = (c) => process.stdout.write(c),
-): number {
+): Promise<number> {
   switch (rest[0] ?? '') {
     case 'verify':
-      return verifyAudit(station, out);
+      return verifyAudit(client, out);
     case 'query':
       return queryAudit(station, out, v);
     case 'export':
       exportCsv(station, logFilter(v), write);
       return EXIT.ok;
     case 'purge':
-      return purgeCommand(station, out, v['older-than']);
+      return purgeCommand(client, out, v['older-than']);
     default:
       throw new StationError('BAD_REQUEST', `unknown audit subcommand: ${rest[0] ?? ''}`);
   }
 }
 
-function verifyAudit(station: Station, out: Output): number {
-  const report = station.verifyAuditChain();
+async function verifyAudit(client: CliClient, out: Output): Promise<number> {
+  const report = await client.call('audit:verify', {});
   out.result(report, () =>
     report.ok
       ? `Audit log intact: ${report.rows} rows verified.`

@@ -1,4 +1,4 @@
-import type { Station } from '../core/station.service';
+import type { CliClient } from './cli-client';
 import { EXIT, type Output } from './cli-output';
 
 /** Returns a usage error for `--older-than`, or null (absent = the retention setting). */
@@ -10,8 +10,15 @@ export function checkOlderThan(value: string | undefined): string | null {
 }
 
 /** `station audit purge [--older-than DAYS]`: the audited retention purge. */
-export function purgeCommand(station: Station, out: Output, olderThan: string | undefined): number {
-  const report = station.purgeAudit(olderThan === undefined ? undefined : Number(olderThan), 'cli');
+export async function purgeCommand(
+  client: CliClient,
+  out: Output,
+  olderThan: string | undefined,
+): Promise<number> {
+  const report = await client.call(
+    'audit:purge',
+    olderThan === undefined ? {} : { olderThanDays: Number(olderThan) },
+  );
   out.result(report, () =>
     [
       `Purged ${report.purged} audit event(s) logged before ${report.cutoff} (older than ${report.olderThanDays} days).`,

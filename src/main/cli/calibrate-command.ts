@@ -15,10 +15,11 @@ import {
 } from '../core/calibration/threshold-calibration';
 import type { Station } from '../core/station.service';
 import { largestFace } from '../core/vision/face-choice';
+import type { CliClient } from './cli-client';
 import { EXIT, type Output } from './cli-output';
 import { readInputFile } from './read-input-file';
 import { calibrationCsv } from './calibration-csv';
-import { uploadIdentityFolder } from './calibration-folder';
+import { uploadIdentityFolder, type UploadBatch } from './calibration-folder';
 import { adoptedLine, humanReport, openSetLines, targetKey, type Scores } from './calibrate-text';
 
 export interface CalibrateOptions {
@@ -37,7 +38,18 @@ export interface CalibrateOptions {
 }
 
 /** Who changed the thresholds, in the audit row, when the CLI adopted them. */
-const CALIBRATION_ADOPTED_BY_CLI = 'cli';
+/** The folder's batches as the view sends them: through calibration:upload. */
+function uploadThrough(client: CliClient): UploadBatch {
+  return (uploadId, photos) =>
+    client.call('calibration:upload', {
+      uploadId,
+      photos: photos.map((p) => ({
+        identity: p.identity,
+        fileName: p.fileName,
+        base64: Buffer.from(p.bytes).toString('base64'),
+      })),
+    });
+}
 
 /** Embeds image files with the station's own pipeline, largest face as `station verify` does. */
 export function stationImageEmbedder(station: Station): ImageEmbedder {
@@ -88,6 +100,7 @@ interface CalibrateResult {
  */
 export async function calibrateCommand(
   station: Station,
+  client: CliClient,
   out: Output,
   opts: CalibrateOptions,
   write: (chunk: string) => void = (c) => process.stdout.write(c),
@@ -96,7 +109,7 @@ export async function calibrateCommand(
   const result =
     opts.pairs !== undefined
       ? await fromPairs(station, opts.pairs, opts.groups, userTarget)
-      : await fromStation(station, opts.folder, userTarget, {
+      : await fromStation(client, opts.folder, userTarget, {
           identify: parseAdopt(opts.adoptIdentify),
           verify: parseAdopt(opts.adoptVerify),
         });
@@ -173,7 +186,7 @@ async function fromPairs(
 
 /** The station's calibration service: enrolled templates, or a folder uploaded as the view does. */
 async function fromStation(
-  station: Station,
+  client: CliClient,
   folder: string | undefined,
   userTarget: number | undefined,
   adopt: { identify: number | undefined; verify: number | undefined },
@@ -181,10 +194,13 @@ async function fromStation(
   const upload =
     folder === undefined
       ? undefined
-      : await uploadIdentityFolder(station.calibrationUploads, resolve(folder));
-  const run = await station.calibration.run(
-    upload ? { source: 'upload', uploadId: upload.uploadId } : { source: 'enrolled' },
-    { targetFmr: userTarget },
+      : await uploadIdentityFolder(uploadThrough(client), resolve(folder));
+  const target = userTarget === undefined ? {} : { targetFmr: userTarget };
+  const run = await client.call(
+    'calibration:run',
+    upload
+      ? { source: 'upload', uploadId: upload.uploadId, ...target }
+      : { source: 'enrolled', ...target },
   );
   const source = upload ? 'folder' : 'enrolled';
   const counts = { ...run.pairs };
@@ -192,10 +208,13 @@ async function fromStation(
   const adopted =
     adopt.identify === undefined && adopt.verify === undefined
       ? undefined
-      : station.calibration.adopt(
-          { runId: run.runId, identify: adopt.identify, verify: adopt.verify },
-          CALIBRATION_ADOPTED_BY_CLI,
-        );
+      : // --adopt-* is the admin's confirmation, as the view's dialog is.
+        await client.call('calibration:adopt', {
+          runId: run.runId,
+          ...(adopt.identify === undefined ? {} : { identify: adopt.identify }),
+          ...(adopt.verify === undefined ? {} : { verify: adopt.verify }),
+          confirm: true,
+        });
   const change = adopted ? adoptedLine(adopted) : null;
   return {
     json: {

@@ -3,11 +3,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { CALIBRATION_BATCH_FILES, CALIBRATION_PHOTO_FILE, LIMITS } from '../../shared/limits';
 import { StationError } from '../../shared/errors';
-import {
-  MAX_UPLOAD_PHOTOS,
-  type CalibrationUploads,
-  type UploadPhoto,
-} from '../core/calibration/calibration-uploads';
+import { MAX_UPLOAD_PHOTOS, type UploadPhoto } from '../core/calibration/calibration-uploads';
 import { readInputFile } from './read-input-file';
 
 /**
@@ -111,11 +107,14 @@ async function checkLimits(root: string, listing: FolderListing): Promise<void> 
   }
 }
 
+/** Sends one batch to the upload (null: start one); answers its id and the photos it skipped. */
+export type UploadBatch = (
+  uploadId: string | null,
+  photos: UploadPhoto[],
+) => Promise<{ uploadId: string; skippedFiles: string[] }>;
+
 /** Reads the folder's photos batch by batch into one calibration upload. */
-export async function uploadIdentityFolder(
-  uploads: CalibrationUploads,
-  root: string,
-): Promise<FolderUpload> {
+export async function uploadIdentityFolder(send: UploadBatch, root: string): Promise<FolderUpload> {
   const listing = await listIdentityFolder(root);
   await checkLimits(root, listing);
   let uploadId: string | null = null;
@@ -126,7 +125,7 @@ export async function uploadIdentityFolder(
       const { bytes } = await readInputFile(p.path);
       batch.push({ identity: p.identity, fileName: basename(p.path), bytes });
     }
-    const progress = await uploads.add(uploadId, batch);
+    const progress = await send(uploadId, batch);
     uploadId = progress.uploadId;
     skippedImages.push(...progress.skippedFiles);
   }

@@ -1,7 +1,8 @@
 import type { EnrollFileResult, FaceDecision } from '../../shared/domain';
 import { StationError, toErrorPayload, type ErrorPayload } from '../../shared/errors';
 import { escapeControlCharacters } from '../../shared/plain-text';
-import type { Station } from '../core/station.service';
+import { LIMITS } from '../../shared/limits';
+import type { CliClient } from './cli-client';
 import { EXIT, fmtSim, type Output } from './cli-output';
 import { readInputFile } from './read-input-file';
 
@@ -14,17 +15,18 @@ export interface EnrollOptions {
 
 /** `station enroll --name NAME | --add-to NAME-or-ID --consent [--allow-duplicate] FILE...` */
 export async function enrollCommand(
-  station: Station,
+  client: CliClient,
   out: Output,
   opts: EnrollOptions,
   files: string[],
 ): Promise<number> {
-  const personId = opts.addTo === undefined ? undefined : onePerson(station, opts.addTo.trim());
-  const images: { fileName: string; bytes: Buffer }[] = [];
+  const existing =
+    opts.addTo === undefined ? undefined : await onePerson(client, opts.addTo.trim());
+  const images: { fileName: string; base64: string }[] = [];
   const unreadable: EnrollFileResult[] = [];
   for (const file of files) {
     try {
-      images.push(await readInputFile(file));
+      images.push(enrolmentImage(toWire(await readInputFile(file))));
     } catch (err) {
       const p = toErrorPayload(err);
       unreadable.push({
@@ -36,12 +38,12 @@ export async function enrollCommand(
   }
   const result =
     images.length > 0
-      ? await station.enroll({
-          name: opts.name,
+      ? await client.call('enroll:create', {
+          // Re-enrolment keeps the person's name; the contract wants one either way.
+          name: existing?.name ?? opts.name,
           consent: true,
           images,
-          recordedBy: 'cli',
-          personId,
+          ...(existing ? { personId: existing.id } : {}),
           allowDuplicate: opts.allowDuplicate,
         })
       : { person: null, files: [] };
@@ -65,6 +67,14 @@ export async function enrollCommand(
   return result.person ? EXIT.ok : EXIT.failed;
 }
 
+/** A file the CLI read, as the contract carries images (base64). */
+export function toWire(file: { bytes: Buffer; fileName: string }): {
+  fileName: string;
+  base64: string;
+} {
+  return { fileName: file.fileName, base64: file.bytes.toString('base64') };
+}
+
 interface IdentifyFileResult {
   file: string;
   faces: FaceDecision[];
@@ -73,15 +83,15 @@ interface IdentifyFileResult {
 
 /** `station identify FILE...`: 1:N for every face of every file. */
 export async function identifyCommand(
-  station: Station,
+  client: CliClient,
   out: Output,
   files: string[],
 ): Promise<number> {
   const results: IdentifyFileResult[] = [];
   for (const file of files) {
     try {
-      const { bytes, fileName } = await readInputFile(file);
-      results.push({ file, faces: await station.identify(bytes, fileName) });
+      const image = toWire(await readInputFile(file));
+      results.push({ file, faces: (await client.call('recognition:identify', { image })).faces });
     } catch (err) {
       if (
         err instanceof StationError &&
@@ -123,12 +133,15 @@ function matchWords(f: FaceDecision): string {
 
 /** `station verify A B`: 1:1 on the largest face of each image. */
 export async function verifyCommand(
-  station: Station,
+  client: CliClient,
   out: Output,
   a: string,
   b: string,
 ): Promise<number> {
-  const result = await station.verify(await readInputFile(a), await readInputFile(b));
+  const result = await client.call('recognition:verify', {
+    a: toWire(await readInputFile(a)),
+    b: toWire(await readInputFile(b)),
+  });
   out.result(
     result,
     () =>
@@ -138,8 +151,8 @@ export async function verifyCommand(
 }
 
 /** `station people list` */
-export function peopleListCommand(station: Station, out: Output): number {
-  const people = station.listPeople().map((p) => ({
+export async function peopleListCommand(client: CliClient, out: Output): Promise<number> {
+  const people = (await client.call('people:list', {})).people.map((p) => ({
     id: p.id,
     name: p.name,
     templates: p.templates,
@@ -156,8 +169,11 @@ export function peopleListCommand(station: Station, out: Output): number {
 }
 
 /** Exact id, else a unique case-insensitive name: adding photos to the wrong person is worse than asking. */
-function onePerson(station: Station, nameOrId: string): string {
-  const people = station.findPeople(nameOrId);
+async function onePerson(
+  client: CliClient,
+  nameOrId: string,
+): Promise<{ id: string; name: string }> {
+  const { people } = await client.call('people:find', { nameOrId });
   if (people.length === 0) {
     throw new StationError('PERSON_NOT_FOUND', `No enrolled person matches "${nameOrId}"`);
   }
@@ -167,5 +183,16 @@ function onePerson(station: Station, nameOrId: string): string {
       `${people.length} people are called "${nameOrId}"; use the id (station people list).`,
     );
   }
-  return people[0]!.id;
+  return people[0]!;
+}
+
+/** An enrolment photo within the contract's per-image limit (the page's limit too). */
+function enrolmentImage(image: { fileName: string; base64: string }) {
+  if (image.base64.length > LIMITS.maxImageBase64)
+    throw new StationError(
+      'IMAGE_TOO_LARGE',
+      `${image.fileName} is over ${Math.floor((LIMITS.maxImageBase64 * 3) / 4 / 1e6)} MB, ` +
+        'the limit for an enrolment photo.',
+    );
+  return image;
 }

@@ -1,7 +1,8 @@
 import { StationError, toErrorPayload } from '../../shared/errors';
 import { escapeControlCharacters } from '../../shared/plain-text';
 
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+/** Exit codes; `refused` = the role the CLI acts as (--as, STATION_ROLE) may not do this. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, refused: 3 } as const;
 
 export interface Output {
   json: boolean;
@@ -31,7 +32,12 @@ export function createOutput(json: boolean, out = process.stdout, err = process.
         `station: ${escapeControlCharacters(payload.message)}${payload.code === 'INTERNAL' ? '' : ` [${payload.code}]`}\n`,
       );
       if (json) out.write(`${JSON.stringify({ error: payload }, null, 2)}\n`);
-      return e instanceof StationError && e.code === 'BAD_REQUEST' ? EXIT.usage : EXIT.failed;
+      if (!(e instanceof StationError)) return EXIT.failed;
+      return e.code === 'BAD_REQUEST'
+        ? EXIT.usage
+        : e.code === 'UNAUTHORIZED'
+          ? EXIT.refused
+          : EXIT.failed;
     },
   };
 }

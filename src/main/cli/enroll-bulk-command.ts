@@ -7,8 +7,8 @@ import {
   type BulkProgress,
   type BulkRowResult,
 } from '../../shared/bulk-enrol-run';
-import type { EnrollImage } from '../core/enrollment/enrollment.service';
-import type { Station } from '../core/station.service';
+import type { CliClient } from './cli-client';
+import { toWire } from './cli-commands';
 import { EXIT, type Output } from './cli-output';
 import { readInputFile } from './read-input-file';
 
@@ -27,21 +27,23 @@ const MAX_LIST_BYTES = 8 * 1024 * 1024;
  * to stdout (--json: one document). Exit 0 only when every row is enrolled or already was.
  */
 export async function enrollBulkCommand(
-  station: Station,
+  client: CliClient,
   out: Output,
   source: { csv: string } | { folder: string },
 ): Promise<number> {
   const { rows, base } =
     'csv' in source ? await csvRows(source.csv) : await folderRows(source.folder);
   if (rows.length === 0) throw new StationError('BAD_REQUEST', 'The list holds no person.');
-  const results = await runBulkEnrolment<EnrollImage>(
+  const results = await runBulkEnrolment<{ fileName: string; base64: string }>(
     rows,
     {
-      enroll: (req) => station.enroll({ ...req, recordedBy: 'cli (bulk list)' }),
-      readPhoto: async (path) => ({
-        fileName: path,
-        bytes: (await readInputFile(isAbsolute(path) ? path : resolve(base, path))).bytes,
-      }),
+      // Each row is one enroll:create call, as the page's bulk enrolment makes.
+      enroll: ({ onFileChecked: _progress, ...req }) => client.call('enroll:create', req),
+      readPhoto: async (path) =>
+        toWire({
+          fileName: path,
+          bytes: (await readInputFile(isAbsolute(path) ? path : resolve(base, path))).bytes,
+        }),
     },
     out.json ? undefined : reportProgress,
   );

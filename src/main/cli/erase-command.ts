@@ -1,18 +1,18 @@
 import { StationError } from '../../shared/errors';
-import type { Station } from '../core/station.service';
+import type { CliClient } from './cli-client';
 import { EXIT, type Output } from './cli-output';
 
 /**
  * `station people erase NAME-or-ID`: GDPR erasure of exactly one person. A name shared by
  * several people is refused (erasing the wrong person cannot be undone): the id must be given.
  */
-export function eraseCommand(
-  station: Station,
+export async function eraseCommand(
+  client: CliClient,
   out: Output,
   nameOrId: string,
   err: (text: string) => void = (t) => process.stderr.write(t),
-): number {
-  const matches = station.findPeople(nameOrId);
+): Promise<number> {
+  const matches = (await client.call('people:find', { nameOrId })).people;
   const [person, ...others] = matches;
   if (!person)
     throw new StationError('PERSON_NOT_FOUND', `No enrolled person matches "${nameOrId}"`);
@@ -23,7 +23,7 @@ export function eraseCommand(
       `${matches.length} people are named "${nameOrId}"; erase one by id: ${ids}`,
     );
   }
-  const report = station.erasePerson(person.id);
+  const report = await client.call('people:erase', { personId: person.id, confirm: true });
   const value = {
     erased: report.erased,
     templates: report.templates,

@@ -1,22 +1,16 @@
+import {
+  INDEX_CHOICES,
+  type GalleryView,
+  type IndexChoice,
+} from '../../shared/channels/cli-channels';
 import { StationError } from '../../shared/errors';
-import type { GalleryIndexStats } from '../core/gallery/gallery.service';
 import { chooseIndexKind } from '../core/gallery/index-policy';
-import { INDEX_KINDS, type IndexKind } from '../core/gallery/vector-index';
+import type { CliClient } from './cli-client';
 import { EXIT, type Output } from './cli-output';
 
-/** `station gallery stats|rebuild [--index flat|pq|hnsw|ivf|auto] [--json]`. */
-export type IndexChoice = IndexKind | 'auto';
+export type { IndexChoice };
 
-type GalleryView = GalleryIndexStats & { indexSetting: IndexChoice };
-
-/** What the command needs from the Station facade (galleryStats / rebuildGallery). */
-export interface GalleryIndexAdmin {
-  galleryStats(): GalleryView;
-  /** Rebuilds from the database; a given kind is stored (audited) first, 'auto' clears it. */
-  rebuildGallery(kind: IndexChoice | undefined, changedBy: string): GalleryView;
-}
-
-const CHOICES: readonly string[] = [...INDEX_KINDS, 'auto'];
+const CHOICES: readonly string[] = INDEX_CHOICES;
 
 export const GALLERY_USAGE = `  gallery stats                          index kind, size, removed labels, search parameters
   gallery rebuild [--index flat|pq|hnsw|ivf|auto]
@@ -62,20 +56,25 @@ function describe(v: GalleryView): string {
     .join('\n');
 }
 
-export function galleryCommand(
-  admin: GalleryIndexAdmin,
+/** `station gallery stats|rebuild [--index flat|pq|hnsw|ivf|auto] [--json]`. */
+export async function galleryCommand(
+  client: CliClient,
   out: Output,
   sub: string | undefined,
   index: string | undefined,
-): number {
+): Promise<number> {
   if (sub === 'stats') {
-    const view = admin.galleryStats();
+    const view = await client.call('gallery:stats', {});
     out.result(view, () => describe(view));
     return EXIT.ok;
   }
   if (sub === 'rebuild') {
     const started = Date.now();
-    const view = admin.rebuildGallery(parseIndexChoice(index), 'cli');
+    const choice = parseIndexChoice(index);
+    const view = await client.call(
+      'gallery:rebuild',
+      choice === undefined ? {} : { index: choice },
+    );
     const seconds = (Date.now() - started) / 1000;
     out.result({ ...view, seconds }, () => `rebuilt in ${seconds.toFixed(1)} s\n${describe(view)}`);
     return EXIT.ok;

@@ -1,4 +1,5 @@
 import { openVideoFrames } from '../adapters/ffmpeg-video-frames';
+import type { LivenessEngine } from '../core/liveness/liveness-engine';
 import type { LivenessReason } from '../core/liveness/liveness-fusion';
 import { streamLiveness, type StreamLivenessResult } from '../core/liveness/stream-liveness';
 import { defaultModelsDir } from '../core/models/model-verifier';
@@ -26,14 +27,16 @@ export function parseMaxSeconds(text: string | undefined): number | undefined {
  * prints the first conclusive window's verdict (where the door would act). Needs no data folder.
  */
 export async function livenessCommand(out: Output, opts: LivenessCommandOptions): Promise<number> {
+  // The station's own model loading (openStation's), without a data folder.
   const engine = await loadLivenessEngine(opts.modelsDir ?? defaultModelsDir());
   const maxSeconds = parseMaxSeconds(opts.maxSeconds);
-  const { info, frames } = await openVideoFrames(opts.video, maxSeconds ? { maxSeconds } : {});
-  const result = await streamLiveness(frames, (f) => engine.largestFace(f), engine.tracker(), {
-    fps: info.fps,
-    stopAtDecision: true,
-    source: opts.video,
-  });
+  let judged;
+  try {
+    judged = await judge(engine, opts.video, maxSeconds);
+  } finally {
+    await engine.close();
+  }
+  const { info, result } = judged;
   const d = result.decision;
   const value = {
     verdict: d.verdict,
@@ -59,6 +62,16 @@ export async function livenessCommand(out: Output, opts: LivenessCommandOptions)
   };
   out.result(value, () => human(opts.video, result));
   return EXIT.ok;
+}
+
+async function judge(engine: LivenessEngine, video: string, maxSeconds: number | undefined) {
+  const { info, frames } = await openVideoFrames(video, maxSeconds ? { maxSeconds } : {});
+  const result = await streamLiveness(frames, (f) => engine.largestFace(f), engine.tracker(), {
+    fps: info.fps,
+    stopAtDecision: true,
+    source: video,
+  });
+  return { info, result };
 }
 
 function round(x: number): number | null {

@@ -7,6 +7,7 @@ import {
   recordEmbeddingModelChoice,
 } from '../core/models/embedding-model-source';
 import type { EmbeddingModelView } from '../core/models/embedding-model-view';
+import type { CliClient } from './cli-client';
 import { EXIT, type Output } from './cli-output';
 
 export const MODEL_USAGE = `  model show                             the embedding model, its space, people to re-enrol
@@ -74,13 +75,14 @@ export function describeModel(v: EmbeddingModelView): string {
   return lines.join('\n');
 }
 
-export function modelCommand(
-  view: EmbeddingModelView,
+export async function modelCommand(
+  client: CliClient,
   out: Output,
   sub: string | undefined,
-): number {
+): Promise<number> {
   if (sub !== 'show' && sub !== 'use')
     throw new StationError('BAD_REQUEST', `model: expected show or use, got ${String(sub)}`);
+  const view = await client.call('model:show', {});
   out.result(view, () => describeModel(view));
   return EXIT.ok;
 }

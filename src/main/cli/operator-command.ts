@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { StationError } from '../../shared/errors';
 import { AUTH_LIMITS, OPERATOR_ROLES, type OperatorRole } from '../../shared/operator-roles';
-import type { Station } from '../core/station.service';
+import type { CliClient } from './cli-client';
 import { EXIT, type Output } from './cli-output';
 
 export const OPERATOR_USAGE = `  operator passphrase --role admin|reviewer [--passphrase-file F | --clear]
@@ -40,7 +40,7 @@ function isRole(value: string | undefined): value is OperatorRole {
  * which other users could read from the process list.
  */
 export async function operatorCommand(
-  station: Station,
+  client: CliClient,
   out: Output,
   v: OperatorValues,
   readStdin: () => Promise<string> = readAllStdin,
@@ -48,9 +48,9 @@ export async function operatorCommand(
   if (!isRole(v.role)) throw new StationError('BAD_REQUEST', 'Unknown role');
   const role = v.role;
   if (v.clear) {
-    station.operators.setPassphrase(role, null);
+    const cleared = await client.call('operator:passphrase', { role, passphrase: null });
     out.result(
-      { role, auth: 'open' },
+      cleared,
       () => `${role} passphrase removed: the ${role} screens are open to anyone at the station.`,
     );
     return EXIT.ok;
@@ -59,11 +59,8 @@ export async function operatorCommand(
   const raw = file ? await readSmallFile(file) : await readStdin();
   // One trailing newline is the shell's or the editor's, not part of the passphrase.
   const passphrase = raw.replace(/\r?\n$/, '');
-  station.operators.setPassphrase(role, passphrase);
-  out.result(
-    { role, auth: 'protected' },
-    () => `${role} passphrase set; open ${role} sessions were ended.`,
-  );
+  const set = await client.call('operator:passphrase', { role, passphrase });
+  out.result(set, () => `${role} passphrase set; open ${role} sessions were ended.`);
   return EXIT.ok;
 }
 

@@ -4,6 +4,7 @@ import { toIsoInstant } from '../../shared/audit-review';
 import { csvField } from '../core/audit/audit-csv';
 import type { CentralAuditRow } from '../core/site/site-ports';
 import type { Station } from '../core/station.service';
+import type { CliClient } from './cli-client';
 import { EXIT, type Output } from './cli-output';
 
 export interface SiteAuditArgs {
@@ -36,6 +37,7 @@ const SITE_CSV_COLUMNS = [
  */
 export async function siteAuditCommand(
   station: Station,
+  client: CliClient,
   out: Output,
   rest: string[],
   v: SiteAuditArgs,
@@ -53,7 +55,7 @@ export async function siteAuditCommand(
   };
   switch (rest[0] ?? '') {
     case 'verify': {
-      const r = await site.review.verify();
+      const r = await client.call('site:audit-verify', {});
       out.result(r, () =>
         [
           r.ok ? 'Site audit log intact:' : 'Site audit log BROKEN:',

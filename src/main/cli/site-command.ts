@@ -11,6 +11,7 @@ import {
   type StationOpener,
 } from '../composition/site-membership';
 import { EXIT, type Output } from './cli-output';
+import type { SiteArgs } from './site-args';
 import { siteEditCommand } from './site-edit-command';
 
 /** parseArgs options the site commands add to the CLI (--door and --file are shared). */
@@ -48,20 +49,7 @@ export const SITE_USAGE = `  site init --admin-url URL --label L --door ID
                                          (writes take --expect-version N: else the version held here)
   (the admin URL may also come from $STATION_SITE_ADMIN_URL)`;
 
-export interface SiteArgs {
-  url?: string | undefined;
-  'admin-url'?: string | undefined;
-  code?: string | undefined;
-  label?: string | undefined;
-  door?: string | undefined;
-  'ttl-hours'?: string | undefined;
-  reason?: string | undefined;
-  'expect-version'?: string | undefined;
-  'employee-id'?: string | undefined;
-  groups?: string | undefined;
-  schedule?: string | undefined;
-  file?: string | undefined;
-}
+export type { SiteArgs };
 
 const adminUrl = (v: SiteArgs): string | undefined =>
   v['admin-url'] ?? process.env.STATION_SITE_ADMIN_URL;

@@ -5,7 +5,7 @@ import { LIMITS } from '../../shared/limits';
 import type { SiteSync } from '../core/site/site-sync.service';
 import type { Station } from '../core/station.service';
 import { EXIT, type Output } from './cli-output';
-import type { SiteArgs } from './site-command';
+import type { SiteArgs } from './site-args';
 
 const weeklyWindows = z
   .array(

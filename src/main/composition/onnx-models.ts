@@ -9,6 +9,7 @@ import {
   type LivenessSettings,
 } from '../core/liveness/liveness-settings';
 import { loadPadModel } from '../core/liveness/pad-model-loader';
+import type { PadModel } from '../core/liveness/pad-model';
 import { TexturePadScorer } from '../core/liveness/passive-scorer';
 import type { EmbeddingModelSpec } from '../core/models/embedding-model-source';
 import {
@@ -36,16 +37,50 @@ export async function loadFacePipeline(
   return new FacePipeline(detector, landmarker, embedder, new MtcnnDetector(mtcnn), config);
 }
 
-/** The liveness engine over the ONNX adapters (throws MODEL_MISSING / MODEL_TAMPERED). */
+/** The verified models a station runs on, loading on their worker threads. */
+export interface StationModelLoads {
+  pad: PadModel;
+  pipeline: Promise<FacePipeline>;
+  texture: Promise<OnnxTextureLiveness>;
+  /** Stops the models' worker threads (once loaded; a failed load has none). */
+  release: () => void;
+}
+
+/**
+ * Starts loading the station's models: the PAD weights (a few kB, read and hash-checked now,
+ * so a missing or altered file stops before any worker starts), then the face pipeline with
+ * the folder's embedding model and the texture net on their workers. openStation and the
+ * station-less commands (a recording judged without a data folder) load them this one way.
+ */
+export function startStationModels(
+  modelsDir: string,
+  embedding?: EmbeddingModelSpec,
+): StationModelLoads {
+  const pad = loadPadModel(modelsDir);
+  const pipeline = loadFacePipeline(modelsDir, DEFAULT_PIPELINE_CONFIG, embedding);
+  const texture = OnnxTextureLiveness.create(modelsDir);
+  // Their failures reach whoever awaits them: never as unhandled rejections.
+  pipeline.catch(() => undefined);
+  texture.catch(() => undefined);
+  const close = (loading: Promise<{ close(): unknown }>): void =>
+    void loading.then(
+      (m) => m.close(),
+      () => undefined,
+    );
+  return { pad, pipeline, texture, release: () => (close(pipeline), close(texture)) };
+}
+
+/** The liveness engine on the station's models, for judging a recording without a station. */
 export async function loadLivenessEngine(
   modelsDir: string,
   settings: LivenessSettings = DEFAULT_LIVENESS_SETTINGS,
 ): Promise<LivenessEngine> {
-  // The small weights file first: a missing or altered one stops before any worker starts.
-  const pad = loadPadModel(modelsDir);
-  const [pipeline, texture] = await Promise.all([
-    loadFacePipeline(modelsDir),
-    OnnxTextureLiveness.create(modelsDir),
-  ]);
-  return new LivenessEngine(pipeline, new TexturePadScorer(texture, pad), settings);
+  const loads = startStationModels(modelsDir);
+  try {
+    const [pipeline, texture] = await Promise.all([loads.pipeline, loads.texture]);
+    return new LivenessEngine(pipeline, new TexturePadScorer(texture, loads.pad), settings);
+  } catch (err) {
+    loads.release();
+    throw err;
+  }
 }

@@ -1,17 +1,15 @@
 import { decodeImageBuffer, DEFAULT_DECODE_LIMITS } from '../adapters/image-decoder';
 import { faissIndexFactories } from '../adapters/faiss-vector-index';
-import { OnnxTextureLiveness } from '../adapters/onnx-texture-liveness';
 import { defaultModelsDir } from '../core/models/model-verifier';
 import { chosenEmbeddingModel } from '../core/models/embedding-model-source';
 import { dataPaths } from '../core/util/data-dir';
 import { BackgroundIntegrityCheck } from '../db/integrity-check';
 import type { Station, OpenStationOptions } from '../core/station.service';
 import { createStation } from './station-composition';
-import { loadPadModel } from '../core/liveness/pad-model-loader';
 import { TexturePadScorer } from '../core/liveness/passive-scorer';
 import { LoadingFaceAnalyzer, LoadingTextureModel } from './loading-models';
 import { catchUpWithSite, siteBindingFor } from './site-composition';
-import { loadFacePipeline } from './onnx-models';
+import { startStationModels } from './onnx-models';
 
 /** How long a joined station waits for its site's tombstones before serving offline. */
 const SITE_CATCH_UP_MS = 10_000;
@@ -32,28 +30,13 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
   // now, its model hash-checked and shape-checked as it loads).
   const embedding = chosenEmbeddingModel(opts.dataDir);
   const modelsDir = opts.modelsDir ?? defaultModelsDir();
-  // A few kB, read and verified before anything starts: a missing or altered PAD weights file
-  // stops the start with MODEL_MISSING / MODEL_TAMPERED like the other models.
-  const pad = loadPadModel(modelsDir);
+  // The PAD weights are read and verified before anything starts; the nets load on workers.
+  const models = startStationModels(modelsDir, embedding);
   const integrity = BackgroundIntegrityCheck.start(dataPaths(opts.dataDir).database);
-  const pipelineLoading = loadFacePipeline(modelsDir, undefined, embedding);
-  const textureLoading = OnnxTextureLiveness.create(modelsDir);
-  // Their failures are reported below, through `settled`: never as unhandled rejections.
-  pipelineLoading.catch(() => undefined);
-  textureLoading.catch(() => undefined);
-  const analyzer = new LoadingFaceAnalyzer(pipelineLoading, embedding);
-  const texture = new LoadingTextureModel(textureLoading);
+  const analyzer = new LoadingFaceAnalyzer(models.pipeline, embedding);
+  const texture = new LoadingTextureModel(models.texture);
   // The models are loaded for this station only: their worker threads stop with it.
-  const release = (): void => {
-    void pipelineLoading.then(
-      (p) => p.close(),
-      () => undefined,
-    );
-    void textureLoading.then(
-      (t) => t.close(),
-      () => undefined,
-    );
-  };
+  const release = models.release;
   let station: Station;
   const log = (line: string): void => void process.stderr.write(`station: ${line}\n`);
   try {
@@ -67,7 +50,7 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
       decode: (bytes, name) => decodeImageBuffer(bytes, DEFAULT_DECODE_LIMITS, name),
       indexFactories: faissIndexFactories,
       templateKeys: opts.templateKeys,
-      passive: new TexturePadScorer(texture, pad),
+      passive: new TexturePadScorer(texture, models.pad),
       release,
       integrity,
       ...(site ? { site } : {}),

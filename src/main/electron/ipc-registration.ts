@@ -1,17 +1,17 @@
 import { ipcMain, type IpcMainInvokeEvent } from 'electron';
-import { contract, type Channel } from '../../shared/contract';
+import { contract, isPageChannel, type Channel } from '../../shared/contract';
 import type { Result } from '../../shared/errors';
 import { sessionFrom } from '../../shared/session-token';
 import { dispatch, type Handlers } from '../core/ipc/dispatch';
 import { isTrustedIpcSender, type AppOrigin } from './security-policy';
 
 /**
- * One ipcMain.handle per contract channel. The sender is checked first (the app's own top
+ * One ipcMain.handle per page channel (the CLI's admin channels have no page method). The sender is checked first (the app's own top
  * frame only), then dispatch() validates the untrusted payload against the contract.
  * Returns a function that removes the handlers again.
  */
 export function registerStationIpc(handlers: Handlers, origin: AppOrigin): () => void {
-  const channels = Object.keys(contract) as Channel[];
+  const channels = (Object.keys(contract) as Channel[]).filter(isPageChannel);
   for (const channel of channels) {
     // The preload passes the operator session token as a second argument (untrusted: checked
     // for shape here, for validity by dispatch).

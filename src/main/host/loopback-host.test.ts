@@ -5,9 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../../tests/support/temp-dir';
 import { BINARY_BODY_CONTENT_TYPE, encodeBinaryBody } from '../../shared/binary-body';
 import type { DoorScreenState } from '../../shared/door-contract';
+import { contract, isPageChannel, type Channel, type PageChannel } from '../../shared/contract';
 import { StationError } from '../../shared/errors';
 import { SESSION_HEADER } from '../../shared/operator-roles';
-import type { Handlers } from '../core/ipc/dispatch';
+import type { Handlers, HandlersFor } from '../core/ipc/dispatch';
 import { createSiteHandlers } from '../core/site/site-handlers';
 import { DOOR_EVENTS_PATH, startLoopbackHost, type LoopbackHost } from './loopback-host';
 import { SECRET_HEADER } from '../../shared/loopback-headers';
@@ -45,6 +46,12 @@ function publishScreen(): void {
   for (const l of screenListeners) l(screenState(screenSeq));
 }
 const SECRET = 'unit-test-secret-0123456789';
+
+const cliOnlyHandlers = Object.fromEntries(
+  (Object.keys(contract) as Channel[])
+    .filter((c) => !isPageChannel(c))
+    .map((c) => [c, () => Promise.reject(new Error('served to the CLI only'))]),
+) as unknown as HandlersFor<Exclude<Channel, PageChannel>>;
 
 // A small but complete Handlers object: the host's job is transport and access control, so the
 // station behind it does not matter here (the e2e tests run the real one).
@@ -121,6 +128,8 @@ const handlers: Handlers = {
   ...createSiteHandlers(null),
   'calibration:pad-run': () => Promise.reject(new StationError('BAD_REQUEST', 'not here')),
   'calibration:pad-adopt': () => Promise.reject(new StationError('BAD_REQUEST', 'not here')),
+  // The CLI's admin channels: the host must answer them as unknown (see the test below).
+  ...cliOnlyHandlers,
 };
 
 interface RawResponse {
@@ -288,6 +297,14 @@ describe('loopback host', () => {
     expect(JSON.parse(bad.body)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
     const unknown = await api(host, 'shell:exec', {});
     expect(JSON.parse(unknown.body)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+  });
+
+  it("answers the CLI's admin channels as unknown: the port serves the page's channels only", async () => {
+    const purge = await api(host, 'audit:purge', {});
+    expect(JSON.parse(purge.body)).toEqual({
+      ok: false,
+      error: { code: 'BAD_REQUEST', message: 'Unknown channel: audit:purge' },
+    });
   });
 
   it('streams the door screen as Server-Sent Events, only with the secret', async () => {

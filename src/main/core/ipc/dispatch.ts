@@ -1,29 +1,57 @@
 import {
+  CHANNEL_ROLES,
   contract,
+  isPageChannel,
   type Channel,
   type ParsedRequestOf,
   type ResponseOf,
 } from '../../../shared/contract';
 import { StationError, toErrorPayload, type Result } from '../../../shared/errors';
-import { CHANNEL_ROLES, type OperatorRole } from '../../../shared/operator-roles';
+import type { OperatorRole } from '../../../shared/operator-roles';
 
-/** Who is calling: the operator session token the transport carried (header / IPC argument). */
+/**
+ * Who is calling: the operator session token the transport carried (header / IPC argument),
+ * or, for the local CLI, the role it acts as (see cliCaller).
+ */
 export interface CallerContext {
   session: string | null;
+  /** Set only by the CLI host: the local user's chosen role, checked without a session. */
+  cliRole?: OperatorRole;
 }
 
 export const ANONYMOUS: CallerContext = { session: null };
 
-/** Implementation of every channel; the station service provides one (see station-handlers.ts). */
-export type Handlers = {
-  [C in Channel]: (request: ParsedRequestOf<C>, caller: CallerContext) => Promise<ResponseOf<C>>;
-} & {
+/**
+ * The CLI caller. The OS user who runs it owns the data folder (and could read the database
+ * directly), so a passphrase would guard nothing: the CLI acts as admin unless told to act as
+ * less, which keeps a reviewer's script from erasing people by mistake.
+ */
+export function cliCaller(role: OperatorRole): CallerContext {
+  return { session: null, cliRole: role };
+}
+
+/** One channel's implementation: its parsed request in, its response out. */
+export type ChannelHandler<C extends Channel> = (
+  request: ParsedRequestOf<C>,
+  caller: CallerContext,
+) => Promise<ResponseOf<C>>;
+
+/** The handlers of some channels (one area's set, next to its service). */
+export type HandlersFor<C extends Channel> = { [K in C]: ChannelHandler<K> };
+
+/** Implementation of every channel; station-handlers.ts assembles the areas' sets. */
+export type Handlers = HandlersFor<Channel> & {
   /**
    * Role check for CHANNEL_ROLES: a refusal message, or null to allow. Absent = no operator
    * auth at all (unit-test handler sets only).
    */
   authorize?: (roles: readonly OperatorRole[], session: string | null) => string | null;
 };
+
+/** Who acted, for audit rows: the CLI, or the page's view that `ui` names. */
+export function actorOf(caller: CallerContext, ui: string): string {
+  return caller.cliRole !== undefined ? 'cli' : ui;
+}
 
 export function isChannel(value: unknown): value is Channel {
   return typeof value === 'string' && Object.hasOwn(contract, value);
@@ -40,7 +68,8 @@ export async function dispatch(
   payload: unknown,
   caller: CallerContext = ANONYMOUS,
 ): Promise<Result<unknown>> {
-  if (!isChannel(channel)) {
+  // The CLI's own admin channels are not served to the page's hosts (IPC, loopback HTTP).
+  if (!isChannel(channel) || (caller.cliRole === undefined && !isPageChannel(channel))) {
     return {
       ok: false,
       error: { code: 'BAD_REQUEST', message: `Unknown channel: ${String(channel)}` },
@@ -49,7 +78,10 @@ export async function dispatch(
   // Roles before parsing: a caller without the right session learns nothing from schema errors.
   let refusal: string | null;
   try {
-    refusal = handlers.authorize?.(CHANNEL_ROLES[channel], caller.session) ?? null;
+    refusal =
+      caller.cliRole !== undefined
+        ? cliRefusal(CHANNEL_ROLES[channel], caller.cliRole)
+        : (handlers.authorize?.(CHANNEL_ROLES[channel], caller.session) ?? null);
   } catch (err) {
     // Fail closed: a check that cannot run (e.g. unreadable settings) refuses, never throws.
     if (!(err instanceof StationError)) console.error(`[${channel}] authorize`, err);
@@ -76,4 +108,11 @@ export async function dispatch(
     if (!(err instanceof StationError)) console.error(`[${channel}]`, err);
     return { ok: false, error: toErrorPayload(err) };
   }
+}
+
+/** Why the CLI acting as `role` may not do what needs `roles` (empty = anyone), or null. */
+export function cliRefusal(roles: readonly OperatorRole[], role: OperatorRole): string | null {
+  return roles.length === 0 || roles.includes(role)
+    ? null
+    : `the CLI acts as ${role} here; this needs ${roles.join(' or ')} (--as, STATION_ROLE)`;
 }

@@ -1,24 +1,9 @@
+import type { EmbeddingModelView } from '../../../shared/channels/cli-channels';
 import type { PersonRef } from '../../../shared/domain';
 import type { ModelCount } from '../ports/template-store';
 import type { EmbeddingModelSpec } from './embedding-model-source';
 
-/** `station model show`: the embedding model, its space, and who must be re-enrolled. */
-export interface EmbeddingModelView {
-  /** The manifest file, or 'built-in'. */
-  source: string;
-  name: string;
-  sha256: string;
-  licence: string;
-  modelId: string;
-  embeddingSpace: string;
-  dim: number;
-  /** Templates in this space (searchable). */
-  templates: number;
-  /** Templates of other spaces: never compared, kept until their people are re-enrolled or erased. */
-  otherSpaces: { embeddingSpace: string; templates: number }[];
-  /** People with no template in this space: the door cannot recognise them. */
-  reEnrol: PersonRef[];
-}
+export type { EmbeddingModelView };
 
 export function embeddingModelView(
   spec: EmbeddingModelSpec,

@@ -1,0 +1,14 @@
+import { actorOf, type HandlersFor } from '../ipc/dispatch';
+import type { Station } from '../station.service';
+
+/** The search index and embedding model's admin tools (`station gallery ...`, `model show`). */
+export function createGalleryHandlers(
+  station: Station,
+): HandlersFor<'gallery:stats' | 'gallery:rebuild' | 'model:show'> {
+  return {
+    'model:show': () => Promise.resolve(station.embeddingModel()),
+    'gallery:stats': () => Promise.resolve(station.galleryStats()),
+    'gallery:rebuild': (req, caller) =>
+      Promise.resolve(station.rebuildGallery(req.index, actorOf(caller, 'admin'))),
+  };
+}
