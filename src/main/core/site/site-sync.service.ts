@@ -193,6 +193,8 @@ export class SiteSync {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.running;
+    // Pulls may leave the index file behind the index (SitePullDeps.indexSaveEveryMs).
+    this.d.puller.saveIndex();
   }
 
   status(): SiteStatusView {
