@@ -6,7 +6,7 @@ import type { ErasureReport } from '../erasure/erasure.service';
 import type { LocalAuditPort, LocalReplicaPort } from './local-replica-port';
 import type { SiteChainVerifier } from './site-chain-verifier';
 import type { SiteCipher } from './site-cipher';
-import type { AccessEntity, SiteDirectoryPort } from './site-ports';
+import type { AccessEntity, PersonWrite, SiteDirectoryPort } from './site-ports';
 import type { PullReport, SitePuller } from './site-pull';
 import type { PushReport, SitePusher } from './site-push';
 
@@ -291,7 +291,7 @@ export class SiteSync {
       await this.d.dir.putPerson(
         {
           personId: p.person.id,
-          ...(p.reEnrol ? {} : { name: p.person.name }),
+          ...(p.reEnrol ? {} : newPersonFields(p)),
           ...(p.reEnrol
             ? {}
             : { linkSealed: this.d.cipher.sealLinkSecret(randomBytes(32), p.person.id) }),
@@ -408,4 +408,15 @@ export class SiteSync {
       if (!(err instanceof StationError && err.code === 'SITE_UNAVAILABLE')) throw err;
     }
   }
+}
+
+/** What a new person brings to the site besides templates: name and the HR desk's fields. */
+function newPersonFields(
+  p: EnrolmentPublication,
+): Pick<PersonWrite, 'name' | 'employeeId' | 'groups'> {
+  return {
+    name: p.person.name,
+    ...(p.employeeId ? { employeeId: p.employeeId } : {}),
+    ...(p.groups && p.groups.length > 0 ? { groups: [...p.groups] } : {}),
+  };
 }
