@@ -193,8 +193,13 @@ export class SiteSync {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.running;
-    // Pulls may leave the index file behind the index (SitePullDeps.indexSaveEveryMs).
-    this.d.puller.saveIndex();
+    // Pulls may leave the index file behind the index (SitePullDeps.indexSaveEveryMs). Not
+    // saved (the station's database already closed): a stale file, rebuilt at the next start.
+    try {
+      this.d.puller.saveIndex();
+    } catch (err) {
+      this.d.log?.(`site sync: index file not saved at stop: ${String(err)}`);
+    }
   }
 
   status(): SiteStatusView {
