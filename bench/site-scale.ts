@@ -4,6 +4,7 @@
  *
  *   npx tsx bench/site-scale.ts [--minutes 10] [--people 100000] [--templates 3] [--stations 50]
  *                               [--rate 10] [--vectors face-like|random] [--pg-dir DIR] [--keep]
+ *                               [--index-save-every-ms N]
  *
  * A throwaway PostgreSQL (scripts/site/pg-cluster.ts, loopback) holding a site of `people`
  * people with `templates` face-like templates each, then:
@@ -61,6 +62,8 @@ const { values: opts } = parseArgs({
     rate: { type: 'string', default: '10' },
     vectors: { type: 'string', default: 'face-like' },
     'pg-dir': { type: 'string' },
+    // How often the real station's pulls write its index file at most (default: the app's).
+    'index-save-every-ms': { type: 'string' },
     keep: { type: 'boolean', default: false },
   },
 });
@@ -223,10 +226,12 @@ async function runTraffic(
   );
   const real = { edit: [] as number[], enrolment: [] as number[], missed: 0 };
   const watchers: Promise<void>[] = [];
-  // The real station syncs in a process of its own, as it would at a door: its applies (the
-  // index rewritten per enrolment) must not stall the simulated stations' event loop.
+  // The real station syncs in a process of its own, as it would at a door: its applies (and
+  // its index file writes) must not stall the simulated stations' event loop.
   await first.close();
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, first.dir, '2000', '--loop'], {
+  const save = opts['index-save-every-ms'];
+  const args = [CHILD, first.dir, '2000', '--loop', ...(save === undefined ? [] : [save])];
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const replica = new Database(dataPaths(first.dir).database, { readonly: true });

@@ -1,28 +1,20 @@
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sitePaths } from '../../src/main/composition/site-files';
 import { joinSite, pairStation } from '../../src/main/composition/site-membership';
-import { SiteCipher } from '../../src/main/core/site/site-cipher';
 import { dispatch } from '../../src/main/core/ipc/dispatch';
 import { createStationHandlers } from '../../src/main/core/ipc/station-handlers';
 import type { Station } from '../../src/main/core/station.service';
 import { dataPaths } from '../../src/main/core/util/data-dir';
-import { SiteAdminRepository } from '../../src/main/db/site/site-admin.repository';
 import { createSitePool } from '../../src/main/db/site/site-pool';
 import type { FrameResult } from '../../src/shared/contract';
 import { frameFromPhoto } from '../support/frame-request';
 import { startTestCluster, type TestCluster } from '../support/pg-cluster';
 import { sharedDataPath } from '../support/shared-data';
-import {
-  EMBEDDING_MODEL_ID,
-  openSyncStation,
-  twoStationSite,
-  type TwoStations,
-} from '../support/site-stations';
+import { openSyncStation, twoStationSite, type TwoStations } from '../support/site-stations';
+import { importSitePeople, type ImportedPeople } from '../support/site-import';
 import { makeTempDir } from '../support/temp-dir';
 
 const bbt = (who: string, i: number) =>
@@ -247,54 +239,7 @@ describe('site stations when the site goes away, and when a station dies mid-syn
   });
 
   /** People imported in bulk (sealed under the site key), as an admin's HR import would. */
-  async function importPeople(
-    n: number,
-  ): Promise<{ people: number; templates: number; head: number }> {
-    const cipher = new SiteCipher(readFileSync(sitePaths(site.dirA).siteKey));
-    const pool = createSitePool({ url: adminUrl, max: 1 });
-    try {
-      const admin = new SiteAdminRepository(pool);
-      // Employee ids are unique on the site: each import gets its own series.
-      const batch = randomUUID().slice(0, 8);
-      const people = Array.from({ length: n }, (_, i) => {
-        const personId = randomUUID();
-        const vector = new Float32Array(512).map(() => Math.random() - 0.5);
-        const templateId = randomUUID();
-        const binding = { templateId, personId, modelId: EMBEDDING_MODEL_ID, dim: 512 };
-        return {
-          personId,
-          name: `Person ${i}`,
-          employeeId: `E${batch}-${i}`,
-          linkSealed: cipher.sealLinkSecret(randomBytes(32), personId),
-          consent: {
-            consentId: randomUUID(),
-            textVersion: 'v1',
-            purpose: 'access',
-            grantedAt: new Date().toISOString(),
-            recordedBy: 'import',
-          },
-          templates: [
-            {
-              templateId,
-              modelId: EMBEDDING_MODEL_ID,
-              dim: 512,
-              keyId: cipher.keyId,
-              sealed: cipher.sealTemplate(vector, binding),
-              interEyePx: 60,
-              createdAt: new Date().toISOString(),
-            },
-          ],
-        };
-      });
-      await admin.importPeople(people);
-      const counts = await pool.query<{ p: number; t: number; h: string }>(
-        `SELECT (SELECT count(*)::int FROM site.people) AS p, (SELECT count(*)::int FROM site.templates) AS t,
-                (SELECT cursor FROM site.change_head) AS h`,
-      );
-      const row = counts.rows[0]!;
-      return { people: row.p, templates: row.t, head: Number(row.h) };
-    } finally {
-      await pool.end();
-    }
+  function importPeople(n: number): Promise<ImportedPeople> {
+    return importSitePeople(site.dirA, adminUrl, n);
   }
 });

@@ -79,6 +79,62 @@ describe('site schema (PostgreSQL migrations)', () => {
     }
   });
 
+  it('0050: employee ids unique without regard to case, a clear conflict for a held one', async () => {
+    const pool = await freshPool('site_0050');
+    try {
+      expect(await migrateSite(pool, 40)).toBe(40);
+      const [ada, bob] = [randomUUID(), randomUUID()];
+      const person = `INSERT INTO site.people (person_id, name, employee_id, link_sealed)
+                      VALUES ($1, $2, $3, '\\x00')`;
+      await pool.query(person, [ada, 'Ada', 'E17']);
+      await pool.query(person, [bob, 'Bob', 'e17']);
+      // A pair that differs only in case is refused with its people, and nothing changes.
+      const err = await migrateSite(pool).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(StationError);
+      expect((err as StationError).message).toContain(`"e17" (${[ada, bob].sort().join(', ')})`);
+      expect(await siteSchemaVersion(pool)).toBe(40);
+
+      await pool.query(`UPDATE site.people SET employee_id = 'B2' WHERE person_id = $1`, [bob]);
+      expect(await migrateSite(pool)).toBe(SITE_LATEST_VERSION);
+      const kept = await pool.query('SELECT name, employee_id FROM site.people ORDER BY name');
+      expect(kept.rows).toEqual([
+        { name: 'Ada', employee_id: 'E17' },
+        { name: 'Bob', employee_id: 'B2' },
+      ]);
+      await expect(pool.query(person, [randomUUID(), 'Cy', 'e17'])).rejects.toThrow(/unique/);
+      await expect(
+        pool.query(`INSERT INTO site.person_groups VALUES ($1, '')`, [ada]),
+      ).rejects.toThrow(/person_groups_name_length/);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('0050: a station writing an employee id another person holds gets a clear conflict', async () => {
+    const site = await siteWithStations(pg, 'site_0050_station', ['A', 'B']);
+    try {
+      const [a, b] = site.stations.map((s) => s.dir);
+      const write = (name: string, employeeId: string) => ({
+        personId: randomUUID(),
+        name,
+        employeeId,
+        groups: ['night'],
+        linkSealed: Buffer.alloc(60),
+      });
+      const ada = write('Ada', 'E17');
+      expect(await a!.putPerson(ada, null)).toBe(1);
+      const err = await b!.putPerson(write('Bob', 'e17'), null).catch((e: unknown) => e);
+      expect((err as StationError).code).toBe('SITE_CONFLICT');
+      expect((err as StationError).message).toContain('employee id e17 is already held');
+      // The holder itself may keep or re-case its own id.
+      expect(await b!.putPerson({ personId: ada.personId, employeeId: 'e17' }, 1)).toBe(2);
+      const [held] = await b!.people([ada.personId]);
+      expect(held).toMatchObject({ employeeId: 'e17', groups: ['night'], version: 2 });
+    } finally {
+      await site.close();
+    }
+  });
+
   it('refuses a site schema newer than the app', async () => {
     const pool = await freshPool('site_newer');
     try {

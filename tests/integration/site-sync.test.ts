@@ -165,6 +165,63 @@ describe('a site of two stations on PostgreSQL', () => {
     }
   });
 
+  it('an employee id, groups and schedules set at the desk (A) reach the door (B), which decides by them', async () => {
+    const images = [1, 2, 3].map((i) => ({
+      fileName: `penny${i}.png`,
+      bytes: readFileSync(bbt('penny', i)),
+    }));
+    const enrolled = await a.enroll({
+      name: 'Penny',
+      consent: true,
+      images,
+      recordedBy: 'test',
+      employeeId: 'HR-0042',
+      groups: ['night'],
+    });
+    const penny = enrolled.person!.id;
+    const handlersA = createStationHandlers(a);
+    const call = async (channel: 'people:update' | 'schedules:set', req: unknown) => {
+      const r = await dispatch(handlersA, channel, req);
+      if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+      return r.value;
+    };
+    // The desk's admin view: a schedule that never opens for the day shift, an always-open
+    // personal schedule, and Penny moved from the night group to the day shift.
+    const always = [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00' }];
+    await call('schedules:set', {
+      schedules: { closed: [], always },
+      groupSchedules: { 'day-shift': 'closed' },
+    });
+    await call('people:update', { personId: penny, groups: ['day-shift'], schedule: 'always' });
+
+    await b.site!.sync.syncNow();
+    const atB = () => b.listPeople().find((p) => p.id === penny);
+    expect(atB()).toMatchObject({
+      name: 'Penny',
+      employeeId: 'HR-0042',
+      groups: ['day-shift'],
+      schedule: 'always',
+    });
+    expect(b.access.policy().groupSchedules).toEqual({ 'day-shift': 'closed' });
+    // Her personal schedule overrides the group's: let in.
+    expect(await doorDecision(b, bbt('penny', 4))).toBe('granted');
+
+    // Without it, her group's closed schedule applies at B too.
+    await call('people:update', { personId: penny, schedule: null });
+    await b.site!.sync.syncNow();
+    expect(atB()).toMatchObject({ groups: ['day-shift'], schedule: null });
+    expect(await doorDecision(b, bbt('penny', 4))).toBe('outside_schedule');
+
+    // An edit made on a version the site has moved past is a conflict, not an overwrite.
+    const stale = b.site!.sync.editPerson(penny, { groups: ['night'] }, 1);
+    await expect(stale).rejects.toMatchObject({ code: 'SITE_CONFLICT' });
+    // The erasure test below expects only Amy at the doors.
+    a.erasePerson(penny);
+    await a.site!.sync.syncNow();
+    await b.site!.sync.syncNow();
+    expect(atB()).toBeUndefined();
+  });
+
   it('erase at the door (B): the desk (A) refuses, and both acknowledge with verification', async () => {
     const report = b.erasePerson(amyId);
     expect(report.verified).toBe(true);

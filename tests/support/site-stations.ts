@@ -38,7 +38,7 @@ function stubAnalyzer(): FaceAnalyzer {
  */
 export async function openSyncStation(
   dataDir: string,
-  opts: { pageSize?: number; intervalMs?: number } = {},
+  opts: { pageSize?: number; intervalMs?: number; indexSaveEveryMs?: number } = {},
 ): Promise<Station> {
   const site = siteBindingFor(dataDir, opts);
   const station = createStation({

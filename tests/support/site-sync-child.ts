@@ -1,6 +1,6 @@
 /**
  * A station process that only syncs with its site (no models):
- *   node --import tsx tests/support/site-sync-child.ts DATA_DIR PAGE_SIZE [--loop]
+ *   node --import tsx tests/support/site-sync-child.ts DATA_DIR PAGE_SIZE [--loop [INDEX_SAVE_MS]]
  * One sync and exit (the kill -9 test kills it while it applies pages), or with --loop the
  * background sync of a running station until SIGTERM (the scale bench's real station, kept out
  * of the process that simulates the other stations).
@@ -8,11 +8,12 @@
 import { openSyncStation } from './site-stations';
 
 async function main(): Promise<void> {
-  const [dataDir, pageSize, mode] = process.argv.slice(2);
+  const [dataDir, pageSize, mode, indexSaveMs] = process.argv.slice(2);
   if (!dataDir) throw new Error('usage: site-sync-child DATA_DIR PAGE_SIZE [--loop]');
   const station = await openSyncStation(dataDir, {
     pageSize: Number(pageSize ?? 100),
     intervalMs: 1000,
+    ...(indexSaveMs === undefined ? {} : { indexSaveEveryMs: Number(indexSaveMs) }),
   });
   const site = station.site!;
   if (mode === '--loop') {

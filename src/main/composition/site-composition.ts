@@ -24,6 +24,8 @@ export interface SiteBindingOptions {
   siteKeys?: TemplateKeyStore;
   /** Changes per pulled page (one local transaction each). */
   pageSize?: number;
+  /** How often pulls write the gallery index file at most (SitePullDeps.indexSaveEveryMs). */
+  indexSaveEveryMs?: number;
   intervalMs?: number;
   log?: (line: string) => void;
 }
@@ -73,6 +75,7 @@ export function siteBindingFor(dataDir: string, opts: SiteBindingOptions = {}): 
         embeddingSpace: st.embeddingSpace,
         now,
         pageSize: opts.pageSize ?? 2000,
+        ...(opts.indexSaveEveryMs === undefined ? {} : { indexSaveEveryMs: opts.indexSaveEveryMs }),
       });
       const pusher = new SitePusher({ dir, audit, replica, stationId: config.stationId, now });
       const verifier = new SiteChainVerifier(audit, cipher);

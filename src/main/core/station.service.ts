@@ -367,6 +367,7 @@ export class Station {
       audit: this.audit,
       timeZone: () => this.timeZone(),
       doorId: () => this.doorId(),
+      site: parts.site ? () => this.site!.sync : undefined,
     });
     this.calibrationUploads = new CalibrationUploads(analyzer, decode, () => now().getTime());
     this.calibration = new StationCalibrationService({

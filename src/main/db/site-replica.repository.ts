@@ -79,6 +79,19 @@ export class SiteReplicaRepository implements LocalReplicaPort {
          VALUES (?, ?, ?, ?, ?) ON CONFLICT(person_id) DO UPDATE SET version = excluded.version,
            employee_id = excluded.employee_id, groups = excluded.groups, schedule = excluded.schedule`,
       ),
+      // The HR fields where the station's own people code reads them (lists, the door's
+      // schedule check). An id a local, pre-site person holds (NOCASE-unique here) is left
+      // off rather than failing every later pull; the site keeps its own ids unique.
+      setProfile: db.prepare<{ id: string; employeeId: string | null; schedule: string | null }>(
+        `UPDATE people SET schedule = @schedule, employee_id = CASE WHEN EXISTS (
+           SELECT 1 FROM people o WHERE o.id <> @id AND o.employee_id = @employeeId COLLATE NOCASE)
+           THEN NULL ELSE @employeeId END
+         WHERE id = @id`,
+      ),
+      deleteGroups: db.prepare('DELETE FROM person_groups WHERE person_id = ?'),
+      insertGroup: db.prepare(
+        'INSERT OR IGNORE INTO person_groups (person_id, group_name) VALUES (?, ?)',
+      ),
       mapTemplate: db.prepare(
         'INSERT INTO site_templates (template_uid, template_id, person_id) VALUES (?, ?, ?)',
       ),
@@ -217,6 +230,9 @@ export class SiteReplicaRepository implements LocalReplicaPort {
       JSON.stringify(p.groups),
       p.schedule,
     );
+    this.s.setProfile.run({ id: p.personId, employeeId: p.employeeId, schedule: p.schedule });
+    this.s.deleteGroups.run(p.personId);
+    for (const g of p.groups) this.s.insertGroup.run(p.personId, g);
     const removedIds: number[] = [];
     for (const uid of p.removeTemplateUids) {
       const row = this.s.templateIdOf.get(uid);

@@ -86,6 +86,9 @@ export interface EnrollmentDeps {
 export interface EnrolmentPublication {
   person: PersonRef;
   reEnrol: boolean;
+  /** A new person's HR fields (a re-enrolment leaves the person's as they are). */
+  employeeId?: string | undefined;
+  groups?: readonly string[] | undefined;
   templates: {
     modelId: string;
     vector: Float32Array;
@@ -253,6 +256,7 @@ export class EnrollmentService {
     return {
       person,
       reEnrol: existing !== undefined,
+      ...(existing ? {} : { employeeId: req.employeeId, groups: req.groups }),
       templates: accepted.map((a) => ({
         modelId,
         vector: a.face.embedding,

@@ -74,6 +74,11 @@ export class Gallery {
   /** Non-empty: recognition is stopped (tamperedError) until a rebuild finds none. */
   private tampered: TamperedTemplate[] = [];
   private onTampered: (t: TamperedTemplate[], foundBy: TamperFoundBy) => void = () => undefined;
+  /** Open holds (holdWrites): additions are then written to the file at the release. */
+  private writeHolds = 0;
+  /** The index holds additions the saved file does not (only while or after a hold). */
+  private unsaved = false;
+  private lastWriteAt = Number.NEGATIVE_INFINITY;
 
   private constructor(
     private readonly templates: TemplateStore,
@@ -145,6 +150,7 @@ export class Gallery {
     );
     if (problem === null) {
       this.tampered = [];
+      this.unsaved = false;
       return { templates: labels.length, rebuiltBecause: null, excludedOtherModels, tampered: [] };
     }
     this.file.zeroUnlessSealed();
@@ -237,7 +243,12 @@ export class Gallery {
     );
   }
 
-  private rebuildFrom(opened: OpenedTemplates, current: string, foundBy: TamperFoundBy): void {
+  private rebuildFrom(
+    opened: OpenedTemplates,
+    current: string,
+    foundBy: TamperFoundBy,
+    deferrable = false,
+  ): void {
     const stored = opened.rows;
     const factory = this.chooseFactory(stored.length, current);
     const index = factory.create(this.dim);
@@ -254,7 +265,7 @@ export class Gallery {
     if (opened.tampered.length > 0) this.stopRecognition(opened.tampered, foundBy);
     else {
       this.tampered = [];
-      this.persist();
+      this.persist(deferrable);
     }
   }
 
@@ -268,6 +279,7 @@ export class Gallery {
     this.tampered = tampered;
     this.file.remove();
     this.savedTag = null;
+    this.unsaved = false;
     if (fresh) this.onTampered([...tampered], foundBy);
   }
 
@@ -305,7 +317,7 @@ export class Gallery {
       // to our stale index would write its erased vectors back to disk, or drop its new ones.
       // The database already holds `added` (our own commit), so rebuild from it instead.
       this.seenDataVersion = version;
-      this.reloadFromDatabase();
+      this.reloadFromDatabase(true);
       return;
     }
     const all = new Float32Array(added.length * this.dim);
@@ -317,14 +329,14 @@ export class Gallery {
     if (this.chooseFactory(count, this.factory.kind).kind !== this.factory.kind) {
       // This enrolment crossed a size-policy boundary: switch kind by rebuilding from the
       // database, which already holds `added`.
-      this.reloadFromDatabase();
+      this.reloadFromDatabase(true);
       return;
     }
     // Our own commit, nobody else's (data_version unchanged): the new rows are exactly the
     // templates above the highest id we hold. Anything else means we lost track: rebuild.
     const fresh = this.templates.labelsForModel(this.modelId, this.highestTemplateId());
     if (fresh.length !== added.length || fresh.some((r, i) => r.personId !== added[i]!.personId)) {
-      this.reloadFromDatabase();
+      this.reloadFromDatabase(true);
       return;
     }
     this.index.add(all, personGroups(added));
@@ -332,7 +344,7 @@ export class Gallery {
       this.labelToTemplate.push(r.id);
       this.labelToPerson.push(r.personId);
     }
-    this.persist();
+    this.persist(true);
   }
 
   /**
@@ -378,8 +390,13 @@ export class Gallery {
    * A rebuild for our own bookkeeping (an enrolment or erasure already committed): tampered
    * rows found on the way stop recognition, but do not fail the caller's committed change.
    */
-  private reloadFromDatabase(): void {
-    this.rebuildFrom(this.templates.openAllForModel(this.modelId), this.factory.kind, 'rebuild');
+  private reloadFromDatabase(deferrable = false): void {
+    this.rebuildFrom(
+      this.templates.openAllForModel(this.modelId),
+      this.factory.kind,
+      'rebuild',
+      deferrable,
+    );
   }
 
   /**
@@ -463,13 +480,60 @@ export class Gallery {
     return { kind: factory.kind, modelId: this.modelId, dim: this.dim, fingerprint };
   }
 
-  private persist(): void {
+  /**
+   * Until the returned release, additions (addCommitted) change the index in memory only and
+   * the sealed file is written once, at the release: a site pull of many enrolments (several
+   * pages, or one every pull) rewrote the whole file for each, which for a large gallery takes
+   * longer than the time between enrolments. Anything that removes writes at once, pending
+   * additions included, since erasure verifies the saved file before it is acknowledged.
+   * Meanwhile the file is stale, never wrong: its meta names the template set it was built
+   * from, so another process, or this one after a kill, sees the mismatch and rebuilds from
+   * the database. `coalesceMs`: the release leaves the additions unsaved while the last write
+   * is younger than that; a later release (the next pull) writes them.
+   */
+  holdWrites(): (coalesceMs?: number) => void {
+    this.writeHolds++;
+    let released = false;
+    return (coalesceMs = 0) => {
+      if (released) return;
+      released = true;
+      this.writeHolds--;
+      if (performance.now() - this.lastWriteAt >= coalesceMs) this.saveUnsaved();
+    };
+  }
+
+  /** Whether the saved file lacks additions held in memory (holdWrites). */
+  get hasUnsavedAdditions(): boolean {
+    return this.unsaved;
+  }
+
+  /** Writes held additions, unless another process committed meanwhile (then: reload). */
+  private saveUnsaved(): void {
+    if (!this.unsaved || this.writeHolds > 0) return;
+    const version = this.templates.dataVersion();
+    if (version !== this.seenDataVersion || this.tampered.length > 0) {
+      // Our index may still hold what that process erased: it must not reach the file. The
+      // file it saved, or a rebuild from the database, replaces ours.
+      this.load();
+      return;
+    }
+    this.persist();
+  }
+
+  private persist(deferrable = false): void {
+    // The fingerprint describes the index in memory (refreshIfChangedElsewhere compares it).
     this.fingerprint = this.templates.fingerprint(this.modelId);
+    if (deferrable && this.writeHolds > 0) {
+      this.unsaved = true;
+      return;
+    }
     const index = this.index.toBuffer();
     const plain = encodeLabelMap(this.labelToTemplate, this.labelToPerson, index);
     index.fill(0);
     try {
       this.savedTag = this.file.write(plain, this.binding(this.fingerprint));
+      this.unsaved = false;
+      this.lastWriteAt = performance.now();
     } finally {
       plain.fill(0);
     }

@@ -3,6 +3,7 @@ import { StationError } from '../../../shared/errors';
 import type { SchedulesView, WeeklyWindowView } from '../../../shared/people-contract';
 import type { PeopleStore, PersonPatch } from '../ports/people-store';
 import type { UnitOfWork } from '../ports/storage';
+import { accessPolicySchema, type AccessPolicy } from '../access/access-policy.schema';
 import type { AccessSettings } from '../access/access-settings.service';
 import type { AuditRecorder } from '../audit/audit-recorder';
 
@@ -15,6 +16,25 @@ export interface PeopleAdminDeps {
   timeZone: () => string;
   /** This station's door id, written into schedule changes like every door settings row. */
   doorId: () => string;
+  /**
+   * A station of a site (issue 16): people and schedules are the site's versioned records, so
+   * edits go to the site (on the version held here: a concurrent edit is SITE_CONFLICT) and
+   * come back by its pull, which writes them here and audits them. Absent: a lone station.
+   */
+  site?: (() => PeopleSitePort) | undefined;
+}
+
+/** The site writes people administration needs (SiteSync implements them). */
+export interface PeopleSitePort {
+  editPerson(personId: string, edit: SitePersonPatch): Promise<number>;
+  putAccess(entity: 'schedule' | 'group', name: string, value: unknown): Promise<number>;
+}
+
+export interface SitePersonPatch {
+  name?: string;
+  employeeId?: string | null;
+  schedule?: string | null;
+  groups?: string[];
 }
 
 export interface PersonEdit extends PersonPatch {
@@ -31,7 +51,7 @@ export interface PersonEdit extends PersonPatch {
 export class PeopleAdminService {
   constructor(private readonly d: PeopleAdminDeps) {}
 
-  update(edit: PersonEdit, changedBy: string): PersonSummary {
+  async update(edit: PersonEdit, changedBy: string): Promise<PersonSummary> {
     const person = this.d.people.findById(edit.personId);
     if (!person)
       throw new StationError('PERSON_NOT_FOUND', `No enrolled person has id ${edit.personId}`);
@@ -47,6 +67,11 @@ export class PeopleAdminService {
       throw new StationError('BAD_REQUEST', `There is no schedule named "${edit.schedule}".`);
     const fields = changedFields(person, edit);
     if (fields.length === 0) return person;
+    const site = this.d.site?.();
+    if (site) {
+      await site.editPerson(person.id, sitePatch(edit, fields));
+      return this.d.people.findById(person.id) ?? person;
+    }
     this.d.unitOfWork.transaction(() => {
       this.d.people.update(person.id, edit);
       this.d.audit.record({
@@ -76,10 +101,10 @@ export class PeopleAdminService {
    * Replaces the named schedules and the group choices. Refused while a person still follows
    * a schedule that would disappear (the door would then refuse them at every hour).
    */
-  setSchedules(
+  async setSchedules(
     next: { schedules: Record<string, WeeklyWindowView[]>; groupSchedules: Record<string, string> },
     changedBy: string,
-  ): SchedulesView {
+  ): Promise<SchedulesView> {
     const names = new Set(Object.keys(next.schedules));
     for (const [name, count] of Object.entries(this.d.people.personalScheduleUse()))
       if (!names.has(name))
@@ -94,6 +119,18 @@ export class PeopleAdminService {
           'BAD_REQUEST',
           `The group "${group}" follows "${name}", which is not among the schedules.`,
         );
+    const site = this.d.site?.();
+    if (site) {
+      const before = this.d.access.policy();
+      const checked = accessPolicySchema.safeParse({ ...before, ...next });
+      if (!checked.success)
+        throw new StationError(
+          'BAD_REQUEST',
+          `The schedules are not valid: ${checked.error.issues[0]?.message ?? 'invalid'}`,
+        );
+      await publishSchedules(site, before, next);
+      return this.schedules();
+    }
     this.d.unitOfWork.transaction(() => {
       const policy = this.d.access.policy();
       const value = { schedules: next.schedules, groupSchedules: next.groupSchedules };
@@ -126,4 +163,41 @@ function changedFields(p: PersonSummary, e: PersonEdit): string[] {
   if (e.groups !== undefined && [...e.groups].sort().join('\n') !== p.groups.join('\n'))
     fields.push('groups');
   return fields;
+}
+
+/** The edit's changed fields, as the site takes them. */
+function sitePatch(e: PersonEdit, fields: string[]): SitePersonPatch {
+  const out: SitePersonPatch = {};
+  if (fields.includes('name') && e.name !== undefined) out.name = e.name;
+  if (fields.includes('employeeId') && e.employeeId !== undefined) out.employeeId = e.employeeId;
+  if (fields.includes('schedule') && e.schedule !== undefined) out.schedule = e.schedule;
+  if (fields.includes('groups') && e.groups !== undefined) out.groups = [...e.groups];
+  return out;
+}
+
+/**
+ * Writes the schedules and group choices that differ from the door's current ones to the site,
+ * one versioned record each: new and changed schedules first, then groups (which name them),
+ * removed schedules last, so no group ever follows a schedule the site lacks.
+ */
+async function publishSchedules(
+  site: PeopleSitePort,
+  before: AccessPolicy,
+  next: { schedules: Record<string, WeeklyWindowView[]>; groupSchedules: Record<string, string> },
+): Promise<void> {
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  for (const [name, windows] of Object.entries(next.schedules))
+    if (!Object.hasOwn(before.schedules, name) || !same(before.schedules[name], windows))
+      await site.putAccess('schedule', name, windows);
+  const groups = new Set([
+    ...Object.keys(before.groupSchedules),
+    ...Object.keys(next.groupSchedules),
+  ]);
+  for (const group of groups) {
+    const was = Object.hasOwn(before.groupSchedules, group) ? before.groupSchedules[group] : null;
+    const now = Object.hasOwn(next.groupSchedules, group) ? next.groupSchedules[group]! : null;
+    if (was !== now) await site.putAccess('group', group, now === null ? null : { schedule: now });
+  }
+  for (const name of Object.keys(before.schedules))
+    if (!Object.hasOwn(next.schedules, name)) await site.putAccess('schedule', name, null);
 }

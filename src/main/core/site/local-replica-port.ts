@@ -116,6 +116,11 @@ export interface LocalGalleryPort {
   removeTemplates(templateIds: readonly number[]): { rebuilt: boolean };
   /** From the database, or from `stored` when it is every template of the model, in id order. */
   rebuild(stored?: ReplicaAdded[]): void;
+  /**
+   * Additions until the release stay in memory; the release writes the index file once, or
+   * leaves that to a later release while the last write is younger than `coalesceMs`.
+   */
+  holdWrites(): (coalesceMs?: number) => void;
 }
 
 /** The station's erasure with its on-disk verification (ErasureService implements it). */

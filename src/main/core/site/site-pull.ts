@@ -33,7 +33,16 @@ export interface SitePullDeps {
   now: () => Date;
   /** Changes per page: one page = one local transaction. */
   pageSize: number;
+  /**
+   * The sealed index file is written at most this often by pulls (default 10 s): at a large
+   * gallery one write takes seconds, longer than the time between a busy site's enrolments.
+   * The additions are in the index at once; only the file lags, and a stale file is rebuilt
+   * from the database by whoever opens it. Removals write at once. 0: every pull writes.
+   */
+  indexSaveEveryMs?: number;
 }
+
+const INDEX_SAVE_EVERY_MS = 10_000;
 
 export interface PullReport {
   changes: number;
@@ -67,11 +76,16 @@ function discard(kept: ReplicaAdded[]): null {
 }
 
 /**
- * Pulls the site's changes after the replica's cursor, page by page, each page in ONE local
- * transaction with the cursor, so a killed pull resumes at the last committed page and a page
- * applied twice changes nothing. Tombstones go first, erased and verified here, then queued for
- * acknowledgement. The gallery follows each page, except on a pull whose first page is full (a new
- * station), which rebuilds the index once at the end instead of rewriting the sealed file per page.
+ * Pulls the site's changes after the replica's cursor, page by page. Each page is applied in
+ * ONE local transaction that also moves the cursor, so a station killed mid-pull resumes at
+ * the last committed page, and a page applied again changes nothing (people carry their site
+ * version, templates their site id). Tombstones are applied first, with the station's own
+ * erasure and its verification, and queued for acknowledgement.
+ *
+ * The gallery follows each page at once, in memory: its file is written once at the end of the
+ * pull, or later (indexSaveEveryMs), never per page (Gallery.holdWrites). A new station's first
+ * pull (its first page full, its gallery empty) builds the index once at the end instead, from
+ * the vectors it decrypted anyway.
  */
 export class SitePuller {
   constructor(private readonly d: SitePullDeps) {}
@@ -88,11 +102,31 @@ export class SitePuller {
       problems: [],
       timing: { waitMs: 0, applyMs: 0, indexMs: 0 },
     };
-    let bulk: boolean | null = null;
-    let deferred = false;
-    // A replica without templates (a new station) builds its index from the vectors this pull
-    // decrypted anyway, instead of decrypting them all again from SQLite afterwards.
+    const releaseIndex = this.d.gallery.holdWrites();
+    try {
+      await this.pullPages(report);
+    } finally {
+      const saving = performance.now();
+      releaseIndex(this.d.indexSaveEveryMs ?? INDEX_SAVE_EVERY_MS);
+      report.timing.indexMs += performance.now() - saving;
+    }
+    // Tells the site how far this station got (the admin's lag), when that moved.
+    if (report.changes > 0) await this.d.dir.changesSince(report.cursor, 0);
+    this.d.replica.noteSync({ lastPullAt: this.d.now().toISOString() });
+    return report;
+  }
+
+  /** Writes index additions a pull left unsaved (at stop: the next start then loads the file). */
+  saveIndex(): void {
+    this.d.gallery.holdWrites()(0);
+  }
+
+  private async pullPages(report: PullReport): Promise<void> {
+    // A new station (no templates yet, a full first page) builds its index once at the end,
+    // from the vectors this pull decrypted anyway, instead of growing it page by page.
     let fresh: ReplicaAdded[] | null = null;
+    let building: boolean | null = null;
+    let deferred = false;
     // The next page is fetched while this one is applied (the apply is local CPU and disk;
     // the fetch waits on the site): a first sync of 100k people is dozens of pages.
     let next = this.fetchPage(report.cursor);
@@ -102,28 +136,24 @@ export class SitePuller {
       report.timing.waitMs += performance.now() - waited;
       if (!page) break;
       const full = page.changes.length === this.d.pageSize;
-      if (bulk === null) {
-        bulk = full;
-        if (bulk && this.d.gallery.size === 0) fresh = [];
+      if (building === null) {
+        building = full && this.d.gallery.size === 0;
+        if (building) fresh = [];
       }
       next = full ? this.fetchPage(page.changes[page.changes.length - 1]!.cursor) : noPage;
       // Failing, it fails the pull at the await above; never as an unhandled rejection.
       next.catch(() => undefined);
       const applying = performance.now();
-      const r = this.applyPage(page, report, bulk ? 'defer' : 'live', fresh);
+      const r = this.applyPage(page, report, building ? 'defer' : 'live', fresh);
       // A removal or an erasure during the pull makes the collected list stale: drop it.
       if (fresh && r.removed + r.erased > 0) fresh = discard(fresh);
       report.timing.applyMs += performance.now() - applying;
-      deferred ||= bulk && r.added + r.removed > 0;
+      deferred ||= building && r.added + r.removed > 0;
     }
     const indexing = performance.now();
     if (deferred) this.d.gallery.rebuild(fresh ?? undefined);
     if (fresh) discard(fresh);
     report.timing.indexMs = performance.now() - indexing;
-    // Tells the site how far this station got (the admin's lag), when that moved.
-    if (report.changes > 0) await this.d.dir.changesSince(report.cursor, 0);
-    this.d.replica.noteSync({ lastPullAt: this.d.now().toISOString() });
-    return report;
   }
 
   /**

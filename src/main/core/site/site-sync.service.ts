@@ -6,7 +6,7 @@ import type { ErasureOutcome } from '../../../shared/audit-review';
 import type { LocalAuditPort, LocalReplicaPort } from './local-replica-port';
 import type { SiteChainVerifier } from './site-chain-verifier';
 import type { SiteCipher } from './site-cipher';
-import type { AccessEntity, SiteDirectoryPort } from './site-ports';
+import type { AccessEntity, PersonWrite, SiteDirectoryPort } from './site-ports';
 import type { PullReport, SitePuller } from './site-pull';
 import type { PushReport, SitePusher } from './site-push';
 
@@ -189,6 +189,13 @@ export class SiteSync {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.running;
+    // Pulls may leave the index file behind the index (SitePullDeps.indexSaveEveryMs). Not
+    // saved (the station's database already closed): a stale file, rebuilt at the next start.
+    try {
+      this.d.puller.saveIndex();
+    } catch (err) {
+      this.d.log?.(`site sync: index file not saved at stop: ${String(err)}`);
+    }
   }
 
   status(): SiteStatusView {
@@ -285,7 +292,7 @@ export class SiteSync {
       await this.d.dir.putPerson(
         {
           personId: p.person.id,
-          ...(p.reEnrol ? {} : { name: p.person.name }),
+          ...(p.reEnrol ? {} : newPersonFields(p)),
           ...(p.reEnrol
             ? {}
             : { linkSealed: this.d.cipher.sealLinkSecret(randomBytes(32), p.person.id) }),
@@ -402,4 +409,15 @@ export class SiteSync {
       if (!(err instanceof StationError && err.code === 'SITE_UNAVAILABLE')) throw err;
     }
   }
+}
+
+/** What a new person brings to the site besides templates: name and the HR desk's fields. */
+function newPersonFields(
+  p: EnrolmentPublication,
+): Pick<PersonWrite, 'name' | 'employeeId' | 'groups'> {
+  return {
+    name: p.person.name,
+    ...(p.employeeId ? { employeeId: p.employeeId } : {}),
+    ...(p.groups && p.groups.length > 0 ? { groups: [...p.groups] } : {}),
+  };
 }

@@ -5,6 +5,7 @@ import { siteMigration0010 } from './0010-site-directory';
 import { siteMigration0020 } from './0020-site-audit';
 import { siteMigration0030 } from './0030-site-station-api';
 import { siteMigration0040 } from './0040-site-audit-api';
+import { siteMigration0050 } from './0050-site-person-profile';
 import type { SiteMigration } from './site-migration.types';
 
 /** Ordered registry of the site schema: append only, never edit a released migration. */
@@ -13,6 +14,7 @@ export const SITE_MIGRATIONS: readonly SiteMigration[] = [
   siteMigration0020,
   siteMigration0030,
   siteMigration0040,
+  siteMigration0050,
 ];
 
 export const SITE_LATEST_VERSION = SITE_MIGRATIONS[SITE_MIGRATIONS.length - 1]?.version ?? 0;
