@@ -16,8 +16,8 @@ const projectRoot = import.meta.dirname;
 
 /** One line per entry; the name becomes out/node/NAME.cjs. */
 const NODE_ENTRIES: Record<string, string> = {
-  'station-cli': 'src/main/cli/station-cli.ts',
-  'browser-mode': 'src/main/host/start-browser-mode.ts',
+  'station-cli': 'src/main/hosts/cli/station-cli.ts',
+  'browser-mode': 'src/main/hosts/loopback/start-browser-mode.ts',
 };
 
 /**

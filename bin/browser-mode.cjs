@@ -8,6 +8,6 @@ const { loadNodeEntry } = require('./node-entry.cjs');
 const { runBrowserMode } = loadNodeEntry(
   path.join(__dirname, '..'),
   'browser-mode',
-  path.join('src', 'main', 'host', 'start-browser-mode.ts'),
+  path.join('src', 'main', 'hosts', 'loopback', 'start-browser-mode.ts'),
 );
 runBrowserMode(process.argv.slice(2));

@@ -9,7 +9,7 @@ const { loadNodeEntry } = require('./node-entry.cjs');
 const { main } = loadNodeEntry(
   path.join(__dirname, '..'),
   'station-cli',
-  path.join('src', 'main', 'cli', 'station-cli.ts'),
+  path.join('src', 'main', 'hosts', 'cli', 'station-cli.ts'),
 );
 main(process.argv.slice(2)).then(
   (code) => {

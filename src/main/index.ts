@@ -8,14 +8,14 @@ import { sitePaths } from './composition/site-files';
 import { createStationHandlers } from './core/ipc/station-handlers';
 import { dataPaths } from './core/util/data-dir';
 import { openStation } from './station-factory';
-import { registerStationIpc } from './electron/ipc-registration';
-import { createMainWindow } from './electron/main-window';
-import { openSafeStorageKeyStore } from './electron/safe-storage-key-store';
-import { resolveAppOrigin } from './electron/security-policy';
-import { parseShellOptions } from './electron/shell-options';
-import { showStartupError } from './electron/startup-error-window';
-import { classifyStartupError, withDeadline } from './electron/startup-failure';
-import { hardenWebContents, installSessionGuards } from './electron/window-security';
+import { registerStationIpc } from './hosts/electron/ipc-registration';
+import { createMainWindow } from './hosts/electron/main-window';
+import { openSafeStorageKeyStore } from './hosts/electron/safe-storage-key-store';
+import { resolveAppOrigin } from './hosts/electron/security-policy';
+import { parseShellOptions } from './hosts/electron/shell-options';
+import { showStartupError } from './hosts/electron/startup-error-window';
+import { classifyStartupError, withDeadline } from './hosts/electron/startup-failure';
+import { hardenWebContents, installSessionGuards } from './hosts/electron/window-security';
 
 /**
  * Electron composition root, deliberately thin: security guards, the station core (plain TS,

@@ -3,7 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { basename, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LoopbackHost } from '../../src/main/host/loopback-host';
+import type { LoopbackHost } from '../../src/main/hosts/loopback/loopback-host';
 import { SECRET_HEADER } from '../../src/shared/loopback-headers';
 import {
   buildRenderer,

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStationHandlers } from '../../src/main/core/ipc/station-handlers';
 import type { Station } from '../../src/main/core/station.service';
-import { startLoopbackHost, type LoopbackHost } from '../../src/main/host/loopback-host';
+import { startLoopbackHost, type LoopbackHost } from '../../src/main/hosts/loopback/loopback-host';
 import { buildRenderer } from '../support/browser-station';
 import { chromiumAvailable, launchChromium } from '../support/chromium-launcher';
 import { startTestCluster, type TestCluster } from '../support/pg-cluster';

@@ -1,8 +1,8 @@
 import { mkdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CALIBRATION_CSV_COLUMNS } from '../../src/main/cli/calibration-csv';
-import { MAX_FOLDER_PHOTO_BYTES } from '../../src/main/cli/calibration-folder';
+import { CALIBRATION_CSV_COLUMNS } from '../../src/main/hosts/cli/calibration-csv';
+import { MAX_FOLDER_PHOTO_BYTES } from '../../src/main/hosts/cli/calibration-folder';
 import { openStation } from '../../src/main/station-factory';
 import { celebaOpenSetSplit } from '../support/celeba-split';
 import { sharedDataDir, sharedDataPath } from '../support/shared-data';

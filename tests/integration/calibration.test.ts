@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stationImageEmbedder } from '../../src/main/cli/calibrate-command';
+import { stationImageEmbedder } from '../../src/main/hosts/cli/calibrate-command';
 import { binomialCdf } from '../../src/main/core/calibration/binomial-interval';
 import { scorePairs, type PairScoring } from '../../src/main/core/calibration/pair-scoring';
 import { parsePairsCsv } from '../../src/main/core/calibration/pairs-csv';

@@ -9,7 +9,7 @@ import { defaultModelsDir, sha256Hex } from '../../src/main/core/models/model-ve
 import type { Station } from '../../src/main/core/station.service';
 import { dot } from '../../src/main/core/vision/embedding-math';
 import { openStation } from '../../src/main/station-factory';
-import { switchEmbeddingModel } from '../../src/main/cli/model-command';
+import { switchEmbeddingModel } from '../../src/main/hosts/cli/model-command';
 import { sharedDataPath } from '../support/shared-data';
 import { stationCli } from '../support/station-cli-runner';
 import { makeTempDir } from '../support/temp-dir';

@@ -1,7 +1,10 @@
 import { request, type ClientRequest, type IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_BODY_BYTES, type LoopbackHost } from '../../src/main/host/loopback-host';
+import {
+  DEFAULT_MAX_BODY_BYTES,
+  type LoopbackHost,
+} from '../../src/main/hosts/loopback/loopback-host';
 import { postApi, startHttpStation, type HttpStation } from '../support/station-http';
 import { makeTempDir } from '../support/temp-dir';
 import { SECRET_HEADER } from '../../src/shared/loopback-headers';

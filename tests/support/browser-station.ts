@@ -10,7 +10,7 @@ import { webRendererViteConfig } from '../../scripts/vite/renderer-config';
 import { createStationHandlers } from '../../src/main/core/ipc/station-handlers';
 import type { ChallengeChooser } from '../../src/main/core/challenge/challenge-chooser';
 import type { Station } from '../../src/main/core/station.service';
-import { startLoopbackHost, type LoopbackHost } from '../../src/main/host/loopback-host';
+import { startLoopbackHost, type LoopbackHost } from '../../src/main/hosts/loopback/loopback-host';
 import { openStation } from '../../src/main/station-factory';
 import { BINARY_BODY_CONTENT_TYPE, encodeBinaryBody, hasBytes } from '../../src/shared/binary-body';
 import type { Channel, RequestOf, ResponseOf } from '../../src/shared/contract';

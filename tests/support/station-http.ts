@@ -12,7 +12,7 @@ import {
   startLoopbackHost,
   type LoopbackHost,
   type LoopbackHostOptions,
-} from '../../src/main/host/loopback-host';
+} from '../../src/main/hosts/loopback/loopback-host';
 import { openStation } from '../../src/main/station-factory';
 import { SESSION_HEADER } from '../../src/shared/operator-roles';
 import { SECRET_HEADER } from '../../src/shared/loopback-headers';

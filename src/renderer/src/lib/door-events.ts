@@ -2,7 +2,7 @@ import { EVENTS_BRIDGE_KEY, type StationEvents } from '../../../shared/api-metho
 import type { DoorScreenState } from '../../../shared/door-contract';
 import { SECRET_HEADER } from '../../../shared/loopback-headers';
 
-/** The loopback host's Server-Sent Events path (src/main/host/loopback-host.ts). */
+/** The loopback host's Server-Sent Events path (src/main/hosts/loopback/loopback-host.ts). */
 const DOOR_EVENTS_URL = './api/events/door';
 /** A dropped stream (station restarted, laptop slept) is opened again after this pause. */
 const RECONNECT_MS = 1_000;
