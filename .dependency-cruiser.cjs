@@ -1,13 +1,13 @@
 /**
- * The import rules of the layers (docs/ARCHITECTURE.md). `npm test` runs them
- * (tests/unit/architecture.test.ts): a cycle or a wrong-direction import fails the build.
+ * The layers' import rules (docs/ARCHITECTURE.md). `npm test` runs them
+ * (tests/unit/architecture.test.ts), so a cycle or a wrong-direction import fails CI.
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
     {
       name: 'no-circular',
-      comment: 'An import cycle (type-only imports count): split the shared part out.',
+      comment: 'An import cycle (type-only imports count): move the shared part into its own module.',
       severity: 'error',
       from: {},
       to: { circular: true },
@@ -34,23 +34,39 @@ module.exports = {
     },
     {
       name: 'core-not-outward',
-      comment: 'Core declares ports; storage, native adapters, hosts and wiring implement or use them.',
+      comment: 'Core declares ports; storage, native adapters, the wiring and the hosts use them.',
       severity: 'error',
       from: { path: '^src/main/core/' },
-      to: { path: '^src/main/(db|adapters|composition|cli|electron|hosts?)/' },
+      to: { path: '^src/main/(db|adapters|composition|hosts)/' },
     },
     {
-      name: 'db-not-core',
-      comment: 'Repositories store rows; rules (the audit MAC chain, ciphers) live in core.',
+      name: 'db-sees-core-ports-only',
+      comment: 'Repositories store rows and implement core ports; the rules stay in core.',
       severity: 'error',
       from: { path: '^src/main/db/' },
-      to: { path: '^src/main/(core|composition|cli|electron|hosts?)/', dependencyTypesNot: ['type-only'] },
+      to: {
+        path: '^src/main/(core|composition|hosts)/',
+        pathNot: '^src/main/core/(ports/|site/(site-ports|local-replica-port|site-pairing)\\.ts$)',
+      },
+    },
+    {
+      name: 'db-core-type-only',
+      severity: 'error',
+      from: { path: '^src/main/db/' },
+      to: { path: '^src/main/core/', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'adapters-not-outward',
       severity: 'error',
       from: { path: '^src/main/adapters/' },
-      to: { path: '^src/main/(db|composition|cli|electron|hosts?)/' },
+      to: { path: '^src/main/(db|composition|hosts)/' },
+    },
+    {
+      name: 'only-composition-opens-db',
+      comment: 'Hosts get a built station from composition/; they never open storage themselves.',
+      severity: 'error',
+      from: { path: '^src/main/', pathNot: ['^src/main/(db|composition)/', '\\.test\\.ts$'] },
+      to: { path: '^src/main/db/' },
     },
   ],
   options: {
