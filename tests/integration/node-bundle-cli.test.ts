@@ -37,11 +37,16 @@ describe('bin/station.cjs picks the bundle only when it is fresh (temp copy of t
   const tmp = makeTempDir('station-bin-pick-');
   const root = tmp.dir;
   const bundle = join(root, 'out', 'node', 'station-cli.cjs');
-  const source = join(root, 'src', 'main', 'cli', 'station-cli.ts');
+  const source = join(root, 'src', 'main', 'hosts', 'cli', 'station-cli.ts');
   const shared = join(root, 'src', 'shared', 'errors.ts');
-  const testFile = join(root, 'src', 'main', 'cli', 'station-cli.test.ts');
+  const testFile = join(root, 'src', 'main', 'hosts', 'cli', 'station-cli.test.ts');
   /** Folders too: their mtime moves when a file is added, removed or renamed in them. */
-  const sourceDirs = [dirname(source), dirname(dirname(source)), dirname(shared)];
+  const sourceDirs = [
+    dirname(source),
+    dirname(dirname(source)),
+    dirname(dirname(dirname(source))),
+    dirname(shared),
+  ];
   /** A fixed past instant: mtimes are set explicitly, so nothing depends on the clock. */
   const T0 = new Date('2026-01-01T00:00:00Z');
   const at = (file: string, offsetS: number) => {
