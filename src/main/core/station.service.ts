@@ -116,7 +116,7 @@ export interface StationParts {
    * threads). Absent when the models are shared with other stations (tests).
    */
   release?: () => void;
-  /** The site this data folder joined (issue 16); absent: a single station, as always. */
+  /** The site this data folder joined; absent for a single station. */
   site?: StationSiteBinding;
   /** The host's OS locale (StationStatus.locale); absent = the page uses its own languages. */
   locale?: string;

@@ -76,7 +76,7 @@ export interface EnrollmentDeps {
   quality: () => QualityLimits;
   now: () => Date;
   /**
-   * A station of a site (issue 16) does not commit enrolments itself: they go to the site,
+   * A station of a site does not commit enrolments itself: they go to the site,
    * which arbitrates concurrent edits, and come back through the site pull (core/site/).
    */
   publish?: ((p: EnrolmentPublication) => Promise<void>) | undefined;
