@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Migration } from './migration.types';
 
 /**
- * Anchors the audit chain outside the database (core/audit/audit-anchor.ts), so deleting rows or
- * rolling back the head no longer verifies. A valid anchor file already present is kept and its
+ * Anchors the audit chain outside the database (core/audit/audit-anchor.ts), so a log with deleted
+ * rows or a rolled-back head fails verification. A valid anchor file already present is kept and its
  * genesis reused, so what it vouches for is still checked.
  */
 export const migration0180: Migration = {
