@@ -172,10 +172,8 @@ const DETECTOR_FILES = {
 const APP_VERSION = '0.1.0';
 
 /**
- * The station core: one object per data folder, the same in Electron, browser mode and the
- * CLI. It owns the data folder's stores (ports/station-stores.ts) and composes the services
- * over them. No Electron and no database here: `createStation` (composition/) opens the stores,
- * `openStation` (station-factory.ts) supplies the native adapters.
+ * The station core: one object per data folder, the same in every host. It owns the folder's stores
+ * and composes the services; no Electron and no database code here (see composition/).
  */
 export class Station {
   readonly enrollment: EnrollmentService;

@@ -28,10 +28,8 @@ export interface ErasureDeps {
 }
 
 /**
- * GDPR Art. 17 erasure of one person: templates, consent records, the person and their audit
- * link secret go in ONE transaction together with an `erasure` audit row; then the index is
- * rebuilt from the database, the database is vacuumed and its WAL truncated, and the result is
- * verified by search and by scanning the files' bytes for the erased vectors.
+ * GDPR Art. 17 erasure of one person in one transaction with its audit row, then index rebuild,
+ * vacuum and WAL truncation, verified by search and by scanning file bytes for the erased vectors.
  */
 export class ErasureService {
   constructor(private readonly d: ErasureDeps) {}
