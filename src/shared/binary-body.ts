@@ -1,15 +1,7 @@
 /**
- * Requests that carry raw bytes (a camera frame region) travel to the loopback host as ONE
- * binary body instead of base64 inside JSON: base64 inflates the bytes by a third, and
- * encoding, stringifying, parsing and decoding a megabyte on every door frame took longer than
- * the station's own work on the frame. Electron's IPC needs none of this (structured clone
- * carries a Uint8Array as it is); both transports hand main the same object, which the
- * contract's zod schema then validates.
- *
- * Layout: [u32 little-endian header length][header: UTF-8 JSON][blob 0][blob 1]...
- * The header is `{ "v": 1, "blobs": [length0, length1, ...], "body": <request> }`, where each
- * Uint8Array of the request is replaced by a placeholder `{ "$bytes": <blob index> }`.
- * Pure TypeScript (no Node, no DOM): the renderer encodes, the host decodes, tests do both.
+ * Raw-byte requests travel to the loopback host as one binary body, because base64 in JSON cost
+ * more than the station's own work per frame. Layout: [u32 LE header length][UTF-8 JSON header { v:
+ * 1, blobs: [lengths], body }][blobs...], each Uint8Array replaced by `{ $bytes: index }`.
  */
 
 export const BINARY_BODY_CONTENT_TYPE = 'application/octet-stream';
@@ -65,11 +57,9 @@ export function encodeBinaryBody(request: unknown): Uint8Array {
 }
 
 /**
- * The request back from a binary body, with each placeholder replaced by a view of its blob
- * (no copy). Throws BinaryBodyError with a specific message for anything malformed: a body
- * shorter than its header, a header that is not the expected JSON, blob lengths that do not
- * add up to the bytes that follow, a placeholder naming a missing blob, a blob used twice or
- * not at all. The result is still untrusted: the contract's schema validates it next.
+ * The request back from a binary body, placeholders replaced by views of their blobs (no copy).
+ * Throws BinaryBodyError naming what is malformed; the result is still untrusted and validated by
+ * the contract's schema next.
  */
 export function decodeBinaryBody(bytes: Uint8Array): unknown {
   if (bytes.byteLength < PREFIX_BYTES)

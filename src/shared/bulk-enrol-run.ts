@@ -52,11 +52,9 @@ export interface BulkEnrolmentDeps<I> {
 }
 
 /**
- * Runs a checked bulk list row by row through the ordinary enrolment (same quality gate,
- * duplicate check, consent record and audit row as a single enrolment). A bad row never stops
- * the others and every photo gets its own result. Re-running the same list resumes: a row
- * whose employee id is enrolled is skipped, and a row without one whose face matches an
- * enrolled person of the same name is reported as already enrolled, never enrolled twice.
+ * Runs a checked bulk list row by row through the ordinary enrolment; a bad row never stops the
+ * others. Re-running resumes: enrolled employee ids are skipped and a same-name face match is
+ * reported as already enrolled, never enrolled twice.
  */
 export async function runBulkEnrolment<I>(
   rows: readonly BulkRow[],

@@ -1,8 +1,6 @@
 /**
- * Bulk enrolment lists: a CSV (`employee_id,name,photo paths,groups`) or a folder with one
- * sub-folder of photos per person. Pure parsing and checking, shared by the admin view (which
- * previews the rows before anything is sent) and `station enroll --csv` (paths relative to the
- * CSV), so both accept and refuse the same rows for the same reasons.
+ * Bulk enrolment lists (CSV or one sub-folder per person): pure parsing and checking shared by the
+ * admin view and `station enroll --csv`, so both accept and refuse the same rows.
  */
 import { LIMITS } from './limits';
 import {

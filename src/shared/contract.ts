@@ -21,10 +21,9 @@ export type { FrameResult } from './channels/terminal-channels';
 export { BRIDGE_KEY, DOOR_STATE_EVENT, EVENTS_BRIDGE_KEY, type StationEvents } from './bridge-keys';
 
 /**
- * The one contract: every channel's entry (request schema, response type, roles, page method),
- * grouped by area in ./channels. Everything else here is derived from it. Main parses every
- * payload as `unknown` against the entry's schema; preload and the browser client are typed
- * from the same entries.
+ * The one contract: every channel's schema, response type, roles and page method, grouped in
+ * ./channels. Main parses every payload as `unknown` against it; preload and the browser client are
+ * typed from it.
  */
 export const channels = {
   ...terminalChannels,

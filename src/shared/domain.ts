@@ -24,7 +24,7 @@ export interface PersonSummary extends PersonRef {
   reEnrol?: true;
 }
 
-/** Why a face was or was not let through. Closed set; later issues extend it deliberately. */
+/** Why a face was or was not let through. Closed set, so every consumer handles each reason. */
 export const DECISIONS = [
   'granted',
   'unknown_face',

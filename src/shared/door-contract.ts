@@ -106,10 +106,9 @@ export interface PassiveSummary {
 }
 
 /**
- * What the big status of the terminal says, decided in main (one place): `idle` = nobody in
- * view; `checking` / `hold_still` / `blink` / `challenge` while evidence accumulates; `advice`
- * for a face too small or turned away; `decided` for a decision held on screen; `relocked`
- * when the door closed again after a grant while the person is still in view.
+ * The terminal's big status, decided in main: `idle`, evidence states (`checking`, `hold_still`,
+ * `blink`, `challenge`), `advice`, `decided`, and `relocked` after a grant while the person is
+ * still in view.
  */
 export type DoorBannerKind =
   'idle' | 'checking' | 'hold_still' | 'blink' | 'challenge' | 'advice' | 'decided' | 'relocked';
@@ -128,10 +127,8 @@ export interface DoorBanner {
 }
 
 /**
- * The one source of truth for the terminal's screen: the banner, the lock and the camera, in
- * one snapshot, so they cannot disagree. Pushed to the page on every change (browser mode:
- * Server-Sent Events; Electron: an IPC event) and returned with each frame's answer; the page
- * shows the snapshot with the highest `seq`.
+ * The terminal's screen (banner, lock, camera) as one snapshot so they cannot disagree. Pushed on
+ * every change and returned with each frame; the page shows the highest `seq`.
  */
 export interface DoorScreenState {
   seq: number;

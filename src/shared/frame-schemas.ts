@@ -17,11 +17,9 @@ export const faceHint = z
   .refine((f) => f.box.x2 > f.box.x1 && f.box.y2 > f.box.y1, 'box must have positive size');
 
 /**
- * A region of the camera frame as raw RGB bytes (3 per pixel, row by row, no padding), plus
- * where it sits in the frame. Face hints are in frame coordinates; main maps them into the
- * region. The bytes travel as a Uint8Array: structured clone over Electron IPC, a binary body
- * over the loopback host (binary-body.ts), never base64 in JSON. RGB, not the canvas's RGBA:
- * the alpha of a camera frame is always 255, and main works on RGB.
+ * A camera frame region as raw RGB bytes plus its place in the frame; hints are in frame
+ * coordinates. Sent as a Uint8Array (never base64) and RGB, not RGBA, because a camera's alpha is
+ * always 255.
  */
 const regionFields = {
   x: z.number().int().min(0),

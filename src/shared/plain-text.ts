@@ -1,13 +1,8 @@
 /**
- * Text that people type (names, door labels, search terms) is shown again on terminals, in the
- * CLI and in the views. Control characters in it can rewrite what a terminal shows (ESC
- * sequences, CR/LF forging extra `people list` lines) and bidirectional overrides can make one
- * name read as another, so such text is refused where it enters (CLI, IPC, HTTP) and escaped
- * wherever older stored text is printed. Zod-free: the CLI and the core use it directly.
- *
- * Refused: C0 controls (tab and newline included), DEL, C1 controls, the bidirectional marks,
- * embeddings, overrides and isolates, and the Unicode line/paragraph separators. Zero-width
- * joiners stay allowed: several scripts and emoji sequences need them.
+ * Typed text is shown again on terminals and views, where control characters can forge output and
+ * bidirectional overrides can make one name read as another, so these are refused where text enters
+ * and escaped when stored text is printed. Zero-width joiners stay allowed: scripts and emoji need
+ * them.
  */
 const CONTROL_CHARACTERS =
   // eslint-disable-next-line no-control-regex -- matching control characters is the point

@@ -1,10 +1,7 @@
 /**
- * How much the door terminal shrinks the frame region it sends (RGB bytes per frame are the
- * largest cost between the page and the station: bench/door-latency.ts --trace). The region
- * is shrunk so the face box keeps at least SENT_FACE_PX pixels: above that the station's
- * 112 x 112 aligned face and 64 x 64 landmark crop are downsampled from it anyway, and the
- * texture network sees a 128 x 128 resample of 2.7 face sides. Pure: the renderer applies it,
- * `bench/pad-evaluation.ts --face-px` evaluates liveness on frames shrunk by the same rule.
+ * How much the door terminal shrinks the region it sends (frame bytes are the largest
+ * page-to-station cost): the face keeps at least SENT_FACE_PX pixels, above which the station's
+ * crops are downsampled anyway.
  */
 
 /** MediaPipe face box side (pixels) kept in the sent region. */

@@ -4,7 +4,7 @@ import { auditFilterSchema } from './audit-contract';
 import type { PersonRef } from './domain';
 
 /**
- * The site channels (issue 16): the admin's site panel and the reviewer's site-wide audit.
+ * The site channels: the admin's site panel and the reviewer's site-wide audit.
  * Merged into the contract in contract.ts; roles in operator-roles.ts.
  */
 

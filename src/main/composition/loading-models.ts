@@ -8,13 +8,10 @@ import type { FindMode } from '../core/vision/face-finder';
 import type { FaceAnalysis, FaceBox, Point, RgbImage } from '../core/vision/vision.types';
 
 /**
- * Stand-ins for models still loading, so a station can open its database and gallery on the
- * main thread while the model sessions load on their worker threads (docs/BENCHMARKS.md, "Cold
- * start of a 100k gallery"). What the station needs at open, the embedding model's id, space
- * and dimension, is known from the pinned catalog (or the site's manifest) before any session
- * exists; every call waits for
- * the real model. openStation awaits `settled` before anyone can call, and `settled` checks
- * that the loaded models are the ones these stand-ins announced.
+ * Stand-ins for models still loading, so the database and gallery open while model sessions load on
+ * workers. What open needs (the embedding model's id, space, dimension) comes from the pinned
+ * catalog; every call waits for the real model, and `settled` checks the loaded models match what
+ * was announced.
  */
 export class LoadingFaceAnalyzer implements FaceAnalyzer {
   readonly modelId: string;

@@ -47,10 +47,9 @@ export interface StationModelLoads {
 }
 
 /**
- * Starts loading the station's models: the PAD weights (a few kB, read and hash-checked now,
- * so a missing or altered file stops before any worker starts), then the face pipeline with
- * the folder's embedding model and the texture net on their workers. openStation and the
- * station-less commands (a recording judged without a data folder) load them this one way.
+ * Starts loading the station's models, the small PAD weights first so a missing or altered file
+ * stops the start before any worker spawns. openStation and station-less commands load models only
+ * this way.
  */
 export function startStationModels(
   modelsDir: string,

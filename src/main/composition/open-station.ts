@@ -15,15 +15,9 @@ import { startStationModels } from './onnx-models';
 const SITE_CATCH_UP_MS = 10_000;
 
 /**
- * Composition root shared by all three hosts (Electron main, loopback host, CLI): the core
- * station wired to the real adapters. Models are hash-checked as they load; a missing or
- * tampered model stops the start with MODEL_MISSING / MODEL_TAMPERED.
- *
- * A start runs three things at once (a 100k gallery must be ready within 3 s on two cores:
- * docs/BENCHMARKS.md, "Cold start of a 100k gallery"): the database's integrity check on a
- * worker, the model sessions (the embedding and texture nets on their own workers), and, on
- * this thread, the database, the template key and the gallery index. Nothing is returned, so
- * nothing is served, until all three are done and sound.
+ * Composition root shared by the three hosts: the core station wired to the real adapters. The
+ * integrity check, the model sessions and the database/gallery open run at once (cold start budget,
+ * docs/BENCHMARKS.md); nothing is served until all three are done and sound.
  */
 export async function openStation(opts: OpenStationOptions): Promise<Station> {
   // The folder's model choice: the shipped model, or a site's own (manifest read and checked
@@ -61,8 +55,7 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
   } catch (err) {
     integrity.cancel();
     release();
-    // A model that cannot load says more than what it made fail later (as before this start
-    // was overlapped, when models loaded first).
+    // A model that cannot load explains more than the failure it caused, so its error wins.
     await Promise.all([analyzer.settled(), texture.settled()]);
     throw err;
   }

@@ -45,7 +45,7 @@ export interface StationOptions extends Omit<StationParts, 'site'> {
    * thing, so it overlaps the model and gallery loads). Absent: checked when opened, in line.
    */
   integrity?: BackgroundIntegrityCheck;
-  /** The site this data folder joined (issue 16); absent: a single station, as always. */
+  /** The site this data folder joined; absent for a single station. */
   site?: SiteBinding;
 }
 

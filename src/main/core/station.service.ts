@@ -116,7 +116,7 @@ export interface StationParts {
    * threads). Absent when the models are shared with other stations (tests).
    */
   release?: () => void;
-  /** The site this data folder joined (issue 16); absent: a single station, as always. */
+  /** The site this data folder joined; absent for a single station. */
   site?: StationSiteBinding;
   /** The host's OS locale (StationStatus.locale); absent = the page uses its own languages. */
   locale?: string;
@@ -172,10 +172,8 @@ const DETECTOR_FILES = {
 const APP_VERSION = '0.1.0';
 
 /**
- * The station core: one object per data folder, the same in Electron, browser mode and the
- * CLI. It owns the data folder's stores (ports/station-stores.ts) and composes the services
- * over them. No Electron and no database here: `createStation` (composition/) opens the stores,
- * `openStation` (station-factory.ts) supplies the native adapters.
+ * The station core: one object per data folder, the same in every host. It owns the folder's stores
+ * and composes the services; no Electron and no database code here (see composition/).
  */
 export class Station {
   readonly enrollment: EnrollmentService;

@@ -19,15 +19,9 @@ type FilterSpec = Pick<
 const COLUMNS =
   'id, at, kind, decision, subject_hmac, similarity, details, prev_mac, mac, door, replay';
 /**
- * The reviewer's reads of the audit log: filtered, keyset-paged in (at, id) order. Read-only;
- * appends stay in AuditLogRepository.
- *
- * Every filter combination is served by an index and reads about `limit` index entries per
- * page, whatever the log size, because the index's own order (column, at, rowid) is the page
- * order. The index is named (INDEXED BY) rather than left to the planner: without ANALYZE
- * statistics it may pick `decision = 'granted'` (80 % of rows) over one person's subject and
- * walk most of the log. Person > door (+ decision) > decision > kind > time, most selective
- * first.
+ * The reviewer's keyset-paged reads of the audit log (appends stay in AuditLogRepository). Each
+ * filter names its index (INDEXED BY) because without ANALYZE statistics the planner may pick a
+ * low-selectivity index and walk most of the log.
  */
 export class AuditQueryRepository implements AuditQueryStore {
   private readonly statements = new Map<string, ReturnType<Db['prepare']>>();

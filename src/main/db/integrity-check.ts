@@ -32,11 +32,8 @@ const DAMAGE_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB']);
 export type IntegrityFinding = 'ok' | { problem: string } | null;
 
 /**
- * SQLite's `quick_check` of a database file on a worker thread, so a start can go on reading
- * the database and the sealed gallery file on the other core meanwhile (0.7-1.3 s at 100k
- * templates, 22 s with a cold page cache; docs/BENCHMARKS.md, "Cold start of a 100k gallery").
- * Started before the database is opened for use; whoever starts it must await `verify`
- * before the station decides anything.
+ * SQLite's `quick_check` on a worker thread so the start can read the database and gallery
+ * meanwhile. Whoever starts it must await `verify` before the station decides anything.
  */
 export class BackgroundIntegrityCheck {
   private readonly worker: Worker | null;

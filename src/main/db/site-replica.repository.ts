@@ -30,11 +30,9 @@ interface ErasureRow {
 }
 
 /**
- * The station's side of a site, in its own SQLite file (migration 0180): the replica's cursor
- * and push position, site versions and template ids of the people it holds, and erasures the
- * site has not heard of yet. Applying a site person writes the same tables an enrolment does
- * (people, consents, person_links, templates through TemplatesRepository, which seals every
- * vector with this station's own key), so the rest of the station cannot tell the difference.
+ * The station's side of a site in its own SQLite file. Applying a site person writes the same
+ * tables an enrolment does, sealing vectors with this station's key, so the rest of the station
+ * cannot tell the difference.
  */
 export class SiteReplicaRepository implements LocalReplicaPort {
   private readonly s;

@@ -4,11 +4,9 @@ import type { Db } from './sqlite';
 export type { CompactReport };
 
 /**
- * Rewrites the database file without free pages (VACUUM), then copies the WAL back into it and
- * truncates the WAL. secure_delete already zeroes pages freed by a DELETE, but copies of those
- * pages live on in the WAL until a checkpoint; TRUNCATE leaves the -wal file empty. The
- * checkpoint waits (busy_timeout) for readers in other processes; if one still holds an old
- * snapshot, walTruncated is false and the caller's byte scan reports what remains.
+ * VACUUM, then checkpoint and truncate the WAL, because secure_delete zeroes freed pages but their
+ * copies live on in the WAL. If another reader holds an old snapshot, walTruncated is false and the
+ * caller's byte scan reports what remains.
  */
 export function compactDatabase(db: Db): CompactReport {
   db.exec('VACUUM');

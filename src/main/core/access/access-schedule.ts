@@ -39,12 +39,9 @@ export interface PersonScheduleProfile {
 }
 
 /**
- * Whether a recognised person may enter now. A personal schedule overrides group schedules;
- * several groups combine with OR (any group that is open lets the member in); a person with
- * no schedule at all is always allowed (schedules restrict, they are not an allow-list).
- * The person's schedule and groups come from the people table (`profile`, edited by the admin
- * by name) and from the policy's id-keyed fields, which a settings file may still set; a
- * schedule name that no longer exists allows nothing (deny-leaning).
+ * Whether a recognised person may enter now: a personal schedule overrides group schedules, groups
+ * combine with OR, no schedule means always allowed. A schedule name that no longer exists allows
+ * nothing (deny-leaning).
  */
 export function withinSchedule(
   policy: AccessPolicy,

@@ -34,13 +34,9 @@ const DISPLAY_KEY = 'terminal_display';
 export const DEFAULT_TERMINAL_DISPLAY: TerminalDisplay = { sound: false, icons: true };
 
 /**
- * The door's rules and lock configuration. Reads never throw: a stored value that no longer
- * validates (hand-edited, older version) falls back to the defaults, which deny more, not less.
- * Writes validate first, so an invalid policy is refused with the reason and nothing changes.
- *
- * Values are read on every frame, so they are cached, and the cache is dropped whenever
- * another connection wrote to the database (SQLite's data_version): a change made with
- * `station door set`, or by any other process, is in force from the next frame, no restart.
+ * The door's rules and lock configuration. A stored value that does not validate falls back to the
+ * defaults, which deny more; writes validate first. Reads are cached and the cache is dropped when
+ * another connection writes (data_version), so a change applies from the next frame.
  */
 export class AccessSettings {
   private readonly cache = new Map<string, unknown>();

@@ -1,11 +1,9 @@
 import { escapeControlCharacters } from '../../../shared/plain-text';
 
 /**
- * Injection defence at the source: software cameras let an attacker feed any video (a replay,
- * a deepfake) without a screen in front of the lens, so liveness cues from the lens are void.
- * Refuse them by label unless an admin allowed that exact device. A label check is a guard
- * against accidents and casual attacks, not proof: a determined attacker can rename a device,
- * which is why the liveness and frame-timing checks still run on every frame.
+ * Software cameras let an attacker feed any video without a screen in front of the lens, so they
+ * are refused by label unless an admin allowed that device. A label can be renamed, which is why
+ * liveness and frame-timing checks still run on every frame.
  */
 const VIRTUAL_CAMERA_PATTERNS: readonly RegExp[] = [
   /\bobs\b/i,

@@ -3,16 +3,9 @@ import type { DoorStatus } from '../door/door-actuator';
 import type { DoorDecision } from './door-decision.types';
 
 /**
- * The terminal's big status as a pure function of what happened: a frame's decision, a change
- * of the lock, the end of a hold. Kept beside the decision engine because it is the other half
- * of "the screen never contradicts the door":
- *
- * - a new final decision replaces whatever was shown, at once (a grant is never hidden behind
- *   an earlier refusal that is still being held);
- * - "Access granted" is shown only while the lock is open for exactly that grant (the audit
- *   row the unlock names); when it closes, the banner says so ("relocked") or goes idle;
- * - a refusal stays up `holdMs` after the last frame that showed it, so it can be read, unless
- *   another face (another track) is being checked or a newer decision comes.
+ * The terminal's status as a pure function of decisions and lock changes, so the screen never
+ * contradicts the door: a new decision replaces what is shown, "Access granted" shows only while
+ * the lock is open for that grant, and a refusal stays up `holdMs` so it can be read.
  */
 export interface HeldBanner {
   banner: DoorBanner;

@@ -99,13 +99,10 @@ const DEFAULT_CHALLENGE: ChallengeDeps = {
 };
 
 /**
- * The one place that turns per-frame evidence into the door's decision (deny by default).
- * Per tracked face it waits for `agreeFrames` frames that agree on one person and for a live
- * liveness verdict, then decides once; the decision sticks to that track so a person standing
- * at the door is not re-admitted or re-logged every frame. Order of rules (first match wins):
- * untrusted camera, lockout, no face, too many faces, track already decided, too small / poor
- * quality (advice, not a decision), settled spoof, identity votes, liveness (with the active
- * challenge when passive evidence is not clearly live), schedule.
+ * The one place that turns per-frame evidence into the door's decision (deny by default). Per track
+ * it waits for `agreeFrames` agreeing frames and a live verdict, then decides once, so a person
+ * standing at the door is not re-admitted every frame. Rules in order: camera trust, lockout,
+ * faces, decided track, quality, spoof, identity, liveness, schedule.
  */
 export class DoorDecisionEngine {
   private readonly tracks = new Map<number, TrackState>();

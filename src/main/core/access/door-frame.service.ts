@@ -77,10 +77,9 @@ export interface AuditedDecision {
 const AUDIT_COOLDOWN_MS = 5_000;
 
 /**
- * The door terminal's frame handler: the renderer located faces with MediaPipe and sent the
- * part of the frame around them; here we track faces across frames, refine, embed, search,
- * measure liveness, and let the decision engine decide once per tracked face. A grant opens
- * the door through the actuator; every final decision and door command is audited.
+ * The door terminal's frame handler: tracks faces the page located, embeds, searches, measures
+ * liveness, and lets the decision engine decide once per tracked face. Every final decision and
+ * door command is audited.
  */
 export class DoorFrameService {
   private readonly debouncer = new DecisionDebouncer(AUDIT_COOLDOWN_MS);

@@ -24,10 +24,8 @@ export interface DoorTerminalAdminDeps {
 const SETTINGS_WATCH_MS = 1_000;
 
 /**
- * What an admin does at the door terminal itself, each action audited: allow the camera the
- * terminal opened (after a confirmation naming its label), lift every lockout, set the
- * terminal's cues. Also keeps a watched terminal current when another process (the CLI)
- * changes the settings while no frame arrives, e.g. allows the camera while nobody is there.
+ * Audited admin actions at the door terminal (allow its camera, lift lockouts, set cues). Also
+ * refreshes a watched terminal when another process changes settings while no frame arrives.
  */
 export class DoorTerminalAdmin {
   private watch: NodeJS.Timeout | null = null;

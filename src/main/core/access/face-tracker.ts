@@ -27,16 +27,9 @@ const CADENCE_FRAMES = 6;
 const GAP_INTERVALS = 2.5;
 
 /**
- * Keeps one id per face across frames so evidence (identity votes, liveness) accumulates per
- * person, not per frame. Greedy IoU association is enough at a door: faces move little between
- * frames at 10-30 fps, and a wrong association only restarts a window (never grants early).
- *
- * How long an unseen face is kept follows the stream: at least `maxGapMs`, or 2.5 of the
- * longest of its last frame intervals, up to `maxAdaptiveGapMs`. The terminal sends its next
- * frame only when the station answered the last one, so a busy station (answers more than a
- * second apart: first-run work, a loaded machine) would otherwise start a new track on every
- * frame, and no track would ever collect its agreeing frames and liveness window: the door
- * said "Looking…" for ever (issue 13, item 14).
+ * Keeps one id per face across frames so evidence accumulates per person; greedy IoU suffices at a
+ * door and a wrong association only restarts a window. An unseen face is kept longer when frames
+ * arrive slowly, otherwise a busy station would start a new track every frame and never decide.
  */
 export class FaceTracker {
   private tracks: Track[] = [];

@@ -1,13 +1,9 @@
 import { dot } from '../vision/embedding-math';
 
 /**
- * "Too many refusals" guard, per face. Someone presenting photo after photo, or probing the
- * threshold with look-alikes, gets their own face locked out for a while; everyone else keeps
- * using the door. Failures are counted per face: the same tracked face, or a face whose
- * embedding matches one already counted (the verify threshold: the same person stepping out
- * and back in is still the same face). A terminal-wide lock remains only as a flood guard
- * (`floodMaxFailures` refusals of anyone within the window), which a single stranger cannot
- * reach at the default limits.
+ * Locks out a face after repeated refusals (photo after photo, threshold probing) while others keep
+ * using the door; a matching embedding counts as the same face. A terminal-wide lock remains only
+ * as a flood guard a single stranger cannot reach.
  */
 export interface LockoutLimits {
   maxFailures: number;

@@ -16,16 +16,10 @@ export interface AnchorRecord extends AuditAnchorFields {
 export type AnchorFileState = AnchorRecord | 'missing' | 'invalid';
 
 /**
- * The audit chain's anchor outside the database: `keys/audit-anchor.json` (0600), beside the
- * MAC key, naming the log's genesis and how far it was written (rows, last row id and MAC).
- * Someone who deletes rows from the database, even with a head record rolled back to an older
- * genuine one, or every row and the head, leaves a log shorter than its anchor, which `audit
- * verify` reports. What it cannot catch: the database AND this file both replaced by older
- * copies, or both deleted together with the MAC key (see docs/SECURITY.md).
- *
- * Written after each committed append (a lower bound: a crash before the write leaves it one
- * append behind, never ahead), and only over a record of the same log that is not further
- * ahead: an anchor that disagrees with the log is evidence, never overwritten here.
+ * The audit chain's anchor outside the database (`keys/audit-anchor.json`), so deleted or
+ * rolled-back rows leave a log shorter than its anchor. Written after each committed append, never
+ * over a record further ahead: a disagreeing anchor is evidence. It cannot catch the database and
+ * this file replaced together (docs/SECURITY.md).
  */
 export class AuditAnchorFile {
   constructor(

@@ -4,10 +4,9 @@ import type { AuditChainRow } from '../ports/audit-store';
 export type AuditCsvRow = AuditChainRow & { door: string | null };
 
 /**
- * Columns of every audit CSV (CLI `station audit export` and the review UI's download): the
- * stored row including its chain MACs, so an export can be checked against the log later.
- * Subjects are HMACs; no name or person id is ever exported. `door` comes last: it is derived
- * from `details` (which the MAC covers), and columns that scripts read by position stay put.
+ * Columns of every audit CSV: the stored row with its chain MACs, so an export can be checked
+ * against the log; subjects are HMACs, never names. `door` is last so positional scripts keep
+ * working.
  */
 export const AUDIT_CSV_COLUMNS = [
   'id',

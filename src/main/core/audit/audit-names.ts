@@ -8,12 +8,9 @@ export interface AuditNamesDeps {
 }
 
 /**
- * Turns audit pseudonyms back into the names of CURRENTLY enrolled people, in memory, at the
- * moment a reviewer looks. The log never holds a name: each subject is an HMAC over the person
- * id and their link secret, so the station recomputes every enrolled person's subjects and
- * matches. Nothing is cached: an erasure (here or by another process) destroys the link
- * secret, and the next look can no longer resolve that person's rows. One HMAC per enrolled
- * person per request: ~1 ms for a thousand people.
+ * Resolves audit pseudonyms to currently enrolled people in memory when a reviewer looks. Nothing
+ * is cached, so an erasure (which destroys the link secret) makes that person's rows unresolvable
+ * at once.
  */
 export class AuditNameResolver {
   constructor(private readonly d: AuditNamesDeps) {}

@@ -46,11 +46,9 @@ const BATCH_ROWS = 10_000;
 const DAY_MS = 86_400_000;
 
 /**
- * Retention purge: deletes audit events older than N days while keeping the chain
- * verifiable. The chain is cut at a checkpoint holding the MAC of the last deleted row (its
- * own MAC, under the audit key, stops it being forged); the first kept row chains to it, and
- * audit_head still counts every row ever written, so the verifier checks the kept rows exactly
- * as before and still detects any later edit, deletion or truncation.
+ * Deletes audit events older than N days while the chain stays verifiable: a MAC'd checkpoint holds
+ * the last deleted row's MAC and audit_head still counts every row, so later edits, deletions or
+ * truncation are still detected.
  */
 export class AuditRetentionService {
   constructor(private readonly d: AuditRetentionDeps) {}

@@ -2,11 +2,9 @@ import type { TriggerGuard } from '../ports/storage';
 import type { AuditRecorder } from './audit-recorder';
 
 /**
- * At every start: the triggers that keep the audit log append-only (and guard its head,
- * checkpoints and anchor) must be the ones the migrations created. Someone with file access
- * may drop or rewrite them before editing the log (the MAC chain still catches the edits);
- * the station puts them back, records an `integrity` audit row naming them, and returns the
- * warning for the host to show. Returns [] when nothing was changed.
+ * Restores the audit log's append-only triggers if someone with file access dropped or rewrote
+ * them, records an `integrity` audit row and returns the warning for the host. Returns [] when
+ * nothing changed.
  */
 export function restoreDroppedTriggers(
   guard: TriggerGuard,

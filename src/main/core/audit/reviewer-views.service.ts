@@ -36,14 +36,9 @@ export const LIVE_PAGE = 100;
 const LIVE_START = 20;
 
 /**
- * The reviewer's views over the audit log that may show names: search pages, the CSV export,
- * the live event view and the attendance summary. Pseudonyms stay pseudonyms unless the
- * reviewer asks; then the pseudonyms of people enrolled NOW are resolved in memory
- * (AuditNameResolver) and each request that showed at least one name leaves one audit row of
- * kind `reveal` with counts only: which view, how many people were named, on how many rows,
- * and the viewer's role. Never a name, never which pseudonyms: the row must not undo the log's
- * pseudonymity. A request that resolved nobody revealed nothing and leaves no row (a live
- * view that polls every few seconds would otherwise fill the log with empty reveals).
+ * The reviewer's audit views that may show names. A request that named anyone leaves one `reveal`
+ * row with counts only, never names or pseudonyms, so the row does not undo the log's pseudonymity;
+ * a request that named nobody leaves none, so polling does not fill the log.
  */
 export class ReviewerViewsService {
   constructor(private readonly d: ReviewerViewsDeps) {}

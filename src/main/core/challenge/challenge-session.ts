@@ -1,17 +1,7 @@
 /**
- * One face's active challenge, checked by the station on the frames it receives: the actions
- * in the order asked, each starting from a face turned to the camera, within a time limit.
- *
- * Rules (a recording cannot know the random order, so it either does nothing -> timeout, or
- * does something else -> failed):
- * - a turn or look-up counts once the head moved at least turnDeg from the reference pose in
- *   that direction, after having faced the camera (within turnDeg/2) during this step;
- * - "blink twice" counts two closings of the eyes (EAR at or below closedRatio x the open-eye
- *   level, then open again) while facing the camera;
- * - a head movement other than the one asked (after facing the camera) fails the challenge;
- *   blinks during a turn are ignored (people blink);
- * - the time limit runs on the station's clock; past it the challenge is timed out, whatever
- *   the frame shows.
+ * One face's active challenge: the asked actions in order, each from a face turned to the camera,
+ * within the station-clock time limit. A recording cannot know the random order, so it times out or
+ * does the wrong movement, which fails.
  */
 import type { ChallengeAction } from '../../../shared/challenge';
 import type { PoseReference, PoseSample } from './pose-sample';

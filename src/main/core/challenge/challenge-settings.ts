@@ -35,11 +35,9 @@ export const challengeSettingsSchema = z
 export type ChallengeSettings = z.infer<typeof challengeSettingsSchema>;
 
 /**
- * Defaults.
- * - timeLimitMs 8000: two actions take a person 2-4 s (docs/BENCHMARKS.md, "Active challenge");
- *   the rest is reading time. A timeout is only a refusal: the person can try again.
- * - turnDeg 20: landmark jitter of the 68-point head pose is a few degrees frame to frame;
- *   people asked to turn reach 25-45 degrees in the recordings of ../shared/data.
+ * timeLimitMs: two actions take 2-4 s, the rest is reading time, and a timeout is only a refusal.
+ * turnDeg: above head-pose jitter, below the 25-45 degrees people reach when asked
+ * (docs/BENCHMARKS.md, "Active challenge").
  */
 export const DEFAULT_CHALLENGE_SETTINGS: ChallengeSettings = {
   mode: 'when_uncertain',

@@ -25,10 +25,9 @@ export interface DoorActuatorDeps {
 }
 
 /**
- * Executes the access decision on the lock and audits every command (issue: "Every command is
- * audited"). Fail-secure: a failed unlock leaves the state 'fault' (shown on the terminal) and
- * the door locked; a re-lock is sent when the unlock window ends, and sent again on failure
- * would be pointless, so a failed re-lock is audited and shown as 'fault' for the operator.
+ * Executes the access decision on the lock and audits every command. Fail-secure: a failed
+ * unlock leaves the door locked in state 'fault'; a failed re-lock is audited and shown as
+ * 'fault' for the operator rather than retried.
  */
 export class DoorActuator {
   private status: DoorStatus;

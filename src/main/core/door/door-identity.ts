@@ -2,11 +2,9 @@ import { z } from 'zod';
 import { plainTextField } from '../../../shared/text-fields';
 
 /**
- * Which door this station drives, as the audit log names it. The id is what rows carry (in
- * `details.door`, covered by the MAC) and what the reviewer filters by, so it is short, stable
- * and plain (no spaces, no quotes: it appears in CSV files and on command lines). The label is
- * for people ("Main entrance") and may change freely; renaming the id starts a new door in the
- * log (older rows keep the old id), which is why it is its own audited setting.
+ * Which door this station drives, as the audit log names it. The id is carried in MAC-covered rows
+ * and filtered on, so it is short and plain; renaming it starts a new door in the log, which is why
+ * it is its own audited setting. The label may change freely.
  */
 export const DOOR_ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,47}$/i;
 
@@ -24,5 +22,5 @@ export const doorIdentitySchema = z
 
 export type DoorIdentity = z.infer<typeof doorIdentitySchema>;
 
-/** A station installed before door ids existed is the one door it always was: door-1. */
+/** The door a station drives until an admin names it. */
 export const DEFAULT_DOOR_IDENTITY: DoorIdentity = { id: 'door-1', label: 'Door 1' };

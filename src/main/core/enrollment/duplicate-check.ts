@@ -7,11 +7,9 @@ export interface DuplicateMatch extends PersonRef {
 }
 
 /**
- * The enrolled person, other than `self`, whom this face matches at or above the 1:N
- * identification threshold, scored as the door scores (`scoring`, with `self` kept out of the
- * cohort: the person's own templates are no impostors): the point at which the door would let
- * the face in as that person. Such a face must not become a second identity (same person under
- * a second name, or a wrong name) without an explicit decision. Undefined when there is none.
+ * The enrolled person other than `self` whom this face matches at or above the identification
+ * threshold, scored as the door scores: such a face must not become a second identity without an
+ * explicit decision. Undefined when none.
  */
 export function findDuplicate(
   matches: readonly PersonMatch[],

@@ -6,11 +6,8 @@ import type { FaceAnalysis, RgbImage } from '../vision/vision.types';
 import { judgeFaceQuality, type QualityGateLimits } from './quality-gates';
 
 /**
- * A second face counts against "one face only" when it is at least this fraction of the main
- * face's size (inter-eye distance). Smaller faces are far-away bystanders: they cannot be
- * mistaken for the subject and cannot be enrolled anyway. On 400 LFW photos, whose edges often
- * show a neighbour's face, counting every detection rejected 25 (6 %) as multiple_faces; a group
- * photo's faces are all of similar size and still fail (docs/BENCHMARKS.md).
+ * A second face counts against "one face only" when at least this fraction of the main face's size;
+ * smaller faces are bystanders that cannot be mistaken for the subject (docs/BENCHMARKS.md).
  */
 export const BYSTANDER_SIZE_RATIO = 0.5;
 

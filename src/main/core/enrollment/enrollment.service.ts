@@ -76,7 +76,7 @@ export interface EnrollmentDeps {
   quality: () => QualityLimits;
   now: () => Date;
   /**
-   * A station of a site (issue 16) does not commit enrolments itself: they go to the site,
+   * A station of a site does not commit enrolments itself: they go to the site,
    * which arbitrates concurrent edits, and come back through the site pull (core/site/).
    */
   publish?: ((p: EnrolmentPublication) => Promise<void>) | undefined;
@@ -99,10 +99,9 @@ export interface EnrolmentPublication {
 }
 
 /**
- * Enrols one person from 1-10 photos. Each file gets its own outcome: quality gates first
- * (enroll-photo-check.ts), then a duplicate search of the gallery. The person (or, on
- * re-enrolment, the new consent record), and all accepted templates are written in ONE
- * transaction, or nothing is written.
+ * Enrols one person from 1-10 photos, each with its own outcome (quality gates, then duplicate
+ * search). The person, consent and accepted templates are written in one transaction, or nothing
+ * is.
  */
 export class EnrollmentService {
   constructor(private readonly d: EnrollmentDeps) {}

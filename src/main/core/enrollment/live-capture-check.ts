@@ -12,11 +12,9 @@ import type { QualityGateLimits } from './quality-gates';
 export type CaptureCheckRequest = ParsedRequestOf<'enroll:check'>;
 
 /**
- * One live camera frame region judged by the very gate every enrolment photo passes
- * (judgeEnrolImage): the page enrols exactly these pixels when the answer is ok, so the guide
- * never accepts a capture the final check refuses. Stores nothing. The page's MediaPipe boxes
- * are not used as a fallback: the final check has no such hint, and a face only the hint
- * found would be refused there.
+ * Judges a live frame region with the same gate every enrolment photo passes, so the guide never
+ * accepts a capture the final check refuses. Stores nothing; the page's face boxes are not used
+ * because the final check has none.
  */
 export async function checkLiveCapture(
   analyzer: FaceAnalyzer,

@@ -28,10 +28,8 @@ export interface ErasureDeps {
 }
 
 /**
- * GDPR Art. 17 erasure of one person: templates, consent records, the person and their audit
- * link secret go in ONE transaction together with an `erasure` audit row; then the index is
- * rebuilt from the database, the database is vacuumed and its WAL truncated, and the result is
- * verified by search and by scanning the files' bytes for the erased vectors.
+ * GDPR Art. 17 erasure of one person in one transaction with its audit row, then index rebuild,
+ * vacuum and WAL truncation, verified by search and by scanning file bytes for the erased vectors.
  */
 export class ErasureService {
   constructor(private readonly d: ErasureDeps) {}
@@ -102,16 +100,10 @@ export class ErasureService {
   }
 
   /**
-   * Zero the old index file in place before the atomic rewrite: rename alone would leave the
-   * old vectors in freed disk blocks. A crash in between leaves an index whose checksum fails,
-   * which the next start rebuilds from the database.
-   *
-   * The labels are removed in place for every kind (Gallery.removeTemplates): flat and HNSW
-   * storage rows are zeroed (HNSW cannot unlink a node, so its graph keeps a vector-less
-   * tombstone that search skips), IVF drops the ids from its lists. A rebuild from the
-   * database would take minutes for a large HNSW gallery and block the door meanwhile; the
-   * gallery rebuilds by itself once tombstones pile up. The checks below prove, either way,
-   * that neither search nor the files still hold the person.
+   * Zero the old index file before the atomic rewrite, because rename alone leaves the old vectors
+   * in freed disk blocks; a crash in between fails the checksum and the index is rebuilt. Labels
+   * are removed in place rather than rebuilt, which would block the door for minutes on a large
+   * HNSW gallery.
    */
   private rewriteIndex(templateIds: number[]): void {
     zeroFileInPlace(this.d.galleryIndex);
@@ -134,11 +126,8 @@ export class ErasureService {
   }
 
   /**
-   * Templates are stored encrypted, so the plaintext vectors should never have reached any
-   * file; the scan still looks for them (a regression writing plaintext would show here) AND
-   * for the erased rows' stored ciphertext: with the key at hand, a leftover ciphertext in a
-   * free page, the WAL or a copy of the database is as good as the vector. Every file in the
-   * data folder is scanned, not a list of the files we expect: a copy anywhere counts.
+   * Scans every file in the data folder for the plaintext vectors (a regression would show) and for
+   * the erased rows' ciphertext, which with the key at hand is as good as the vector.
    */
   private fileProblems(erased: readonly ErasedRows[]): string[][] {
     // One scan per file for everyone's needles; each hit is attributed to its person.

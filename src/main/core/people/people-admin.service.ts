@@ -17,7 +17,7 @@ export interface PeopleAdminDeps {
   /** This station's door id, written into schedule changes like every door settings row. */
   doorId: () => string;
   /**
-   * A station of a site (issue 16): people and schedules are the site's versioned records, so
+   * A station of a site: people and schedules are the site's versioned records, so
    * edits go to the site (on the version held here: a concurrent edit is SITE_CONFLICT) and
    * come back by its pull, which writes them here and audits them. Absent: a lone station.
    */
@@ -42,11 +42,9 @@ export interface PersonEdit extends PersonPatch {
 }
 
 /**
- * The HR admin's people management beside enrolment: a person's name, employee id, groups and
- * personal schedule, and the door's weekly schedules per group, edited by name. Every change is
- * validated against the policy it will be judged by and audited in the same transaction; the
- * audit rows name the person only by pseudonym and list the fields that changed, not values
- * that would describe them.
+ * The HR admin's people management: names, employee ids, groups and schedules. Every change is
+ * validated against the policy and audited in the same transaction, naming the person only by
+ * pseudonym and listing changed fields, not values.
  */
 export class PeopleAdminService {
   constructor(private readonly d: PeopleAdminDeps) {}

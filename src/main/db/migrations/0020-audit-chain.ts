@@ -5,11 +5,9 @@ import type { AuditChainSealer, Migration, MigratedAuditRow } from './migration.
 const BATCH = 1000;
 
 /**
- * Tamper-evident audit log: every row carries prev_mac and mac = HMAC(audit key, row + prev_mac);
- * audit_head keeps the newest MAC and the row count (so deleting the newest rows shows);
- * audit_checkpoints records where a future retention purge cut the chain.
- * Triggers refuse UPDATE and DELETE (except rows at or before a checkpoint) so a bug in our own
- * code cannot rewrite history; someone editing the file directly is caught by the MACs instead.
+ * Tamper-evident audit log: each row's MAC chains to the previous one and audit_head keeps the
+ * newest MAC and count. Triggers refuse UPDATE and DELETE so our own code cannot rewrite history;
+ * direct file edits are caught by the MACs.
  */
 export const migration0020: Migration = {
   version: 20,

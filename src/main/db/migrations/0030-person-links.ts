@@ -5,20 +5,10 @@ import type { Migration } from './migration.types';
 export const LINK_SECRET_BYTES = 32;
 
 /**
- * Per-person link secrets, so erasure can make a person's audit rows unlinkable.
- *
- * Before 0030 a row's subject was HMAC(pepper, person id): anyone holding the pepper and an
- * erased person's id (a backup, an old CLI transcript) could still find their rows. From 0030
- * the subject is HMAC(pepper, person id + link secret); erasure deletes the secret, after which
- * no one (station included) can recompute it, while the rows and their MAC chain stay intact.
- * The pepper stays in the derivation so a copied database file (which holds the secrets and the
- * names) still cannot link rows to people without the pepper key file.
- *
- * Rows written before 0030 cannot be re-hashed (audit_events refuses UPDATE, and rewriting them
- * would break the chain). People who exist at migration time therefore get `legacy = 1`: the
- * station also searches their old pepper-only subject while they are enrolled. After such a
- * person is erased, their pre-0030 rows remain linkable to someone holding BOTH the pepper and
- * their id; rows written after 0030 do not. That residual risk is accepted and documented here.
+ * Per-person link secrets: a row's subject is HMAC(pepper, id + secret) and erasure deletes the
+ * secret, so erased people's rows become unlinkable while the chain stays intact. Existing people
+ * get `legacy = 1` because their earlier pepper-only rows cannot be rewritten; those rows stay
+ * linkable to someone holding both the pepper and the id, an accepted residual risk.
  */
 export const migration0030: Migration = {
   version: 30,

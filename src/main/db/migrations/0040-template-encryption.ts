@@ -13,14 +13,9 @@ interface PlainRow {
 }
 
 /**
- * Templates encrypted at rest (AES-256-GCM, see core/crypto/template-cipher.ts).
- *
- * template_encryption records the format, the key id and the key check value (so a wrong key
- * is told apart from tampering); templates.key_id says which key sealed each row. Existing
- * plaintext rows are sealed in place, in this migration's one transaction: a crash leaves
- * either all plaintext (and version 30, so it runs again) or all sealed. The key is only loaded
- * (and created) when there are rows to seal; otherwise the first start records it.
- * vacuumAfter: the old plaintext cells must not linger in free pages or in the WAL.
+ * Templates encrypted at rest (core/crypto/template-cipher.ts); the key check value tells a wrong
+ * key from tampering. Existing rows are sealed in one transaction so a crash leaves all plaintext
+ * or all sealed, and vacuumAfter keeps plaintext out of free pages and the WAL.
  */
 export const migration0040: Migration = {
   version: 40,

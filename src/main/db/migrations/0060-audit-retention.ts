@@ -3,15 +3,10 @@ import type { Migration } from './migration.types';
 const APPEND_ONLY = 'audit_events is append-only (old rows leave only through the retention purge)';
 
 /**
- * Retention purge of the audit log (core/audit/audit-retention.service.ts).
- *
- * 0020 let any row at or before the newest checkpoint be deleted, and let anyone insert a
- * checkpoint: one stray `INSERT INTO audit_checkpoints` plus a DELETE in our own code would have
- * removed history. From here a row can only be deleted while the purge has armed
- * audit_purge_guard inside its own transaction (a rollback disarms it), and only up to a
- * checkpoint; checkpoints can only be added by the purge, only move forward, never past the
- * newest row, and can be neither changed nor deleted. Someone editing the file directly can
- * still do anything: that is what the MACs (verifier) are for; the triggers stop our own bugs.
+ * Retention purge guards: rows can be deleted only while the purge has armed audit_purge_guard in
+ * its own transaction, and only up to a checkpoint that only the purge can add and only forward, so
+ * a stray INSERT plus DELETE in our code cannot remove history. Direct file edits are the MACs'
+ * job.
  */
 export const migration0060: Migration = {
   version: 60,

@@ -1,12 +1,9 @@
 import type { Migration } from './migration.types';
 
 /**
- * Per-camera PAD calibration evidence: the passive liveness score of live presentations on
- * this station's own camera, from consented enrolment captures and granted door decisions.
- * Scores only, never images, and no person id: a number on a model's scale says nothing about
- * who stood there, so an erasure has nothing to remove here. Each score names the PAD model it
- * was measured with (a retrained model has another scale) and the camera (the terminal's
- * reported device label), since liveness scores move with the camera.
+ * Per-camera PAD calibration evidence: live presentations' liveness scores, per model and camera
+ * because scores move with both. Scores only, no images and no person id, so erasure has nothing to
+ * remove here.
  */
 export const migration0100: Migration = {
   version: 100,

@@ -1,16 +1,9 @@
 import type { Migration } from './migration.types';
 
 /**
- * Every template records the embedding space it was made in: the model's weights AND how they
- * were fed (input size, channel order, normalisation, output size; embedding-manifest.ts). Two
- * templates of the same weights fed differently are as incomparable as two models, and a site
- * may bring its own model, so `model_id` (the weights, bound into each template's encryption)
- * is not enough to keep spaces apart.
- *
- * Rows before this migration were all made by the station's one feeding of their model, whose
- * space id is the model id itself (embeddingSpaceOf keeps that id for the shipped model), so
- * they are backfilled with it. The DEFAULT only serves the ALTER: the repository always writes
- * the column. The index serves the gallery's per-space reads (labels, fingerprint, rebuild).
+ * Every template records its embedding space (weights and how they were fed), since templates fed
+ * differently are as incomparable as two models. Existing rows are backfilled with their model id,
+ * which is the shipped model's space id.
  */
 export const migration0160: Migration = {
   version: 160,

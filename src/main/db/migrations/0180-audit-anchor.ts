@@ -2,17 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { Migration } from './migration.types';
 
 /**
- * Anchors the audit chain outside the database (core/audit/audit-anchor.ts). Before this,
- * everything that vouched for the log's length lived in the same file as the log: deleting
- * every row and the head left an empty log that verified, and deleting the newest rows with
- * the head set back to an older genuine value verified too.
- *
- * audit_anchor records the log's genesis (a random id, MAC'd) once; the anchor file in keys/
- * names the same genesis and how far the log was written. Both are created here, the file
- * from the current head: a station upgraded to 0180 trusts its log as it is now (nothing
- * earlier can be checked retroactively). A valid anchor file already there (a re-run after
- * a crash, or a table dropped behind the station's back) is kept and its genesis reused, so
- * what it vouches for is still checked. The triggers keep our own code from changing it.
+ * Anchors the audit chain outside the database (core/audit/audit-anchor.ts), so a log with deleted
+ * rows or a rolled-back head fails verification. A valid anchor file already present is kept and its
+ * genesis reused, so what it vouches for is still checked.
  */
 export const migration0180: Migration = {
   version: 180,

@@ -1,21 +1,9 @@
 import type { Migration } from './migration.types';
 
 /**
- * The station as a replica of a site (issue 16). A station that never joins a site keeps these
- * tables empty and behaves exactly as before.
- *
- * - site_replica: the change cursor applied so far and the audit row id pushed so far; both move
- *   in the same transaction as what they describe, so a station killed mid-sync resumes where
- *   its last committed page ended and applies nothing twice.
- * - site_people: each site person's record version (the single-writer check of the next edit)
- *   and what the door rules need (employee id, groups, schedule); goes with the person.
- * - site_templates: which site template each local template is, so a re-pulled page never adds
- *   a template twice; goes with the template.
- * - site_access: versions of the site's schedules, groups and this door's settings.
- * - site_erasures: every erasure this station made or applied, until the site has its tombstone
- *   and acknowledgement (the station erases at once, even offline, and tells the site when it
- *   can), then kept as acknowledged so a tombstone pulled again is not acknowledged again.
- *   The person id of an erased person is a random UUID with nothing left to link it to.
+ * The station as a replica of a site; a station that never joins keeps these tables empty. Cursors
+ * move in the same transaction as what they describe, so an interrupted sync resumes without
+ * applying anything twice, and erasures are kept until the site acknowledges them.
  */
 export const migration0190: Migration = {
   version: 190,

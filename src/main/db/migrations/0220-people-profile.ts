@@ -2,17 +2,9 @@ import type Database from 'better-sqlite3';
 import type { Migration } from './migration.types';
 
 /**
- * The HR admin's fields of a person: an employee id (unique without regard to case, so a bulk
- * import can tell "already enrolled" from "new" and a re-run resumes), the groups the person
- * belongs to, and a personal door schedule's name. They live with the person, so erasure
- * removes them with the person's row (and explicitly: PeopleRepository.delete).
- *
- * Before this, group membership and personal schedules could only be written into the access
- * policy setting, keyed by person id (`groups`: name -> ids, `personSchedules`: id -> name).
- * Those entries are moved here for people that exist (entries of erased people are dropped,
- * they name nobody) and removed from the stored policy, so the admin edits one place. A
- * policy value that is not the expected JSON object is left as it is. The door still honours
- * the policy's fields if a settings file sets them again (access-schedule.ts).
+ * A person's employee id (unique ignoring case, so a bulk import can resume), groups and personal
+ * schedule, stored with the person so erasure removes them. Policy entries keyed by person id are
+ * moved here so the admin edits one place; a policy that is not the expected object is left alone.
  */
 export const migration0220: Migration = {
   version: 220,

@@ -1,15 +1,9 @@
 import type { Migration } from './migration.types';
 
 /**
- * Replays kept apart from real door events. `station access VIDEO` runs a recording through
- * the whole door decision and audits it with `details.source = 'video:<file>'` (and, from now
- * on, its simulated lock commands too). `replay` is a VIRTUAL generated column over that JSON,
- * like `door` (0070): nothing is stored twice, no row is rewritten (the MAC chain covers
- * `details`), and the expression never throws on a malformed `details`. It holds the file
- * name of the recording, NULL for everything that happened at the station itself.
- *
- * The partial index serves "replays only" pages in the page order (at, rowid); "station
- * events only" is the rest, read through whichever index the other filters choose.
+ * Keeps replays apart from real door events: a VIRTUAL column over `details.source` (covered by the
+ * MAC chain, never throws on malformed JSON), NULL for events at the station itself. The partial
+ * index serves replay-only pages.
  */
 export const migration0225: Migration = {
   version: 225,

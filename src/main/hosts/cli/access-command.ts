@@ -27,13 +27,9 @@ interface DecisionEvent {
 }
 
 /**
- * `station access VIDEO [--json]`: how a site tests its own camera recordings. Frames are
- * decoded by ffmpeg as the camera delivered them, each with its own time in the recording
- * (never duplicated to a nominal rate) and upright by the rotation tag, so the decision window
- * behaves as at the door. Decisions are audited (source "video:<file>"); the lock is always
- * simulated: replaying a recording never opens the real door. The report lists every audited
- * decision, each saying whether it opened the door, so its unlocking decisions always add up
- * to `unlocks`.
+ * `station access VIDEO [--json]`: runs a recording through the door decision with its own frame
+ * times so the window behaves as at the door. Decisions are audited as replays and the lock is
+ * always simulated: a replay never opens the real door.
  */
 export async function accessCommand(
   station: Station,

@@ -92,11 +92,9 @@ interface CalibrateResult {
 }
 
 /**
- * `station calibrate --pairs CSV [--groups CSV] | --enrolled | --folder DIR [--target-fmr F]
- * [--json|--csv]`: thresholds from labelled pairs, from the station's own templates across
- * people, or from a folder of identities. Read-only unless --adopt-identify/--adopt-verify
- * asks for the admin view's own audited adoption on the run just made (never for --pairs:
- * the station holds no run for those).
+ * `station calibrate --pairs CSV | --enrolled | --folder DIR`: thresholds from labelled pairs,
+ * enrolled templates or a folder of identities. Read-only unless --adopt-identify/--adopt-verify
+ * asks for the audited adoption (never for --pairs, which leaves no run).
  */
 export async function calibrateCommand(
   station: Station,

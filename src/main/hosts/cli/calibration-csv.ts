@@ -2,18 +2,9 @@ import type { TargetView } from '../../../shared/calibration-contract';
 import { csvField } from '../../core/audit/audit-csv';
 
 /**
- * `station calibrate ... --csv`: one table a spreadsheet opens as it is, every row tagged by
- * its `section` so a filter on that column gives each part:
- *   summary    name/value: source, identities, genuine_pairs, impostor_pairs, skipped, auc,
- *              eer, eer_threshold
- *   target     name = the target FMR (1e-4 ...); threshold, fmr with its 95 % interval, fnmr,
- *              supported, note = why unsupported (rule of three)
- *   operating  name = current_identify | candidate (enrolled/folder sources): the rates at the
- *              station's identify threshold and at the proposed one; note = why proposed
- *   grid       thresholds 0.00..1.00 by 0.01 with fmr, fnmr, and fpir/fnir (open set) where
- *              the source has them
- * Empty cells mean "not available here". Fields go through the audit export's RFC 4180 and
- * CSV-injection-safe csvField.
+ * `station calibrate ... --csv`: one spreadsheet table whose `section` column (summary, target,
+ * operating, grid) separates the parts; empty cells mean not available. Fields go through the audit
+ * export's CSV-injection-safe csvField.
  */
 
 export const CALIBRATION_CSV_COLUMNS = [

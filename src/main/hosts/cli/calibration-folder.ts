@@ -7,12 +7,9 @@ import { MAX_UPLOAD_PHOTOS, type UploadPhoto } from '../../core/calibration/cali
 import { readInputFile } from './read-input-file';
 
 /**
- * `station calibrate --folder DIR`: a folder whose sub-folders are identities, read from disk
- * and handed to the same upload service the admin view's folder upload feeds (same embedding,
- * same skip rules, same photo-count limit), in the same batch size, so memory stays bounded.
- * File-system problems (a file too large, unreadable) stop the run naming the file before any
- * work is wasted; photos whose content shows no usable face are skipped and counted, as in
- * the view.
+ * `station calibrate --folder DIR`: sub-folders are identities, fed in batches to the same upload
+ * service as the admin view so rules and memory bounds match. File-system problems stop the run
+ * naming the file; photos without a usable face are skipped and counted.
  */
 
 /** The view's per-photo limit (base64 characters) as bytes on disk: same photos, same limit. */

@@ -43,10 +43,8 @@ export function createOutput(json: boolean, out = process.stdout, err = process.
 }
 
 /**
- * Human output with any control character but our own line breaks made visible: a name or
- * label stored before control characters were refused (or read from a device) must not move
- * the cursor, clear the screen or forge lines. Fields that may hold a line break are escaped
- * by the command itself (escapeControlCharacters) before they are joined into lines.
+ * Makes control characters visible in human output, so stored or device-supplied text cannot move
+ * the cursor or forge lines. Fields that may hold a line break are escaped by the command itself.
  */
 function escapeLines(text: string): string {
   return text.split('\n').map(escapeControlCharacters).join('\n');

@@ -22,9 +22,9 @@ export function parseMaxSeconds(text: string | undefined): number | undefined {
 }
 
 /**
- * `station liveness VIDEO [--json]`: the video decoded by ffmpeg frame by frame as the camera
- * delivered it (its own frame times, upright by its rotation tag), the largest face of each frame through the same tracker and fusion the door uses;
- * prints the first conclusive window's verdict (where the door would act). Needs no data folder.
+ * `station liveness VIDEO [--json]`: the largest face of each decoded frame (own frame times,
+ * upright by its rotation tag) through the door's tracker and fusion; prints the first conclusive
+ * window's verdict, where the door would act. Needs no data folder.
  */
 export async function livenessCommand(out: Output, opts: LivenessCommandOptions): Promise<number> {
   // The station's own model loading (openStation's), without a data folder.

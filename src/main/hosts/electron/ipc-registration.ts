@@ -6,9 +6,9 @@ import { dispatch, type Handlers } from '../../core/ipc/dispatch';
 import { isTrustedIpcSender, type AppOrigin } from './security-policy';
 
 /**
- * One ipcMain.handle per page channel (the CLI's admin channels have no page method). The sender is checked first (the app's own top
- * frame only), then dispatch() validates the untrusted payload against the contract.
- * Returns a function that removes the handlers again.
+ * One ipcMain.handle per page channel (CLI admin channels have no page method). The sender is
+ * checked first (the app's own top frame only), then dispatch() validates the untrusted payload.
+ * Returns a function that removes the handlers.
  */
 export function registerStationIpc(handlers: Handlers, origin: AppOrigin): () => void {
   const channels = (Object.keys(contract) as Channel[]).filter(isPageChannel);

@@ -29,21 +29,10 @@ export interface KeyFilePaths {
 export type KeyProtection = 'os-keychain' | 'key-file';
 
 /**
- * The desktop app's template key store: the key is wrapped by the OS keychain through
- * Electron safeStorage (Keychain on macOS, DPAPI on Windows, libsecret/kwallet on Linux), so a
- * copied data folder is useless without the user's login. safeStorage is asynchronous and the
- * core's store is not, so all keychain work happens here, before the station opens:
- *
- * - a wrapped key exists: unwrap it (re-wrapping if the keychain asks to), or fail with
- *   TEMPLATE_KEY_MISSING when the keychain cannot (another user, a reset keyring);
- * - only a plain key file exists (the folder was first used by the CLI or browser mode): wrap
- *   it, check the wrapped copy unwraps to the same key, then zero and delete the plain file.
- *   From then on only the desktop app can open this folder; the CLI says so clearly;
- * - no key yet: a new key is generated and wrapped now, written when the station asks.
- *
- * On Linux without a keyring safeStorage falls back to a hard-coded password ('basic_text'),
- * which would only pretend to protect the key: then the 0600 key file is used, as in browser
- * mode, and `protection` says 'key-file' so the host can show it.
+ * Template key store wrapped by the OS keychain (Electron safeStorage), so a copied data folder is
+ * useless without the user's login. A plain key file is wrapped, verified, then zeroed and deleted.
+ * Without a real keyring ('basic_text') the 0600 key file is used instead, since a hard-coded
+ * password would only pretend to protect it.
  */
 export async function openSafeStorageKeyStore(
   safe: SafeStorageLike,

@@ -1,11 +1,9 @@
 import type { ServerResponse } from 'node:http';
 
 /**
- * Request bytes the loopback host holds at once, over every request. A request reserves its
- * declared length before its body is read (or its chunks as they arrive, when it declares
- * none) and gives everything back when its response is finished or its connection closed,
- * whatever happened in between. Past the budget a request is refused (503) instead of being
- * buffered: one large enrolment at a time, while the terminal's frames keep flowing.
+ * Request bytes the loopback host holds at once across all requests, reserved before a body is read
+ * and released when the response ends or the connection closes. Past the budget a request gets 503
+ * instead of being buffered, so terminal frames keep flowing.
  */
 export class InFlightBudget {
   private used = 0;

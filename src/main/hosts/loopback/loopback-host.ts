@@ -21,10 +21,9 @@ import { cspFromIndexHtml, mimeTypeOf, resolveStaticFile } from './static-files'
  */
 export const DEFAULT_MAX_BODY_BYTES = LIMITS.maxEnrollFiles * LIMITS.maxImageBase64 + 1024 * 1024;
 /**
- * Request bytes the host holds at once, over all requests: one full-size enrolment plus room
- * for the terminal's frames (a region is at most ~8 MB). A body costs several times its size
- * while it is decoded (JSON string, base64, images): five full-size enrolments at once grew
- * the host to 1.8 GB; past this budget a request is answered 503 before its body is read.
+ * Request bytes the host holds at once: one full-size enrolment plus room for terminal frames.
+ * Decoding costs several times a body's size, so past this budget a request gets 503 before its
+ * body is read.
  */
 export const DEFAULT_MAX_IN_FLIGHT_BYTES = DEFAULT_MAX_BODY_BYTES + 64 * 1024 * 1024;
 const LOOPBACK_ADDRESS = '127.0.0.1';

@@ -18,11 +18,9 @@ export type ReserveBytes = (bytes: number) => boolean;
 type RawOutcome = { ok: true; bytes: Buffer } | Extract<BodyOutcome, { ok: false }>;
 
 /**
- * Reads a request body with a hard size cap: JSON (`application/json`), or a request that
- * carries raw bytes (a camera frame region) as a binary body (`application/octet-stream`,
- * layout in src/shared/binary-body.ts). Either way the result is an untrusted value for the
- * contract's schemas. The cap is checked against Content-Length first (no bytes read) and
- * again while streaming (a lying or absent length cannot exceed it).
+ * Reads a JSON or binary request body (src/shared/binary-body.ts) as an untrusted value for the
+ * contract's schemas. The size cap is checked on Content-Length and again while streaming, so a
+ * lying or absent length cannot exceed it.
  */
 export async function readRequestBody(
   req: IncomingMessage,

@@ -40,10 +40,8 @@ export function chromiumAppArgs(url: string, profileDir: string): string[] {
 }
 
 /**
- * Builds the renderer exactly as `npm run build:web` does (Vite loaded only when needed). Vite
- * loads vite.web.config.ts itself rather than this module importing the renderer config: the
- * bundled host (out/node) would otherwise have to require() the ESM-only Svelte plugin, which
- * Node 20's require(esm) fails on.
+ * Builds the renderer as `npm run build:web` does. Vite loads its config itself because the bundled
+ * host cannot require() the ESM-only Svelte plugin on Node 20.
  */
 async function buildRenderer(root: string): Promise<void> {
   process.stdout.write('Building the renderer…\n');
