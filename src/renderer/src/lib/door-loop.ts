@@ -42,6 +42,12 @@ export class DoorLoop {
   private frameSent = 0;
   private lastFrameAtMs = 0;
   private cancelFrame: (() => void) | null = null;
+  /**
+   * The station is asking an active challenge: frames go at camera resolution until it ends,
+   * because the asked turn is judged from the landmarks and a shrunk face hides it (a turn the
+   * station reads on full frames was missed on 96 px faces: tests/e2e/door-challenge.test.ts).
+   */
+  private challengeAsked = false;
 
   constructor(
     private readonly api: StationApi,
@@ -172,7 +178,13 @@ export class DoorLoop {
   ): FrameRequest | null {
     try {
       const t0 = performance.now();
-      const request = this.capture.build(frame, faces, this.nextFrameId++, capturedAtMs);
+      const request = this.capture.build(
+        frame,
+        faces,
+        this.nextFrameId++,
+        capturedAtMs,
+        this.challengeAsked,
+      );
       measure('door:capture', t0);
       return request;
     } catch (err) {
@@ -199,8 +211,10 @@ export class DoorLoop {
       const result = await this.api.submitFrame(request);
       this.lastAnswerMs = measure('door:submit', t0) - t0;
       if (this.stopped) return;
-      if (result.ok) this.state.applyResult(result.value, performance.now());
-      else this.state.applyStationError(describeError(result.error));
+      if (result.ok) {
+        this.challengeAsked = result.value.challenge !== null;
+        this.state.applyResult(result.value, performance.now());
+      } else this.state.applyStationError(describeError(result.error));
     } catch (err) {
       if (!this.stopped)
         this.state.applyStationError(t('terminal.sendFailed', { error: String(err) }));

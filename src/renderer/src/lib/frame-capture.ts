@@ -29,11 +29,16 @@ export class FrameCapture {
     this.ctx = ctx;
   }
 
+  /**
+   * @param cameraPixels send camera pixels even though this capture shrinks (an active
+   * challenge: the turn is read from the landmarks, which a 96 px face blurs too much).
+   */
   build(
     frame: FramePixels,
     detected: readonly DetectedFace[],
     frameId: number,
     capturedAtMs: number,
+    cameraPixels = false,
   ): FrameRequest {
     const faces = detected.slice(0, LIMITS.maxFacesPerFrame);
     const fw = frame.width;
@@ -52,7 +57,7 @@ export class FrameCapture {
         region: null,
         capturedAtMs,
       };
-    if (this.shrinkToFacePx !== null)
+    if (this.shrinkToFacePx !== null && !cameraPixels)
       return this.shrunk(frame, faces, region, {
         frameId,
         frameWidth: fw,
