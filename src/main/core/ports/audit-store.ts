@@ -7,7 +7,7 @@ import type {
   AuditHeadFields,
 } from '../audit/audit-mac';
 
-export type { AuditCheckpointFields };
+export type { AuditChainFields, AuditCheckpointFields, AuditHeadFields };
 
 export interface NewAuditEvent {
   at: string;

@@ -1,22 +1,9 @@
 import type Database from 'better-sqlite3';
+import type { AuditChainFields, AuditHeadFields } from '../../core/ports/audit-store';
 
-/** An audit row's chained fields as 0020 reads them (the MAC covers exactly these). */
-export interface MigratedAuditRow {
-  id: number;
-  at: string;
-  kind: string;
-  decision: string | null;
-  subject_hmac: string | null;
-  similarity: number | null;
-  details: string;
-  prev_mac: string;
-}
-
-export interface MigratedAuditHead {
-  last_id: number;
-  last_mac: string;
-  rows: number;
-}
+/** An audit row's chained fields and head, as the MAC covers them (one definition, in core). */
+export type MigratedAuditRow = AuditChainFields;
+export type MigratedAuditHead = AuditHeadFields;
 
 /** The audit chain's MACs (core/audit/audit-mac.ts), for rows that predate the chain. */
 export interface AuditChainSealer {
