@@ -1,7 +1,7 @@
 import { MAX_DOOR_FILTER_LENGTH } from '../../../shared/audit-review';
 import { StationError } from '../../../shared/errors';
 import { toIsoInstant } from '../../../shared/audit-review';
-import { csvField } from '../../core/audit/audit-csv';
+import { AUDIT_CSV_COLUMNS, csvField } from '../../core/audit/audit-csv';
 import type { CentralAuditRow } from '../../core/site/site-ports';
 import type { Station } from '../../core/station.service';
 import type { CliClient } from './cli-client';
@@ -16,20 +16,8 @@ export interface SiteAuditArgs {
   csv: boolean;
 }
 
-/** Columns of the site's CSV: the station's columns, with the station first. */
-const SITE_CSV_COLUMNS = [
-  'station_id',
-  'seq',
-  'at',
-  'kind',
-  'decision',
-  'subject_hmac',
-  'similarity',
-  'details',
-  'prev_mac',
-  'mac',
-  'door',
-] as const;
+/** Columns of the site's CSV: the station's columns, its row id replaced by station and sequence. */
+const SITE_CSV_COLUMNS = ['station_id', 'seq', ...AUDIT_CSV_COLUMNS.slice(1)] as const;
 
 /**
  * `station audit verify|query|export --site`: the site's log (every door) instead of this
