@@ -166,9 +166,6 @@ export class CaptureLoop {
     try {
       const frame = this.capture.build(videoPixels(this.video), faces, 0, now);
       if (!frame.region) return;
-      // The capture is the checked region itself, losslessly: enrolment judges the very
-      // pixels the guide judged (judgeEnrolImage in main), so an accepted capture enrols.
-      this.holdStill(frame.region);
       const result = await this.api.checkCapture({
         frameWidth: frame.frameWidth,
         frameHeight: frame.frameHeight,
@@ -189,7 +186,9 @@ export class CaptureLoop {
         // the guide, so the two lines never give different instructions.
         if (!this.inTarget(check.yaw, check.pitch)) this.state.feedback = this.state.guide;
         if (this.wanted(check.yaw, check.pitch, performance.now())) {
-          await this.keep(check.yaw, check.pitch);
+          // The capture is the checked region itself, losslessly: enrolment judges the very
+          // pixels the guide judged (judgeEnrolImage in main), so an accepted capture enrols.
+          await this.keep(frame.region, check.yaw, check.pitch);
         }
       }
     } catch (err) {
@@ -230,7 +229,12 @@ export class CaptureLoop {
     this.still.getContext('2d')?.putImageData(rgba, 0, 0);
   }
 
-  private async keep(yaw: number, pitch: number): Promise<void> {
+  private async keep(
+    region: { width: number; height: number; rgb: Uint8Array },
+    yaw: number,
+    pitch: number,
+  ): Promise<void> {
+    this.holdStill(region);
     const blob = await new Promise<Blob | null>((resolve) =>
       this.still.toBlob(resolve, 'image/png'),
     );
