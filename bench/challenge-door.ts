@@ -92,7 +92,7 @@ function sourceOf(p: Presentation & { mirror?: boolean }): { file: string; start
 
 async function present(station: Station, p: Presentation & { mirror?: boolean }): Promise<Outcome> {
   const { file, start } = sourceOf(p);
-  const session = station.videoAccessSession(p.name);
+  const session = station.doors.videoSession(p.name);
   const { frames } = await openVideoFrames(file, {
     startSeconds: start,
     maxSeconds: p.seconds,
@@ -134,7 +134,7 @@ async function enrolAll(station: Station): Promise<void> {
       3,
       person.name,
     );
-    const r = await station.enroll({
+    const r = await station.intake.enroll({
       name: person.name,
       consent: true,
       images: stills.map((f) => ({ fileName: f, bytes: readFileSync(f) })),
@@ -158,7 +158,7 @@ async function main(): Promise<void> {
   });
   // Hundreds of refusals in minutes of recording time: the lockout would hide the outcomes.
   const policy = station.access.policy();
-  station.setAccessPolicy(
+  station.doorSettings.setAccessPolicy(
     { ...policy, lockout: { ...policy.lockout, maxFailures: 1000 } },
     'bench',
   );
@@ -185,7 +185,7 @@ async function main(): Promise<void> {
     }
     const actions: Outcome[] = [];
     // Action clips are asked their action whatever their texture: the answer is what is timed.
-    if (PARTS.has('actions')) station.setChallengeSettings({ ...s, mode: 'always' }, 'bench');
+    if (PARTS.has('actions')) station.doorSettings.setChallenge({ ...s, mode: 'always' }, 'bench');
     for (const c of PARTS.has('actions') ? ACTION_CLIPS : []) {
       chooser = () => [...c.actions];
       const o = await present(station, c);

@@ -79,14 +79,14 @@ async function main(): Promise<void> {
     // The passive path's latency: Apfol's dim webcam is not "clearly live" (texture < 0.5), so
     // by default the station would ask a challenge, whose time to answer is measured by
     // bench/challenge-door.ts instead.
-    session.station.setChallengeSettings(
+    session.station.doorSettings.setChallenge(
       { ...session.station.access.challenge(), mode: 'off' },
       'bench',
     );
     const latencies: number[] = [];
     const outcomes: string[] = [];
     try {
-      await session.station.enroll({
+      await session.station.intake.enroll({
         name: 'Apfol',
         consent: true,
         images: stills.map((f) => ({ fileName: f, bytes: readFileSync(f) })),

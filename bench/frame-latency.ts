@@ -48,7 +48,7 @@ async function enrolGallery(
 ): Promise<{ people: number; templates: number }> {
   const stills = extractStills(benchClip(), stillsDir, { start: 0.5, duration: 4 }, 5, 'a');
   const images = (files: string[]) => files.map((f) => ({ fileName: f, bytes: readFileSync(f) }));
-  const a = await station.enroll({
+  const a = await station.intake.enroll({
     name: PERSON_A,
     consent: true,
     images: images(stills),
@@ -60,7 +60,7 @@ async function enrolGallery(
   let enrolled = 0;
   for (const [id, files] of split.enrolled) {
     if (enrolled === others) break;
-    const r = await station.enroll({
+    const r = await station.intake.enroll({
       name: `celeba-${id}`,
       consent: true,
       images: images(files),
@@ -68,7 +68,7 @@ async function enrolGallery(
     });
     if (r.person) enrolled++;
   }
-  const status = station.status();
+  const status = station.info.status();
   return { people: status.people, templates: status.templates };
 }
 
@@ -144,10 +144,10 @@ async function prepareRequests(station: Station, frames: string[]): Promise<Prep
 async function measure(station: Station, requests: Prepared[], warmup: number): Promise<Measured> {
   const handlers = createStationHandlers(station);
   // The terminal reports its camera first; an unreported camera would skip all analysis.
-  station.reportCamera('Bench Camera (physical)');
+  station.door.reportCamera('Bench Camera (physical)');
   const m: Measured = { direct: [], viaDispatch: [], decisions: new Map() };
   for (const [i, r] of requests.entries()) {
-    const a = await timeAsync(() => station.processFrame(r.parsed));
+    const a = await timeAsync(() => station.door.process(r.parsed));
     const b = await timeAsync(() => dispatch(handlers, 'access:frame', r.raw));
     if (!b.value.ok)
       throw new Error(`dispatch failed: ${b.value.error.code} ${b.value.error.message}`);

@@ -156,7 +156,7 @@ async function firstSync(work: string, adminUrl: string, bundle: PairingBundle, 
   const t0 = performance.now();
   const r = await station.site!.sync.syncNow();
   const seconds = (performance.now() - t0) / 1000;
-  const gallery = station.galleryStats();
+  const gallery = station.galleryAdmin.stats();
   log(
     `first full sync: ${r.pull.people} people, ${r.pull.templatesAdded} templates in ${seconds.toFixed(1)} s (gallery ${gallery.index.kind}, ${gallery.templates})`,
   );

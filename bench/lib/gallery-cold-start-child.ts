@@ -256,7 +256,7 @@ async function stationVariant(
   if (withModels && image) {
     const bytes = readFileSync(image);
     const t = performance.now();
-    await station.identify(bytes, image);
+    await station.recognition.identify(bytes, image);
     firstImageMs = performance.now() - t;
   }
   station.close();

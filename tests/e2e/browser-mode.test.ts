@@ -143,7 +143,7 @@ describe.skipIf(!ready)('browser mode, end to end', () => {
       const person = unwrap(await callApi(session.host, 'people:list', {})).people[0];
       const granted = events.filter((e) => e.kind === 'decision' && e.decision === 'granted');
       expect(granted.length).toBeGreaterThanOrEqual(1);
-      expect(granted[0]?.subject).toBe(session.station.auditSubjectOf(person?.id ?? ''));
+      expect(granted[0]?.subject).toBe(session.station.auditAdmin.subjectOf(person?.id ?? ''));
       expect(JSON.stringify(events)).not.toContain(PERSON_A);
       expect(events.some((e) => e.kind === 'enrolment')).toBe(true);
       // ... and the Audit view lists it.

@@ -88,7 +88,7 @@ describe.skipIf(!ready)('bulk enrolment from a CSV, end to end', () => {
     const lastRows = page.getByTestId('bulk-result-row');
     expect(await lastRows.nth(PEOPLE).textContent()).toContain('nobody_0001.jpg');
     expect(await lastRows.nth(PEOPLE + 1).textContent()).toContain('Several faces');
-    expect(session.station.listPeople()).toHaveLength(enrolled);
+    expect(session.station.directory.list()).toHaveLength(enrolled);
     expect(await page.getByTestId('bulk-progress').getAttribute('value')).toBe(String(PEOPLE + 2));
 
     await page.getByTestId('bulk-run').click();
@@ -97,6 +97,6 @@ describe.skipIf(!ready)('bulk enrolment from a CSV, end to end', () => {
         timeout: WAIT_MS,
       })
       .toBe(enrolled);
-    expect(session.station.listPeople()).toHaveLength(enrolled);
+    expect(session.station.directory.list()).toHaveLength(enrolled);
   });
 });

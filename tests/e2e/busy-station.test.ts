@@ -55,7 +55,7 @@ describe.skipIf(!ready)('a busy station still decides at the door', () => {
     });
     // The passive window at a busy pace is what is tested; the active challenge has its own
     // tests (door-challenge): a looped recording cannot answer a random one.
-    session.station.setChallengeSettings(
+    session.station.doorSettings.setChallenge(
       { ...session.station.access.challenge(), mode: 'off' },
       'e2e',
     );

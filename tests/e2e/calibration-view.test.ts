@@ -33,7 +33,7 @@ describe.skipIf(!canRun)('calibration view, end to end', () => {
     const session = await openBrowserSession({ rendererDir });
     const { station, host } = session;
     for (const [id, files] of celebaOpenSetSplit(sharedDataDir(), 8, 0).enrolled) {
-      await station.enroll({
+      await station.intake.enroll({
         name: `celeb-${id}`,
         consent: true,
         recordedBy: 'e2e',
@@ -103,7 +103,7 @@ describe.skipIf(!canRun)('calibration view, end to end', () => {
       expect(text).toMatch(/identify\.new/);
       expect(text).toMatch(/0\.45/);
       expect(text).toMatch(/evidence\.eer/);
-      expect(station.verifyAuditChain().ok).toBe(true);
+      expect(station.auditAdmin.verifyChain().ok).toBe(true);
     } finally {
       await browser.close();
       await session.cleanup();
@@ -155,14 +155,14 @@ describe.skipIf(!canRun)('calibration view, end to end', () => {
       const passive = station.access.liveness().passive;
       expect(passive).not.toBeNull();
       expect(await adopted.textContent()).toContain(String(passive?.clearLiveMin));
-      const row = station.recentAudit(1)[0];
+      const row = station.auditAdmin.recent(1)[0];
       expect(row).toMatchObject({ kind: 'settings' });
       expect(station.review.detail(row?.id ?? 0).facts).toMatchObject({
         setting: 'liveness.passive',
         'evidence.camera': camera,
         'evidence.liveScores': 100,
       });
-      expect(station.verifyAuditChain().ok).toBe(true);
+      expect(station.auditAdmin.verifyChain().ok).toBe(true);
     } finally {
       await browser.close();
       await session.cleanup();

@@ -67,11 +67,14 @@ async function session(): Promise<BrowserSession> {
     challengeChooser: () => asked,
   });
   // Every face answers a challenge here, whatever its texture score: the flow under test.
-  s.station.setChallengeSettings({ ...s.station.access.challenge(), mode: 'always' }, 'e2e');
+  s.station.doorSettings.setChallenge({ ...s.station.access.challenge(), mode: 'always' }, 'e2e');
   // Krz's 16 fps webcam is nearly still while facing the camera; on a loaded machine the
   // stillness rule (tests/e2e/door-decisions.test.ts) can settle before the turn is asked.
   // It is not what this file tests, so it is switched off; planar motion still refuses.
-  s.station.setLivenessSettings({ ...s.station.access.liveness(), motionSpoofBelow: 0 }, 'e2e');
+  s.station.doorSettings.setLiveness(
+    { ...s.station.access.liveness(), motionSpoofBelow: 0 },
+    'e2e',
+  );
   for (const [name, files] of [
     ['Krz', stills.krz],
     ['D10', stills.d10],
@@ -194,7 +197,7 @@ describe.skipIf(!ready)('active challenge in Chromium (fake camera, real footage
     async () => {
       asked = ['turn_left'];
       const s = await session();
-      s.station.setChallengeSettings(
+      s.station.doorSettings.setChallenge(
         { ...s.station.access.challenge(), timeLimitMs: 4_000 },
         'e2e',
       );

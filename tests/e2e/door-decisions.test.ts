@@ -59,7 +59,7 @@ async function enrolledSession(): Promise<BrowserSession> {
   // These tests pin the passive rules. Apfol's dim webcam scores a low texture, so by default
   // the station would ask a random challenge that a recording cannot answer; the challenge has
   // its own tests (door-challenge.test.ts).
-  session.station.setChallengeSettings(
+  session.station.doorSettings.setChallenge(
     { ...session.station.access.challenge(), mode: 'off' },
     'e2e-admin',
   );

@@ -84,7 +84,7 @@ async function cameraLabel(session: BrowserSession): Promise<string> {
 async function enrolledSession(allow: readonly string[] = []): Promise<BrowserSession> {
   const session = await openBrowserSession({ rendererDir: clips.rendererDir, allowCameras: allow });
   // The passive rules decide here; the active challenge has its own tests.
-  session.station.setChallengeSettings(
+  session.station.doorSettings.setChallenge(
     { ...session.station.access.challenge(), mode: 'off' },
     'e2e-admin',
   );
@@ -238,7 +238,7 @@ describe.skipIf(!ready)('the door operator in Chromium (issue 15)', () => {
       const session = await enrolledSession([clips.stranger, clips.apfol]);
       const policy = session.station.access.policy();
       // One refusal locks that face (the default is 5; one keeps the test short).
-      session.station.setAccessPolicy(
+      session.station.doorSettings.setAccessPolicy(
         { ...policy, lockout: { ...policy.lockout, maxFailures: 1, lockMs: 120_000 } },
         'e2e-admin',
       );

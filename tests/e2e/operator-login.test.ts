@@ -78,8 +78,8 @@ describe.skipIf(!ready)('operator login, end to end', () => {
       await page.getByTestId('logout').click();
       await page.getByTestId('tab-enroll').click();
       await page.getByTestId('login-passphrase').waitFor({ timeout: WAIT_MS });
-      const facts = station
-        .recentAudit(10)
+      const facts = station.auditAdmin
+        .recent(10)
         .filter((e) => e.kind === 'login')
         .map((e) => station.review.detail(e.id).facts)
         .reverse();

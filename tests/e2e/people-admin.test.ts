@@ -78,7 +78,7 @@ describe.skipIf(!ready)('people management, end to end', () => {
     await expect
       .poll(() => outcome().textContent(), { timeout: WAIT_MS })
       .toBe('Enrolled Amy Adams.');
-    const people = session.station.listPeople();
+    const people = session.station.directory.list();
     expect(people.map((p) => [p.name, p.templates])).toEqual([['Amy Adams', 5]]);
   });
 
@@ -110,7 +110,7 @@ describe.skipIf(!ready)('people management, end to end', () => {
     const row = page.getByTestId('people-row').first();
     await expect.poll(() => row.getByTestId('person-employee-id').textContent()).toBe('E100');
     expect(await row.getByTestId('person-groups').textContent()).toBe('staff (office)');
-    expect(session.station.listPeople()[0]).toMatchObject({
+    expect(session.station.directory.list()[0]).toMatchObject({
       employeeId: 'E100',
       groups: ['staff'],
       schedule: 'office',

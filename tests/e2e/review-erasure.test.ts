@@ -94,9 +94,12 @@ describe.skipIf(!ready)('admin and reviewer, end to end', () => {
     const { station, host } = session;
     // Liveness has its own end-to-end tests (door-decisions.test.ts); here the door only has to
     // recognise, so a loaded CI machine's slow frames cannot stall the admin/reviewer flow.
-    station.setAccessPolicy({ ...station.access.policy(), requireLiveness: false }, 'e2e-admin');
+    station.doorSettings.setAccessPolicy(
+      { ...station.access.policy(), requireLiveness: false },
+      'e2e-admin',
+    );
     // A named door: its rows (decisions, lock commands) are what the reviewer's door filter finds.
-    station.setDoorIdentity({ id: 'front-door', label: 'Front entrance' }, 'e2e-admin');
+    station.doorSettings.setIdentity({ id: 'front-door', label: 'Front entrance' }, 'e2e-admin');
     const requests: string[] = [];
     const opened = await openTerminalBrowser(camera, {
       probe: PAGE_PROBE,
@@ -123,7 +126,7 @@ describe.skipIf(!ready)('admin and reviewer, end to end', () => {
       const row = page.getByTestId('people-row').filter({ hasText: PERSON });
       await row.waitFor();
       const personId = (await row.getAttribute('data-person-id')) ?? '';
-      const subject = station.auditSubjectOf(personId);
+      const subject = station.auditAdmin.subjectOf(personId);
 
       // 2. Door: the terminal grants them.
       await page.getByTestId('tab-terminal').click();
@@ -148,7 +151,7 @@ describe.skipIf(!ready)('admin and reviewer, end to end', () => {
       await detail.waitFor();
       expect(
         Number(await page.getByTestId('audit-detail-similarity').textContent()),
-      ).toBeGreaterThan(station.status().thresholds.identify);
+      ).toBeGreaterThan(station.info.status().thresholds.identify);
       expect(await detail.locator('img, canvas, video').count()).toBe(0);
       const [download] = await Promise.all([
         page.waitForEvent('download'),

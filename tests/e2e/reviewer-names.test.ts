@@ -43,14 +43,14 @@ describe.skipIf(!ready)('reviewer names and quick ranges, end to end', () => {
         fileName: `${who}${i}`,
         bytes: readFileSync(bbt(who, i)),
       }));
-      await station.enroll({ name, consent: true, images, recordedBy: 'test' });
+      await station.intake.enroll({ name, consent: true, images, recordedBy: 'test' });
     }
-    station.setDoorIdentity({ id: 'door-1', label: 'Door 1' }, 'e2e-admin');
-    station.setAccessPolicy(
+    station.doorSettings.setIdentity({ id: 'door-1', label: 'Door 1' }, 'e2e-admin');
+    station.doorSettings.setAccessPolicy(
       { ...station.access.policy(), requireLiveness: false, agreeFrames: 1, timeZone: 'UTC' },
       'e2e-admin',
     );
-    station.reportCamera('Desk Camera');
+    station.door.reportCamera('Desk Camera');
     // Yesterday (UTC, the page's zone below): Raj at 17:30, Howard at 18:20.
     const yesterday = new Date();
     yesterday.setUTCDate(yesterday.getUTCDate() - 1);
@@ -61,11 +61,11 @@ describe.skipIf(!ready)('reviewer names and quick ranges, end to end', () => {
       ['howard', at(18, 20), 11],
     ] as const) {
       clock = time;
-      const entry = await station.processFrame(await frameFromPhoto(station, bbt(who, 4), frameId));
+      const entry = await station.door.process(await frameFromPhoto(station, bbt(who, 4), frameId));
       expect(entry).toMatchObject({ decision: 'granted' });
     }
     clock = null;
-    const r = await station.processFrame(await frameFromPhoto(station, bbt('amy', 4), 1));
+    const r = await station.door.process(await frameFromPhoto(station, bbt('amy', 4), 1));
     expect(r).toMatchObject({ decision: 'granted' });
     browser = await launchChromium({
       extraArgs: ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'],
@@ -94,7 +94,7 @@ describe.skipIf(!ready)('reviewer names and quick ranges, end to end', () => {
     const subject = page.getByTestId('audit-row-subject');
     await expect.poll(() => subject.count()).toBe(1);
     await expect.poll(() => subject.first().textContent()).toContain('Amy Farrah');
-    const reveal = session.station.recentAudit(5).find((e) => e.kind === 'reveal');
+    const reveal = session.station.auditAdmin.recent(5).find((e) => e.kind === 'reveal');
     expect(reveal).toBeDefined();
     expect(JSON.stringify(reveal)).not.toContain('Amy');
 
@@ -122,8 +122,8 @@ describe.skipIf(!ready)('reviewer names and quick ranges, end to end', () => {
     await expect.poll(() => liveRows.count()).toBe(3);
     await new Promise((r) => setTimeout(r, 1_200)); // a new track (face-tracker.ts)
     // The page's terminal tab reported Chromium's fake camera (refused); this desk camera again.
-    session.station.reportCamera('Desk Camera');
-    const again = await session.station.processFrame(
+    session.station.door.reportCamera('Desk Camera');
+    const again = await session.station.door.process(
       await frameFromPhoto(session.station, bbt('amy', 5), 2),
     );
     expect(again).toMatchObject({ decision: 'granted' });

@@ -73,12 +73,12 @@ describe.skipIf(!ready)('site panel and site log in the browser', () => {
       fileName: `amy${i}`,
       bytes: readFileSync(bbt('amy', i)),
     }));
-    const r = await a.enroll({ name: 'Amy', consent: true, images, recordedBy: 'e2e' });
+    const r = await a.intake.enroll({ name: 'Amy', consent: true, images, recordedBy: 'e2e' });
     const deadline = Date.now() + 60_000;
-    while (!b.listPeople().some((p) => p.name === 'Amy') && Date.now() < deadline) {
+    while (!b.directory.list().some((p) => p.name === 'Amy') && Date.now() < deadline) {
       await new Promise((res) => setTimeout(res, 200));
     }
-    a.erasePerson(r.person!.id);
+    a.eraser.erasePerson(r.person!.id);
     await page.getByTestId('tab-site').click();
     await expect
       .poll(

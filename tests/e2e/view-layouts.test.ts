@@ -69,15 +69,15 @@ describe.skipIf(!ready)('every view fits every screen size', () => {
         fileName: `${who}${i}`,
         bytes: readFileSync(bbt(who, i)),
       }));
-      await station.enroll({ name, consent: true, images, recordedBy: 'test' });
+      await station.intake.enroll({ name, consent: true, images, recordedBy: 'test' });
     }
-    station.setDoorIdentity({ id: 'door-1', label: 'Front door' }, 'e2e-admin');
-    station.setAccessPolicy(
+    station.doorSettings.setIdentity({ id: 'door-1', label: 'Front door' }, 'e2e-admin');
+    station.doorSettings.setAccessPolicy(
       { ...station.access.policy(), requireLiveness: false, agreeFrames: 1 },
       'e2e-admin',
     );
-    station.reportCamera('Desk Camera');
-    const entry = await station.processFrame(await frameFromPhoto(station, bbt('amy', 4), 1));
+    station.door.reportCamera('Desk Camera');
+    const entry = await station.door.process(await frameFromPhoto(station, bbt('amy', 4), 1));
     expect(entry).toMatchObject({ decision: 'granted' });
     ({ browser, page } = await openTerminalBrowser(null));
     await page.goto(session.host.url);

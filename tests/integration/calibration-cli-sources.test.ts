@@ -73,14 +73,14 @@ describe('station calibrate --enrolled / --folder (real CLI)', () => {
     try {
       const split = celebaOpenSetSplit(sharedDataDir(), 6, 0);
       for (const [id, files] of split.enrolled) {
-        await station.enroll({
+        await station.intake.enroll({
           name: `celeb-${id}`,
           consent: true,
           recordedBy: 'test',
           images: files.map((f) => ({ fileName: basename(f), bytes: readFileSync(f) })),
         });
       }
-      templates = station.status().templates;
+      templates = station.info.status().templates;
     } finally {
       station.close();
     }
@@ -243,7 +243,7 @@ describe('station calibrate --enrolled / --folder (real CLI)', () => {
         'identify.new': 0.45,
         'evidence.source': 'enrolled',
       });
-      expect(station.verifyAuditChain().ok).toBe(true);
+      expect(station.auditAdmin.verifyChain().ok).toBe(true);
     } finally {
       station.close();
     }

@@ -181,7 +181,7 @@ describe('station calibrate CLI', () => {
     const used = await openStation({ dataDir, mode: 'cli' });
     const fresh = await openStation({ dataDir: join(tmp.dir, 'fresh'), mode: 'cli' });
     try {
-      expect(used.status().thresholds).toEqual(fresh.status().thresholds);
+      expect(used.info.status().thresholds).toEqual(fresh.info.status().thresholds);
     } finally {
       used.close();
       fresh.close();

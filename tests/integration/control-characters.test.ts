@@ -74,7 +74,7 @@ describe('control characters over HTTP (real loopback host, real station)', () =
       expect(r.body.error?.code).toBe('BAD_REQUEST');
       expect(r.body.error?.message).toMatch(/name: contains a control character/);
     }
-    expect(s.station.listPeople()).toEqual([]);
+    expect(s.station.directory.list()).toEqual([]);
   });
 
   it('the reviewer search and a file name with control characters are refused too', async () => {

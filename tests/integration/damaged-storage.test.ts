@@ -112,7 +112,7 @@ describe('damaged storage is named with a typed code, never INTERNAL', () => {
     const station = await openStation({ dataDir: dir, mode: 'cli' });
     try {
       // An unreadable passphrase record keeps the role protected (it never opens by damage).
-      expect(station.status().auth.admin).toBe('protected');
+      expect(station.info.status().auth.admin).toBe('protected');
     } finally {
       station.close();
     }

@@ -31,7 +31,7 @@ describe.skipIf(process.platform === 'win32')('data folder permissions', () => {
     const dataDir = join(tmp.dir, 'parent', 'fresh');
     const station = await openStation({ dataDir, mode: 'cli' });
     try {
-      station.recentAudit(1);
+      station.auditAdmin.recent(1);
       const db = dataPaths(dataDir).database;
       expect(filesUnder(dataDir)).toEqual(expect.arrayContaining([db, `${db}-wal`, `${db}-shm`]));
       expect(mode(dataDir)).toBe(0o700);

@@ -118,7 +118,7 @@ describe('database integrity check on a worker thread (real SQLite files)', () =
     const station = await openStation({ dataDir: tmp.dir, mode: 'browser' });
     try {
       await station.ready();
-      expect(station.status().templates).toBe(0);
+      expect(station.info.status().templates).toBe(0);
     } finally {
       station.close();
     }

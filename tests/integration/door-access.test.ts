@@ -22,7 +22,7 @@ async function playThrough(
   station: Station,
   file: string,
 ): Promise<{ results: FrameResult[]; unlocks: number }> {
-  const session = station.videoAccessSession(file);
+  const session = station.doors.videoSession(file);
   const { frames } = await openVideoFrames(spoofVideos(file), { maxSeconds: SECONDS });
   const results: FrameResult[] = [];
   let i = 0;
@@ -48,8 +48,8 @@ describe.skipIf(!ffmpegAvailable())(
       station = await openStation({ dataDir: join(tmp.dir, 'data'), mode: 'cli' });
       // The passive rules alone here; the active challenge has its own tests
       // (door-challenge.test.ts): a recording cannot answer a random one.
-      station.setChallengeSettings({ ...station.access.challenge(), mode: 'off' }, 'test');
-      const r = await station.enroll({
+      station.doorSettings.setChallenge({ ...station.access.challenge(), mode: 'off' }, 'test');
+      const r = await station.intake.enroll({
         name: 'Apfol',
         consent: true,
         images: stills.map((f) => ({ fileName: f, bytes: readFileSync(f) })),
@@ -73,7 +73,7 @@ describe.skipIf(!ffmpegAvailable())(
       expect(results.some((r) => r.phase === 'looking' || r.phase === 'hold_still')).toBe(true);
       expect(unlocks).toBe(1);
       // Oldest first: the granted decision, then the unlock (and the re-lock if 3 s passed).
-      const rows = station.recentAudit(5).reverse();
+      const rows = station.auditAdmin.recent(5).reverse();
       const granted = rows.findIndex((e) => e.kind === 'decision' && e.decision === 'granted');
       expect(granted).toBeGreaterThanOrEqual(0);
       expect(rows[granted + 1]).toMatchObject({ kind: 'door' });
@@ -83,7 +83,7 @@ describe.skipIf(!ffmpegAvailable())(
     });
 
     it('the same person replayed on a screen: spoof_suspected, the door stays closed', async () => {
-      const before = station.recentAudit(1)[0]?.id ?? 0;
+      const before = station.auditAdmin.recent(1)[0]?.id ?? 0;
       const { results, unlocks } = await playThrough(station, 'apfol_replay.webm');
       expect(results.map((r) => r.decision)).not.toContain('granted');
       // At the recording's own 30 fps, the face half in view in its first 0.2 s is decided
@@ -93,7 +93,7 @@ describe.skipIf(!ffmpegAvailable())(
       expect([...finals].every((d) => d === 'spoof_suspected' || d === 'unknown_face')).toBe(true);
       expect(results.every((r) => r.door.state === 'locked')).toBe(true);
       expect(unlocks).toBe(0);
-      const rows = station.recentAudit(20).filter((e) => e.id > before);
+      const rows = station.auditAdmin.recent(20).filter((e) => e.id > before);
       expect(rows.map((e) => e.decision)).toContain('spoof_suspected');
       // No unlock (an unlock row carries the person; a re-lock from the previous test may not).
       expect(rows.some((e) => e.kind === 'door' && e.subject !== null)).toBe(false);

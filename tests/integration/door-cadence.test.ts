@@ -27,7 +27,7 @@ const frames: RgbImage[] = [];
 
 /** Plays the 4 s loop (as Chromium's fake camera does) at capture times `times` (s). */
 async function play(label: string, times: number[]) {
-  const s = station.videoAccessSession(label);
+  const s = station.doors.videoSession(label);
   for (const [k, t] of times.entries()) {
     const frame = frames[Math.round((t % 4) * 15) % frames.length]!;
     const r = await s.process(k, frame, t * 1000);
@@ -47,9 +47,9 @@ describe.skipIf(!ffmpegAvailable())('the door decides at a busy station’s pace
     station = await openStation({ dataDir: join(tmp.dir, 'data'), mode: 'cli' });
     // The passive window at a busy pace is what is tested; the active challenge has its own
     // tests (door-challenge.test.ts): a recording cannot answer a random one.
-    station.setChallengeSettings({ ...station.access.challenge(), mode: 'off' }, 'test');
+    station.doorSettings.setChallenge({ ...station.access.challenge(), mode: 'off' }, 'test');
     const stills = extractStills(clip, tmp.dir, { start: 0.5, duration: 4 }, 5, 'a');
-    const r = await station.enroll({
+    const r = await station.intake.enroll({
       name: 'A',
       consent: true,
       recordedBy: 'test',

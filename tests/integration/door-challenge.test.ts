@@ -34,7 +34,7 @@ let asked: ChallengeAction[] = ['turn_left'];
 let mirrored = '';
 
 async function playThrough(file: string, seconds: number) {
-  const session = station.videoAccessSession(file);
+  const session = station.doors.videoSession(file);
   const { frames } = await openVideoFrames(file, { maxSeconds: seconds, maxFps: 8 });
   const results: FrameResult[] = [];
   let i = 0;
@@ -44,7 +44,7 @@ async function playThrough(file: string, seconds: number) {
 }
 
 function lastDecisionRow() {
-  return station.recentAudit(10).find((e) => e.kind === 'decision');
+  return station.auditAdmin.recent(10).find((e) => e.kind === 'decision');
 }
 
 describe.skipIf(!ffmpegAvailable())('active challenge on real recordings', () => {
@@ -62,10 +62,13 @@ describe.skipIf(!ffmpegAvailable())('active challenge on real recordings', () =>
       challengeChooser: () => asked,
     });
     // Every face answers a challenge, whatever its texture score: the rule under test here.
-    station.setChallengeSettings({ ...station.access.challenge(), mode: 'always' }, 'test');
+    station.doorSettings.setChallenge({ ...station.access.challenge(), mode: 'always' }, 'test');
     // Refusals follow each other within seconds here: no lockout in the way.
     const policy = station.access.policy();
-    station.setAccessPolicy({ ...policy, lockout: { ...policy.lockout, maxFailures: 1000 } }, 't');
+    station.doorSettings.setAccessPolicy(
+      { ...policy, lockout: { ...policy.lockout, maxFailures: 1000 } },
+      't',
+    );
     // Apfol too: the replay attack is of an enrolled person.
     const apfol = extractStills(
       sharedDataPath('spoof', 'videos', 'apfol_real.webm'),
@@ -78,7 +81,7 @@ describe.skipIf(!ffmpegAvailable())('active challenge on real recordings', () =>
       ['Tran', stills],
       ['Apfol', apfol],
     ] as const) {
-      const r = await station.enroll({
+      const r = await station.intake.enroll({
         name,
         consent: true,
         images: files.map((f) => ({ fileName: f, bytes: readFileSync(f) })),
@@ -142,7 +145,10 @@ describe.skipIf(!ffmpegAvailable())('active challenge on real recordings', () =>
     'a recording that never performs the action times out: refused and audited',
     async () => {
       asked = ['look_up'];
-      station.setChallengeSettings({ ...station.access.challenge(), timeLimitMs: 3_000 }, 'test');
+      station.doorSettings.setChallenge(
+        { ...station.access.challenge(), timeLimitMs: 3_000 },
+        'test',
+      );
       // The first 2 s face the camera; looped, they never look up.
       const still = join(tmp.dir, 'facing.mp4');
       execFileSync('ffmpeg', [
@@ -163,7 +169,10 @@ describe.skipIf(!ffmpegAvailable())('active challenge on real recordings', () =>
         challengeResult: 'timeout',
         challengeCompleted: 0,
       });
-      station.setChallengeSettings({ ...station.access.challenge(), timeLimitMs: 8_000 }, 'test');
+      station.doorSettings.setChallenge(
+        { ...station.access.challenge(), timeLimitMs: 8_000 },
+        'test',
+      );
     },
     SLOW,
   );

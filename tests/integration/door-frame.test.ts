@@ -20,7 +20,7 @@ describe('door frames through the contract (real pipeline, SQLite, FAISS)', () =
       fileName: `howard${i}`,
       bytes: readFileSync(bbt(`howard/howard${i}.png`)),
     }));
-    await station.enroll({ name: 'Howard', consent: true, images, recordedBy: 'test' });
+    await station.intake.enroll({ name: 'Howard', consent: true, images, recordedBy: 'test' });
   });
   afterAll(() => {
     station?.close();
@@ -29,9 +29,9 @@ describe('door frames through the contract (real pipeline, SQLite, FAISS)', () =
 
   it('refuses frames until the terminal reported a trusted camera', async () => {
     const req = await frameFromPhoto(station, bbt('howard/howard5.png'), 1);
-    const r = await station.processFrame(req);
+    const r = await station.door.process(req);
     expect(r).toMatchObject({ phase: 'decided', decision: 'device_untrusted', person: null });
-    expect(station.recentAudit(1)[0]).toMatchObject({
+    expect(station.auditAdmin.recent(1)[0]).toMatchObject({
       kind: 'decision',
       decision: 'device_untrusted',
     });
@@ -41,7 +41,7 @@ describe('door frames through the contract (real pipeline, SQLite, FAISS)', () =
     const handlers = createStationHandlers(station);
     const obs = await dispatch(handlers, 'camera:report', { label: 'OBS Virtual Camera' });
     expect(obs).toMatchObject({ ok: true, value: { trusted: false } });
-    const audited = station.recentAudit(1)[0];
+    const audited = station.auditAdmin.recent(1)[0];
     expect(audited).toMatchObject({ decision: 'device_untrusted' });
     // Filed under the terminal's door (default id door-1): the reviewer's door filter finds it.
     expect(station.review.detail(audited?.id ?? 0).event.door).toBe('door-1');
@@ -54,18 +54,20 @@ describe('door frames through the contract (real pipeline, SQLite, FAISS)', () =
   });
 
   it('a still photo held as a frozen stream is never granted: spoof_suspected, door locked', async () => {
-    station.reportCamera('HD Pro Webcam C920');
+    station.door.reportCamera('HD Pro Webcam C920');
     const req = await frameFromPhoto(station, bbt('howard/howard5.png'), 1);
-    const before = station.recentAudit(500).length;
+    const before = station.auditAdmin.recent(500).length;
     const decisions: (string | null)[] = [];
     for (let i = 0; i < 12; i++) {
-      const r = await station.processFrame({ ...req, frameId: 100 + i, capturedAtMs: i * 66 });
+      const r = await station.door.process({ ...req, frameId: 100 + i, capturedAtMs: i * 66 });
       decisions.push(r.decision);
       expect(r.door.state).toBe('locked');
     }
     expect(decisions).not.toContain('granted');
     expect(decisions).toContain('spoof_suspected');
-    const events = station.recentAudit(500).slice(0, station.recentAudit(500).length - before);
+    const events = station.auditAdmin
+      .recent(500)
+      .slice(0, station.auditAdmin.recent(500).length - before);
     // One audited decision for the tracked face, however many frames it stood there.
     expect(events.filter((e) => e.decision === 'spoof_suspected')).toHaveLength(1);
     expect(events.some((e) => e.kind === 'door')).toBe(false);
@@ -73,7 +75,7 @@ describe('door frames through the contract (real pipeline, SQLite, FAISS)', () =
   });
 
   it('identifies a face from a shrunk region (region.scale) as from the full one', async () => {
-    station.reportCamera('HD Pro Webcam C920');
+    station.door.reportCamera('HD Pro Webcam C920');
     const full = await frameFromPhoto(station, bbt('howard/howard5.png'), 30);
     const region = full.region!;
     // The terminal's shrink: half the pixels each way; hints and origin stay in frame pixels.
@@ -90,7 +92,7 @@ describe('door frames through the contract (real pipeline, SQLite, FAISS)', () =
     const shrunk = { ...full, frameId: 31, region: { ...region, width, height, rgb, scale: 0.5 } };
     const handlers = createStationHandlers(station);
     const a = await dispatch(handlers, 'access:frame', { ...full, capturedAtMs: 0 });
-    station.reportCamera('HD Pro Webcam C920');
+    station.door.reportCamera('HD Pro Webcam C920');
     const b = await dispatch(handlers, 'access:frame', { ...shrunk, capturedAtMs: 0 });
     if (!a.ok || !b.ok) throw new Error('frame refused');
     const [fa] = (a.value as { faces: { decision: string; similarity: number }[] }).faces;
@@ -102,14 +104,14 @@ describe('door frames through the contract (real pipeline, SQLite, FAISS)', () =
   });
 
   it('says "one person at a time" for a group, naming nobody', async () => {
-    station.reportCamera('HD Pro Webcam C920');
+    station.door.reportCamera('HD Pro Webcam C920');
     const req = await frameFromPhoto(
       station,
       sharedDataPath('multi_face', 'face_recognition_two_people.jpg'),
       10,
     );
     expect(req.faces.length).toBe(2);
-    const r = await station.processFrame(req);
+    const r = await station.door.process(req);
     expect(r.decision).toBe('multiple_faces');
     expect(r.person).toBeNull();
     expect(r.faces).toHaveLength(2);
@@ -120,10 +122,10 @@ describe('door frames through the contract (real pipeline, SQLite, FAISS)', () =
     const handlers = createStationHandlers(station);
     const req = await frameFromPhoto(station, bbt('howard/howard5.png'), 20);
     const broken = { ...req, region: { ...req.region!, width: req.region!.width - 1 } };
-    const count = station.recentAudit(500).length;
+    const count = station.auditAdmin.recent(500).length;
     const r = await dispatch(handlers, 'access:frame', broken);
     expect(r).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
-    expect(station.recentAudit(500).length).toBe(count);
+    expect(station.auditAdmin.recent(500).length).toBe(count);
   });
 
   it('rejects malformed payloads at the boundary', async () => {

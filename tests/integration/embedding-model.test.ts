@@ -113,15 +113,20 @@ describe('bring your own embedding model', () => {
     let station: Station = await openStation({ dataDir, mode: 'cli' });
     let ada: string;
     try {
-      const a = await station.enroll({
+      const a = await station.intake.enroll({
         name: 'Ada',
         consent: true,
         images: [photo(1), photo(2)],
         recordedBy: 't',
       });
-      await station.enroll({ name: 'Bea', consent: true, images: [photo(13)], recordedBy: 't' });
+      await station.intake.enroll({
+        name: 'Bea',
+        consent: true,
+        images: [photo(13)],
+        recordedBy: 't',
+      });
       ada = a.person!.id;
-      const [before] = await station.identify(photo(5).bytes, 'img5.jpg');
+      const [before] = await station.recognition.identify(photo(5).bytes, 'img5.jpg');
       expect(before).toMatchObject({ decision: 'granted', person: { name: 'Ada' } });
     } finally {
       station.close();
@@ -130,32 +135,32 @@ describe('bring your own embedding model', () => {
     const previous = await switchEmbeddingModel(dataDir, modelsDir, second);
     station = await openStation({ dataDir, mode: 'cli' });
     try {
-      const model = station.embeddingModel();
+      const model = station.directory.embeddingModel();
       expect(model).toMatchObject({ source: second, name: 'site-model', templates: 0 });
       expect(model.otherSpaces).toEqual([
         { embeddingSpace: 'fr_feature@87aacdfe5751', templates: 3 },
       ]);
       expect(model.reEnrol.map((p) => p.name).sort()).toEqual(['Ada', 'Bea']);
-      expect(station.listPeople().every((p) => p.reEnrol === true)).toBe(true);
+      expect(station.directory.list().every((p) => p.reEnrol === true)).toBe(true);
       // Ada's old templates are never compared: nobody can be recognised yet.
-      const [unknown] = await station.identify(photo(5).bytes, 'img5.jpg');
+      const [unknown] = await station.recognition.identify(photo(5).bytes, 'img5.jpg');
       expect(unknown).toMatchObject({ decision: 'unknown_face', similarity: -1 });
 
       // Re-enrolment with new photos puts Ada into this space; Bea still waits.
-      await station.enroll({
+      await station.intake.enroll({
         name: '',
         personId: ada,
         consent: true,
         images: [photo(1), photo(4)],
         recordedBy: 't',
       });
-      const [again] = await station.identify(photo(5).bytes, 'img5.jpg');
+      const [again] = await station.recognition.identify(photo(5).bytes, 'img5.jpg');
       expect(again).toMatchObject({ decision: 'granted', person: { name: 'Ada' } });
       const flags = Object.fromEntries(
-        station.listPeople().map((p) => [p.name, p.reEnrol ?? false]),
+        station.directory.list().map((p) => [p.name, p.reEnrol ?? false]),
       );
       expect(flags).toEqual({ Ada: false, Bea: true });
-      const audit = station.recordEmbeddingModelChange(previous, 'test');
+      const audit = station.directory.recordEmbeddingModelChange(previous, 'test');
       expect(station.review.detail(audit).facts).toMatchObject({
         setting: 'embedding_model',
         changedBy: 'test',
@@ -171,7 +176,10 @@ describe('bring your own embedding model', () => {
     await switchEmbeddingModel(dataDir, modelsDir, 'builtin');
     station = await openStation({ dataDir, mode: 'cli' });
     try {
-      expect(station.embeddingModel()).toMatchObject({ source: 'built-in', templates: 3 });
+      expect(station.directory.embeddingModel()).toMatchObject({
+        source: 'built-in',
+        templates: 3,
+      });
       expect(station.galleryReport.excludedOtherModels).toEqual([
         { modelId: readManifest(second).embeddingSpace, templates: 2 },
       ]);

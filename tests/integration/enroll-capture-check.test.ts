@@ -54,7 +54,7 @@ describe('enroll:check on real photos used as camera frames', () => {
 
   it('says ok for good photos, with the head pose and eye distance, and stores nothing', async () => {
     const good = readFileSync(sharedDataPath('deepface_testset', 'img1.jpg'));
-    const auditBefore = station.recentAudit(500).length;
+    const auditBefore = station.auditAdmin.recent(500).length;
     const r = await dispatch(handlers, 'enroll:check', await frameOf(good));
     expect(r.ok).toBe(true);
     if (!r.ok) return;
@@ -62,8 +62,8 @@ describe('enroll:check on real photos used as camera frames', () => {
     expect(Math.abs((r.value as CaptureCheck).yaw ?? 99)).toBeLessThan(30);
     expect(Math.abs((r.value as CaptureCheck).pitch ?? 99)).toBeLessThan(30);
     expect((r.value as CaptureCheck).interEyePx).toBeGreaterThan(64);
-    expect(station.listPeople()).toHaveLength(0);
-    expect(station.recentAudit(500)).toHaveLength(auditBefore);
+    expect(station.directory.list()).toHaveLength(0);
+    expect(station.auditAdmin.recent(500)).toHaveLength(auditBefore);
   });
 
   it('agrees with the file gates on LFW photos (same gates, same verdict)', async () => {

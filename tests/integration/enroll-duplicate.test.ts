@@ -24,7 +24,7 @@ describe('duplicate check at enrolment (real faces, real gallery)', () => {
 
   beforeAll(async () => {
     station = await openStation({ dataDir: tmp.dir, mode: 'cli' });
-    first = await station.enroll({
+    first = await station.intake.enroll({
       name: 'Original Name',
       consent: true,
       images: images(1, 2, 4),
@@ -37,7 +37,13 @@ describe('duplicate check at enrolment (real faces, real gallery)', () => {
   });
 
   const enroll = (name: string, ns: number[], extra: object = {}) =>
-    station.enroll({ name, consent: true, images: images(...ns), recordedBy: 'test', ...extra });
+    station.intake.enroll({
+      name,
+      consent: true,
+      images: images(...ns),
+      recordedBy: 'test',
+      ...extra,
+    });
 
   function table(sql: string): unknown {
     const db = new Database(dataPaths(tmp.dir).database, { readonly: true });
@@ -58,7 +64,7 @@ describe('duplicate check at enrolment (real faces, real gallery)', () => {
     for (const f of flagged) {
       expect(f.duplicateOf).toMatchObject({ id: first.person?.id, name: 'Original Name' });
       expect(f.duplicateOf!.similarity).toBeGreaterThanOrEqual(
-        station.status().thresholds.identify,
+        station.info.status().thresholds.identify,
       );
       // What was found, not what to do: the screens give the actions as buttons/flags.
       expect(f.message).toBe(
@@ -67,7 +73,7 @@ describe('duplicate check at enrolment (real faces, real gallery)', () => {
     }
     // A photo below the threshold must not slip through as a second identity on its own.
     expect(r.files.every((f) => f.status === 'duplicate_person' || f.status === 'held')).toBe(true);
-    expect(station.listPeople().map((p) => p.name)).toEqual(['Original Name']);
+    expect(station.directory.list().map((p) => p.name)).toEqual(['Original Name']);
     expect(table('SELECT count(*) FROM templates')).toBe(3);
     expect(table('SELECT count(*) FROM audit_events')).toBe(auditRows);
   });
@@ -84,7 +90,7 @@ describe('duplicate check at enrolment (real faces, real gallery)', () => {
     const r = await enroll('ignored', [7], { personId: id });
     expect(r.person).toEqual({ id, name: 'Original Name' });
     expect(r.files.map((f) => f.status)).toEqual(['enrolled']);
-    expect(station.findPeople(id)[0]?.templates).toBe(4);
+    expect(station.directory.find(id)[0]?.templates).toBe(4);
     expect(table(`SELECT count(*) FROM consents WHERE person_id = '${id}'`)).toBe(2);
     await expect(enroll('x', [7], { personId: 'no-such-person' })).rejects.toMatchObject({
       code: 'PERSON_NOT_FOUND',
@@ -98,7 +104,7 @@ describe('duplicate check at enrolment (real faces, real gallery)', () => {
     expect(f.status).toBe('enrolled');
     expect(f.duplicateOf?.name).toBe('Original Name');
     expect(f.message).toMatch(/allowed as a different person/);
-    expect(station.listPeople().map((p) => p.name)).toEqual([
+    expect(station.directory.list().map((p) => p.name)).toEqual([
       'Original Name',
       'Second Name',
       'Someone Else',

@@ -68,8 +68,8 @@ describe('no copy of an erased person survives in the data folder', () => {
       const index = dataPaths(dataDir).galleryIndex;
       const leftover = `${index}.${DEAD_PID}.tmp`;
       copyFileSync(index, leftover);
-      const amy = station.findPeople('Amy')[0]!;
-      const report = station.erasePerson(amy.id);
+      const amy = station.directory.find('Amy')[0]!;
+      const report = station.eraser.erasePerson(amy.id);
       expect(existsSync(leftover)).toBe(false);
       expect(report).toMatchObject({ verified: true, problems: [] });
     } finally {

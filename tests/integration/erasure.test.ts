@@ -53,18 +53,23 @@ describe('erasure (GDPR Art. 17) with real SQLite, FAISS, models and faces', () 
         fileName: `${who}${i}`,
         bytes: readFileSync(bbt(who, i)),
       }));
-      const r = await station.enroll({ name: who, consent: true, images, recordedBy: 'test' });
+      const r = await station.intake.enroll({
+        name: who,
+        consent: true,
+        images,
+        recordedBy: 'test',
+      });
       if (who === 'amy') amyId = r.person?.id ?? '';
       else pennyId = r.person?.id ?? '';
     }
     const handlers = createStationHandlers(station);
     // Grants from single still photos (a supervised desk: no liveness, one frame) so that both
     // people have decision rows in the audit log before the erasure.
-    station.setAccessPolicy(
+    station.doorSettings.setAccessPolicy(
       { ...station.access.policy(), requireLiveness: false, agreeFrames: 1 },
       'test',
     );
-    station.reportCamera('Desk Camera');
+    station.door.reportCamera('Desk Camera');
     for (const [i, who] of ['amy', 'penny'].entries()) {
       const r = await dispatch(
         handlers,
@@ -91,38 +96,38 @@ describe('erasure (GDPR Art. 17) with real SQLite, FAISS, models and faces', () 
     // Positive control: before erasure the scan does find the vectors on disk.
     expect(filesHolding(files, needles).length).toBeGreaterThan(0);
     // The door command of amy's grant is linked to her too (unlock on her behalf).
-    const amyEvents = station.auditEventsOf(amyId);
+    const amyEvents = station.auditAdmin.eventsOf(amyId);
     expect(amyEvents.map((e) => e.kind)).toEqual(['enrolment', 'decision', 'door']);
-    const rowsBefore = station.verifyAuditChain().rows;
+    const rowsBefore = station.auditAdmin.verifyChain().rows;
 
-    const report = station.erasePerson(amyId);
+    const report = station.eraser.erasePerson(amyId);
     expect(report).toEqual({
       erased: { id: amyId, name: 'amy' },
       templates: 3,
       verified: true,
       problems: [],
     });
-    expect(station.listPeople().map((p) => p.name)).toEqual(['penny']);
+    expect(station.directory.list().map((p) => p.name)).toEqual(['penny']);
     expect(filesHolding(files, needles)).toEqual([]);
     for (const i of [1, 2, 3, 4, 5]) {
-      const faces = await station.identify(readFileSync(bbt('amy', i)), `amy${i}`);
+      const faces = await station.recognition.identify(readFileSync(bbt('amy', i)), `amy${i}`);
       expect(faces.some((f) => f.decision === 'granted')).toBe(false);
       expect(faces.some((f) => f.person?.id === amyId)).toBe(false);
     }
-    const penny = await station.identify(readFileSync(bbt('penny', 5)), 'penny5');
+    const penny = await station.recognition.identify(readFileSync(bbt('penny', 5)), 'penny5');
     expect(penny[0]).toMatchObject({ decision: 'granted', person: { id: pennyId } });
 
     // The chain still verifies, one erasure row longer, and that row names no one.
-    expect(station.verifyAuditChain()).toEqual({
+    expect(station.auditAdmin.verifyChain()).toEqual({
       ok: true,
       rows: rowsBefore + 1,
       firstBrokenRow: null,
       reason: null,
     });
-    expect(station.recentAudit(1)[0]).toMatchObject({ kind: 'erasure', subject: null });
+    expect(station.auditAdmin.recent(1)[0]).toMatchObject({ kind: 'erasure', subject: null });
     // Amy's old rows are still there, but nothing can link them to her any more.
-    expect(station.auditEventsOf(amyId)).toEqual([]);
-    expect(errorCode(() => station.auditSubjectOf(amyId))).toBe('PERSON_NOT_FOUND');
+    expect(station.auditAdmin.eventsOf(amyId)).toEqual([]);
+    expect(errorCode(() => station.auditAdmin.subjectOf(amyId))).toBe('PERSON_NOT_FOUND');
     const raw = new Database(paths.database, { readonly: true });
     const count = (sql: string, ...args: string[]) =>
       (raw.prepare(sql).get(...args) as { n: number }).n;
@@ -139,7 +144,7 @@ describe('erasure (GDPR Art. 17) with real SQLite, FAISS, models and faces', () 
     expect(count('SELECT COUNT(*) AS n FROM consents WHERE person_id = ?', amyId)).toBe(0);
     expect(count('SELECT COUNT(*) AS n FROM person_links WHERE person_id = ?', pennyId)).toBe(1);
     raw.close();
-    expect(station.auditEventsOf(pennyId).map((e) => e.kind)).toEqual([
+    expect(station.auditAdmin.eventsOf(pennyId).map((e) => e.kind)).toEqual([
       'enrolment',
       'decision',
       'door',
@@ -147,7 +152,7 @@ describe('erasure (GDPR Art. 17) with real SQLite, FAISS, models and faces', () 
   });
 
   it('refuses an unknown id', () => {
-    expect(errorCode(() => station.erasePerson('no-such-id'))).toBe('PERSON_NOT_FOUND');
+    expect(errorCode(() => station.eraser.erasePerson('no-such-id'))).toBe('PERSON_NOT_FOUND');
   });
 });
 
@@ -163,14 +168,14 @@ describe('erasure seen by a second station on the same data folder', () => {
     const admin = await openStation({ dataDir: tmp.dir, mode: 'cli' });
     const terminal = await openStation({ dataDir: tmp.dir, mode: 'browser' });
     try {
-      const amy = await admin.enroll({
+      const amy = await admin.intake.enroll({
         name: 'amy',
         consent: true,
         images: images('amy'),
         recordedBy: 't',
       });
       // The terminal loads Amy into its in-memory index by searching once.
-      const before = await terminal.identify(readFileSync(bbt('amy', 4)), 'amy4');
+      const before = await terminal.recognition.identify(readFileSync(bbt('amy', 4)), 'amy4');
       expect(before[0]).toMatchObject({ decision: 'granted' });
       const raw = new Database(paths.database, { readonly: true });
       const blobs = raw
@@ -178,18 +183,18 @@ describe('erasure seen by a second station on the same data folder', () => {
         .all(amy.person?.id ?? '')
         .map((r) => r.vector);
       raw.close();
-      expect(admin.erasePerson(amy.person?.id ?? '').verified).toBe(true);
+      expect(admin.eraser.erasePerson(amy.person?.id ?? '').verified).toBe(true);
       // The terminal enrols next, without a search in between that would refresh its index.
-      await terminal.enroll({
+      await terminal.intake.enroll({
         name: 'penny',
         consent: true,
         images: images('penny'),
         recordedBy: 't',
       });
       expect(filesHolding([paths.galleryIndex], blobs)).toEqual([]);
-      const after = await terminal.identify(readFileSync(bbt('amy', 4)), 'amy4');
+      const after = await terminal.recognition.identify(readFileSync(bbt('amy', 4)), 'amy4');
       expect(after.some((f) => f.decision === 'granted')).toBe(false);
-      const penny = await admin.identify(readFileSync(bbt('penny', 4)), 'penny4');
+      const penny = await admin.recognition.identify(readFileSync(bbt('penny', 4)), 'penny4');
       expect(penny[0]).toMatchObject({ decision: 'granted', person: { name: 'penny' } });
     } finally {
       terminal.close();

@@ -47,7 +47,12 @@ describe('station gallery stats|rebuild (real SQLite, FAISS, models, faces)', ()
         fileName: bbt(who, i),
         bytes: readFileSync(bbt(who, i)),
       }));
-      const r = await station.enroll({ name: who, consent: true, images, recordedBy: 'test' });
+      const r = await station.intake.enroll({
+        name: who,
+        consent: true,
+        images,
+        recordedBy: 'test',
+      });
       if (r.person) ids.set(who, r.person.id);
     }
   }, 120_000);
@@ -60,7 +65,7 @@ describe('station gallery stats|rebuild (real SQLite, FAISS, models, faces)', ()
   async function identifyAll(): Promise<string[]> {
     const rows: string[] = [];
     for (const file of PROBES) {
-      for (const f of await station.identify(readFileSync(file), file)) {
+      for (const f of await station.recognition.identify(readFileSync(file), file)) {
         rows.push(`${file}: ${f.decision} ${f.person?.id ?? '-'} ${f.similarity.toFixed(5)}`);
       }
     }
@@ -104,8 +109,8 @@ describe('station gallery stats|rebuild (real SQLite, FAISS, models, faces)', ()
 
     // The open station sees the other process's change and loads the HNSW file it saved.
     expect(await identifyAll()).toEqual(before);
-    expect(station.galleryStats().index.kind).toBe('hnsw');
-    expect(station.recentAudit(5).some((e) => e.kind === 'settings')).toBe(true);
+    expect(station.galleryAdmin.stats().index.kind).toBe('hnsw');
+    expect(station.auditAdmin.recent(5).some((e) => e.kind === 'settings')).toBe(true);
     expect(cli('audit', 'verify', '--json').json).toMatchObject({ ok: true });
     // A fresh start reuses the saved HNSW index (the admin's choice outranks the size policy).
     const again = cli('gallery', 'stats', '--json').json as StatsJson;
@@ -114,28 +119,37 @@ describe('station gallery stats|rebuild (real SQLite, FAISS, models, faces)', ()
 
   it('erases a person under HNSW: their photos no longer match, nothing left on disk', async () => {
     const pennyId = ids.get('penny') ?? '';
-    const report = station.erasePerson(pennyId);
+    const report = station.eraser.erasePerson(pennyId);
     expect(report).toMatchObject({ templates: 2, verified: true, problems: [] });
-    expect(station.galleryStats()).toMatchObject({
+    expect(station.galleryAdmin.stats()).toMatchObject({
       templates: 14,
       index: { kind: 'hnsw', size: 14, live: 14, removed: 0 },
     });
     for (const i of [1, 2, 3, 4, 5]) {
-      const faces = await station.identify(readFileSync(bbt('penny', i)), `penny${i}.png`);
+      const faces = await station.recognition.identify(
+        readFileSync(bbt('penny', i)),
+        `penny${i}.png`,
+      );
       for (const f of faces) expect(f.person?.id).not.toBe(pennyId);
     }
     // The others are still found.
-    const leonard = await station.identify(readFileSync(bbt('leonard', 3)), 'leonard3.png');
+    const leonard = await station.recognition.identify(
+      readFileSync(bbt('leonard', 3)),
+      'leonard3.png',
+    );
     expect(leonard.some((f) => f.person?.id === ids.get('leonard'))).toBe(true);
   });
 
   it('erases a person under IVF too (the third kind; flat is covered by erasure.test.ts)', async () => {
-    expect(station.rebuildGallery('ivf', 'test').index).toMatchObject({ kind: 'ivf', live: 14 });
+    expect(station.galleryAdmin.rebuild('ivf', 'test').index).toMatchObject({
+      kind: 'ivf',
+      live: 14,
+    });
     const rajId = ids.get('raj') ?? '';
-    expect(station.erasePerson(rajId)).toMatchObject({ templates: 2, verified: true });
-    expect(station.galleryStats().index).toMatchObject({ kind: 'ivf', size: 12, live: 12 });
+    expect(station.eraser.erasePerson(rajId)).toMatchObject({ templates: 2, verified: true });
+    expect(station.galleryAdmin.stats().index).toMatchObject({ kind: 'ivf', size: 12, live: 12 });
     for (const i of [1, 2, 3]) {
-      const faces = await station.identify(readFileSync(bbt('raj', i)), `raj${i}.png`);
+      const faces = await station.recognition.identify(readFileSync(bbt('raj', i)), `raj${i}.png`);
       for (const f of faces) expect(f.person?.id).not.toBe(rajId);
     }
   });

@@ -20,7 +20,7 @@ describe('open-set identification over 60 enrolled CelebA identities', () => {
     station = await openStation({ dataDir: tmp.dir, mode: 'cli' });
     for (const [id, files] of split.enrolled) {
       const images = files.map((f) => ({ fileName: f, bytes: readFileSync(f) }));
-      const r = await station.enroll({
+      const r = await station.intake.enroll({
         name: `celeb-${id}`,
         consent: true,
         images,
@@ -35,14 +35,14 @@ describe('open-set identification over 60 enrolled CelebA identities', () => {
   });
 
   async function best(file: string) {
-    const faces = await station.identify(readFileSync(file), file);
+    const faces = await station.recognition.identify(readFileSync(file), file);
     // In-the-wild photos may show bystanders: judge the most similar face.
     return faces.sort((a, b) => b.similarity - a.similarity)[0];
   }
 
   it('enrols at least 55 of the 60 identities', () => {
     expect(idToPerson.size).toBeGreaterThanOrEqual(55);
-    expect(station.status().people).toBe(idToPerson.size);
+    expect(station.info.status().people).toBe(idToPerson.size);
   });
 
   it('names the right person for most held-out photos and never the wrong one', async () => {

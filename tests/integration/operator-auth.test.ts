@@ -75,8 +75,8 @@ describe('operator roles enforced by dispatch (real station, SQLite audit)', () 
     });
     expect(await dispatch(handlers, 'people:list', {}, admin)).toMatchObject({ ok: false });
 
-    const logins = station
-      .recentAudit(20)
+    const logins = station.auditAdmin
+      .recent(20)
       .filter((e) => e.kind === 'login')
       .map((e) => station.review.detail(e.id).facts)
       .reverse();
@@ -86,8 +86,8 @@ describe('operator roles enforced by dispatch (real station, SQLite audit)', () 
       { role: 'admin', ok: true, reason: null },
       { role: 'admin', ok: true, reason: 'logout' },
     ]);
-    expect(JSON.stringify(station.recentAudit(50))).not.toContain('passphrase 1');
-    expect(station.verifyAuditChain()).toMatchObject({ ok: true });
+    expect(JSON.stringify(station.auditAdmin.recent(50))).not.toContain('passphrase 1');
+    expect(station.auditAdmin.verifyChain()).toMatchObject({ ok: true });
   });
 
   it('maps every operator channel to a role and leaves the terminal open', () => {

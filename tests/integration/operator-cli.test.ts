@@ -40,7 +40,7 @@ describe('station operator passphrase (CLI)', () => {
 
     const station = await openStation({ dataDir: tmp.dir, mode: 'cli' });
     try {
-      expect(station.status().auth).toEqual({ admin: 'protected', reviewer: 'protected' });
+      expect(station.info.status().auth).toEqual({ admin: 'protected', reviewer: 'protected' });
       // The trailing newline of stdin is not part of the passphrase.
       expect(station.operators.login('admin', 'admin passphrase 1').role).toBe('admin');
     } finally {
@@ -52,7 +52,7 @@ describe('station operator passphrase (CLI)', () => {
     expect(run(['operator', 'passphrase', '--role', 'boss']).status).toBe(2);
     const reopened = await openStation({ dataDir: tmp.dir, mode: 'cli' });
     try {
-      expect(reopened.status().auth).toEqual({ admin: 'protected', reviewer: 'open' });
+      expect(reopened.info.status().auth).toEqual({ admin: 'protected', reviewer: 'open' });
     } finally {
       reopened.close();
     }

@@ -73,17 +73,17 @@ describe.skipIf(!ffmpegAvailable())("liveness calibration of the station's own c
   });
 
   it('keeps the passive score of a granted door decision on the reported camera', async () => {
-    station.reportCamera(CAMERA);
+    station.door.reportCamera(CAMERA);
     const frames = extractStills(live, tmp.dir, { start: 0, duration: 3 }, 30, 'door');
     let granted = false;
     for (const [i, f] of frames.entries()) {
       const req = { ...(await frameFromPhoto(station, f, i)), capturedAtMs: i * 100 };
-      const out = await station.processFrame(req);
+      const out = await station.door.process(req);
       if (out.decision === 'granted') {
         granted = true;
         expect(out.liveness?.passive?.band).toBe('clear_live');
         // The decision record keeps every component, the passive band and why.
-        const row = station.recentAudit(5).find((e) => e.decision === 'granted');
+        const row = station.auditAdmin.recent(5).find((e) => e.decision === 'granted');
         const liveness = station.review.detail(row?.id ?? 0).scores.liveness ?? {};
         expect(liveness).toMatchObject({ verdict: 'live', 'passive.band': 'clear_live' });
         expect(Object.keys(liveness)).toEqual(
@@ -142,7 +142,7 @@ describe.skipIf(!ffmpegAvailable())("liveness calibration of the station's own c
       'evidence.liveScores': 100,
       'evidence.targetBpcer': 0.2,
     });
-    expect(station.verifyAuditChain().ok).toBe(true);
+    expect(station.auditAdmin.verifyChain().ok).toBe(true);
     // The next run shows the adopted bands in force.
     expect((await run(0.2)).current).toMatchObject({
       origin: 'camera_calibration',

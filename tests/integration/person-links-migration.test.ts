@@ -54,16 +54,16 @@ describe('migration 0020 -> 0030 (person link secrets) on a real file', () => {
         { person_id: 'p-ada', bytes: 32, legacy: 1 },
         { person_id: 'p-bob', bytes: 32, legacy: 1 },
       ]);
-      expect(station.verifyAuditChain()).toMatchObject({ ok: true, rows: 3 });
+      expect(station.auditAdmin.verifyChain()).toMatchObject({ ok: true, rows: 3 });
       // Pre-0030 rows are found through the legacy subject; new rows use the linked one.
-      expect(station.auditEventsOf('p-ada').map((e) => e.id)).toEqual([1, 3]);
-      expect(station.auditSubjectOf('p-ada')).not.toBe(legacySubject(pepper, 'p-ada'));
-      expect(station.auditEventsOf('p-bob').map((e) => e.id)).toEqual([2]);
+      expect(station.auditAdmin.eventsOf('p-ada').map((e) => e.id)).toEqual([1, 3]);
+      expect(station.auditAdmin.subjectOf('p-ada')).not.toBe(legacySubject(pepper, 'p-ada'));
+      expect(station.auditAdmin.eventsOf('p-bob').map((e) => e.id)).toEqual([2]);
 
-      const report = station.erasePerson('p-ada');
+      const report = station.eraser.erasePerson('p-ada');
       expect(report).toMatchObject({ templates: 0, verified: true });
-      expect(station.auditEventsOf('p-ada')).toEqual([]);
-      expect(station.verifyAuditChain()).toMatchObject({ ok: true, rows: 4 });
+      expect(station.auditAdmin.eventsOf('p-ada')).toEqual([]);
+      expect(station.auditAdmin.verifyChain()).toMatchObject({ ok: true, rows: 4 });
     } finally {
       station.close();
     }

@@ -55,7 +55,7 @@ describe('people management and reviewer views on a real station', () => {
         fileName: `${who}${i}`,
         bytes: readFileSync(bbt(who, i)),
       }));
-      const r = await station.enroll({
+      const r = await station.intake.enroll({
         name: who,
         consent: true,
         images,
@@ -65,11 +65,11 @@ describe('people management and reviewer views on a real station', () => {
       });
       ids[who] = r.person?.id ?? '';
     }
-    station.setAccessPolicy(
+    station.doorSettings.setAccessPolicy(
       { ...station.access.policy(), requireLiveness: false, agreeFrames: 1, timeZone: 'UTC' },
       'test',
     );
-    station.reportCamera('Desk Camera');
+    station.door.reportCamera('Desk Camera');
   }, 300_000);
   afterAll(() => {
     station?.close();
@@ -77,7 +77,7 @@ describe('people management and reviewer views on a real station', () => {
   });
 
   it('edits employee id and groups by person; a taken id is refused', async () => {
-    expect(station.listPeople().find((p) => p.name === 'amy')).toMatchObject({
+    expect(station.directory.list().find((p) => p.name === 'amy')).toMatchObject({
       employeeId: 'E1',
       groups: ['staff'],
     });
@@ -95,7 +95,7 @@ describe('people management and reviewer views on a real station', () => {
       groups: ['lab'],
     });
     expect(penny).toMatchObject({ employeeId: 'E2', groups: ['lab'], schedule: null });
-    const row = station.recentAudit(1)[0];
+    const row = station.auditAdmin.recent(1)[0];
     expect(row).toMatchObject({ kind: 'enrolment' });
   });
 
@@ -148,7 +148,7 @@ describe('people management and reviewer views on a real station', () => {
     });
     const names = new Set(Object.values(named.revealed).map((p) => p.name));
     expect(names).toEqual(new Set(['amy', 'penny']));
-    const reveal = station.recentAudit(1)[0]!;
+    const reveal = station.auditAdmin.recent(1)[0]!;
     expect(reveal.kind).toBe('reveal');
     expect(JSON.stringify(reveal)).not.toMatch(/amy|penny/);
 
@@ -185,7 +185,7 @@ describe('people management and reviewer views on a real station', () => {
   });
 
   it('an erased person stays a pseudonym', async () => {
-    station.erasePerson(ids.amy!);
+    station.eraser.erasePerson(ids.amy!);
     const named = await call<AuditPage>('audit:query', {
       filter: { kind: 'decision' },
       reveal: true,

@@ -27,11 +27,11 @@ describe('settings changes in the audit log', () => {
     const station = await openStation({ dataDir, mode: 'cli' });
     try {
       const policy = station.access.policy();
-      station.setAccessPolicy(
+      station.doorSettings.setAccessPolicy(
         { ...policy, groups: { staff: ['person-one', 'person-two'] } },
         'ops',
       );
-      station.setChallengeSettings({ ...station.access.challenge(), mode: 'off' }, 'ops');
+      station.doorSettings.setChallenge({ ...station.access.challenge(), mode: 'off' }, 'ops');
     } finally {
       station.close();
     }

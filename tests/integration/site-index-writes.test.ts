@@ -56,13 +56,13 @@ describe('site pulls and the sealed index file', () => {
     const c = await openSyncStation(dirC, { pageSize: 100, indexSaveEveryMs: 0 });
     try {
       await c.site!.sync.syncNow();
-      expect(c.galleryStats().templates).toBe(20);
+      expect(c.galleryAdmin.stats().templates).toBe(20);
       const before = indexWrites();
       const imported = await importSitePeople(dirA, adminUrl, 250);
       const r = await c.site!.sync.syncNow();
       expect(r.pull.changes).toBe(250);
       expect(r.pull.templatesAdded).toBe(250);
-      expect(c.galleryStats().templates).toBe(imported.templates);
+      expect(c.galleryAdmin.stats().templates).toBe(imported.templates);
       expect(indexWrites() - before).toBe(1);
     } finally {
       await c.site?.close();
@@ -92,10 +92,10 @@ describe('site pulls and the sealed index file', () => {
       expect(indexWrites() - before).toBe(0);
       // In the index at once: the door recognises them before the file catches up, and the
       // file's meta still names the template set it holds (any other opener rebuilds).
-      expect(c.galleryStats().templates).toBe(more.templates);
+      expect(c.galleryAdmin.stats().templates).toBe(more.templates);
       expect(savedTemplateCount()).toBe(more.templates - 30);
 
-      const report = c.erasePerson(more.ids[more.ids.length - 1]!);
+      const report = c.eraser.erasePerson(more.ids[more.ids.length - 1]!);
       expect(report.verified, report.problems.join('; ')).toBe(true);
       expect(indexWrites() - before).toBe(1);
       expect(savedTemplateCount()).toBe(more.templates - 1);

@@ -77,10 +77,10 @@ describe('site stations when the site goes away, and when a station dies mid-syn
         fileName: `amy${i}`,
         bytes: readFileSync(bbt('amy', i)),
       }));
-      const amy = await a.enroll({ name: 'Amy', consent: true, images, recordedBy: 'test' });
+      const amy = await a.intake.enroll({ name: 'Amy', consent: true, images, recordedBy: 'test' });
       expect(amy.person).not.toBeNull();
       await b.site!.sync.syncNow();
-      b.setAccessPolicy(
+      b.doorSettings.setAccessPolicy(
         {
           ...b.access.policy(),
           requireLiveness: false,
@@ -89,7 +89,7 @@ describe('site stations when the site goes away, and when a station dies mid-syn
         },
         'test',
       );
-      b.reportCamera('Desk Camera');
+      b.door.reportCamera('Desk Camera');
       b.site!.start();
       const online: number[] = [];
       for (let i = 0; i < 3; i++) online.push((await timedDecision(b, bbt('amy', 4))).ms);
@@ -113,7 +113,7 @@ describe('site stations when the site goes away, and when a station dies mid-syn
         'B pushed everything after the restart',
         () => b.site!.status().auditPending === 0,
       );
-      const last = b.recentAudit(1)[0]!.id;
+      const last = b.auditAdmin.recent(1)[0]!.id;
       const pool = createSitePool({ url: adminUrl, max: 1 });
       try {
         const r = await pool.query<{ n: number; d: number; m: string }>(
@@ -171,7 +171,7 @@ describe('site stations when the site goes away, and when a station dies mid-syn
     try {
       const r = await c.site!.sync.syncNow();
       expect(r.pull.cursor).toBe(imported.head);
-      expect(c.galleryStats().templates).toBe(imported.templates);
+      expect(c.galleryAdmin.stats().templates).toBe(imported.templates);
     } finally {
       await c.site?.close();
       c.close();
@@ -231,7 +231,7 @@ describe('site stations when the site goes away, and when a station dies mid-syn
     const d = await openSyncStation(dirD);
     try {
       expect(d.galleryReport.rebuiltBecause).toBeNull();
-      expect(d.galleryStats().templates).toBe(central.templates);
+      expect(d.galleryAdmin.stats().templates).toBe(central.templates);
     } finally {
       await d.site?.close();
       d.close();

@@ -20,7 +20,7 @@ const bbt = (who: string, i: number) =>
 
 /** A supervised desk's rules: one still photo decides, no liveness, no lockout while waiting. */
 function deskRules(station: Station): void {
-  station.setAccessPolicy(
+  station.doorSettings.setAccessPolicy(
     {
       ...station.access.policy(),
       requireLiveness: false,
@@ -29,7 +29,7 @@ function deskRules(station: Station): void {
     },
     'test',
   );
-  station.reportCamera('Desk Camera');
+  station.door.reportCamera('Desk Camera');
 }
 
 let frameId = 0;
@@ -107,19 +107,19 @@ describe('a site of two stations on PostgreSQL', () => {
     expect(await doorDecision(b, bbt('amy', 4))).toBe('unknown_face');
     const images = amyPhotos.map((f) => ({ fileName: f, bytes: readFileSync(f) }));
     const t0 = performance.now();
-    const r = await a.enroll({ name: 'Amy', consent: true, images, recordedBy: 'test' });
+    const r = await a.intake.enroll({ name: 'Amy', consent: true, images, recordedBy: 'test' });
     amyId = r.person?.id ?? '';
     expect(r.files.map((f) => f.status)).toEqual(['enrolled', 'enrolled', 'enrolled']);
     // The desk holds Amy at once: its own enrolment came back through the site.
-    expect(a.listPeople().map((p) => p.name)).toEqual(['Amy']);
+    expect(a.directory.list().map((p) => p.name)).toEqual(['Amy']);
     await until(
       'door B grants Amy after enrolment at A',
       async () => (await doorDecision(b, bbt('amy', 4))) === 'granted',
     );
     console.log(`[site-sync] enrol call to grant at B: ${(performance.now() - t0).toFixed(0)} ms`);
-    expect(b.listPeople()).toMatchObject([{ id: amyId, name: 'Amy', templates: 3 }]);
+    expect(b.directory.list()).toMatchObject([{ id: amyId, name: 'Amy', templates: 3 }]);
     // The same pseudonym at both doors: the site's pepper and Amy's link secret.
-    expect(b.auditSubjectOf(amyId)).toBe(a.auditSubjectOf(amyId));
+    expect(b.auditAdmin.subjectOf(amyId)).toBe(a.auditAdmin.subjectOf(amyId));
   });
 
   it('the site stores no plaintext template, no key, and no name in audit rows', async () => {
@@ -170,7 +170,7 @@ describe('a site of two stations on PostgreSQL', () => {
       fileName: `penny${i}.png`,
       bytes: readFileSync(bbt('penny', i)),
     }));
-    const enrolled = await a.enroll({
+    const enrolled = await a.intake.enroll({
       name: 'Penny',
       consent: true,
       images,
@@ -195,7 +195,7 @@ describe('a site of two stations on PostgreSQL', () => {
     await call('people:update', { personId: penny, groups: ['day-shift'], schedule: 'always' });
 
     await b.site!.sync.syncNow();
-    const atB = () => b.listPeople().find((p) => p.id === penny);
+    const atB = () => b.directory.list().find((p) => p.id === penny);
     expect(atB()).toMatchObject({
       name: 'Penny',
       employeeId: 'HR-0042',
@@ -216,21 +216,21 @@ describe('a site of two stations on PostgreSQL', () => {
     const stale = b.site!.sync.editPerson(penny, { groups: ['night'] }, 1);
     await expect(stale).rejects.toMatchObject({ code: 'SITE_CONFLICT' });
     // The erasure test below expects only Amy at the doors.
-    a.erasePerson(penny);
+    a.eraser.erasePerson(penny);
     await a.site!.sync.syncNow();
     await b.site!.sync.syncNow();
     expect(atB()).toBeUndefined();
   });
 
   it('erase at the door (B): the desk (A) refuses, and both acknowledge with verification', async () => {
-    const report = b.erasePerson(amyId);
+    const report = b.eraser.erasePerson(amyId);
     expect(report.verified).toBe(true);
     expect(await doorDecision(b, bbt('amy', 4))).toBe('unknown_face');
     await until(
       'desk A refuses Amy after erasure at B',
       async () => (await doorDecision(a, bbt('amy', 4))) === 'unknown_face',
     );
-    expect(a.listPeople()).toEqual([]);
+    expect(a.directory.list()).toEqual([]);
     await until('both stations acknowledged', async () => {
       const e = (await a.site!.overview()).erasures.find((x) => x.personId === amyId);
       return e?.acks.length === 2;
@@ -248,7 +248,7 @@ describe('a site of two stations on PostgreSQL', () => {
     await b.site!.sync.syncNow();
     const report = await a.site!.review.verify();
     expect(report.ok).toBe(true);
-    const local = (s: Station) => s.recentAudit(1)[0]!.id;
+    const local = (s: Station) => s.auditAdmin.recent(1)[0]!.id;
     const rows = new Map(report.stations.map((s) => [s.label, s.rows]));
     expect(rows.get('HR desk')).toBe(local(a));
     expect(rows.get('Door 2')).toBe(local(b));
@@ -268,17 +268,22 @@ describe('a site of two stations on PostgreSQL', () => {
       fileName: `penny${i}`,
       bytes: readFileSync(bbt('penny', i)),
     }));
-    const r = await a.enroll({ name: 'Penny', consent: true, images: penny, recordedBy: 'test' });
+    const r = await a.intake.enroll({
+      name: 'Penny',
+      consent: true,
+      images: penny,
+      recordedBy: 'test',
+    });
     await until('door B holds Penny', () =>
-      Promise.resolve(b.listPeople().some((p) => p.name === 'Penny')),
+      Promise.resolve(b.directory.list().some((p) => p.name === 'Penny')),
     );
     await b.site!.close();
     b.close();
-    a.erasePerson(r.person!.id);
+    a.eraser.erasePerson(r.person!.id);
     await a.site!.sync.syncNow();
     // B comes back (no background sync started): openStation applies tombstones first.
     b = await site.openB();
-    expect(b.listPeople()).toEqual([]);
+    expect(b.directory.list()).toEqual([]);
     deskRules(b);
     expect(await doorDecision(b, bbt('penny', 4))).toBe('unknown_face');
     await b.site!.sync.syncNow();

@@ -27,7 +27,7 @@ describe('station calibration (enrolled templates and uploaded identities)', () 
   beforeAll(async () => {
     station = await openStation({ dataDir: tmp.dir, mode: 'cli' });
     for (const [id, files] of split.enrolled) {
-      const r = await station.enroll({
+      const r = await station.intake.enroll({
         name: `celeb-${id}`,
         consent: true,
         recordedBy: 'test',
@@ -43,7 +43,7 @@ describe('station calibration (enrolled templates and uploaded identities)', () 
   });
 
   it('scores genuine pairs within people and impostor pairs across them', () => {
-    const t = station.status().templates;
+    const t = station.info.status().templates;
     const r = enrolledRun;
     expect(nameOf.size).toBeGreaterThanOrEqual(10);
     expect(r.identities).toBe(nameOf.size);
@@ -86,8 +86,8 @@ describe('station calibration (enrolled templates and uploaded identities)', () 
 
   it('gives leave-one-person-out FPIR and FNIR at the current and candidate threshold', () => {
     const r = enrolledRun;
-    expect(r.openSet?.nonMatedProbes).toBe(station.status().templates);
-    expect(r.openSet?.matedProbes).toBe(station.status().templates);
+    expect(r.openSet?.nonMatedProbes).toBe(station.info.status().templates);
+    expect(r.openSet?.matedProbes).toBe(station.info.status().templates);
     expect(r.atCurrent.threshold).toBe(station.settings.thresholds().identify);
     for (const p of [r.atCurrent, r.candidate, ...r.grid]) {
       expect(p.fpir).toBeGreaterThanOrEqual(0);
@@ -171,7 +171,7 @@ describe('station calibration (enrolled templates and uploaded identities)', () 
     );
     expect(result.before).toEqual(before);
     expect(result.after).toEqual({ ...before, identify: 0.45 });
-    expect(station.status().thresholds.identify).toBe(0.45);
+    expect(station.info.status().thresholds.identify).toBe(0.45);
     const row = station.review.detail(result.auditId);
     expect(row.event.kind).toBe('settings');
     expect(row.facts).toMatchObject({
@@ -189,12 +189,12 @@ describe('station calibration (enrolled templates and uploaded identities)', () 
       // The figures were made with the door's scoring, which is adopted with the threshold.
       'evidence.identify.scoring': describeScoring(DEFAULT_IDENTIFY_SCORING),
     });
-    expect(station.identifyScoring()).toEqual(DEFAULT_IDENTIFY_SCORING);
+    expect(station.recognition.scoring()).toEqual(DEFAULT_IDENTIFY_SCORING);
     expect(result.evidence).toMatchObject({ 'evidence.runId': enrolledRun.runId });
-    expect(station.verifyAuditChain().ok).toBe(true);
+    expect(station.auditAdmin.verifyChain().ok).toBe(true);
     // The next identification decides with the new threshold (read per decision).
     const [, probe] = split.genuineProbes[0]!;
-    const faces = await station.identify(readFileSync(probe), probe);
+    const faces = await station.recognition.identify(readFileSync(probe), probe);
     for (const f of faces) {
       if (f.decision === 'granted') expect(f.similarity).toBeGreaterThanOrEqual(0.45);
     }

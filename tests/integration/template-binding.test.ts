@@ -82,7 +82,7 @@ function flipBlobsOf(personId: string) {
 }
 
 async function identify(station: Station, who: string) {
-  return station.identify(readFileSync(bbt(who, 4)), `${who}4`);
+  return station.recognition.identify(readFileSync(bbt(who, 4)), `${who}4`);
 }
 
 async function tamperedError(run: () => Promise<unknown>): Promise<StationError> {
@@ -106,7 +106,12 @@ beforeAll(async () => {
         fileName: `${who}${i}`,
         bytes: readFileSync(bbt(who, i)),
       }));
-      const r = await station.enroll({ name: who, consent: true, images, recordedBy: 'test' });
+      const r = await station.intake.enroll({
+        name: who,
+        consent: true,
+        images,
+        recordedBy: 'test',
+      });
       if (who === 'amy') amyId = r.person!.id;
       else pennyId = r.person!.id;
     }
@@ -194,9 +199,9 @@ describe('item 2: a tampered blob is never served from the cached index', () => 
     const station = open(dir);
     try {
       await tamperedError(() => identify(station, 'amy'));
-      const report = station.erasePerson(amyId);
+      const report = station.eraser.erasePerson(amyId);
       expect(report.templates).toBe(3);
-      expect(station.status().templates).toBe(3);
+      expect(station.info.status().templates).toBe(3);
       expect((await identify(station, 'penny'))[0]).toMatchObject({
         decision: 'granted',
         person: { name: 'penny' },

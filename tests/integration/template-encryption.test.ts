@@ -92,7 +92,12 @@ beforeAll(async () => {
         fileName: `${who}${i}`,
         bytes: readFileSync(bbt(who, i)),
       }));
-      const r = await station.enroll({ name: who, consent: true, images, recordedBy: 'test' });
+      const r = await station.intake.enroll({
+        name: who,
+        consent: true,
+        images,
+        recordedBy: 'test',
+      });
       expect(r.person).not.toBeNull();
     }
   } finally {
@@ -144,7 +149,7 @@ describe('templates encrypted at rest (real SQLite, FAISS, models, faces)', () =
   it('opens again with the right key and still recognises the people', async () => {
     const station = open(copyOfSeed());
     try {
-      const faces = await station.identify(readFileSync(bbt('amy', 4)), 'amy4');
+      const faces = await station.recognition.identify(readFileSync(bbt('amy', 4)), 'amy4');
       expect(faces[0]).toMatchObject({ decision: 'granted', person: { name: 'amy' } });
     } finally {
       station.close();
@@ -168,7 +173,7 @@ describe('templates encrypted at rest (real SQLite, FAISS, models, faces)', () =
     expect(onDisk(dir).some((bytes) => sealed.some((s) => bytes.includes(s)))).toBe(true);
     const station = open(dir);
     try {
-      expect(station.erasePerson(amyId)).toMatchObject({ templates: 3, verified: true });
+      expect(station.eraser.erasePerson(amyId)).toMatchObject({ templates: 3, verified: true });
     } finally {
       station.close();
     }
@@ -221,7 +226,7 @@ describe('templates encrypted at rest (real SQLite, FAISS, models, faces)', () =
     const station = open(dir);
     try {
       expect(station.galleryReport.tampered.map((t) => t.templateId)).toEqual([target]);
-      const err: unknown = await station
+      const err: unknown = await station.recognition
         .identify(readFileSync(bbt('amy', 4)), 'amy4')
         .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(StationError);

@@ -66,7 +66,7 @@ export async function openBrowserSession(opts: {
       ...(opts.now ? { now: opts.now } : {}),
     });
     if (opts.allowCameras?.length)
-      station.setAccessPolicy(
+      station.doorSettings.setAccessPolicy(
         { ...station.access.policy(), allowedCameraLabels: [...opts.allowCameras] },
         'e2e-admin',
       );

@@ -51,7 +51,7 @@ function assertJoinable(station: Station, dataDir: string): void {
       `This station already belongs to site ${joined.siteId} as "${joined.label}"; leave it first (station site leave).`,
     );
   }
-  const people = station.status().people;
+  const people = station.info.status().people;
   if (people > 0) {
     throw new StationError(
       'BAD_REQUEST',
@@ -136,7 +136,7 @@ async function completeJoin(
     await site.sync.register(stationAuditKey(dataDir), APP_VERSION);
     const door = joined.access.identity();
     if (door.id !== bundle.doorId || door.label !== bundle.label) {
-      joined.setDoorIdentity({ id: bundle.doorId, label: bundle.label }, 'site join');
+      joined.doorSettings.setIdentity({ id: bundle.doorId, label: bundle.label }, 'site join');
     }
     let sync: SyncReport | null = null;
     let syncError: string | null = null;
@@ -222,7 +222,7 @@ export async function leaveSite(
 ): Promise<{ told: boolean; erased: number; verified: boolean }> {
   const site = station.site;
   if (!site) throw new StationError('SITE_NOT_JOINED', 'This station has not joined a site.');
-  const ids = station.listPeople().map((p) => p.id);
+  const ids = station.directory.list().map((p) => p.id);
   const r = await site.sync.leave(() => station.erasure.eraseMany(ids, { source: 'site leave' }));
   await site.close();
   removeSiteFiles(dataDir);

@@ -4,7 +4,7 @@ import type { TemplateCipher } from '../core/crypto/template-cipher';
 import type { StationStores } from '../core/ports/station-stores';
 import type { SiteStation } from '../core/site/site-station';
 import {
-  Station,
+  type Station,
   type StationParts,
   type StationSiteBinding,
   type StationSiteInternals,
@@ -26,6 +26,7 @@ import { TemplateEncryptionRepository } from '../db/template-encryption.reposito
 import { TemplatesRepository } from '../db/templates.repository';
 import { sqliteUnitOfWork } from '../db/unit-of-work';
 import { openDatabase } from './station-database';
+import { wireStation } from './station-wiring';
 
 /** What a site binding needs beyond the station's core view: the replica writes SQL. */
 export interface StationStorage {
@@ -67,7 +68,7 @@ export function createStation(opts: StationOptions): Station {
     const cipher = unlockTemplateCipher(new TemplateEncryptionRepository(db), templateKeys, now);
     const { integrity, site, ...parts } = opts;
     const { stores, storage } = storesOver(db, cipher, integrity);
-    return new Station(
+    return wireStation(
       stores,
       { ...parts, ...(site ? { site: bound(site, storage) } : {}) },
       cipher,

@@ -55,10 +55,10 @@ async function trimmedPhoto(file: string, random: () => number): Promise<Buffer>
 }
 
 async function enroll(station: Station, random: () => number, counter: number): Promise<void> {
-  const taken = new Set(station.listPeople().map((p) => p.name.split('-')[0]));
+  const taken = new Set(station.directory.list().map((p) => p.name.split('-')[0]));
   const free = SOAK_IDENTITIES.filter((who) => !taken.has(who));
   const who = free[Math.floor(random() * free.length)]!;
-  const r = await station.enroll({
+  const r = await station.intake.enroll({
     name: `${who}-${counter}`,
     consent: true,
     recordedBy: 'soak',
@@ -74,7 +74,7 @@ async function enroll(station: Station, random: () => number, counter: number): 
 }
 
 function erase(station: Station, dataDir: string, random: () => number): void {
-  const people = station.listPeople();
+  const people = station.directory.list();
   const p = people[Math.floor(random() * people.length)]!;
   const snap = snapshotPerson(dataDir, p.id, p.name);
   say(
@@ -88,12 +88,12 @@ function erase(station: Station, dataDir: string, random: () => number): void {
       })),
     })}`,
   );
-  const report = station.erasePerson(p.id);
+  const report = station.eraser.erasePerson(p.id);
   if (!report.verified) throw new Error(`erasure not verified: ${report.problems.join('; ')}`);
 }
 
 async function door(station: Station): Promise<void> {
-  const session = station.videoAccessSession('soak.webm');
+  const session = station.doors.videoSession('soak.webm');
   const { frames } = await openVideoFrames(DOOR_CLIP, { maxSeconds: 1 });
   let n = 0;
   for await (const img of frames) await session.process(n++, img, img.timestampMs);
@@ -104,13 +104,13 @@ async function run(dataDir: string, seed: number): Promise<void> {
   const station = await openStation({ dataDir, mode: 'cli' });
   say('READY');
   for (let counter = seed * 1000; ; counter++) {
-    const op = chooseOp(station.listPeople().length, random);
+    const op = chooseOp(station.directory.list().length, random);
     say(`OP ${op}`);
     try {
       if (op === 'enroll') await enroll(station, random, counter);
       else if (op === 'erase') erase(station, dataDir, random);
       else if (op === 'door') await door(station);
-      else station.rebuildGallery(undefined, 'soak');
+      else station.galleryAdmin.rebuild(undefined, 'soak');
       say(`DONE ${op}`);
     } catch (err) {
       say(`FAIL ${op} ${err instanceof Error ? err.message : String(err)}`.replace(/\n/g, ' '));

@@ -53,6 +53,11 @@ export class AccessSettings {
     return this.cached(POLICY_KEY, accessPolicySchema, DEFAULT_ACCESS_POLICY);
   }
 
+  /** The zone the door schedules are written in, else this machine's zone. */
+  timeZone(): string {
+    return this.policy().timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  }
+
   setPolicy(next: unknown): AccessPolicy {
     return this.write(POLICY_KEY, accessPolicySchema, next);
   }

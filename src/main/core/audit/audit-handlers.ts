@@ -21,7 +21,7 @@ function viewer(station: Station, caller: CallerContext): Viewer {
 /** The reviewer's log and the admin's retention purge; payloads already validated. */
 export function createAuditHandlers(station: Station): HandlersFor<AuditChannel> {
   return {
-    'audit:recent': (req) => Promise.resolve({ events: station.recentAudit(req.limit) }),
+    'audit:recent': (req) => Promise.resolve({ events: station.auditAdmin.recent(req.limit) }),
     'audit:query': (req, caller) =>
       Promise.resolve(
         station.reviewer.query(
@@ -46,10 +46,10 @@ export function createAuditHandlers(station: Station): HandlersFor<AuditChannel>
     'audit:attendance': (req, caller) =>
       Promise.resolve(station.reviewer.attendance(req, viewer(station, caller))),
     'audit:detail': (req) => Promise.resolve(station.review.detail(req.id)),
-    'audit:verify': () => Promise.resolve(station.verifyAuditChain()),
+    'audit:verify': () => Promise.resolve(station.auditAdmin.verifyChain()),
     'audit:doors': () =>
       Promise.resolve({ doors: station.review.doors(), current: { ...station.access.identity() } }),
     'audit:purge': (req, caller) =>
-      Promise.resolve(station.purgeAudit(req.olderThanDays, actorOf(caller, 'admin'))),
+      Promise.resolve(station.auditAdmin.purge(req.olderThanDays, actorOf(caller, 'admin'))),
   };
 }

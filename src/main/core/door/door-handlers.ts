@@ -16,11 +16,11 @@ type TerminalChannel =
 /** The door terminal's channels; payloads already validated. */
 export function createTerminalHandlers(station: Station): HandlersFor<TerminalChannel> {
   return {
-    'station:status': () => Promise.resolve(station.status()),
-    'access:frame': (req) => station.processFrame(req),
-    'models:detector': (req) => Promise.resolve(station.detectorModel(req.variant)),
-    'camera:report': (req) => Promise.resolve(station.reportCamera(req.label)),
-    'door:status': () => Promise.resolve(station.doorStatus()),
+    'station:status': () => Promise.resolve(station.info.status()),
+    'access:frame': (req) => station.door.process(req),
+    'models:detector': (req) => Promise.resolve(station.info.detectorModel(req.variant)),
+    'camera:report': (req) => Promise.resolve(station.door.reportCamera(req.label)),
+    'door:status': () => Promise.resolve(station.doors.status()),
     'door:state': () => Promise.resolve(station.screen.current()),
     // The channel is admin-only (CHANNEL_ROLES): the operator is the admin role at the terminal.
     'door:admin': (req, caller) =>

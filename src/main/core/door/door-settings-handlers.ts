@@ -10,7 +10,7 @@ function doorSettings(station: Station): DoorSettingsView {
   return {
     identity: station.access.identity(),
     door: station.access.door(),
-    status: station.doorStatus(),
+    status: station.doors.status(),
     policy: station.access.policy(),
     liveness: station.access.liveness(),
     challenge: station.access.challenge(),
@@ -31,7 +31,7 @@ function mergedParts(station: Station, change: ParsedRequestOf<'door:set'>) {
     terminal: over(station.access.terminalDisplay(), change.terminal),
   };
   try {
-    station.validateDoorSettings(parts);
+    station.doorSettings.validate(parts);
   } catch (err) {
     throw new StationError('BAD_REQUEST', describe(err), { cause: err });
   }
@@ -43,12 +43,12 @@ function setDoor(station: Station, change: ParsedRequestOf<'door:set'>, caller: 
   const parts = mergedParts(station, change);
   const by = actorOf(caller, 'admin');
   // The identity first: the other changes in the same request are then filed under the new id.
-  if (parts.identity) station.setDoorIdentity(parts.identity, by);
-  if (parts.policy) station.setAccessPolicy(parts.policy, by);
-  if (parts.door) station.setDoorConfig(parts.door, by);
-  if (parts.liveness) station.setLivenessSettings(parts.liveness, by);
-  if (parts.challenge) station.setChallengeSettings(parts.challenge, by);
-  if (parts.terminal) station.setTerminalDisplay(parts.terminal, by);
+  if (parts.identity) station.doorSettings.setIdentity(parts.identity, by);
+  if (parts.policy) station.doorSettings.setAccessPolicy(parts.policy, by);
+  if (parts.door) station.doorSettings.setDoorConfig(parts.door, by);
+  if (parts.liveness) station.doorSettings.setLiveness(parts.liveness, by);
+  if (parts.challenge) station.doorSettings.setChallenge(parts.challenge, by);
+  if (parts.terminal) station.doorSettings.setTerminalDisplay(parts.terminal, by);
   return doorSettings(station);
 }
 

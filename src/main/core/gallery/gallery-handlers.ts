@@ -6,9 +6,9 @@ export function createGalleryHandlers(
   station: Station,
 ): HandlersFor<'gallery:stats' | 'gallery:rebuild' | 'model:show'> {
   return {
-    'model:show': () => Promise.resolve(station.embeddingModel()),
-    'gallery:stats': () => Promise.resolve(station.galleryStats()),
+    'model:show': () => Promise.resolve(station.directory.embeddingModel()),
+    'gallery:stats': () => Promise.resolve(station.galleryAdmin.stats()),
     'gallery:rebuild': (req, caller) =>
-      Promise.resolve(station.rebuildGallery(req.index, actorOf(caller, 'admin'))),
+      Promise.resolve(station.galleryAdmin.rebuild(req.index, actorOf(caller, 'admin'))),
   };
 }

@@ -18,18 +18,18 @@ type PeopleChannel =
 /** People, their schedules and enrolment; payloads arrive here already validated. */
 export function createPeopleHandlers(station: Station): HandlersFor<PeopleChannel> {
   return {
-    'people:list': () => Promise.resolve({ people: station.listPeople() }),
-    'people:find': (req) => Promise.resolve({ people: station.findPeople(req.nameOrId) }),
+    'people:list': () => Promise.resolve({ people: station.directory.list() }),
+    'people:find': (req) => Promise.resolve({ people: station.directory.find(req.nameOrId) }),
     'people:update': (req, caller) =>
       Promise.resolve(station.peopleAdmin.update(req, actorOf(caller, PEOPLE_CHANGED_BY_UI))),
     // The schema already required confirm === true; the id must be exact (no name matching
     // here: erasing the wrong one of two people with one name cannot be undone).
-    'people:erase': (req) => Promise.resolve(station.erasePerson(req.personId)),
+    'people:erase': (req) => Promise.resolve(station.eraser.erasePerson(req.personId)),
     'schedules:get': () => Promise.resolve(station.peopleAdmin.schedules()),
     'schedules:set': (req, caller) =>
       Promise.resolve(station.peopleAdmin.setSchedules(req, actorOf(caller, PEOPLE_CHANGED_BY_UI))),
     'enroll:create': (req, caller) =>
-      station.enroll({
+      station.intake.enroll({
         name: req.name,
         consent: req.consent,
         recordedBy: actorOf(caller, CONSENT_RECORDED_BY_UI),
@@ -44,6 +44,6 @@ export function createPeopleHandlers(station: Station): HandlersFor<PeopleChanne
           bytes: Buffer.from(i.base64, 'base64'),
         })),
       }),
-    'enroll:check': (req) => station.checkCapture(req),
+    'enroll:check': (req) => station.intake.checkCapture(req),
   };
 }

@@ -13,8 +13,8 @@ export function createRecognitionHandlers(
   return {
     'recognition:identify': async (req) => {
       const { bytes, fileName } = bytesOf(req.image);
-      return { faces: await station.identify(bytes, fileName) };
+      return { faces: await station.recognition.identify(bytes, fileName) };
     },
-    'recognition:verify': (req) => station.verify(bytesOf(req.a), bytesOf(req.b)),
+    'recognition:verify': (req) => station.recognition.verify(bytesOf(req.a), bytesOf(req.b)),
   };
 }

@@ -30,6 +30,11 @@ export interface RecognitionDeps {
 export class RecognitionService {
   constructor(private readonly d: RecognitionDeps) {}
 
+  /** How the door turns a search into its identify score (adopted, else the space's default). */
+  scoring(): IdentifyScoring {
+    return this.d.scoring();
+  }
+
   /** Gallery matches for one face, with names resolved (names never leave main otherwise). */
   evidence(face: FaceAnalysis): FaceEvidence {
     const scoring = this.d.scoring();

@@ -38,7 +38,7 @@ export async function accessCommand(
 ): Promise<number> {
   const maxSeconds = parseMaxSeconds(opts.maxSeconds);
   const { info, frames } = await openVideoFrames(opts.video, maxSeconds ? { maxSeconds } : {});
-  const session = station.videoAccessSession(basename(opts.video));
+  const session = station.doors.videoSession(basename(opts.video));
   // Each frame's own time in the recording, by frame number (the report's `t`).
   const frameTimes: number[] = [];
   let frameNo = 0;

@@ -275,7 +275,8 @@ const admin: CliCommand[] = [
         rest[0] === 'use' ? await switchEmbeddingModel(dataDir, modelsDir, rest[1] ?? '') : null;
       return withOpenStation(open, (station) => {
         // The switch happened before the station existed: its audit row is written directly.
-        if (previousSpace !== null) station.recordEmbeddingModelChange(previousSpace, 'cli');
+        if (previousSpace !== null)
+          station.directory.recordEmbeddingModelChange(previousSpace, 'cli');
         return modelCommand(stationClient(station, role), out, rest[0]);
       });
     },

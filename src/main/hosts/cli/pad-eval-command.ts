@@ -58,7 +58,7 @@ export async function padEvalCommand(
     });
   }
   const rows = parsePadLabelsCsv(text, opts.labels);
-  const judge = station.livenessJudge();
+  const judge = station.doors.livenessJudge();
   if (!judge.passive) {
     throw new StationError(
       'MODEL_MISSING',

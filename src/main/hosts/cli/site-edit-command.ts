@@ -103,7 +103,7 @@ function checkedDoorSettings(station: Station, s: z.infer<typeof doorSettings>) 
   const liveness =
     s.liveness === undefined ? null : { ...station.access.liveness(), ...s.liveness };
   try {
-    station.validateDoorSettings({ policy, door: null, liveness });
+    station.doorSettings.validate({ policy, door: null, liveness });
   } catch (err) {
     const msg = err instanceof z.ZodError ? (err.issues[0]?.message ?? 'invalid') : String(err);
     throw new StationError('BAD_REQUEST', `door settings: ${msg}`);
@@ -165,7 +165,7 @@ function readJson<T>(file: string | undefined, schema: z.ZodType<T>): T {
 }
 
 function onePerson(station: Station, nameOrId: string) {
-  const people = station.findPeople(nameOrId);
+  const people = station.directory.find(nameOrId);
   const [one, ...more] = people;
   if (!one) throw new StationError('PERSON_NOT_FOUND', `No enrolled person matches "${nameOrId}"`);
   if (more.length > 0)
