@@ -99,13 +99,24 @@ export class SiteChainVerifier {
     private readonly cipher: SiteCipher,
   ) {}
 
-  /** Verifies the newest arrivals of one station per call (rotating); returns rows checked. */
+  /**
+   * Verifies the newest arrivals of every station with unverified rows, up to `budget` rows in
+   * all; the station served first rotates, so a busy one cannot starve the others. Returns the
+   * rows checked.
+   */
   async verifyArrivals(budget: number): Promise<number> {
     const due = (await this.audit.stations()).filter(
       (s) => s.auditKeySealed !== null && s.auditLastSeq > s.verifiedSeq,
     );
-    if (due.length === 0) return 0;
-    const s = due[this.turn++ % due.length]!;
+    const first = due.length === 0 ? 0 : this.turn++ % due.length;
+    let checked = 0;
+    for (let i = 0; i < due.length && checked < budget; i++) {
+      checked += await this.verifyStationArrivals(due[(first + i) % due.length]!, budget - checked);
+    }
+    return checked;
+  }
+
+  private async verifyStationArrivals(s: SiteStationRow, budget: number): Promise<number> {
     const mac = this.macOf(s);
     if (!mac) return 0;
     const rows = await this.audit.chainRows(s.stationId, s.verifiedSeq, budget);
