@@ -215,6 +215,26 @@ describe('a site of two stations on PostgreSQL', () => {
     // An edit made on a version the site has moved past is a conflict, not an overwrite.
     const stale = b.site!.sync.editPerson(penny, { groups: ['night'] }, 1);
     await expect(stale).rejects.toMatchObject({ code: 'SITE_CONFLICT' });
+    // A schedule change is several site records written together: B moved the day shift to
+    // "always"; A, not synced since, adds "late" and moves the day shift to it. The group is
+    // a conflict, so the new schedule is not written either (nothing half-applied).
+    const atBHandlers = createStationHandlers(b);
+    const setAtB = await dispatch(atBHandlers, 'schedules:set', {
+      schedules: { closed: [], always },
+      groupSchedules: { 'day-shift': 'always' },
+    });
+    expect(setAtB.ok).toBe(true);
+    const late = [{ days: [1, 2, 3, 4, 5], from: '18:00', to: '22:00' }];
+    await expect(
+      call('schedules:set', {
+        schedules: { closed: [], always, late },
+        groupSchedules: { 'day-shift': 'late' },
+      }),
+    ).rejects.toThrow(/SITE_CONFLICT/);
+    await a.site!.sync.syncNow();
+    expect(Object.keys(a.access.policy().schedules).sort()).toEqual(['always', 'closed']);
+    expect(a.access.policy().groupSchedules).toEqual({ 'day-shift': 'always' });
+
     // The erasure test below expects only Amy at the doors.
     a.eraser.erasePerson(penny);
     await a.site!.sync.syncNow();

@@ -27,7 +27,10 @@ export interface PeopleAdminDeps {
 /** The site writes people administration needs (SiteSync implements them). */
 export interface PeopleSitePort {
   editPerson(personId: string, edit: SitePersonPatch): Promise<number>;
-  putAccess(entity: 'schedule' | 'group', name: string, value: unknown): Promise<number>;
+  /** All of them in one site transaction, or none. */
+  putAccessAll(
+    writes: readonly { entity: 'schedule' | 'group'; name: string; value: unknown }[],
+  ): Promise<number[]>;
 }
 
 export interface SitePersonPatch {
@@ -174,9 +177,9 @@ function sitePatch(e: PersonEdit, fields: string[]): SitePersonPatch {
 }
 
 /**
- * Writes the schedules and group choices that differ from the door's current ones to the site,
- * one versioned record each: new and changed schedules first, then groups (which name them),
- * removed schedules last, so no group ever follows a schedule the site lacks.
+ * Writes the schedules and group choices that differ from the door's current ones to the site
+ * in one transaction: new and changed schedules first, then groups (which name them), removed
+ * schedules last, so no group ever follows a schedule the site lacks.
  */
 async function publishSchedules(
   site: PeopleSitePort,
@@ -184,9 +187,10 @@ async function publishSchedules(
   next: { schedules: Record<string, WeeklyWindowView[]>; groupSchedules: Record<string, string> },
 ): Promise<void> {
   const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  const writes: { entity: 'schedule' | 'group'; name: string; value: unknown }[] = [];
   for (const [name, windows] of Object.entries(next.schedules))
     if (!Object.hasOwn(before.schedules, name) || !same(before.schedules[name], windows))
-      await site.putAccess('schedule', name, windows);
+      writes.push({ entity: 'schedule', name, value: windows });
   const groups = new Set([
     ...Object.keys(before.groupSchedules),
     ...Object.keys(next.groupSchedules),
@@ -194,8 +198,11 @@ async function publishSchedules(
   for (const group of groups) {
     const was = Object.hasOwn(before.groupSchedules, group) ? before.groupSchedules[group] : null;
     const now = Object.hasOwn(next.groupSchedules, group) ? next.groupSchedules[group]! : null;
-    if (was !== now) await site.putAccess('group', group, now === null ? null : { schedule: now });
+    if (was !== now)
+      writes.push({ entity: 'group', name: group, value: now === null ? null : { schedule: now } });
   }
   for (const name of Object.keys(before.schedules))
-    if (!Object.hasOwn(next.schedules, name)) await site.putAccess('schedule', name, null);
+    if (!Object.hasOwn(next.schedules, name))
+      writes.push({ entity: 'schedule', name, value: null });
+  if (writes.length > 0) await site.putAccessAll(writes);
 }

@@ -114,7 +114,17 @@ export interface SiteDirectoryPort {
     value: unknown,
     expectedVersion: number | null,
   ): Promise<number>;
+  /** Several access records in one site transaction: all written, or none (SITE_CONFLICT). */
+  putAccessAll(writes: readonly AccessWrite[]): Promise<number[]>;
   leave(): Promise<void>;
+}
+
+/** One schedule, group or door record to write (null value deletes) on a version. */
+export interface AccessWrite {
+  entity: AccessEntity;
+  name: string;
+  value: unknown;
+  expectedVersion: number | null;
 }
 
 /** One audit row as a station logged it (its chain MACs included), keyed by station + seq. */

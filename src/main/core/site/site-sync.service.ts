@@ -375,6 +375,22 @@ export class SiteSync {
   }
 
   /**
+   * Writes several schedule/group/door records in one site transaction, each on the version
+   * held here: a conflict on any of them writes none (a half-applied schedule change could
+   * leave a group following a schedule the site lacks).
+   */
+  putAccessAll(writes: readonly { entity: AccessEntity; name: string; value: unknown }[]) {
+    return this.exclusive(async () => {
+      const held = this.d.replica.accessVersions();
+      const versions = await this.d.dir.putAccessAll(
+        writes.map((w) => ({ ...w, expectedVersion: held.get(`${w.entity}:${w.name}`) ?? null })),
+      );
+      await this.pullAfterWrite();
+      return versions;
+    });
+  }
+
+  /**
    * The station erased someone itself (admin view or CLI): recorded at once with its
    * verification; the tombstone and the ack go out with the next push.
    */

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import type {
   AccessEntity,
+  AccessWrite,
   CentralAccessRecord,
   CentralPerson,
   CentralTemplate,
@@ -11,7 +12,11 @@ import type {
   StationHello,
   TombstoneAck,
 } from '../../core/site/site-ports';
-import { siteQuery } from './site-pool';
+import { inTransaction, siteQuery } from './site-pool';
+
+/** A versioned write of one access record (SITE_CONFLICT on a stale version). */
+const PUT_ACCESS = 'SELECT site.station_put_access($1, $2, $3::jsonb, $4) AS version';
+const accessValue = (value: unknown) => (value === null ? null : JSON.stringify(value));
 
 interface PersonRow {
   person_id: string;
@@ -206,13 +211,28 @@ export class SiteDirectoryRepository implements SiteDirectoryPort {
     value: unknown,
     expectedVersion: number | null,
   ): Promise<number> {
-    const rows = await siteQuery<{ version: number }>(
-      this.pool,
-      'site_put_access',
-      'SELECT site.station_put_access($1, $2, $3::jsonb, $4) AS version',
-      [entity, name, value === null ? null : JSON.stringify(value), expectedVersion],
-    );
+    const rows = await siteQuery<{ version: number }>(this.pool, 'site_put_access', PUT_ACCESS, [
+      entity,
+      name,
+      accessValue(value),
+      expectedVersion,
+    ]);
     return rows[0]?.version ?? 0;
+  }
+
+  async putAccessAll(writes: readonly AccessWrite[]): Promise<number[]> {
+    return inTransaction(this.pool, async (client) => {
+      const versions: number[] = [];
+      for (const w of writes) {
+        const { rows } = await client.query<{ version: number }>({
+          name: 'site_put_access',
+          text: PUT_ACCESS,
+          values: [w.entity, w.name, accessValue(w.value), w.expectedVersion],
+        });
+        versions.push(rows[0]?.version ?? 0);
+      }
+      return versions;
+    });
   }
 
   async leave(): Promise<void> {
