@@ -52,14 +52,17 @@ function uploadThrough(client: CliClient): UploadBatch {
     });
 }
 
-/** A failure of the call itself (refused, malformed, a bug): ends the run, skips no image. */
+/**
+ * A refused call or a bug ends the run; anything else about one image (unreadable, no face, a
+ * payload its schema refuses) skips that image's pairs with the reason.
+ */
 class CallFailed extends Error {
   constructor(readonly error: StationError) {
     super(error.message);
   }
 }
 
-const RUN_ENDING = new Set(['UNAUTHORIZED', 'BAD_REQUEST', 'INTERNAL']);
+const RUN_ENDING = new Set(['UNAUTHORIZED', 'INTERNAL']);
 
 /**
  * Embeds image files with the station's own pipeline (`recognition:embed`, the largest face as
