@@ -155,7 +155,7 @@ const audit: CliCommand = {
   name: 'audit',
   usage: AUDIT_USAGE,
   check: (rest, v) => checkAuditUsage(rest, v, v.site),
-  // --site reads the site's log (the site helper's); this station's log is contract calls only.
+  // This station's log is contract calls only; `--site` reads the site's (site-audit-command.ts).
   roles: BY_DISPATCH,
   runs: 'station',
   run: ({ station, client, out, rest, values: v }) =>
