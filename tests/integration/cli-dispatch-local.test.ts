@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANONYMOUS, cliCaller, dispatch } from '../../src/main/core/ipc/dispatch';
+import { createStationHandlers } from '../../src/main/core/ipc/station-handlers';
 import type { Station } from '../../src/main/core/station.service';
 import { auditCommand } from '../../src/main/hosts/cli/audit-commands';
 import { stationClient } from '../../src/main/hosts/cli/cli-client';
@@ -194,6 +195,15 @@ describe("the reviewer's audit query and export page through audit:log", () => {
       { csv: true },
       (chunk) => (csv += chunk),
     );
+    // Handlers built without the CLI's media reader (the page's hosts) read no local file.
+    const pageSide = createStationHandlers(opened);
+    expect(await dispatch(pageSide, 'access:replay', { video: clip }, cliCaller('admin'))).toEqual({
+      ok: false,
+      error: {
+        code: 'BAD_REQUEST',
+        message: 'This host does not read files from the station disk.',
+      },
+    });
     opened.close();
     opened = undefined;
     expect(code).toBe(0);

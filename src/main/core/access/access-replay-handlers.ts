@@ -1,15 +1,9 @@
 import { basename } from 'node:path';
 import type { AccessReplayView, ReplayDecisionView } from '../../../shared/cli-reports';
-import { StationError } from '../../../shared/errors';
 import type { HandlersFor } from '../ipc/dispatch';
-import type { LocalMedia } from '../ports/local-media';
+import { requireLocalMedia, type LocalMedia } from '../ports/local-media';
 import { round4 } from '../recognition/recognition.service';
 import type { Station } from '../station.service';
-
-/** The answer of a host that reads no local files (only the CLI's composition gives them). */
-export function noLocalMedia(): never {
-  throw new StationError('BAD_REQUEST', 'This host does not read files from the station disk.');
-}
 
 /**
  * `access:replay`: a recording through the door decision with its own frame times, so the
@@ -22,8 +16,7 @@ export function createAccessReplayHandlers(
 ): HandlersFor<'access:replay'> {
   return {
     'access:replay': async (req): Promise<AccessReplayView> => {
-      if (!media) return noLocalMedia();
-      const { info, frames } = await media.openVideo(
+      const { info, frames } = await requireLocalMedia(media).openVideo(
         req.video,
         req.maxSeconds ? { maxSeconds: req.maxSeconds } : {},
       );

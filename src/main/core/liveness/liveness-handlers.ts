@@ -2,9 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { StationError } from '../../../shared/errors';
 import type { PadEvalReport } from '../../../shared/pad-eval-types';
-import { noLocalMedia } from '../access/access-replay-handlers';
 import type { HandlersFor } from '../ipc/dispatch';
-import type { LocalMedia } from '../ports/local-media';
+import { requireLocalMedia, type LocalMedia } from '../ports/local-media';
 import type { Station } from '../station.service';
 import { summarizePadEval, type PadEvalOutcome, type PadEvalSkip } from './pad-eval-summary';
 import { PadEvaluator } from './pad-evaluator';
@@ -18,11 +17,11 @@ import { parsePadLabelsCsv } from './pad-labels-csv';
  */
 export function createLivenessHandlers(
   station: Station,
-  media: LocalMedia | undefined,
+  localMedia: LocalMedia | undefined,
 ): HandlersFor<'liveness:pad-eval'> {
   return {
     'liveness:pad-eval': async (req): Promise<PadEvalReport> => {
-      if (!media) return noLocalMedia();
+      const media = requireLocalMedia(localMedia);
       const rows = parsePadLabelsCsv(await readLabels(req.labels), req.labels);
       const judge = station.livenessJudge();
       if (!judge.passive) {

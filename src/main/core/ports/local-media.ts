@@ -1,3 +1,4 @@
+import { StationError } from '../../../shared/errors';
 import type { RgbImage } from '../vision/vision.types';
 
 /** A recording's size and rate as decoded (adapters/ffmpeg-video-frames.ts). */
@@ -23,4 +24,11 @@ export interface LocalMedia {
     opts?: { maxSeconds?: number },
   ): Promise<{ info: LocalVideoInfo; frames: AsyncIterable<LocalVideoFrame> }>;
   decodeImage(path: string): Promise<RgbImage>;
+}
+
+/** The reader, or the refusal of a host that was given none (only the CLI's is). */
+export function requireLocalMedia(media: LocalMedia | undefined): LocalMedia {
+  if (!media)
+    throw new StationError('BAD_REQUEST', 'This host does not read files from the station disk.');
+  return media;
 }
