@@ -44,7 +44,7 @@ const cursor = z
     return c;
   });
 
-export const auditFilterSchema = z
+const auditFilterFields = z
   .object({
     from: isoInstant.optional(),
     to: isoInstant.optional(),
@@ -57,11 +57,18 @@ export const auditFilterSchema = z
     /** Station events only, or `station access` replays only; absent = both. */
     source: z.enum(AUDIT_SOURCES).optional(),
   })
-  .strict()
-  .refine((f) => f.from === undefined || f.to === undefined || f.from < f.to, {
-    message: '"from" must be earlier than "to"',
-    path: ['to'],
-  });
+  .strict();
+
+const fromBeforeTo = (f: { from?: string | undefined; to?: string | undefined }) =>
+  f.from === undefined || f.to === undefined || f.from < f.to;
+const FROM_BEFORE_TO = { message: '"from" must be earlier than "to"', path: ['to'] };
+
+export const auditFilterSchema = auditFilterFields.refine(fromBeforeTo, FROM_BEFORE_TO);
+
+/** The CLI's filters of the log in log order: a time range, a person, a door. */
+export const auditLogFilterSchema = auditFilterFields
+  .pick({ from: true, to: true, person: true, door: true })
+  .refine(fromBeforeTo, FROM_BEFORE_TO);
 
 export const reviewContract = {
   /** GDPR Art. 17; also what a consent withdrawal does. `confirm` must be literally true. */

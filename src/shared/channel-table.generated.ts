@@ -25,6 +25,7 @@ export const CHANNEL_NAMES = [
   'audit:doors',
   'audit:since',
   'audit:attendance',
+  'audit:log',
   'auth:login',
   'auth:logout',
   'calibration:upload',
@@ -46,6 +47,10 @@ export const CHANNEL_NAMES = [
   'recognition:identify',
   'recognition:verify',
   'model:show',
+  'access:replay',
+  'liveness:pad-eval',
+  'recognition:embed',
+  'model:record-switch',
   'operator:passphrase',
 ] as const;
 
@@ -113,6 +118,7 @@ export const CHANNEL_ROLES: Readonly<
   'audit:doors': ['reviewer', 'admin'],
   'audit:since': ['reviewer', 'admin'],
   'audit:attendance': ['reviewer', 'admin'],
+  'audit:log': ['reviewer', 'admin'],
   'auth:login': [],
   'auth:logout': [],
   'calibration:upload': ['admin'],
@@ -134,5 +140,9 @@ export const CHANNEL_ROLES: Readonly<
   'recognition:identify': ['admin'],
   'recognition:verify': ['admin'],
   'model:show': ['admin'],
+  'access:replay': ['admin'],
+  'liveness:pad-eval': ['admin'],
+  'recognition:embed': ['admin'],
+  'model:record-switch': ['admin'],
   'operator:passphrase': ['admin'],
 };

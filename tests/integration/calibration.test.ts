@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stationImageEmbedder } from '../../src/main/hosts/cli/calibrate-command';
+import { clientImageEmbedder } from '../../src/main/hosts/cli/calibrate-command';
+import { stationClient } from '../../src/main/hosts/cli/cli-client';
 import { binomialCdf } from '../../src/main/core/calibration/binomial-interval';
 import { scorePairs, type PairScoring } from '../../src/main/core/calibration/pair-scoring';
 import { parsePairsCsv } from '../../src/main/core/calibration/pairs-csv';
@@ -46,7 +47,7 @@ describe('threshold calibration on real CelebA embeddings (identity-disjoint fol
       fold: folds[i] ?? 0,
     }));
     fold = new Map(pairs.map((p) => [`${p.img1}|${p.img2}`, p.fold]));
-    scoring = await scorePairs(pairs, stationImageEmbedder(station));
+    scoring = await scorePairs(pairs, clientImageEmbedder(stationClient(station, 'admin')));
   });
   afterAll(() => station?.close());
 

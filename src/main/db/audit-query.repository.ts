@@ -68,16 +68,20 @@ export class AuditQueryRepository implements AuditQueryStore {
   }
 
   /**
-   * Rows matching `spec` in log (id) order, streamed: the CLI's export and query keep the
-   * order in which the chain links them, so an export can be checked against the log.
+   * Up to `limit` rows matching `spec` after row `afterId`, in log (id) order: the CLI's export
+   * and query keep the order in which the chain links them, so an export can be checked against
+   * the log. Keyset by rowid: each page costs its own rows only.
    */
-  inLogOrder(spec: AuditLogOrderSpec): IterableIterator<AuditReviewRow> {
-    const { where, params } = conditions({ ...spec, kind: null, decision: null });
-    const sql =
-      `SELECT ${COLUMNS} FROM audit_events` +
-      (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
-      ' ORDER BY id';
-    return this.db.prepare<[Record<string, string | number>], AuditReviewRow>(sql).iterate(params);
+  logPage(spec: AuditLogOrderSpec, afterId: number, limit: number): AuditReviewRow[] {
+    const { where, params } = conditions({ ...spec, kind: null, decision: null, source: null });
+    where.push('id > @afterId');
+    const sql = `SELECT ${COLUMNS} FROM audit_events WHERE ${where.join(' AND ')} ORDER BY id LIMIT @limit`;
+    let stmt = this.statements.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql);
+      this.statements.set(sql, stmt);
+    }
+    return stmt.all({ ...params, afterId, limit }) as AuditReviewRow[];
   }
 
   /**

@@ -1,14 +1,16 @@
 import { z } from 'zod';
-import { reviewContract } from '../audit-contract';
-import type {
-  AttendanceReport,
-  AuditChainReportView,
-  AuditCsvChunk,
-  AuditDoorList,
-  AuditEventDetail,
-  AuditLivePage,
-  AuditPage,
+import { auditLogFilterSchema, reviewContract } from '../audit-contract';
+import {
+  AUDIT_PAGE,
+  type AttendanceReport,
+  type AuditChainReportView,
+  type AuditCsvChunk,
+  type AuditDoorList,
+  type AuditEventDetail,
+  type AuditLivePage,
+  type AuditPage,
 } from '../audit-review';
+import type { AuditLogPage } from '../cli-reports';
 import type { AuditEventView } from '../domain';
 import { defineChannels, returns } from './channel-entry';
 
@@ -63,5 +65,23 @@ export const auditChannels = defineChannels({
     response: returns<AttendanceReport>(),
     roles: REVIEW,
     method: 'auditAttendance',
+  },
+  /**
+   * The log in log (chain) order, one page after `afterId`: the CLI's query and CSV export page
+   * through it, so a large export never sits in memory. The CLI's only (no page method): the
+   * page has its own paged search and export. Pseudonyms only, as the page's search without
+   * reveal; `people` are those the caller's own person filter named.
+   */
+  'audit:log': {
+    request: z
+      .object({
+        filter: auditLogFilterSchema,
+        afterId: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+        limit: z.number().int().min(1).max(AUDIT_PAGE.exportChunk).default(AUDIT_PAGE.exportChunk),
+      })
+      .strict(),
+    response: returns<AuditLogPage>(),
+    roles: REVIEW,
+    method: undefined,
   },
 });

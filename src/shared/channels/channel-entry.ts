@@ -15,8 +15,9 @@ export const returns = <T>(): Returns<T> => ({ returns: true }) as Returns<T>;
 /**
  * Everything about one channel in one place: what it accepts (zod, parsed in main), what it
  * answers, who may call it and the name the page calls it by. A channel without `method` is
- * an admin tool of the CLI only: the page's bridge has no method for it and the IPC/HTTP hosts
- * answer it as an unknown channel, so the loopback port does not grow with the CLI.
+ * a tool of the CLI only (the admin's, but for the reviewer's `audit:log`): the page's bridge
+ * has no method for it and the IPC/HTTP hosts answer it as an unknown channel, so the loopback
+ * port does not grow with the CLI.
  */
 export interface ChannelEntry<
   S extends z.ZodType = z.ZodType,

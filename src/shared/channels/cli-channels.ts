@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import type { AccessReplayView } from '../cli-reports';
 import type { DoorStatusView, TerminalDisplay } from '../door-contract';
 import type { FaceDecision, PersonRef, PersonSummary } from '../domain';
 import { OPERATOR_ROLES, type OperatorRole } from '../operator-roles';
-import { plainTextField } from '../text-fields';
+import type { PadEvalReport } from '../pad-eval-types';
+import { plainTextField, withoutControls } from '../text-fields';
 import { defineChannels, returns } from './channel-entry';
 
 /** The search index families (as gallery/vector-index.ts builds them), or 'auto' = by size. */
@@ -89,6 +91,13 @@ export interface EmbeddingModelView {
 const settingsPart = z.record(z.string(), z.unknown()).optional();
 
 /**
+ * A file on the station's own disk, by path. Only CLI channels take one (no page method, so
+ * the loopback host never serves them): the local user already reads that disk, and a
+ * recording of many megabytes is decoded frame by frame where it lies instead of sent whole.
+ */
+const localPath = withoutControls(z.string().min(1).max(4096));
+
+/**
  * Admin operations only the CLI offers (no page method): the local operator's tools. They go
  * through the same dispatch, roles and error envelope as the page's channels.
  */
@@ -162,6 +171,59 @@ export const cliChannels = defineChannels({
   'model:show': {
     request: z.object({}).strict(),
     response: returns<EmbeddingModelView>(),
+    roles: ['admin'],
+    method: undefined,
+  },
+  /**
+   * Replays a recording through the door decision with a simulated lock; its decisions are
+   * audited as replays (never as the real door's).
+   */
+  'access:replay': {
+    request: z
+      .object({ video: localPath, maxSeconds: z.number().positive().max(86_400).optional() })
+      .strict(),
+    response: returns<AccessReplayView>(),
+    roles: ['admin'],
+    method: undefined,
+  },
+  /**
+   * Judges the labelled recordings and photos of a labels CSV (paths relative to it) with the
+   * station's passive liveness; `bands` replace the stored ones for this run only.
+   */
+  'liveness:pad-eval': {
+    request: z
+      .object({
+        labels: localPath,
+        bands: z
+          .object({ spoofBelow: z.number().min(0).max(1), clearLiveMin: z.number().min(0).max(1) })
+          .strict()
+          .refine((b) => b.spoofBelow <= b.clearLiveMin, {
+            message: 'spoofBelow must not be above clearLiveMin',
+          })
+          .optional(),
+      })
+      .strict(),
+    response: returns<PadEvalReport>(),
+    roles: ['admin'],
+    method: undefined,
+  },
+  /**
+   * The L2-normalised embedding of a photo's largest face (`station calibrate --pairs`). A
+   * template in all but name: the admin's only, and never served to the page's hosts.
+   */
+  'recognition:embed': {
+    request: z.object({ image: cliImage }).strict(),
+    response: returns<{ embedding: number[] }>(),
+    roles: ['admin'],
+    method: undefined,
+  },
+  /**
+   * Audits an embedding-model switch the CLI made before the station opened (the folder's
+   * choice is read at open), with the space it replaced.
+   */
+  'model:record-switch': {
+    request: z.object({ previousSpace: z.string().min(1).max(300) }).strict(),
+    response: returns<{ auditEventId: number }>(),
     roles: ['admin'],
     method: undefined,
   },

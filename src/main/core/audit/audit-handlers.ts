@@ -11,7 +11,8 @@ type AuditChannel =
   | 'audit:detail'
   | 'audit:verify'
   | 'audit:doors'
-  | 'audit:purge';
+  | 'audit:purge'
+  | 'audit:log';
 
 /** The role looking at names, for the reveal audit row; 'open' while no passphrase is set. */
 function viewer(station: Station, caller: CallerContext): Viewer {
@@ -49,6 +50,8 @@ export function createAuditHandlers(station: Station): HandlersFor<AuditChannel>
     'audit:verify': () => Promise.resolve(station.auditAdmin.verifyChain()),
     'audit:doors': () =>
       Promise.resolve({ doors: station.review.doors(), current: { ...station.access.identity() } }),
+    'audit:log': (req) =>
+      Promise.resolve(station.review.logPage(req.filter, req.afterId ?? 0, req.limit)),
     'audit:purge': (req, caller) =>
       Promise.resolve(station.auditAdmin.purge(req.olderThanDays, actorOf(caller, 'admin'))),
   };

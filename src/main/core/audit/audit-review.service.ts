@@ -8,6 +8,7 @@ import {
   type AuditPage,
   type AuditReviewEvent,
 } from '../../../shared/audit-review';
+import type { AuditLogPage } from '../../../shared/cli-reports';
 import type { PersonRef, PersonSummary } from '../../../shared/domain';
 import { StationError } from '../../../shared/errors';
 import { MAX_SUBJECTS } from '../../../shared/audit-constants';
@@ -94,13 +95,11 @@ export class AuditReviewService {
   }
 
   /**
-   * Every row of `filter` in log (id) order, streamed, with the people a person filter matched:
-   * `station audit query|export` (the chain order, so an export can be checked against it).
+   * One page of `filter`'s rows after row `afterId` in log (id) order, with the people a person
+   * filter matched: `station audit query|export` (the chain order, so an export can be checked
+   * against it).
    */
-  inLogOrder(filter: AuditLogFilter): {
-    people: PersonRef[];
-    rows: IterableIterator<AuditReviewRow>;
-  } {
+  logPage(filter: AuditLogFilter, afterId: number, limit: number): AuditLogPage {
     const { spec, people } = this.resolve(filter);
     const order: AuditLogOrderSpec = {
       from: spec.from,
@@ -108,7 +107,11 @@ export class AuditReviewService {
       subjects: spec.subjects,
       door: spec.door,
     };
-    return { people, rows: this.d.queries.inLogOrder(order) };
+    // One extra row says whether there is a next page.
+    const rows = this.d.queries.logPage(order, afterId, limit + 1);
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return { people, rows: page, nextAfterId: rows.length > limit && last ? last.id : null };
   }
 
   /** The distinct door ids in the log, sorted (the door filter's choices). */

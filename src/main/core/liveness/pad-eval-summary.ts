@@ -6,41 +6,14 @@
  * than exact, the safe side. Presentations that could not be judged are listed and left out.
  */
 import { clopperPearson } from '../calibration/binomial-interval';
-import type { PadLabelRow } from './pad-labels-csv';
+import type {
+  PadEvalOutcome,
+  PadEvalSkip,
+  PadEvalSummary,
+  RateView,
+} from '../../../shared/pad-eval-types';
 
-export interface PadEvalOutcome {
-  row: PadLabelRow;
-  kind: 'video' | 'image';
-  /** The door's decision (video) or the single-frame passive verdict (image). */
-  decision: 'live' | 'spoof' | 'inconclusive';
-  /** Passive band and score that decided it (video: of the deciding window). */
-  band: 'clear_live' | 'uncertain' | 'spoof';
-  score: number | null;
-  reasons: readonly string[];
-  /** Frames read (video) or 1 (image). */
-  frames: number;
-}
-
-export interface PadEvalSkip {
-  row: PadLabelRow;
-  reason: 'unreadable' | 'no_face';
-  message: string;
-}
-
-export interface RateView {
-  errors: number;
-  total: number;
-  rate: number | null;
-  ci95: [number, number] | null;
-}
-
-export interface PadEvalSummary {
-  apcer: (RateView & { species: string })[];
-  bpcer: RateView;
-  acer: { value: number | null; ci95: [number, number] | null; worstSpecies: string | null };
-  sources: { source: string; live: number; attack: number; skipped: number }[];
-  skipped: { file: string; line: number; reason: PadEvalSkip['reason']; message: string }[];
-}
+export type { PadEvalOutcome, PadEvalSkip, PadEvalSummary, RateView };
 
 function rate(errors: number, total: number): RateView {
   if (total === 0) return { errors, total, rate: null, ci95: null };

@@ -6,15 +6,9 @@
  * groups the per-source counts; else the file's folder does.
  */
 import { StationError } from '../../../shared/errors';
+import type { PadLabelRow } from '../../../shared/pad-eval-types';
 
-export interface PadLabelRow {
-  /** Line in the CSV (1 = header). */
-  line: number;
-  file: string;
-  label: 'live' | 'attack';
-  species: string;
-  source: string;
-}
+export type { PadLabelRow };
 
 function bad(source: string, line: number, why: string): StationError {
   return new StationError('BAD_REQUEST', `${source} line ${line}: ${why}`);

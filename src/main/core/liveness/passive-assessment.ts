@@ -11,14 +11,9 @@
 export const PASSIVE_BANDS = ['clear_live', 'uncertain', 'spoof'] as const;
 export type PassiveBand = (typeof PASSIVE_BANDS)[number];
 
-export interface PassiveThresholds {
-  /** Window score below which the face is a presentation attack. */
-  spoofBelow: number;
-  /** Window score at or above which the face is clearly live. */
-  clearLiveMin: number;
-  /** Where they come from: the weights file's defaults, or this station's camera calibration. */
-  origin: 'model_default' | 'camera_calibration';
-}
+import type { PassiveThresholds } from '../../../shared/pad-eval-types';
+
+export type { PassiveThresholds };
 
 export interface PassiveAssessment {
   band: PassiveBand;

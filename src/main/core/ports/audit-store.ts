@@ -113,7 +113,7 @@ export interface AuditQueryStore {
   page(spec: AuditQuerySpec): AuditReviewRow[];
   byId(id: number): AuditReviewRow | undefined;
   doors(): string[];
-  inLogOrder(spec: AuditLogOrderSpec): IterableIterator<AuditReviewRow>;
+  logPage(spec: AuditLogOrderSpec, afterId: number, limit: number): AuditReviewRow[];
   decisionsAfter(
     afterId: number | null,
     limit: number,

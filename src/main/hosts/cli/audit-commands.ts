@@ -1,6 +1,7 @@
 import { MAX_DOOR_FILTER_LENGTH } from '../../../shared/audit-review';
+import type { AuditLogPage, AuditLogRow } from '../../../shared/cli-reports';
+import type { PersonRef } from '../../../shared/domain';
 import { StationError } from '../../../shared/errors';
-import type { Station } from '../../core/station.service';
 import { AUDIT_CSV_HEADER, auditCsvLine, csvField } from '../../core/audit/audit-csv';
 import { toView, type AuditLogFilter } from '../../core/audit/audit-review.service';
 import { checkOlderThan, purgeCommand } from './audit-purge-command';
@@ -60,7 +61,6 @@ export function checkAuditUsage(rest: string[], v: AuditArgs, site = false): str
 
 /** `station audit verify|query|export`; arguments were checked by checkAuditUsage. */
 export async function auditCommand(
-  station: Station,
   client: CliClient,
   out: Output,
   rest: string[],
@@ -71,9 +71,9 @@ export async function auditCommand(
     case 'verify':
       return verifyAudit(client, out);
     case 'query':
-      return queryAudit(station, out, v);
+      return queryAudit(client, out, v);
     case 'export':
-      exportCsv(station, logFilter(v), write);
+      await exportCsv(client, logFilter(v), write);
       return EXIT.ok;
     case 'purge':
       return purgeCommand(client, out, v['older-than']);
@@ -117,16 +117,39 @@ function logFilter(v: AuditArgs): AuditLogFilter {
   };
 }
 
-/** A person's and/or a door's events in log (id) order; PERSON_NOT_FOUND for an unknown name. */
-function queryAudit(station: Station, out: Output, v: AuditArgs): number {
+/**
+ * The log's pages in log (id) order through `audit:log`, one page at a time; the first page
+ * also says whom a person filter matched (PERSON_NOT_FOUND for an unknown name).
+ */
+async function* logPages(client: CliClient, filter: AuditLogFilter): AsyncGenerator<AuditLogPage> {
+  let afterId: number | undefined;
+  for (;;) {
+    const page = await client.call('audit:log', {
+      filter,
+      ...(afterId === undefined ? {} : { afterId }),
+    });
+    yield page;
+    if (page.nextAfterId === null) return;
+    afterId = page.nextAfterId;
+  }
+}
+
+/** A person's and/or a door's events in log (id) order. */
+async function queryAudit(client: CliClient, out: Output, v: AuditArgs): Promise<number> {
   const filter = logFilter(v);
-  const { people, rows } = station.review.inLogOrder(filter);
-  const events = Array.from(rows, toView);
+  let people: PersonRef[] | undefined;
+  const rows: AuditLogRow[] = [];
+  for await (const page of logPages(client, filter)) {
+    people ??= page.people;
+    rows.push(...page.rows);
+  }
+  const matched = people ?? [];
+  const events = rows.map(toView);
   const whose = [
-    ...(people.length > 0 ? [people.map((p) => `${p.name} (${p.id})`).join(', ')] : []),
+    ...(matched.length > 0 ? [matched.map((p) => `${p.name} (${p.id})`).join(', ')] : []),
     ...(filter.door === undefined ? [] : [`door ${filter.door}`]),
   ].join(' at ');
-  out.result({ people, events }, () =>
+  out.result({ people: matched, events }, () =>
     [
       `${events.length} event(s) for ${whose}`,
       ...events.map(
@@ -138,14 +161,20 @@ function queryAudit(station: Station, out: Output, v: AuditArgs): number {
   return EXIT.ok;
 }
 
-/** Streams CSV in ~64 KB chunks so a million-row export never sits in memory at once. */
-function exportCsv(station: Station, filter: AuditLogFilter, write: (chunk: string) => void): void {
+/** Streams CSV page by page, in ~64 KB writes, so a million-row export never sits in memory. */
+async function exportCsv(
+  client: CliClient,
+  filter: AuditLogFilter,
+  write: (chunk: string) => void,
+): Promise<void> {
   let buf = AUDIT_CSV_HEADER;
-  for (const row of station.review.inLogOrder(filter).rows) {
-    buf += auditCsvLine(row);
-    if (buf.length >= 65536) {
-      write(buf);
-      buf = '';
+  for await (const page of logPages(client, filter)) {
+    for (const row of page.rows) {
+      buf += auditCsvLine(row);
+      if (buf.length >= 65536) {
+        write(buf);
+        buf = '';
+      }
     }
   }
   write(buf);

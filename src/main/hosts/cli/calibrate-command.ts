@@ -3,7 +3,11 @@ import { dirname, resolve } from 'node:path';
 import { StationError } from '../../../shared/errors';
 import { thresholdGrid } from '../../core/calibration/calibration-summary';
 import { groupMetrics, type GroupReport } from '../../core/calibration/group-metrics';
-import { scorePairs, type ImageEmbedder } from '../../core/calibration/pair-scoring';
+import {
+  scorePairs,
+  type ImageEmbedder,
+  type PairScoring,
+} from '../../core/calibration/pair-scoring';
 import { parseGroupsCsv, parsePairsCsv, sharedGroups } from '../../core/calibration/pairs-csv';
 import { ratesAt } from '../../core/calibration/score-curves';
 import { SortedScores } from '../../core/calibration/sorted-scores';
@@ -13,8 +17,6 @@ import {
   type CalibrationReport,
   type TargetThreshold,
 } from '../../core/calibration/threshold-calibration';
-import type { Station } from '../../core/station.service';
-import { largestFace } from '../../core/vision/face-choice';
 import type { CliClient } from './cli-client';
 import { EXIT, type Output } from './cli-output';
 import { readInputFile } from './read-input-file';
@@ -37,7 +39,6 @@ export interface CalibrateOptions {
   adoptVerify?: string | undefined;
 }
 
-/** Who changed the thresholds, in the audit row, when the CLI adopted them. */
 /** The folder's batches as the view sends them: through calibration:upload. */
 function uploadThrough(client: CliClient): UploadBatch {
   return (uploadId, photos) =>
@@ -51,14 +52,46 @@ function uploadThrough(client: CliClient): UploadBatch {
     });
 }
 
-/** Embeds image files with the station's own pipeline, largest face as `station verify` does. */
-export function stationImageEmbedder(station: Station): ImageEmbedder {
+/**
+ * A refused call or a bug ends the run; anything else about one image (unreadable, no face, a
+ * payload its schema refuses) skips that image's pairs with the reason.
+ */
+class CallFailed extends Error {
+  constructor(readonly error: StationError) {
+    super(error.message);
+  }
+}
+
+const RUN_ENDING = new Set(['UNAUTHORIZED', 'INTERNAL']);
+
+/**
+ * Embeds image files with the station's own pipeline (`recognition:embed`, the largest face as
+ * `station verify` compares). A file that cannot be read or shows no face skips its pairs.
+ */
+export function clientImageEmbedder(client: CliClient): ImageEmbedder {
   return async (file) => {
     const { bytes, fileName } = await readInputFile(file);
-    const face = largestFace(await station.recognition.analyzeFile(bytes, fileName));
-    if (!face) throw new StationError('NO_FACE', `No face found in ${file}.`);
-    return face.embedding;
+    try {
+      const { embedding } = await client.call('recognition:embed', {
+        image: { fileName, base64: bytes.toString('base64') },
+      });
+      return Float32Array.from(embedding);
+    } catch (err) {
+      if (err instanceof StationError && RUN_ENDING.has(err.code)) throw new CallFailed(err);
+      throw err;
+    }
   };
+}
+
+async function scoreThroughClient(
+  client: CliClient,
+  pairs: Parameters<typeof scorePairs>[0],
+): Promise<PairScoring> {
+  try {
+    return await scorePairs(pairs, clientImageEmbedder(client));
+  } catch (err) {
+    throw err instanceof CallFailed ? err.error : err;
+  }
 }
 
 export function parseTargetFmr(text: string | undefined): number | undefined {
@@ -97,7 +130,6 @@ interface CalibrateResult {
  * asks for the audited adoption (never for --pairs, which leaves no run).
  */
 export async function calibrateCommand(
-  station: Station,
   client: CliClient,
   out: Output,
   opts: CalibrateOptions,
@@ -106,7 +138,7 @@ export async function calibrateCommand(
   const userTarget = parseTargetFmr(opts.targetFmr);
   const result =
     opts.pairs !== undefined
-      ? await fromPairs(station, opts.pairs, opts.groups, userTarget)
+      ? await fromPairs(client, opts.pairs, opts.groups, userTarget)
       : await fromStation(client, opts.folder, userTarget, {
           identify: parseAdopt(opts.adoptIdentify),
           verify: parseAdopt(opts.adoptVerify),
@@ -120,7 +152,7 @@ export async function calibrateCommand(
 }
 
 async function fromPairs(
-  station: Station,
+  client: CliClient,
   pairsArg: string,
   groupsArg: string | undefined,
   userTarget: number | undefined,
@@ -132,7 +164,7 @@ async function fromPairs(
     img1: resolve(base, p.img1),
     img2: resolve(base, p.img2),
   }));
-  const scoring = await scorePairs(pairs, stationImageEmbedder(station));
+  const scoring = await scoreThroughClient(client, pairs);
   const genuine = SortedScores.from(
     scoring.scored.filter((p) => p.same).map((p) => p.score),
     'genuine',
@@ -142,7 +174,8 @@ async function fromPairs(
     'impostor',
   );
   const report = calibrateSorted(genuine, impostor, { targets: targetList(userTarget) });
-  const operating = operatingThreshold(report, userTarget, station);
+  const { verify } = (await client.call('station:status', {})).thresholds;
+  const operating = operatingThreshold(report, userTarget, verify);
   let groups: (GroupReport & { thresholdSource: string }) | undefined;
   if (groupsArg) {
     const groupsFile = resolve(groupsArg);
@@ -303,11 +336,11 @@ function jsonTarget(t: TargetThreshold) {
 function operatingThreshold(
   report: CalibrationReport,
   userTarget: number | undefined,
-  station: Station,
+  stationVerify: number,
 ): { threshold: number; source: string } {
   const t = report.targets.find((x) => x.targetFmr === userTarget && x.supported);
   if (t?.threshold != null) return { threshold: t.threshold, source: `target-fmr ${userTarget}` };
-  return { threshold: station.settings.thresholds().verify, source: 'station verify setting' };
+  return { threshold: stationVerify, source: 'station verify setting' };
 }
 
 function parseAdopt(text: string | undefined): number | undefined {

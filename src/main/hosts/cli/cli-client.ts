@@ -1,7 +1,13 @@
-import type { Channel, RequestOf, ResponseOf } from '../../../shared/contract';
+import {
+  CHANNEL_ROLES,
+  type Channel,
+  type RequestOf,
+  type ResponseOf,
+} from '../../../shared/contract';
 import { StationError } from '../../../shared/errors';
 import { OPERATOR_ROLES, type OperatorRole } from '../../../shared/operator-roles';
-import { cliCaller, dispatch, type Handlers } from '../../core/ipc/dispatch';
+import { localMedia } from '../../composition/local-media';
+import { cliCaller, cliRefusal, dispatch, type Handlers } from '../../core/ipc/dispatch';
 import { createStationHandlers } from '../../core/ipc/station-handlers';
 import type { Station } from '../../core/station.service';
 
@@ -25,8 +31,18 @@ export function createCliClient(handlers: Handlers, role: OperatorRole): CliClie
   };
 }
 
+/** The station's handlers as the local CLI reaches them: with the station disk's media files. */
 export function stationClient(station: Station, role: OperatorRole): CliClient {
-  return createCliClient(createStationHandlers(station), role);
+  return createCliClient(createStationHandlers(station, localMedia()), role);
+}
+
+/**
+ * Refuses, before it starts, what the CLI does ahead of a channel call (a model switch happens
+ * before the station opens): the channel's own roles decide, from the one role table.
+ */
+export function ensureChannelRole(channel: Channel, role: OperatorRole, what: string): void {
+  const refusal = cliRefusal(CHANNEL_ROLES[channel], role);
+  if (refusal !== null) throw new StationError('UNAUTHORIZED', `${what}: ${refusal}`);
 }
 
 /** Environment variable that lowers the CLI's role, as `--as ROLE` does. */

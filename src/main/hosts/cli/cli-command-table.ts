@@ -4,7 +4,7 @@ import { accessCommand, ACCESS_USAGE } from './access-command';
 import { AUDIT_USAGE, auditCommand, checkAuditUsage } from './audit-commands';
 import { calibrateCommand } from './calibrate-command';
 import { CALIBRATE_USAGE, checkCalibrateUsage } from './calibrate-usage';
-import { stationClient, type CliClient } from './cli-client';
+import { ensureChannelRole, stationClient, type CliClient } from './cli-client';
 import { enrollCommand, identifyCommand, peopleListCommand, verifyCommand } from './cli-commands';
 import type { CliValues } from './cli-options';
 import type { Output } from './cli-output';
@@ -53,8 +53,8 @@ export type CliCommand = {
   check: (rest: string[], v: CliValues) => string | null;
   /**
    * Who may run it, checked by the runner before anything opens (empty = leave it to the
-   * contract calls, which dispatch checks one by one). Only the parts that act outside
-   * dispatch (no station yet, files judged by the station's models) name roles here.
+   * contract calls, which dispatch checks one by one). Only what acts outside dispatch names
+   * roles here (the site's commands, which open the station themselves).
    */
   roles: (rest: string[], v: CliValues) => readonly OperatorRole[];
 } & (
@@ -63,7 +63,6 @@ export type CliCommand = {
 );
 
 const BY_DISPATCH = (): readonly OperatorRole[] => [];
-const ADMIN = (): readonly OperatorRole[] => ['admin'];
 
 const ENROLL_USAGE = `  enroll --name NAME --consent FILE...   enrol a person from 1-10 photos (consent is required)
          [--allow-duplicate]             enrol even if a face matches another enrolled person
@@ -156,24 +155,21 @@ const audit: CliCommand = {
   name: 'audit',
   usage: AUDIT_USAGE,
   check: (rest, v) => checkAuditUsage(rest, v, v.site),
-  // query and export read the log directly (in log order); verify and purge are contract calls.
-  roles: (rest) => (rest[0] === 'query' || rest[0] === 'export' ? ['reviewer', 'admin'] : []),
+  // This station's log is contract calls only; `--site` reads the site's (site-audit-command.ts).
+  roles: BY_DISPATCH,
   runs: 'station',
   run: ({ station, client, out, rest, values: v }) =>
-    v.site
-      ? siteAuditCommand(station, client, out, rest, v)
-      : auditCommand(station, client, out, rest, v),
+    v.site ? siteAuditCommand(station, client, out, rest, v) : auditCommand(client, out, rest, v),
 };
 
 const calibrate: CliCommand = {
   name: 'calibrate',
   usage: CALIBRATE_USAGE,
   check: checkCalibrateUsage,
-  // --pairs scores files with the station's pipeline directly; the others are contract calls.
-  roles: (_rest, v) => (v.pairs !== undefined ? ['admin'] : []),
+  roles: BY_DISPATCH,
   runs: 'station',
-  run: ({ station, client, out, values: v }) =>
-    calibrateCommand(station, client, out, {
+  run: ({ client, out, values: v }) =>
+    calibrateCommand(client, out, {
       pairs: v.pairs,
       enrolled: v.enrolled,
       folder: v.folder,
@@ -212,10 +208,10 @@ const recordings: CliCommand[] = [
     usage: ACCESS_USAGE,
     check: (rest, v) => checkVideoUsage('access', rest, v),
     // Replays a recording through the station's door decision (its own audit rows).
-    roles: ADMIN,
+    roles: BY_DISPATCH,
     runs: 'station',
-    run: ({ station, out, rest, values: v }) =>
-      accessCommand(station, out, { video: rest[0] ?? '', maxSeconds: v['max-seconds'] }),
+    run: ({ client, out, rest, values: v }) =>
+      accessCommand(client, out, { video: rest[0] ?? '', maxSeconds: v['max-seconds'] }),
   },
   {
     name: 'pad-eval',
@@ -229,10 +225,10 @@ const recordings: CliCommand[] = [
       return v.csv && v.json ? 'pad-eval takes --json or --csv, not both' : null;
     },
     // Judges labelled files with the station's liveness models (the calibration's data).
-    roles: ADMIN,
+    roles: BY_DISPATCH,
     runs: 'station',
-    run: ({ station, out, values: v }) =>
-      padEvalCommand(station, out, {
+    run: ({ client, out, values: v }) =>
+      padEvalCommand(client, out, {
         labels: v.labels ?? '',
         csv: v.csv,
         bands: parseBands(v.bands) as { spoofBelow: number; clearLiveMin: number } | undefined,
@@ -267,17 +263,22 @@ const admin: CliCommand[] = [
     name: 'model',
     usage: MODEL_USAGE,
     check: checkModelUsage,
-    // A model switch is checked (and recorded) before the station opens with the new model.
+    // A model switch is checked and made before the station opens with the new model.
     runs: 'standalone',
-    roles: (rest) => (rest[0] === 'use' ? ['admin'] : []),
+    roles: BY_DISPATCH,
     async run({ open, out, rest, dataDir, modelsDir, role }) {
-      const previousSpace =
-        rest[0] === 'use' ? await switchEmbeddingModel(dataDir, modelsDir, rest[1] ?? '') : null;
-      return withOpenStation(open, (station) => {
-        // The switch happened before the station existed: its audit row is written directly.
-        if (previousSpace !== null)
-          station.directory.recordEmbeddingModelChange(previousSpace, 'cli');
-        return modelCommand(stationClient(station, role), out, rest[0]);
+      const use = rest[0] === 'use';
+      // The switch acts before any station (hence dispatch) exists, since opening loads the
+      // model the folder names; the audit channel's entry in the one role table gates it, so
+      // a caller who may not record the switch cannot make it either.
+      if (use) ensureChannelRole('model:record-switch', role, 'model');
+      const previousSpace = use
+        ? await switchEmbeddingModel(dataDir, modelsDir, rest[1] ?? '')
+        : null;
+      return withOpenStation(open, async (station) => {
+        const client = stationClient(station, role);
+        if (previousSpace !== null) await client.call('model:record-switch', { previousSpace });
+        return modelCommand(client, out, rest[0]);
       });
     },
   },

@@ -1,16 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { StationError } from '../../../shared/errors';
-import { openVideoFrames } from '../../adapters/ffmpeg-video-frames';
-import { decodeImageFile } from '../../adapters/image-decoder';
-import {
-  summarizePadEval,
-  type PadEvalOutcome,
-  type PadEvalSkip,
-} from '../../core/liveness/pad-eval-summary';
-import { PadEvaluator } from '../../core/liveness/pad-evaluator';
-import { parsePadLabelsCsv } from '../../core/liveness/pad-labels-csv';
-import type { Station } from '../../core/station.service';
+import type { PadEvalOutcome } from '../../../shared/pad-eval-types';
+import type { CliClient } from './cli-client';
 import { EXIT, type Output } from './cli-output';
 import { padEvalCsv, padEvalText } from './pad-eval-text';
 
@@ -35,13 +24,12 @@ export function parseBands(
 }
 
 /**
- * `station pad-eval --labels CSV [--json|--csv]`: how a site checks the passive liveness on its
- * own attack recordings before adopting a calibration. Videos run through the door's liveness
- * window (the active challenge cannot be replayed from a file), stills get a single-frame
- * passive verdict; both with this station's liveness settings and passive bands.
+ * `station pad-eval --labels CSV [--json|--csv]`: the station judges the labelled recordings
+ * and photos (`liveness:pad-eval`, with its liveness settings and passive bands); this prints
+ * the rates, or the per-file CSV.
  */
 export async function padEvalCommand(
-  station: Station,
+  client: CliClient,
   out: Output,
   opts: {
     labels: string;
@@ -49,49 +37,14 @@ export async function padEvalCommand(
     bands?: { spoofBelow: number; clearLiveMin: number } | undefined;
   },
 ): Promise<number> {
-  let text: string;
-  try {
-    text = await readFile(opts.labels, 'utf8');
-  } catch (err) {
-    throw new StationError('BAD_REQUEST', `Cannot read the labels file ${opts.labels}`, {
-      cause: err,
-    });
-  }
-  const rows = parsePadLabelsCsv(text, opts.labels);
-  const judge = station.doors.livenessJudge();
-  if (!judge.passive) {
-    throw new StationError(
-      'MODEL_MISSING',
-      'Passive liveness models are not loaded on this station.',
-    );
-  }
-  // Bands given on the command line (e.g. the Calibration view's proposal) replace the ones in
-  // force for this evaluation only; nothing is stored.
-  const settings = opts.bands
-    ? { ...judge.settings, passive: { ...opts.bands, modelId: judge.passive.modelId } }
-    : judge.settings;
-  const evaluator = new PadEvaluator({
-    largestFace: judge.largestFace,
-    passive: judge.passive,
-    settings,
-    decodeImage: (path) => decodeImageFile(path),
-    openVideo: async (path) => {
-      const { info, frames } = await openVideoFrames(path);
-      return { fps: info.fps, frames };
-    },
+  const report = await client.call('liveness:pad-eval', {
+    labels: opts.labels,
+    ...(opts.bands ? { bands: opts.bands } : {}),
   });
-  const base = dirname(resolve(opts.labels));
-  const outcomes: PadEvalOutcome[] = [];
-  const skipped: PadEvalSkip[] = [];
-  for (const row of rows) {
-    const r = await evaluator.judge(row, resolve(base, row.file));
-    if ('reason' in r) skipped.push(r);
-    else outcomes.push(r);
-  }
-  const summary = summarizePadEval(outcomes, skipped);
+  const { outcomes, skipped, summary, bands } = report;
   const value = {
     labels: opts.labels,
-    bands: { ...evaluator.bands, given: opts.bands !== undefined },
+    bands: { ...bands, given: opts.bands !== undefined },
     presentations: { judged: outcomes.length, skipped: skipped.length },
     summary,
     files: outcomes.map(fileView),
@@ -99,7 +52,7 @@ export async function padEvalCommand(
   if (opts.csv && !out.json) process.stdout.write(padEvalCsv(outcomes, skipped));
   else
     out.result(value, () =>
-      padEvalText(opts.labels, evaluator.bands, summary, outcomes.length, opts.bands !== undefined),
+      padEvalText(opts.labels, bands, summary, outcomes.length, opts.bands !== undefined),
     );
   return outcomes.length > 0 ? EXIT.ok : EXIT.failed;
 }
