@@ -38,6 +38,17 @@ describe('the contract tables derived from the channel entries', () => {
       'people:find',
       'recognition:identify',
       'recognition:verify',
+      'site:door-set',
+      'site:group-delete',
+      'site:group-set',
+      'site:init',
+      'site:join',
+      'site:leave',
+      'site:pair',
+      'site:person-set',
+      'site:revoke',
+      'site:schedule-delete',
+      'site:schedule-set',
     ]);
     for (const c of cliOnly) expect(CHANNEL_ROLES[c]).toEqual(['admin']);
   });

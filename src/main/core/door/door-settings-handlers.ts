@@ -30,6 +30,14 @@ function mergedParts(station: Station, change: ParsedRequestOf<'door:set'>) {
     challenge: over(station.access.challenge(), change.challenge),
     terminal: over(station.access.terminalDisplay(), change.terminal),
   };
+  return checkedDoorSettings(station, parts);
+}
+
+/** Validates door settings parts (null = not given): an invalid part is BAD_REQUEST. */
+export function checkedDoorSettings<T extends Parameters<Station['validateDoorSettings']>[0]>(
+  station: Station,
+  parts: T,
+): T {
   try {
     station.validateDoorSettings(parts);
   } catch (err) {

@@ -6,6 +6,7 @@ import { createDoorSettingsHandlers } from '../door/door-settings-handlers';
 import { createGalleryHandlers } from '../gallery/gallery-handlers';
 import { createPeopleHandlers } from '../people/people-handlers';
 import { createRecognitionHandlers } from '../recognition/recognition-handlers';
+import { createSiteEditHandlers } from '../site/site-edit-handlers';
 import { createSiteHandlers } from '../site/site-handlers';
 import type { Station } from '../station.service';
 import type { Handlers } from './dispatch';
@@ -25,6 +26,7 @@ export function createStationHandlers(station: Station): Handlers {
     ...createCalibrationHandlers(station),
     ...createGalleryHandlers(station),
     ...createSiteHandlers(station.site),
+    ...createSiteEditHandlers(station),
     authorize: (roles, session) => station.operators.authorize(roles, session),
   };
 }
