@@ -8,6 +8,7 @@ import { authChannels } from './channels/auth-channels';
 import { calibrationChannels } from './channels/calibration-channels';
 import { cliChannels } from './channels/cli-channels';
 import { peopleChannels } from './channels/people-channels';
+import { siteEditChannels, siteMembershipChannels } from './channels/site-admin-channels';
 import { siteChannels } from './channels/site-channels';
 import { terminalChannels } from './channels/terminal-channels';
 import type {
@@ -33,6 +34,8 @@ export const channels = {
   ...calibrationChannels,
   ...siteChannels,
   ...cliChannels,
+  ...siteEditChannels,
+  ...siteMembershipChannels,
 } as const satisfies Record<string, ChannelEntry>;
 
 type Channels = typeof channels;
@@ -41,6 +44,12 @@ export type RequestOf<C extends Channel> = z.input<Channels[C]['request']>;
 export type ParsedRequestOf<C extends Channel> = z.output<Channels[C]['request']>;
 export type ResponseOf<C extends Channel> =
   Channels[C]['response'] extends Returns<infer R> ? R : never;
+/**
+ * The channels served without an open station (the data folder's site membership): the CLI
+ * builds their handlers apart; every other channel is the station's (core/ipc/dispatch.ts).
+ */
+export type MembershipChannel = keyof typeof siteMembershipChannels;
+export type StationChannel = Exclude<Channel, MembershipChannel>;
 /** What each channel answers on success. */
 export type ResponseMap = { [C in Channel]: ResponseOf<C> };
 

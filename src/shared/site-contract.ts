@@ -152,7 +152,8 @@ const siteCursor = z
   });
 
 export const siteContract = {
-  'site:status': z.object({}).strict(),
+  /** refreshHead: ask the site for its newest change first, so the lag is current (the CLI). */
+  'site:status': z.object({ refreshHead: z.boolean().optional() }).strict(),
   'site:overview': z.object({}).strict(),
   /** Sync now (push, pull, verify arrivals), instead of waiting for the next cycle. */
   'site:sync': z.object({}).strict(),

@@ -17,3 +17,13 @@ export function withoutControls<T extends z.ZodType<string>>(schema: T): T {
 export function plainTextField(max: number) {
   return withoutControls(z.string().trim().min(1).max(max));
 }
+
+/** A door id as MAC-covered audit rows carry it and filters match it: short and plain. */
+export const DOOR_ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,47}$/i;
+
+export const doorIdField = z
+  .string()
+  .regex(
+    DOOR_ID_PATTERN,
+    'door id: 1-48 letters, digits, ".", "_" or "-", starting with a letter or digit',
+  );

@@ -2,6 +2,7 @@ import { copyFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSiteMembershipHandlers } from '../../src/main/composition/site-membership-handlers';
 import { ANONYMOUS, cliCaller, dispatch } from '../../src/main/core/ipc/dispatch';
 import { StationError } from '../../src/shared/errors';
 import { sharedDataPath } from '../support/shared-data';
@@ -109,5 +110,33 @@ describe('the CLI goes through the shared dispatch (roles, zod, error envelope)'
     expect(asCli).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
     const asReviewer = await dispatch(handlers, 'audit:purge', {}, cliCaller('reviewer'));
     expect(asReviewer).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
+  });
+
+  it('the site membership channels are served without a station, to the CLI caller only', async () => {
+    let opened = 0;
+    const membership = createSiteMembershipHandlers(join(tmp.dir, 'no-station'), () => {
+      opened += 1;
+      return Promise.reject(new StationError('INTERNAL', 'opened'));
+    });
+    await expect(dispatch(membership, 'site:leave', {}, ANONYMOUS)).resolves.toEqual({
+      ok: false,
+      error: { code: 'BAD_REQUEST', message: 'Unknown channel: site:leave' },
+    });
+    const asReviewer = await dispatch(membership, 'site:leave', {}, cliCaller('reviewer'));
+    expect(asReviewer).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
+    const pair = { adminUrl: 'http://db/site', label: 'Door 2', doorId: 'door-2' };
+    await expect(dispatch(membership, 'site:pair', pair, cliCaller('admin'))).resolves.toEqual({
+      ok: false,
+      error: {
+        code: 'BAD_REQUEST',
+        message: 'Invalid site:pair request at adminUrl: a postgres:// URL',
+      },
+    });
+    // A set without the channel answers it as unknown (here: a station channel).
+    await expect(dispatch(membership, 'people:list', {}, cliCaller('admin'))).resolves.toEqual({
+      ok: false,
+      error: { code: 'BAD_REQUEST', message: 'Unknown channel: people:list' },
+    });
+    expect(opened).toBe(0);
   });
 });

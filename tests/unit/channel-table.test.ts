@@ -43,6 +43,17 @@ describe('the contract tables derived from the channel entries', () => {
       'recognition:embed',
       'recognition:identify',
       'recognition:verify',
+      'site:door-set',
+      'site:group-delete',
+      'site:group-set',
+      'site:init',
+      'site:join',
+      'site:leave',
+      'site:pair',
+      'site:person-set',
+      'site:revoke',
+      'site:schedule-delete',
+      'site:schedule-set',
     ]);
     // `station audit query|export` is the reviewer's, as the page's audit channels are.
     for (const c of cliOnly)

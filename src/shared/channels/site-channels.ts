@@ -5,11 +5,12 @@ import {
   type SiteOverview,
   type SiteStatusView,
 } from '../site-contract';
+import type { SiteSyncReport } from '../site-admin-contract';
 import { defineChannels, returns } from './channel-entry';
 
 /**
- * The site this station belongs to: its state is the admin's (and the reviewer's, who reads
- * its log); the site-wide log is the reviewer's, as this station's own.
+ * The site this station belongs to: its state and stations are the admin's and the
+ * reviewer's (who reads its log); the site-wide log is the reviewer's, as this station's own.
  */
 export const siteChannels = defineChannels({
   'site:status': {
@@ -21,12 +22,13 @@ export const siteChannels = defineChannels({
   'site:overview': {
     request: siteContract['site:overview'],
     response: returns<SiteOverview>(),
-    roles: ['admin'],
+    roles: ['admin', 'reviewer'],
     method: 'siteOverview',
   },
   'site:sync': {
     request: siteContract['site:sync'],
-    response: returns<SiteStatusView>(),
+    // The status after it, and what it pushed, pulled and verified (the CLI prints that).
+    response: returns<SiteStatusView & { report: SiteSyncReport }>(),
     roles: ['admin'],
     method: 'syncSite',
   },

@@ -1,21 +1,14 @@
 import { z } from 'zod';
-import { plainTextField } from '../../../shared/text-fields';
+import { doorIdField, plainTextField } from '../../../shared/text-fields';
 
 /**
  * Which door this station drives, as the audit log names it. The id is carried in MAC-covered rows
  * and filtered on, so it is short and plain; renaming it starts a new door in the log, which is why
  * it is its own audited setting. The label may change freely.
  */
-export const DOOR_ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,47}$/i;
-
 export const doorIdentitySchema = z
   .object({
-    id: z
-      .string()
-      .regex(
-        DOOR_ID_PATTERN,
-        'door id: 1-48 letters, digits, ".", "_" or "-", starting with a letter or digit',
-      ),
+    id: doorIdField,
     label: plainTextField(80),
   })
   .strict();

@@ -4,6 +4,7 @@ import type { ParsedRequestOf } from '../../../shared/contract';
 import { StationError } from '../../../shared/errors';
 import { actorOf, type CallerContext, type HandlersFor } from '../ipc/dispatch';
 import type { Station } from '../station.service';
+import type { DoorSettingsParts } from './door-settings-admin';
 
 /** The door's settings as the CLI's `door show` prints them. */
 function doorSettings(station: Station): DoorSettingsView {
@@ -30,6 +31,11 @@ function mergedParts(station: Station, change: ParsedRequestOf<'door:set'>) {
     challenge: over(station.access.challenge(), change.challenge),
     terminal: over(station.access.terminalDisplay(), change.terminal),
   };
+  return checkedDoorSettings(station, parts);
+}
+
+/** Validates door settings parts (null = not given): an invalid part is BAD_REQUEST. */
+export function checkedDoorSettings<T extends DoorSettingsParts>(station: Station, parts: T): T {
   try {
     station.doorSettings.validate(parts);
   } catch (err) {

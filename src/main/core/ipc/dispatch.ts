@@ -5,6 +5,7 @@ import {
   type Channel,
   type ParsedRequestOf,
   type ResponseOf,
+  type StationChannel,
 } from '../../../shared/contract';
 import { StationError, toErrorPayload, type Result } from '../../../shared/errors';
 import type { OperatorRole } from '../../../shared/operator-roles';
@@ -39,13 +40,22 @@ export type ChannelHandler<C extends Channel> = (
 /** The handlers of some channels (one area's set, next to its service). */
 export type HandlersFor<C extends Channel> = { [K in C]: ChannelHandler<K> };
 
-/** Implementation of every channel; station-handlers.ts assembles the areas' sets. */
-export type Handlers = HandlersFor<Channel> & {
-  /**
-   * Role check for CHANNEL_ROLES: a refusal message, or null to allow. Absent = no operator
-   * auth at all (unit-test handler sets only).
-   */
-  authorize?: (roles: readonly OperatorRole[], session: string | null) => string | null;
+/**
+ * Role check for CHANNEL_ROLES: a refusal message, or null to allow. Absent = no operator
+ * auth at all (unit-test handler sets, and the CLI's, whose caller carries its role).
+ */
+type Authorize = (roles: readonly OperatorRole[], session: string | null) => string | null;
+
+/** Implementation of every station channel; station-handlers.ts assembles the areas' sets. */
+export type Handlers = HandlersFor<StationChannel> & { authorize?: Authorize };
+
+/**
+ * What one host serves: the station's Handlers, or another complete set such as the CLI's
+ * site membership handlers (served before a station is open). A channel the set lacks is
+ * answered as unknown.
+ */
+export type HandlerSet = { readonly [K in Channel]?: ChannelHandler<K> } & {
+  authorize?: Authorize;
 };
 
 /** Who acted, for audit rows: the CLI, or the page's view that `ui` names. */
@@ -63,13 +73,17 @@ export function isChannel(value: unknown): value is Channel {
  * It is also the one place operator roles are enforced (CHANNEL_ROLES -> handlers.authorize).
  */
 export async function dispatch(
-  handlers: Handlers,
+  handlers: HandlerSet,
   channel: unknown,
   payload: unknown,
   caller: CallerContext = ANONYMOUS,
 ): Promise<Result<unknown>> {
   // The CLI's own admin channels are not served to the page's hosts (IPC, loopback HTTP).
-  if (!isChannel(channel) || (caller.cliRole === undefined && !isPageChannel(channel))) {
+  if (
+    !isChannel(channel) ||
+    (caller.cliRole === undefined && !isPageChannel(channel)) ||
+    handlers[channel] === undefined
+  ) {
     return {
       ok: false,
       error: { code: 'BAD_REQUEST', message: `Unknown channel: ${String(channel)}` },

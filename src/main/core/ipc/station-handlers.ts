@@ -9,6 +9,7 @@ import { createLivenessHandlers } from '../liveness/liveness-handlers';
 import { createPeopleHandlers } from '../people/people-handlers';
 import { createRecognitionHandlers } from '../recognition/recognition-handlers';
 import type { LocalMedia } from '../ports/local-media';
+import { createSiteEditHandlers } from '../site/site-edit-handlers';
 import { createSiteHandlers } from '../site/site-handlers';
 import type { Station } from '../station.service';
 import type { Handlers } from './dispatch';
@@ -32,6 +33,7 @@ export function createStationHandlers(station: Station, media?: LocalMedia): Han
     ...createAccessReplayHandlers(station, media),
     ...createLivenessHandlers(station, media),
     ...createSiteHandlers(station.site),
+    ...createSiteEditHandlers(station),
     authorize: (roles, session) => station.operators.authorize(roles, session),
   };
 }

@@ -38,12 +38,16 @@ export function createSiteHandlers(site: SiteStation | null): Pick<Handlers, Sit
     return site;
   };
   return {
-    'site:status': () => Promise.resolve(site ? site.status() : NOT_JOINED),
+    'site:status': async (req) => {
+      if (!site) return NOT_JOINED;
+      if (req.refreshHead) await site.sync.refreshHead();
+      return site.status();
+    },
     'site:overview': () => joined().overview(),
     'site:sync': async () => {
       const s = joined();
-      await s.sync.syncNow();
-      return s.status();
+      const report = await s.sync.syncNow();
+      return { ...s.status(), report };
     },
     'site:audit-query': (req) =>
       joined().review.query(req.filter, req.station, req.cursor, req.limit),

@@ -1,32 +1,40 @@
 import {
   CHANNEL_ROLES,
   type Channel,
+  type MembershipChannel,
   type RequestOf,
   type ResponseOf,
+  type StationChannel,
 } from '../../../shared/contract';
 import { StationError } from '../../../shared/errors';
 import { OPERATOR_ROLES, type OperatorRole } from '../../../shared/operator-roles';
+import { createSiteMembershipHandlers } from '../../composition/site-membership-handlers';
+import type { StationOpener } from '../../composition/site-membership';
 import { localMedia } from '../../composition/local-media';
-import { cliCaller, cliRefusal, dispatch, type Handlers } from '../../core/ipc/dispatch';
+import { cliCaller, cliRefusal, dispatch, type HandlerSet } from '../../core/ipc/dispatch';
 import { createStationHandlers } from '../../core/ipc/station-handlers';
 import type { Station } from '../../core/station.service';
 
 /**
  * The CLI as a client of the contract: every call goes through dispatch() (role check, zod,
  * error envelope), as the page's calls do. A refused or invalid call throws the envelope's
- * error as a StationError, which the command's output prints with its code.
+ * error as a StationError, which the command's output prints with its code. `C` is what the
+ * handler set behind it serves: the open station's channels unless said otherwise.
  */
-export interface CliClient {
-  call<C extends Channel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>>;
+export interface CliClient<C extends Channel = StationChannel> {
+  call<K extends C>(channel: K, request: RequestOf<K>): Promise<ResponseOf<K>>;
 }
 
-export function createCliClient(handlers: Handlers, role: OperatorRole): CliClient {
+export function createCliClient<C extends Channel>(
+  handlers: HandlerSet,
+  role: OperatorRole,
+): CliClient<C> {
   const caller = cliCaller(role);
   return {
-    async call<C extends Channel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> {
+    async call<K extends C>(channel: K, request: RequestOf<K>): Promise<ResponseOf<K>> {
       const result = await dispatch(handlers, channel, request, caller);
       if (!result.ok) throw new StationError(result.error.code, result.error.message);
-      return result.value as ResponseOf<C>;
+      return result.value as ResponseOf<K>;
     },
   };
 }
@@ -43,6 +51,15 @@ export function stationClient(station: Station, role: OperatorRole): CliClient {
 export function ensureChannelRole(channel: Channel, role: OperatorRole, what: string): void {
   const refusal = cliRefusal(CHANNEL_ROLES[channel], role);
   if (refusal !== null) throw new StationError('UNAUTHORIZED', `${what}: ${refusal}`);
+}
+
+/** The site membership steps, served without an open station (site-membership-handlers.ts). */
+export function membershipClient(
+  dataDir: string,
+  open: StationOpener,
+  role: OperatorRole,
+): CliClient<MembershipChannel> {
+  return createCliClient(createSiteMembershipHandlers(dataDir, open), role);
 }
 
 /** Environment variable that lowers the CLI's role, as `--as ROLE` does. */

@@ -296,11 +296,11 @@ const admin: CliCommand[] = [
   audit verify|query|export ... --site [--station ID]
                                          the same on the site's log (every door)`,
     check: checkSiteUsage,
-    // Opens (and for join/init reopens) the station itself; pair and revoke need none.
+    // The membership steps are served without an open station; the rest open it.
     runs: 'standalone',
-    // The site channels' roles: its status is the reviewer's too, every change the admin's.
-    roles: (rest) => (rest[0] === 'status' ? ['admin', 'reviewer'] : ['admin']),
-    run: ({ open, dataDir, out, rest, values: v }) => siteCommand(open, dataDir, out, rest, v),
+    roles: BY_DISPATCH,
+    run: ({ open, dataDir, role, out, rest, values: v }) =>
+      siteCommand({ open, dataDir, role }, out, rest, v),
   },
 ];
 

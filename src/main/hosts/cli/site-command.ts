@@ -1,18 +1,13 @@
-import { StationError } from '../../../shared/errors';
-import type { SiteOverview, SiteStatusView } from '../../../shared/site-contract';
-import type { Station } from '../../core/station.service';
-import {
-  initSite,
-  joinSite,
-  leaveSite,
-  pairStation,
-  revokeStation,
-  type JoinResult,
-  type StationOpener,
-} from '../../composition/site-membership';
+import type { MembershipChannel } from '../../../shared/contract';
+import type { SiteJoinView } from '../../../shared/site-admin-contract';
+import type { OperatorRole } from '../../../shared/operator-roles';
+import type { StationOpener } from '../../composition/site-membership';
+import { membershipClient, stationClient, type CliClient } from './cli-client';
 import { EXIT, type Output } from './cli-output';
+import { withOpenStation } from './cli-station';
 import type { SiteArgs } from './site-args';
-import { siteEditCommand } from './site-edit-command';
+import { checkSiteEditUsage, siteEditCommand } from './site-edit-command';
+import { siteStatusCommand } from './site-status-command';
 
 /** parseArgs options the site commands add to the CLI (--door and --file are shared). */
 export const SITE_OPTIONS = {
@@ -51,8 +46,12 @@ export const SITE_USAGE = `  site init --admin-url URL --label L --door ID
 
 export type { SiteArgs };
 
-const adminUrl = (v: SiteArgs): string | undefined =>
-  v['admin-url'] ?? process.env.STATION_SITE_ADMIN_URL;
+const adminUrl = (v: SiteArgs): string =>
+  v['admin-url'] ?? process.env.STATION_SITE_ADMIN_URL ?? '';
+
+/** Numbers the contract checks (a typo reaches its schema as NaN and is refused there). */
+const asNumber = (text: string | undefined): number | undefined =>
+  text === undefined ? undefined : Number(text);
 
 /** A usage error for `station site ...`, or null when the arguments are complete. */
 export function checkSiteUsage(rest: string[], v: SiteArgs): string | null {
@@ -65,8 +64,6 @@ export function checkSiteUsage(rest: string[], v: SiteArgs): string | null {
       if (args.length > 0) return `unexpected arguments: ${args.join(' ')}`;
       if (!v.label?.trim() || !v.door?.trim())
         return `site ${sub} needs --label TEXT and --door ID`;
-      if (v['ttl-hours'] !== undefined && !(Number(v['ttl-hours']) > 0))
-        return '--ttl-hours must be > 0';
       return needAdmin();
     case 'join':
       return v.url && v.code
@@ -85,78 +82,90 @@ export function checkSiteUsage(rest: string[], v: SiteArgs): string | null {
     case 'schedule':
     case 'group':
     case 'door':
-      return null; // checked by siteEditCommand, which knows each form
+      return checkSiteEditUsage(rest, v);
     default:
       return 'unknown site subcommand (try: site init | pair | join | status | sync | stations | revoke | leave | person | schedule | group | door)';
   }
 }
 
-/** `station site ...`; opens the station itself, only for the subcommands that need it. */
-export async function siteCommand(
-  open: StationOpener,
-  dataDir: string,
+const MEMBERSHIP = ['init', 'join', 'pair', 'revoke', 'leave'] as const;
+type MembershipStep = (typeof MEMBERSHIP)[number];
+const isMembership = (sub: string): sub is MembershipStep =>
+  (MEMBERSHIP as readonly string[]).includes(sub);
+
+/**
+ * `station site ...`, every subcommand one contract call (or two: a person is found first).
+ * The membership steps go to their own handler set without opening the station (they open,
+ * write and reopen it themselves); the rest run against the opened station.
+ */
+export function siteCommand(
+  host: { open: StationOpener; dataDir: string; role: OperatorRole },
   out: Output,
   rest: string[],
   v: SiteArgs,
 ): Promise<number> {
   const sub = rest[0] ?? '';
-  if (sub === 'pair') {
-    const r = await pairStation(dataDir, adminUrl(v)!, {
-      label: v.label!.trim(),
-      doorId: v.door!.trim(),
-      ttlHours: v['ttl-hours'] === undefined ? undefined : Number(v['ttl-hours']),
-    });
-    out.result(r, () =>
-      [
-        `Pairing code for "${v.label}" (${r.stationId}), valid until ${r.expiresAt}, once:`,
-        `  ${r.code}`,
-        'At the new station run:',
-        `  station site join --url '${r.joinUrl}' --code ${r.code}`,
-      ].join('\n'),
-    );
-    return EXIT.ok;
+  if (isMembership(sub)) {
+    const client = membershipClient(host.dataDir, host.open, host.role);
+    return membershipCommand(client, out, sub, rest[1] ?? '', v);
   }
-  if (sub === 'revoke') {
-    const r = await revokeStation(adminUrl(v)!, rest[1]!, v.reason ?? 'revoked by the admin');
-    out.result(
-      r,
-      () => `Revoked ${r.label} (${r.stationId}): it receives nothing more from the site.`,
-    );
-    return EXIT.ok;
-  }
-  const station = await open();
-  try {
-    return await withStation(station, open, dataDir, out, rest, v);
-  } finally {
-    await station.site?.close();
-    station.close();
-  }
+  return withOpenStation(host.open, (station) => {
+    const client = stationClient(station, host.role);
+    return sub === 'status' || sub === 'sync' || sub === 'stations'
+      ? siteStatusCommand(client, out, sub)
+      : siteEditCommand(client, out, rest, v);
+  });
 }
 
-async function withStation(
-  station: Station,
-  open: StationOpener,
-  dataDir: string,
+async function membershipCommand(
+  client: CliClient<MembershipChannel>,
   out: Output,
-  rest: string[],
+  sub: MembershipStep,
+  station: string,
   v: SiteArgs,
 ): Promise<number> {
-  const sub = rest[0] ?? '';
+  const who = { label: v.label ?? '', doorId: v.door ?? '' };
   switch (sub) {
     case 'init':
     case 'join': {
       const r =
         sub === 'init'
-          ? await initSite(station, open, dataDir, adminUrl(v)!, {
-              label: v.label!.trim(),
-              doorId: v.door!.trim(),
-            })
-          : await joinSite(station, open, dataDir, v.url!, v.code!);
+          ? await client.call('site:init', { adminUrl: adminUrl(v), ...who })
+          : await client.call('site:join', { url: v.url ?? '', code: v.code ?? '' });
       out.result(r, () => joinText(sub, r));
       return EXIT.ok;
     }
+    case 'pair': {
+      const ttlHours = asNumber(v['ttl-hours']);
+      const r = await client.call('site:pair', {
+        adminUrl: adminUrl(v),
+        ...who,
+        ...(ttlHours === undefined ? {} : { ttlHours }),
+      });
+      out.result(r, () =>
+        [
+          `Pairing code for "${who.label}" (${r.stationId}), valid until ${r.expiresAt}, once:`,
+          `  ${r.code}`,
+          'At the new station run:',
+          `  station site join --url '${r.joinUrl}' --code ${r.code}`,
+        ].join('\n'),
+      );
+      return EXIT.ok;
+    }
+    case 'revoke': {
+      const r = await client.call('site:revoke', {
+        adminUrl: adminUrl(v),
+        station,
+        reason: v.reason ?? 'revoked by the admin',
+      });
+      out.result(
+        r,
+        () => `Revoked ${r.label} (${r.stationId}): it receives nothing more from the site.`,
+      );
+      return EXIT.ok;
+    }
     case 'leave': {
-      const r = await leaveSite(station, dataDir);
+      const r = await client.call('site:leave', {});
       out.result(
         r,
         () =>
@@ -167,81 +176,14 @@ async function withStation(
       );
       return r.verified ? EXIT.ok : EXIT.failed;
     }
-    default:
-      break;
-  }
-  const site = station.site;
-  if (!site)
-    throw new StationError(
-      'SITE_NOT_JOINED',
-      'This station has not joined a site (station site join).',
-    );
-  switch (sub) {
-    case 'status': {
-      await site.sync.refreshHead();
-      const s = site.status();
-      out.result(s, () => statusText(s));
-      return EXIT.ok;
-    }
-    case 'sync': {
-      const r = await site.sync.syncNow();
-      out.result({ ...r, status: site.status() }, () =>
-        [
-          `Pushed ${r.push.events} audit row(s) (${r.push.duplicates} already there), ${r.push.tombstones} erasure(s), ${r.push.acks} ack(s).`,
-          `Pulled ${r.pull.changes} change(s): ${r.pull.people} person(s), +${r.pull.templatesAdded}/-${r.pull.templatesRemoved} template(s), ${r.pull.erased} erased, ${r.pull.access} access record(s); cursor ${r.pull.cursor}.`,
-          `Verified ${r.verified} arrived audit row(s) of the site.`,
-          ...r.pull.problems.map((p) => `  problem: ${p}`),
-        ].join('\n'),
-      );
-      return EXIT.ok;
-    }
-    case 'stations': {
-      const o = await site.overview();
-      out.result(o, () => overviewText(o));
-      return EXIT.ok;
-    }
-    default:
-      return siteEditCommand(station, site.sync, out, rest, v);
   }
 }
 
-function joinText(sub: string, r: JoinResult): string {
+function joinText(sub: 'init' | 'join', r: SiteJoinView): string {
   return [
     `${sub === 'init' ? 'Created site' : 'Joined site'} ${r.siteId} as "${r.label}" (station ${r.stationId}, door ${r.doorId}).`,
     r.sync
       ? `First sync: ${r.sync.pull.people} person(s), ${r.sync.pull.templatesAdded} template(s); ${r.sync.push.events} audit row(s) pushed.`
       : `First sync did not complete (${r.syncError ?? 'unknown'}); the station syncs when the site answers.`,
   ].join('\n');
-}
-
-function statusText(s: SiteStatusView): string {
-  return [
-    `Site ${s.siteId}: station "${s.label}" (${s.stationId}), door ${s.doorId}`,
-    `  ${s.revoked ? 'REVOKED: run `station site leave`' : s.online ? 'online' : 'offline (deciding from the local replica)'}${s.lastError ? `; last error: ${s.lastError}` : ''}`,
-    `  cursor ${s.cursor}${s.head === null ? '' : ` of ${s.head} (lag ${s.lag})`}; ${s.people} site person(s) here`,
-    `  audit rows pushed up to #${s.pushedSeq}, ${s.auditPending} waiting; ${s.pendingErasures} erasure(s) not yet acknowledged`,
-    `  last pull ${s.lastPullAt ?? 'never'}, last push ${s.lastPushAt ?? 'never'}`,
-  ].join('\n');
-}
-
-function overviewText(o: SiteOverview): string {
-  const lines = [`Site head: change ${o.head}`, 'Stations:'];
-  for (const s of o.stations) {
-    lines.push(
-      `  ${s.label.padEnd(20)} ${s.doorId.padEnd(12)} last seen ${s.lastSeenAt ?? 'never'}  lag ${s.lag}  audit ${s.auditRows} (${s.unverified} unverified)${s.revokedAt ? `  REVOKED ${s.revokedAt} (${s.revokedReason ?? ''})` : ''}`,
-    );
-  }
-  lines.push('Erasures:');
-  for (const e of o.erasures) {
-    const acks = e.acks
-      .map((a) => `${a.label} ${a.ackedAt}${a.verified ? '' : ' NOT VERIFIED'}`)
-      .join(', ');
-    const pending = e.pending.map((p) => p.label).join(', ');
-    lines.push(
-      `  ${e.personId} erased ${e.erasedAt}: acknowledged by ${acks || 'nobody yet'}${pending ? `; waiting for ${pending}` : ''}`,
-    );
-  }
-  if (o.flags.length > 0) lines.push('Audit flags:');
-  for (const f of o.flags) lines.push(`  ${f.label} row ${f.seq}: ${f.problem}: ${f.detail}`);
-  return lines.join('\n');
 }
