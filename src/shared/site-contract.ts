@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AUDIT_PAGE } from './audit-review';
-import { auditFilterSchema } from './audit-contract';
+import { auditFilterSchema, auditLogFilterSchema } from './audit-contract';
 import type { PersonRef } from './domain';
 
 /**
@@ -168,4 +168,36 @@ export const siteContract = {
     .strict(),
   /** Every station's chain in the site's log, verified with the stations' own keys. */
   'site:audit-verify': z.object({}).strict(),
+  /** The site's log oldest first, page after page (`station audit query|export --site`). */
+  'site:audit-log': z
+    .object({
+      filter: auditLogFilterSchema,
+      station: z.string().regex(UUID, 'a station id').optional(),
+      cursor: siteCursor.optional(),
+      limit: z.number().int().min(1).max(AUDIT_PAGE.exportChunk).default(AUDIT_PAGE.exportChunk),
+    })
+    .strict(),
 } as const;
+
+/** One row of the site's log as a station logged it, chain MACs included (CLI query/export). */
+export interface SiteAuditLogRow {
+  stationId: string;
+  seq: number;
+  at: string;
+  kind: string;
+  decision: string | null;
+  subjectHmac: string | null;
+  similarity: number | null;
+  details: string;
+  prevMac: string;
+  mac: string;
+  door: string | null;
+}
+
+/** One page of the site's log oldest first; `nextCursor` continues it, null after the last. */
+export interface SiteAuditLogPage {
+  /** The people a person filter matched (the name the caller gave), else []. */
+  people: PersonRef[];
+  rows: SiteAuditLogRow[];
+  nextCursor: string | null;
+}

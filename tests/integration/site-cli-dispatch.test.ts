@@ -132,6 +132,14 @@ describe('station site goes through the shared dispatch (roles, zod, envelope)',
       stations: { label: string }[];
     };
     expect(stations.stations.map((s) => s.label)).toEqual(['HR desk']);
+    // And the site's log, through the same contract calls as the admin's.
+    const log = ok(A('--as', 'reviewer', 'audit', 'query', '--site', '--json')) as {
+      events: { stationId: string }[];
+    };
+    expect(log.events.length).toBeGreaterThan(0);
+    const csv = withRoleEnv('reviewer', dirA, 'audit', 'export', '--csv', '--site');
+    expect(csv.code, csv.stderr).toBe(0);
+    expect(csv.stdout.split('\r\n').filter(Boolean)).toHaveLength(log.events.length + 1);
   }, 300_000);
 
   it('bad arguments and file contents are refused by the contract schema, changing nothing', () => {

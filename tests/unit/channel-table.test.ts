@@ -43,6 +43,7 @@ describe('the contract tables derived from the channel entries', () => {
       'recognition:embed',
       'recognition:identify',
       'recognition:verify',
+      'site:audit-log',
       'site:door-set',
       'site:group-delete',
       'site:group-set',
@@ -55,10 +56,11 @@ describe('the contract tables derived from the channel entries', () => {
       'site:schedule-delete',
       'site:schedule-set',
     ]);
-    // `station audit query|export` is the reviewer's, as the page's audit channels are.
+    // `station audit query|export [--site]` is the reviewer's, as the page's audit channels are.
+    const reviewed = { 'audit:log': 'audit:query', 'site:audit-log': 'site:audit-query' } as const;
     for (const c of cliOnly)
       expect(CHANNEL_ROLES[c], c).toEqual(
-        c === 'audit:log' ? CHANNEL_ROLES['audit:query'] : ['admin'],
+        c in reviewed ? CHANNEL_ROLES[reviewed[c as keyof typeof reviewed]] : ['admin'],
       );
   });
 

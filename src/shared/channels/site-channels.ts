@@ -1,5 +1,6 @@
 import {
   siteContract,
+  type SiteAuditLogPage,
   type SiteAuditPage,
   type SiteChainReportView,
   type SiteOverview,
@@ -43,5 +44,12 @@ export const siteChannels = defineChannels({
     response: returns<SiteChainReportView>(),
     roles: ['reviewer', 'admin'],
     method: 'verifySiteAudit',
+  },
+  /** CLI-only: the site's log in log order, for `station audit query|export --site`. */
+  'site:audit-log': {
+    request: siteContract['site:audit-log'],
+    response: returns<SiteAuditLogPage>(),
+    roles: ['reviewer', 'admin'],
+    method: undefined,
   },
 });

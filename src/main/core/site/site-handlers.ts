@@ -24,7 +24,12 @@ const NOT_JOINED: SiteStatusView = {
 };
 
 type SiteChannel =
-  'site:status' | 'site:overview' | 'site:sync' | 'site:audit-query' | 'site:audit-verify';
+  | 'site:status'
+  | 'site:overview'
+  | 'site:sync'
+  | 'site:audit-query'
+  | 'site:audit-verify'
+  | 'site:audit-log';
 
 /** The site channels, beside the station's (station-handlers.ts); payloads already validated. */
 export function createSiteHandlers(site: SiteStation | null): Pick<Handlers, SiteChannel> {
@@ -52,5 +57,7 @@ export function createSiteHandlers(site: SiteStation | null): Pick<Handlers, Sit
     'site:audit-query': (req) =>
       joined().review.query(req.filter, req.station, req.cursor, req.limit),
     'site:audit-verify': () => joined().review.verify(),
+    'site:audit-log': (req) =>
+      joined().review.logPage(req.filter, req.station, req.cursor, req.limit),
   };
 }

@@ -27,7 +27,7 @@ describe('site review: the Source filter', () => {
         code: 'BAD_REQUEST',
         message: /cannot be filtered by source/,
       });
-      await expect(review.inLogOrder({ source }, undefined).next()).rejects.toMatchObject({
+      await expect(review.logPage({ source }, undefined, undefined, 10)).rejects.toMatchObject({
         code: 'BAD_REQUEST',
       });
     }

@@ -5,6 +5,7 @@ import {
   encodeSiteCursor,
   type SiteAuditCursor,
   type SiteAuditEvent,
+  type SiteAuditLogPage,
   type SiteAuditPage,
   type SiteChainReportView,
   type SiteErasureView,
@@ -16,8 +17,6 @@ import type { CentralAuditRow, SiteAuditPort, SiteAuditQuery, SiteStationRow } f
 
 /** Subjects one query may name (each person has 1 or 2), as in the station's own review. */
 const MAX_SUBJECTS = 16;
-/** Rows per page while streaming the site's log in order (CLI query and export). */
-const STREAM_PAGE = 1000;
 
 export interface SiteReviewDeps {
   audit: SiteAuditPort;
@@ -69,26 +68,33 @@ export class SiteReviewService {
     };
   }
 
-  /** The matching rows oldest first, streamed page by page (CLI query and CSV export). */
-  async *inLogOrder(
+  /**
+   * One page of the matching rows oldest first (CLI query and CSV export): the caller pages
+   * with `nextCursor`, so a large log is never held whole.
+   */
+  async logPage(
     filter: AuditFilter,
     station: string | undefined,
-  ): AsyncGenerator<CentralAuditRow> {
-    const { subjects } = this.subjects(filter.person);
-    const base = this.spec(filter, station, subjects);
-    let after: SiteAuditQuery['after'] = null;
-    for (;;) {
-      const rows = await this.d.audit.page({ ...base, after, order: 'oldest', limit: STREAM_PAGE });
-      yield* rows;
-      const last = rows[rows.length - 1];
-      if (!last || rows.length < STREAM_PAGE) return;
-      after = { at: last.at, stationId: last.stationId, seq: last.seq };
-    }
-  }
-
-  /** People matched by the person filter (for the CLI's heading). */
-  peopleOf(person: string | undefined): PersonRef[] {
-    return this.subjects(person).people;
+    cursor: SiteAuditCursor | undefined,
+    limit: number,
+  ): Promise<SiteAuditLogPage> {
+    const { subjects, people } = this.subjects(filter.person);
+    const rows = await this.d.audit.page({
+      ...this.spec(filter, station, subjects),
+      after: cursor ?? null,
+      order: 'oldest',
+      limit: limit + 1,
+    });
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      people,
+      rows: page.map(({ receivedAt: _r, stationRevoked: _s, ...row }) => row),
+      nextCursor:
+        rows.length > limit && last
+          ? encodeSiteCursor({ at: last.at, stationId: last.stationId, seq: last.seq })
+          : null,
+    };
   }
 
   async verify(): Promise<SiteChainReportView> {

@@ -155,11 +155,11 @@ const audit: CliCommand = {
   name: 'audit',
   usage: AUDIT_USAGE,
   check: (rest, v) => checkAuditUsage(rest, v, v.site),
-  // This station's log is contract calls only; `--site` reads the site's (site-audit-command.ts).
+  // This station's log or, with --site, the site's: contract calls either way.
   roles: BY_DISPATCH,
   runs: 'station',
-  run: ({ station, client, out, rest, values: v }) =>
-    v.site ? siteAuditCommand(station, client, out, rest, v) : auditCommand(client, out, rest, v),
+  run: ({ client, out, rest, values: v }) =>
+    v.site ? siteAuditCommand(client, out, rest, v) : auditCommand(client, out, rest, v),
 };
 
 const calibrate: CliCommand = {

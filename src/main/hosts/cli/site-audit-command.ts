@@ -2,8 +2,8 @@ import { MAX_DOOR_FILTER_LENGTH } from '../../../shared/audit-review';
 import { StationError } from '../../../shared/errors';
 import { toIsoInstant } from '../../../shared/audit-review';
 import { AUDIT_CSV_COLUMNS, csvField } from '../../core/audit/audit-csv';
-import type { CentralAuditRow } from '../../core/site/site-ports';
-import type { Station } from '../../core/station.service';
+import type { PersonRef } from '../../../shared/domain';
+import type { SiteAuditLogPage, SiteAuditLogRow } from '../../../shared/site-contract';
 import type { CliClient } from './cli-client';
 import { EXIT, type Output } from './cli-output';
 
@@ -22,25 +22,15 @@ const SITE_CSV_COLUMNS = ['station_id', 'seq', ...AUDIT_CSV_COLUMNS.slice(1)] as
 /**
  * `station audit verify|query|export --site`: the site's log (every door) instead of this
  * station's, with the same filters and name rules; `--station ID` narrows it to one station.
+ * Every read is a contract call (site:audit-verify, site:audit-log, site:overview).
  */
 export async function siteAuditCommand(
-  station: Station,
   client: CliClient,
   out: Output,
   rest: string[],
   v: SiteAuditArgs,
   write: (chunk: string) => void = (c) => process.stdout.write(c),
 ): Promise<number> {
-  const site = station.site;
-  if (!site)
-    throw new StationError('SITE_NOT_JOINED', '--site needs a station that joined a site.');
-  const stationId = v.station === undefined ? undefined : await resolveStation(station, v.station);
-  const filter = {
-    ...(v.person?.trim() ? { person: v.person.trim() } : {}),
-    ...(v.door === undefined ? {} : { door: v.door }),
-    ...(v.from === undefined ? {} : { from: toIsoInstant(v.from) ?? v.from }),
-    ...(v.to === undefined ? {} : { to: toIsoInstant(v.to) ?? v.to }),
-  };
   switch (rest[0] ?? '') {
     case 'verify': {
       const r = await client.call('site:audit-verify', {});
@@ -57,9 +47,12 @@ export async function siteAuditCommand(
       return r.ok ? EXIT.ok : EXIT.failed;
     }
     case 'query': {
-      const people = site.review.peopleOf(filter.person);
-      const events: CentralAuditRow[] = [];
-      for await (const row of site.review.inLogOrder(filter, stationId)) events.push(row);
+      let people: PersonRef[] = [];
+      const events: SiteAuditLogRow[] = [];
+      for await (const page of logPages(client, v)) {
+        people = page.people;
+        events.push(...page.rows);
+      }
       out.result({ people, events }, () =>
         [
           `${events.length} event(s) in the site's log`,
@@ -71,41 +64,65 @@ export async function siteAuditCommand(
       );
       return EXIT.ok;
     }
-    case 'export': {
-      let buf = `${SITE_CSV_COLUMNS.join(',')}\r\n`;
-      for await (const r of site.review.inLogOrder(filter, stationId)) {
-        const cells = [
-          r.stationId,
-          r.seq,
-          r.at,
-          r.kind,
-          r.decision,
-          r.subjectHmac,
-          r.similarity,
-          r.details,
-          r.prevMac,
-          r.mac,
-          r.door,
-        ];
-        buf += `${cells.map((c) => csvField(c)).join(',')}\r\n`;
-        if (buf.length >= 65536) {
-          write(buf);
-          buf = '';
-        }
-      }
-      write(buf);
+    case 'export':
+      await exportCsv(client, v, write);
       return EXIT.ok;
-    }
     default:
       throw new StationError('BAD_REQUEST', 'audit --site supports verify, query and export');
   }
 }
 
+/** The CSV of the site's log, written page by page as the pages arrive. */
+async function exportCsv(client: CliClient, v: SiteAuditArgs, write: (chunk: string) => void) {
+  write(`${SITE_CSV_COLUMNS.join(',')}\r\n`);
+  for await (const page of logPages(client, v)) {
+    const lines = page.rows.map((r) =>
+      [
+        r.stationId,
+        r.seq,
+        r.at,
+        r.kind,
+        r.decision,
+        r.subjectHmac,
+        r.similarity,
+        r.details,
+        r.prevMac,
+        r.mac,
+        r.door,
+      ]
+        .map((c) => csvField(c))
+        .join(','),
+    );
+    if (lines.length > 0) write(`${lines.join('\r\n')}\r\n`);
+  }
+}
+
+/** The site's log oldest first, one page per contract call until its last. */
+async function* logPages(client: CliClient, v: SiteAuditArgs): AsyncGenerator<SiteAuditLogPage> {
+  const filter = {
+    ...(v.person?.trim() ? { person: v.person.trim() } : {}),
+    ...(v.door === undefined ? {} : { door: v.door }),
+    ...(v.from === undefined ? {} : { from: toIsoInstant(v.from) ?? v.from }),
+    ...(v.to === undefined ? {} : { to: toIsoInstant(v.to) ?? v.to }),
+  };
+  const station = v.station === undefined ? undefined : await resolveStation(client, v.station);
+  let cursor: string | undefined;
+  do {
+    const page = await client.call('site:audit-log', {
+      filter,
+      ...(station ? { station } : {}),
+      ...(cursor ? { cursor } : {}),
+    });
+    yield page;
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+}
+
 /** A station filter by id, label or door id, through the site's station list. */
-async function resolveStation(station: Station, nameOrId: string): Promise<string> {
+async function resolveStation(client: CliClient, nameOrId: string): Promise<string> {
   if (nameOrId.length > MAX_DOOR_FILTER_LENGTH + 16)
     throw new StationError('BAD_REQUEST', '--station is too long');
-  const stations = (await station.site!.overview()).stations;
+  const { stations } = await client.call('site:overview', {});
   const found = stations.filter(
     (s) =>
       s.stationId === nameOrId ||
