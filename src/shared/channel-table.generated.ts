@@ -64,6 +64,7 @@ export const CHANNEL_NAMES = [
   'site:pair',
   'site:revoke',
   'site:leave',
+  'liveness:video',
 ] as const;
 
 /** Named methods the preload (and the browser-mode client) expose; each wraps one channel. */
@@ -169,4 +170,5 @@ export const CHANNEL_ROLES: Readonly<
   'site:pair': ['admin'],
   'site:revoke': ['admin'],
   'site:leave': ['admin'],
+  'liveness:video': ['admin', 'reviewer'],
 };

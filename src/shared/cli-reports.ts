@@ -51,3 +51,24 @@ export interface AccessReplayView {
   decisions: ReplayDecisionView[];
   unlocks: number;
 }
+
+/** `station liveness VIDEO`: the first conclusive window's verdict and the scores behind it. */
+export interface LivenessVideoView {
+  verdict: 'live' | 'spoof' | 'inconclusive';
+  score: number | null;
+  components: { texture: number | null; motion: number | null; blink: number | null };
+  /** The passive band (clear_live | uncertain | spoof) with the score and thresholds behind it. */
+  passive: {
+    band: 'spoof' | 'uncertain' | 'clear_live';
+    score: number | null;
+    spoofBelow: number;
+    clearLiveMin: number;
+    origin: string;
+    textureNet: number | null;
+  };
+  frames: number;
+  /** The fusion's reason codes (liveness-fusion.ts). */
+  reasons: string[];
+  raw: { motion: number | null; rigidMotion: number | null };
+  video: { width: number; height: number; fps: number; rotation: number };
+}

@@ -8,6 +8,7 @@ import { authChannels } from './channels/auth-channels';
 import { calibrationChannels } from './channels/calibration-channels';
 import { cliChannels } from './channels/cli-channels';
 import { peopleChannels } from './channels/people-channels';
+import { recordingChannels } from './channels/recording-channels';
 import { siteEditChannels, siteMembershipChannels } from './channels/site-admin-channels';
 import { siteChannels } from './channels/site-channels';
 import { terminalChannels } from './channels/terminal-channels';
@@ -36,6 +37,7 @@ export const channels = {
   ...cliChannels,
   ...siteEditChannels,
   ...siteMembershipChannels,
+  ...recordingChannels,
 } as const satisfies Record<string, ChannelEntry>;
 
 type Channels = typeof channels;
@@ -45,11 +47,13 @@ export type ParsedRequestOf<C extends Channel> = z.output<Channels[C]['request']
 export type ResponseOf<C extends Channel> =
   Channels[C]['response'] extends Returns<infer R> ? R : never;
 /**
- * The channels served without an open station (the data folder's site membership): the CLI
- * builds their handlers apart; every other channel is the station's (core/ipc/dispatch.ts).
+ * The channels served without an open station (the data folder's site membership, a recording
+ * judged without any data folder): the CLI builds their handlers apart; every other channel is
+ * the station's (core/ipc/dispatch.ts).
  */
 export type MembershipChannel = keyof typeof siteMembershipChannels;
-export type StationChannel = Exclude<Channel, MembershipChannel>;
+export type RecordingChannel = keyof typeof recordingChannels;
+export type StationChannel = Exclude<Channel, MembershipChannel | RecordingChannel>;
 /** What each channel answers on success. */
 export type ResponseMap = { [C in Channel]: ResponseOf<C> };
 

@@ -182,6 +182,12 @@ describe('station liveness VIDEO (the real CLI)', () => {
     const missing = station('liveness', join(tmp.dir, 'nope.mp4'), '--json');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/Cannot decode video .*nope\.mp4/);
+    // The path goes through the contract's schema like every CLI call (a control character).
+    const odd = station('liveness', join(tmp.dir, 'a\nb.mp4'), '--json');
+    expect(odd.code).toBe(2);
+    const oddError = (odd.json as { error: { code: string; message: string } }).error;
+    expect(oddError.code).toBe('BAD_REQUEST');
+    expect(oddError.message).toMatch(/liveness:video request at video/);
     const corrupt = join(tmp.dir, 'corrupt.mp4');
     writeFileSync(corrupt, Buffer.from('this is not a video at all'));
     const bad = station('liveness', corrupt, '--json');

@@ -95,7 +95,7 @@ const settingsPart = z.record(z.string(), z.unknown()).optional();
  * the loopback host never serves them): the local user already reads that disk, and a
  * recording of many megabytes is decoded frame by frame where it lies instead of sent whole.
  */
-const localPath = withoutControls(z.string().min(1).max(4096));
+export const localPath = withoutControls(z.string().min(1).max(4096));
 
 /**
  * Admin operations only the CLI offers (no page method): the local operator's tools. They go

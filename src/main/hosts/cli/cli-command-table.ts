@@ -193,11 +193,11 @@ const recordings: CliCommand[] = [
     name: 'liveness',
     usage: LIVENESS_USAGE,
     check: (rest, v) => checkVideoUsage('liveness', rest, v),
-    // Judges a recording only: needs the models, not the data folder.
+    // Judges a recording only: needs the models, not the data folder (recording-handlers.ts).
     runs: 'standalone',
     roles: BY_DISPATCH,
-    run: ({ out, rest, values: v }) =>
-      livenessCommand(out, {
+    run: ({ out, rest, role, values: v }) =>
+      livenessCommand(out, role, {
         video: rest[0] ?? '',
         modelsDir: v['models-dir'],
         maxSeconds: v['max-seconds'],

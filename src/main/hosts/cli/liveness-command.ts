@@ -1,10 +1,11 @@
-import { openVideoFrames } from '../../adapters/ffmpeg-video-frames';
-import type { LivenessEngine } from '../../core/liveness/liveness-engine';
+import type { RecordingChannel } from '../../../shared/contract';
+import type { LivenessVideoView } from '../../../shared/cli-reports';
+import type { OperatorRole } from '../../../shared/operator-roles';
+import { createRecordingHandlers } from '../../composition/recording-handlers';
 import type { LivenessReason } from '../../core/liveness/liveness-fusion';
-import { streamLiveness, type StreamLivenessResult } from '../../core/liveness/stream-liveness';
 import { defaultModelsDir } from '../../core/models/model-verifier';
+import { createCliClient } from './cli-client';
 import { EXIT, type Output } from './cli-output';
-import { loadLivenessEngine } from '../../composition/onnx-models';
 
 export const LIVENESS_USAGE = `  liveness VIDEO [--max-seconds S]     liveness verdict (live | spoof | inconclusive) of the
                                          largest face over the door's decision window`;
@@ -22,76 +23,40 @@ export function parseMaxSeconds(text: string | undefined): number | undefined {
 }
 
 /**
- * `station liveness VIDEO [--json]`: the largest face of each decoded frame (own frame times,
- * upright by its rotation tag) through the door's tracker and fusion; prints the first conclusive
- * window's verdict, where the door would act. Needs no data folder.
+ * `station liveness VIDEO [--json]`: the door's tracker and fusion over the recording; prints
+ * the first conclusive window's verdict, where the door would act. Needs no data folder: the
+ * call goes through dispatch to the recording handlers (the station's models, loaded per call).
  */
-export async function livenessCommand(out: Output, opts: LivenessCommandOptions): Promise<number> {
-  // The station's own model loading (openStation's), without a data folder.
-  const engine = await loadLivenessEngine(opts.modelsDir ?? defaultModelsDir());
+export async function livenessCommand(
+  out: Output,
+  role: OperatorRole,
+  opts: LivenessCommandOptions,
+): Promise<number> {
+  const handlers = createRecordingHandlers(opts.modelsDir ?? defaultModelsDir());
+  const client = createCliClient<RecordingChannel>(handlers, role);
   const maxSeconds = parseMaxSeconds(opts.maxSeconds);
-  let judged;
-  try {
-    judged = await judge(engine, opts.video, maxSeconds);
-  } finally {
-    await engine.close();
-  }
-  const { info, result } = judged;
-  const d = result.decision;
-  const value = {
-    verdict: d.verdict,
-    score: round(d.score),
-    components: {
-      texture: round(d.components.texture),
-      motion: round(d.components.motion),
-      blink: round(d.components.blink),
-    },
-    // The passive bands (clear_live | uncertain | spoof) with the score and thresholds behind them.
-    passive: {
-      band: d.passive.band,
-      score: round(d.passive.score),
-      spoofBelow: d.passive.thresholds.spoofBelow,
-      clearLiveMin: d.passive.thresholds.clearLiveMin,
-      origin: d.passive.thresholds.origin,
-      textureNet: round(d.passive.components.textureNet),
-    },
-    frames: result.framesRead,
-    reasons: d.reasons,
-    raw: { motion: round(d.raw.motion), rigidMotion: round(d.raw.rigidMotion) },
-    video: { width: info.width, height: info.height, fps: info.fps, rotation: info.rotation },
-  };
-  out.result(value, () => human(opts.video, result));
+  const value = await client.call('liveness:video', {
+    video: opts.video,
+    ...(maxSeconds ? { maxSeconds } : {}),
+  });
+  out.result(value, () => human(opts.video, value));
   return EXIT.ok;
 }
 
-async function judge(engine: LivenessEngine, video: string, maxSeconds: number | undefined) {
-  const { info, frames } = await openVideoFrames(video, maxSeconds ? { maxSeconds } : {});
-  const result = await streamLiveness(frames, (f) => engine.largestFace(f), engine.tracker(), {
-    fps: info.fps,
-    stopAtDecision: true,
-    source: video,
-  });
-  return { info, result };
-}
-
-function round(x: number): number | null {
-  return Number.isFinite(x) ? Math.round(x * 1e4) / 1e4 : null;
-}
-
-const VERDICT_WORDS: Record<StreamLivenessResult['decision']['verdict'], string> = {
+const VERDICT_WORDS: Record<LivenessVideoView['verdict'], string> = {
   live: 'looks like a live person',
   spoof: 'looks like a presentation attack (a photo, a screen or a replay)',
   inconclusive: 'could not tell whether this is a live person',
 };
 
-const PASSIVE_WORDS: Record<StreamLivenessResult['decision']['passive']['band'], string> = {
+const PASSIVE_WORDS: Record<LivenessVideoView['passive']['band'], string> = {
   spoof: 'looks like a presentation attack',
   uncertain: 'not clear either way (the door would ask for a challenge)',
   clear_live: 'clearly live',
 };
 
 /** Why, in words; a reason without words here (a newer fusion rule) shows its code. */
-const REASON_WORDS: Partial<Record<LivenessReason, string>> = {
+const REASON_WORDS: Partial<Record<LivenessReason | (string & {}), string>> = {
   collecting: 'the recording ended before the check was complete',
   frozen_stream: 'the picture stopped changing (a frozen or looped stream)',
   time_anomaly: 'the frame times are impossible for a camera',
@@ -107,13 +72,12 @@ const REASON_WORDS: Partial<Record<LivenessReason, string>> = {
 };
 
 /** The verdict in words; the scores behind it are in --json (they need the BENCHMARKS to read). */
-function human(video: string, r: StreamLivenessResult): string {
-  const d = r.decision;
-  const why = d.reasons.map((code) => REASON_WORDS[code] ?? code.replace(/_/g, ' '));
+function human(video: string, v: LivenessVideoView): string {
+  const why = v.reasons.map((code) => REASON_WORDS[code] ?? code.replace(/_/g, ' '));
   return [
-    `${video}: ${VERDICT_WORDS[d.verdict]} (after ${r.framesRead} frames)`,
+    `${video}: ${VERDICT_WORDS[v.verdict]} (after ${v.frames} frames)`,
     ...(why.length ? [`  why: ${why.join('; ')}`] : []),
-    `  passive check: ${PASSIVE_WORDS[d.passive.band]}`,
+    `  passive check: ${PASSIVE_WORDS[v.passive.band]}`,
     '  (scores and thresholds: --json)',
   ].join('\n');
 }
