@@ -4,7 +4,7 @@
  *
  *   npx tsx bench/site-scale.ts [--minutes 10] [--people 100000] [--templates 3] [--stations 50]
  *                               [--rate 10] [--vectors face-like|random] [--pg-dir DIR] [--keep]
- *                               [--index-save-every-ms N] [--first-sync-only]
+ *                               [--index-save-every-ms N] [--first-sync-only] [--page-size N]
  *
  * A throwaway PostgreSQL (scripts/site/pg-cluster.ts, loopback) holding a site of `people`
  * people with `templates` face-like templates each, then:
@@ -64,6 +64,8 @@ const { values: opts } = parseArgs({
     'pg-dir': { type: 'string' },
     // How often the real station's pulls write its index file at most (default: the app's).
     'index-save-every-ms': { type: 'string' },
+    // Changes per pulled page of the new station's first sync (default: the app's).
+    'page-size': { type: 'string' },
     keep: { type: 'boolean', default: false },
     // Steps 1 only (seed + the new station's first sync): the one figure of issue 16's goal.
     'first-sync-only': { type: 'boolean', default: false },
@@ -157,7 +159,11 @@ async function firstSync(work: string, adminUrl: string, bundle: PairingBundle, 
     },
     { siteKey, password: bundle.password },
   );
-  const station = await openSyncStation(dir, { intervalMs: 1000 });
+  const pageSize = opts['page-size'];
+  const station = await openSyncStation(dir, {
+    intervalMs: 1000,
+    ...(pageSize === undefined ? {} : { pageSize: Number(pageSize) }),
+  });
   await station.site!.sync.register(stationAuditKey(dir), 'bench');
   const load = load1();
   const t0 = performance.now();

@@ -12,6 +12,7 @@ import type {
   VectorSearchResult,
 } from '../core/gallery/vector-index';
 import {
+  allFinite,
   batchShape,
   checkRows,
   engineName,
@@ -116,7 +117,7 @@ export class RoutedIndex implements VectorIndex {
       throw new StationError('INTERNAL', `add: ${groups.length} groups for ${n} rows`);
     }
     // Checked before anything is stored: a bad row must leave the index as it was.
-    if (!vectors.every(Number.isFinite)) {
+    if (!allFinite(vectors)) {
       throw new StationError('INTERNAL', 'add: vectors hold non-finite values');
     }
     const first = this.size;
