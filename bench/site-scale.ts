@@ -378,7 +378,7 @@ function firstSyncRows(seed: Seed, first: First): string[] {
 /** `--first-sync-only`: the import and the first sync, nothing else. */
 function printFirstSync(seed: Seed, first: First): void {
   const lines = [
-    `Run: ${new Date().toISOString()}, \`npx tsx bench/site-scale.ts --first-sync-only --people ${PEOPLE} --templates ${PER} --vectors ${opts.vectors}\``,
+    `Run: ${new Date().toISOString()}, \`npx tsx bench/site-scale.ts --first-sync-only --people ${PEOPLE} --templates ${PER} --vectors ${opts.vectors}${opts['page-size'] ? ` --page-size ${opts['page-size']}` : ''}\``,
     `1-minute load average: ${seed.load.toFixed(1)} at import, ${first.load.toFixed(1)} at the first sync.`,
     '',
     '| measure | value |',
