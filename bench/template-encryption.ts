@@ -62,7 +62,7 @@ function unitVectors(n: number, seed: number): Float32Array[] {
 /** The unsealed baseline: a plain file, named by its SHA-256 where a sealing has its tag. */
 const sha256Hex = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const identitySealer: IndexFileSealer = {
-  sealFile: (b) => Buffer.from(b),
+  sealFile: (parts) => Buffer.concat(parts),
   sealedTag: sha256Hex,
   openFileAt: (path, _context, tag) => {
     const bytes = readFileSync(path);

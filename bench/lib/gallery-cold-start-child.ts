@@ -138,7 +138,7 @@ async function galleryVariant(dir: string, prepared: Prepared): Promise<Record<s
     };
   };
   const sealer = {
-    sealFile: (b: Uint8Array, c: string) => cipher.sealFile(b, c),
+    sealFile: (b: readonly Uint8Array[], c: string) => cipher.sealFile(b, c),
     sealedTag: (b: Uint8Array) => cipher.sealedTag(b),
     openFileAt: (path: string, c: string, tag: string) =>
       stage('read + AES-GCM open (openFileAt)', () => cipher.openFileAt(path, c, tag)),

@@ -34,7 +34,10 @@ describe('site pulls and the sealed index file', () => {
   let adminUrl: string;
   const dirA = join(tmp.dir, 'station-a');
   const dirC = join(tmp.dir, 'station-c');
-  const indexWrites = () => written.filter((f) => f === dataPaths(dirC).galleryIndex).length;
+  // Counted by the meta file, written after each index file (pulls write the index itself
+  // in the background: to a temp file, renamed into place).
+  const indexWrites = () =>
+    written.filter((f) => f === `${dataPaths(dirC).galleryIndex}.json`).length;
 
   beforeAll(async () => {
     pg = await startTestCluster();
@@ -60,6 +63,7 @@ describe('site pulls and the sealed index file', () => {
       const before = indexWrites();
       const imported = await importSitePeople(dirA, adminUrl, 250);
       const r = await c.site!.sync.syncNow();
+      await c.site!.sync.indexWritten();
       expect(r.pull.changes).toBe(250);
       expect(r.pull.templatesAdded).toBe(250);
       expect(c.galleryAdmin.stats().templates).toBe(imported.templates);
@@ -85,10 +89,12 @@ describe('site pulls and the sealed index file', () => {
       await importSitePeople(dirA, adminUrl, 5);
       const first = indexWrites();
       await c.site!.sync.syncNow();
+      await c.site!.sync.indexWritten();
       expect(indexWrites() - first).toBe(1);
       const more = await importSitePeople(dirA, adminUrl, 30);
       const before = indexWrites();
       await c.site!.sync.syncNow();
+      await c.site!.sync.indexWritten();
       expect(indexWrites() - before).toBe(0);
       // In the index at once: the door recognises them before the file catches up, and the
       // file's meta still names the template set it holds (any other opener rebuilds).

@@ -13,6 +13,8 @@ export interface ImportedPeople {
   head: number;
   /** The imported people's ids, in import order. */
   ids: string[];
+  /** Each person's one template, in the same order (plaintext: the test's own copy). */
+  vectors: Float32Array[];
 }
 
 /**
@@ -30,9 +32,11 @@ export async function importSitePeople(
     const admin = new SiteAdminRepository(pool);
     // Employee ids are unique on the site: each import gets its own series.
     const batch = randomUUID().slice(0, 8);
+    const vectors: Float32Array[] = [];
     const people = Array.from({ length: n }, (_, i) => {
       const personId = randomUUID();
       const vector = unitRandom(512);
+      vectors.push(vector);
       const templateId = randomUUID();
       const binding = { templateId, personId, modelId: EMBEDDING_MODEL_ID, dim: 512 };
       return {
@@ -71,6 +75,7 @@ export async function importSitePeople(
       templates: row.t,
       head: Number(row.h),
       ids: people.map((p) => p.personId),
+      vectors,
     };
   } finally {
     await pool.end();

@@ -29,6 +29,18 @@ export function checkRows(values: Float32Array, dim: number, what: string): void
 }
 
 /**
+ * True when every value is finite. A plain loop: `every(Number.isFinite)` over a 100k site's
+ * 150M values took 1.6 s, this 0.2 s (x - x is NaN exactly for NaN and the infinities).
+ */
+export function allFinite(values: Float32Array): boolean {
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i]!;
+    if (x - x !== 0) return false;
+  }
+  return true;
+}
+
+/**
  * The distinct labels of a remove() call, refusing labels never handed out or already
  * removed: either means the gallery's label map and the index disagree.
  */

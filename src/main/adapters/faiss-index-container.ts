@@ -20,7 +20,10 @@ const MAGIC = 'STVX';
 const FORMAT = 1;
 const PREFIX = 12;
 
-export function encodeIndexContainer(header: IndexContainerHeader, faiss: Buffer | null): Buffer {
+export function encodeIndexContainer(
+  header: IndexContainerHeader,
+  faiss: Buffer | null | readonly Uint8Array[],
+): Buffer {
   // Padded with spaces to a multiple of 4 (still JSON) so that the payload after it keeps
   // the 4-byte alignment a routed index needs to use its rows in place.
   const text = JSON.stringify(header);
@@ -29,7 +32,9 @@ export function encodeIndexContainer(header: IndexContainerHeader, faiss: Buffer
   prefix.write(MAGIC, 0, 'latin1');
   prefix.writeUInt32LE(FORMAT, 4);
   prefix.writeUInt32LE(json.length, 8);
-  return Buffer.concat([prefix, json, faiss ?? Buffer.alloc(0)]);
+  // Parts (a routed payload's) are joined here, once, instead of into a payload first.
+  const body = faiss === null ? [] : faiss instanceof Uint8Array ? [faiss] : faiss;
+  return Buffer.concat([prefix, json, ...body]);
 }
 
 /** @throws StationError INDEX_STALE for anything that is not a container this build wrote. */

@@ -25,6 +25,11 @@ const MAGIC = 'RHN2';
 const HEAD = 24;
 
 export function encodeRoutedPayload(p: RoutedPayload): Buffer {
+  return Buffer.concat(routedPayloadParts(p));
+}
+
+/** The payload's bytes in order, the rows as views (joined once by whoever stores them). */
+export function routedPayloadParts(p: RoutedPayload): Uint8Array[] {
   const head = Buffer.alloc(HEAD);
   head.write(MAGIC, 0, 'latin1');
   head.writeUInt32LE(p.dim, 4);
@@ -36,14 +41,14 @@ export function encodeRoutedPayload(p: RoutedPayload): Buffer {
   const members = new Int32Array(offsets[p.members.length]!);
   p.members.forEach((m, i) => members.set(m, offsets[i]));
   const bytes = (a: Int32Array): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-  return Buffer.concat([
+  return [
     head,
     bytes(offsets),
     bytes(members),
     p.coarse ?? Buffer.alloc(0),
     Buffer.alloc(pad4(p.coarse?.length ?? 0)),
     ...p.rows.byteChunks(),
-  ]);
+  ];
 }
 
 /** Zero bytes that bring `n` to a multiple of 4. */

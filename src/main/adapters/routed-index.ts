@@ -12,6 +12,7 @@ import type {
   VectorSearchResult,
 } from '../core/gallery/vector-index';
 import {
+  allFinite,
   batchShape,
   checkRows,
   engineName,
@@ -22,7 +23,7 @@ import {
 } from './faiss-guards';
 import { type NativeStationIndex, loadStationFaiss } from './station-faiss-addon';
 import { encodeIndexContainer } from './faiss-index-container';
-import { decodeRoutedPayload, encodeRoutedPayload } from './routed-index-payload';
+import { decodeRoutedPayload, routedPayloadParts } from './routed-index-payload';
 import { VectorRows } from './vector-rows';
 
 /** The kinds built as a routed index; they differ only in how routes are found. */
@@ -116,7 +117,7 @@ export class RoutedIndex implements VectorIndex {
       throw new StationError('INTERNAL', `add: ${groups.length} groups for ${n} rows`);
     }
     // Checked before anything is stored: a bad row must leave the index as it was.
-    if (!vectors.every(Number.isFinite)) {
+    if (!allFinite(vectors)) {
       throw new StationError('INTERNAL', 'add: vectors hold non-finite values');
     }
     const first = this.size;
@@ -249,16 +250,16 @@ export class RoutedIndex implements VectorIndex {
   /** The station's index container around the routed payload (routed-index-payload.ts). */
   toBuffer(): Buffer {
     const coarse = this.coarse ? native(() => this.coarse!.toBuffer()) : null;
-    const payload = encodeRoutedPayload({
+    const payload = routedPayloadParts({
       dim: this.dim,
       coarse,
       members: this.members,
       rows: this.rows,
     });
-    coarse?.fill(0);
     const removed = [...this.removed].sort((a, b) => a - b);
+    // One copy of every vector (the container), not two: a 100k gallery's is ~600 MB.
     const out = encodeIndexContainer({ kind: this.kind, dim: this.dim, removed }, payload);
-    payload.fill(0); // a copy of every vector: do not leave it to the garbage collector
+    coarse?.fill(0);
     return out;
   }
 

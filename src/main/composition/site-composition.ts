@@ -19,6 +19,14 @@ import type { SiteBinding } from './station-composition';
 
 export const APP_VERSION = '0.1.0';
 
+/**
+ * Changes per pulled page (one SQLite commit each). Only a catch-up fills pages; a new
+ * station's first sync of 100k people took 71 s with 5000 against 78-87 s with 2000 (fewer
+ * commits, each a WAL write, fsync and checkpoint; docs/BENCHMARKS.md, "Site on PostgreSQL"),
+ * at ~15k sealed templates (~100 MB while fetched and applied) per page.
+ */
+const PULL_PAGE_SIZE = 5000;
+
 export interface SiteBindingOptions {
   /** Where the site key lives (Electron: the OS keychain); default keys/site.key (0600). */
   siteKeys?: TemplateKeyStore;
@@ -74,7 +82,7 @@ export function siteBindingFor(dataDir: string, opts: SiteBindingOptions = {}): 
         modelId: st.modelId,
         embeddingSpace: st.embeddingSpace,
         now,
-        pageSize: opts.pageSize ?? 2000,
+        pageSize: opts.pageSize ?? PULL_PAGE_SIZE,
         ...(opts.indexSaveEveryMs === undefined ? {} : { indexSaveEveryMs: opts.indexSaveEveryMs }),
       });
       const pusher = new SitePusher({ dir, audit, replica, stationId: config.stationId, now });

@@ -60,6 +60,27 @@ describe('TemplateCipher', () => {
     expect(code(() => cipher.openFile(sealed, 'ctx-b'))).toBe('TEMPLATE_TAMPERED');
   });
 
+  it('seals a file given in parts, or piece by piece, as the one concatenation', () => {
+    // Parts longer than one sealing chunk (8 MB), and not multiples of it.
+    const parts = [randomBytes(77), randomBytes(9 * 1024 * 1024 + 3), randomBytes(5)];
+    const plain = Buffer.concat(parts);
+    expect(cipher.openFile(cipher.sealFile(parts, 'ctx-a'), 'ctx-a').equals(plain)).toBe(true);
+    const stream = cipher.sealFileStream('ctx-a');
+    const pieces = [stream.head, ...parts.map((p) => stream.update(p))];
+    const { tail, tag } = stream.final();
+    const sealed = Buffer.concat([...pieces, tail]);
+    expect(cipher.sealedTag(sealed)).toBe(tag);
+    expect(cipher.openFile(sealed, 'ctx-a').equals(plain)).toBe(true);
+    expect(code(() => cipher.openFile(sealed, 'ctx-b'))).toBe('TEMPLATE_TAMPERED');
+    // Every sealing draws a fresh nonce.
+    const nonces = new Set(
+      Array.from({ length: 10_000 }, () =>
+        cipher.sealTemplate(v, at).subarray(0, 12).toString('hex'),
+      ),
+    );
+    expect(nonces.size).toBe(10_000);
+  });
+
   it('opens a sealed file from disk in chunks, only the sealing its tag names', () => {
     const tmp = makeTempDir('station-cipher-');
     try {

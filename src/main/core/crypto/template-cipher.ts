@@ -1,11 +1,12 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { StationError } from '../../../shared/errors';
+import { freshGcmNonce, GCM_NONCE_BYTES } from './gcm-nonces';
 
 /** Stored with every sealed row and in template_encryption: what `seal` produces. */
 export const TEMPLATE_FORMAT = 'aes-256-gcm/v1';
 export const TEMPLATE_KEY_BYTES = 32;
-const NONCE_BYTES = 12;
+const NONCE_BYTES = GCM_NONCE_BYTES;
 const TAG_BYTES = 16;
 
 /** Which row a template ciphertext belongs to: bound as AAD, so blobs cannot be moved. */
@@ -71,9 +72,17 @@ export class TemplateCipher {
     return out;
   }
 
-  /** Seals a whole file's bytes; `context` names what the bytes are (bound as AAD). */
-  sealFile(bytes: Uint8Array, context: string): Buffer {
+  /**
+   * Seals a whole file's bytes (given in parts: sealed as their concatenation, never joined
+   * first); `context` names what the bytes are (bound as AAD).
+   */
+  sealFile(bytes: Uint8Array | readonly Uint8Array[], context: string): Buffer {
     return seal(this.indexKey, bytes, Buffer.from(`file:v1\0${context}`));
+  }
+
+  /** The same sealing a piece at a time (an index file written while the station serves). */
+  sealFileStream(context: string): FileSealStream {
+    return sealStream(this.indexKey, Buffer.from(`file:v1\0${context}`));
   }
 
   openFile(sealed: Buffer, context: string): Buffer {
@@ -176,12 +185,47 @@ function templateAad(at: TemplateBinding): Buffer {
   );
 }
 
-function seal(key: Buffer, plain: Uint8Array, aad: Buffer): Buffer {
-  const nonce = randomBytes(NONCE_BYTES);
+/** Plaintext encrypted per update call: bounds the temporary copies of a large file. */
+export const SEAL_CHUNK_BYTES = 8 << 20;
+
+/** Sealed bytes produced piece by piece: `head`, each update's output, then `final().tail`. */
+export interface FileSealStream {
+  readonly head: Buffer;
+  update(plain: Uint8Array): Buffer;
+  /** The last bytes of the sealed file (the tag included) and the tag in hex. */
+  final(): { tail: Buffer; tag: string };
+}
+
+function sealStream(key: Buffer, aad: Buffer): FileSealStream {
+  const nonce = freshGcmNonce();
   const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_BYTES });
   cipher.setAAD(aad);
-  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
-  return Buffer.concat([nonce, body, cipher.getAuthTag()]);
+  return {
+    head: Buffer.from(nonce),
+    update: (plain) => cipher.update(plain),
+    final: () => {
+      const rest = cipher.final();
+      const tag = cipher.getAuthTag();
+      return { tail: Buffer.concat([rest, tag]), tag: tag.toString('hex') };
+    },
+  };
+}
+
+function seal(key: Buffer, plain: Uint8Array | readonly Uint8Array[], aad: Buffer): Buffer {
+  const parts = plain instanceof Uint8Array ? [plain] : plain;
+  const s = sealStream(key, aad);
+  // One output buffer, filled chunk by chunk: a 100k gallery's index file is ~600 MB, and
+  // concatenating whole copies of it cost seconds of allocation and page faults.
+  const length = parts.reduce((n, p) => n + p.length, 0);
+  const out = Buffer.allocUnsafe(NONCE_BYTES + length + TAG_BYTES);
+  let at = s.head.copy(out, 0);
+  for (const part of parts) {
+    for (let i = 0; i < part.length; i += SEAL_CHUNK_BYTES) {
+      at += s.update(part.subarray(i, i + SEAL_CHUNK_BYTES)).copy(out, at);
+    }
+  }
+  s.final().tail.copy(out, at);
+  return out;
 }
 
 function open(key: Buffer, sealed: Buffer, aad: Buffer, what: () => string): Buffer {

@@ -1,10 +1,16 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import type { FileSealStream } from '../crypto/template-cipher';
 import { writeFileAtomic } from '../util/atomic-file';
 import { zeroFileInPlace } from '../util/zero-file';
 
 /** Seals the index file at rest (TemplateCipher, with the same key as the templates). */
 export interface IndexFileSealer {
-  sealFile(bytes: Uint8Array, context: string): Buffer;
+  /** Seals the concatenation of the parts. */
+  sealFile(bytes: readonly Uint8Array[], context: string): Buffer;
+  /** The same sealing piece by piece (writeInBackground); absent: written in one go. */
+  sealFileStream?(context: string): FileSealStream;
   /**
    * Opens the sealed file at `path` if it is the sealing whose GCM tag is `tag` (null when
    * not), reading it in chunks: a 100k gallery's file is ~200 MB, and holding it whole next
@@ -37,6 +43,9 @@ export interface IndexMeta {
   /** The sealed file's GCM tag (hex): names the one sealing this meta vouches for. */
   tag: string;
 }
+
+/** Sealed and written per step by writeInBackground (a few ms of CPU each). */
+const BACKGROUND_CHUNK_BYTES = 4 << 20;
 
 /** What a sealed index file is bound to besides its bytes: the AAD fields. */
 export type IndexBinding = Pick<IndexMeta, 'kind' | 'modelId' | 'dim' | 'fingerprint'>;
@@ -78,20 +87,77 @@ export class SealedIndexFile {
   }
 
   /** Seals and writes `plain` (data first, then the meta that vouches for it); returns the tag. */
-  write(plain: Uint8Array, binding: IndexBinding): string {
+  write(plain: readonly Uint8Array[], binding: IndexBinding): string {
     const bytes = this.sealer.sealFile(plain, indexFileContext(binding));
-    const meta: IndexMeta = {
-      format: INDEX_FILE_FORMAT,
-      ...binding,
-      tag: this.sealer.sealedTag(bytes),
-    };
+    const tag = this.sealer.sealedTag(bytes);
     // A crash between the two writes leaves a mismatch, which the next start detects and
     // repairs by rebuilding.
     this.writeLock()(() => {
       writeFileAtomic(this.path, bytes);
-      writeFileAtomic(`${this.path}.json`, JSON.stringify(meta, null, 2));
+      this.writeMeta(binding, tag);
     });
-    return meta.tag;
+    return tag;
+  }
+
+  private writeMeta(binding: IndexBinding, tag: string): void {
+    const meta: IndexMeta = { format: INDEX_FILE_FORMAT, ...binding, tag };
+    writeFileAtomic(`${this.path}.json`, JSON.stringify(meta, null, 2));
+  }
+
+  /**
+   * write() without holding up the caller: sealed and written a chunk at a time, yielding
+   * between chunks, to a temp file; renamed into place under the write lock only if
+   * `current()` still says so then (an erasure, or another process's commit, meanwhile makes
+   * these bytes wrong: they are dropped). Resolves to the tag, or null when dropped.
+   * The temp name carries this process's id: another process's start-up removes it only
+   * under the lock, and then the rename here fails and the write counts as dropped.
+   */
+  async writeInBackground(
+    plain: readonly Uint8Array[],
+    binding: IndexBinding,
+    current: () => boolean,
+  ): Promise<string | null> {
+    const stream = this.sealer.sealFileStream?.(indexFileContext(binding));
+    if (!stream) return current() ? this.write(plain, binding) : null;
+    const tmp = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    let renamed = false;
+    const file = await open(tmp, 'w', 0o600);
+    try {
+      await file.writeFile(stream.head);
+      for (const part of plain) {
+        for (let i = 0; i < part.length; i += BACKGROUND_CHUNK_BYTES) {
+          if (!current()) return null;
+          await file.writeFile(stream.update(part.subarray(i, i + BACKGROUND_CHUNK_BYTES)));
+        }
+      }
+      const { tail, tag } = stream.final();
+      await file.writeFile(tail);
+      await file.sync();
+      await file.close();
+      return this.writeLock()(() => {
+        if (!current()) return null;
+        renameSync(tmp, this.path);
+        renamed = true;
+        this.writeMeta(binding, tag);
+        return tag;
+      });
+    } finally {
+      await file.close().catch(() => undefined);
+      if (!renamed) this.dropTemp(tmp);
+    }
+  }
+
+  /** A dropped background write's temp file: zeroed (it may hold erased vectors), removed. */
+  private dropTemp(tmp: string): void {
+    try {
+      this.writeLock()(() => {
+        if (!existsSync(tmp)) return;
+        zeroFileInPlace(tmp);
+        rmSync(tmp, { force: true });
+      });
+    } catch {
+      // The station closed meanwhile: its next start removes the temp file (stale-temp-files).
+    }
   }
 
   /**

@@ -21,7 +21,7 @@ import {
   type WriteLock,
 } from './gallery-index-file';
 import { labelPersons } from './gallery-label-check';
-import { decodeLabelMap, encodeLabelMap, REMOVED_LABEL } from './gallery-label-map';
+import { decodeLabelMap, encodeLabelMapHead, REMOVED_LABEL } from './gallery-label-map';
 import type {
   GalleryIndexStats,
   GalleryOpenReport,
@@ -79,6 +79,10 @@ export class Gallery {
   /** The index holds additions the saved file does not (only while or after a hold). */
   private unsaved = false;
   private lastWriteAt = Number.NEGATIVE_INFINITY;
+  /** Bumped by every write: a background write of an older generation is dropped. */
+  private writeGeneration = 0;
+  /** The index file write running in the background (holdWrites' release), if any. */
+  private writing: Promise<void> | null = null;
 
   private constructor(
     private readonly templates: TemplateStore,
@@ -134,6 +138,8 @@ export class Gallery {
   }
 
   private load(): GalleryOpenReport {
+    // The index is replaced wholesale: a background write of the old one is dropped.
+    this.writeGeneration++;
     this.seenDataVersion = this.templates.dataVersion();
     const excludedOtherModels = this.templates.otherModels(this.modelId);
     // Labels need no decryption: a usable saved index never decrypts a single row.
@@ -224,13 +230,14 @@ export class Gallery {
    * ids and people are exactly the database's rows of this model in id order; else every row
    * is read and checked, so a stale list can never bring back an erased vector.
    */
-  rebuild(stored?: StoredTemplate[]): void {
+  rebuild(stored?: StoredTemplate[], opts: { deferWrite?: boolean } = {}): void {
     this.seenDataVersion = this.templates.dataVersion();
     const opened =
       stored !== undefined && this.matchesDatabase(stored)
         ? { rows: stored, tampered: [] }
         : this.templates.openAllForModel(this.modelId);
-    this.rebuildFrom(opened, this.factory.kind, 'rebuild');
+    // deferWrite (inside holdWrites): the index serves at once, its file follows at the release.
+    this.rebuildFrom(opened, this.factory.kind, 'rebuild', opts.deferWrite === true);
     if (this.tampered.length > 0) throw tamperedError(this.tampered);
   }
 
@@ -275,6 +282,7 @@ export class Gallery {
    * rebuilds, which checks every row, until the rows are erased or restored.
    */
   private stopRecognition(tampered: TamperedTemplate[], foundBy: TamperFoundBy): void {
+    this.writeGeneration++; // a background write must not bring the file back
     const fresh = !sameTampered(this.tampered, tampered);
     this.tampered = tampered;
     this.file.remove();
@@ -491,15 +499,21 @@ export class Gallery {
    * the database. `coalesceMs`: the release leaves the additions unsaved while the last write
    * is younger than that; a later release (the next pull) writes them.
    */
-  holdWrites(): (coalesceMs?: number) => void {
+  holdWrites(): (coalesceMs?: number, opts?: { background?: boolean }) => void {
     this.writeHolds++;
     let released = false;
-    return (coalesceMs = 0) => {
+    return (coalesceMs = 0, opts = {}) => {
       if (released) return;
       released = true;
       this.writeHolds--;
-      if (performance.now() - this.lastWriteAt >= coalesceMs) this.saveUnsaved();
+      if (performance.now() - this.lastWriteAt >= coalesceMs)
+        this.saveUnsaved(opts.background === true);
     };
+  }
+
+  /** Resolves once no background write of the index file is running. */
+  async writesSettled(): Promise<void> {
+    while (this.writing) await this.writing;
   }
 
   /** Whether the saved file lacks additions held in memory (holdWrites). */
@@ -508,7 +522,7 @@ export class Gallery {
   }
 
   /** Writes held additions, unless another process committed meanwhile (then: reload). */
-  private saveUnsaved(): void {
+  private saveUnsaved(background = false): void {
     if (!this.unsaved || this.writeHolds > 0) return;
     const version = this.templates.dataVersion();
     if (version !== this.seenDataVersion || this.tampered.length > 0) {
@@ -517,7 +531,8 @@ export class Gallery {
       this.load();
       return;
     }
-    this.persist();
+    if (background) this.persistInBackground();
+    else this.persist();
   }
 
   private persist(deferrable = false): void {
@@ -527,16 +542,55 @@ export class Gallery {
       this.unsaved = true;
       return;
     }
-    const index = this.index.toBuffer();
-    const plain = encodeLabelMap(this.labelToTemplate, this.labelToPerson, index);
-    index.fill(0);
+    // Any background write still running holds an older index: this one supersedes it.
+    this.writeGeneration++;
+    const plain = this.snapshot();
     try {
       this.savedTag = this.file.write(plain, this.binding(this.fingerprint));
       this.unsaved = false;
       this.lastWriteAt = performance.now();
     } finally {
-      plain.fill(0);
+      for (const part of plain) part.fill(0);
     }
+  }
+
+  /** The file's plaintext now: the label map's head, then the index bytes (zero both after). */
+  private snapshot(): Buffer[] {
+    return [encodeLabelMapHead(this.labelToTemplate, this.labelToPerson), this.index.toBuffer()];
+  }
+
+  /**
+   * persist() for a site pull: the index as it is now is copied (the one synchronous step), then
+   * sealed and written while the station goes on (SealedIndexFile.writeInBackground). Dropped
+   * when anything writes meanwhile (an erasure writes at once) or another process commits (our
+   * copy may hold what it erased); then the additions stay unsaved for a later release. One
+   * background write at a time: a release meanwhile leaves its additions to the next.
+   */
+  private persistInBackground(): void {
+    if (this.writing) return;
+    const generation = ++this.writeGeneration;
+    const dataVersion = this.seenDataVersion;
+    const binding = this.binding(this.fingerprint);
+    const plain = this.snapshot();
+    this.unsaved = false;
+    this.lastWriteAt = performance.now();
+    const current = () =>
+      generation === this.writeGeneration && this.templates.dataVersion() === dataVersion;
+    this.writing = this.file
+      .writeInBackground(plain, binding, current)
+      .then(
+        (tag) => {
+          if (tag !== null) this.savedTag = tag;
+          else if (generation === this.writeGeneration) this.unsaved = true;
+        },
+        () => {
+          if (generation === this.writeGeneration) this.unsaved = true;
+        },
+      )
+      .finally(() => {
+        for (const part of plain) part.fill(0);
+        this.writing = null;
+      });
   }
 }
 

@@ -1,12 +1,13 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
 import { StationError } from '../../../shared/errors';
+import { freshGcmNonce, GCM_NONCE_BYTES } from '../crypto/gcm-nonces';
 
-const NONCE_BYTES = 12;
+const NONCE_BYTES = GCM_NONCE_BYTES;
 const TAG_BYTES = 16;
 
 /** nonce(12) | ciphertext | tag(16), a fresh random nonce per seal (as TemplateCipher does). */
 export function sealGcm(key: Buffer, plain: Uint8Array, aad: Buffer): Buffer {
-  const nonce = randomBytes(NONCE_BYTES);
+  const nonce = freshGcmNonce();
   const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_BYTES });
   cipher.setAAD(aad);
   const body = Buffer.concat([cipher.update(plain), cipher.final()]);

@@ -114,13 +114,20 @@ export interface LocalGalleryPort {
   readonly size: number;
   addCommitted(added: { personId: string; vector: Float32Array; embeddingSpace: string }[]): void;
   removeTemplates(templateIds: readonly number[]): { rebuilt: boolean };
-  /** From the database, or from `stored` when it is every template of the model, in id order. */
-  rebuild(stored?: ReplicaAdded[]): void;
+  /**
+   * From the database, or from `stored` when it is every template of the model, in id order.
+   * `deferWrite` (inside holdWrites): the file is written at the release, not now.
+   */
+  rebuild(stored?: ReplicaAdded[], opts?: { deferWrite?: boolean }): void;
   /**
    * Additions until the release stay in memory; the release writes the index file once, or
    * leaves that to a later release while the last write is younger than `coalesceMs`.
+   * `background`: the release copies the index and seals and writes the copy while the
+   * station goes on (the file is a cache: until then a restart rebuilds it from the database).
    */
-  holdWrites(): (coalesceMs?: number) => void;
+  holdWrites(): (coalesceMs?: number, opts?: { background?: boolean }) => void;
+  /** Resolves once no background write of the index file is running. */
+  writesSettled(): Promise<void>;
 }
 
 /** The station's erasure with its on-disk verification (ErasureService implements it). */

@@ -82,10 +82,10 @@ function discard(kept: ReplicaAdded[]): null {
  * version, templates their site id). Tombstones are applied first, with the station's own
  * erasure and its verification, and queued for acknowledgement.
  *
- * The gallery follows each page at once, in memory: its file is written once at the end of the
- * pull, or later (indexSaveEveryMs), never per page (Gallery.holdWrites). A new station's first
+ * The gallery follows each page at once, in memory: its file is written in the background after
+ * the pull, or later (indexSaveEveryMs), never per page (Gallery.holdWrites). A new station's first
  * pull (its first page full, its gallery empty) builds the index once at the end instead, from
- * the vectors it decrypted anyway.
+ * the vectors it decrypted anyway; it serves from then on, while its file is being written.
  */
 export class SitePuller {
   constructor(private readonly d: SitePullDeps) {}
@@ -107,7 +107,9 @@ export class SitePuller {
       await this.pullPages(report);
     } finally {
       const saving = performance.now();
-      releaseIndex(this.d.indexSaveEveryMs ?? INDEX_SAVE_EVERY_MS);
+      // Only the copy of the index is taken here; sealing and writing it do not hold up the
+      // next pull (a 100k gallery's file is ~600 MB).
+      releaseIndex(this.d.indexSaveEveryMs ?? INDEX_SAVE_EVERY_MS, { background: true });
       report.timing.indexMs += performance.now() - saving;
     }
     // Tells the site how far this station got (the admin's lag), when that moved.
@@ -116,8 +118,14 @@ export class SitePuller {
     return report;
   }
 
+  /** Resolves once the index file a pull started writing in the background is written. */
+  indexWritten(): Promise<void> {
+    return this.d.gallery.writesSettled();
+  }
+
   /** Writes index additions a pull left unsaved (at stop: the next start then loads the file). */
-  saveIndex(): void {
+  async saveIndex(): Promise<void> {
+    await this.d.gallery.writesSettled();
     this.d.gallery.holdWrites()(0);
   }
 
@@ -151,7 +159,7 @@ export class SitePuller {
       deferred ||= building && r.added + r.removed > 0;
     }
     const indexing = performance.now();
-    if (deferred) this.d.gallery.rebuild(fresh ?? undefined);
+    if (deferred) this.d.gallery.rebuild(fresh ?? undefined, { deferWrite: true });
     if (fresh) discard(fresh);
     report.timing.indexMs = performance.now() - indexing;
   }

@@ -192,10 +192,15 @@ export class SiteSync {
     // Pulls may leave the index file behind the index (SitePullDeps.indexSaveEveryMs). Not
     // saved (the station's database already closed): a stale file, rebuilt at the next start.
     try {
-      this.d.puller.saveIndex();
+      await this.d.puller.saveIndex();
     } catch (err) {
       this.d.log?.(`site sync: index file not saved at stop: ${String(err)}`);
     }
+  }
+
+  /** Resolves once the index file the last pull started writing in the background is written. */
+  indexWritten(): Promise<void> {
+    return this.d.puller.indexWritten();
   }
 
   status(): SiteStatusView {
