@@ -4,7 +4,7 @@
  *
  *   npx tsx bench/challenge-door.ts [--tries 4] [--max-fps 10] [--json]
  *
- * Each presentation is played through the whole door (`station.videoAccessSession`: the
+ * Each presentation is played through the whole door (`station.doors.videoSession`: the
  * station's detector, tracking, liveness window, challenge, rules) with the default settings
  * (challenge when_uncertain, 2 actions, 8 s), on the recording's own clock, at most --max-fps
  * frames a second (what a door terminal answers). People are enrolled from stills of their own

@@ -1,5 +1,5 @@
 /**
- * The door's per-frame cost in the main process: `station.processFrame` (RGBA region -> RGB,
+ * The door's per-frame cost in the main process: `station.door.process` (RGBA region -> RGB,
  * two landmark passes, alignment, embedding, gallery search with name lookup, decision, audit
  * when the outcome changes) for realistic `access:frame` requests.
  *
@@ -13,9 +13,9 @@
  * five points; the region around the face is cut exactly as the renderer does (frame-region.ts,
  * 60 % margin) and sent as base64 RGBA. Preparing requests is not timed.
  *
- * Two timings per frame: processFrame on the parsed request (what the brief calls the per-face
+ * Two timings per frame: door.process on the parsed request (what the brief calls the per-face
  * main-process time; goal < 25 ms), and dispatch() through the IPC contract (zod validation
- * of the ~0.5 MB payload + processFrame), what an Electron IPC or loopback call costs in main.
+ * of the ~0.5 MB payload + door.process), what an Electron IPC or loopback call costs in main.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -180,7 +180,7 @@ async function main(): Promise<void> {
     const m = await measure(station, requests, warmup);
     const px = summarize(requests.slice(warmup).map((r) => r.pixels));
     console.log(
-      `### Door frame in main: station.processFrame (1 ONNX thread, faiss flat, SQLite WAL)\n`,
+      `### Door frame in main: station.door.process (1 ONNX thread, faiss flat, SQLite WAL)\n`,
     );
     console.log(
       `gallery: ${gallery.people} people / ${gallery.templates} templates (${PERSON_A} + ${values.others} CelebA identities); 1-min load average at start: ${load}`,
@@ -198,8 +198,8 @@ async function main(): Promise<void> {
       '| path | frames | p50 ms | p95 ms | mean ms | max ms |\n|---|---:|---:|---:|---:|---:|',
     );
     const rows = [
-      ['station.processFrame(parsed request)', m.direct],
-      ['dispatch(): zod parse + processFrame', m.viaDispatch],
+      ['station.door.process(parsed request)', m.direct],
+      ['dispatch(): zod parse + door.process', m.viaDispatch],
     ] as const;
     for (const [label, v] of rows) {
       const s = summarize(v);

@@ -23,7 +23,7 @@ import { readAuditDetails } from './audit-details';
 
 export interface AuditReviewDeps {
   queries: AuditQueryStore;
-  /** Exact id first, then case-insensitive name (Station.findPeople). */
+  /** Exact id first, then case-insensitive name (PeopleDirectory.find). */
   findPeople: (nameOrId: string) => PersonSummary[];
   /** Every subject HMAC a person's rows may carry; [] once erased. */
   subjectsOf: (personId: string) => string[];
