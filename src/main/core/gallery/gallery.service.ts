@@ -265,6 +265,8 @@ export class Gallery {
       all.set(t.vector, i * this.dim);
     });
     index.add(all, personGroups(stored));
+    // The index keeps its own copy: this plaintext one of every vector does not outlive the build.
+    all.fill(0);
     this.factory = factory;
     this.index = index;
     this.labelToTemplate = stored.map((t) => t.id);
