@@ -1,9 +1,8 @@
 import type { DoorSettingsView } from '../../../shared/channels/cli-channels';
 import type { RequestOf } from '../../../shared/contract';
-import { StationError } from '../../../shared/errors';
 import type { CliClient } from './cli-client';
 import { EXIT, type Output } from './cli-output';
-import { readInputFile } from './read-input-file';
+import { sendJsonFile } from './read-input-file';
 
 export const DOOR_USAGE = `  door show                              door id, lock controller, rules, liveness settings, lock state
   door set --file JSON                   change them: {"policy":{...},"door":{...},"liveness":{...},
@@ -42,24 +41,9 @@ export async function doorSetCommand(
   out: Output,
   file: string,
 ): Promise<number> {
-  const { bytes } = await readInputFile(file);
-  let change: unknown;
-  try {
-    change = JSON.parse(bytes.toString('utf8'));
-  } catch (err) {
-    throw new StationError('BAD_REQUEST', `${file}: not a valid settings file: ${message(err)}`);
-  }
-  try {
-    print(out, await client.call('door:set', change as RequestOf<'door:set'>));
-  } catch (err) {
-    // Name the file: the request's problem is the file's.
-    if (err instanceof StationError && err.code === 'BAD_REQUEST')
-      throw new StationError('BAD_REQUEST', `${file}: ${err.message}`);
-    throw err;
-  }
+  const settings = await sendJsonFile(file, 'settings file', (change) =>
+    client.call('door:set', change as RequestOf<'door:set'>),
+  );
+  print(out, settings);
   return EXIT.ok;
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

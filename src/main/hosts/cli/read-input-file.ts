@@ -23,3 +23,29 @@ export async function readInputFile(file: string): Promise<{ bytes: Buffer; file
   }
   return { bytes: await readFile(file), fileName: file };
 }
+
+/**
+ * Reads a JSON file and sends its content; the contract's schema judges it, and a refusal
+ * names the file (the request's problem is the file's). `what` names it in the parse error.
+ */
+export async function sendJsonFile<T>(
+  file: string,
+  what: string,
+  send: (content: unknown) => Promise<T>,
+): Promise<T> {
+  const { bytes } = await readInputFile(file);
+  let content: unknown;
+  try {
+    content = JSON.parse(bytes.toString('utf8'));
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw new StationError('BAD_REQUEST', `${file}: not a valid ${what}: ${why}`);
+  }
+  try {
+    return await send(content);
+  } catch (err) {
+    if (err instanceof StationError && err.code === 'BAD_REQUEST')
+      throw new StationError('BAD_REQUEST', `${file}: ${err.message}`);
+    throw err;
+  }
+}

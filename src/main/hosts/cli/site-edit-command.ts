@@ -2,7 +2,7 @@ import type { RequestOf } from '../../../shared/contract';
 import { StationError } from '../../../shared/errors';
 import type { CliClient } from './cli-client';
 import { EXIT, type Output } from './cli-output';
-import { readInputFile } from './read-input-file';
+import { sendJsonFile } from './read-input-file';
 import type { SiteArgs } from './site-args';
 
 const FORMS =
@@ -49,7 +49,7 @@ export async function siteEditCommand(
     });
     text = (n) => `${person.name} (${person.id}) is now at version ${n}.`;
   } else if (what === 'door') {
-    const door = await fromFile(v.file ?? '', (settings) =>
+    const door = await sendJsonFile(v.file ?? '', 'JSON file', (settings) =>
       client.call('site:door-set', withFields(settings, expectVersion)),
     );
     written = door;
@@ -61,7 +61,7 @@ export async function siteEditCommand(
   } else {
     written =
       what === 'schedule'
-        ? await fromFile(v.file ?? '', (windows) =>
+        ? await sendJsonFile(v.file ?? '', 'JSON file', (windows) =>
             client.call('site:schedule-set', {
               name: target,
               windows: windows as RequestOf<'site:schedule-set'>['windows'],
@@ -99,28 +99,6 @@ function personEdit(v: SiteArgs) {
         }),
     ...(v.schedule === undefined ? {} : { schedule: v.schedule.trim() }),
   };
-}
-
-/**
- * Reads a JSON file and sends its content; the contract's schema judges it, and a refusal
- * names the file (the request's problem is the file's).
- */
-async function fromFile<T>(file: string, send: (content: unknown) => Promise<T>): Promise<T> {
-  const { bytes } = await readInputFile(file);
-  let content: unknown;
-  try {
-    content = JSON.parse(bytes.toString('utf8'));
-  } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
-    throw new StationError('BAD_REQUEST', `${file}: not valid JSON: ${why}`);
-  }
-  try {
-    return await send(content);
-  } catch (err) {
-    if (err instanceof StationError && err.code === 'BAD_REQUEST')
-      throw new StationError('BAD_REQUEST', `${file}: ${err.message}`);
-    throw err;
-  }
 }
 
 /** Exactly one enrolled person by name or id; a shared name needs the id. */
