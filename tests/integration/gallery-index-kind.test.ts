@@ -1,83 +1,34 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { faissIndexFactories } from '../../src/main/adapters/faiss-vector-index';
 import {
-  Gallery,
   indexFileContext,
   type IndexFactoryChooser,
   type IndexMeta,
 } from '../../src/main/core/gallery/gallery.service';
 import { INDEX_KINDS } from '../../src/main/core/gallery/vector-index';
 import { decodeLabelMap, encodeLabelMap } from '../../src/main/core/gallery/gallery-label-map';
-import { l2Normalize } from '../../src/main/core/vision/embedding-math';
-import { type Db } from '../../src/main/db/connection';
-import { PeopleRepository } from '../../src/main/db/people.repository';
-import { TemplatesRepository } from '../../src/main/db/templates.repository';
+import {
+  enrolSeeded,
+  GALLERY_DIM,
+  openGallery,
+  seededVector,
+  useGalleryFolder,
+} from '../support/gallery-folder';
 import { templateCipherFor } from '../support/template-cipher';
-import { makeTempDir } from '../support/temp-dir';
-import { openDatabase } from '../../src/main/composition/station-database';
 
 /**
  * The gallery's index kind follows its chooser (in the station: the size policy or the admin's
  * setting); a change of kind is a rebuild from the database. The real policy switches at 50k
  * templates, so these tests inject a chooser that switches at 4.
  */
-const DIM = 64;
-const consent = { textVersion: 'v1', purpose: 'test', grantedAt: 't', recordedBy: 'test' };
-
-function vec(seed: number): Float32Array {
-  const v = new Float32Array(DIM);
-  let s = seed * 7919 + 104729;
-  for (let i = 0; i < DIM; i++) {
-    s = (s * 48271) % 2147483647;
-    v[i] = (s / 2147483647) * 2 - 1;
-  }
-  return l2Normalize(v);
-}
-
-let tmp: ReturnType<typeof makeTempDir>;
-let db: Db;
-let templates: TemplatesRepository;
-let indexFile: string;
-
 const smallIsFlat: IndexFactoryChooser = (n) =>
   n <= 4 ? faissIndexFactories.flat : faissIndexFactories.hnsw;
 
-function enrol(id: string, seed: number): Float32Array {
-  new PeopleRepository(db).create(id, id, 't', consent);
-  const vector = vec(seed);
-  templates.add({
-    personId: id,
-    modelId: 'm1',
-    vector,
-    interEyePx: 50,
-    createdAt: 't',
-  });
-  return vector;
-}
-
-function open(factory: IndexFactoryChooser = smallIsFlat) {
-  return Gallery.open({
-    templates,
-    factory,
-    sealer: templateCipherFor(db),
-    indexFile,
-    modelId: 'm1',
-    dim: DIM,
-  });
-}
-
-beforeEach(() => {
-  tmp = makeTempDir();
-  db = openDatabase(join(tmp.dir, 's.sqlite'));
-  templates = new TemplatesRepository(db, templateCipherFor(db));
-  indexFile = join(tmp.dir, 'gallery.faiss');
-});
-afterEach(() => {
-  db.close();
-  tmp.cleanup();
-});
+const g = useGalleryFolder();
+const vec = seededVector;
+const enrol = (id: string, seed: number): Float32Array => enrolSeeded(g, id, seed).vector;
+const open = (factory: IndexFactoryChooser = smallIsFlat) => openGallery(g, factory);
 
 describe('Gallery index kind (real SQLite + real FAISS)', () => {
   it('switches kind by a rebuild when an enrolment crosses the chooser boundary', () => {
@@ -116,22 +67,22 @@ describe('Gallery index kind (real SQLite + real FAISS)', () => {
 
   /** A well-sealed flat file of the right kind holding vec(p) for `persons`, labelled `map`. */
   function writeSavedIndex(persons: number[], map: number[]): void {
-    const meta = JSON.parse(readFileSync(`${indexFile}.json`, 'utf8')) as IndexMeta;
-    const index = faissIndexFactories.flat.create(DIM);
+    const meta = JSON.parse(readFileSync(`${g.indexFile}.json`, 'utf8')) as IndexMeta;
+    const index = faissIndexFactories.flat.create(GALLERY_DIM);
     index.add(new Float32Array(persons.flatMap((p) => [...vec(p)])));
-    const personOf = new Map(templates.labelsForModel('m1').map((r) => [r.id, r.personId]));
+    const personOf = new Map(g.templates.labelsForModel('m1').map((r) => [r.id, r.personId]));
     const owners = map.map((id) => personOf.get(id) ?? 'someone');
     const plain = encodeLabelMap(map, owners, index.toBuffer());
-    const sealed = templateCipherFor(db).sealFile(plain, indexFileContext(meta));
-    writeFileSync(indexFile, sealed);
-    const tag = templateCipherFor(db).sealedTag(sealed);
-    writeFileSync(`${indexFile}.json`, JSON.stringify({ ...meta, tag }));
+    const sealed = templateCipherFor(g.db).sealFile(plain, indexFileContext(meta));
+    writeFileSync(g.indexFile, sealed);
+    const tag = templateCipherFor(g.db).sealedTag(sealed);
+    writeFileSync(`${g.indexFile}.json`, JSON.stringify({ ...meta, tag }));
   }
 
   it('does not load a saved index whose labels do not fit the database', () => {
     for (let p = 0; p < 3; p++) enrol(`p${p}`, p);
     open();
-    const ids = templates.labelsForModel('m1').map((r) => r.id);
+    const ids = g.templates.labelsForModel('m1').map((r) => r.id);
     // The right kind and count, but the label map names a template the database does not
     // have (an erasure whose index write was lost, or a forged map), or one twice.
     writeSavedIndex([0, 1, 2], [ids[0]!, ids[1]!, 999]);
@@ -146,7 +97,7 @@ describe('Gallery index kind (real SQLite + real FAISS)', () => {
   it('loads a saved index whose labels are the database templates in another order', () => {
     for (let p = 0; p < 3; p++) enrol(`p${p}`, p);
     open();
-    const ids = templates.labelsForModel('m1').map((r) => r.id);
+    const ids = g.templates.labelsForModel('m1').map((r) => r.id);
     // Not the id order a rebuild writes: the start maps labels by lookup instead.
     writeSavedIndex([2, 0, 1], [ids[2]!, ids[0]!, ids[1]!]);
     const { gallery, report } = open();
@@ -163,8 +114,8 @@ describe('Gallery erasure in place, every index kind (real SQLite + real FAISS)'
       const chooser: IndexFactoryChooser = () => faissIndexFactories[kind];
       const { gallery } = open(chooser);
       const before = vectors.map((v) => gallery.search(v)[0]?.personId);
-      const victim = templates.labelsForModel('m1').find((r) => r.personId === 'p7')!;
-      db.prepare('DELETE FROM templates WHERE id = ?').run(victim.id);
+      const victim = g.templates.labelsForModel('m1').find((r) => r.personId === 'p7')!;
+      g.db.prepare('DELETE FROM templates WHERE id = ?').run(victim.id);
 
       expect(gallery.removeTemplates([victim.id])).toEqual({ removed: 1, rebuilt: false });
       expect(gallery.stats().index).toMatchObject({
@@ -179,8 +130,11 @@ describe('Gallery erasure in place, every index kind (real SQLite + real FAISS)'
       });
 
       // The file written after the erasure holds neither the vector nor its template id.
-      const meta = JSON.parse(readFileSync(`${indexFile}.json`, 'utf8')) as IndexMeta;
-      const plain = templateCipherFor(db).openFile(readFileSync(indexFile), indexFileContext(meta));
+      const meta = JSON.parse(readFileSync(`${g.indexFile}.json`, 'utf8')) as IndexMeta;
+      const plain = templateCipherFor(g.db).openFile(
+        readFileSync(g.indexFile),
+        indexFileContext(meta),
+      );
       const needle = Buffer.from(
         vectors[7]!.buffer,
         vectors[7]!.byteOffset,
@@ -210,9 +164,9 @@ describe('Gallery erasure in place, every index kind (real SQLite + real FAISS)'
   it('rebuilds from the database once enough labels are removed', () => {
     const vectors = Array.from({ length: 20 }, (_, p) => enrol(`p${p}`, p));
     const { gallery } = open(() => faissIndexFactories.hnsw);
-    const rows = templates.labelsForModel('m1');
+    const rows = g.templates.labelsForModel('m1');
     const gone = rows.slice(0, 2).map((r) => r.id); // 10 % of the gallery
-    for (const id of gone) db.prepare('DELETE FROM templates WHERE id = ?').run(id);
+    for (const id of gone) g.db.prepare('DELETE FROM templates WHERE id = ?').run(id);
     expect(gallery.removeTemplates(gone)).toEqual({ removed: 2, rebuilt: true });
     expect(gallery.stats().index).toMatchObject({ size: 18, live: 18, removed: 0 });
     expect(gallery.search(vectors[5]!)[0]?.personId).toBe('p5');

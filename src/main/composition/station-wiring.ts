@@ -29,7 +29,8 @@ import { SettingsService } from '../core/settings/settings.service';
 import { defaultScoringFor } from '../core/settings/threshold-defaults';
 import { StationInfo } from '../core/station-info';
 import {
-  Station,
+  holdStation,
+  type Station,
   type StationParts,
   type StationServices,
   type StationSiteInternals,
@@ -44,7 +45,11 @@ import type { Wiring } from './wiring';
  * Builds one station's services over its opened stores: the station's whole object graph,
  * so core holds services and rules and this file holds who is given what.
  */
-export function wireStation(stores: StationStores, parts: StationParts, cipher: TemplateCipher) {
+export function wireStation(
+  stores: StationStores,
+  parts: StationParts,
+  cipher: TemplateCipher,
+): Station {
   const w: Wiring = {
     stores,
     parts,
@@ -84,7 +89,7 @@ export function wireStation(stores: StationStores, parts: StationParts, cipher: 
     site: null,
   };
   w.site = parts.site?.attach(siteInternals(w, services, gallery.gallery, audit.recorder)) ?? null;
-  return new Station({ ...services, site: w.site }, lifecycle(w, services, audit.log));
+  return holdStation({ ...services, site: w.site }, lifecycle(w, services, audit.log));
 }
 
 function wireAudit(w: Wiring) {

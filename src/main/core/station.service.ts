@@ -172,79 +172,26 @@ export interface StationLifecycle {
  * The station: one object per data folder, the same in every host. It only holds the
  * services composition/ built for it; the hosts reach them through the contract's handlers.
  */
-export class Station implements StationServices {
-  readonly info: StationInfo;
-  readonly settings: SettingsService;
-  readonly access: AccessSettings;
-  readonly doorSettings: DoorSettingsAdmin;
-  readonly doors: DoorSessions;
-  readonly door: DoorFrameService;
-  readonly screen: DoorScreen;
-  readonly terminalAdmin: DoorTerminalAdmin;
-  readonly directory: PeopleDirectory;
-  readonly peopleAdmin: PeopleAdminService;
-  readonly enrollment: EnrollmentService;
-  readonly intake: EnrolmentIntake;
-  readonly recognition: RecognitionService;
-  readonly erasure: ErasureService;
-  readonly eraser: PersonErasure;
-  readonly calibration: StationCalibrationService;
-  readonly calibrationUploads: CalibrationUploads;
-  readonly padCalibration: PadCalibrationService;
-  readonly review: AuditReviewService;
-  readonly reviewer: ReviewerViewsService;
-  readonly auditAdmin: AuditAdmin;
-  readonly galleryAdmin: GalleryAdmin;
-  readonly galleryReport: GalleryOpenReport;
-  readonly integrityNotes: string[];
-  readonly operators: OperatorAuthService;
-  readonly site: SiteStation | null;
-  private closed = false;
-
-  constructor(
-    s: StationServices,
-    private readonly life: StationLifecycle,
-  ) {
-    this.info = s.info;
-    this.settings = s.settings;
-    this.access = s.access;
-    this.doorSettings = s.doorSettings;
-    this.doors = s.doors;
-    this.door = s.door;
-    this.screen = s.screen;
-    this.terminalAdmin = s.terminalAdmin;
-    this.directory = s.directory;
-    this.peopleAdmin = s.peopleAdmin;
-    this.enrollment = s.enrollment;
-    this.intake = s.intake;
-    this.recognition = s.recognition;
-    this.erasure = s.erasure;
-    this.eraser = s.eraser;
-    this.calibration = s.calibration;
-    this.calibrationUploads = s.calibrationUploads;
-    this.padCalibration = s.padCalibration;
-    this.review = s.review;
-    this.reviewer = s.reviewer;
-    this.auditAdmin = s.auditAdmin;
-    this.galleryAdmin = s.galleryAdmin;
-    this.galleryReport = s.galleryReport;
-    this.integrityNotes = s.integrityNotes;
-    this.operators = s.operators;
-    this.site = s.site;
-  }
-
+export interface Station extends StationServices {
   /**
    * Resolves once the database passed its integrity check (at once when it was checked as it
    * opened); DB_CORRUPT otherwise. Hosts await it before serving anything.
    */
-  ready(): Promise<void> {
-    return this.life.ready();
-  }
-
+  ready(): Promise<void>;
   /** Idempotent: a host's error path and its normal exit may both close. */
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.life.close();
-  }
+  close(): void;
+}
+
+/** The station over its services; closing twice closes once. */
+export function holdStation(services: StationServices, life: StationLifecycle): Station {
+  let closed = false;
+  return {
+    ...services,
+    ready: () => life.ready(),
+    close: () => {
+      if (closed) return;
+      closed = true;
+      life.close();
+    },
+  };
 }

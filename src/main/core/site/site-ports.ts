@@ -4,6 +4,8 @@
  * SQLite replica (db/site-replica.repository.ts). Nothing here knows SQL or a driver.
  */
 
+import type { SiteAuditLogRow } from '../../../shared/site-contract';
+
 export type SiteEntity = 'person' | 'tombstone' | 'schedule' | 'group' | 'door';
 
 export interface SiteChange {
@@ -127,22 +129,13 @@ export interface AccessWrite {
   expectedVersion: number | null;
 }
 
-/** One audit row as a station logged it (its chain MACs included), keyed by station + seq. */
-export interface SiteAuditRow {
-  stationId: string;
-  seq: number;
-  at: string;
-  kind: string;
-  decision: string | null;
-  subjectHmac: string | null;
-  similarity: number | null;
-  details: string;
-  prevMac: string;
-  mac: string;
-}
+/**
+ * One audit row as a station logged it (its chain MACs included), keyed by station + seq: the
+ * row the CLI's site log shows (site-contract.ts), before the site adds the door.
+ */
+export type SiteAuditRow = Omit<SiteAuditLogRow, 'door'>;
 
-export interface CentralAuditRow extends SiteAuditRow {
-  door: string | null;
+export interface CentralAuditRow extends SiteAuditLogRow {
   receivedAt: string;
   stationRevoked: boolean;
 }
