@@ -14,14 +14,15 @@ import {
   type TamperFoundBy,
 } from './gallery-integrity';
 import {
-  INDEX_FILE_FORMAT,
   SealedIndexFile,
   type IndexBinding,
   type IndexFileSealer,
   type WriteLock,
 } from './gallery-index-file';
-import { labelPersons } from './gallery-label-check';
-import { decodeLabelMap, encodeLabelMapHead, REMOVED_LABEL } from './gallery-label-map';
+import { loadSavedIndex } from './gallery-index-load';
+import { bestPerPerson, SEARCH_K } from './gallery-search';
+import { IndexFileWrites } from './gallery-index-writes';
+import { encodeLabelMapHead, REMOVED_LABEL } from './gallery-label-map';
 import type {
   GalleryIndexStats,
   GalleryOpenReport,
@@ -42,11 +43,6 @@ export type {
   IndexFactoryChooser,
   PersonMatch,
 } from './gallery.types';
-
-/** How many neighbours to fetch per query: enough to find the runner-up person. */
-const SEARCH_K = 32;
-/** Deepest search for a full cohort: past this, missing cohort places take the reference. */
-const MAX_SEARCH_K = 2048;
 
 /**
  * The searchable gallery. SQLite holds the templates (source of truth); the FAISS index is a cache
@@ -69,20 +65,10 @@ export class Gallery {
   private seenDataVersion = -1;
   private writeLock: WriteLock = (fn) => fn();
   private readonly file: SealedIndexFile;
-  /** The GCM tag of the index file loaded or written last (null: none on disk is ours). */
-  private savedTag: string | null = null;
+  private readonly writes: IndexFileWrites;
   /** Non-empty: recognition is stopped (tamperedError) until a rebuild finds none. */
   private tampered: TamperedTemplate[] = [];
   private onTampered: (t: TamperedTemplate[], foundBy: TamperFoundBy) => void = () => undefined;
-  /** Open holds (holdWrites): additions are then written to the file at the release. */
-  private writeHolds = 0;
-  /** The index holds additions the saved file does not (only while or after a hold). */
-  private unsaved = false;
-  private lastWriteAt = Number.NEGATIVE_INFINITY;
-  /** Bumped by every write: a background write of an older generation is dropped. */
-  private writeGeneration = 0;
-  /** The index file write running in the background (holdWrites' release), if any. */
-  private writing: Promise<void> | null = null;
 
   private constructor(
     private readonly templates: TemplateStore,
@@ -94,6 +80,12 @@ export class Gallery {
     readonly dim: number,
   ) {
     this.file = new SealedIndexFile(indexFile, sealer, () => this.writeLock);
+    this.writes = new IndexFileWrites(this.file, {
+      snapshot: () => this.snapshot(),
+      binding: () => this.binding(this.fingerprint),
+      seenDataVersion: () => this.seenDataVersion,
+      dataVersion: () => this.templates.dataVersion(),
+    });
     this.chooseFactory = typeof factory === 'function' ? factory : () => factory;
     this.factory = this.chooseFactory(0, null);
     this.index = this.factory.create(dim);
@@ -139,7 +131,7 @@ export class Gallery {
 
   private load(): GalleryOpenReport {
     // The index is replaced wholesale: a background write of the old one is dropped.
-    this.writeGeneration++;
+    this.writes.supersede();
     this.seenDataVersion = this.templates.dataVersion();
     const excludedOtherModels = this.templates.otherModels(this.modelId);
     // Labels need no decryption: a usable saved index never decrypts a single row.
@@ -156,7 +148,6 @@ export class Gallery {
     );
     if (problem === null) {
       this.tampered = [];
-      this.unsaved = false;
       return { templates: labels.length, rebuiltBecause: null, excludedOtherModels, tampered: [] };
     }
     this.file.zeroUnlessSealed();
@@ -181,43 +172,14 @@ export class Gallery {
     rows: TemplateLabel[],
     factory: VectorIndexFactory,
   ): string | null {
-    if (!this.file.exists()) return 'index file missing';
-    try {
-      const meta = this.file.meta() ?? {};
-      if (meta.format !== INDEX_FILE_FORMAT)
-        return `index file format ${String(meta.format)} != ${INDEX_FILE_FORMAT}`;
-      // A kind change (size policy crossed, admin choice) is a rebuild from the database.
-      if (meta.kind !== factory.kind) return `index kind ${String(meta.kind)} != ${factory.kind}`;
-      if (meta.modelId !== this.modelId) return `index built for model ${String(meta.modelId)}`;
-      if (meta.fingerprint !== fingerprint) return 'index stale (templates changed)';
-      // Metas of older stations carried a SHA-256 instead: the file is rebuilt once.
-      if (typeof meta.tag !== 'string') return 'index meta names no sealing tag';
-      const bytes = this.file.open(this.binding(fingerprint, factory), meta.tag);
-      if (bytes === null) return 'index file checksum mismatch';
-      let index: VectorIndex | undefined;
-      let map: { labels: number[]; persons: (string | undefined)[] };
-      let indexBytes = 0;
-      try {
-        const decoded = decodeLabelMap(bytes);
-        map = decoded;
-        indexBytes = decoded.index.length;
-        index = factory.fromBuffer(decoded.index, this.dim);
-      } finally {
-        // Plaintext vectors: zeroed, except what the index now uses as its own memory.
-        if (index?.keepsLoadBuffer) bytes.subarray(0, bytes.length - indexBytes).fill(0);
-        else bytes.fill(0);
-      }
-      const persons = labelPersons(map, index, rows);
-      if (typeof persons === 'string') return persons;
-      this.factory = factory;
-      this.index = index;
-      this.labelToTemplate = map.labels;
-      this.labelToPerson = persons;
-      this.savedTag = meta.tag;
-      return null;
-    } catch (err) {
-      return `index unreadable: ${err instanceof Error ? err.message : String(err)}`;
-    }
+    const loaded = loadSavedIndex(this.file, this.binding(fingerprint, factory), factory, rows);
+    if (typeof loaded === 'string') return loaded;
+    this.factory = factory;
+    this.index = loaded.index;
+    this.labelToTemplate = loaded.labels;
+    this.labelToPerson = loaded.persons;
+    this.writes.adopt(loaded.tag);
+    return null;
   }
 
   /**
@@ -284,12 +246,10 @@ export class Gallery {
    * rebuilds, which checks every row, until the rows are erased or restored.
    */
   private stopRecognition(tampered: TamperedTemplate[], foundBy: TamperFoundBy): void {
-    this.writeGeneration++; // a background write must not bring the file back
     const fresh = !sameTampered(this.tampered, tampered);
     this.tampered = tampered;
     this.file.remove();
-    this.savedTag = null;
-    this.unsaved = false;
+    this.writes.forget(); // a background write must not bring the file back
     if (fresh) this.onTampered([...tampered], foundBy);
   }
 
@@ -308,7 +268,7 @@ export class Gallery {
       this.tampered.length > 0 ||
       this.templates.fingerprint(this.modelId) !== this.fingerprint ||
       this.chooseFactory(this.index.live, this.factory.kind).kind !== this.factory.kind ||
-      (this.file.meta()?.tag ?? null) !== this.savedTag
+      (this.file.meta()?.tag ?? null) !== this.writes.savedTag
     )
       this.load();
   }
@@ -453,26 +413,11 @@ export class Gallery {
   }
 
   private candidates(query: Float32Array, k: number, minPeople: number): CandidateMatch[] {
-    const live = this.index.live;
-    for (let depth = Math.max(1, k); ; depth *= 4) {
-      const found = this.searchPeople(query, depth);
-      if (found.length >= minPeople || depth >= live || depth >= MAX_SEARCH_K) return found;
-    }
-  }
-
-  private searchPeople(query: Float32Array, k: number): CandidateMatch[] {
-    const { labels, scores } = this.index.search(query, k);
-    const best = new Map<string, CandidateMatch>();
-    labels.forEach((label, i) => {
-      const personId = this.labelToPerson[label];
-      const score = scores[i];
-      const templateId = this.labelToTemplate[label];
-      if (personId === undefined || score === undefined || templateId === undefined) return;
-      const seen = best.get(personId);
-      if (!seen || seen.similarity < score)
-        best.set(personId, { personId, similarity: score, templateId });
+    return bestPerPerson(this.index, this.labelToPerson, this.labelToTemplate, {
+      query,
+      k,
+      minPeople,
     });
-    return [...best.values()].sort((a, b) => b.similarity - a.similarity);
   }
 
   /** The one guard against mixing embedding spaces in this index. */
@@ -502,30 +447,22 @@ export class Gallery {
    * is younger than that; a later release (the next pull) writes them.
    */
   holdWrites(): (coalesceMs?: number, opts?: { background?: boolean }) => void {
-    this.writeHolds++;
-    let released = false;
-    return (coalesceMs = 0, opts = {}) => {
-      if (released) return;
-      released = true;
-      this.writeHolds--;
-      if (performance.now() - this.lastWriteAt >= coalesceMs)
-        this.saveUnsaved(opts.background === true);
-    };
+    return this.writes.hold((background) => this.saveUnsaved(background));
   }
 
   /** Resolves once no background write of the index file is running. */
   async writesSettled(): Promise<void> {
-    while (this.writing) await this.writing;
+    await this.writes.settled();
   }
 
   /** Whether the saved file lacks additions held in memory (holdWrites). */
   get hasUnsavedAdditions(): boolean {
-    return this.unsaved;
+    return this.writes.hasUnsaved;
   }
 
   /** Writes held additions, unless another process committed meanwhile (then: reload). */
-  private saveUnsaved(background = false): void {
-    if (!this.unsaved || this.writeHolds > 0) return;
+  private saveUnsaved(background: boolean): void {
+    if (!this.writes.hasUnsaved || this.writes.held) return;
     const version = this.templates.dataVersion();
     if (version !== this.seenDataVersion || this.tampered.length > 0) {
       // Our index may still hold what that process erased: it must not reach the file. The
@@ -533,66 +470,19 @@ export class Gallery {
       this.load();
       return;
     }
-    if (background) this.persistInBackground();
+    if (background) this.writes.writeInBackground();
     else this.persist();
   }
 
   private persist(deferrable = false): void {
     // The fingerprint describes the index in memory (refreshIfChangedElsewhere compares it).
     this.fingerprint = this.templates.fingerprint(this.modelId);
-    if (deferrable && this.writeHolds > 0) {
-      this.unsaved = true;
-      return;
-    }
-    // Any background write still running holds an older index: this one supersedes it.
-    this.writeGeneration++;
-    const plain = this.snapshot();
-    try {
-      this.savedTag = this.file.write(plain, this.binding(this.fingerprint));
-      this.unsaved = false;
-      this.lastWriteAt = performance.now();
-    } finally {
-      for (const part of plain) part.fill(0);
-    }
+    this.writes.write(deferrable);
   }
 
   /** The file's plaintext now: the label map's head, then the index bytes (zero both after). */
   private snapshot(): Buffer[] {
     return [encodeLabelMapHead(this.labelToTemplate, this.labelToPerson), this.index.toBuffer()];
-  }
-
-  /**
-   * persist() for a site pull: the index as it is now is copied (the one synchronous step), then
-   * sealed and written while the station goes on (SealedIndexFile.writeInBackground). Dropped
-   * when anything writes meanwhile (an erasure writes at once) or another process commits (our
-   * copy may hold what it erased); then the additions stay unsaved for a later release. One
-   * background write at a time: a release meanwhile leaves its additions to the next.
-   */
-  private persistInBackground(): void {
-    if (this.writing) return;
-    const generation = ++this.writeGeneration;
-    const dataVersion = this.seenDataVersion;
-    const binding = this.binding(this.fingerprint);
-    const plain = this.snapshot();
-    this.unsaved = false;
-    this.lastWriteAt = performance.now();
-    const current = () =>
-      generation === this.writeGeneration && this.templates.dataVersion() === dataVersion;
-    this.writing = this.file
-      .writeInBackground(plain, binding, current)
-      .then(
-        (tag) => {
-          if (tag !== null) this.savedTag = tag;
-          else if (generation === this.writeGeneration) this.unsaved = true;
-        },
-        () => {
-          if (generation === this.writeGeneration) this.unsaved = true;
-        },
-      )
-      .finally(() => {
-        for (const part of plain) part.fill(0);
-        this.writing = null;
-      });
   }
 }
 
