@@ -5,6 +5,7 @@
  *
  *   npx tsx bench/recogniser-fusion.ts [--dataset lfw|celeba] [--limit 6000] [--weights 0.5,0.6]
  *     [--vectors-cache /tmp/lfw-vectors.json]
+ *   npx tsx bench/recogniser-fusion.ts --cost-only [--runs 1000]   # CPU ms per embedding
  *
  * Fused score = w * cos(fr_feature) + (1 - w) * cos(MobileFaceNet), for each w of --weights
  * (default 0.5). That is the cosine of the concatenated vectors [sqrt(w) a, sqrt(1 - w) b], so a
@@ -16,11 +17,13 @@
  * present), so another --weights needs no second pass over the images; the cost figures are
  * those of the pass that wrote it.
  *
- * Embedding cost: wall time of each model's embed call per aligned face (decode, detection,
- * landmarks and alignment excluded), in the main thread's view (each model runs in its own
- * onnxruntime worker, as in the station).
+ * Embedding cost: the table's column is the wall time of each model's embed call per aligned
+ * face during the accuracy pass (decode, detection, landmarks and alignment excluded; each
+ * model in its own onnxruntime worker, as in the station). --cost-only measures CPU ms per
+ * embedding instead, both models interleaved on 40 aligned faces (bench/lib/embedding-cost.ts).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { decodeImageFile } from '../src/main/adapters/image-decoder';
@@ -28,6 +31,8 @@ import { OnnxEmbedder } from '../src/main/adapters/onnx-embedder';
 import { OnnxFaceDetector } from '../src/main/adapters/onnx-face-detector';
 import { OnnxLandmarker } from '../src/main/adapters/onnx-landmarker';
 import { OnnxMtcnn } from '../src/main/adapters/onnx-mtcnn';
+import { loadFacePipeline } from '../src/main/composition/onnx-models';
+import { BUILTIN_MANIFEST } from '../src/main/core/models/embedding-manifest';
 import { builtinSpec } from '../src/main/core/models/embedding-model-source';
 import { defaultModelsDir, loadVerifiedModel } from '../src/main/core/models/model-verifier';
 import { dot } from '../src/main/core/vision/embedding-math';
@@ -42,7 +47,9 @@ import {
   rocAuc,
   tarAtFar,
 } from '../src/main/core/vision/verification-metrics';
+import type { RgbImage } from '../src/main/core/vision/vision.types';
 import { sharedDataDir } from '../tests/support/shared-data';
+import { interleavedCost } from './lib/embedding-cost';
 import { MOBILEFACENET_MANIFEST } from './lib/mobilefacenet-manifest';
 import {
   DATASET_FOLDERS,
@@ -165,6 +172,40 @@ async function embedCached(dataset: Dataset, files: string[], dir: string, cache
   return embedded;
 }
 
+async function costOnly(dataset: Dataset, files: string[], dir: string, runs: number) {
+  const modelsDir = defaultModelsDir();
+  const pipeline = await loadFacePipeline(modelsDir);
+  const faces: RgbImage[] = [];
+  for (const f of files.slice(0, 40)) {
+    const img = await decodeImageFile(join(dir, f));
+    const found = pickFace(await pipeline.find(img), img, dataset);
+    if (found) faces.push(alignFace(img, (await pipeline.analyzeFound(img, found)).five));
+  }
+  await pipeline.close();
+  const costs = await interleavedCost(
+    [
+      {
+        name: 'fr_feature',
+        bytes: loadVerifiedModel(modelsDir, 'fr_feature.onnx'),
+        manifest: BUILTIN_MANIFEST,
+      },
+      {
+        name: 'MobileFaceNet',
+        bytes: loadVerifiedModel(modelsDir, 'mobilefacenet.onnx'),
+        manifest: MOBILEFACENET_MANIFEST,
+      },
+    ],
+    faces,
+    runs,
+  );
+  console.log('| recogniser | CPU ms / embedding | wall p50 ms |\n|---|---:|---:|');
+  for (const c of costs)
+    console.log(`| ${c.name} | ${c.cpuMs.toFixed(2)} | ${c.wallP50Ms.toFixed(2)} |`);
+  console.log(
+    `\n${faces.length} aligned ${dataset} faces; 1-minute load average ${loadavg()[0]!.toFixed(2)} (2 cores)`,
+  );
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -172,6 +213,8 @@ async function main(): Promise<void> {
       dataset: { type: 'string', default: 'lfw' },
       weights: { type: 'string', default: '0.5' },
       'vectors-cache': { type: 'string' },
+      'cost-only': { type: 'boolean', default: false },
+      runs: { type: 'string', default: '1000' },
     },
   });
   const dataset = values.dataset;
@@ -181,6 +224,7 @@ async function main(): Promise<void> {
   const dir = join(sharedDataDir(), DATASET_FOLDERS[dataset]);
   const pairs = readPairs(join(dir, 'pairs.csv'), Number(values.limit));
   const files = [...new Set(pairs.flatMap((p) => [p.a, p.b]))];
+  if (values['cost-only']) return costOnly(dataset, files, dir, Number(values.runs));
   const { vectors, costs } = await embedCached(dataset, files, dir, values['vectors-cache']);
 
   const rows: [string, Scorer, number][] = [
