@@ -136,7 +136,7 @@ function metrics(scored: ScoredPair[]) {
   };
 }
 
-/** The weight (0..1 by 0.05) with the best 10-fold accuracy here; ties go to the lower AUC loss. */
+/** The weight (0..1 by 0.05) with the best 10-fold accuracy here; ties go to the higher AUC. */
 function fittedWeight(pairs: Pair[], vectors: Map<string, FaceVectors>): number {
   let best = { w: 0.5, acc: -1, auc: -1 };
   for (let k = 0; k <= 20; k++) {
