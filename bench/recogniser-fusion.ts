@@ -4,7 +4,7 @@
  * pairs, every face aligned once by the station's pipeline and embedded by both models.
  *
  *   npx tsx bench/recogniser-fusion.ts [--dataset lfw|celeba] [--limit 6000] [--weights 0.5,0.6]
- *     [--vectors-cache /tmp/lfw-vectors.json]
+ *     [--vectors-cache /tmp/lfw-vectors.json] [--mfn-channel-order rgb|bgr]
  *   npx tsx bench/recogniser-fusion.ts --cost-only [--runs 1000]   # CPU ms per embedding
  *
  * Fused score = w * cos(fr_feature) + (1 - w) * cos(MobileFaceNet), for each w of --weights
@@ -27,7 +27,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { decodeImageFile } from '../src/main/adapters/image-decoder';
-import { OnnxEmbedder } from '../src/main/adapters/onnx-embedder';
+import { type ChannelOrder, OnnxEmbedder } from '../src/main/adapters/onnx-embedder';
 import { OnnxFaceDetector } from '../src/main/adapters/onnx-face-detector';
 import { OnnxLandmarker } from '../src/main/adapters/onnx-landmarker';
 import { OnnxMtcnn } from '../src/main/adapters/onnx-mtcnn';
@@ -72,11 +72,19 @@ interface Costs {
   noFace: number;
 }
 
-async function embedAll(dataset: Dataset, files: string[], dir: string) {
+interface Run {
+  dataset: Dataset;
+  files: string[];
+  dir: string;
+  /** MobileFaceNet's input order: 'rgb' as its package feeds it; 'bgr' to check that choice. */
+  mfnOrder: ChannelOrder;
+}
+
+async function embedAll({ dataset, files, dir, mfnOrder }: Run) {
   const modelsDir = defaultModelsDir();
   const fr = await OnnxEmbedder.create(modelsDir, builtinSpec());
   const mfnBytes = new Uint8Array(loadVerifiedModel(modelsDir, 'mobilefacenet.onnx'));
-  const mfn = await OnnxEmbedder.fromBytes(mfnBytes, 'rgb', MOBILEFACENET_MANIFEST);
+  const mfn = await OnnxEmbedder.fromBytes(mfnBytes, mfnOrder, MOBILEFACENET_MANIFEST);
   const pipeline = new FacePipeline(
     await OnnxFaceDetector.create(modelsDir),
     await OnnxLandmarker.create(modelsDir),
@@ -150,7 +158,7 @@ function fittedWeight(pairs: Pair[], vectors: Map<string, FaceVectors>): number 
 
 type Embedded = Awaited<ReturnType<typeof embedAll>>;
 
-async function embedCached(dataset: Dataset, files: string[], dir: string, cache?: string) {
+async function embedCached(run: Run, cache?: string) {
   if (cache && existsSync(cache)) {
     const saved = JSON.parse(readFileSync(cache, 'utf8')) as {
       vectors: [string, { fr: number[]; mfn: number[] }][];
@@ -164,7 +172,7 @@ async function embedCached(dataset: Dataset, files: string[], dir: string, cache
     );
     return { vectors, costs: saved.costs };
   }
-  const embedded: Embedded = await embedAll(dataset, files, dir);
+  const embedded: Embedded = await embedAll(run);
   if (cache) {
     const vectors = [...embedded.vectors].map(([f, v]) => [f, { fr: [...v.fr], mfn: [...v.mfn] }]);
     writeFileSync(cache, JSON.stringify({ vectors, costs: embedded.costs }));
@@ -215,6 +223,7 @@ async function main(): Promise<void> {
       'vectors-cache': { type: 'string' },
       'cost-only': { type: 'boolean', default: false },
       runs: { type: 'string', default: '1000' },
+      'mfn-channel-order': { type: 'string', default: 'rgb' },
     },
   });
   const dataset = values.dataset;
@@ -225,7 +234,10 @@ async function main(): Promise<void> {
   const pairs = readPairs(join(dir, 'pairs.csv'), Number(values.limit));
   const files = [...new Set(pairs.flatMap((p) => [p.a, p.b]))];
   if (values['cost-only']) return costOnly(dataset, files, dir, Number(values.runs));
-  const { vectors, costs } = await embedCached(dataset, files, dir, values['vectors-cache']);
+  const mfnOrder = values['mfn-channel-order'];
+  if (mfnOrder !== 'rgb' && mfnOrder !== 'bgr') throw new Error('--mfn-channel-order: rgb or bgr');
+  const run = { dataset, files, dir, mfnOrder } as const;
+  const { vectors, costs } = await embedCached(run, values['vectors-cache']);
 
   const rows: [string, Scorer, number][] = [
     ['fr_feature (512-d)', (a, b) => dot(a.fr, b.fr), mean(costs.frMs)],
