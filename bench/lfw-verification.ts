@@ -33,30 +33,16 @@ import {
   rocAuc,
   tarAtFar,
 } from '../src/main/core/vision/verification-metrics';
-import type { FaceBox, RgbImage } from '../src/main/core/vision/vision.types';
 import { sharedDataDir } from '../tests/support/shared-data';
 import {
   DATASET_FOLDERS,
   type Dataset,
+  centralBox,
   type Pair,
   isDataset,
   pickFace,
   readPairs,
 } from './lib/verification-pairs';
-
-/** Benchmark-only fallback: the box fr_detect typically returns on a 250x250 LFW image. */
-function centralBox(img: RgbImage): FaceBox {
-  const side = 0.45 * Math.min(img.width, img.height);
-  const cx = img.width / 2;
-  const cy = img.height / 2;
-  return {
-    x1: cx - 0.36 * side,
-    y1: cy - side / 2,
-    x2: cx + 0.36 * side,
-    y2: cy + side / 2,
-    score: 0,
-  };
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

@@ -61,6 +61,7 @@ export const BENCH_PLANS: Readonly<Record<string, BenchPlan>> = {
   'pad-loso': { needs: ['data', 'long'] },
   'page-detect-latency': { needs: ['data', 'chromium'] },
   'pipeline-latency': { needs: ['data'] },
+  'recogniser-fusion': { needs: ['data', 'long'], quick: ['--limit', '600'] },
   'routed-index-sweep': {
     needs: ['data', 'long'],
     quick: ['--size', '100000', '--queries', '200', '--probe', '16'],

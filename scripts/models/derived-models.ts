@@ -5,7 +5,7 @@
 import type { DerivedModelEntry, ModelName } from '../../src/main/core/models/model-catalog';
 import { sha256Hex } from '../../src/main/core/models/model-verifier';
 import { addImageMetadata } from './tflite-metadata';
-import { convertMtcnnTfliteToOnnx } from './tflite-to-onnx';
+import { convertMobileFaceNetTfliteToOnnx, convertMtcnnTfliteToOnnx } from './tflite-to-onnx';
 
 export type DerivedTransform = (source: Uint8Array, sourceName: ModelName) => Uint8Array;
 
@@ -21,6 +21,12 @@ export function loadDerivedTransform(
       // onnxruntime-node cannot read TFLite; the converted graph names its pinned source.
       return Promise.resolve((source, sourceName) =>
         convertMtcnnTfliteToOnnx(source, { source: `${sourceName} (sha256 ${sha256Hex(source)})` }),
+      );
+    case 'mobilefacenet-tflite-to-onnx':
+      return Promise.resolve((source, sourceName) =>
+        convertMobileFaceNetTfliteToOnnx(source, {
+          source: `${sourceName} (sha256 ${sha256Hex(source)})`,
+        }),
       );
   }
 }

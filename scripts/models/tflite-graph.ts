@@ -1,7 +1,7 @@
 /**
  * Reads the first subgraph of a float32 TFLite model (tensorflow/lite/schema/schema.fbs) into
  * plain data: tensors with their constant data, and operators with their options. Only the
- * operators the MTCNN networks use are understood; anything else (another operator, a fused
+ * operators the MTCNN networks and MobileFaceNet use are understood; anything else (another operator, a fused
  * activation, dilation, a quantised tensor) is refused by name, so a converter or interpreter
  * built on this never guesses.
  */
@@ -13,16 +13,19 @@ import { BUFFER, MODEL, openModel } from './tflite-model-reader';
 export const TFLITE_BUILTINS = {
   ADD: 0,
   CONV_2D: 3,
+  DEPTHWISE_CONV_2D: 4,
   FULLY_CONNECTED: 9,
   MAX_POOL_2D: 17,
   MUL: 18,
   RELU: 19,
+  RESHAPE: 22,
   SUB: 41,
   DIV: 42,
   EXP: 47,
   NEG: 59,
   SUM: 74,
   REDUCE_MAX: 82,
+  ABS: 101,
 } as const;
 export type TfliteOpName = keyof typeof TFLITE_BUILTINS;
 
@@ -33,6 +36,7 @@ const SUBGRAPH = { tensors: 0, inputs: 1, outputs: 2, operators: 3 } as const;
 const TENSOR = { shape: 0, type: 1, buffer: 2, name: 3 } as const;
 const OPERATOR = { opcodeIndex: 0, inputs: 1, outputs: 2, options: 4 } as const;
 const CONV = { padding: 0, strideW: 1, strideH: 2, activation: 3, dilationW: 4, dilationH: 5 };
+const DEPTHWISE = { ...CONV, depthMultiplier: 3, activation: 4, dilationW: 5, dilationH: 6 };
 const POOL = { padding: 0, strideW: 1, strideH: 2, filterW: 3, filterH: 4, activation: 5 };
 /** AddOptions, MulOptions, SubOptions, DivOptions, FullyConnectedOptions: activation first. */
 const ACTIVATION_FIRST = 0;
@@ -63,6 +67,14 @@ export interface Conv2dOp extends OpBase {
   strideH: number;
 }
 
+/** Depth multiplier 1 only: one kernel per input channel (the reader refuses others). */
+export interface DepthwiseConv2dOp extends OpBase {
+  op: 'DEPTHWISE_CONV_2D';
+  padding: Padding;
+  strideW: number;
+  strideH: number;
+}
+
 export interface MaxPool2dOp extends OpBase {
   op: 'MAX_POOL_2D';
   padding: Padding;
@@ -78,10 +90,16 @@ export interface ReduceOp extends OpBase {
 }
 
 export interface SimpleOp extends OpBase {
-  op: 'ADD' | 'MUL' | 'SUB' | 'DIV' | 'RELU' | 'NEG' | 'EXP' | 'FULLY_CONNECTED';
+  op: 'ADD' | 'MUL' | 'SUB' | 'DIV' | 'RELU' | 'NEG' | 'EXP' | 'ABS' | 'FULLY_CONNECTED';
 }
 
-export type TfliteOperator = Conv2dOp | MaxPool2dOp | ReduceOp | SimpleOp;
+/** The new shape is the operator's second input (a constant), as TOCO writes it. */
+export interface ReshapeOp extends OpBase {
+  op: 'RESHAPE';
+}
+
+export type TfliteOperator =
+  Conv2dOp | DepthwiseConv2dOp | MaxPool2dOp | ReduceOp | SimpleOp | ReshapeOp;
 
 export interface TfliteGraph {
   tensors: TfliteTensor[];
@@ -150,6 +168,24 @@ function noActivation(r: FlatReader, options: number | undefined, id: number, op
   }
 }
 
+/** Padding and strides of a (depthwise) convolution; refuses activations and dilation. */
+function convOptions(
+  r: FlatReader,
+  options: number | undefined,
+  ids: typeof CONV,
+  op: string,
+): { padding: Padding; strideW: number; strideH: number } {
+  if (options === undefined) return r.fail(`${op} without options`);
+  noActivation(r, options, ids.activation, op);
+  if (r.i32Field(options, ids.dilationW, 1) !== 1 || r.i32Field(options, ids.dilationH, 1) !== 1)
+    unsupported(`dilated ${op}`);
+  return {
+    padding: padding(r, options, ids.padding),
+    strideW: r.i32Field(options, ids.strideW),
+    strideH: r.i32Field(options, ids.strideH),
+  };
+}
+
 function readOperator(r: FlatReader, table: number, opNames: TfliteOpName[]): TfliteOperator {
   const op =
     opNames[r.u32Field(table, OPERATOR.opcodeIndex)] ?? r.fail('opcode index out of range');
@@ -159,21 +195,13 @@ function readOperator(r: FlatReader, table: number, opNames: TfliteOpName[]): Tf
   };
   const options = r.refField(table, OPERATOR.options);
   switch (op) {
-    case 'CONV_2D': {
-      if (options === undefined) return r.fail('CONV_2D without options');
-      noActivation(r, options, CONV.activation, op);
-      if (
-        r.i32Field(options, CONV.dilationW, 1) !== 1 ||
-        r.i32Field(options, CONV.dilationH, 1) !== 1
-      )
-        unsupported('dilated CONV_2D');
-      return {
-        op,
-        ...io,
-        padding: padding(r, options, CONV.padding),
-        strideW: r.i32Field(options, CONV.strideW),
-        strideH: r.i32Field(options, CONV.strideH),
-      };
+    case 'CONV_2D':
+      return { op, ...io, ...convOptions(r, options, CONV, op) };
+    case 'DEPTHWISE_CONV_2D': {
+      const conv = convOptions(r, options, DEPTHWISE, op);
+      const multiplier = r.i32Field(options!, DEPTHWISE.depthMultiplier, 1);
+      if (multiplier !== 1) unsupported(`DEPTHWISE_CONV_2D with depth multiplier ${multiplier}`);
+      return { op, ...io, ...conv };
     }
     case 'MAX_POOL_2D': {
       if (options === undefined) return r.fail('MAX_POOL_2D without options');
@@ -205,6 +233,8 @@ function readOperator(r: FlatReader, table: number, opNames: TfliteOpName[]): Tf
     case 'RELU':
     case 'NEG':
     case 'EXP':
+    case 'ABS':
+    case 'RESHAPE':
       return { op, ...io };
   }
 }

