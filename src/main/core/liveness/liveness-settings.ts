@@ -124,6 +124,10 @@ export type LivenessSettings = z.infer<typeof livenessSettingsSchema>;
  * - motion 0.0014 / 0.0018 of the face side: swayed photos stay below 0.00135, live windows
  *   reach 0.001-0.02.
  * - planar test off: landmark jitter makes live webcams look as rigid as swayed photos.
+ * - coherence 0.2 (bench/liveness-windows.ts, chosen on the synthetic swayed photos and the 17
+ *   live videos of bench/challenge-door.ts): a swayed photo's windows stay at 0.07-0.17, live
+ *   windows are mostly 0.15-0.35, so some live windows fall below; that costs a challenge,
+ *   never a refusal.
  * - blink only adds to the score: a 0.4 s window rarely holds one.
  * - spoofConfirmWindows 5: a person still for the first windows is not refused, and no attack
  *   ever had a live window, so waiting only delays the refusal.
