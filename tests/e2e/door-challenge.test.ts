@@ -68,9 +68,9 @@ async function session(): Promise<BrowserSession> {
   });
   // Every face answers a challenge here, whatever its texture score: the flow under test.
   s.station.doorSettings.setChallenge({ ...s.station.access.challenge(), mode: 'always' }, 'e2e');
-  // Krz's 16 fps webcam is nearly still while facing the camera; on a loaded machine the
-  // stillness rule (tests/e2e/door-decisions.test.ts) can settle before the turn is asked.
-  // It is not what this file tests, so it is switched off; planar motion still refuses.
+  // Krz's 16 fps webcam is nearly still while facing the camera: the stillness rule would hold
+  // the challenge back for spoofConfirmWindows windows (then ask it anyway). Not what this file
+  // tests, so it is switched off and the challenge starts with the first settled window.
   s.station.doorSettings.setLiveness(
     { ...s.station.access.liveness(), motionSpoofBelow: 0 },
     'e2e',

@@ -153,13 +153,34 @@ describe('DoorDecisionEngine with the active challenge', () => {
     expect(frame(SPOOF, left).decision).toBe('spoof_suspected');
   });
 
-  it('a settled stillness spoof refuses at once, challenge or not: a swayed photo can fake a turn', () => {
-    // bench/challenge-door.ts: answering no_micro_motion with a challenge let a photo swayed by
-    // hand through a turn challenge (tran_photo_swayed, 4 of 4 runs); refusing costs a person
-    // standing very still a second try.
-    const still = { ...reading('spoof', 0.7), reasons: ['no_micro_motion'] };
-    for (const mode of ['when_uncertain', 'always'] as const) {
-      expect(setup(['turn_left'], { mode }).frame(still, facing).decision).toBe('spoof_suspected');
+  it('too little motion (missing evidence) is asked a challenge, never refused or granted outright', () => {
+    // liveness-fusion.ts: no_micro_motion outside the passive spoof band settles inconclusive.
+    // A person standing still answers; a photo held still cannot, and its timeout is a refusal.
+    const still = { ...reading('inconclusive', 0.9), reasons: ['no_micro_motion'] };
+    const asked = setup(['turn_left']);
+    expect(asked.frame(still, facing).phase).toBe('challenge');
+    expect(asked.frame(still, left)).toMatchObject({ decision: 'granted', person: alice });
+    const photo = setup(['turn_left']);
+    expect(photo.frame(still, facing).phase).toBe('challenge');
+    let d = photo.frame(still, facing);
+    for (let i = 0; i < 100 && d.phase === 'challenge'; i++) d = photo.frame(still, facing);
+    expect(d).toMatchObject({ decision: 'challenge_timeout', person: null });
+  });
+
+  it('clearly live texture with motion a swayed photo also shows is asked, not granted', () => {
+    const flatLike = { ...reading('inconclusive', 0.95), reasons: ['incoherent_motion'] };
+    const { frame } = setup(['blink_twice']);
+    expect(frame(flatLike, facing).phase).toBe('challenge');
+    expect(frame(flatLike, facing).decision).not.toBe('granted');
+  });
+
+  it('positive spoof evidence refuses at once, with no challenge in any mode', () => {
+    for (const reasons of [['passive_spoof'], ['planar_motion'], ['frozen_stream']]) {
+      const attack = { ...reading('spoof', 0.7), reasons };
+      for (const mode of ['when_uncertain', 'always'] as const) {
+        const d = setup(['turn_left'], { mode }).frame(attack, facing);
+        expect(d).toMatchObject({ decision: 'spoof_suspected', challenge: null });
+      }
     }
   });
 

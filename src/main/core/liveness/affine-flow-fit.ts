@@ -17,6 +17,11 @@ export interface AffineFlowFit {
   residual: number;
   /** Mean of the largest third of the clipped residuals: local motion (eyes, lips) stands out. */
   residualTop: number;
+  /**
+   * Spatial coherence of the residual field, -1..1: how alike neighbouring blocks' residuals are
+   * (residualCoherence).
+   */
+  coherence: number;
   /** Translation at the centroid, pixels. */
   translation: [number, number];
   count: number;
@@ -88,12 +93,14 @@ export function fitAffineFlow(vectors: readonly FlowVector[], clip: number): Aff
   const b = solve3(normal, by);
   if (!a || !b) return null;
   const residuals: number[] = [];
+  const errors: Residual[] = [];
   for (const v of vectors) {
     const x = v.x - mx;
     const y = v.y - my;
     const ex = v.dx - (a[0] + a[1] * x + a[2] * y);
     const ey = v.dy - (b[0] + b[1] * x + b[2] * y);
     residuals.push(Math.min(clip, Math.hypot(ex, ey)));
+    errors.push({ x: v.x, y: v.y, ex, ey });
   }
   residuals.sort((p, q) => q - p);
   const top = residuals.slice(0, Math.max(1, Math.round(n / 3)));
@@ -103,7 +110,45 @@ export function fitAffineFlow(vectors: readonly FlowVector[], clip: number): Aff
     b,
     residual: mean(residuals),
     residualTop: mean(top),
+    coherence: residualCoherence(errors, clip),
     translation: [a[0], b[0]],
     count: n,
   };
+}
+
+interface Residual {
+  x: number;
+  y: number;
+  ex: number;
+  ey: number;
+}
+
+/**
+ * Normalised correlation of the residual vectors of neighbouring grid blocks (within 1.5 grid
+ * steps). What an affine map leaves of a flat object's motion is matching noise and resampling
+ * error, which differs from block to block; an eyelid, a lip or the parallax of a turning head
+ * moves a whole region the same way. Residuals longer than `clip` (mismatches) are left out.
+ * 0 when fewer than 3 neighbour pairs remain.
+ */
+export function residualCoherence(errors: readonly Residual[], clip: number): number {
+  const kept = errors.filter((e) => Math.hypot(e.ex, e.ey) <= clip);
+  let step = Infinity;
+  for (let i = 0; i < kept.length; i++)
+    for (let j = i + 1; j < kept.length; j++) {
+      const d = Math.hypot(kept[i]!.x - kept[j]!.x, kept[i]!.y - kept[j]!.y);
+      if (d > 1e-6) step = Math.min(step, d);
+    }
+  let dot = 0;
+  let norm = 0;
+  let pairs = 0;
+  for (let i = 0; i < kept.length; i++)
+    for (let j = i + 1; j < kept.length; j++) {
+      const p = kept[i]!;
+      const q = kept[j]!;
+      if (Math.hypot(p.x - q.x, p.y - q.y) > 1.5 * step) continue;
+      dot += p.ex * q.ex + p.ey * q.ey;
+      norm += (p.ex * p.ex + p.ey * p.ey + q.ex * q.ex + q.ey * q.ey) / 2;
+      pairs++;
+    }
+  return pairs >= 3 && norm > 0 ? dot / norm : 0;
 }

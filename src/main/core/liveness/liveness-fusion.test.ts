@@ -17,6 +17,7 @@ const LIVE: LivenessEvidence = {
   passive: { padModel: 0.9, textureNet: 0.7 },
   motion: 0.006,
   rigidMotion: 0.004,
+  motionCoherence: 0.3,
   blink: 0,
   blinked: false,
   identicalRun: 1,
@@ -61,10 +62,32 @@ describe('liveness fusion rule', () => {
     expect(v.passive.band).toBe('spoof');
   });
 
-  it('AND: no micro-motion alone makes a spoof, however live the texture (still photo)', () => {
-    const v = fuse({ ...pad(1), motion: S.motionSpoofBelow / 2 });
-    expect(v.verdict).toBe('spoof');
-    expect(v.reasons).toContain('no_micro_motion');
+  it('too little micro-motion is missing evidence, not a spoof: inconclusive (a challenge)', () => {
+    // A person standing still and a photo held still look alike here; only a challenge can tell.
+    const still = { motion: S.motionSpoofBelow / 2 };
+    const clear = fuse({ ...pad(1), ...still });
+    expect(clear.verdict).toBe('inconclusive');
+    expect(clear.reasons).toContain('no_micro_motion');
+    expect(fuse({ ...pad((BANDS.spoofBelow + BANDS.clearLiveMin) / 2), ...still }).verdict).toBe(
+      'inconclusive',
+    );
+    // With the passive score in its spoof band the same window is positive evidence: a spoof.
+    const printed = fuse({ ...pad(BANDS.spoofBelow / 2), ...still });
+    expect(printed.verdict).toBe('spoof');
+    expect(printed.reasons).toEqual(expect.arrayContaining(['passive_spoof', 'no_micro_motion']));
+  });
+
+  it('motion a flat picture moved by hand also shows (incoherent residual) is not clearly live', () => {
+    const on = { ...S, coherenceLiveMin: 0.18 };
+    // tran_photo_swayed (bench/challenge-door.ts): clearly live texture, motion above its live
+    // level, but a residual no more coherent than matching noise.
+    const swayed = { ...LIVE, motion: 0.0025, rigidMotion: 0.004, motionCoherence: 0.1 };
+    const v = fuseLiveness(swayed, on, BANDS);
+    expect(v).toMatchObject({ verdict: 'inconclusive', reasons: ['incoherent_motion'] });
+    expect(v.raw.motionCoherence).toBe(0.1);
+    expect(fuseLiveness(LIVE, on, BANDS).verdict).toBe('live');
+    // Off (-1): the rule never fires.
+    expect(fuseLiveness(swayed, { ...on, coherenceLiveMin: -1 }, BANDS).verdict).toBe('live');
   });
 
   it('when enabled, flags a face moving like a flat object (photo waved at the camera)', () => {
@@ -141,6 +164,13 @@ describe('liveness settings', () => {
     ).toBe(false);
     expect(livenessSettingsSchema.safeParse({ ...S, windowFrames: 1 }).success).toBe(false);
     expect(livenessSettingsSchema.safeParse({ ...S, extra: 1 }).success).toBe(false);
+    expect(livenessSettingsSchema.safeParse({ ...S, coherenceLiveMin: 1.5 }).success).toBe(false);
+  });
+
+  it('settings stored before the coherence rule get its default', () => {
+    const stored: Record<string, unknown> = { ...S };
+    delete stored.coherenceLiveMin;
+    expect(parseLivenessSettings(stored).coherenceLiveMin).toBe(S.coherenceLiveMin);
   });
 
   it('drops the retired texture-network thresholds of settings stored before the PAD model', () => {

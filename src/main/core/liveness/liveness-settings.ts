@@ -27,6 +27,12 @@ function withoutRetiredKeys(value: unknown): unknown {
   return rest;
 }
 
+/**
+ * Default of coherenceLiveMin, also given to settings stored before it existed (they would
+ * otherwise be refused whole, or silently run without the rule).
+ */
+const COHERENCE_LIVE_MIN = 0.2;
+
 const livenessObjectSchema = z
   .object({
     /**
@@ -71,6 +77,14 @@ const livenessObjectSchema = z
      */
     planarMinRigid: motionLevel,
     planarRatioBelow: z.number().finite().min(0).max(1),
+    /**
+     * Window median of the non-rigid motion's spatial coherence (affine-flow-fit.ts
+     * residualCoherence) at or above which that motion counts as the face's own. Below it the
+     * motion is what matching noise leaves after one planar fit, which a flat picture moved by
+     * hand also shows: the window is not clearly live, and the door asks a challenge (never a
+     * refusal on this alone). -1 = off.
+     */
+    coherenceLiveMin: z.number().finite().min(-1).max(1).default(COHERENCE_LIVE_MIN),
     /** Non-rigid motion that maps to a motion component of 1 in the weighted score. */
     motionFull: motionLevel.refine((v) => v > 0, 'motionFull must be > 0'),
     /** EAR at or below this fraction of the open-eye baseline is a closed eye. */
@@ -110,6 +124,10 @@ export type LivenessSettings = z.infer<typeof livenessSettingsSchema>;
  * - motion 0.0014 / 0.0018 of the face side: swayed photos stay below 0.00135, live windows
  *   reach 0.001-0.02.
  * - planar test off: landmark jitter makes live webcams look as rigid as swayed photos.
+ * - coherence 0.2 (bench/liveness-windows.ts, chosen on the synthetic swayed photos and the 17
+ *   live videos of bench/challenge-door.ts): a swayed photo's windows stay at 0.07-0.17, live
+ *   windows are mostly 0.15-0.35, so some live windows fall below; that costs a challenge,
+ *   never a refusal.
  * - blink only adds to the score: a 0.4 s window rarely holds one.
  * - spoofConfirmWindows 5: a person still for the first windows is not refused, and no attack
  *   ever had a live window, so waiting only delays the refusal.
@@ -123,6 +141,7 @@ export const DEFAULT_LIVENESS_SETTINGS: LivenessSettings = {
   motionLiveMin: 0.0018,
   planarMinRigid: 0.006,
   planarRatioBelow: 0,
+  coherenceLiveMin: COHERENCE_LIVE_MIN,
   motionFull: 0.006,
   blinkClosedRatio: 0.7,
   weights: { texture: 0.5, motion: 0.35, blink: 0.15 },

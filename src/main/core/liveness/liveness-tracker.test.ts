@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Point, RgbImage } from '../vision/vision.types';
 import type { LivenessFace } from './face-square';
+import { DEFAULT_CHALLENGE_SETTINGS, needsChallenge } from '../challenge/challenge-settings';
+import { toReading } from './door-liveness-monitor';
 import { DEFAULT_LIVENESS_SETTINGS } from './liveness-settings';
 import { LivenessTracker, MOTION_REFERENCE_MS, passiveThresholds } from './liveness-tracker';
 import type { PassiveLivenessModel } from './passive-scorer';
@@ -52,6 +54,30 @@ describe('LivenessTracker', () => {
     expect(last.verdict).toBe('spoof');
     expect(last.frames).toBe(5);
     expect(t.verdict().verdict).toBe('spoof');
+  });
+
+  it('a face that shows too little motion is, once confirmed, settled inconclusive: a challenge', async () => {
+    // The same picture with one corner pixel changed per frame: not frozen, but nothing moves.
+    const still = (i: number): RgbImage => {
+      const f = noiseFrame(5);
+      f.data[0] = i;
+      return f;
+    };
+    const t = new LivenessTracker(fixedTexture(0.9), settings);
+    const readings = [];
+    for (let i = 0; i < settings.windowFrames - 1 + settings.spoofConfirmWindows; i++)
+      readings.push(toReading(await t.push(still(i), FACE, i * 66), settings.windowFrames));
+    const pendingOnes = readings.slice(settings.windowFrames - 1, -1);
+    expect(pendingOnes.every((r) => !r.settled && r.reasons.includes('spoof_pending'))).toBe(true);
+    const last = readings.at(-1)!;
+    expect(last).toMatchObject({ verdict: 'inconclusive', settled: true });
+    expect(last.reasons).toContain('no_micro_motion');
+    expect(needsChallenge(last, DEFAULT_CHALLENGE_SETTINGS)).toBe(true);
+    // The same stillness with a passive score in its spoof band is positive evidence: a spoof.
+    const printed = new LivenessTracker(fixedTexture(0.01), settings);
+    let v = await printed.push(still(0), FACE, 0);
+    for (let i = 1; i < readings.length; i++) v = await printed.push(still(i), FACE, i * 66);
+    expect(v.verdict).toBe('spoof');
   });
 
   it('flags a frozen stream: the same frame pushed again and again', async () => {

@@ -10,7 +10,7 @@ import { MAX_MOTION_GAP_MS } from '../../../shared/door-cadence';
 import type { RgbImage } from '../vision/vision.types';
 import { blinkEvidence, meanEyeAspectRatio } from './eye-aspect';
 import { faceSquare, type FaceSquare, type LivenessFace } from './face-square';
-import { fuseLiveness, type LivenessVerdict } from './liveness-fusion';
+import { fuseLiveness, insufficientMotion, type LivenessVerdict } from './liveness-fusion';
 import type { LivenessSettings } from './liveness-settings';
 import {
   backgroundThumb,
@@ -100,7 +100,10 @@ export class LivenessTracker {
   private samples: Sample[] = [];
   /** The last frames of this face (motion bases), oldest first. */
   private recent: Prev[] = [];
-  /** Consecutive pushes whose window said spoof (see settings.spoofConfirmWindows). */
+  /**
+   * Consecutive pushes whose window said spoof or lacked micro-motion (see
+   * settings.spoofConfirmWindows).
+   */
   private spoofRun = 0;
 
   /** The passive bands in force for this tracker (fixed for its life, like the settings). */
@@ -123,9 +126,10 @@ export class LivenessTracker {
   /**
    * Adds one frame of this face and returns the verdict over the window ending here. A null
    * face (not seen in this frame) resets the tracker: evidence must come from consecutive frames.
-   * "spoof" from texture or motion is only returned once settings.spoofConfirmWindows windows
-   * in a row said so (before that: inconclusive, reason spoof_pending); an impossible stream
-   * (frozen, time running backwards) is a spoof at once.
+   * "spoof" from texture or motion, and "inconclusive" for too little micro-motion, are only
+   * returned as settled once settings.spoofConfirmWindows windows in a row said so (before that:
+   * inconclusive, reason spoof_pending); an impossible stream (frozen, time running backwards)
+   * is a spoof at once.
    */
   async push(
     frame: RgbImage,
@@ -161,7 +165,7 @@ export class LivenessTracker {
     this.recent.push(cur);
     if (this.recent.length > MAX_RECENT) this.recent.shift();
     const v = this.windowVerdict();
-    this.spoofRun = v.verdict === 'spoof' ? this.spoofRun + 1 : 0;
+    this.spoofRun = v.verdict === 'spoof' || insufficientMotion(v) ? this.spoofRun + 1 : 0;
     return this.confirmed(v);
   }
 
@@ -171,7 +175,8 @@ export class LivenessTracker {
   }
 
   private confirmed(v: LivenessVerdict): LivenessVerdict {
-    if (v.verdict !== 'spoof' || this.spoofRun >= this.settings.spoofConfirmWindows) return v;
+    const doubtful = v.verdict === 'spoof' || insufficientMotion(v);
+    if (!doubtful || this.spoofRun >= this.settings.spoofConfirmWindows) return v;
     if (v.reasons.includes('frozen_stream') || v.reasons.includes('time_anomaly')) return v;
     return { ...v, verdict: 'inconclusive', reasons: [...v.reasons, 'spoof_pending'] };
   }
@@ -233,6 +238,7 @@ export class LivenessTracker {
         },
         motion: enoughMotion ? median(motions.map((m) => m.nonRigid)) : Number.NaN,
         rigidMotion: enoughMotion ? median(motions.map((m) => m.rigid)) : Number.NaN,
+        motionCoherence: enoughMotion ? median(motions.map((m) => m.coherence)) : Number.NaN,
         blink: blink.score,
         blinked: blink.blinked,
         identicalRun: Math.max(1, ...w.map((s) => s.identicalRun)),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RgbImage } from '../vision/vision.types';
-import { fitAffineFlow } from './affine-flow-fit';
+import { fitAffineFlow, residualCoherence } from './affine-flow-fit';
 import { gridFlow, matchBlock } from './block-matching';
 import type { FaceSquare } from './face-square';
 import { backgroundThumb, pairMotion, type FrameMotionInput } from './micro-motion';
@@ -122,6 +122,24 @@ describe('affine flow fit', () => {
     const local = rigid.map((v, i) => (i === 12 ? { ...v, dx: v.dx + 2 } : v));
     expect(fitAffineFlow(local, 3)!.residual).toBeGreaterThan(0.05);
     expect(fitAffineFlow(rigid.slice(0, 5), 3)).toBeNull();
+  });
+
+  it('calls residuals coherent when a region moves together, incoherent when they are noise', () => {
+    let s = 5;
+    const noise = (): number => {
+      s = (s * 1103515245 + 12345) % 2147483648;
+      return s / 2147483648 - 0.5;
+    };
+    const grid = [];
+    for (let y = 0; y < 7; y++) for (let x = 0; x < 7; x++) grid.push({ x: x * 6, y: y * 6 });
+    // A flat picture moved by hand: the affine map explains it, matching noise is what is left.
+    const flat = grid.map((p) => ({ ...p, ex: 0.3 * noise(), ey: 0.3 * noise() }));
+    // A face: the lower rows (lips, jaw) move down together, on top of the same noise.
+    const face = flat.map((p) => (p.y >= 24 ? { ...p, ey: p.ey + 0.3 } : p));
+    expect(Math.abs(residualCoherence(flat, 3))).toBeLessThan(0.15);
+    expect(residualCoherence(face, 3)).toBeGreaterThan(0.3);
+    // Mismatched blocks (beyond the clip) are not evidence either way.
+    expect(residualCoherence(flat.slice(0, 2), 3)).toBe(0);
   });
 });
 

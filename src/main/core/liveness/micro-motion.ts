@@ -68,6 +68,8 @@ export interface PairMotion {
   rigid: number;
   /** Background (camera) translation, fraction of the face side. */
   background: number;
+  /** Spatial coherence of the affine-fit residuals, -1..1 (affine-flow-fit.ts). */
+  coherence: number;
   /** Usable face flow vectors. */
   vectors: number;
 }
@@ -147,6 +149,7 @@ export function pairMotion(a: FrameMotionInput, b: FrameMotionInput): PairMotion
     nonRigidTop: fit.residualTop / faceSpan,
     rigid: Math.hypot(tx - bx, ty - by) / side,
     background: Math.hypot(bx, by) / side,
+    coherence: fit.coherence,
     vectors: fit.count,
   };
 }

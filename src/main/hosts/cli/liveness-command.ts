@@ -61,13 +61,15 @@ const REASON_WORDS: Partial<Record<LivenessReason | (string & {}), string>> = {
   frozen_stream: 'the picture stopped changing (a frozen or looped stream)',
   time_anomaly: 'the frame times are impossible for a camera',
   passive_spoof: 'the face looks like a screen or a print',
-  no_micro_motion: 'the face shows none of the small movements of a live face',
+  no_micro_motion:
+    'the face shows too few of the small movements of a live face (the door asks a challenge)',
   planar_motion: 'the face moves like a flat picture',
   motion_unmeasured: 'movement could not be measured',
   passive_uncertain: 'the face is not clearly live at a glance',
   motion_uncertain: 'the movement is not clear either way',
+  incoherent_motion: 'the face moves as a flat picture moved by hand could',
   score_low: 'the evidence together is too weak',
-  spoof_pending: 'it looks like an attack, but not yet for long enough to be sure',
+  spoof_pending: 'it looks like an attack or too still, but not yet for long enough to be sure',
   blink_seen: 'a blink was seen',
 };
 
