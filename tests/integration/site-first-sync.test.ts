@@ -28,7 +28,7 @@ describe('a new station’s first sync of several pages', () => {
   let erasedId: string;
   const dirA = join(tmp.dir, 'station-a');
   const dirD = join(tmp.dir, 'station-d');
-  const openD = () => openSyncStation(dirD, { pageSize: 300, indexSaveEveryMs: 0 });
+  const openD = () => openSyncStation(dirD, { pageSize: 100, indexSaveEveryMs: 0 });
 
   beforeAll(async () => {
     pg = await startTestCluster();
@@ -55,8 +55,7 @@ describe('a new station’s first sync of several pages', () => {
 
   it('holds everyone the site holds, identifiable, and not the erased person', async () => {
     const pair = await pairStation(dirA, adminUrl, { label: 'Door 4', doorId: 'door-4' });
-    // The join's first pull: 450 people and a tombstone, in pages of 300 (the first page's 300
-    // templates opened on the worker thread, the rest on the pull's own: both paths).
+    // The join's first pull: 450 people and a tombstone, in pages of 100.
     const joined = await joinSite(await openD(), openD, dirD, pair.joinUrl, pair.code);
     expect(joined.syncError).toBeNull();
 

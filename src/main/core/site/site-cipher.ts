@@ -1,6 +1,5 @@
 import { StationError } from '../../../shared/errors';
 import { hkdf, openGcm, sealGcm } from './aes-gcm';
-import { SiteTemplateOpener } from './site-template-opener';
 
 export const SITE_KEY_BYTES = 32;
 const SALT = 'face-access-station site key';
@@ -77,11 +76,6 @@ export class SiteCipher {
     return out;
   }
 
-  /** Opens templates as openTemplate does, a page at a time on a worker thread (pulls). */
-  templateOpener(): SiteTemplateOpener {
-    return new SiteTemplateOpener(this.templateKey, templateAadText);
-  }
-
   sealLinkSecret(secret: Buffer, personId: string): Buffer {
     return sealGcm(this.linkKey, secret, Buffer.from(JSON.stringify(['site-link:v1', personId])));
   }
@@ -107,9 +101,7 @@ export class SiteCipher {
 }
 
 function templateAad(at: SiteTemplateBinding): Buffer {
-  return Buffer.from(templateAadText(at));
-}
-
-function templateAadText(at: SiteTemplateBinding): string {
-  return JSON.stringify(['site-template:v1', at.templateId, at.personId, at.modelId, at.dim]);
+  return Buffer.from(
+    JSON.stringify(['site-template:v1', at.templateId, at.personId, at.modelId, at.dim]),
+  );
 }

@@ -11,7 +11,6 @@ import type {
 import { PullMemberships } from './pull-memberships';
 import { foldSiteAccess, type LocalAccessPort } from './site-access';
 import type { SiteCipher } from './site-cipher';
-import { OFF_THREAD_MIN_TEMPLATES } from './site-template-opener';
 import type {
   AccessEntity,
   CentralAccessRecord,
@@ -68,20 +67,6 @@ interface FetchedPage {
   access: CentralAccessRecord[];
   names: Record<AccessEntity, string[]>;
   doors: string[];
-  /** The templates' plaintexts when the page was opened off the thread (a large page). */
-  opened: Map<CentralTemplate, Float32Array> | null;
-}
-
-/**
- * One pull's pages. A new station (no templates yet, a full first page) builds its index once
- * at the end from the vectors this pull decrypted anyway (`fresh`), instead of page by page.
- */
-interface PageRun {
-  fresh: ReplicaAdded[] | null;
-  building: boolean | null;
-  deferred: boolean;
-  members: PullMemberships;
-  next: Promise<FetchedPage | null>;
 }
 
 const noPage: Promise<FetchedPage | null> = Promise.resolve(null);
@@ -90,15 +75,6 @@ const noPage: Promise<FetchedPage | null> = Promise.resolve(null);
 function discard(kept: ReplicaAdded[]): null {
   for (const a of kept) a.vector.fill(0);
   return null;
-}
-
-function zip<A, B>(as: readonly A[], bs: readonly B[]): [A, B][] {
-  return as.map((a, i) => [a, bs[i]!]);
-}
-
-/** Zeroes a fetched page's plaintexts but those kept for the index build. */
-function forget(page: FetchedPage, keeping: ReadonlySet<Float32Array> = new Set()): void {
-  for (const v of page.opened?.values() ?? []) if (!keeping.has(v)) v.fill(0);
 }
 
 /**
@@ -114,11 +90,7 @@ function forget(page: FetchedPage, keeping: ReadonlySet<Float32Array> = new Set(
  * the vectors it decrypted anyway; it serves from then on, while its file is being written.
  */
 export class SitePuller {
-  private readonly opener;
-
-  constructor(private readonly d: SitePullDeps) {
-    this.opener = d.cipher.templateOpener();
-  }
+  constructor(private readonly d: SitePullDeps) {}
 
   async pull(): Promise<PullReport> {
     const report: PullReport = {
@@ -136,7 +108,6 @@ export class SitePuller {
     try {
       await this.pullPages(report);
     } finally {
-      await this.opener.close();
       const saving = performance.now();
       // Only the copy of the index is taken here; sealing and writing it do not hold up the
       // next pull (a 100k gallery's file is ~600 MB).
@@ -161,59 +132,39 @@ export class SitePuller {
   }
 
   private async pullPages(report: PullReport): Promise<void> {
-    // The next page is fetched (and opened) while this one is applied: the apply is local CPU
-    // and disk, the fetch waits on the site; a first sync of 100k people is dozens of pages.
-    const run: PageRun = {
-      fresh: null,
-      building: null,
-      deferred: false,
-      members: new PullMemberships(this.d.replica),
-      next: this.fetchPage(report.cursor),
-    };
-    try {
-      await this.applyPages(report, run);
-    } catch (err) {
-      // Plaintext does not outlive a failed pull: the page fetched ahead, the vectors kept.
-      void run.next.then(
-        (p) => p && forget(p),
-        () => undefined,
-      );
-      if (run.fresh) discard(run.fresh);
-      throw err;
-    }
-    const indexing = performance.now();
-    if (run.deferred) this.d.gallery.rebuild(run.fresh ?? undefined, { deferWrite: true });
-    if (run.fresh) discard(run.fresh);
-    report.timing.indexMs = performance.now() - indexing;
-  }
-
-  private async applyPages(report: PullReport, run: PageRun): Promise<void> {
+    // A new station (no templates yet, a full first page) builds its index once at the end,
+    // from the vectors this pull decrypted anyway, instead of growing it page by page.
+    let fresh: ReplicaAdded[] | null = null;
+    let building: boolean | null = null;
+    let deferred = false;
+    const members = new PullMemberships(this.d.replica);
+    // The next page is fetched while this one is applied (the apply is local CPU and disk;
+    // the fetch waits on the site): a first sync of 100k people is dozens of pages.
+    let next = this.fetchPage(report.cursor);
     for (;;) {
       const waited = performance.now();
-      const page = await run.next;
+      const page = await next;
       report.timing.waitMs += performance.now() - waited;
-      if (!page) return;
+      if (!page) break;
       const full = page.changes.length === this.d.pageSize;
-      if (run.building === null) {
-        run.building = full && this.d.gallery.size === 0;
-        if (run.building) run.fresh = [];
+      if (building === null) {
+        building = full && this.d.gallery.size === 0;
+        if (building) fresh = [];
       }
-      run.next = full ? this.fetchPage(page.changes[page.changes.length - 1]!.cursor) : noPage;
+      next = full ? this.fetchPage(page.changes[page.changes.length - 1]!.cursor) : noPage;
       // Failing, it fails the pull at the await above; never as an unhandled rejection.
-      run.next.catch(() => undefined);
+      next.catch(() => undefined);
       const applying = performance.now();
-      let r: { added: number; removed: number; erased: number };
-      try {
-        r = this.applyPage(page, report, run.building ? 'defer' : 'live', run.fresh, run.members);
-      } catch (err) {
-        forget(page);
-        throw err;
-      }
+      const r = this.applyPage(page, report, building ? 'defer' : 'live', fresh, members);
       // A removal or an erasure during the pull makes the collected list stale: drop it.
-      if (run.fresh && r.removed + r.erased > 0) run.fresh = discard(run.fresh);
+      if (fresh && r.removed + r.erased > 0) fresh = discard(fresh);
       report.timing.applyMs += performance.now() - applying;
-      run.deferred ||= run.building && r.added + r.removed > 0;
+      deferred ||= building && r.added + r.removed > 0;
     }
+    const indexing = performance.now();
+    if (deferred) this.d.gallery.rebuild(fresh ?? undefined, { deferWrite: true });
+    if (fresh) discard(fresh);
+    report.timing.indexMs = performance.now() - indexing;
   }
 
   /**
@@ -260,13 +211,7 @@ export class SitePuller {
       this.d.dir.templates(people),
       this.d.dir.access(names.schedule, names.group, doors),
     ]);
-    // A large page is decrypted on the worker meanwhile; a small one when applied (no round trip).
-    const opened =
-      templates.length >= OFF_THREAD_MIN_TEMPLATES
-        ? new Map(zip(templates, await this.opener.open(templates)))
-        : null;
-    const tombstones = ids('tombstone');
-    return { changes, tombstones, central, templates, access, names, doors, opened };
+    return { changes, tombstones: ids('tombstone'), central, templates, access, names, doors };
   }
 
   /**
@@ -298,10 +243,8 @@ export class SitePuller {
       const { people, local } = this.staleCentralPeople(
         page.central.filter((p) => !erasing.has(p.personId)),
       );
-      const open = (t: CentralTemplate) =>
-        page.opened?.get(t) ?? this.d.cipher.openTemplate(t.sealed, t);
       prepared = people.map((p) =>
-        this.prepare(p, byPerson.get(p.personId) ?? [], local.get(p.personId), open),
+        this.prepare(p, byPerson.get(p.personId) ?? [], local.get(p.personId)),
       );
       // Memberships are refolded into the policy only when some person's groups may have moved.
       const membership = prepared.some((p, i) => {
@@ -328,7 +271,6 @@ export class SitePuller {
     const keeping = new Set(kept.map((a) => a.vector));
     for (const p of prepared)
       p.addTemplates.forEach((t) => keeping.has(t.vector) || t.vector.fill(0));
-    forget(page, keeping);
     report.changes += changes.length;
     report.people += prepared.length;
     report.templatesAdded += added.length;
@@ -352,7 +294,6 @@ export class SitePuller {
     p: CentralPerson,
     mine: CentralTemplate[],
     local: LocalPersonVersion | undefined,
-    open: (t: CentralTemplate) => Float32Array,
   ): ReplicaPerson {
     const have = local?.templateUids ?? new Set<string>();
     const central = new Set(mine.map((t) => t.templateId));
@@ -371,7 +312,7 @@ export class SitePuller {
           uid: t.templateId,
           modelId: t.modelId,
           ...(t.modelId === this.d.modelId ? { embeddingSpace: this.d.embeddingSpace } : {}),
-          vector: open(t),
+          vector: this.d.cipher.openTemplate(t.sealed, t),
           interEyePx: t.interEyePx,
           createdAt: t.createdAt,
         })),
