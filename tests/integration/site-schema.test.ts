@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -132,6 +132,45 @@ describe('site schema (PostgreSQL migrations)', () => {
       expect(held).toMatchObject({ employeeId: 'e17', groups: ['night'], version: 2 });
     } finally {
       await site.close();
+    }
+  });
+
+  it('0060: a sealed template stays in its row, not in the TOAST table', async () => {
+    const pool = await freshPool('site_0060');
+    // A 512-d template as the stations seal it: 12 + 2048 + 16 bytes that never compress.
+    const insert = async () => {
+      const person = randomUUID();
+      await pool.query(
+        `INSERT INTO site.people (person_id, name, link_sealed) VALUES ($1, 'Ada', '\\x00')`,
+        [person],
+      );
+      await pool.query(
+        `INSERT INTO site.templates (template_id, person_id, model_id, dim, key_id, sealed,
+           inter_eye_px, created_at) VALUES ($1, $2, 'm', 512, 'k', $3, 60, 'now')`,
+        [randomUUID(), person, randomBytes(2076)],
+      );
+    };
+    const toasted = async () => {
+      const r = await pool.query<{ n: string }>(
+        `SELECT pg_relation_size(reltoastrelid) AS n FROM pg_class
+         WHERE oid = 'site.templates'::regclass`,
+      );
+      return Number(r.rows[0]!.n);
+    };
+    try {
+      expect(await migrateSite(pool, 50)).toBe(50);
+      await insert();
+      expect(await toasted()).toBeGreaterThan(0);
+      expect(await migrateSite(pool)).toBe(SITE_LATEST_VERSION);
+      await pool.query('TRUNCATE site.templates');
+      for (let i = 0; i < 20; i++) await insert();
+      expect(await toasted()).toBe(0);
+      const kept = await pool.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM site.templates WHERE length(sealed) = 2076',
+      );
+      expect(kept.rows).toEqual([{ n: 20 }]);
+    } finally {
+      await pool.end();
     }
   });
 

@@ -123,6 +123,11 @@ export class SiteReplicaRepository implements LocalReplicaPort {
       memberships: db.prepare<[], { person_id: string; groups: string; schedule: string | null }>(
         'SELECT person_id, groups, schedule FROM site_people ORDER BY person_id',
       ),
+      // One pass over a small table; what a pull's copy of the memberships is checked against.
+      peopleFingerprint: db.prepare<[], { n: number; v: number; c: number }>(
+        `SELECT count(*) AS n, total(version) AS v,
+           (SELECT cursor FROM site_replica WHERE id = 1) AS c FROM site_people`,
+      ),
       auditAfter: db.prepare<[number, number], AuditRowDb>(
         `SELECT id, at, kind, decision, subject_hmac, similarity, details, prev_mac, mac
          FROM audit_events WHERE id > ? ORDER BY id LIMIT ?`,
@@ -300,6 +305,11 @@ export class SiteReplicaRepository implements LocalReplicaPort {
       groups: JSON.parse(r.groups) as string[],
       schedule: r.schedule,
     }));
+  }
+
+  membershipFingerprint(): string {
+    const r = this.s.peopleFingerprint.get();
+    return `${r?.n ?? 0}:${r?.v ?? 0}:${r?.c ?? 0}`;
   }
 
   auditRowsAfter(seq: number, limit: number): Omit<SiteAuditRow, 'stationId'>[] {

@@ -98,6 +98,8 @@ export interface LocalReplicaPort {
   accessVersions(): Map<string, number>;
   setAccessVersion(entity: string, name: string, version: number | null): void;
   memberships(): Membership[];
+  /** Changes whenever the site people change (count, versions, cursor): a cached copy's check. */
+  membershipFingerprint(): string;
   /** Local audit rows after `seq`, in id order, as the site stores them. */
   auditRowsAfter(seq: number, limit: number): Omit<SiteAuditRow, 'stationId'>[];
   /** How many local audit rows come after `seq` (not pushed yet). */

@@ -4,9 +4,11 @@ import type {
   LocalGalleryPort,
   LocalPersonVersion,
   LocalReplicaPort,
+  Membership,
   ReplicaAdded,
   ReplicaPerson,
 } from './local-replica-port';
+import { PullMemberships } from './pull-memberships';
 import { foldSiteAccess, type LocalAccessPort } from './site-access';
 import type { SiteCipher } from './site-cipher';
 import type {
@@ -135,6 +137,7 @@ export class SitePuller {
     let fresh: ReplicaAdded[] | null = null;
     let building: boolean | null = null;
     let deferred = false;
+    const members = new PullMemberships(this.d.replica);
     // The next page is fetched while this one is applied (the apply is local CPU and disk;
     // the fetch waits on the site): a first sync of 100k people is dozens of pages.
     let next = this.fetchPage(report.cursor);
@@ -152,7 +155,7 @@ export class SitePuller {
       // Failing, it fails the pull at the await above; never as an unhandled rejection.
       next.catch(() => undefined);
       const applying = performance.now();
-      const r = this.applyPage(page, report, building ? 'defer' : 'live', fresh);
+      const r = this.applyPage(page, report, building ? 'defer' : 'live', fresh, members);
       // A removal or an erasure during the pull makes the collected list stale: drop it.
       if (fresh && r.removed + r.erased > 0) fresh = discard(fresh);
       report.timing.applyMs += performance.now() - applying;
@@ -221,6 +224,7 @@ export class SitePuller {
     report: PullReport,
     gallery: 'live' | 'defer',
     keep: ReplicaAdded[] | null,
+    members: PullMemberships,
   ): { added: number; removed: number; erased: number } {
     const { changes, names, doors, access, templates } = page;
     const erased = this.applyTombstones(page.tombstones);
@@ -247,14 +251,17 @@ export class SitePuller {
         const before = local.get(people[i]!.personId);
         return p.groups.length > 0 || p.schedule !== null || (before?.hasMembership ?? false);
       });
+      members.checkBeforeApply();
       ({ added, removedIds: removed } = this.d.replica.applyPeople(
         prepared,
         this.d.now().toISOString(),
       ));
       if (prepared.length > 0)
         this.audit(prepared.length, added.length, removed.length, from, cursor);
-      this.applyAccess(access, names, doors, membership, report);
+      const everyone = () => members.afterApply(prepared);
+      this.applyAccess({ records: access, names, doors }, membership, everyone, report);
       this.d.replica.setCursor(cursor);
+      members.settle();
     });
     if (gallery === 'live') this.updateGallery(added, removed);
     const kept = keep ? added.filter((a) => a.embeddingSpace === this.d.embeddingSpace) : [];
@@ -337,19 +344,20 @@ export class SitePuller {
   }
 
   private applyAccess(
-    records: Awaited<ReturnType<SiteDirectoryPort['access']>>,
-    names: Record<AccessEntity, string[]>,
-    doors: string[],
+    page: Pick<FetchedPage, 'names' | 'doors'> & { records: CentralAccessRecord[] },
     peopleChanged: boolean,
+    /** Everyone's memberships (the pull's copy, this page's people included). */
+    everyone: () => Membership[],
     report: PullReport,
   ): void {
+    const { records, names, doors } = page;
     const seen = new Set(records.map((r) => `${r.entity}:${r.name}`));
     const gone = (['schedule', 'group'] as const).flatMap((entity) =>
       names[entity].filter((n) => !seen.has(`${entity}:${n}`)).map((name) => ({ entity, name })),
     );
     if (records.length === 0 && gone.length === 0 && !peopleChanged) return;
     const groupsChanged = names.group.length > 0;
-    const members = peopleChanged || groupsChanged ? this.d.replica.memberships() : null;
+    const members = peopleChanged || groupsChanged ? everyone() : null;
     const change = foldSiteAccess(
       this.d.access.policy(),
       records,

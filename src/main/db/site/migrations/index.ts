@@ -6,6 +6,7 @@ import { siteMigration0020 } from './0020-site-audit';
 import { siteMigration0030 } from './0030-site-station-api';
 import { siteMigration0040 } from './0040-site-audit-api';
 import { siteMigration0050 } from './0050-site-person-profile';
+import { siteMigration0060 } from './0060-site-template-inline';
 import type { SiteMigration } from './site-migration.types';
 
 /** Ordered registry of the site schema: append only, never edit a released migration. */
@@ -15,6 +16,7 @@ export const SITE_MIGRATIONS: readonly SiteMigration[] = [
   siteMigration0030,
   siteMigration0040,
   siteMigration0050,
+  siteMigration0060,
 ];
 
 export const SITE_LATEST_VERSION = SITE_MIGRATIONS[SITE_MIGRATIONS.length - 1]?.version ?? 0;
