@@ -52,7 +52,7 @@ import {
   rocAuc,
   tarAtFar,
 } from '../src/main/core/vision/verification-metrics';
-import type { FaceBox, FivePoints, RgbImage } from '../src/main/core/vision/vision.types';
+import type { FivePoints, RgbImage } from '../src/main/core/vision/vision.types';
 import { sharedDataDir } from '../tests/support/shared-data';
 import { load1, summarize } from './lib/bench-stats';
 import {
@@ -61,6 +61,7 @@ import {
   isDataset,
   pickFace,
   readPairs,
+  centralBox,
 } from './lib/verification-pairs';
 
 /** fr_detect as the station ran it before MTCNN. */
@@ -85,19 +86,6 @@ interface Models {
   landmarker: OnnxLandmarker;
   embedder: OnnxEmbedder;
   pipeline: FacePipeline;
-}
-
-/** Benchmark-only fallback, the box fr_detect typically returns on a 250x250 LFW photo. */
-function centralBox(img: RgbImage): FaceBox {
-  const side = 0.45 * Math.min(img.width, img.height);
-  const [cx, cy] = [img.width / 2, img.height / 2];
-  return {
-    x1: cx - 0.36 * side,
-    y1: cy - side / 2,
-    x2: cx + 0.36 * side,
-    y2: cy + side / 2,
-    score: 0,
-  };
 }
 
 /** Two landmark passes from a first crop, as FacePipeline does. */
