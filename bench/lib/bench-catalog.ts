@@ -55,6 +55,7 @@ export const BENCH_PLANS: Readonly<Record<string, BenchPlan>> = {
   },
   'index-backends': { needs: ['data', 'long'], quick: ['--sizes', '10000', '--queries', '200'] },
   'lfw-verification': { needs: ['data', 'long'], quick: ['--limit', '600'] },
+  'liveness-windows': { needs: ['data', 'long'], quick: ['krz', 'tran_photo_swayed'] },
   'onnx-worker-latency': { needs: ['data'] },
   'open-set-scoring': { needs: ['data', 'long'] },
   'pad-evaluation': { needs: ['data', 'long'], quick: ['--max-seconds', '3'] },
